@@ -1,0 +1,135 @@
+"""Configuration from the environment (and a `.env` file), validated once at start.
+
+A bad value stops Kyodo with a message that names the key; secrets are never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SUPPORTED_LOCALES = ("ja", "en")
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+class ConfigError(Exception):
+    """Names the key that is wrong, never its (possibly secret) value."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None = field(default=None, repr=False)
+    api_base_url: str = _TELEGRAM_API
+    transport: str = "ptb"
+    database_url: str = "sqlite+aiosqlite:///kyodo.db"
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_listen_host: str = "127.0.0.1"
+    webhook_listen_port: int = 8443
+    timezone: str = "Asia/Tokyo"
+    default_locale: str = "ja"
+    global_rate: float = 30.0
+    invite_ttl_hours: int = 72
+    sandbox_port: int = 8080
+    bot_username: str = "kyodo_coop_bot"
+    max_text_length: int = 1000
+    log_level: str = "INFO"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def sandbox_mode(self) -> bool:
+        return self.bot_token is None
+
+
+def _int(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{key} must be a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{key} must be between {low} and {high}")
+    return value
+
+
+def _float(env: Mapping[str, str], key: str, default: float, low: float, high: float) -> float:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{key} must be a number") from None
+    if not low <= value <= high:  # also refuses nan
+        raise ConfigError(f"{key} must be between {low:g} and {high:g}")
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
+    """Reads settings from `env` (default: os.environ, after loading `.env` if present)."""
+    if env is None:
+        from dotenv import dotenv_values
+
+        path = dotenv or Path(".env")
+        merged = {k: v for k, v in dotenv_values(path).items() if v is not None}
+        merged.update(os.environ)
+        env = merged
+    token = env.get("TELEGRAM_BOT_TOKEN") or None
+    transport = env.get("KYODO_TRANSPORT", "ptb").strip().lower()
+    if transport not in ("ptb", "aiohttp"):
+        raise ConfigError("KYODO_TRANSPORT must be 'ptb' or 'aiohttp'")
+    base = env.get("TELEGRAM_API_BASE_URL", _TELEGRAM_API).strip().rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise ConfigError("TELEGRAM_API_BASE_URL must start with http:// or https://")
+    tz = env.get("KYODO_TIMEZONE", "Asia/Tokyo")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("KYODO_TIMEZONE must be an IANA time zone such as Asia/Tokyo") from None
+    locale = env.get("KYODO_DEFAULT_LOCALE", "ja")
+    if locale not in SUPPORTED_LOCALES:
+        raise ConfigError("KYODO_DEFAULT_LOCALE must be 'ja' or 'en'")
+    webhook_url = env.get("WEBHOOK_URL") or None
+    secret = env.get("WEBHOOK_SECRET") or None
+    if webhook_url is not None and not webhook_url.startswith("https://"):
+        raise ConfigError("WEBHOOK_URL must start with https://")
+    if secret is not None and not _SECRET_TOKEN.match(secret):
+        raise ConfigError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    if token is not None and not re.fullmatch(r"[0-9]+:[A-Za-z0-9_-]+", token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits:letters)")
+    database_url = env.get("DATABASE_URL", "sqlite+aiosqlite:///kyodo.db")
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+asyncpg://" + database_url.removeprefix("postgresql://")
+    if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ConfigError("DATABASE_URL must be sqlite+aiosqlite:///FILE or postgresql://...")
+    log_level = env.get("KYODO_LOG_LEVEL", "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError("KYODO_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+    return Settings(
+        bot_token=token,
+        api_base_url=base,
+        transport=transport,
+        database_url=database_url,
+        webhook_url=webhook_url,
+        webhook_secret=secret,
+        webhook_listen_host=env.get("WEBHOOK_LISTEN_HOST", "127.0.0.1"),
+        webhook_listen_port=_int(env, "WEBHOOK_LISTEN_PORT", 8443, 1, 65535),
+        timezone=tz,
+        default_locale=locale,
+        global_rate=_float(env, "KYODO_GLOBAL_RATE", 30.0, 0.1, 1000.0),
+        invite_ttl_hours=_int(env, "KYODO_INVITE_TTL_HOURS", 72, 1, 24 * 90),
+        sandbox_port=_int(env, "KYODO_SANDBOX_PORT", 8080, 0, 65535),
+        bot_username=env.get("KYODO_BOT_USERNAME", "kyodo_coop_bot").lstrip("@"),
+        max_text_length=_int(env, "KYODO_MAX_TEXT_LENGTH", 1000, 10, 4000),
+        log_level=log_level,
+    )

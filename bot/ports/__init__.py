@@ -1,0 +1,1 @@
+"""Ports: the Protocols the core needs from the outside world (store, Telegram, clock)."""

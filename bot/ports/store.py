@@ -1,0 +1,117 @@
+"""The store as the core sees it: repositories that never commit, and a unit of work that does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol
+
+from bot.domain.dialogs import DialogState
+from bot.domain.invites import Invite
+from bot.domain.outbound import InboxItem, OutboundMessage, OutboxItem
+from bot.domain.people import NewPerson, Person, Role
+
+
+class PeopleRepository(Protocol):
+    async def get(self, person_id: int) -> Person | None: ...
+    async def by_telegram_id(self, telegram_user_id: int) -> Person | None: ...
+    async def add(self, person: NewPerson) -> Person: ...
+    async def set_locale(self, person_id: int, locale: str | None) -> None: ...
+    async def set_telegram_language(self, person_id: int, language: str | None) -> None: ...
+    async def add_role(self, person_id: int, role: Role) -> None: ...
+    async def remove_role(self, person_id: int, role: Role) -> None: ...
+    async def mark_unreachable(self, telegram_user_id: int, unreachable: bool) -> None: ...
+
+
+class InviteRepository(Protocol):
+    async def add(self, invite: Invite) -> None: ...
+    async def get(self, code: str) -> Invite | None: ...
+    async def mark_used(self, code: str, person_id: int, at: datetime) -> bool:
+        """Uses the code only if still unused (a conditional update); False if someone won."""
+        ...
+
+
+class DialogRepository(Protocol):
+    async def get(self, channel: str, chat_id: int) -> DialogState | None: ...
+    async def put(self, channel: str, chat_id: int, state: DialogState, at: datetime) -> None: ...
+    async def delete(self, channel: str, chat_id: int) -> None: ...
+
+
+class InboxRepository(Protocol):
+    async def add(self, update_id: int, payload: dict[str, Any], at: datetime) -> bool:
+        """Stores an update; False (and nothing changes) when that update id is already there."""
+        ...
+
+    async def pending(self, limit: int) -> Sequence[InboxItem]:
+        """Unhandled updates, oldest update id first."""
+        ...
+
+    async def claim(self, update_id: int, at: datetime) -> bool:
+        """Marks the update handled if nobody has; False when another worker already did."""
+        ...
+
+    async def prune(self, handled_before: datetime) -> int: ...
+
+
+class OutboxRepository(Protocol):
+    async def add(
+        self,
+        message: OutboundMessage,
+        at: datetime,
+        *,
+        not_before: datetime | None = None,
+        dedupe_key: str | None = None,
+    ) -> int | None:
+        """Queues a message; returns None when `dedupe_key` was queued before (sent once)."""
+        ...
+
+    async def claim(self, now: datetime, lease_until: datetime, limit: int) -> Sequence[OutboxItem]:
+        """Takes due rows (pending, or sending with an expired lease) for this sender."""
+        ...
+
+    async def mark_sent(self, item_id: int, at: datetime, telegram_message_id: int | None) -> None: ...
+    async def mark_failed(self, item_id: int, at: datetime, error: str) -> None: ...
+    async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None: ...
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending row becomes due (None: nothing pending)."""
+        ...
+
+    async def counts(self) -> dict[str, int]:
+        """Rows per status, for monitoring and tests."""
+        ...
+
+
+class AuditRepository(Protocol):
+    async def add(
+        self,
+        at: datetime,
+        actor_person_id: int | None,
+        action: str,
+        subject: str,
+        details: dict[str, Any] | None = None,
+    ) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the `async with` block without `commit()` rolls back."""
+
+    people: PeopleRepository
+    invites: InviteRepository
+    dialogs: DialogRepository
+    inbox: InboxRepository
+    outbox: OutboxRepository
+    audit: AuditRepository
+
+    async def __aenter__(self) -> UnitOfWork: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
