@@ -42,6 +42,14 @@ class AmbiguousTimeout(GatewayError):
     """The request went out but no answer came: the message may have arrived."""
 
 
+class Conflict(TransientError):
+    """HTTP 409: another process polls with this token, or a webhook is set."""
+
+
+class MalformedUpdate(ValueError):
+    """An update dict that is not a Telegram update Kyodo can read; the one error parsers raise."""
+
+
 @dataclass(frozen=True)
 class SentMessage:
     message_id: int | None
@@ -71,6 +79,9 @@ class TelegramGateway(Protocol):
 
 
 class UpdateParser(Protocol):
-    """Turns one raw update dict into what the core understands (the transport's own parsing)."""
+    """Turns one raw update dict into what the core understands (the transport's own parsing).
+
+    Raises `MalformedUpdate` and nothing else for a dict that is not a readable update.
+    """
 
     def __call__(self, payload: dict[str, Any]) -> Incoming: ...

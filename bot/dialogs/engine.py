@@ -1,0 +1,76 @@
+"""The dialog engine's vocabulary: one turn of a conversation and what a step may do in it.
+
+A dialog step is a function `(turn, state) -> new state`: it reads the person's input from the
+turn, asks services for what it needs, says replies through `turn.say`, and returns the state to
+store for this chat (None ends the dialog). State is data in the SQL store, never in memory, so a
+restart or another replica continues where the person left off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain.dialogs import DialogState
+from bot.domain.incoming import Incoming
+from bot.domain.people import Actor, Person
+from bot.domain.replies import Button, Msg, Reply
+from bot.ports.store import UnitOfWork
+
+
+@dataclass(frozen=True)
+class DialogSettings:
+    """The few settings dialogs need, passed in by the composition root."""
+
+    bot_username: str
+    invite_ttl_hours: int
+    max_text_length: int
+    default_locale: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message to someone other than the person in this chat (staff, say)."""
+
+    chat_id: int
+    locale: str
+    reply: Reply
+    dedupe_key: str | None = None  # the same notice is queued once, however often it is asked
+
+
+@dataclass
+class Turn:
+    """Everything one step may look at, and where it puts what it says."""
+
+    uow: UnitOfWork
+    incoming: Incoming
+    actor: Actor
+    person: Person | None
+    now: datetime
+    text: str  # the person's text, NFKC-normalised and stripped
+    locale: str  # replies are rendered in this; a language change updates it mid-turn
+    settings: DialogSettings
+    replies: list[Reply] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    toast: Msg | None = None  # the short answer shown on a pressed button
+
+    def say(
+        self, *parts: Msg, buttons: tuple[tuple[Button, ...], ...] = (), edit: bool = False
+    ) -> None:
+        self.replies.append(Reply(parts=parts, buttons=buttons, edit=edit))
+
+    def notify(
+        self,
+        chat_id: int,
+        locale: str,
+        *parts: Msg,
+        buttons: tuple[tuple[Button, ...], ...] = (),
+        dedupe_key: str | None = None,
+    ) -> None:
+        self.notices.append(
+            Notice(chat_id, locale, Reply(parts=parts, buttons=buttons), dedupe_key)
+        )
+
+
+Step = Callable[[Turn, DialogState], Awaitable[DialogState | None]]

@@ -1,0 +1,27 @@
+"""Staff issuing invite codes from Telegram: the code, the deep link and its expiry."""
+
+from __future__ import annotations
+
+from bot.dialogs.engine import Turn
+from bot.dialogs.menus import MENU
+from bot.domain.invites import display_code
+from bot.domain.people import Role
+from bot.domain.replies import msg
+from bot.services.invites import issue_invite
+
+
+async def issue(turn: Turn, role: Role) -> None:
+    invite = await issue_invite(
+        turn.uow, turn.actor, role, turn.now, turn.settings.invite_ttl_hours
+    )
+    link = f"https://t.me/{turn.settings.bot_username}?start={invite.code}"
+    turn.say(
+        msg(
+            "invite.issued",
+            role=msg(f"role.{role}"),
+            code=display_code(invite.code),
+            link=link,
+            expires=invite.expires_at,
+        ),
+        buttons=((MENU,),),
+    )

@@ -1,0 +1,58 @@
+"""Each role's main menu and help: big buttons, so no one has to type a command."""
+
+from __future__ import annotations
+
+from bot.domain.people import Actor, Role
+from bot.domain.replies import Button, Msg, msg
+from bot.services.invites import invitable_roles
+
+Buttons = tuple[tuple[Button, ...], ...]
+
+LANGUAGE = Button(msg("button.language"), "lang")
+HELP = Button(msg("button.help"), "help")
+MENU = Button(msg("button.menu"), "menu")
+CANCEL = Button(msg("button.cancel"), "cancel")
+
+_INVITE_BUTTONS = {
+    Role.MEMBER: Button(msg("button.invite_member"), "inv:member"),
+    Role.VOLUNTEER: Button(msg("button.invite_volunteer"), "inv:volunteer"),
+    Role.STAFF: Button(msg("button.invite_staff"), "inv:staff"),
+    Role.ADMIN: Button(msg("button.invite_admin"), "inv:admin"),
+}
+
+
+def _title(actor: Actor) -> Msg:
+    if Role.ADMIN in actor.roles:
+        return msg("menu.admin")
+    if Role.STAFF in actor.roles:
+        return msg("menu.staff")
+    if Role.MEMBER in actor.roles:
+        return msg("menu.member")
+    if Role.VOLUNTEER in actor.roles:
+        return msg("menu.volunteer")
+    if Role.RESIDENT in actor.roles:
+        return msg("menu.resident")
+    return msg("menu.stranger")
+
+
+def main_menu(actor: Actor) -> tuple[Msg, Buttons]:
+    """The title and one button per row: large targets for unsteady fingers."""
+    rows: list[tuple[Button, ...]] = []
+    if not actor.has_any(frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})):
+        rows.append((Button(msg("button.want_service"), "svc"),))
+        if Role.VOLUNTEER not in actor.roles:
+            rows.append((Button(msg("button.want_volunteer"), "vol"),))
+        rows.append((Button(msg("button.have_code"), "join"),))
+    rows.extend(
+        (_INVITE_BUTTONS[role],) for role in _INVITE_BUTTONS if role in invitable_roles(actor)
+    )
+    rows.append((LANGUAGE, HELP))
+    return _title(actor), tuple(rows)
+
+
+def help_text(actor: Actor) -> Msg:
+    if actor.is_staff:
+        return msg("help.staff")
+    if Role.MEMBER in actor.roles:
+        return msg("help.member")
+    return msg("help.stranger")

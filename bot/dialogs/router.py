@@ -1,0 +1,109 @@
+"""Routes one turn to the command, button or dialog step it is meant for.
+
+Commands and buttons work in every state (/help, /cancel, /language never get stuck behind a
+dialog); free text goes to the active dialog's step. Every button is re-authorised here and in the
+services: callback data is only ever a request, and forged data gets a refusal and an audit row.
+"""
+
+from __future__ import annotations
+
+from bot.dialogs import contact, invites, join, language
+from bot.dialogs.engine import Step, Turn
+from bot.dialogs.menus import MENU, help_text, main_menu
+from bot.domain.dialogs import DialogState
+from bot.domain.errors import PermissionDenied
+from bot.domain.incoming import InputKind
+from bot.domain.people import Role
+from bot.domain.replies import Msg, msg
+
+TEXT_STEPS: dict[str, Step] = {join.NAME: join.on_text}
+
+
+def show_menu(turn: Turn, *before: Msg) -> None:
+    title, buttons = main_menu(turn.actor)
+    turn.say(*before, title, buttons=buttons)
+
+
+async def route(turn: Turn, state: DialogState | None) -> DialogState | None:
+    kind = turn.incoming.kind
+    if kind is InputKind.COMMAND:
+        return await _command(turn, state)
+    if kind is InputKind.BUTTON:
+        try:
+            return await _button(turn, state)
+        except PermissionDenied:
+            turn.toast = msg("error.permission_denied")
+            show_menu(turn, msg("error.permission_denied"))
+            return None
+    if kind is InputKind.TEXT:
+        if state is not None and state.dialog in TEXT_STEPS:
+            return await TEXT_STEPS[state.dialog](turn, state)
+        show_menu(turn, msg("input.not_understood"))
+        return state
+    # A sticker, photo or voice message where text was expected.
+    turn.say(msg("input.unsupported"), buttons=((MENU,),))
+    return state
+
+
+async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
+    command, args = turn.incoming.command, turn.text
+    if command == "start":
+        if args:
+            await join.redeem(turn, args)
+            return None
+        name = turn.person.display_name if turn.person else turn.incoming.user_name
+        show_menu(turn, msg("welcome", name=name))
+        return None
+    if command == "help":
+        turn.say(help_text(turn.actor), buttons=((MENU,),))
+        return state
+    if command == "cancel":
+        show_menu(turn, msg("cancel.done" if state is not None else "cancel.nothing"))
+        return None
+    if command == "language":
+        language.ask(turn)
+        return state
+    if command == "menu":
+        show_menu(turn)
+        return None
+    if command == "join":
+        if args:
+            await join.redeem(turn, args)
+            return None
+        return join.start(turn)
+    turn.say(msg("command.unknown", command=f"/{command}"), buttons=((MENU,),))
+    return state
+
+
+async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
+    data = turn.incoming.callback_data or ""
+    head, _, arg = data.partition(":")
+    if data == "menu":
+        show_menu(turn)
+        return None
+    if data == "help":
+        turn.say(help_text(turn.actor), buttons=((MENU,),))
+        return state
+    if data == "cancel":
+        show_menu(turn, msg("cancel.done" if state is not None else "cancel.nothing"))
+        return None
+    if data == "lang":
+        language.ask(turn)
+        return state
+    if head == "lang" and arg in ("ja", "en"):
+        await language.choose(turn, arg)
+        return state
+    if data == "join":
+        return join.start(turn)
+    if data in ("svc", "vol"):
+        await contact.want(turn, "service" if data == "svc" else "volunteer")
+        return None
+    if head == "inv" and arg in {role.value for role in Role}:
+        await invites.issue(turn, Role(arg))
+        return None
+    await turn.uow.audit.add(
+        turn.now, turn.actor.person_id, "callback.unknown", f"chat:{turn.incoming.chat_id}"
+    )
+    turn.toast = msg("button.invalid")
+    show_menu(turn, msg("button.invalid"))
+    return state

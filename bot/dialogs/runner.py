@@ -1,0 +1,141 @@
+"""The core's UpdateHandler: one update in, dialog state and rendered replies out, one transaction.
+
+It resolves the actor (read-only), normalises the input, refuses what cannot be handled (group
+chats, overlong text, floods) with a clear answer in the person's language, runs the dialog, stores
+the new state for this chat and writes every reply to the outbox. The inbox worker commits.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import deque
+from datetime import datetime, timedelta
+
+from bot.dialogs.engine import DialogSettings, Turn
+from bot.dialogs.router import route
+from bot.domain.incoming import ChatType, Incoming, InputKind
+from bot.domain.replies import Reply, msg
+from bot.ports.clock import Clock
+from bot.ports.handling import HandleResult
+from bot.ports.store import UnitOfWork
+from bot.rendering import Renderer
+from bot.services.people import find_actor
+
+CHANNEL = "telegram"
+
+
+def normalise(text: str) -> str:
+    """NFKC folds full-width digits and letters (０９０ → 090, ＡＢ → AB) before any parsing."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+class FloodGuard:
+    """At most `limit` updates per person in `window`; beyond that, one warning, then silence.
+
+    In memory on purpose: it protects this process from a runaway client, and a restart that
+    forgets it costs nothing.
+    """
+
+    def __init__(self, limit: int = 20, window: timedelta = timedelta(seconds=10)) -> None:
+        self.limit = limit
+        self.window = window
+        self._seen: dict[int, deque[datetime]] = {}
+
+    def check(self, user_id: int, now: datetime) -> str:
+        """'ok', 'warn' (first update over the limit) or 'drop'."""
+        seen = self._seen.setdefault(user_id, deque())
+        while seen and now - seen[0] > self.window:
+            seen.popleft()
+        seen.append(now)
+        if len(seen) <= self.limit:
+            return "ok"
+        return "warn" if len(seen) == self.limit + 1 else "drop"
+
+
+class Conversation:
+    def __init__(
+        self,
+        renderer: Renderer,
+        settings: DialogSettings,
+        clock: Clock,
+        flood: FloodGuard | None = None,
+    ) -> None:
+        self.renderer = renderer
+        self.settings = settings
+        self.clock = clock
+        self.flood = flood or FloodGuard()
+
+    async def __call__(self, uow: UnitOfWork, incoming: Incoming) -> HandleResult:
+        if incoming.kind is InputKind.IGNORED or incoming.chat_id is None:
+            return HandleResult()
+        now = self.clock.now()
+        chat_id = incoming.chat_id
+        actor, person = await find_actor(uow, incoming, self.settings.default_locale)
+        if incoming.chat_type is not ChatType.PRIVATE:
+            await self._group_notice(uow, incoming, actor.locale, now)
+            return HandleResult()
+        if incoming.user_id is not None:
+            verdict = self.flood.check(incoming.user_id, now)
+            if verdict == "drop":
+                return HandleResult()
+            if verdict == "warn":
+                await self._send(uow, Reply((msg("input.flood"),)), chat_id, actor.locale, now)
+                return HandleResult()
+        raw = incoming.args if incoming.kind is InputKind.COMMAND else incoming.text
+        turn = Turn(
+            uow=uow,
+            incoming=incoming,
+            actor=actor,
+            person=person,
+            now=now,
+            text=normalise(raw),
+            locale=actor.locale,
+            settings=self.settings,
+        )
+        state = await uow.dialogs.get(CHANNEL, chat_id)
+        if len(turn.text) > self.settings.max_text_length:
+            turn.say(
+                msg("input.too_long", length=len(turn.text), limit=self.settings.max_text_length)
+            )
+            new_state = state
+        else:
+            new_state = await route(turn, state)
+        if new_state != state:
+            if new_state is None:
+                await uow.dialogs.delete(CHANNEL, chat_id)
+            else:
+                await uow.dialogs.put(CHANNEL, chat_id, new_state, now)
+        for reply in turn.replies:
+            await self._send(uow, reply, chat_id, turn.locale, now, incoming.message_id)
+        for notice in turn.notices:
+            rendered = self.renderer.render(notice.reply, notice.chat_id, notice.locale)
+            await uow.outbox.add(rendered, now, dedupe_key=notice.dedupe_key)
+        toast = self.renderer.text(turn.toast, turn.locale) if turn.toast else None
+        return HandleResult(callback_answer=toast)
+
+    async def _send(
+        self,
+        uow: UnitOfWork,
+        reply: Reply,
+        chat_id: int,
+        locale: str,
+        now: datetime,
+        message_id: int | None = None,
+    ) -> None:
+        rendered = self.renderer.render(reply, chat_id, locale, edit_message_id=message_id)
+        await uow.outbox.add(rendered, now)
+
+    async def _group_notice(
+        self, uow: UnitOfWork, incoming: Incoming, locale: str, now: datetime
+    ) -> None:
+        """Kyodo works in private chats only (personal data); a group hears so once a day."""
+        if incoming.chat_id is None:
+            return
+        rendered = self.renderer.render(
+            Reply((msg("group.private_only", bot=self.settings.bot_username),)),
+            incoming.chat_id,
+            locale,
+            is_group=True,
+        )
+        day = now.date().isoformat()
+        await uow.outbox.add(rendered, now, dedupe_key=f"group:{incoming.chat_id}:{day}")

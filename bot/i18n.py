@@ -1,0 +1,135 @@
+"""Translations and locale-aware formatting: gettext catalogs through Babel, in the co-op's zone.
+
+Catalogs are `locales/<lang>/LC_MESSAGES/kyodo.po`, compiled to `.mo` by the build. When a `.mo`
+is missing or older than its `.po` (a fresh clone before `make`), the `.po` is compiled in memory,
+so the bot never runs with silently empty translations.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import string
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+from bot.domain.replies import Msg
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "kyodo"
+SUPPORTED = ("ja", "en")
+
+log = logging.getLogger(__name__)
+
+
+class CatalogError(Exception):
+    """A catalog is missing or empty: refusing to run with untranslated text."""
+
+
+def _load(lang: str, directory: Path) -> Translations:
+    base = directory / lang / "LC_MESSAGES"
+    po, mo = base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fp:
+            translations = Translations(fp, domain=DOMAIN)
+    elif po.exists():
+        with po.open("rb") as fp:
+            catalog = read_po(fp, locale=lang, domain=DOMAIN)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        translations = Translations(buffer, domain=DOMAIN)
+    else:
+        raise CatalogError(f"no catalog for {lang!r} in {directory}")
+    if not translations._catalog:
+        raise CatalogError(f"the catalog for {lang!r} is empty")
+    return translations
+
+
+def resolve_locale(chosen: str | None, telegram_language: str | None, default: str) -> str:
+    """The person's own choice, else Telegram's language_code (English for en-*), else default."""
+    if chosen in SUPPORTED:
+        return chosen
+    if telegram_language:
+        primary = telegram_language.split("-")[0].lower()
+        if primary in SUPPORTED:
+            return primary
+    return default
+
+
+class _EscapingFormatter(string.Formatter):
+    """Formats placeholders, escaping every value for Telegram HTML and localising numbers/dates."""
+
+    def __init__(self, i18n: I18n, locale: str) -> None:
+        self._i18n = i18n
+        self._locale = locale
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        return self._i18n.format_value(value, self._locale, format_spec)
+
+
+class I18n:
+    """Translates message keys and formats values for one co-op (its zone and default locale)."""
+
+    def __init__(self, tz: ZoneInfo, default_locale: str = "ja", directory: Path | None = None):
+        self.tz = tz
+        self.default_locale = default_locale
+        self._catalogs = {lang: _load(lang, directory or LOCALES_DIR) for lang in SUPPORTED}
+
+    def gettext(self, key: str, locale: str) -> str:
+        catalog = self._catalogs.get(locale) or self._catalogs[self.default_locale]
+        text: str = catalog.gettext(key)
+        if text == key:
+            log.error("untranslated message key %r for locale %s", key, locale)
+        return text
+
+    def has(self, key: str, locale: str) -> bool:
+        return key in self._catalogs[locale]._catalog
+
+    def text(self, key: str, locale: str, args: Mapping[str, object] | None = None) -> str:
+        """The translated message with its placeholders filled (values HTML-escaped)."""
+        template = self.gettext(key, locale)
+        if not args:
+            return template
+        return _EscapingFormatter(self, locale).vformat(template, (), dict(args))
+
+    def format_value(self, value: object, locale: str, spec: str = "") -> str:
+        if isinstance(value, Msg):
+            return self.text(value.key, locale, value.args)
+        if isinstance(value, datetime):
+            return escape(self.datetime(value, locale, spec or "medium"))
+        if isinstance(value, date):
+            return escape(self.date(value, locale))
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int | float | Decimal):
+            return escape(self.number(value, locale))
+        return escape(str(value), quote=False)
+
+    def date(self, value: date, locale: str) -> str:
+        """`11月22日(日)` / `Sun, Nov 22`."""
+        pattern = "M月d日(E)" if locale == "ja" else "EEE, MMM d"
+        return format_date(value, pattern, locale=Locale.parse(locale))
+
+    def datetime(self, value: datetime, locale: str, style: str = "medium") -> str:
+        """`11月22日(日) 9:00` / `Sun, Nov 22, 9:00 AM`, always in the co-op's time zone."""
+        local = value.astimezone(self.tz)
+        if style == "time":
+            return format_time(local, "short", tzinfo=self.tz, locale=Locale.parse(locale))
+        when = self.date(local.date(), locale)
+        clock = format_time(local, "short", tzinfo=self.tz, locale=Locale.parse(locale))
+        return f"{when} {clock}" if locale == "ja" else f"{when}, {clock}"
+
+    def number(self, value: float | int | Decimal, locale: str) -> str:
+        return format_decimal(value, locale=Locale.parse(locale))
