@@ -1,6 +1,7 @@
 """Shared fixtures: each concern lives in its own plugin module under tests/fixtures/."""
 
 pytest_plugins = [
+    "tests.fixtures.core",
     "tests.fixtures.stores",
     "tests.fixtures.sandbox",
 ]

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-_EMPTY: Mapping[str, object] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -14,7 +13,7 @@ class Msg:
     """A translatable message: `key` is the gettext msgid, `args` fill its placeholders."""
 
     key: str
-    args: Mapping[str, object] = field(default=_EMPTY)
+    args: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def msg(key: str, **args: object) -> Msg:
