@@ -1,0 +1,48 @@
+# Kyodo: `make run` starts it (the local sandbox when no TELEGRAM_BOT_TOKEN is set),
+# `make test` runs everything CI runs. Both create the virtual environment on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PO := $(wildcard locales/*/LC_MESSAGES/kyodo.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: run test lint unit catalogs system-deps bench screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+locales/%/LC_MESSAGES/kyodo.mo: locales/%/LC_MESSAGES/kyodo.po $(STAMP)
+	$(BIN)/pybabel --quiet compile -D kyodo -l $* -i $< -o $@
+
+catalogs: $(MO)
+
+run: $(STAMP) catalogs
+	$(BIN)/kyodo run
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+unit: $(STAMP) catalogs
+	$(BIN)/pytest
+
+test: system-deps $(STAMP) catalogs lint
+	$(BIN)/pytest
+
+# Installs the system packages the full suite uses (PostgreSQL, Chromium, CJK fonts, gettext).
+# Needs root and apt; without them those tests are skipped with a message saying why.
+system-deps:
+	bash .ci/system-deps
+
+bench: $(STAMP) catalogs
+	$(BIN)/python bench/inbound.py
+
+clean:
+	rm -rf $(VENV) $(MO) .mypy_cache .ruff_cache .pytest_cache .hypothesis
