@@ -101,8 +101,12 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         raise ConfigError("KYODO_DEFAULT_LOCALE must be 'ja' or 'en'")
     webhook_url = env.get("WEBHOOK_URL") or None
     secret = env.get("WEBHOOK_SECRET") or None
-    if webhook_url is not None and not webhook_url.startswith("https://"):
-        raise ConfigError("WEBHOOK_URL must start with https://")
+    if webhook_url is not None:
+        # Telegram itself calls only https; a local Bot API server may call plain http.
+        if not webhook_url.startswith(("https://", "http://")):
+            raise ConfigError("WEBHOOK_URL must start with https://")
+        if secret is None:
+            raise ConfigError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
     if secret is not None and not _SECRET_TOKEN.match(secret):
         raise ConfigError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
     if token is not None and not re.fullmatch(r"[0-9]+:[A-Za-z0-9_-]+", token):

@@ -1,0 +1,206 @@
+"""The composition root: the one place that knows every part and wires them together.
+
+`KyodoApp` is Kyodo running: store, transport, inbox worker, outbox sender, and either a
+long-polling loop or a webhook listener. `run()` is what `kyodo run` calls; with no bot token it
+first starts the local Telegram sandbox with the demo people, and points the transport at it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.config import Settings
+from bot.dialogs.engine import DialogSettings
+from bot.dialogs.runner import Conversation
+from bot.i18n import I18n
+from bot.ports.clock import Clock, SystemClock
+from bot.ports.telegram import TelegramGateway, UpdateParser
+from bot.rendering import Renderer
+from bot.services.demo import DEMO_PEOPLE, load_demo
+from bot.services.inbox import InboxIntake, InboxWorker
+from bot.services.polling import PollingLoop
+from bot.services.sender import OutboxSender
+from storage.database import create_engine
+from storage.migrate import upgrade
+from storage.uow import SqlStore
+
+log = logging.getLogger(__name__)
+
+# Not a secret: the local sandbox accepts any token, and this one reaches nothing else.
+SANDBOX_TOKEN = "100000:sandbox-token"  # noqa: S105
+
+
+@asynccontextmanager
+async def open_store(settings: Settings) -> AsyncIterator[SqlStore]:
+    engine = create_engine(settings.database_url)
+    try:
+        yield SqlStore(engine)
+    finally:
+        await engine.dispose()
+
+
+def make_transport(settings: Settings) -> tuple[TelegramGateway, UpdateParser]:
+    """The Telegram transport named by KYODO_TRANSPORT; both speak to any Bot API server."""
+    token = settings.bot_token or ""
+    if settings.transport == "aiohttp":
+        from handlers.raw.gateway import RawGateway
+        from handlers.raw.parse import parse_update
+
+        return RawGateway(token, settings.api_base_url), parse_update
+    from handlers.ptb.gateway import PtbGateway
+    from handlers.ptb.parse import PtbUpdateParser
+
+    return PtbGateway(token, settings.api_base_url), PtbUpdateParser()
+
+
+class KyodoApp:
+    """Kyodo running against one Bot API server and one store; start() and stop() it."""
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._engine: Any = None
+        self._webhook_runner: Any = None
+        self.sender: OutboxSender | None = None
+        self.gateway: TelegramGateway | None = None
+
+    async def start(self) -> None:
+        settings = self.settings
+        await upgrade(settings.database_url)
+        self._engine = create_engine(settings.database_url)
+        store = SqlStore(self._engine)
+        gateway, parser = make_transport(settings)
+        self.gateway = gateway
+        i18n = I18n(settings.tz, settings.default_locale)
+        conversation = Conversation(
+            Renderer(i18n),
+            DialogSettings(
+                bot_username=settings.bot_username,
+                invite_ttl_hours=settings.invite_ttl_hours,
+                max_text_length=settings.max_text_length,
+                default_locale=settings.default_locale,
+            ),
+            self.clock,
+        )
+        sender = OutboxSender(store.uow, gateway, self.clock, global_rate=settings.global_rate)
+        self.sender = sender
+        worker = InboxWorker(
+            store.uow, parser, conversation, gateway, self.clock, on_committed=sender.wake
+        )
+        intake = InboxIntake(store.uow, self.clock, on_stored=worker.wake)
+        self._tasks = [
+            asyncio.create_task(sender.run(), name="outbox-sender"),
+            asyncio.create_task(worker.run(), name="inbox-worker"),
+        ]
+        if settings.webhook_url:
+            await self._start_webhook(gateway, intake)
+        else:
+            await gateway.delete_webhook()
+            loop = PollingLoop(gateway, intake)
+            self._tasks.append(asyncio.create_task(loop.run(), name="long-polling"))
+        log.info(
+            "Kyodo is running (%s transport, %s)",
+            settings.transport,
+            "webhook" if settings.webhook_url else "long polling",
+        )
+
+    async def _start_webhook(self, gateway: TelegramGateway, intake: InboxIntake) -> None:
+        from aiohttp import web
+
+        from handlers.webhook import setup_webhook
+
+        settings = self.settings
+        if settings.webhook_url is None or settings.webhook_secret is None:
+            raise RuntimeError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
+        app = web.Application()
+        setup_webhook(
+            app, urlsplit(settings.webhook_url).path or "/", settings.webhook_secret, intake
+        )
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.webhook_listen_host, settings.webhook_listen_port)
+        await site.start()
+        self._webhook_runner = runner
+        await gateway.set_webhook(settings.webhook_url, settings.webhook_secret)
+
+    async def stop(self) -> None:
+        """Stops taking updates first, then lets the sender hand back what it has not sent."""
+        if self._webhook_runner is not None:
+            await self._webhook_runner.cleanup()
+        background = [t for t in self._tasks if t.get_name() != "outbox-sender"]
+        for task in background:
+            task.cancel()
+        for task in background:
+            with suppress(asyncio.CancelledError):
+                await task
+        if self.sender is not None:
+            self.sender.stop()
+        for task in self._tasks:
+            if task.get_name() == "outbox-sender":
+                with suppress(asyncio.CancelledError):
+                    await task
+        if self.gateway is not None:
+            await self.gateway.close()
+        if self._engine is not None:
+            await self._engine.dispose()
+
+    async def __aenter__(self) -> KyodoApp:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+
+async def _wait_for_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def run(settings: Settings) -> int:
+    """`kyodo run`: the real bot with a token, else the sandbox with demo data."""
+    sandbox = None
+    if settings.sandbox_mode:
+        from sandbox.server import SandboxServer
+
+        sandbox = SandboxServer()
+        await sandbox.start(port=settings.sandbox_port)
+        for person in DEMO_PEOPLE:
+            sandbox.add_persona(
+                person.telegram_user_id,
+                person.name,
+                person.language,
+                f"{person.label_ja} / {person.label_en}",
+            )
+        settings = replace(settings, bot_token=SANDBOX_TOKEN, api_base_url=sandbox.api_base_url)
+        await upgrade(settings.database_url)
+        async with open_store(settings) as store, store.uow() as uow:
+            await load_demo(uow, SystemClock().now())
+            await uow.commit()
+        print(
+            f"\n  Kyodo sandbox: open {sandbox.page_url} in your browser\n"
+            "  Pick who you are, send /start and tap the buttons. Ctrl+C stops.\n",
+            file=sys.stderr,
+            flush=True,
+        )
+    app = KyodoApp(settings)
+    try:
+        await app.start()
+        await _wait_for_signal()
+    finally:
+        await app.stop()
+        if sandbox is not None:
+            await sandbox.stop()
+    return 0
