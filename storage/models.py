@@ -1,0 +1,172 @@
+"""The SQL schema as SQLAlchemy declarative models: the one source Alembic migrations match."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Explicit constraint names keep migrations identical on SQLite and PostgreSQL, and let a later
+# migration drop or alter a constraint by name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only aliases the rowid (and so autoincrements) for a column declared exactly INTEGER.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+# JSONB on PostgreSQL: compact, and comparable should we ever need to query inside it.
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime in, an aware UTC datetime out, on every dialect.
+
+    PostgreSQL's timestamptz does this by itself. SQLite has no time zone type: the value is
+    stored as naive UTC text (so that text order is time order) and UTC is re-attached on read.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            # A naive time would be silently read as UTC later: refuse it where it enters.
+            raise ValueError(f"naive datetime refused by the store: {value!r}")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    locale: Mapped[str | None] = mapped_column(String(35))
+    telegram_language: Mapped[str | None] = mapped_column(String(35))
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PersonRoleRow(Base):
+    __tablename__ = "person_roles"
+
+    person_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class InviteRow(Base):
+    __tablename__ = "invites"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    # SET NULL: forgetting a person must not be blocked by the invites they issued or used.
+    created_by: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DialogStateRow(Base):
+    __tablename__ = "dialog_states"
+
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    dialog: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InboxRow(Base):
+    __tablename__ = "inbox"
+    # The pending scan reads unhandled rows in update order; pruning reads handled ones by age.
+    __table_args__ = (Index("ix_inbox_handled_at_update_id", "handled_at", "update_id"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # The sender's claim filters on status first, then on when a row becomes due.
+        Index("ix_outbox_status_not_before", "status", "not_before"),
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[list[list[list[str]]]] = mapped_column(Json)
+    edit_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    parse_mode: Mapped[str | None] = mapped_column(String(16))
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Unique but nullable: NULLs never collide, so only messages that ask for it are deduplicated.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_person_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict[str, Any] | None] = mapped_column(Json)

@@ -1,0 +1,17 @@
+"""SQL implementations of the repository Protocols in `bot.ports.store`; none of them commits."""
+
+from storage.repositories.audit import SqlAuditRepository
+from storage.repositories.dialogs import SqlDialogRepository
+from storage.repositories.inbox import SqlInboxRepository
+from storage.repositories.invites import SqlInviteRepository
+from storage.repositories.outbox import SqlOutboxRepository
+from storage.repositories.people import SqlPeopleRepository
+
+__all__ = [
+    "SqlAuditRepository",
+    "SqlDialogRepository",
+    "SqlInboxRepository",
+    "SqlInviteRepository",
+    "SqlOutboxRepository",
+    "SqlPeopleRepository",
+]

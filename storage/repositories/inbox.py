@@ -1,0 +1,59 @@
+"""Received Telegram updates in SQL: stored before Telegram is told, handled exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.outbound import InboxItem
+from storage.models import InboxRow
+from storage.repositories._sql import rowcount, upsert_insert
+
+
+class SqlInboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, update_id: int, payload: dict[str, Any], at: datetime) -> bool:
+        # ON CONFLICT DO NOTHING rather than catching IntegrityError: a failed statement would
+        # abort the whole PostgreSQL transaction, and with it the caller's other work.
+        stmt = (
+            upsert_insert(self._session, InboxRow)
+            .values(update_id=update_id, payload=payload, received_at=at, handled_at=None)
+            .on_conflict_do_nothing()
+            .returning(InboxRow.update_id)
+        )
+        return (await self._session.execute(stmt)).scalar_one_or_none() is not None
+
+    async def pending(self, limit: int) -> Sequence[InboxItem]:
+        rows = await self._session.execute(
+            select(InboxRow.update_id, InboxRow.payload, InboxRow.received_at)
+            .where(InboxRow.handled_at.is_(None))
+            .order_by(InboxRow.update_id)
+            .limit(limit)
+        )
+        return [
+            InboxItem(update_id=r.update_id, payload=dict(r.payload), received_at=r.received_at)
+            for r in rows
+        ]
+
+    async def claim(self, update_id: int, at: datetime) -> bool:
+        result = await self._session.execute(
+            update(InboxRow)
+            .where(InboxRow.update_id == update_id, InboxRow.handled_at.is_(None))
+            .values(handled_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result) == 1
+
+    async def prune(self, handled_before: datetime) -> int:
+        result = await self._session.execute(
+            delete(InboxRow)
+            .where(InboxRow.handled_at.is_not(None), InboxRow.handled_at < handled_before)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)

@@ -1,0 +1,68 @@
+"""One-time invite codes in SQL; using a code is a conditional update, so only one person wins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.invites import Invite
+from bot.domain.people import Role
+from storage.models import InviteRow
+from storage.repositories._sql import rowcount
+
+
+class SqlInviteRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, invite: Invite) -> None:
+        await self._session.execute(
+            insert(InviteRow).values(
+                code=invite.code,
+                role=Role(invite.role).value,
+                created_by=invite.created_by,
+                created_at=invite.created_at,
+                expires_at=invite.expires_at,
+                used_by=invite.used_by,
+                used_at=invite.used_at,
+            )
+        )
+
+    async def get(self, code: str) -> Invite | None:
+        row = (
+            await self._session.execute(
+                select(
+                    InviteRow.code,
+                    InviteRow.role,
+                    InviteRow.created_by,
+                    InviteRow.created_at,
+                    InviteRow.expires_at,
+                    InviteRow.used_by,
+                    InviteRow.used_at,
+                ).where(InviteRow.code == code)
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        return Invite(
+            code=row.code,
+            role=Role(row.role),
+            created_by=row.created_by,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            used_by=row.used_by,
+            used_at=row.used_at,
+        )
+
+    async def mark_used(self, code: str, person_id: int, at: datetime) -> bool:
+        # The WHERE re-checks "unused" at write time: of two people racing for one code, the
+        # second update matches no row (PostgreSQL re-evaluates it after the first commits).
+        result = await self._session.execute(
+            update(InviteRow)
+            .where(InviteRow.code == code, InviteRow.used_by.is_(None))
+            .values(used_by=person_id, used_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result) == 1

@@ -1,0 +1,188 @@
+"""Outgoing messages in SQL, and how concurrent senders claim them without sending one twice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.outbound import OutboundMessage, OutboxItem, OutboxStatus
+from storage.models import OutboxRow
+from storage.repositories._sql import dialect_name, rowcount, upsert_insert
+
+_ITEM_COLUMNS = (
+    OutboxRow.id,
+    OutboxRow.chat_id,
+    OutboxRow.text,
+    OutboxRow.buttons,
+    OutboxRow.edit_message_id,
+    OutboxRow.parse_mode,
+    OutboxRow.is_group,
+    OutboxRow.attempts,
+    OutboxRow.created_at,
+    OutboxRow.dedupe_key,
+)
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Pending and due, or claimed by a sender whose lease ran out (it crashed or hung)."""
+    return or_(
+        and_(
+            OutboxRow.status == OutboxStatus.PENDING.value,
+            or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now),
+        ),
+        and_(OutboxRow.status == OutboxStatus.SENDING.value, OutboxRow.lease_until < now),
+    )
+
+
+def _item(row: Any) -> OutboxItem:
+    buttons = tuple(tuple((label, data) for label, data in r) for r in row.buttons or ())
+    return OutboxItem(
+        id=row.id,
+        message=OutboundMessage(
+            chat_id=row.chat_id,
+            text=row.text,
+            buttons=buttons,
+            edit_message_id=row.edit_message_id,
+            parse_mode=row.parse_mode,
+            is_group=row.is_group,
+        ),
+        attempts=row.attempts,
+        created_at=row.created_at,
+        dedupe_key=row.dedupe_key,
+    )
+
+
+class SqlOutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self,
+        message: OutboundMessage,
+        at: datetime,
+        *,
+        not_before: datetime | None = None,
+        dedupe_key: str | None = None,
+    ) -> int | None:
+        stmt = (
+            upsert_insert(self._session, OutboxRow)
+            .values(
+                chat_id=message.chat_id,
+                text=message.text,
+                buttons=[[list(button) for button in row] for row in message.buttons],
+                edit_message_id=message.edit_message_id,
+                parse_mode=message.parse_mode,
+                is_group=message.is_group,
+                status=OutboxStatus.PENDING.value,
+                not_before=not_before,
+                attempts=0,
+                created_at=at,
+                dedupe_key=dedupe_key,
+            )
+            # The only unique column a caller controls is dedupe_key: a conflict means "queued".
+            .on_conflict_do_nothing()
+            .returning(OutboxRow.id)
+        )
+        new_id: int | None = (await self._session.execute(stmt)).scalar_one_or_none()
+        return new_id
+
+    async def claim(self, now: datetime, lease_until: datetime, limit: int) -> Sequence[OutboxItem]:
+        if limit <= 0:
+            return []
+        candidates = select(OutboxRow.id).where(_due(now)).order_by(OutboxRow.id).limit(limit)
+        if dialect_name(self._session) == "postgresql":
+            # Rows another sender has locked are skipped, not waited for: senders never queue
+            # behind each other, and never both take one row.
+            candidates = candidates.with_for_update(skip_locked=True)
+        ids = list((await self._session.execute(candidates)).scalars())
+        claimed: list[int] = []
+        for item_id in ids:
+            # SQLAlchemy drops SKIP LOCKED on SQLite without a word; the repeated due-condition
+            # in the WHERE and the row count are what make the claim safe there.
+            result = await self._session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == item_id, _due(now))
+                .values(
+                    status=OutboxStatus.SENDING.value,
+                    lease_until=lease_until,
+                    attempts=OutboxRow.attempts + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if rowcount(result) == 1:
+                claimed.append(item_id)
+        if not claimed:
+            return []
+        rows = await self._session.execute(
+            select(*_ITEM_COLUMNS).where(OutboxRow.id.in_(claimed)).order_by(OutboxRow.id)
+        )
+        return [_item(row) for row in rows]
+
+    async def mark_sent(self, item_id: int, at: datetime, telegram_message_id: int | None) -> None:
+        await self._set(
+            item_id,
+            status=OutboxStatus.SENT.value,
+            sent_at=at,
+            telegram_message_id=telegram_message_id,
+            lease_until=None,
+        )
+
+    async def mark_failed(self, item_id: int, at: datetime, error: str) -> None:
+        # `at` is kept in sent_at: the moment the message's fate was settled.
+        await self._set(
+            item_id,
+            status=OutboxStatus.FAILED.value,
+            sent_at=at,
+            last_error=error,
+            lease_until=None,
+        )
+
+    async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None:
+        await self._set(
+            item_id,
+            status=OutboxStatus.PENDING.value,
+            not_before=not_before,
+            last_error=error,
+            lease_until=None,
+        )
+
+    async def next_due(self) -> datetime | None:
+        pending = (
+            await self._session.execute(
+                select(func.min(func.coalesce(OutboxRow.not_before, OutboxRow.created_at))).where(
+                    OutboxRow.status == OutboxStatus.PENDING.value
+                )
+            )
+        ).scalar_one_or_none()
+        # A claimed row comes due again when its lease runs out (should its sender have died).
+        leased = (
+            await self._session.execute(
+                select(func.min(OutboxRow.lease_until)).where(
+                    OutboxRow.status == OutboxStatus.SENDING.value
+                )
+            )
+        ).scalar_one_or_none()
+        # MIN() and COALESCE() keep the column's type, so both come back as aware datetimes.
+        times: list[datetime] = [t for t in (pending, leased) if t is not None]
+        return min(times) if times else None
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self._session.execute(
+            select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+        )
+        counts = {status.value: 0 for status in OutboxStatus}
+        counts.update({status: count for status, count in rows})
+        return counts
+
+    async def _set(self, item_id: int, **values: object) -> None:
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == item_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+

@@ -1,0 +1,118 @@
+"""People and their roles in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.people import NewPerson, Person, Role
+from storage.models import PersonRoleRow, PersonRow
+from storage.repositories._sql import upsert_insert
+
+
+class SqlPeopleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, person_id: int) -> Person | None:
+        return await self._one(PersonRow.id == person_id)
+
+    async def by_telegram_id(self, telegram_user_id: int) -> Person | None:
+        return await self._one(PersonRow.telegram_user_id == telegram_user_id)
+
+    async def with_role(self, role: Role) -> Sequence[Person]:
+        ids = (
+            await self._session.execute(
+                select(PersonRoleRow.person_id)
+                .where(PersonRoleRow.role == Role(role).value)
+                .order_by(PersonRoleRow.person_id)
+            )
+        ).scalars()
+        # One query per person: role holders asked for this way are few (staff, admins).
+        people = [await self.get(person_id) for person_id in ids.all()]
+        return [person for person in people if person is not None]
+
+    async def add(self, person: NewPerson) -> Person:
+        person_id = (
+            await self._session.execute(
+                insert(PersonRow)
+                .values(
+                    telegram_user_id=person.telegram_user_id,
+                    display_name=person.display_name,
+                    locale=person.locale,
+                    telegram_language=person.telegram_language,
+                    unreachable=False,
+                    created_at=person.created_at,
+                )
+                .returning(PersonRow.id)
+            )
+        ).scalar_one()
+        for role in person.roles:
+            await self.add_role(person_id, role)
+        stored = await self.get(person_id)
+        assert stored is not None  # noqa: S101 -- inserted just above, in this transaction
+        return stored
+
+    async def set_locale(self, person_id: int, locale: str | None) -> None:
+        await self._update(PersonRow.id == person_id, locale=locale)
+
+    async def set_telegram_language(self, person_id: int, language: str | None) -> None:
+        await self._update(PersonRow.id == person_id, telegram_language=language)
+
+    async def add_role(self, person_id: int, role: Role) -> None:
+        stmt = upsert_insert(self._session, PersonRoleRow).values(
+            person_id=person_id, role=Role(role).value
+        )
+        await self._session.execute(stmt.on_conflict_do_nothing())
+
+    async def remove_role(self, person_id: int, role: Role) -> None:
+        await self._session.execute(
+            delete(PersonRoleRow).where(
+                PersonRoleRow.person_id == person_id, PersonRoleRow.role == Role(role).value
+            )
+        )
+
+    async def mark_unreachable(self, telegram_user_id: int, unreachable: bool) -> None:
+        await self._update(PersonRow.telegram_user_id == telegram_user_id, unreachable=unreachable)
+
+    async def _update(self, where: object, **values: object) -> None:
+        await self._session.execute(
+            update(PersonRow)
+            .where(where)  # type: ignore[arg-type]
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def _one(self, where: object) -> Person | None:
+        row = (
+            await self._session.execute(
+                select(
+                    PersonRow.id,
+                    PersonRow.telegram_user_id,
+                    PersonRow.display_name,
+                    PersonRow.locale,
+                    PersonRow.telegram_language,
+                    PersonRow.unreachable,
+                    PersonRow.created_at,
+                ).where(where)  # type: ignore[arg-type]
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        roles = (
+            await self._session.execute(
+                select(PersonRoleRow.role).where(PersonRoleRow.person_id == row.id)
+            )
+        ).scalars()
+        return Person(
+            id=row.id,
+            telegram_user_id=row.telegram_user_id,
+            display_name=row.display_name,
+            locale=row.locale,
+            telegram_language=row.telegram_language,
+            roles=frozenset(Role(role) for role in roles),
+            created_at=row.created_at,
+            unreachable=row.unreachable,
+        )

@@ -1,0 +1,379 @@
+"""An in-memory store with the SQL store's semantics, for fast service and dialog tests.
+
+Each unit of work copies the committed state when it starts and works on the copy: `commit()`
+publishes the copy, leaving without commit discards it. The repository contract suite in
+tests/storage runs against this fake too, so it cannot drift from the SQL store unnoticed.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from bot.domain.dialogs import DialogState
+from bot.domain.invites import Invite
+from bot.domain.outbound import InboxItem, OutboundMessage, OutboxItem, OutboxStatus
+from bot.domain.people import NewPerson, Person, Role
+from bot.ports.store import (
+    AuditRepository,
+    DialogRepository,
+    InboxRepository,
+    InviteRepository,
+    OutboxRepository,
+    PeopleRepository,
+)
+
+
+def _utc(value: datetime) -> datetime:
+    """What the SQL store does to every time: refuse naive ones, give back UTC."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime refused by the store: {value!r}")
+    return value.astimezone(UTC)
+
+
+def _utc_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else _utc(value)
+
+
+@dataclass
+class OutboxRecord:
+    """One outbox row, mutable like the SQL row it stands for."""
+
+    id: int
+    message: OutboundMessage
+    created_at: datetime
+    dedupe_key: str | None
+    status: OutboxStatus = OutboxStatus.PENDING
+    not_before: datetime | None = None
+    lease_until: datetime | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    sent_at: datetime | None = None
+    telegram_message_id: int | None = None
+
+    def is_due(self, now: datetime) -> bool:
+        if self.status is OutboxStatus.PENDING:
+            return self.not_before is None or self.not_before <= now
+        return (
+            self.status is OutboxStatus.SENDING
+            and self.lease_until is not None
+            and self.lease_until < now
+        )
+
+
+@dataclass
+class AuditRecord:
+    at: datetime
+    actor_person_id: int | None
+    action: str
+    subject: str
+    details: dict[str, Any] | None
+
+
+@dataclass
+class MemoryState:
+    """Everything the store holds; tests may read it directly (e.g. `store.state.audit`)."""
+
+    people: dict[int, Person] = field(default_factory=dict)
+    invites: dict[str, Invite] = field(default_factory=dict)
+    dialogs: dict[tuple[str, int], DialogState] = field(default_factory=dict)
+    inbox: dict[int, tuple[InboxItem, datetime | None]] = field(default_factory=dict)
+    outbox: dict[int, OutboxRecord] = field(default_factory=dict)
+    audit: list[AuditRecord] = field(default_factory=list)
+    next_person_id: int = 1
+    next_outbox_id: int = 1
+
+
+class MemoryPeopleRepository:
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def get(self, person_id: int) -> Person | None:
+        return self._s.people.get(person_id)
+
+    async def by_telegram_id(self, telegram_user_id: int) -> Person | None:
+        return next(
+            (p for p in self._s.people.values() if p.telegram_user_id == telegram_user_id), None
+        )
+
+    async def with_role(self, role: Role) -> Sequence[Person]:
+        return [p for _, p in sorted(self._s.people.items()) if Role(role) in p.roles]
+
+    async def add(self, person: NewPerson) -> Person:
+        if person.telegram_user_id is not None and await self.by_telegram_id(
+            person.telegram_user_id
+        ):
+            # The SQL store refuses this with its unique constraint.
+            raise ValueError(f"telegram user {person.telegram_user_id} is already a person")
+        stored = Person(
+            id=self._s.next_person_id,
+            telegram_user_id=person.telegram_user_id,
+            display_name=person.display_name,
+            locale=person.locale,
+            telegram_language=person.telegram_language,
+            roles=frozenset(Role(r) for r in person.roles),
+            created_at=_utc(person.created_at),
+        )
+        self._s.next_person_id += 1
+        self._s.people[stored.id] = stored
+        return stored
+
+    async def set_locale(self, person_id: int, locale: str | None) -> None:
+        self._change(person_id, locale=locale)
+
+    async def set_telegram_language(self, person_id: int, language: str | None) -> None:
+        self._change(person_id, telegram_language=language)
+
+    async def add_role(self, person_id: int, role: Role) -> None:
+        if person := self._s.people.get(person_id):
+            self._change(person_id, roles=person.roles | {Role(role)})
+
+    async def remove_role(self, person_id: int, role: Role) -> None:
+        if person := self._s.people.get(person_id):
+            self._change(person_id, roles=person.roles - {Role(role)})
+
+    async def mark_unreachable(self, telegram_user_id: int, unreachable: bool) -> None:
+        if person := await self.by_telegram_id(telegram_user_id):
+            self._change(person.id, unreachable=unreachable)
+
+    def _change(self, person_id: int, **changes: Any) -> None:
+        if person := self._s.people.get(person_id):
+            self._s.people[person_id] = replace(person, **changes)
+
+
+class MemoryInviteRepository:
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def add(self, invite: Invite) -> None:
+        if invite.code in self._s.invites:
+            raise ValueError(f"invite {invite.code} exists")
+        self._s.invites[invite.code] = replace(
+            invite,
+            created_at=_utc(invite.created_at),
+            expires_at=_utc(invite.expires_at),
+            used_at=_utc_or_none(invite.used_at),
+        )
+
+    async def get(self, code: str) -> Invite | None:
+        return self._s.invites.get(code)
+
+    async def mark_used(self, code: str, person_id: int, at: datetime) -> bool:
+        invite = self._s.invites.get(code)
+        if invite is None or invite.used_by is not None:
+            return False
+        self._s.invites[code] = replace(invite, used_by=person_id, used_at=_utc(at))
+        return True
+
+
+class MemoryDialogRepository:
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def get(self, channel: str, chat_id: int) -> DialogState | None:
+        state = self._s.dialogs.get((channel, chat_id))
+        # A copy, as from SQL: a caller mutating `data` must not change the stored state.
+        return copy.deepcopy(state)
+
+    async def put(self, channel: str, chat_id: int, state: DialogState, at: datetime) -> None:
+        self._s.dialogs[(channel, chat_id)] = copy.deepcopy(state)
+
+    async def delete(self, channel: str, chat_id: int) -> None:
+        self._s.dialogs.pop((channel, chat_id), None)
+
+
+class MemoryInboxRepository:
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def add(self, update_id: int, payload: dict[str, Any], at: datetime) -> bool:
+        if update_id in self._s.inbox:
+            return False
+        item = InboxItem(update_id=update_id, payload=copy.deepcopy(payload), received_at=_utc(at))
+        self._s.inbox[update_id] = (item, None)
+        return True
+
+    async def pending(self, limit: int) -> Sequence[InboxItem]:
+        unhandled = sorted(k for k, (_, handled) in self._s.inbox.items() if handled is None)
+        return [self._s.inbox[k][0] for k in unhandled[:limit]]
+
+    async def claim(self, update_id: int, at: datetime) -> bool:
+        entry = self._s.inbox.get(update_id)
+        if entry is None or entry[1] is not None:
+            return False
+        self._s.inbox[update_id] = (entry[0], _utc(at))
+        return True
+
+    async def prune(self, handled_before: datetime) -> int:
+        old = [k for k, (_, h) in self._s.inbox.items() if h is not None and h < handled_before]
+        for k in old:
+            del self._s.inbox[k]
+        return len(old)
+
+
+class MemoryOutboxRepository:
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def add(
+        self,
+        message: OutboundMessage,
+        at: datetime,
+        *,
+        not_before: datetime | None = None,
+        dedupe_key: str | None = None,
+    ) -> int | None:
+        if dedupe_key is not None and any(
+            r.dedupe_key == dedupe_key for r in self._s.outbox.values()
+        ):
+            return None
+        record = OutboxRecord(
+            id=self._s.next_outbox_id,
+            message=message,
+            created_at=_utc(at),
+            dedupe_key=dedupe_key,
+            not_before=_utc_or_none(not_before),
+        )
+        self._s.next_outbox_id += 1
+        self._s.outbox[record.id] = record
+        return record.id
+
+    async def claim(self, now: datetime, lease_until: datetime, limit: int) -> Sequence[OutboxItem]:
+        due = [r for _, r in sorted(self._s.outbox.items()) if r.is_due(now)][: max(limit, 0)]
+        for record in due:
+            record.status = OutboxStatus.SENDING
+            record.lease_until = _utc(lease_until)
+            record.attempts += 1
+        return [
+            OutboxItem(
+                id=r.id,
+                message=r.message,
+                attempts=r.attempts,
+                created_at=r.created_at,
+                dedupe_key=r.dedupe_key,
+            )
+            for r in due
+        ]
+
+    async def mark_sent(self, item_id: int, at: datetime, telegram_message_id: int | None) -> None:
+        if record := self._s.outbox.get(item_id):
+            record.status = OutboxStatus.SENT
+            record.sent_at = _utc(at)
+            record.telegram_message_id = telegram_message_id
+            record.lease_until = None
+
+    async def mark_failed(self, item_id: int, at: datetime, error: str) -> None:
+        if record := self._s.outbox.get(item_id):
+            record.status = OutboxStatus.FAILED
+            record.sent_at = _utc(at)
+            record.last_error = error
+            record.lease_until = None
+
+    async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None:
+        if record := self._s.outbox.get(item_id):
+            record.status = OutboxStatus.PENDING
+            record.not_before = _utc(not_before)
+            record.last_error = error
+            record.lease_until = None
+
+    async def next_due(self) -> datetime | None:
+        times = [
+            r.not_before or r.created_at
+            for r in self._s.outbox.values()
+            if r.status is OutboxStatus.PENDING
+        ] + [
+            r.lease_until
+            for r in self._s.outbox.values()
+            if r.status is OutboxStatus.SENDING and r.lease_until is not None
+        ]
+        return min(times) if times else None
+
+    async def counts(self) -> dict[str, int]:
+        counts = {status.value: 0 for status in OutboxStatus}
+        for record in self._s.outbox.values():
+            counts[record.status.value] += 1
+        return counts
+
+
+class MemoryAuditRepository:
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    async def add(
+        self,
+        at: datetime,
+        actor_person_id: int | None,
+        action: str,
+        subject: str,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        self._s.audit.append(
+            AuditRecord(_utc(at), actor_person_id, action, subject, copy.deepcopy(details))
+        )
+
+
+class MemoryUnitOfWork:
+    """Implements `bot.ports.store.UnitOfWork` over a private copy of the store's state."""
+
+    # Declared as the ports' types: the Protocol's attributes are writable, hence invariant.
+    people: PeopleRepository
+    invites: InviteRepository
+    dialogs: DialogRepository
+    inbox: InboxRepository
+    outbox: OutboxRepository
+    audit: AuditRepository
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._entered = False
+        self.committed = False  # for tests that want to see whether a service committed
+
+    async def __aenter__(self) -> MemoryUnitOfWork:
+        if self._entered:
+            raise RuntimeError("a unit of work is entered once; ask the factory for another")
+        self._entered = True
+        self._begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._begin()  # drop whatever was not committed
+
+    async def commit(self) -> None:
+        self._store.state = self._working
+        self._store.commits += 1
+        self.committed = True
+        self._begin()
+
+    async def rollback(self) -> None:
+        self._begin()
+
+    def _begin(self) -> None:
+        self._working = copy.deepcopy(self._store.state)
+        state = self._working
+        self.people = MemoryPeopleRepository(state)
+        self.invites = MemoryInviteRepository(state)
+        self.dialogs = MemoryDialogRepository(state)
+        self.inbox = MemoryInboxRepository(state)
+        self.outbox = MemoryOutboxRepository(state)
+        self.audit = MemoryAuditRepository(state)
+
+
+class MemoryStore:
+    """`store.uow` is a `UnitOfWorkFactory`; `store.state` is the committed state."""
+
+    def __init__(self) -> None:
+        self.state = MemoryState()
+        self.commits = 0
+
+    def uow(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
