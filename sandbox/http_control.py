@@ -155,8 +155,11 @@ async def chat(request: web.Request) -> web.Response:
         markup = message.reply_markup or {}
         if message.from_bot and ("keyboard" in markup or "remove_keyboard" in markup):
             keyboard = markup.get("keyboard")
+    answers = [a for a in server.bot(_bot_id(request, {})).callback_answers
+               if a["chat_id"] == chat_id]
     return _json({"version": server.notifier.version, "reply_keyboard": keyboard,
-                  "messages": [m.to_dict() for m in messages if not m.deleted]})
+                  "messages": [m.to_dict() for m in messages if not m.deleted],
+                  "callback_answers": answers})
 
 
 @routes.get("/_sandbox/chats/{chat_id}/bot-messages")

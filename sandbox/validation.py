@@ -100,7 +100,7 @@ def _value(spec: Spec, field: Field, raw: Any, path: str) -> Any:
             raise ValidationError(f'parameter "{path}" must be "{field.constant}"')
         return value
     closest, nearest = max(failures, key=lambda pair: pair[0])
-    if closest > 0:
+    if closest > 0 or len(failures) == 1:
         raise nearest
     raise ValidationError(f'parameter "{path}" must be of type {" or ".join(field.types)}')
 
