@@ -64,7 +64,11 @@ class BotIdentity:
 class TelegramGateway(Protocol):
     async def get_me(self) -> BotIdentity: ...
 
-    async def get_updates(self, offset: int | None, timeout: int) -> Sequence[dict[str, Any]]:
+    async def get_updates(
+        self,
+        offset: int | None,
+        timeout: int,
+    ) -> Sequence[dict[str, Any]]:
         """Long polling; returns raw update dicts as Telegram sent them."""
         ...
 

@@ -1,0 +1,251 @@
+"""The inbox: updates are committed before Telegram hears they arrived, then handled once.
+
+`InboxIntake` is what a transport calls with a batch of raw updates (from getUpdates or a
+webhook request); only after it returns may the transport acknowledge them. `InboxWorker`
+handles what was stored: one unit of work per update, covering the claim, the core's handler
+and the replies it queued in the outbox, so a crash leaves either all of them or none.
+
+Updates of one chat are handled in update-id order by one lane; different chats are spread over
+`lanes` lanes by a hash of the chat id and run concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import timedelta
+from typing import Any, Protocol
+
+from bot.domain.incoming import Incoming, InputKind
+from bot.domain.outbound import InboxItem
+from bot.ports.clock import Clock
+from bot.ports.handling import HandleResult, UpdateHandler
+from bot.ports.store import UnitOfWorkFactory
+from bot.ports.telegram import MalformedUpdate, UpdateParser
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class CallbackAnswerer(Protocol):
+    """The one gateway method the worker needs (a `TelegramGateway` is one)."""
+
+    async def answer_callback(self, callback_query_id: str, text: str | None) -> None: ...
+
+
+class InboxIntake:
+    """Stores batches of raw updates, duplicates skipped, in one committed transaction."""
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        *,
+        on_stored: Callable[[], None] | None = None,
+    ) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+        self._on_stored = on_stored
+
+    async def accept(self, updates: Sequence[Mapping[str, Any]]) -> int:
+        """Commits the batch; returns how many updates were new. Raises if the store fails.
+
+        An update without an integer `update_id` cannot be stored or deduplicated; it is logged
+        and skipped (acknowledged), since Telegram would otherwise send it again forever.
+        """
+        now = self._clock.now()
+        added = 0
+        async with self._uow() as uow:
+            for update in updates:
+                update_id = update.get("update_id") if isinstance(update, Mapping) else None
+                if isinstance(update_id, bool) or not isinstance(update_id, int):
+                    log.warning("skipping an update without an integer update_id")
+                    continue
+                if await uow.inbox.add(update_id, dict(update), now):
+                    added += 1
+            await uow.commit()
+        if added and self._on_stored is not None:
+            self._on_stored()
+        return added
+
+
+class InboxWorker:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        parser: UpdateParser,
+        handler: UpdateHandler,
+        answerer: CallbackAnswerer,
+        clock: Clock,
+        *,
+        on_committed: Callable[[], None] | None = None,
+        lanes: int = 4,
+        batch_size: int = 100,
+        poll_interval: float = 1.0,
+        max_attempts: int = 3,
+        retry_delay: float = 0.2,
+        keep_handled: timedelta = timedelta(days=3),
+        prune_every: timedelta = timedelta(hours=1),
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        """`on_committed` runs after each handled update's commit: pass `sender.wake`."""
+        self._uow = uow_factory
+        self._parse = parser
+        self._handle = handler
+        self._answerer = answerer
+        self._clock = clock
+        self._on_committed = on_committed
+        self._lane_count = max(1, lanes)
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._max_attempts = max(1, max_attempts)
+        self._retry_delay = retry_delay
+        self._keep_handled = keep_handled
+        self._prune_every = prune_every
+        self._sleep = sleep
+        self._wakeup = asyncio.Event()
+        self._queued: set[int] = set()
+        self._lanes: list[asyncio.Queue[tuple[InboxItem, Incoming | None]]] = []
+        self._last_prune: float | None = None
+
+    def wake(self) -> None:
+        """Called by the intake after it committed new updates."""
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        """Runs until cancelled; the update being handled in each lane finishes or rolls back."""
+        self._lanes = [asyncio.Queue() for _ in range(self._lane_count)]
+        async with asyncio.TaskGroup() as group:
+            for lane in self._lanes:
+                group.create_task(self._lane(lane))
+            group.create_task(self._dispatcher())
+
+    async def run_once(self) -> int:
+        """Handles everything pending now, in order, without lanes (for tests and tools)."""
+        count = 0
+        while True:
+            async with self._uow() as uow:
+                items = await uow.inbox.pending(self._batch_size)
+            fresh = [i for i in items if i.update_id not in self._queued]
+            if not fresh:
+                return count
+            for item in fresh:
+                await self._process(item, self._try_parse(item))
+                count += 1
+
+    # -- dispatching ---------------------------------------------------------------------
+
+    async def _dispatcher(self) -> None:
+        while True:
+            try:
+                await self._dispatch_pending()
+                await self._maybe_prune()
+            except Exception:
+                log.exception("inbox dispatcher failed; trying again shortly")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), self._poll_interval)
+            self._wakeup.clear()
+
+    async def _dispatch_pending(self) -> None:
+        async with self._uow() as uow:
+            items = await uow.inbox.pending(self._batch_size)
+        for item in sorted(items, key=lambda i: i.update_id):
+            if item.update_id in self._queued:
+                continue
+            incoming = self._try_parse(item)
+            chat = incoming.chat_id if incoming is not None and incoming.chat_id else 0
+            self._queued.add(item.update_id)
+            self._lanes[hash(chat) % self._lane_count].put_nowait((item, incoming))
+
+    async def _lane(self, queue: asyncio.Queue[tuple[InboxItem, Incoming | None]]) -> None:
+        while True:
+            item, incoming = await queue.get()
+            try:
+                await self._process(item, incoming)
+            except Exception:
+                log.exception("update %s: unexpected failure in the inbox", item.update_id)
+            finally:
+                self._queued.discard(item.update_id)
+                queue.task_done()
+
+    def _try_parse(self, item: InboxItem) -> Incoming | None:
+        try:
+            return self._parse(dict(item.payload))
+        except MalformedUpdate:
+            return None
+
+    # -- one update ----------------------------------------------------------------------
+
+    async def _process(self, item: InboxItem, incoming: Incoming | None) -> None:
+        if incoming is None:
+            await self._claim_only(item, "malformed")
+            log.warning("update %s is malformed; marked handled", item.update_id)
+            return
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                async with self._uow() as uow:
+                    if not await uow.inbox.claim(item.update_id, self._clock.now()):
+                        return  # another worker (or replica) handled it
+                    result = await self._handle(uow, incoming)
+                    await uow.commit()
+            except Exception:
+                log.exception(
+                    "update %s failed (attempt %s of %s)",
+                    item.update_id,
+                    attempt,
+                    self._max_attempts,
+                )
+                if attempt < self._max_attempts:
+                    await self._sleep(self._retry_delay * 2 ** (attempt - 1))
+                continue
+            await self._after_commit(incoming, result)
+            return
+        await self._claim_only(item, "handler failed")
+        log.error("update %s parked after %s failed attempts", item.update_id, self._max_attempts)
+
+    async def _claim_only(self, item: InboxItem, reason: str) -> None:
+        """Marks an update handled without handling it, with an audit row saying why."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            if await uow.inbox.claim(item.update_id, now):
+                await uow.audit.add(
+                    now,
+                    None,
+                    action="inbox.parked",
+                    subject=f"update:{item.update_id}",
+                    details={"reason": reason},
+                )
+                await uow.commit()
+
+    async def _after_commit(self, incoming: Incoming, result: HandleResult) -> None:
+        if self._on_committed is not None:
+            self._on_committed()
+        if incoming.kind is InputKind.BUTTON and incoming.callback_query_id:
+            try:
+                await self._answerer.answer_callback(
+                    incoming.callback_query_id, result.callback_answer
+                )
+            except Exception as exc:
+                log.warning(
+                    "update %s: answering the button press failed (%s)",
+                    incoming.update_id,
+                    type(exc).__name__,
+                )
+
+    async def _maybe_prune(self) -> None:
+        now = self._clock.now()
+        t = now.timestamp()
+        if (
+            self._last_prune is not None
+            and t - self._last_prune < self._prune_every.total_seconds()
+        ):
+            return
+        self._last_prune = t
+        async with self._uow() as uow:
+            removed = await uow.inbox.prune(now - self._keep_handled)
+            await uow.commit()
+        if removed:
+            log.info("pruned %s handled inbox rows", removed)

@@ -1,0 +1,85 @@
+"""Telegram's sending limits, held on our side so that 429s stay the exception.
+
+Pure bookkeeping on a time in seconds given by the caller (no clock, no sleeping), so the
+sender decides when to wait and tests decide what time it is.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+
+class TokenBucket:
+    """The global limit: `rate` messages a second, with a small burst of `capacity`.
+
+    The burst is kept small (a tenth of a second's worth by default) because Telegram counts
+    per second: a full second's burst right after a full second's trickle would exceed it.
+    """
+
+    def __init__(self, rate: float, capacity: float | None = None) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.rate = rate
+        self.capacity = capacity if capacity is not None else max(1.0, rate / 10)
+        self._tokens = self.capacity
+        self._at: float | None = None
+
+    def _refill(self, now: float) -> None:
+        if self._at is not None and now > self._at:
+            self._tokens = min(self.capacity, self._tokens + (now - self._at) * self.rate)
+        if self._at is None or now > self._at:
+            self._at = now
+
+    def wait_time(self, now: float) -> float:
+        """Seconds until one token is available (0: now)."""
+        self._refill(now)
+        return 0.0 if self._tokens >= 1 else (1 - self._tokens) / self.rate
+
+    def take(self, now: float) -> bool:
+        self._refill(now)
+        if self._tokens >= 1:
+            self._tokens -= 1
+            return True
+        return False
+
+
+@dataclass(frozen=True)
+class ChatLimits:
+    private_interval: float = 1.0  # one message a second to one person
+    group_count: int = 20  # twenty messages ...
+    group_window: float = 60.0  # ... a minute to one group
+
+
+class ChatLimiter:
+    """Per-chat limits: when may the next message to this chat go?"""
+
+    def __init__(self, limits: ChatLimits | None = None) -> None:
+        self.limits = limits or ChatLimits()
+        self._sent: dict[int, deque[float]] = {}
+
+    def ready_at(self, chat_id: int, is_group: bool, now: float) -> float:
+        """The earliest time (same scale as `now`) a message to this chat is allowed."""
+        history = self._sent.get(chat_id)
+        if not history:
+            return now
+        if is_group:
+            while history and history[0] <= now - self.limits.group_window:
+                history.popleft()
+            if len(history) < self.limits.group_count:
+                return now
+            return max(now, history[0] + self.limits.group_window)
+        return max(now, history[-1] + self.limits.private_interval)
+
+    def record(self, chat_id: int, now: float) -> None:
+        history = self._sent.setdefault(chat_id, deque())
+        history.append(now)
+        if len(history) > self.limits.group_count:
+            history.popleft()
+
+    def forget_idle(self, now: float) -> None:
+        """Drops chats whose history no longer limits anything (bounds memory in a broadcast)."""
+        horizon = max(self.limits.private_interval, self.limits.group_window)
+        idle = [c for c, h in self._sent.items() if not h or h[-1] <= now - horizon]
+        for chat_id in idle:
+            del self._sent[chat_id]

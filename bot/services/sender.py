@@ -1,0 +1,380 @@
+"""The outbox sender: delivers queued messages to Telegram within Telegram's limits.
+
+One loop claims due rows in batches (a lease makes them ours), keeps them in per-chat queues in
+id order, and starts a delivery for every chat whose turn has come: the global token bucket has
+a token, the chat's own limit allows it (1/s to a person, 20/min to a group) and no other
+message to that chat is in flight. Chats wait for their turn without holding up other chats.
+
+Outcomes, each committed on its own so a crash repeats at most the messages in flight:
+- sent: marked sent;
+- 429 RateLimited: all sending pauses for `retry_after`, then the message is tried again;
+- 403 Unreachable: failed, the person marked unreachable, an audit row tells staff;
+- 400 BadRequest: failed (the same request cannot succeed later);
+- TransientError: tried again later with exponential backoff (and the chat's later messages wait
+  behind it, so a conversation never arrives out of order), failed after `max_attempts`;
+- AmbiguousTimeout: failed with "ambiguous timeout", never resent. Telegram has no idempotency
+  key, and the message may well have arrived: a person who receives a reminder twice (or is
+  told twice that a shift was approved) is confused, and a duplicate broadcast to 60,000
+  members is worse than a rare missed message, which staff can see in the outbox counts.
+
+Message text is never logged: only outbox ids, chat ids and error kinds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.outbound import OutboxItem
+from bot.ports.clock import Clock
+from bot.ports.store import UnitOfWorkFactory
+from bot.ports.telegram import (
+    AmbiguousTimeout,
+    BadRequest,
+    RateLimited,
+    TelegramGateway,
+    TransientError,
+    Unreachable,
+)
+from bot.services.ratelimit import ChatLimiter, ChatLimits, TokenBucket
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass
+class _Held:
+    item: OutboxItem
+    lease_until: float  # seconds since the sender's epoch, like every time it keeps
+    not_before: float = 0.0  # set when a 429 sends it back to the head of its queue
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        gateway: TelegramGateway,
+        clock: Clock,
+        *,
+        global_rate: float = 30.0,
+        max_in_flight: int | None = None,
+        batch_size: int | None = None,
+        lease: timedelta = timedelta(minutes=5),
+        poll_interval: float = 1.0,
+        max_attempts: int = 8,
+        backoff_base: float = 2.0,
+        backoff_max: float = 900.0,
+        chat_limits: ChatLimits | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._uow = uow_factory
+        self._gateway = gateway
+        self._clock = clock
+        self._bucket = TokenBucket(global_rate)
+        self._chats = ChatLimiter(chat_limits)
+        self._max_in_flight = max_in_flight or max(4, min(256, math.ceil(global_rate)))
+        self._batch_size = batch_size or max(20, min(1000, math.ceil(global_rate * 2)))
+        self._lease = lease
+        self._lease_margin = min(30.0, lease.total_seconds() / 4)
+        self._poll_interval = poll_interval
+        self._max_attempts = max_attempts
+        self._backoff_base = backoff_base
+        self._backoff_max = backoff_max
+        self._sleep = sleep
+        self._queues: dict[int, deque[_Held]] = {}
+        self._held_ids: set[int] = set()
+        self._busy: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._paused_until = 0.0
+        self._wakeup = asyncio.Event()
+        self._stopping = False
+        self._last_forget = 0.0
+        self._epoch: datetime | None = None
+
+    # -- control -------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Call right after committing outbox rows: they go out now, not at the next poll."""
+        self._wakeup.set()
+
+    def stop(self) -> None:
+        """Asks `run()` to finish the deliveries in flight, hand back the rest, and return."""
+        self._stopping = True
+        self._wakeup.set()
+
+    @property
+    def held(self) -> int:
+        """Claimed messages not yet delivered (in queues or in flight)."""
+        return len(self._held_ids)
+
+    async def run(self) -> None:
+        try:
+            while not self._stopping:
+                try:
+                    delay = await self.step()
+                except Exception:
+                    log.exception("outbox sender step failed; trying again shortly")
+                    delay = self._poll_interval
+                if not self._stopping:
+                    await self._wait(delay)
+        finally:
+            await self._shutdown()
+
+    async def drain(self, max_steps: int = 100_000) -> None:
+        """Sends until nothing is pending or held, waiting for retries (tests, one-shot jobs)."""
+        for _ in range(max_steps):
+            delay = await self.step()
+            if not self._held_ids and not self._tasks and await self._nothing_pending():
+                return
+            await self._wait(delay)
+        raise RuntimeError("outbox did not drain")
+
+    # -- the loop ------------------------------------------------------------------------
+
+    def _seconds(self, at: datetime) -> float:
+        """Seconds since this sender first looked at the clock: small floats keep their precision
+        (at epoch scale a float's step is a quarter microsecond, enough to stall on a rounding).
+        """
+        if self._epoch is None:
+            self._epoch = at
+        return (at - self._epoch).total_seconds()
+
+    def _at(self, seconds: float) -> datetime:
+        assert self._epoch is not None  # noqa: S101 - set by the first _seconds() call
+        return self._epoch + timedelta(seconds=seconds)
+
+    async def step(self) -> float:
+        """Claims and starts what may go now; returns seconds until something may change."""
+        now = self._clock.now()
+        t = self._seconds(now)
+        await self._release_expiring(now)
+        if t >= self._last_forget + 60:
+            self._chats.forget_idle(t)
+            self._last_forget = t
+        if len(self._held_ids) <= self._batch_size // 2 and t >= self._paused_until:
+            await self._claim(now)
+        if t < self._paused_until:
+            return self._paused_until - t
+        next_change = self._dispatch(t)
+        if next_change is None:
+            return await self._idle_delay(now)
+        return max(0.001, min(next_change - t, self._poll_interval))
+
+    async def _claim(self, now: datetime) -> None:
+        want = self._batch_size - len(self._held_ids)
+        if want <= 0:
+            return
+        lease_until = now + self._lease
+        async with self._uow() as uow:
+            items = await uow.outbox.claim(now, lease_until, want)
+            exhausted = [i for i in items if i.attempts > self._max_attempts]
+            for item in exhausted:
+                await uow.outbox.mark_failed(item.id, now, "too many attempts")
+            await uow.commit()
+        for item in exhausted:
+            log.warning("outbox %s failed after %s attempts", item.id, item.attempts - 1)
+        for item in sorted(items, key=lambda i: i.id):
+            if item.id in self._held_ids or item.attempts > self._max_attempts:
+                continue
+            self._held_ids.add(item.id)
+            held = _Held(item, self._seconds(lease_until))
+            self._queues.setdefault(item.message.chat_id, deque()).append(held)
+
+    def _dispatch(self, t: float) -> float | None:
+        """Starts deliveries that are allowed now; returns when the next one may be (None: idle)."""
+        next_change: float | None = None
+
+        def later(at: float) -> None:
+            nonlocal next_change
+            next_change = at if next_change is None else min(next_change, at)
+
+        for chat_id, queue in list(self._queues.items()):
+            if not queue:
+                del self._queues[chat_id]
+                continue
+            if chat_id in self._busy:
+                continue  # the delivery's completion wakes the loop
+            head = queue[0]
+            if head.not_before > t:
+                later(head.not_before)
+                continue
+            ready = self._chats.ready_at(chat_id, head.item.message.is_group, t)
+            if ready > t:
+                later(ready)
+                continue
+            if len(self._tasks) >= self._max_in_flight:
+                break
+            wait = self._bucket.wait_time(t)
+            if wait > 0:
+                later(t + wait)
+                break
+            self._bucket.take(t)
+            self._chats.record(chat_id, t)
+            queue.popleft()
+            self._busy.add(chat_id)
+            task = asyncio.create_task(self._deliver(head))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return next_change
+
+    async def _idle_delay(self, now: datetime) -> float:
+        if self._held_ids:
+            return self._poll_interval
+        async with self._uow() as uow:
+            due = await uow.outbox.next_due()
+        if due is None:
+            return self._poll_interval
+        return max(0.01, min((due - now).total_seconds(), self._poll_interval))
+
+    async def _nothing_pending(self) -> bool:
+        async with self._uow() as uow:
+            return await uow.outbox.next_due() is None
+
+    async def _wait(self, delay: float) -> None:
+        if self._wakeup.is_set():
+            self._wakeup.clear()
+            return
+        if delay <= 0:
+            await asyncio.sleep(0)
+            return
+        woken = asyncio.ensure_future(self._wakeup.wait())
+        slept = asyncio.ensure_future(self._sleep(delay))
+        try:
+            await asyncio.wait({woken, slept}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for future in (woken, slept):
+                future.cancel()
+            await asyncio.gather(woken, slept, return_exceptions=True)
+        self._wakeup.clear()
+
+    # -- one delivery --------------------------------------------------------------------
+
+    async def _deliver(self, held: _Held) -> None:
+        item = held.item
+        chat_id = item.message.chat_id
+        try:
+            await self._deliver_once(held)
+        except Exception:
+            log.exception("outbox %s to chat %s: recording the outcome failed", item.id, chat_id)
+            self._forget(item.id)
+        finally:
+            self._busy.discard(chat_id)
+            self._wakeup.set()
+
+    async def _deliver_once(self, held: _Held) -> None:
+        item = held.item
+        message = item.message
+        try:
+            sent = await self._gateway.send(message)
+        except RateLimited as exc:
+            now = self._seconds(self._clock.now())
+            self._paused_until = max(self._paused_until, now + exc.retry_after)
+            log.warning("Telegram asked to pause %.1fs (outbox %s)", exc.retry_after, item.id)
+            held.not_before = self._paused_until
+            self._queues.setdefault(message.chat_id, deque()).appendleft(held)
+            return
+        except Unreachable as exc:
+            await self._unreachable(item, str(exc))
+        except BadRequest as exc:
+            log.error("outbox %s to chat %s refused: %s", item.id, message.chat_id, exc)
+            await self._failed(item, f"bad request: {exc}")
+        except AmbiguousTimeout:
+            log.warning("outbox %s to chat %s: no answer, not resent", item.id, message.chat_id)
+            await self._failed(item, "ambiguous timeout")
+        except TransientError as exc:
+            await self._transient(item, str(exc))
+        except Exception as exc:
+            log.exception("outbox %s to chat %s: unexpected error", item.id, message.chat_id)
+            await self._transient(item, type(exc).__name__)
+        else:
+            async with self._uow() as uow:
+                await uow.outbox.mark_sent(item.id, self._clock.now(), sent.message_id)
+                await uow.commit()
+        self._forget(item.id)
+
+    def _forget(self, item_id: int) -> None:
+        self._held_ids.discard(item_id)
+
+    async def _failed(self, item: OutboxItem, error: str) -> None:
+        async with self._uow() as uow:
+            await uow.outbox.mark_failed(item.id, self._clock.now(), error[:500])
+            await uow.commit()
+
+    async def _unreachable(self, item: OutboxItem, error: str) -> None:
+        message = item.message
+        log.info("chat %s is unreachable (outbox %s)", message.chat_id, item.id)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            await uow.outbox.mark_failed(item.id, now, f"unreachable: {error}"[:500])
+            if not message.is_group and message.chat_id > 0:
+                # In a private chat the chat id is the person's Telegram user id.
+                await uow.people.mark_unreachable(message.chat_id, True)
+            await uow.audit.add(
+                now,
+                None,
+                action="telegram.unreachable",
+                subject=f"chat:{message.chat_id}",
+                details={"outbox_id": item.id, "error": error[:200]},
+            )
+            await uow.commit()
+
+    async def _transient(self, item: OutboxItem, error: str) -> None:
+        chat_id = item.message.chat_id
+        if item.attempts >= self._max_attempts:
+            log.warning("outbox %s to chat %s failed for good: %s", item.id, chat_id, error)
+            await self._failed(item, f"gave up after {item.attempts} attempts: {error}")
+            return
+        delay = min(self._backoff_max, self._backoff_base**item.attempts)
+        not_before = self._clock.now() + timedelta(seconds=delay)
+        log.info("outbox %s to chat %s: %s; retry in %.0fs", item.id, chat_id, error, delay)
+        followers = self._queues.pop(chat_id, deque())
+        async with self._uow() as uow:
+            await uow.outbox.retry_later(item.id, not_before, error[:500])
+            for held in followers:
+                await uow.outbox.retry_later(
+                    held.item.id, not_before, "waiting for an earlier message"
+                )
+            await uow.commit()
+        for held in followers:
+            self._forget(held.item.id)
+
+    # -- leases and shutdown -------------------------------------------------------------
+
+    async def _release_expiring(self, now: datetime) -> None:
+        """Hands back queues whose lease runs out before their turn (a long group backlog)."""
+        t = self._seconds(now)
+        expiring = [
+            chat_id
+            for chat_id, queue in self._queues.items()
+            if queue and chat_id not in self._busy and queue[0].lease_until - t < self._lease_margin
+        ]
+        for chat_id in expiring:
+            queue = self._queues.pop(chat_id)
+            ready = self._chats.ready_at(chat_id, queue[0].item.message.is_group, t)
+            await self._hand_back(queue, now + timedelta(seconds=max(0.0, ready - t)))
+
+    async def _hand_back(self, queue: deque[_Held], not_before: datetime) -> None:
+        if not queue:
+            return
+        async with self._uow() as uow:
+            for held in queue:
+                await uow.outbox.retry_later(held.item.id, not_before, "handed back unsent")
+            await uow.commit()
+        for held in queue:
+            self._forget(held.item.id)
+
+    async def _shutdown(self) -> None:
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        queues, self._queues = list(self._queues.values()), {}
+        now = self._clock.now()
+        for queue in queues:
+            with contextlib.suppress(Exception):
+                await self._hand_back(queue, now)

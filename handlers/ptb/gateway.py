@@ -1,0 +1,223 @@
+"""`TelegramGateway` on python-telegram-bot's `telegram.Bot` (its httpx-based `HTTPXRequest`).
+
+ptb's exceptions are translated into the gateway errors exactly as the raw transport translates
+HTTP answers, so the sender's rules are written once.
+"""
+
+from __future__ import annotations
+
+import datetime as dtm
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Message as PtbMessage
+from telegram.error import (
+    BadRequest as PtbBadRequest,
+)
+from telegram.error import (
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.error import (
+    Conflict as PtbConflict,
+)
+from telegram.request import HTTPXRequest, RequestData
+
+# Not re-exported by ptb, but the one way to post a raw call through its request object.
+from telegram.request._requestparameter import RequestParameter
+
+from bot.domain.outbound import ButtonRows, OutboundMessage
+from bot.ports.telegram import (
+    AmbiguousTimeout,
+    BadRequest,
+    BotIdentity,
+    Conflict,
+    RateLimited,
+    SentMessage,
+    TransientError,
+    Unreachable,
+)
+from handlers.wire import (
+    DEFAULT_API_BASE_URL,
+    is_not_modified,
+    is_unreachable,
+    quiet_http_loggers,
+)
+
+
+def _markup(buttons: ButtonRows) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in buttons
+        ]
+    )
+
+
+def _seconds(value: int | float | dtm.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+
+
+@asynccontextmanager
+async def _translated(method: str) -> AsyncIterator[None]:
+    """Turns ptb's exceptions into the gateway's (the order matters: TimedOut is a NetworkError)."""
+    try:
+        yield
+    except RetryAfter as exc:
+        raise RateLimited(_seconds(exc.retry_after)) from None
+    except Forbidden as exc:
+        raise Unreachable(exc.message) from None
+    except ChatMigrated as exc:
+        raise Unreachable(f"group moved to {exc.new_chat_id}") from None
+    except PtbBadRequest as exc:
+        if is_unreachable(exc.message):
+            raise Unreachable(exc.message) from None
+        raise BadRequest(exc.message) from None
+    except PtbConflict as exc:
+        raise Conflict(exc.message) from None
+    except TimedOut as exc:
+        # A connect or pool timeout means nothing left this process: safe to retry.
+        if isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout):
+            raise TransientError(f"{method}: connect timeout") from None
+        raise AmbiguousTimeout(f"{method}: no answer in time") from None
+    except InvalidToken:
+        raise TransientError(f"{method}: the bot token was refused") from None
+    except NetworkError as exc:
+        raise TransientError(f"{method}: {exc.message}") from None
+    except TelegramError as exc:
+        raise TransientError(f"{method}: {type(exc).__name__}") from None
+
+
+class PtbGateway:
+    """Owns one `telegram.Bot` with two connection pools (long polling gets its own)."""
+
+    def __init__(
+        self,
+        token: str,
+        api_base_url: str = DEFAULT_API_BASE_URL,
+        *,
+        connection_pool_size: int = 100,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 10.0,
+    ) -> None:
+        quiet_http_loggers()
+        self._read_timeout = read_timeout
+        self._updates_url = f"{api_base_url.rstrip('/')}{token}/getUpdates"
+        self._request = HTTPXRequest(
+            connection_pool_size=connection_pool_size,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            write_timeout=read_timeout,
+            pool_timeout=read_timeout,
+        )
+        self._updates_request = HTTPXRequest(
+            connection_pool_size=1,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            write_timeout=read_timeout,
+            pool_timeout=read_timeout,
+        )
+        self.bot = Bot(
+            token,
+            base_url=api_base_url.rstrip("/"),
+            request=self._request,
+            get_updates_request=self._updates_request,
+        )
+        self._initialized = False
+
+    def __repr__(self) -> str:
+        return "PtbGateway(...)"
+
+    async def _ready(self) -> Bot:
+        if not self._initialized:
+            # Opens the HTTP clients without ptb's extra getMe round trip.
+            await self._request.initialize()
+            await self._updates_request.initialize()
+            self._initialized = True
+        return self.bot
+
+    async def get_me(self) -> BotIdentity:
+        bot = await self._ready()
+        async with _translated("getMe"):
+            me = await bot.get_me()
+        return BotIdentity(id=me.id, username=me.username or "")
+
+    async def get_updates(
+        self,
+        offset: int | None,
+        timeout: int,
+    ) -> Sequence[dict[str, Any]]:
+        """Asks through ptb's own request object, to keep the JSON exactly as Telegram sent it."""
+        await self._ready()
+        params: dict[str, Any] = {"timeout": timeout}
+        if offset is not None:
+            params["offset"] = offset
+        async with _translated("getUpdates"):
+            result = await self._updates_request.post(
+                self._updates_url,
+                RequestData([RequestParameter.from_input(k, v) for k, v in params.items()]),
+                read_timeout=timeout + self._read_timeout,
+            )
+        if not isinstance(result, list):
+            raise TransientError("getUpdates: result is not a list")
+        return [u for u in result if isinstance(u, dict)]
+
+    async def send(self, message: OutboundMessage) -> SentMessage:
+        bot = await self._ready()
+        markup = _markup(message.buttons)
+        if message.edit_message_id is None:
+            async with _translated("sendMessage"):
+                sent = await bot.send_message(
+                    chat_id=message.chat_id,
+                    text=message.text,
+                    parse_mode=message.parse_mode,
+                    reply_markup=markup,
+                )
+            return SentMessage(sent.message_id)
+        try:
+            async with _translated("editMessageText"):
+                edited = await bot.edit_message_text(
+                    chat_id=message.chat_id,
+                    message_id=message.edit_message_id,
+                    text=message.text,
+                    parse_mode=message.parse_mode,
+                    reply_markup=markup,
+                )
+        except BadRequest as exc:
+            if is_not_modified(str(exc)):
+                return SentMessage(message.edit_message_id)
+            raise
+        if isinstance(edited, PtbMessage):
+            return SentMessage(edited.message_id)
+        return SentMessage(message.edit_message_id)
+
+    async def answer_callback(self, callback_query_id: str, text: str | None) -> None:
+        bot = await self._ready()
+        async with _translated("answerCallbackQuery"):
+            await bot.answer_callback_query(callback_query_id, text=text)
+
+    async def set_webhook(self, url: str, secret_token: str) -> None:
+        bot = await self._ready()
+        async with _translated("setWebhook"):
+            await bot.set_webhook(url=url, secret_token=secret_token)
+
+    async def delete_webhook(self) -> None:
+        bot = await self._ready()
+        async with _translated("deleteWebhook"):
+            await bot.delete_webhook()
+
+    async def close(self) -> None:
+        if self._initialized:
+            await self._request.shutdown()
+            await self._updates_request.shutdown()
+            self._initialized = False

@@ -1,0 +1,1 @@
+"""The raw transport: the Bot API over an aiohttp client, without python-telegram-bot."""

@@ -1,0 +1,281 @@
+"""The outbox sender: Telegram's limits held on our side, and what each kind of failure does."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from datetime import timedelta
+
+from bot.domain.outbound import OutboundMessage
+from bot.domain.people import NewPerson
+from bot.ports.telegram import (
+    AmbiguousTimeout,
+    BadRequest,
+    RateLimited,
+    TransientError,
+    Unreachable,
+)
+from bot.services.sender import OutboxSender
+from tests.fakes.gateway import FakeGateway
+from tests.fakes.memory_store import MemoryStore
+from tests.transport.vtime import VirtualTime
+
+PERSON = 1001
+OTHER = 1002
+GROUP = -100123
+
+
+def sender_for(store: MemoryStore, gateway: FakeGateway, vtime: VirtualTime, **kw) -> OutboxSender:
+    return OutboxSender(store.uow, gateway, vtime, sleep=vtime.sleep, **kw)
+
+
+async def queue(store: MemoryStore, vtime: VirtualTime, *messages: OutboundMessage, **kw) -> None:
+    async with store.uow() as uow:
+        for message in messages:
+            await uow.outbox.add(message, vtime.now(), **kw)
+        await uow.commit()
+
+
+def msg(chat_id: int, text: str, **kw) -> OutboundMessage:
+    return OutboundMessage(chat_id=chat_id, text=text, **kw)
+
+
+def status_of(store: MemoryStore) -> dict[str, int]:
+    return {k: v for k, v in _counts(store).items() if v}
+
+
+def _counts(store: MemoryStore) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for record in store.state.outbox.values():
+        counts[record.status.value] = counts.get(record.status.value, 0) + 1
+    return counts
+
+
+async def test_a_queued_message_is_sent_and_marked_sent(store, gateway, vtime):
+    await queue(store, vtime, msg(PERSON, "hello", buttons=((("OK", "ok:1"),),)))
+
+    await sender_for(store, gateway, vtime).drain()
+
+    assert gateway.texts_to(PERSON) == ["hello"]
+    record = store.state.outbox[1]
+    assert record.status == "sent"
+    assert record.telegram_message_id is not None
+
+
+async def test_messages_to_one_person_go_one_a_second_in_order(store, gateway, vtime):
+    await queue(store, vtime, *(msg(PERSON, f"m{i}") for i in range(5)))
+
+    await sender_for(store, gateway, vtime).drain()
+
+    assert gateway.texts_to(PERSON) == ["m0", "m1", "m2", "m3", "m4"]
+    times = [vtime.seconds(t) for t in gateway.send_times(PERSON)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert all(gap >= 1.0 for gap in gaps), gaps
+
+
+async def test_a_person_waiting_for_their_turn_does_not_hold_up_others(store, gateway, vtime):
+    await queue(store, vtime, msg(PERSON, "a1"), msg(PERSON, "a2"), msg(OTHER, "b1"))
+
+    await sender_for(store, gateway, vtime).drain()
+
+    sent_at = {r.message.text: vtime.seconds(r.at) for r in gateway.sent}
+    assert sent_at["b1"] < 1.0
+    assert sent_at["a2"] >= 1.0
+
+
+async def test_a_group_gets_at_most_twenty_messages_a_minute(store, gateway, vtime):
+    await queue(store, vtime, *(msg(GROUP, f"g{i}", is_group=True) for i in range(25)))
+
+    await sender_for(store, gateway, vtime).drain()
+
+    times = [vtime.seconds(t) for t in gateway.send_times(GROUP)]
+    assert len(times) == 25
+    assert gateway.texts_to(GROUP) == [f"g{i}" for i in range(25)]
+    for start in times:
+        in_window = [t for t in times if start <= t < start + 60]
+        assert len(in_window) <= 20
+    assert times[20] >= 60.0
+
+
+async def test_the_global_rate_holds_across_many_chats(store, gateway, vtime):
+    await queue(store, vtime, *(msg(2000 + i, "hi") for i in range(100)))
+
+    await sender_for(store, gateway, vtime, global_rate=10).drain()
+
+    times = [vtime.seconds(t) for t in gateway.send_times()]
+    assert len(times) == 100
+    for start in times:
+        assert len([t for t in times if start <= t < start + 1.0]) <= 11  # rate + burst of 1
+    assert times[-1] >= 9.0
+
+
+async def test_different_chats_are_sent_concurrently_to_reach_the_rate(store, vtime):
+    gateway = FakeGateway(clock=vtime, sleep=vtime.sleep, latency=0.1)
+    await queue(store, vtime, *(msg(3000 + i, "hi") for i in range(90)))
+
+    await sender_for(store, gateway, vtime, global_rate=30).drain()
+
+    assert len(gateway.sent) == 90
+    assert gateway.max_concurrent > 1
+    assert vtime.elapsed < 3.5  # 90 messages at 30/s with 100 ms per call
+
+
+async def test_a_429_pauses_all_sending_for_retry_after_then_retries(store, gateway, vtime):
+    gateway.fail_chat(PERSON, RateLimited(5))
+    await queue(store, vtime, msg(PERSON, "first"), msg(OTHER, "second"))
+
+    await sender_for(store, gateway, vtime).drain()
+
+    sent_at = {r.message.text: vtime.seconds(r.at) for r in gateway.sent}
+    assert sent_at["first"] >= 5.0
+    assert sent_at["second"] >= 5.0 or sent_at["second"] < 0.01  # raced ahead, or paused too
+    assert status_of(store) == {"sent": 2}
+
+
+async def test_nothing_new_starts_while_telegram_asks_to_wait(store, gateway, vtime):
+    gateway.fail_next(RateLimited(10))
+    await queue(store, vtime, msg(PERSON, "x"))
+    await queue(store, vtime, *(msg(4000 + i, "y") for i in range(5)))
+
+    await sender_for(store, gateway, vtime, max_in_flight=1).drain()
+
+    later = [vtime.seconds(r.at) for r in gateway.sent]
+    assert len(later) == 6
+    assert all(t >= 10.0 for t in later)
+
+
+async def test_a_blocked_bot_marks_the_person_unreachable_audits_and_never_retries(
+    store, gateway, vtime
+):
+    async with store.uow() as uow:
+        person = await uow.people.add(NewPerson(PERSON, "Hanako", "ja", vtime.now()))
+        await uow.commit()
+    gateway.fail_chat(PERSON, Unreachable("Forbidden: bot was blocked by the user"))
+    await queue(store, vtime, msg(PERSON, "secret care details"))
+
+    await sender_for(store, gateway, vtime).drain()
+
+    assert gateway.sent == []
+    assert len(gateway.attempts) == 1
+    assert status_of(store) == {"failed": 1}
+    assert store.state.people[person.id].unreachable is True
+    [audit] = store.state.audit
+    assert (audit.action, audit.subject) == ("telegram.unreachable", f"chat:{PERSON}")
+
+
+async def test_a_transient_error_is_retried_with_backoff(store, gateway, vtime):
+    gateway.fail_chat(PERSON, TransientError("reset"), TransientError("reset"))
+    await queue(store, vtime, msg(PERSON, "hello"))
+
+    await sender_for(store, gateway, vtime).drain()
+
+    assert gateway.texts_to(PERSON) == ["hello"]
+    assert len(gateway.attempts) == 3
+    assert vtime.elapsed >= 2 + 4  # backoff 2**attempt seconds
+    assert status_of(store) == {"sent": 1}
+
+
+async def test_a_transient_error_gives_up_after_max_attempts(store, gateway, vtime):
+    gateway.fail_chat(PERSON, *(TransientError("down") for _ in range(10)))
+    await queue(store, vtime, msg(PERSON, "hello"))
+
+    await sender_for(store, gateway, vtime, max_attempts=3).drain()
+
+    assert len(gateway.attempts) == 3
+    assert status_of(store) == {"failed": 1}
+    assert "gave up" in (store.state.outbox[1].last_error or "")
+
+
+async def test_later_messages_wait_behind_a_retried_one_to_keep_the_order(store, gateway, vtime):
+    gateway.fail_chat(PERSON, TransientError("reset"))
+    await queue(store, vtime, msg(PERSON, "one"), msg(PERSON, "two"), msg(PERSON, "three"))
+
+    await sender_for(store, gateway, vtime).drain()
+
+    assert gateway.texts_to(PERSON) == ["one", "two", "three"]
+
+
+async def test_an_ambiguous_timeout_is_not_resent(store, gateway, vtime):
+    gateway.fail_chat(PERSON, AmbiguousTimeout("read timeout"))
+    await queue(store, vtime, msg(PERSON, "maybe delivered"))
+
+    await sender_for(store, gateway, vtime).drain()
+
+    assert len(gateway.attempts) == 1
+    assert status_of(store) == {"failed": 1}
+    assert store.state.outbox[1].last_error == "ambiguous timeout"
+
+
+async def test_a_bad_request_fails_without_retry(store, gateway, vtime):
+    gateway.fail_chat(PERSON, BadRequest("Bad Request: can't parse entities"))
+    await queue(store, vtime, msg(PERSON, "<b>broken"), msg(PERSON, "fine"))
+
+    await sender_for(store, gateway, vtime).drain()
+
+    assert len(gateway.attempts) == 2
+    assert gateway.texts_to(PERSON) == ["fine"]
+    assert status_of(store) == {"failed": 1, "sent": 1}
+
+
+async def test_a_message_queued_twice_with_one_dedupe_key_is_sent_once(store, gateway, vtime):
+    await queue(store, vtime, msg(PERSON, "reminder"), dedupe_key="reminder:shift:7:1001")
+    await queue(store, vtime, msg(PERSON, "reminder"), dedupe_key="reminder:shift:7:1001")
+
+    await sender_for(store, gateway, vtime).drain()
+
+    assert gateway.texts_to(PERSON) == ["reminder"]
+
+
+async def test_a_message_sent_once_is_never_sent_again_by_a_restarted_sender(store, gateway, vtime):
+    await queue(store, vtime, msg(PERSON, "once"))
+    await sender_for(store, gateway, vtime).drain()
+
+    await sender_for(store, gateway, vtime).drain()
+
+    assert gateway.texts_to(PERSON) == ["once"]
+
+
+async def test_waking_the_sender_delivers_without_waiting_for_the_poll(store, gateway, vtime):
+    sender = sender_for(store, gateway, vtime, poll_interval=30.0)
+    task = asyncio.create_task(sender.run())
+    await vtime.sleep(40)  # the sender is idle, polling every 30 s
+    start = vtime.elapsed
+
+    await queue(store, vtime, msg(PERSON, "now"))
+    sender.wake()
+    for _ in range(100):
+        if gateway.sent:
+            break
+        await asyncio.sleep(0)
+
+    sender.stop()
+    await task
+    assert gateway.texts_to(PERSON) == ["now"]
+    assert vtime.seconds(gateway.sent[0].at) - start < 0.01
+
+
+async def test_stopping_hands_back_what_was_claimed_but_not_sent(store, gateway, vtime):
+    await queue(store, vtime, *(msg(PERSON, f"m{i}") for i in range(4)))
+    sender = sender_for(store, gateway, vtime)
+    task = asyncio.create_task(sender.run())
+    for _ in range(1000):
+        if gateway.sent:
+            break
+        await asyncio.sleep(0)
+
+    sender.stop()
+    await task
+
+    assert sender.held == 0
+    assert status_of(store) == {"sent": 1, "pending": 3}
+    await sender_for(store, gateway, vtime).drain()
+    assert gateway.texts_to(PERSON) == ["m0", "m1", "m2", "m3"]
+
+
+async def test_a_lease_that_would_expire_hands_the_backlog_back(store, gateway, vtime):
+    await queue(store, vtime, *(msg(GROUP, f"g{i}", is_group=True) for i in range(30)))
+
+    await sender_for(store, gateway, vtime, lease=timedelta(seconds=40)).drain()
+
+    assert gateway.texts_to(GROUP) == [f"g{i}" for i in range(30)]
+    assert status_of(store) == {"sent": 30}
