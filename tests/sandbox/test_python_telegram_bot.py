@@ -58,7 +58,8 @@ async def test_a_message_with_an_inline_keyboard_is_kept_with_its_buttons(
 
 async def test_a_button_press_arrives_as_a_callback_query_that_can_be_answered(
         sandbox: SandboxServer, ptb: telegram.Bot) -> None:
-    keyboard = telegram.InlineKeyboardMarkup([[telegram.InlineKeyboardButton("OK", callback_data="ok")]])
+    keyboard = telegram.InlineKeyboardMarkup(
+        [[telegram.InlineKeyboardButton("OK", callback_data="ok")]])
     sent = await ptb.send_message(HANA["id"], "Press", reply_markup=keyboard)
     sandbox.user_presses(HANA, sent.message_id, "ok")
 
@@ -69,7 +70,7 @@ async def test_a_button_press_arrives_as_a_callback_query_that_can_be_answered(
     assert await update.callback_query.answer("受け付けました")
 
     assert sandbox.callback_answers[0]["text"] == "受け付けました"
-    with pytest.raises(telegram.error.BadRequest, match="(?i)query is too old"):
+    with pytest.raises(telegram.error.BadRequest, match=r"(?i)query is too old"):
         await update.callback_query.answer("again")
 
 
@@ -81,7 +82,7 @@ async def test_edits_are_applied_and_their_history_kept(
     [message] = sandbox.messages_to(HANA["id"])
     assert message.text == "after"
     assert [v["text"] for v in message.history] == ["before"]
-    with pytest.raises(telegram.error.BadRequest, match="(?i)message is not modified"):
+    with pytest.raises(telegram.error.BadRequest, match=r"(?i)message is not modified"):
         await ptb.edit_message_text("after", chat_id=HANA["id"], message_id=sent.message_id)
 
 

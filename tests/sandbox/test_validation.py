@@ -117,7 +117,7 @@ async def test_form_encoded_values_are_decoded_as_telegram_does(call: RawCall) -
 
 async def test_answer_text_over_200_characters_is_refused(call: RawCall) -> None:
     status, body = await call("answerCallbackQuery", callback_query_id="1", text="x" * 201)
-    assert status == 400
+    assert (status, body["description"]) == (400, "Bad Request: MESSAGE_TOO_LONG")
 
 
 async def test_state_errors_are_not_violations(sandbox: SandboxServer, call: RawCall) -> None:
