@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 
 from sandbox.ratelimit import RateLimits
 from sandbox.server import DEFAULT_TOKEN, SandboxServer
@@ -34,12 +35,16 @@ async def _serve(args: argparse.Namespace) -> None:
     for spec in args.persona:
         user_id, name, language = [*spec.split(":"), "ja"][:3]
         server.add_persona(int(user_id), name, language)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stopping.set)
     await server.start(args.host, args.port)
     print(f"Bot API:   {server.api_base_url}<token>/<method>   (e.g. token {server.token})")
     print(f"Chat page: {server.page_url}")
-    print(f"Control:   {server.base_url}/_sandbox/info")
+    print(f"Control:   {server.base_url}/_sandbox/info", flush=True)
     try:
-        await asyncio.Event().wait()
+        await stopping.wait()
     finally:
         await server.stop()
 

@@ -102,3 +102,14 @@ async def test_a_deleted_message_leaves_the_chat(sandbox: SandboxServer, ptb: te
     assert await ptb.delete_message(HANA["id"], sent.message_id)
     assert sandbox.messages_to(HANA["id"]) == []
     assert sandbox.messages_to(HANA["id"], include_deleted=True)[0].deleted
+
+
+async def test_a_file_upload_arrives_as_multipart(sandbox: SandboxServer,
+                                                  ptb: telegram.Bot) -> None:
+    sent = await ptb.send_document(HANA["id"], document=b"hours,7.5\n", filename="hours.csv",
+                                   caption="<b>今月</b>の時間", parse_mode="HTML")
+
+    assert sent.document is not None
+    assert sent.document.file_name == "hours.csv"
+    assert sent.caption == "今月の時間"
+    assert sandbox.calls_of("sendDocument")[0].ok
