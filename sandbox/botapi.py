@@ -167,7 +167,8 @@ class BotApi:
 
     @staticmethod
     def _deliverable(bot: BotState) -> list[Any]:
-        bot.pending = [p for p in bot.pending if bot.allows(p.kind)]
+        # Like Telegram, allowed_updates filters updates created after it was set; ones already
+        # queued still go out.
         return sorted(bot.pending, key=lambda p: (not p.forced, p.update_id))
 
     async def _setWebhook(self, bot: BotState, params: dict[str, Any]) -> Any:

@@ -58,12 +58,10 @@ class WebhookSender:
 
     async def _deliver_forever(self, bot: BotState) -> None:
         while bot.webhook is not None:
-            await self.notifier.wait_until(
-                lambda: any(bot.allows(p.kind) for p in bot.pending), 3600)
-            deliverable = [p for p in bot.pending if bot.allows(p.kind)]
-            if not deliverable:
+            await self.notifier.wait_until(lambda: bool(bot.pending), 3600)
+            if not bot.pending:
                 continue
-            pending = min(deliverable, key=lambda p: (not p.forced, p.update_id))
+            pending = min(bot.pending, key=lambda p: (not p.forced, p.update_id))
             await self._deliver(bot, pending)
 
     async def _deliver(self, bot: BotState, pending: Pending) -> None:

@@ -50,8 +50,13 @@ async def test_limit_and_allowed_updates_are_honoured(sandbox: SandboxServer,
     _, body = await call("getUpdates", limit=1)
     assert [u["message"]["text"] for u in body["result"]] == ["one"]
 
-    _, body = await call("getUpdates", allowed_updates=["callback_query"])
-    assert body["result"] == []
+    _, body = await call("getUpdates", offset=body["result"][0]["update_id"] + 1,
+                         allowed_updates=["callback_query"])
+    assert [u["message"]["text"] for u in body["result"]] == ["two"]  # queued before: still sent
+
+    sandbox.user_sends(HANA, "three")
+    _, body = await call("getUpdates", offset=body["result"][0]["update_id"] + 1)
+    assert body["result"] == []  # created after: never queued
 
 
 async def test_negative_offset_keeps_only_the_latest(sandbox: SandboxServer,
