@@ -34,9 +34,6 @@ from storage.uow import SqlStore
 
 log = logging.getLogger(__name__)
 
-# Not a secret: the local sandbox accepts any token, and this one reaches nothing else.
-SANDBOX_TOKEN = "100000:sandbox-token"  # noqa: S105
-
 
 @asynccontextmanager
 async def open_store(settings: Settings) -> AsyncIterator[SqlStore]:
@@ -184,7 +181,7 @@ async def run(settings: Settings) -> int:
                 person.language,
                 f"{person.label_ja} / {person.label_en}",
             )
-        settings = replace(settings, bot_token=SANDBOX_TOKEN, api_base_url=sandbox.api_base_url)
+        settings = replace(settings, bot_token=sandbox.token, api_base_url=sandbox.api_base_url)
         await upgrade(settings.database_url)
         async with open_store(settings) as store, store.uow() as uow:
             await load_demo(uow, SystemClock().now())

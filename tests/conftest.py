@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.core",
     "tests.fixtures.stores",
     "tests.fixtures.sandbox",
+    "tests.fixtures.kyodo",
 ]
