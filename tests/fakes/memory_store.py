@@ -1,8 +1,12 @@
 """An in-memory store with the SQL store's semantics, for fast service and dialog tests.
 
-Each unit of work copies the committed state when it starts and works on the copy: `commit()`
-publishes the copy, leaving without commit discards it. The repository contract suite in
-tests/storage runs against this fake too, so it cannot drift from the SQL store unnoticed.
+Each unit of work works on a private copy of the committed state taken when it starts, so
+leaving without `commit()` discards everything. `commit()` merges the unit's changes row by
+row into the committed state, so overlapping units that touch different rows both keep their
+work, as on SQL; two units changing the same row raise `ConflictingUnitsError`, loudly, where
+SQL would have serialised them. Ids come from store-wide counters that, like SQL sequences,
+are not rolled back. The repository contract suite in tests/storage runs against this fake
+too, so it cannot drift from the SQL store unnoticed.
 """
 
 from __future__ import annotations
@@ -84,13 +88,33 @@ class MemoryState:
     inbox: dict[int, tuple[InboxItem, datetime | None]] = field(default_factory=dict)
     outbox: dict[int, OutboxRecord] = field(default_factory=dict)
     audit: list[AuditRecord] = field(default_factory=list)
-    next_person_id: int = 1
-    next_outbox_id: int = 1
+
+
+# The keyed tables of MemoryState, merged row by row on commit (audit is append-only).
+_TABLES = ("people", "invites", "dialogs", "inbox", "outbox")
+_MISSING = object()
+
+
+class ConflictingUnitsError(RuntimeError):
+    """Two overlapping units of work changed the same row: a race the test should look at."""
+
+
+class _Ids:
+    """Store-wide id counters: like SQL sequences, an id handed out is never handed out again."""
+
+    def __init__(self) -> None:
+        self._next: dict[str, int] = {}
+
+    def take(self, table: str) -> int:
+        value = self._next.get(table, 1)
+        self._next[table] = value + 1
+        return value
 
 
 class MemoryPeopleRepository:
-    def __init__(self, state: MemoryState) -> None:
+    def __init__(self, state: MemoryState, ids: _Ids) -> None:
         self._s = state
+        self._ids = ids
 
     async def get(self, person_id: int) -> Person | None:
         return self._s.people.get(person_id)
@@ -110,7 +134,7 @@ class MemoryPeopleRepository:
             # The SQL store refuses this with its unique constraint.
             raise ValueError(f"telegram user {person.telegram_user_id} is already a person")
         stored = Person(
-            id=self._s.next_person_id,
+            id=self._ids.take("people"),
             telegram_user_id=person.telegram_user_id,
             display_name=person.display_name,
             locale=person.locale,
@@ -118,7 +142,6 @@ class MemoryPeopleRepository:
             roles=frozenset(Role(r) for r in person.roles),
             created_at=_utc(person.created_at),
         )
-        self._s.next_person_id += 1
         self._s.people[stored.id] = stored
         return stored
 
@@ -216,8 +239,9 @@ class MemoryInboxRepository:
 
 
 class MemoryOutboxRepository:
-    def __init__(self, state: MemoryState) -> None:
+    def __init__(self, state: MemoryState, ids: _Ids) -> None:
         self._s = state
+        self._ids = ids
 
     async def add(
         self,
@@ -232,13 +256,12 @@ class MemoryOutboxRepository:
         ):
             return None
         record = OutboxRecord(
-            id=self._s.next_outbox_id,
+            id=self._ids.take("outbox"),
             message=message,
             created_at=_utc(at),
             dedupe_key=dedupe_key,
             not_before=_utc_or_none(not_before),
         )
-        self._s.next_outbox_id += 1
         self._s.outbox[record.id] = record
         return record.id
 
@@ -345,10 +368,11 @@ class MemoryUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._begin()  # drop whatever was not committed
+        # Whatever was not committed stays in the private copy, which is dropped here.
+        self._base = self._working = MemoryState()
 
     async def commit(self) -> None:
-        self._store.state = self._working
+        _merge(self._store.state, self._base, self._working)
         self._store.commits += 1
         self.committed = True
         self._begin()
@@ -357,14 +381,38 @@ class MemoryUnitOfWork:
         self._begin()
 
     def _begin(self) -> None:
-        self._working = copy.deepcopy(self._store.state)
-        state = self._working
-        self.people = MemoryPeopleRepository(state)
+        # Two copies: `_base` is what this unit saw, to tell its own changes from others'.
+        self._base = copy.deepcopy(self._store.state)
+        self._working = state = copy.deepcopy(self._base)
+        ids = self._store.ids
+        self.people = MemoryPeopleRepository(state, ids)
         self.invites = MemoryInviteRepository(state)
         self.dialogs = MemoryDialogRepository(state)
         self.inbox = MemoryInboxRepository(state)
-        self.outbox = MemoryOutboxRepository(state)
+        self.outbox = MemoryOutboxRepository(state, ids)
         self.audit = MemoryAuditRepository(state)
+
+
+def _merge(committed: MemoryState, base: MemoryState, working: MemoryState) -> None:
+    """Applies the rows `working` changed relative to `base` onto `committed`, or nothing."""
+    changes: list[tuple[dict[Any, Any], Any, Any]] = []
+    for name in _TABLES:
+        before, after, now = getattr(base, name), getattr(working, name), getattr(committed, name)
+        for key in before.keys() | after.keys():
+            mine = after.get(key, _MISSING)
+            if before.get(key, _MISSING) == mine:
+                continue
+            if now.get(key, _MISSING) != before.get(key, _MISSING):
+                raise ConflictingUnitsError(
+                    f"{name}[{key!r}] was changed by another unit of work since this one began"
+                )
+            changes.append((now, key, mine))
+    for table, key, value in changes:
+        if value is _MISSING:
+            table.pop(key, None)
+        else:
+            table[key] = value
+    committed.audit.extend(working.audit[len(base.audit) :])
 
 
 class MemoryStore:
@@ -372,8 +420,8 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self.state = MemoryState()
+        self.ids = _Ids()
         self.commits = 0
 
     def uow(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
-
