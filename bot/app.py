@@ -14,6 +14,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -88,7 +89,15 @@ class KyodoApp:
             ),
             self.clock,
         )
-        sender = OutboxSender(store.uow, gateway, self.clock, global_rate=settings.global_rate)
+        sender = OutboxSender(
+            store.uow,
+            gateway,
+            self.clock,
+            global_rate=settings.global_rate,
+            # A killed sender's claimed rows go out again once its lease ends: short enough
+            # that a restart does not leave people waiting, long enough to hold no row twice.
+            lease=timedelta(seconds=30),
+        )
         self.sender = sender
         worker = InboxWorker(
             store.uow, parser, conversation, gateway, self.clock, on_committed=sender.wake

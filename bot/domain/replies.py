@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 
-
 @dataclass(frozen=True)
 class Msg:
     """A translatable message: `key` is the gettext msgid, `args` fill its placeholders."""

@@ -86,9 +86,12 @@ async def test_a_used_code_is_refused(chat, memory_store, clock):
     await chat.send(HANAKO, f"/start {code}")
     turn = await chat.send(JOHN, f"/start {code}")
     assert "already been used" in turn.text
-    assert Role.MEMBER not in next(
-        p for p in memory_store.state.people.values() if p.telegram_user_id == JOHN.id
-    ).roles
+    assert (
+        Role.MEMBER
+        not in next(
+            p for p in memory_store.state.people.values() if p.telegram_user_id == JOHN.id
+        ).roles
+    )
 
 
 async def test_an_expired_code_is_refused(chat, memory_store, clock):
