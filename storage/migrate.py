@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -30,21 +31,32 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 async def upgrade(url: str, revision: str = "head") -> None:
-    """Migrates the database at `url` to `revision` (by default the newest)."""
+    """Migrates the database at `url` up to `revision` (by default the newest)."""
+    await _run(url, command.upgrade, revision)
+
+
+async def downgrade(url: str, revision: str) -> None:
+    """Migrates the database at `url` down to `revision` ("base": no tables at all)."""
+    await _run(url, command.downgrade, revision)
+
+
+async def _run(url: str, step: Callable[[Config, str], None], revision: str) -> None:
     engine = create_engine(url)
     try:
         async with engine.connect() as connection:
-            await connection.run_sync(_upgrade, revision)
+            await connection.run_sync(_on_connection, step, revision)
             await connection.commit()
     finally:
         await engine.dispose()
 
 
-def _upgrade(connection: Connection, revision: str) -> None:
+def _on_connection(
+    connection: Connection, step: Callable[[Config, str], None], revision: str
+) -> None:
     config = alembic_config()
     # env.py runs on this connection instead of making an engine and a second event loop.
     config.attributes["connection"] = connection
-    command.upgrade(config, revision)
+    step(config, revision)
 
 
 def main() -> None:

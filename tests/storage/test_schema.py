@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.people import NewPerson, Role
 from storage.database import SQLITE_BUSY_TIMEOUT_MS, create_engine
-from storage.migrate import MIGRATIONS, upgrade
+from storage.migrate import MIGRATIONS, downgrade, upgrade
 from storage.models import AuditRow, Base
 from storage.uow import make_uow_factory
 
@@ -42,6 +42,19 @@ async def test_upgrading_an_up_to_date_database_changes_nothing(store_url: str):
     finally:
         await engine.dispose()
     assert tables == {*Base.metadata.tables, "alembic_version"}
+
+
+async def test_every_migration_can_be_undone_and_redone(store_url: str):
+    await upgrade(store_url)
+    await downgrade(store_url, "base")
+    engine = create_engine(store_url)
+    try:
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+    finally:
+        await engine.dispose()
+    assert tables <= {"alembic_version"}
+    await upgrade(store_url)
 
 
 def test_migration_scripts_are_found_relative_to_the_package():
