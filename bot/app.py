@@ -188,7 +188,7 @@ async def run(settings: Settings) -> int:
                 person.telegram_user_id,
                 person.name,
                 person.language,
-                f"{person.label_ja} / {person.label_en}",
+                f"{person.name}: {person.label_ja} / {person.label_en}",
             )
         settings = replace(settings, bot_token=sandbox.token, api_base_url=sandbox.api_base_url)
         await upgrade(settings.database_url)

@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.stores",
     "tests.fixtures.sandbox",
     "tests.fixtures.kyodo",
+    "tests.fixtures.browser",
 ]

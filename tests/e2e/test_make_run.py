@@ -1,0 +1,101 @@
+"""The README's first command as a newcomer uses it: `kyodo run` with no token opens the sandbox
+with demo data, and a person chats with Kyodo from the browser page, tapping its buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.fixtures.browser import needs_chromium
+from tests.fixtures.kyodo import free_port
+
+
+@pytest.fixture
+def kyodo_sandbox(tmp_path: Path) -> Iterator[str]:
+    """`kyodo run` in its own process, no token; yields the sandbox page's URL."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env.update(
+        KYODO_SANDBOX_PORT=str(port),
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'kyodo.db'}",
+        KYODO_LOG_LEVEL="WARNING",
+    )
+    log = tmp_path / "kyodo.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run"],
+            env=env,
+            stdout=out,
+            stderr=out,
+            cwd=tmp_path,
+        )
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            assert process.wait(timeout=20) == 0, log.read_text()
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert "open http://127.0.0.1" in log.read_text()
+
+
+async def wait_for_page(url: str) -> None:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(200):
+            try:
+                async with http.get(url) as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"{url} did not come up")
+
+
+@pytest.mark.browser
+@needs_chromium
+async def test_a_coordinator_from_the_demo_data_issues_an_invite_in_the_browser(
+    kyodo_sandbox: str, page: Page
+):
+    await wait_for_page(kyodo_sandbox)
+    await page.goto(kyodo_sandbox)
+    await page.locator("#persona").select_option("1001")  # 佐藤 花子, staff coordinator
+    await page.locator("#text").fill("/start")
+    await page.locator("#send").click()
+    menu = page.locator(".msg.bot").last
+    await expect(menu).to_contain_text("佐藤 花子さん、こんにちは", timeout=10_000)
+    await menu.locator("button.inline", has_text="組合員を招待").click()
+    invite = page.locator(".msg.bot", has_text="新しい組合員の招待コード")
+    await expect(invite).to_contain_text("https://t.me/kyodo_coop_bot?start=", timeout=10_000)
+
+
+@pytest.mark.browser
+@needs_chromium
+async def test_a_new_stranger_gets_the_english_welcome_and_taps_language(
+    kyodo_sandbox: str, page: Page
+):
+    await wait_for_page(kyodo_sandbox)
+    await page.goto(kyodo_sandbox)
+    # The demo people are there to pick.
+    await expect(page.locator("#persona option", has_text="山本 トメ")).to_have_count(1)
+    await page.locator("#persona").select_option("new:en")
+    await page.locator("#text").fill("/start")
+    await page.locator("#send").click()
+    welcome = page.locator(".msg.bot").last
+    await expect(welcome).to_contain_text("What would you like to do?", timeout=10_000)
+    await welcome.locator("button.inline", has_text="Language").click()
+    await page.locator(".msg.bot").last.locator("button.inline", has_text="日本語").click()
+    await expect(page.locator(".msg.bot").last).to_contain_text(
+        "これから日本語でご案内します", timeout=10_000
+    )
