@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.people import NewPerson, Person, Role
@@ -77,15 +77,15 @@ class SqlPeopleRepository:
     async def mark_unreachable(self, telegram_user_id: int, unreachable: bool) -> None:
         await self._update(PersonRow.telegram_user_id == telegram_user_id, unreachable=unreachable)
 
-    async def _update(self, where: object, **values: object) -> None:
+    async def _update(self, where: ColumnElement[bool], **values: object) -> None:
         await self._session.execute(
             update(PersonRow)
-            .where(where)  # type: ignore[arg-type]
+            .where(where)
             .values(**values)
             .execution_options(synchronize_session=False)
         )
 
-    async def _one(self, where: object) -> Person | None:
+    async def _one(self, where: ColumnElement[bool]) -> Person | None:
         row = (
             await self._session.execute(
                 select(
@@ -96,7 +96,7 @@ class SqlPeopleRepository:
                     PersonRow.telegram_language,
                     PersonRow.unreachable,
                     PersonRow.created_at,
-                ).where(where)  # type: ignore[arg-type]
+                ).where(where)
             )
         ).one_or_none()
         if row is None:
