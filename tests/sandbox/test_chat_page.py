@@ -2,43 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator
-
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
 from sandbox.server import SandboxServer
+from tests.fixtures.browser import needs_chromium
 from tests.sandbox.conftest import RawCall
 
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"Debian's chromium is not installed at {CHROMIUM} "
-                              "(apt-get install chromium fonts-noto-cjk)"),
-]
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield browser
-        await browser.close()
-
-
-@pytest.fixture
-async def page(browser: Browser) -> AsyncIterator[Page]:
-    context = await browser.new_context(locale="ja-JP")
-    page = await context.new_page()
-    yield page
-    await context.close()
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 async def test_chatting_with_the_bot_from_the_page(sandbox: SandboxServer, call: RawCall,
