@@ -12,7 +12,6 @@ Updates of one chat are handled in update-id order by one lane; different chats 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
@@ -145,9 +144,22 @@ class InboxWorker:
                 await self._maybe_prune()
             except Exception:
                 log.exception("inbox dispatcher failed; trying again shortly")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self._poll_interval)
-            self._wakeup.clear()
+            await self._wait()
+
+    async def _wait(self) -> None:
+        """Until woken or the poll interval passes. Not `asyncio.wait_for`: on Python 3.11 it
+        can swallow a cancellation that arrives as the event is set, and the sleep is injected.
+        """
+        if not self._wakeup.is_set():
+            woken = asyncio.ensure_future(self._wakeup.wait())
+            slept = asyncio.ensure_future(self._sleep(self._poll_interval))
+            try:
+                await asyncio.wait({woken, slept}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for future in (woken, slept):
+                    future.cancel()
+                await asyncio.gather(woken, slept, return_exceptions=True)
+        self._wakeup.clear()
 
     async def _dispatch_pending(self) -> None:
         async with self._uow() as uow:
