@@ -56,6 +56,12 @@ class _Held:
     not_before: float = 0.0  # set when a 429 sends it back to the head of its queue
 
 
+def _is_group(item: OutboxItem) -> bool:
+    # Group and channel ids are negative: a message marked private by mistake still gets the
+    # group's limit rather than a 429.
+    return item.message.is_group or item.message.chat_id < 0
+
+
 class OutboxSender:
     def __init__(
         self,
@@ -205,7 +211,7 @@ class OutboxSender:
             if head.not_before > t:
                 later(head.not_before)
                 continue
-            ready = self._chats.ready_at(chat_id, head.item.message.is_group, t)
+            ready = self._chats.ready_at(chat_id, _is_group(head.item), t)
             if ready > t:
                 later(ready)
                 continue
@@ -357,8 +363,9 @@ class OutboxSender:
         ]
         for chat_id in expiring:
             queue = self._queues.pop(chat_id)
-            ready = self._chats.ready_at(chat_id, queue[0].item.message.is_group, t)
-            await self._hand_back(queue, now + timedelta(seconds=max(0.0, ready - t)))
+            ready = self._chats.ready_at(chat_id, _is_group(queue[0].item), t)
+            resume = max(ready, queue[0].not_before, self._paused_until)
+            await self._hand_back(queue, now + timedelta(seconds=max(0.0, resume - t)))
 
     async def _hand_back(self, queue: deque[_Held], not_before: datetime) -> None:
         if not queue:

@@ -106,7 +106,7 @@ class PtbGateway:
         token: str,
         api_base_url: str = DEFAULT_API_BASE_URL,
         *,
-        connection_pool_size: int = 100,
+        connection_pool_size: int = 256,  # the sender's most concurrent sends
         connect_timeout: float = 5.0,
         read_timeout: float = 10.0,
     ) -> None:

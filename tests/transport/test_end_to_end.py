@@ -173,3 +173,25 @@ async def test_a_message_is_answered_through_the_webhook(sandbox, webhook_kyodo)
 
     assert reply.text == "echo こんにちは & よろしく"
     assert list(webhook_kyodo.store.state.inbox) != []
+
+
+async def test_the_sender_keeps_within_telegrams_limits_so_the_sandbox_never_says_429(
+    sandbox, transport
+):
+    make_gateway, _ = TRANSPORTS[transport]
+    store, clock = MemoryStore(), SystemClock()
+    gateway = make_gateway(sandbox.token, sandbox.api_base_url)
+    async with store.uow() as uow:
+        for i in range(3):
+            await uow.outbox.add(OutboundMessage(HANAKO, f"m{i}"), clock.now())
+        for chat in range(2000, 2045):
+            await uow.outbox.add(OutboundMessage(chat, "broadcast"), clock.now())
+        await uow.commit()
+    try:
+        await OutboxSender(store.uow, gateway, clock, global_rate=30).drain()
+    finally:
+        await gateway.close()
+
+    assert [m.text for m in sandbox.messages_to(HANAKO)] == ["m0", "m1", "m2"]
+    assert sandbox.stats["messages_sent"] == 48
+    assert sandbox.stats["too_many_requests"] == 0

@@ -279,3 +279,25 @@ async def test_a_lease_that_would_expire_hands_the_backlog_back(store, gateway, 
 
     assert gateway.texts_to(GROUP) == [f"g{i}" for i in range(30)]
     assert status_of(store) == {"sent": 30}
+
+
+async def test_a_429_longer_than_the_lease_hands_the_message_back_until_the_pause_ends(
+    store, gateway, vtime
+):
+    gateway.fail_chat(PERSON, RateLimited(120))
+    await queue(store, vtime, msg(PERSON, "later"))
+
+    await sender_for(store, gateway, vtime, lease=timedelta(seconds=60)).drain()
+
+    assert gateway.texts_to(PERSON) == ["later"]
+    assert vtime.seconds(gateway.sent[0].at) >= 120
+
+
+async def test_a_negative_chat_id_gets_the_group_limit_even_if_not_marked_as_group(
+    store, gateway, vtime
+):
+    await queue(store, vtime, *(msg(GROUP, f"g{i}") for i in range(3)))
+
+    await sender_for(store, gateway, vtime).drain()
+
+    assert vtime.elapsed < 1.0  # twenty a minute may go at once; one a second would take 2 s
