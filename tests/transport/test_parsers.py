@@ -174,3 +174,13 @@ valid_update = st.one_of(
 @given(payload=valid_update)
 def test_both_transports_agree_on_any_well_formed_update(payload):
     assert ptb_parse(payload) == raw_parse(payload)
+
+
+@pytest.mark.parametrize("transport", PARSERS)
+def test_parsing_leaves_the_stored_payload_untouched(transport):
+    import copy
+
+    for _, payload, _ in SAMPLES:
+        before = copy.deepcopy(payload)
+        PARSERS[transport](payload)
+        assert payload == before
