@@ -152,10 +152,6 @@ class OutboxSender:
             self._epoch = at
         return (at - self._epoch).total_seconds()
 
-    def _at(self, seconds: float) -> datetime:
-        assert self._epoch is not None  # noqa: S101 - set by the first _seconds() call
-        return self._epoch + timedelta(seconds=seconds)
-
     async def step(self) -> float:
         """Claims and starts what may go now; returns seconds until something may change."""
         now = self._clock.now()
