@@ -139,6 +139,8 @@ class BotState:
     callback_queries: dict[str, CallbackQuery] = field(default_factory=dict)
     callback_answers: list[dict[str, Any]] = field(default_factory=list)
     poller: asyncio.Future[None] | None = None
+    # Called with every message the bot sends, as it arrives (benchmarks time replies this way).
+    listeners: list[Callable[[ChatMessage], None]] = field(default_factory=list)
 
     @property
     def id(self) -> int:
@@ -169,6 +171,9 @@ class BotState:
 
     def add_message(self, message: ChatMessage) -> ChatMessage:
         self.messages.setdefault(message.chat_id, []).append(message)
+        if message.from_bot:
+            for listener in self.listeners:
+                listener(message)
         return message
 
     def find_message(self, chat_id: int, message_id: int) -> ChatMessage | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -37,13 +38,18 @@ class SqlUnitOfWork:
     outbox: OutboxRepository
     audit: AuditRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], writer: asyncio.Lock | None = None
+    ) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None
+        self._writer = writer
 
     async def __aenter__(self) -> SqlUnitOfWork:
         if self._session is not None:
             raise RuntimeError("a unit of work is entered once; ask the factory for another")
+        if self._writer is not None:
+            await self._writer.acquire()
         session = self._sessions()
         self._session = session
         self.people = SqlPeopleRepository(session)
@@ -65,7 +71,11 @@ class SqlUnitOfWork:
             # Whatever was not committed is discarded; after a commit this costs nothing.
             await session.rollback()
         finally:
-            await session.close()
+            try:
+                await session.close()
+            finally:
+                if self._writer is not None:
+                    self._writer.release()
 
     async def commit(self) -> None:
         await self._active().commit()
@@ -87,9 +97,14 @@ class SqlStore:
         # expire_on_commit=False: nothing ORM-mapped outlives a unit, and expiring would only
         # cost a reload; autoflush is moot since repositories issue statements, not objects.
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        # SQLite has one writer at a time, and every unit here begins IMMEDIATE. Units of this
+        # process queue on an asyncio lock instead of in SQLite's busy handler, which sleeps in
+        # growing steps (up to 100 ms) and so turned contention into latency. Other processes
+        # on the same file still wait under busy_timeout.
+        self._writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     def uow(self) -> UnitOfWork:
-        return SqlUnitOfWork(self._sessions)
+        return SqlUnitOfWork(self._sessions, self._writer)
 
 
 def make_uow_factory(engine: AsyncEngine) -> UnitOfWorkFactory:
