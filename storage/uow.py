@@ -27,6 +27,31 @@ from storage.repositories import (
 )
 
 
+class _Writer:
+    """The SQLite writer lock of one store: who holds it, so that nesting fails instead of hanging.
+
+    A task that opens a unit while its own unit is open would wait for itself forever.
+    """
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[object] | None = None
+
+    async def acquire(self) -> None:
+        task = asyncio.current_task()
+        if task is not None and task is self._owner:
+            raise RuntimeError(
+                "a unit of work was opened inside another in the same task: on SQLite (one "
+                "writer at a time) it would wait for itself; finish the first unit first"
+            )
+        await self._lock.acquire()
+        self._owner = task
+
+    def release(self) -> None:
+        self._owner = None
+        self._lock.release()
+
+
 class SqlUnitOfWork:
     """Implements `bot.ports.store.UnitOfWork`; the repositories exist inside `async with`."""
 
@@ -39,7 +64,7 @@ class SqlUnitOfWork:
     audit: AuditRepository
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], writer: asyncio.Lock | None = None
+        self, sessions: async_sessionmaker[AsyncSession], writer: _Writer | None = None
     ) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None
@@ -50,6 +75,7 @@ class SqlUnitOfWork:
             raise RuntimeError("a unit of work is entered once; ask the factory for another")
         if self._writer is not None:
             await self._writer.acquire()
+        # Made by the sessionmaker without I/O: nothing here can fail while the lock is held.
         session = self._sessions()
         self._session = session
         self.people = SqlPeopleRepository(session)
@@ -101,7 +127,7 @@ class SqlStore:
         # process queue on an asyncio lock instead of in SQLite's busy handler, which sleeps in
         # growing steps (up to 100 ms) and so turned contention into latency. Other processes
         # on the same file still wait under busy_timeout.
-        self._writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._writer = _Writer() if engine.dialect.name == "sqlite" else None
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(self._sessions, self._writer)

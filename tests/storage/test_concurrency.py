@@ -10,12 +10,15 @@ import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.dialogs import DialogState
 from bot.domain.invites import Invite
 from bot.domain.outbound import OutboundMessage
 from bot.domain.people import NewPerson, Role
+from storage.database import create_engine
+from storage.migrate import upgrade
 from storage.uow import make_uow_factory
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -53,8 +56,8 @@ async def test_concurrent_senders_never_claim_the_same_outbox_row(sql_engine: As
 
 async def test_concurrent_read_then_write_transactions_all_succeed(sql_engine: AsyncEngine):
     # Each task reads a counter and writes it back incremented: the pattern that fails with
-    # "database is locked" on SQLite unless write transactions begin IMMEDIATE, and that loses
-    # updates anywhere unless the transactions are serialised.
+    # "database is locked" on SQLite unless its units are serialised (in one process by the
+    # store's writer lock, across processes by BEGIN IMMEDIATE: see the two-store test below).
     uow_factory = make_uow_factory(sql_engine)
     async with uow_factory() as uow:
         await uow.dialogs.put("test", 1, DialogState("count", "go", {"n": 0}), T0)
@@ -120,3 +123,54 @@ async def test_a_duplicate_update_delivered_concurrently_is_stored_and_claimed_o
     results = await asyncio.gather(*(receive_and_handle() for _ in range(SENDERS)))
     assert [stored for stored, _ in results].count(True) == 1
     assert [claimed for _, claimed in results].count(True) == 1
+
+
+async def test_a_unit_opened_inside_another_in_the_same_task_fails_on_sqlite_not_hangs(
+    sqlite_url: str,
+):
+    await upgrade(sqlite_url)
+    engine = create_engine(sqlite_url)
+    try:
+        uow_factory = make_uow_factory(engine)
+        async with uow_factory() as outer:
+            await outer.inbox.add(1, {}, T0)
+            with pytest.raises(RuntimeError, match="inside another"):
+                async with uow_factory():
+                    pass
+            await outer.commit()
+        async with uow_factory() as after:
+            assert [i.update_id for i in await after.inbox.pending(10)] == [1]
+    finally:
+        await engine.dispose()
+
+
+async def test_read_then_write_units_of_two_stores_on_one_sqlite_file_all_succeed(
+    sqlite_url: str,
+):
+    # Two engines stand for two processes: no shared in-process lock, only SQLite's own
+    # locking. Without BEGIN IMMEDIATE these fail with "database is locked".
+    await upgrade(sqlite_url)
+    engines = [create_engine(sqlite_url), create_engine(sqlite_url)]
+    try:
+        factories = [make_uow_factory(engine) for engine in engines]
+        async with factories[0]() as uow:
+            await uow.dialogs.put("test", 1, DialogState("count", "go", {"n": 0}), T0)
+            await uow.commit()
+
+        async def increment(i: int) -> None:
+            async with factories[i % 2]() as uow:
+                state = await uow.dialogs.get("test", 1)
+                assert state is not None
+                await asyncio.sleep(0)
+                n = state.data["n"] + 1
+                await uow.dialogs.put("test", 1, DialogState("count", "go", {"n": n}), T0)
+                await uow.commit()
+
+        await asyncio.gather(*(increment(i) for i in range(20)))
+        async with factories[1]() as uow:
+            state = await uow.dialogs.get("test", 1)
+        assert state is not None
+        assert state.data["n"] == 20
+    finally:
+        for engine in engines:
+            await engine.dispose()
