@@ -31,6 +31,8 @@ from uuid import uuid4
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import psutil  # noqa: E402
+
 from sandbox.ratelimit import RateLimits  # noqa: E402
 from sandbox.server import SandboxServer  # noqa: E402
 from tests.pgserver import PostgresUnavailable, running_postgres  # noqa: E402
@@ -40,6 +42,7 @@ from tests.pgserver import PostgresUnavailable, running_postgres  # noqa: E402
 class Result:
     name: str
     rate: float
+    cpu_ms: float  # the bot process's CPU time per update in the throughput run
     p50_ms: float
     p99_ms: float
 
@@ -59,7 +62,8 @@ class Bot:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        assert self.process is not None
+        if self.process is None:
+            return
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=30)
@@ -96,7 +100,9 @@ class Driver:
             for uid in range(first, first + count)
         ]
 
-    async def watch(self, sent: dict[int, float], expected: int, timeout: float) -> dict[int, float]:
+    async def watch(
+        self, sent: dict[int, float], expected: int, timeout: float
+    ) -> dict[int, float]:
         """Waits for a reply to each of `expected` updates, while `sent` is still being filled."""
         deadline = time.perf_counter() + timeout
         while True:
@@ -140,18 +146,19 @@ class Driver:
         return statistics.median(latencies), latencies[max(0, int(len(latencies) * 0.99) - 1)]
 
 
-async def measure(
-    sandbox: SandboxServer, bot: Bot, args: argparse.Namespace
-) -> Result:
+async def measure(sandbox: SandboxServer, bot: Bot, args: argparse.Namespace) -> Result:
     driver = Driver(sandbox)
     try:
         with bot:
+            process = psutil.Process(bot.process.pid)  # type: ignore[union-attr]
             await driver.ready()
+            cpu_before = sum(process.cpu_times()[:2])
             rate = await driver.throughput(args.updates)
+            cpu_ms = (sum(process.cpu_times()[:2]) - cpu_before) * 1000 / args.updates
             p50, p99 = await driver.latency(args.rate, args.seconds)
     finally:
         sandbox.bot().listeners.remove(driver._on_reply)
-    return Result(bot.name, rate, p50, p99)
+    return Result(bot.name, rate, cpu_ms, p50, p99)
 
 
 def kyodo(name: str, transport: str, url: str, sandbox: SandboxServer, log: Path) -> Bot:
@@ -208,31 +215,49 @@ async def main() -> None:
                 "TELEGRAM_BOT_TOKEN": sandbox.token,
                 "TELEGRAM_API_BASE_URL": sandbox.api_base_url,
             }
-            echo = Bot("bare ptb echo bot (baseline)",
-                       [sys.executable, str(ROOT / "bench" / "echo_ptb.py")], echo_env, log)
+            echo = Bot(
+                "bare ptb echo bot (baseline)",
+                [sys.executable, str(ROOT / "bench" / "echo_ptb.py")],
+                echo_env,
+                log,
+            )
             results.append(await measure(sandbox, echo, args))
             for transport in ("ptb", "aiohttp"):
                 db = f"sqlite+aiosqlite:///{work / f'{transport}.db'}"
-                results.append(await measure(
-                    sandbox, kyodo(f"Kyodo {transport} + SQLite", transport, db, sandbox, log),
-                    args))
+                results.append(
+                    await measure(
+                        sandbox,
+                        kyodo(f"Kyodo {transport} + SQLite", transport, db, sandbox, log),
+                        args,
+                    )
+                )
                 if pg is not None:
                     url = await postgres_database(pg)
-                    results.append(await measure(
-                        sandbox,
-                        kyodo(f"Kyodo {transport} + PostgreSQL", transport, url, sandbox, log),
-                        args))
+                    results.append(
+                        await measure(
+                            sandbox,
+                            kyodo(f"Kyodo {transport} + PostgreSQL", transport, url, sandbox, log),
+                            args,
+                        )
+                    )
         finally:
             await sandbox.stop()
 
     baseline = results[0].rate
-    print(f"\nInbound: {args.updates} updates at once for throughput; "
-          f"{args.rate:g}/s for {args.seconds:g}s for latency (one reply each, 2 cores)\n")
-    print(f"| {'bot':<34} | {'updates/s':>9} | {'vs echo':>7} | {'p50 ms':>7} | {'p99 ms':>7} |")
-    print(f"|{'-' * 36}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
+    print(
+        f"\nInbound: {args.updates} updates at once for throughput; "
+        f"{args.rate:g}/s for {args.seconds:g}s for latency (one reply each, 2 cores)\n"
+    )
+    print(
+        f"| {'bot':<34} | {'updates/s':>9} | {'vs echo':>7} | {'CPU ms/upd':>10} "
+        f"| {'p50 ms':>7} | {'p99 ms':>7} |"
+    )
+    print(f"|{'-' * 36}|{'-' * 11}|{'-' * 9}|{'-' * 12}|{'-' * 9}|{'-' * 9}|")
     for r in results:
-        print(f"| {r.name:<34} | {r.rate:>9.0f} | {r.rate / baseline:>6.2f}x "
-              f"| {r.p50_ms:>7.1f} | {r.p99_ms:>7.1f} |")
+        print(
+            f"| {r.name:<34} | {r.rate:>9.0f} | {r.rate / baseline:>6.2f}x "
+            f"| {r.cpu_ms:>10.2f} | {r.p50_ms:>7.1f} | {r.p99_ms:>7.1f} |"
+        )
     print(f"\nlogs: {log}")
 
 

@@ -19,16 +19,23 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--token", default=DEFAULT_TOKEN, help="the default bot's token")
     parser.add_argument("--username", default="kyodo_coop_bot", help="the default bot's username")
     parser.add_argument("--no-rate-limits", action="store_true", help="turn flood limits off")
-    parser.add_argument("--no-reference", action="store_true",
-                        help="do not validate against the full api.json")
-    parser.add_argument("--persona", action="append", default=[], metavar="ID:NAME:LANG",
-                        help="a person to chat as on the page (repeatable)")
+    parser.add_argument(
+        "--no-reference", action="store_true", help="do not validate against the full api.json"
+    )
+    parser.add_argument(
+        "--persona",
+        action="append",
+        default=[],
+        metavar="ID:NAME:LANG",
+        help="a person to chat as on the page (repeatable)",
+    )
     return parser.parse_args()
 
 
 async def _serve(args: argparse.Namespace) -> None:
     server = SandboxServer(
-        token=args.token, bot_username=args.username,
+        token=args.token,
+        bot_username=args.username,
         rate_limits=RateLimits.disabled() if args.no_rate_limits else None,
         reference=not args.no_reference,
     )

@@ -93,15 +93,31 @@ class BotApi:
             entities = params.get("entities") or params.get("caption_entities") or []
         return text, entities
 
-    def _send(self, bot: BotState, params: dict[str, Any], kind: str, text: str | None,
-              entities: list[dict[str, Any]], media: dict[str, Any]) -> dict[str, Any]:
+    def _send(
+        self,
+        bot: BotState,
+        params: dict[str, Any],
+        kind: str,
+        text: str | None,
+        entities: list[dict[str, Any]],
+        media: dict[str, Any],
+    ) -> dict[str, Any]:
         chat_id = self._chat_id(params["chat_id"])
         self._reachable(chat_id)
-        message = bot.add_message(ChatMessage(
-            chat_id=chat_id, message_id=bot.new_message_id(chat_id), from_bot=True,
-            sender=bot.user, date=now(), kind=kind, text=text, entities=entities,
-            reply_markup=params.get("reply_markup"), media=media,
-        ))
+        message = bot.add_message(
+            ChatMessage(
+                chat_id=chat_id,
+                message_id=bot.new_message_id(chat_id),
+                from_bot=True,
+                sender=bot.user,
+                date=now(),
+                kind=kind,
+                text=text,
+                entities=entities,
+                reply_markup=params.get("reply_markup"),
+                media=media,
+            )
+        )
         self.stats["messages_sent"] += 1
         return self.message_dict(bot, message)
 
@@ -128,8 +144,11 @@ class BotApi:
 
     async def _getUpdates(self, bot: BotState, params: dict[str, Any]) -> Any:
         if bot.webhook is not None:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         limit = params.get("limit", 100)
         if not 1 <= limit <= 100:
             limit = 100
@@ -154,8 +173,11 @@ class BotApi:
         await self.notifier.wait_until(ready, timeout)
         if poller.done():
             self.stats["conflicts"] += 1
-            raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure "
-                                "that only one bot instance is running")
+            raise ApiError(
+                409,
+                "Conflict: terminated by other getUpdates request; make sure "
+                "that only one bot instance is running",
+            )
         poller.cancel()
         if bot.poller is poller:
             bot.poller = None
@@ -224,8 +246,15 @@ class BotApi:
     async def _sendPhoto(self, bot: BotState, params: dict[str, Any]) -> Any:
         caption, entities = self._rendered(params, "caption")
         unique = secrets.token_hex(8)
-        photo = [{"file_id": f"photo-{unique}-{size}", "file_unique_id": f"{unique}{size}",
-                  "width": size, "height": size} for size in (90, 320, 800)]
+        photo = [
+            {
+                "file_id": f"photo-{unique}-{size}",
+                "file_unique_id": f"{unique}{size}",
+                "width": size,
+                "height": size,
+            }
+            for size in (90, 320, 800)
+        ]
         return self._send(bot, params, "photo", caption or None, entities, {"photo": photo})
 
     async def _sendDocument(self, bot: BotState, params: dict[str, Any]) -> Any:
@@ -233,10 +262,15 @@ class BotApi:
         upload = params["document"]
         name = getattr(upload, "filename", None) or "document"
         unique = secrets.token_hex(8)
-        document = {"file_id": f"document-{unique}", "file_unique_id": unique,
-                    "file_name": name, "file_size": getattr(upload, "size", 0)}
-        return self._send(bot, params, "document", caption or None, entities,
-                          {"document": document})
+        document = {
+            "file_id": f"document-{unique}",
+            "file_unique_id": unique,
+            "file_name": name,
+            "file_size": getattr(upload, "size", 0),
+        }
+        return self._send(
+            bot, params, "document", caption or None, entities, {"document": document}
+        )
 
     async def _sendChatAction(self, bot: BotState, params: dict[str, Any]) -> Any:
         self._reachable(self._chat_id(params["chat_id"]))
@@ -275,12 +309,17 @@ class BotApi:
         if query is None or query.answered:
             raise _state_error(_QUERY_TOO_OLD)
         query.answered = True
-        bot.callback_answers.append({
-            "callback_query_id": query.id, "chat_id": query.chat_id,
-            "message_id": query.message_id, "text": params.get("text"),
-            "show_alert": params.get("show_alert", False), "url": params.get("url"),
-            "cache_time": params.get("cache_time", 0),
-        })
+        bot.callback_answers.append(
+            {
+                "callback_query_id": query.id,
+                "chat_id": query.chat_id,
+                "message_id": query.message_id,
+                "text": params.get("text"),
+                "show_alert": params.get("show_alert", False),
+                "url": params.get("url"),
+                "cache_time": params.get("cache_time", 0),
+            }
+        )
         return True
 
     @staticmethod

@@ -18,10 +18,21 @@ _ATTR = re.compile(r"""([A-Za-z][A-Za-z0-9-]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>
 _ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]*);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _KIND = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic",
-    "u": "underline", "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
-    "del": "strikethrough", "tg-spoiler": "spoiler", "span": "spoiler", "code": "code",
-    "pre": "pre", "a": "text_link", "blockquote": "blockquote",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "code": "code",
+    "pre": "pre",
+    "a": "text_link",
+    "blockquote": "blockquote",
 }
 
 

@@ -46,14 +46,25 @@ class Call:
 
 
 def _printable(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: (f"<file {v.filename}>" if isinstance(v, UploadedFile) else v)
-            for k, v in params.items()}
+    return {
+        k: (f"<file {v.filename}>" if isinstance(v, UploadedFile) else v) for k, v in params.items()
+    }
 
 
 class Gateway:
-    def __init__(self, api: BotApi, world: World, compact: Spec, reference: Spec | None,
-                 faults: FaultInjector, limiter: RateLimiter, stats: Counter[str],
-                 closing: asyncio.Event, *, call_log_size: int = 10_000) -> None:
+    def __init__(
+        self,
+        api: BotApi,
+        world: World,
+        compact: Spec,
+        reference: Spec | None,
+        faults: FaultInjector,
+        limiter: RateLimiter,
+        stats: Counter[str],
+        closing: asyncio.Event,
+        *,
+        call_log_size: int = 10_000,
+    ) -> None:
         self.api = api
         self.world = world
         self.compact = compact
@@ -66,8 +77,13 @@ class Gateway:
         self.calls: deque[Call] = deque(maxlen=call_log_size)
         self._names = {name.lower(): name for name in compact.methods}
         if reference is not None:
-            self._names.update({name.lower(): name for name in reference.methods
-                                if name.lower() not in self._names})
+            self._names.update(
+                {
+                    name.lower(): name
+                    for name in reference.methods
+                    if name.lower() not in self._names
+                }
+            )
 
     async def call(self, bot: BotState, method_name: str, params: dict[str, Any]) -> Any:
         """Run one call; return its result or raise ApiError, recording what happened."""
@@ -85,16 +101,17 @@ class Gateway:
         self.calls.append(Call(bot.id, method, _printable(decoded), ok=True))
         return result
 
-    def record_failure(self, bot: BotState, method: str, params: dict[str, Any],
-                       error: ApiError) -> None:
-        self.calls.append(Call(bot.id, method, _printable(params), ok=False,
-                               error_code=error.error_code))
+    def record_failure(
+        self, bot: BotState, method: str, params: dict[str, Any], error: ApiError
+    ) -> None:
+        self.calls.append(
+            Call(bot.id, method, _printable(params), ok=False, error_code=error.error_code)
+        )
         self.stats[f"errors_{error.error_code}"] += 1
         if error.violation:
             self.stats["violations"] += 1
             source = error.source or self.compact.source
-            self.violations.append(
-                Violation(method, error.description, _printable(params), source))
+            self.violations.append(Violation(method, error.description, _printable(params), source))
             log.warning("Bot API violation in %s: %s", method, error.description)
 
     def _check(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -126,8 +143,7 @@ class Gateway:
         if fault.kind == "429":
             self.stats["too_many_requests"] += 1
             chat = params.get("chat_id")
-            self.limiter.open_window(bot.id, None if chat is None else str(chat),
-                                     fault.retry_after)
+            self.limiter.open_window(bot.id, None if chat is None else str(chat), fault.retry_after)
             raise too_many_requests(fault.retry_after)
         if fault.kind == "500":
             raise ApiError(500, "Internal Server Error")

@@ -48,8 +48,9 @@ async def read_params(request: web.Request) -> dict[str, Any]:
     return params
 
 
-def setup_bot_api(app: web.Application, gateway: Gateway,
-                  bot_for: Callable[[int], BotState]) -> None:
+def setup_bot_api(
+    app: web.Application, gateway: Gateway, bot_for: Callable[[int], BotState]
+) -> None:
     async def handle(request: web.Request) -> web.Response:
         match = TOKEN.match(request.match_info["token"])
         if match is None:

@@ -24,8 +24,9 @@ def _server(request: web.Request) -> SandboxServer:
 
 
 def _json(body: Any, status: int = 200) -> web.Response:
-    return web.json_response(body, status=status,
-                             dumps=lambda o: json.dumps(o, ensure_ascii=False, default=str))
+    return web.json_response(
+        body, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False, default=str)
+    )
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
@@ -69,9 +70,15 @@ def _guarded(action: Any) -> Any:
 async def info(request: web.Request) -> web.Response:
     server = _server(request)
     bot = server.bot(_bot_id(request, {}))
-    return _json({"bot": bot.user, "api_base_url": server.api_base_url,
-                  "page_url": server.page_url, "personas": server.personas,
-                  "full_reference": server.reference_spec is not None})
+    return _json(
+        {
+            "bot": bot.user,
+            "api_base_url": server.api_base_url,
+            "page_url": server.page_url,
+            "personas": server.personas,
+            "full_reference": server.reference_spec is not None,
+        }
+    )
 
 
 @routes.get("/_sandbox/personas")
@@ -83,9 +90,14 @@ async def personas(request: web.Request) -> web.Response:
 async def add_persona(request: web.Request) -> web.Response:
     body = await _body(request)
     server = _server(request)
-    persona = _guarded(lambda: server.add_persona(
-        _int(body.get("id"), "id"), str(body.get("first_name", "")) or "User",
-        str(body.get("language_code", "ja")), body.get("label")))
+    persona = _guarded(
+        lambda: server.add_persona(
+            _int(body.get("id"), "id"),
+            str(body.get("first_name", "")) or "User",
+            str(body.get("language_code", "ja")),
+            body.get("label"),
+        )
+    )
     return _json(persona)
 
 
@@ -105,26 +117,45 @@ async def send(request: web.Request) -> web.Response:
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
         raise web.HTTPBadRequest(text="text must be a non-empty string")
-    return _json(_guarded(lambda: server.user_sends(
-        _user(server, body), text, body.get("chat"), bot_id=_bot_id(request, body))))
+    return _json(
+        _guarded(
+            lambda: server.user_sends(
+                _user(server, body), text, body.get("chat"), bot_id=_bot_id(request, body)
+            )
+        )
+    )
 
 
 @routes.post("/_sandbox/sticker")
 async def sticker(request: web.Request) -> web.Response:
     body = await _body(request)
     server = _server(request)
-    return _json(_guarded(lambda: server.user_sends_sticker(
-        _user(server, body), str(body.get("emoji", "👍")), body.get("chat"),
-        bot_id=_bot_id(request, body))))
+    return _json(
+        _guarded(
+            lambda: server.user_sends_sticker(
+                _user(server, body),
+                str(body.get("emoji", "👍")),
+                body.get("chat"),
+                bot_id=_bot_id(request, body),
+            )
+        )
+    )
 
 
 @routes.post("/_sandbox/photo")
 async def photo(request: web.Request) -> web.Response:
     body = await _body(request)
     server = _server(request)
-    return _json(_guarded(lambda: server.user_sends_photo(
-        _user(server, body), body.get("caption"), body.get("chat"),
-        bot_id=_bot_id(request, body))))
+    return _json(
+        _guarded(
+            lambda: server.user_sends_photo(
+                _user(server, body),
+                body.get("caption"),
+                body.get("chat"),
+                bot_id=_bot_id(request, body),
+            )
+        )
+    )
 
 
 @routes.post("/_sandbox/press")
@@ -132,11 +163,17 @@ async def press(request: web.Request) -> web.Response:
     body = await _body(request)
     server = _server(request)
     chat_id = body.get("chat_id")
-    return _json(_guarded(lambda: server.user_presses(
-        _user(server, body), _int(body.get("message_id"), "message_id"),
-        str(body.get("callback_data", "")),
-        chat_id=None if chat_id is None else _int(chat_id, "chat_id"),
-        bot_id=_bot_id(request, body))))
+    return _json(
+        _guarded(
+            lambda: server.user_presses(
+                _user(server, body),
+                _int(body.get("message_id"), "message_id"),
+                str(body.get("callback_data", "")),
+                chat_id=None if chat_id is None else _int(chat_id, "chat_id"),
+                bot_id=_bot_id(request, body),
+            )
+        )
+    )
 
 
 @routes.get("/_sandbox/chats/{chat_id}")
@@ -155,11 +192,17 @@ async def chat(request: web.Request) -> web.Response:
         markup = message.reply_markup or {}
         if message.from_bot and ("keyboard" in markup or "remove_keyboard" in markup):
             keyboard = markup.get("keyboard")
-    answers = [a for a in server.bot(_bot_id(request, {})).callback_answers
-               if a["chat_id"] == chat_id]
-    return _json({"version": server.notifier.version, "reply_keyboard": keyboard,
-                  "messages": [m.to_dict() for m in messages if not m.deleted],
-                  "callback_answers": answers})
+    answers = [
+        a for a in server.bot(_bot_id(request, {})).callback_answers if a["chat_id"] == chat_id
+    ]
+    return _json(
+        {
+            "version": server.notifier.version,
+            "reply_keyboard": keyboard,
+            "messages": [m.to_dict() for m in messages if not m.deleted],
+            "callback_answers": answers,
+        }
+    )
 
 
 @routes.get("/_sandbox/chats/{chat_id}/bot-messages")
@@ -185,15 +228,24 @@ async def pending_updates(request: web.Request) -> web.Response:
 async def redeliver(request: web.Request) -> web.Response:
     body = await _body(request)
     server = _server(request)
-    return _json(_guarded(lambda: server.redeliver(_int(body.get("update_id"), "update_id"),
-                                                   bot_id=_bot_id(request, body))))
+    return _json(
+        _guarded(
+            lambda: server.redeliver(
+                _int(body.get("update_id"), "update_id"), bot_id=_bot_id(request, body)
+            )
+        )
+    )
 
 
 @routes.get("/_sandbox/faults")
 async def list_faults(request: web.Request) -> web.Response:
     server = _server(request)
-    return _json({"faults": [f.to_dict() for f in server.faults.faults],
-                  "blocked_users": sorted(server.faults.blocked_users)})
+    return _json(
+        {
+            "faults": [f.to_dict() for f in server.faults.faults],
+            "blocked_users": sorted(server.faults.blocked_users),
+        }
+    )
 
 
 @routes.post("/_sandbox/faults")
@@ -201,11 +253,15 @@ async def inject_fault(request: web.Request) -> web.Response:
     body = await _body(request)
     server = _server(request)
     delay = body.get("delay")
-    fault = _guarded(lambda: server.inject_fault(
-        str(body.get("kind", "")), method=body.get("method"), count=_int(body.get("count", 1),
-                                                                           "count"),
-        retry_after=_int(body.get("retry_after", 1), "retry_after"),
-        delay=None if delay is None else float(delay)))
+    fault = _guarded(
+        lambda: server.inject_fault(
+            str(body.get("kind", "")),
+            method=body.get("method"),
+            count=_int(body.get("count", 1), "count"),
+            retry_after=_int(body.get("retry_after", 1), "retry_after"),
+            delay=None if delay is None else float(delay),
+        )
+    )
     return _json(fault.to_dict())
 
 
@@ -218,8 +274,9 @@ async def clear_faults(request: web.Request) -> web.Response:
 @routes.post("/_sandbox/blocked")
 async def blocked(request: web.Request) -> web.Response:
     body = await _body(request)
-    _server(request).block_user(_int(body.get("user_id"), "user_id"),
-                                bool(body.get("blocked", True)))
+    _server(request).block_user(
+        _int(body.get("user_id"), "user_id"), bool(body.get("blocked", True))
+    )
     return _json({"ok": True})
 
 

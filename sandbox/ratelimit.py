@@ -101,8 +101,11 @@ class RateLimiter:
         limits = self.limits
         waits = [self._bucket((bot_id, "*"), limits.global_rate, limits.global_burst, now)]
         if chat_key is not None:
-            rate, burst = ((limits.group_rate, limits.group_burst) if is_group
-                           else (limits.private_rate, limits.private_burst))
+            rate, burst = (
+                (limits.group_rate, limits.group_burst)
+                if is_group
+                else (limits.private_rate, limits.private_burst)
+            )
             waits.append(self._bucket((bot_id, chat_key), rate, burst, now))
         # Take from every bucket only when all have a token, so a refusal costs nothing.
         snapshot = [(b.tokens, b.updated) for b in waits]

@@ -38,14 +38,19 @@ def _field(raw: dict[str, Any]) -> Field:
     limit = None
     match = _LIMIT.search(description)
     if match:
-        limit = Limit(int(match.group(1)), int(match.group(2)), match.group(3),
-                      after_entities="after entities parsing" in description)
+        limit = Limit(
+            int(match.group(1)),
+            int(match.group(2)),
+            match.group(3),
+            after_entities="after entities parsing" in description,
+        )
     constant = None
     if raw["name"] in _DISCRIMINATORS:
         found = _CONSTANT.search(description)
         constant = found.group(1) if found else None
-    return Field(raw["name"], tuple(raw["types"]), bool(raw.get("required")), limit,
-                 constant=constant)
+    return Field(
+        raw["name"], tuple(raw["types"]), bool(raw.get("required")), limit, constant=constant
+    )
 
 
 def parse_reference(document: dict[str, Any]) -> Spec:
@@ -54,8 +59,9 @@ def parse_reference(document: dict[str, Any]) -> Spec:
         for name, body in document["methods"].items()
     }
     types = {
-        name: ObjectType(name, tuple(_field(f) for f in body.get("fields", ())),
-                         tuple(body.get("subtypes", ())))
+        name: ObjectType(
+            name, tuple(_field(f) for f in body.get("fields", ())), tuple(body.get("subtypes", ()))
+        )
         for name, body in document["types"].items()
     }
     return Spec(source=str(document.get("version", "api.json")), methods=methods, types=types)
@@ -69,7 +75,9 @@ def load_reference(path: Path | None = None) -> Spec | None:
         if not _warned:
             log.warning(
                 "Telegram Bot API reference not found at %s (set %s): the sandbox validates "
-                "requests against its own compact schema only", path, ENV_VAR,
+                "requests against its own compact schema only",
+                path,
+                ENV_VAR,
             )
             _warned = True
         return None

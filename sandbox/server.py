@@ -70,12 +70,30 @@ class SandboxServer:
         if reference is not False:
             self.reference_spec = load_reference(None if reference is True else reference)
         self._closing = asyncio.Event()
-        self.webhooks = WebhookSender(self.notifier, self.stats, retry_base=webhook_retry_base,
-                                      max_attempts=webhook_max_attempts)
-        self.api = BotApi(self.world, self.notifier, self.faults, self.stats,
-                          self.webhooks.changed, strict_chats=strict_chats)
-        self.gateway = Gateway(self.api, self.world, self.compact_spec, self.reference_spec,
-                               self.faults, self.rate_limiter, self.stats, self._closing)
+        self.webhooks = WebhookSender(
+            self.notifier,
+            self.stats,
+            retry_base=webhook_retry_base,
+            max_attempts=webhook_max_attempts,
+        )
+        self.api = BotApi(
+            self.world,
+            self.notifier,
+            self.faults,
+            self.stats,
+            self.webhooks.changed,
+            strict_chats=strict_chats,
+        )
+        self.gateway = Gateway(
+            self.api,
+            self.world,
+            self.compact_spec,
+            self.reference_spec,
+            self.faults,
+            self.rate_limiter,
+            self.stats,
+            self._closing,
+        )
         self.people = People(self.world, self.notifier)
         self._bots: dict[int, BotState] = {}
         self._runner: web.AppRunner | None = None
@@ -95,8 +113,9 @@ class SandboxServer:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self._closing.clear()
         await self.webhooks.start()
-        self._runner = web.AppRunner(self.make_app(), access_log=None, handler_cancellation=True,
-                                     shutdown_timeout=1.0)
+        self._runner = web.AppRunner(
+            self.make_app(), access_log=None, handler_cancellation=True, shutdown_timeout=1.0
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
@@ -140,14 +159,19 @@ class SandboxServer:
         state = self._bots.get(bot_id)
         if state is None:
             default = bot_id == self.bot_id
-            state = self._bots[bot_id] = BotState(user={
-                "id": bot_id, "is_bot": True,
-                "first_name": self.bot_first_name if default else f"Bot {bot_id}",
-                "username": self.bot_username if default else f"sandbox{bot_id}_bot",
-                "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False, "can_connect_to_business": False,
-                "has_main_web_app": False,
-            })
+            state = self._bots[bot_id] = BotState(
+                user={
+                    "id": bot_id,
+                    "is_bot": True,
+                    "first_name": self.bot_first_name if default else f"Bot {bot_id}",
+                    "username": self.bot_username if default else f"sandbox{bot_id}_bot",
+                    "can_join_groups": True,
+                    "can_read_all_group_messages": False,
+                    "supports_inline_queries": False,
+                    "can_connect_to_business": False,
+                    "has_main_web_app": False,
+                }
+            )
         return state
 
     @property
@@ -163,11 +187,18 @@ class SandboxServer:
 
     # -- people --------------------------------------------------------------------------------
 
-    def add_persona(self, id: int, first_name: str, language_code: str = "ja",
-                    label: str | None = None, **extra: str) -> dict[str, Any]:
+    def add_persona(
+        self,
+        id: int,
+        first_name: str,
+        language_code: str = "ja",
+        label: str | None = None,
+        **extra: str,
+    ) -> dict[str, Any]:
         """Register someone the page can chat as; ``label`` is how the picker shows them."""
-        user = self.world.user({"id": id, "first_name": first_name,
-                                "language_code": language_code, **extra})
+        user = self.world.user(
+            {"id": id, "first_name": first_name, "language_code": language_code, **extra}
+        )
         self.world.personas[user["id"]] = {**user, "label": label or first_name}
         self.notifier.notify()
         return self.world.personas[user["id"]]
@@ -181,8 +212,7 @@ class SandboxServer:
         user_id = self.world.next_stranger_id
         self.world.next_stranger_id += 1
         name = "ゲスト" if language_code == "ja" else "Guest"
-        return self.add_persona(user_id, name, language_code,
-                                label=f"{name} {user_id}")
+        return self.add_persona(user_id, name, language_code, label=f"{name} {user_id}")
 
     def _user(self, user: UserRef) -> dict[str, Any]:
         if isinstance(user, dict):
@@ -192,27 +222,51 @@ class SandboxServer:
             raise LookupError(f"unknown user {user}: pass a dict or add a persona first")
         return known
 
-    def user_sends(self, user: UserRef, text: str, chat: dict[str, Any] | None = None, *,
-                   bot_id: int | None = None) -> dict[str, Any]:
+    def user_sends(
+        self,
+        user: UserRef,
+        text: str,
+        chat: dict[str, Any] | None = None,
+        *,
+        bot_id: int | None = None,
+    ) -> dict[str, Any]:
         """A person sends ``text`` (privately, or in ``chat`` {"id": -..., "title"}); returns
         the update."""
         return self.people.sends(self.bot(bot_id), self._user(user), text, chat)
 
-    def user_sends_sticker(self, user: UserRef, emoji: str = "👍",
-                           chat: dict[str, Any] | None = None, *,
-                           bot_id: int | None = None) -> dict[str, Any]:
+    def user_sends_sticker(
+        self,
+        user: UserRef,
+        emoji: str = "👍",
+        chat: dict[str, Any] | None = None,
+        *,
+        bot_id: int | None = None,
+    ) -> dict[str, Any]:
         return self.people.sends_sticker(self.bot(bot_id), self._user(user), emoji, chat)
 
-    def user_sends_photo(self, user: UserRef, caption: str | None = None,
-                         chat: dict[str, Any] | None = None, *,
-                         bot_id: int | None = None) -> dict[str, Any]:
+    def user_sends_photo(
+        self,
+        user: UserRef,
+        caption: str | None = None,
+        chat: dict[str, Any] | None = None,
+        *,
+        bot_id: int | None = None,
+    ) -> dict[str, Any]:
         return self.people.sends_photo(self.bot(bot_id), self._user(user), caption, chat)
 
-    def user_presses(self, user: UserRef, message_id: int, callback_data: str, *,
-                     chat_id: int | None = None, bot_id: int | None = None) -> dict[str, Any]:
+    def user_presses(
+        self,
+        user: UserRef,
+        message_id: int,
+        callback_data: str,
+        *,
+        chat_id: int | None = None,
+        bot_id: int | None = None,
+    ) -> dict[str, Any]:
         """A person taps a button (any data: forged data is allowed); returns the update."""
-        return self.people.presses(self.bot(bot_id), self._user(user), message_id,
-                                   callback_data, chat_id)
+        return self.people.presses(
+            self.bot(bot_id), self._user(user), message_id, callback_data, chat_id
+        )
 
     def redeliver(self, update_id: int, *, bot_id: int | None = None) -> dict[str, Any]:
         """Deliver an update once more, as Telegram does when a confirmation was lost."""
@@ -230,42 +284,58 @@ class SandboxServer:
         """Every message of a chat, people's and the bot's, deleted ones included."""
         return list(self.bot(bot_id).messages.get(chat_id, []))
 
-    def messages_to(self, chat_id: int, *, include_deleted: bool = False,
-                    bot_id: int | None = None) -> list[ChatMessage]:
+    def messages_to(
+        self, chat_id: int, *, include_deleted: bool = False, bot_id: int | None = None
+    ) -> list[ChatMessage]:
         """The bot's messages in a chat, edits applied (earlier versions in ``.history``)."""
-        return [m for m in self.transcript(chat_id, bot_id=bot_id)
-                if m.from_bot and (include_deleted or not m.deleted)]
+        return [
+            m
+            for m in self.transcript(chat_id, bot_id=bot_id)
+            if m.from_bot and (include_deleted or not m.deleted)
+        ]
 
-    async def wait_for_messages(self, chat_id: int, count: int = 1, timeout: float = 5.0, *,
-                                bot_id: int | None = None) -> list[ChatMessage]:
+    async def wait_for_messages(
+        self, chat_id: int, count: int = 1, timeout: float = 5.0, *, bot_id: int | None = None
+    ) -> list[ChatMessage]:
         """Wait until the bot has sent ``count`` messages to a chat; TimeoutError otherwise."""
         ready = await self.notifier.wait_until(
-            lambda: len(self.messages_to(chat_id, bot_id=bot_id)) >= count, timeout)
+            lambda: len(self.messages_to(chat_id, bot_id=bot_id)) >= count, timeout
+        )
         messages = self.messages_to(chat_id, bot_id=bot_id)
         if not ready:
-            raise TimeoutError(f"chat {chat_id}: expected {count} bot messages within {timeout}s,"
-                               f" got {len(messages)}: {[m.text for m in messages]}")
+            raise TimeoutError(
+                f"chat {chat_id}: expected {count} bot messages within {timeout}s,"
+                f" got {len(messages)}: {[m.text for m in messages]}"
+            )
         return messages
 
     @property
     def callback_answers(self) -> list[dict[str, Any]]:
         return self.bot().callback_answers
 
-    async def wait_for_callback_answers(self, count: int = 1, timeout: float = 5.0) -> list[
-            dict[str, Any]]:
-        if not await self.notifier.wait_until(lambda: len(self.callback_answers) >= count,
-                                              timeout):
+    async def wait_for_callback_answers(
+        self, count: int = 1, timeout: float = 5.0
+    ) -> list[dict[str, Any]]:
+        if not await self.notifier.wait_until(lambda: len(self.callback_answers) >= count, timeout):
             raise TimeoutError(f"expected {count} callback answers within {timeout}s")
         return self.callback_answers
 
     # -- faults --------------------------------------------------------------------------------
 
-    def inject_fault(self, kind: str, *, method: str | None = None, count: int = 1,
-                     retry_after: int = 1, delay: float | None = None) -> Fault:
+    def inject_fault(
+        self,
+        kind: str,
+        *,
+        method: str | None = None,
+        count: int = 1,
+        retry_after: int = 1,
+        delay: float | None = None,
+    ) -> Fault:
         """The next ``count`` calls of ``method`` (any method if None) fail with ``kind``:
         "429", "500", "403" or "timeout" (no answer; or a late one after ``delay`` seconds)."""
-        return self.faults.inject(kind, method=method, count=count, retry_after=retry_after,
-                                  delay=delay)
+        return self.faults.inject(
+            kind, method=method, count=count, retry_after=retry_after, delay=delay
+        )
 
     def clear_faults(self) -> None:
         self.faults.clear()

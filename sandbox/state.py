@@ -76,16 +76,29 @@ class ChatMessage:
         return [button for row in rows for button in row]
 
     def version(self) -> dict[str, Any]:
-        return {"text": self.text, "entities": copy.deepcopy(self.entities),
-                "reply_markup": copy.deepcopy(self.reply_markup), "edit_date": self.edit_date}
+        return {
+            "text": self.text,
+            "entities": copy.deepcopy(self.entities),
+            "reply_markup": copy.deepcopy(self.reply_markup),
+            "edit_date": self.edit_date,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly view for the control API and the page."""
         return {
-            "chat_id": self.chat_id, "message_id": self.message_id, "from_bot": self.from_bot,
-            "sender": self.sender, "date": self.date, "kind": self.kind, "text": self.text,
-            "entities": self.entities, "reply_markup": self.reply_markup, "media": self.media,
-            "edit_date": self.edit_date, "history": self.history, "deleted": self.deleted,
+            "chat_id": self.chat_id,
+            "message_id": self.message_id,
+            "from_bot": self.from_bot,
+            "sender": self.sender,
+            "date": self.date,
+            "kind": self.kind,
+            "text": self.text,
+            "entities": self.entities,
+            "reply_markup": self.reply_markup,
+            "media": self.media,
+            "edit_date": self.edit_date,
+            "history": self.history,
+            "deleted": self.deleted,
         }
 
 
@@ -197,8 +210,11 @@ class World:
         if "id" not in spec or "first_name" not in spec:
             raise ValueError("a user needs at least an id and a first_name")
         user_id = int(spec["id"])
-        user: dict[str, Any] = {"id": user_id, "is_bot": False,
-                                "first_name": str(spec["first_name"])}
+        user: dict[str, Any] = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": str(spec["first_name"]),
+        }
         for key in ("last_name", "username", "language_code"):
             if spec.get(key):
                 user[key] = str(spec[key])
@@ -217,8 +233,11 @@ class World:
         chat_id = int(spec["id"])
         if chat_id >= 0:
             raise ValueError("group chat ids are negative")
-        chat = {"id": chat_id, "type": spec.get("type", "group"),
-                "title": str(spec.get("title", f"Group {-chat_id}"))}
+        chat = {
+            "id": chat_id,
+            "type": spec.get("type", "group"),
+            "title": str(spec.get("title", f"Group {-chat_id}")),
+        }
         self.chats[chat_id] = chat
         return chat
 

@@ -54,8 +54,9 @@ def validate(spec: Spec, method: str, params: dict[str, Any]) -> dict[str, Any]:
     for name, field in fields.items():
         if name not in params:
             if field.required:
-                raise ValidationError("message text is empty" if name == "text" else
-                                      f"{name} is empty")
+                raise ValidationError(
+                    "message text is empty" if name == "text" else f"{name} is empty"
+                )
             continue
         decoded[name] = _value(spec, field, params[name], name)
     for name, field in fields.items():

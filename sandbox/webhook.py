@@ -21,8 +21,15 @@ log = logging.getLogger(__name__)
 
 
 class WebhookSender:
-    def __init__(self, notifier: Notifier, stats: Counter[str], *, retry_base: float = 0.2,
-                 max_attempts: int = 6, request_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        notifier: Notifier,
+        stats: Counter[str],
+        *,
+        retry_base: float = 0.2,
+        max_attempts: int = 6,
+        request_timeout: float = 10.0,
+    ) -> None:
         self.notifier = notifier
         self.stats = stats
         self.retry_base = retry_base
@@ -33,7 +40,8 @@ class WebhookSender:
 
     async def start(self) -> None:
         self._session = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=self.request_timeout))
+            timeout=aiohttp.ClientTimeout(total=self.request_timeout)
+        )
 
     async def stop(self) -> None:
         for task in self._tasks.values():
@@ -79,8 +87,11 @@ class WebhookSender:
                 await asyncio.sleep(self.retry_base * 2 ** (attempt - 1))
         else:
             self.stats["webhook_dropped"] += 1
-            log.warning("webhook: gave up on update %s after %s attempts",
-                        pending.update_id, self.max_attempts)
+            log.warning(
+                "webhook: gave up on update %s after %s attempts",
+                pending.update_id,
+                self.max_attempts,
+            )
         with contextlib.suppress(ValueError):
             bot.pending.remove(pending)
         self.notifier.notify()

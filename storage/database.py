@@ -33,6 +33,9 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_timeout", 30)
+    # Every unit of work ends its transaction itself (commit, or rollback on leaving), so the
+    # pool's own rollback on check-in would be one more round trip to the driver's thread.
+    kwargs.setdefault("pool_reset_on_return", None)
     engine = create_async_engine(url, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")

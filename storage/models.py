@@ -99,9 +99,7 @@ class InviteRow(Base):
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     role: Mapped[str] = mapped_column(String(20))
     # SET NULL: forgetting a person must not be blocked by the invites they issued or used.
-    created_by: Mapped[int | None] = mapped_column(
-        Id, ForeignKey("people.id", ondelete="SET NULL")
-    )
+    created_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id", ondelete="SET NULL"))
@@ -135,9 +133,7 @@ class OutboxRow(Base):
     __table_args__ = (
         # The sender's claim filters on status first, then on when a row becomes due.
         Index("ix_outbox_status_not_before", "status", "not_before"),
-        CheckConstraint(
-            "status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"
-        ),
+        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)

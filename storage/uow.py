@@ -1,11 +1,16 @@
-"""The SQL unit of work: one session, one transaction, rolled back unless committed."""
+"""The SQL unit of work: one connection, one transaction, rolled back unless committed.
+
+Repositories run SQLAlchemy Core statements on the unit's connection. There is no ORM session:
+nothing here loads mapped objects, and the session's bookkeeping cost more CPU per update than
+the statements themselves (measured with bench/inbound.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.ports.store import (
     AuditRepository,
@@ -63,27 +68,30 @@ class SqlUnitOfWork:
     outbox: OutboxRepository
     audit: AuditRepository
 
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], writer: _Writer | None = None
-    ) -> None:
-        self._sessions = sessions
-        self._session: AsyncSession | None = None
+    def __init__(self, engine: AsyncEngine, writer: _Writer | None = None) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
         self._writer = writer
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        if self._session is not None:
+        if self._connection is not None:
             raise RuntimeError("a unit of work is entered once; ask the factory for another")
         if self._writer is not None:
             await self._writer.acquire()
-        # Made by the sessionmaker without I/O: nothing here can fail while the lock is held.
-        session = self._sessions()
-        self._session = session
-        self.people = SqlPeopleRepository(session)
-        self.invites = SqlInviteRepository(session)
-        self.dialogs = SqlDialogRepository(session)
-        self.inbox = SqlInboxRepository(session)
-        self.outbox = SqlOutboxRepository(session)
-        self.audit = SqlAuditRepository(session)
+        try:
+            # The transaction begins with the first statement (BEGIN IMMEDIATE on SQLite).
+            connection = await self._engine.connect()
+        except BaseException:
+            if self._writer is not None:
+                self._writer.release()
+            raise
+        self._connection = connection
+        self.people = SqlPeopleRepository(connection)
+        self.invites = SqlInviteRepository(connection)
+        self.dialogs = SqlDialogRepository(connection)
+        self.inbox = SqlInboxRepository(connection)
+        self.outbox = SqlOutboxRepository(connection)
+        self.audit = SqlAuditRepository(connection)
         return self
 
     async def __aexit__(
@@ -92,13 +100,13 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self._active()
+        connection = self._active()
         try:
             # Whatever was not committed is discarded; after a commit this costs nothing.
-            await session.rollback()
+            await connection.rollback()
         finally:
             try:
-                await session.close()
+                await connection.close()
             finally:
                 if self._writer is not None:
                     self._writer.release()
@@ -109,20 +117,17 @@ class SqlUnitOfWork:
     async def rollback(self) -> None:
         await self._active().rollback()
 
-    def _active(self) -> AsyncSession:
-        if self._session is None:
+    def _active(self) -> AsyncConnection:
+        if self._connection is None:
             raise RuntimeError("use the unit of work inside `async with`")
-        return self._session
+        return self._connection
 
 
 class SqlStore:
-    """Owns the session factory for one engine; `store.uow` is a `UnitOfWorkFactory`."""
+    """Units of work on one engine; `store.uow` is a `UnitOfWorkFactory`."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        # expire_on_commit=False: nothing ORM-mapped outlives a unit, and expiring would only
-        # cost a reload; autoflush is moot since repositories issue statements, not objects.
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         # SQLite has one writer at a time, and every unit here begins IMMEDIATE. Units of this
         # process queue on an asyncio lock instead of in SQLite's busy handler, which sleeps in
         # growing steps (up to 100 ms) and so turned contention into latency. Other processes
@@ -130,7 +135,7 @@ class SqlStore:
         self._writer = _Writer() if engine.dialect.name == "sqlite" else None
 
     def uow(self) -> UnitOfWork:
-        return SqlUnitOfWork(self._sessions, self._writer)
+        return SqlUnitOfWork(self.engine, self._writer)
 
 
 def make_uow_factory(engine: AsyncEngine) -> UnitOfWorkFactory:

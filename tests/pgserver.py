@@ -93,9 +93,21 @@ def running_postgres() -> Iterator[PostgresServer]:
         as_user = ["runuser", "-u", "postgres", "--"]
     data, port = base / "data", free_port()
     subprocess.run(
-        [*as_user, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", POSTGRES_USER,
-         "-E", "UTF8", "--no-sync"],
-        check=True, capture_output=True,
+        [
+            *as_user,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            POSTGRES_USER,
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
     )
     # Durability settings off: a test cluster that dies with the run need not survive a crash.
     options = (
@@ -105,7 +117,8 @@ def running_postgres() -> Iterator[PostgresServer]:
     pg_ctl = [*as_user, str(bindir / "pg_ctl"), "-D", str(data)]
     subprocess.run(
         [*pg_ctl, "-o", options, "-l", str(base / "server.log"), "-w", "start"],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     stop = [*pg_ctl, "-m", "immediate", "-w", "stop"]
     watchdog = subprocess.Popen(
@@ -121,5 +134,3 @@ def running_postgres() -> Iterator[PostgresServer]:
         watchdog.kill()
         watchdog.wait()
         shutil.rmtree(base, ignore_errors=True)
-
-

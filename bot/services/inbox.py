@@ -35,6 +35,10 @@ class CallbackAnswerer(Protocol):
     async def answer_callback(self, callback_query_id: str, text: str | None) -> None: ...
 
 
+def _ids(batch: list[tuple[InboxItem, Incoming | None]]) -> str:
+    return ",".join(str(item.update_id) for item, _ in batch)
+
+
 class InboxIntake:
     """Stores batches of raw updates, duplicates skipped, in one committed transaction."""
 
@@ -174,14 +178,20 @@ class InboxWorker:
 
     async def _lane(self, queue: asyncio.Queue[tuple[InboxItem, Incoming | None]]) -> None:
         while True:
-            item, incoming = await queue.get()
+            batch = [await queue.get()]
+            # Whatever else is already waiting in this lane joins the same transaction: under
+            # load one BEGIN/COMMIT (and on SQLite one turn of the writer lock) serves many
+            # updates; alone, an update goes through at once.
+            while len(batch) < self._batch_size and not queue.empty():
+                batch.append(queue.get_nowait())
             try:
-                await self._process(item, incoming)
+                await self._process_batch(batch)
             except Exception:
-                log.exception("update %s: unexpected failure in the inbox", item.update_id)
+                log.exception("updates %s: unexpected failure in the inbox", _ids(batch))
             finally:
-                self._queued.discard(item.update_id)
-                queue.task_done()
+                for item, _ in batch:
+                    self._queued.discard(item.update_id)
+                    queue.task_done()
 
     def _try_parse(self, item: InboxItem) -> Incoming | None:
         try:
@@ -190,6 +200,29 @@ class InboxWorker:
             return None
 
     # -- one update ----------------------------------------------------------------------
+
+    async def _process_batch(self, batch: list[tuple[InboxItem, Incoming | None]]) -> None:
+        if len(batch) == 1 or any(incoming is None for _, incoming in batch):
+            for item, incoming in batch:
+                await self._process(item, incoming)
+            return
+        done: list[tuple[Incoming, HandleResult]] = []
+        try:
+            async with self._uow() as uow:
+                for item, incoming in batch:
+                    assert incoming is not None  # noqa: S101 -- checked above
+                    if await uow.inbox.claim(item.update_id, self._clock.now()):
+                        done.append((incoming, await self._handle(uow, incoming)))
+                await uow.commit()
+        except Exception:
+            # One bad update must not hold up the others: each gets its own transaction and
+            # its own retries, exactly as if it had arrived alone.
+            log.warning("a batch of %s updates failed; handling them one by one", len(batch))
+            for item, incoming in batch:
+                await self._process(item, incoming)
+            return
+        for incoming, result in done:
+            await self._after_commit(incoming, result)
 
     async def _process(self, item: InboxItem, incoming: Incoming | None) -> None:
         if incoming is None:

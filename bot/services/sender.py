@@ -5,8 +5,9 @@ id order, and starts a delivery for every chat whose turn has come: the global t
 a token, the chat's own limit allows it (1/s to a person, 20/min to a group) and no other
 message to that chat is in flight. Chats wait for their turn without holding up other chats.
 
-Outcomes, each committed on its own so a crash repeats at most the messages in flight:
-- sent: marked sent;
+Outcomes are committed as they come, so a crash repeats at most the messages in flight:
+- sent: marked sent; marks that arrive while one is being committed are committed together,
+  so under load one transaction records many deliveries (and the rows stay held until then);
 - 429 RateLimited: all sending pauses for `retry_after`, then the message is tried again;
 - 403 Unreachable: failed, the person marked unreachable, an audit row tells staff;
 - 400 BadRequest: failed (the same request cannot succeed later);
@@ -78,8 +79,11 @@ class OutboxSender:
         backoff_base: float = 2.0,
         backoff_max: float = 900.0,
         chat_limits: ChatLimits | None = None,
+        claim_interval: float = 0.005,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
+        """`claim_interval`: claims come at most this often, so that a burst of commits, each
+        waking the sender, is claimed in a few batches rather than a transaction per row."""
         self._uow = uow_factory
         self._gateway = gateway
         self._clock = clock
@@ -103,6 +107,10 @@ class OutboxSender:
         self._stopping = False
         self._last_forget = 0.0
         self._epoch: datetime | None = None
+        self._claim_interval = claim_interval
+        self._next_claim = 0.0
+        self._sent: list[tuple[int, datetime, int | None]] = []
+        self._flushing: asyncio.Task[None] | None = None
 
     # -- control -------------------------------------------------------------------------
 
@@ -137,7 +145,8 @@ class OutboxSender:
         """Sends until nothing is pending or held, waiting for retries (tests, one-shot jobs)."""
         for _ in range(max_steps):
             delay = await self.step()
-            if not self._held_ids and not self._tasks and await self._nothing_pending():
+            idle = not self._held_ids and not self._tasks and not self._sent
+            if idle and await self._nothing_pending():
                 return
             await self._wait(delay)
         raise RuntimeError("outbox did not drain")
@@ -160,11 +169,18 @@ class OutboxSender:
         if t >= self._last_forget + 60:
             self._chats.forget_idle(t)
             self._last_forget = t
+        claim_deferred = False
         if len(self._held_ids) <= self._batch_size // 2 and t >= self._paused_until:
-            await self._claim(now)
+            if t >= self._next_claim:
+                self._next_claim = t + self._claim_interval
+                await self._claim(now)
+            else:
+                claim_deferred = True
         if t < self._paused_until:
             return self._paused_until - t
         next_change = self._dispatch(t)
+        if claim_deferred:
+            next_change = min(next_change or self._next_claim, self._next_claim)
         if next_change is None:
             return await self._idle_delay(now)
         return max(0.001, min(next_change - t, self._poll_interval))
@@ -296,10 +312,35 @@ class OutboxSender:
             log.exception("outbox %s to chat %s: unexpected error", item.id, message.chat_id)
             await self._transient(item, type(exc).__name__)
         else:
-            async with self._uow() as uow:
-                await uow.outbox.mark_sent(item.id, self._clock.now(), sent.message_id)
-                await uow.commit()
+            self._record_sent(item.id, sent.message_id)
+            return  # held until the mark is committed
         self._forget(item.id)
+
+    def _record_sent(self, item_id: int, message_id: int | None) -> None:
+        self._sent.append((item_id, self._clock.now(), message_id))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush_sent())
+
+    async def _flush_sent(self) -> None:
+        """Commits the sent marks gathered so far, one transaction a batch, until none are left."""
+        while self._sent:
+            batch, self._sent = self._sent, []
+            try:
+                async with self._uow() as uow:
+                    for item_id, at, message_id in batch:
+                        await uow.outbox.mark_sent(item_id, at, message_id)
+                    await uow.commit()
+            except Exception:
+                # Never resend what went out: keep the marks and try again.
+                log.exception("recording %s sent messages failed; retrying", len(batch))
+                self._sent[:0] = batch
+                if self._stopping:
+                    return  # their leases run out and another sender takes them over
+                await self._sleep(self._poll_interval)
+                continue
+            for item_id, _, _ in batch:
+                self._forget(item_id)
+            self._wakeup.set()
 
     def _forget(self, item_id: int) -> None:
         self._held_ids.discard(item_id)
@@ -376,6 +417,8 @@ class OutboxSender:
     async def _shutdown(self) -> None:
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._flushing is not None:
+            await asyncio.gather(self._flushing, return_exceptions=True)
         queues, self._queues = list(self._queues.values()), {}
         now = self._clock.now()
         for queue in queues:

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import Result
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 
-def upsert_insert(session: AsyncSession, model: Any) -> Any:
+def upsert_insert(session: AsyncConnection, model: Any) -> Any:
     """An INSERT that has `.on_conflict_do_nothing()` / `.on_conflict_do_update()`.
 
     Both dialects spell ON CONFLICT the same way, but SQLAlchemy builds it per dialect. Unlike
@@ -20,8 +20,8 @@ def upsert_insert(session: AsyncSession, model: Any) -> Any:
     return sqlite.insert(model)
 
 
-def dialect_name(session: AsyncSession) -> str:
-    return session.get_bind().dialect.name
+def dialect_name(session: AsyncConnection) -> str:
+    return session.dialect.name
 
 
 def rowcount(result: Result[Any]) -> int:

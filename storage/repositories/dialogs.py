@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.dialogs import DialogState
 from storage.models import DialogStateRow
@@ -13,7 +13,7 @@ from storage.repositories._sql import upsert_insert
 
 
 class SqlDialogRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def get(self, channel: str, chat_id: int) -> DialogState | None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.outbound import InboxItem
 from storage.models import InboxRow
@@ -15,7 +15,7 @@ from storage.repositories._sql import rowcount, upsert_insert
 
 
 class SqlInboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def add(self, update_id: int, payload: dict[str, Any], at: datetime) -> bool:
@@ -46,14 +46,13 @@ class SqlInboxRepository:
             update(InboxRow)
             .where(InboxRow.update_id == update_id, InboxRow.handled_at.is_(None))
             .values(handled_at=at)
-            .execution_options(synchronize_session=False)
         )
         return rowcount(result) == 1
 
     async def prune(self, handled_before: datetime) -> int:
         result = await self._session.execute(
-            delete(InboxRow)
-            .where(InboxRow.handled_at.is_not(None), InboxRow.handled_at < handled_before)
-            .execution_options(synchronize_session=False)
+            delete(InboxRow).where(
+                InboxRow.handled_at.is_not(None), InboxRow.handled_at < handled_before
+            )
         )
         return rowcount(result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.invites import Invite
 from bot.domain.people import Role
@@ -14,7 +14,7 @@ from storage.repositories._sql import rowcount
 
 
 class SqlInviteRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def add(self, invite: Invite) -> None:
@@ -63,6 +63,5 @@ class SqlInviteRepository:
             update(InviteRow)
             .where(InviteRow.code == code, InviteRow.used_by.is_(None))
             .values(used_by=person_id, used_at=at)
-            .execution_options(synchronize_session=False)
         )
         return rowcount(result) == 1

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.outbound import OutboundMessage, OutboxItem, OutboxStatus
 from storage.models import OutboxRow
@@ -57,7 +57,7 @@ def _item(row: Any) -> OutboxItem:
 
 
 class SqlOutboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def add(
@@ -180,9 +180,5 @@ class SqlOutboxRepository:
 
     async def _set(self, item_id: int, **values: object) -> None:
         await self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == item_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
+            update(OutboxRow).where(OutboxRow.id == item_id).values(**values)
         )
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.people import NewPerson, Person, Role
 from storage.models import PersonRoleRow, PersonRow
@@ -13,7 +13,7 @@ from storage.repositories._sql import upsert_insert
 
 
 class SqlPeopleRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def get(self, person_id: int) -> Person | None:
@@ -78,12 +78,7 @@ class SqlPeopleRepository:
         await self._update(PersonRow.telegram_user_id == telegram_user_id, unreachable=unreachable)
 
     async def _update(self, where: ColumnElement[bool], **values: object) -> None:
-        await self._session.execute(
-            update(PersonRow)
-            .where(where)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        await self._session.execute(update(PersonRow).where(where).values(**values))
 
     async def _one(self, where: ColumnElement[bool]) -> Person | None:
         row = (

@@ -31,8 +31,9 @@ def call(sandbox: SandboxServer, http: aiohttp.ClientSession) -> RawCall:
     ``_form=True`` sends form-encoded fields (objects JSON-encoded), like python-telegram-bot.
     """
 
-    async def run(method: str, _form: bool = False, _token: str | None = None,
-                  **params: Any) -> tuple[int, dict[str, Any]]:
+    async def run(
+        method: str, _form: bool = False, _token: str | None = None, **params: Any
+    ) -> tuple[int, dict[str, Any]]:
         url = f"{sandbox.api_base_url}{_token or sandbox.token}/{method}"
         if _form:
             fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}

@@ -12,8 +12,9 @@ from tests.sandbox.conftest import RawCall
 pytestmark = [pytest.mark.browser, needs_chromium]
 
 
-async def test_chatting_with_the_bot_from_the_page(sandbox: SandboxServer, call: RawCall,
-                                                   page: Page) -> None:
+async def test_chatting_with_the_bot_from_the_page(
+    sandbox: SandboxServer, call: RawCall, page: Page
+) -> None:
     sandbox.add_persona(3001, "鈴木", "ja", label="鈴木さん（組合員）")
     await page.goto(sandbox.page_url)
     await expect(page.locator("#title")).to_have_text("Kyodo サンドボックス")
@@ -28,11 +29,20 @@ async def test_chatting_with_the_bot_from_the_page(sandbox: SandboxServer, call:
     assert update["message"]["text"] == "7時間働きました"
     assert update["message"]["from"]["id"] == 3001
 
-    await call("sendMessage", chat_id=3001, parse_mode="HTML",
-               text="<b>7時間</b>で記録しますか？ <i>&lt;確認&gt;</i> &lt;script&gt;",
-               reply_markup={"inline_keyboard": [[
-                   {"text": "はい", "callback_data": "hours:ok:7"},
-                   {"text": "いいえ", "callback_data": "hours:no"}]]})
+    await call(
+        "sendMessage",
+        chat_id=3001,
+        parse_mode="HTML",
+        text="<b>7時間</b>で記録しますか？ <i>&lt;確認&gt;</i> &lt;script&gt;",
+        reply_markup={
+            "inline_keyboard": [
+                [
+                    {"text": "はい", "callback_data": "hours:ok:7"},
+                    {"text": "いいえ", "callback_data": "hours:no"},
+                ]
+            ]
+        },
+    )
     bot_message = page.locator(".msg.bot")
     await expect(bot_message).to_have_count(1)
     await expect(bot_message.locator("strong")).to_have_text("7時間")
@@ -47,13 +57,17 @@ async def test_chatting_with_the_bot_from_the_page(sandbox: SandboxServer, call:
     assert pressed["callback_query"]["data"] == "hours:ok:7"
     assert pressed["callback_query"]["from"]["id"] == 3001
 
-    await call("answerCallbackQuery", callback_query_id=pressed["callback_query"]["id"],
-               text="記録しました")
+    await call(
+        "answerCallbackQuery",
+        callback_query_id=pressed["callback_query"]["id"],
+        text="記録しました",
+    )
     await expect(page.locator("#toast")).to_have_text("記録しました")
 
 
 async def test_a_new_stranger_in_english_and_the_language_toggle(
-        sandbox: SandboxServer, call: RawCall, page: Page) -> None:
+    sandbox: SandboxServer, call: RawCall, page: Page
+) -> None:
     await page.goto(sandbox.page_url)
     await page.locator("#ui-lang").click()
     await expect(page.locator("#send")).to_have_text("Send")

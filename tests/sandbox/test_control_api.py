@@ -24,11 +24,9 @@ async def _post(http: aiohttp.ClientSession, url: str, body: dict[str, Any]) -> 
         return await response.json()
 
 
-async def test_personas_and_strangers(sandbox: SandboxServer,
-                                      http: aiohttp.ClientSession) -> None:
+async def test_personas_and_strangers(sandbox: SandboxServer, http: aiohttp.ClientSession) -> None:
     sandbox.add_persona(2001, "佐藤", "ja", label="佐藤さん（職員）")
-    stranger = await _post(http, f"{sandbox.base_url}/_sandbox/strangers",
-                           {"language_code": "en"})
+    stranger = await _post(http, f"{sandbox.base_url}/_sandbox/strangers", {"language_code": "en"})
     info = await _get(http, f"{sandbox.base_url}/_sandbox/info")
 
     assert info["personas"][0]["label"] == "佐藤さん（職員）"
@@ -37,16 +35,28 @@ async def test_personas_and_strangers(sandbox: SandboxServer,
     assert info["bot"]["username"] == "kyodo_coop_bot"
 
 
-async def test_a_person_writes_and_presses_over_http(sandbox: SandboxServer, call: RawCall,
-                                                     http: aiohttp.ClientSession) -> None:
+async def test_a_person_writes_and_presses_over_http(
+    sandbox: SandboxServer, call: RawCall, http: aiohttp.ClientSession
+) -> None:
     sandbox.add_persona(HANA["id"], HANA["first_name"], "ja")
-    await _post(http, f"{sandbox.base_url}/_sandbox/send",
-                {"user_id": HANA["id"], "text": "予約したい"})
-    _, sent = await call("sendMessage", chat_id=HANA["id"], text="どれ？", reply_markup={
-        "inline_keyboard": [[{"text": "介護", "callback_data": "svc:care"}]]})
-    await _post(http, f"{sandbox.base_url}/_sandbox/press", {
-        "user_id": HANA["id"], "message_id": sent["result"]["message_id"],
-        "callback_data": "svc:forged"})
+    await _post(
+        http, f"{sandbox.base_url}/_sandbox/send", {"user_id": HANA["id"], "text": "予約したい"}
+    )
+    _, sent = await call(
+        "sendMessage",
+        chat_id=HANA["id"],
+        text="どれ？",
+        reply_markup={"inline_keyboard": [[{"text": "介護", "callback_data": "svc:care"}]]},
+    )
+    await _post(
+        http,
+        f"{sandbox.base_url}/_sandbox/press",
+        {
+            "user_id": HANA["id"],
+            "message_id": sent["result"]["message_id"],
+            "callback_data": "svc:forged",
+        },
+    )
 
     _, updates = await call("getUpdates")
 
@@ -57,11 +67,15 @@ async def test_a_person_writes_and_presses_over_http(sandbox: SandboxServer, cal
     assert [m["text"] for m in chat["messages"]] == ["予約したい", "どれ？"]
 
 
-async def test_a_chat_can_be_long_polled_for_changes(sandbox: SandboxServer,
-                                                     http: aiohttp.ClientSession) -> None:
+async def test_a_chat_can_be_long_polled_for_changes(
+    sandbox: SandboxServer, http: aiohttp.ClientSession
+) -> None:
     first = await _get(http, f"{sandbox.base_url}/_sandbox/chats/{HANA['id']}")
-    waiting = asyncio.create_task(_get(
-        http, f"{sandbox.base_url}/_sandbox/chats/{HANA['id']}?since={first['version']}&wait=5"))
+    waiting = asyncio.create_task(
+        _get(
+            http, f"{sandbox.base_url}/_sandbox/chats/{HANA['id']}?since={first['version']}&wait=5"
+        )
+    )
     await asyncio.sleep(0.1)
     sandbox.user_sends(HANA, "hello")
     later = await asyncio.wait_for(waiting, 5)
@@ -70,7 +84,8 @@ async def test_a_chat_can_be_long_polled_for_changes(sandbox: SandboxServer,
 
 
 async def test_wait_for_messages_returns_once_the_bot_has_answered(
-        sandbox: SandboxServer, call: RawCall) -> None:
+    sandbox: SandboxServer, call: RawCall
+) -> None:
     async def answer_later() -> None:
         await asyncio.sleep(0.1)
         await call("sendMessage", chat_id=HANA["id"], text="はい")
@@ -84,22 +99,25 @@ async def test_wait_for_messages_returns_once_the_bot_has_answered(
 
 
 async def test_pressing_a_missing_message_is_a_client_error(
-        sandbox: SandboxServer, http: aiohttp.ClientSession) -> None:
-    async with http.post(f"{sandbox.base_url}/_sandbox/press", json={
-            "user_id": 5, "message_id": 99, "callback_data": "x"}) as response:
+    sandbox: SandboxServer, http: aiohttp.ClientSession
+) -> None:
+    async with http.post(
+        f"{sandbox.base_url}/_sandbox/press",
+        json={"user_id": 5, "message_id": 99, "callback_data": "x"},
+    ) as response:
         assert response.status == 400
 
 
-async def test_stats_and_violations_are_readable(sandbox: SandboxServer, call: RawCall,
-                                                 http: aiohttp.ClientSession) -> None:
+async def test_stats_and_violations_are_readable(
+    sandbox: SandboxServer, call: RawCall, http: aiohttp.ClientSession
+) -> None:
     await call("getMe")
     stats = await _get(http, f"{sandbox.base_url}/_sandbox/stats")
     assert stats["requests"] == 1
     assert await _get(http, f"{sandbox.base_url}/_sandbox/violations") == []
 
 
-async def test_the_chat_page_is_served(sandbox: SandboxServer,
-                                       http: aiohttp.ClientSession) -> None:
+async def test_the_chat_page_is_served(sandbox: SandboxServer, http: aiohttp.ClientSession) -> None:
     async with http.get(sandbox.page_url) as response:
         page = await response.text()
     assert 'id="persona"' in page

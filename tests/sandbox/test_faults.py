@@ -23,7 +23,8 @@ async def test_the_next_calls_of_a_method_get_429(sandbox: SandboxServer, call: 
 
 
 async def test_a_retry_inside_an_injected_retry_after_is_too_early(
-        sandbox: SandboxServer, call: RawCall) -> None:
+    sandbox: SandboxServer, call: RawCall
+) -> None:
     sandbox.inject_fault("429", method="sendMessage", retry_after=30)
     await call("sendMessage", chat_id=HANA["id"], text="hi")
 
@@ -49,7 +50,8 @@ async def test_a_fault_for_any_method(sandbox: SandboxServer, call: RawCall) -> 
 
 
 async def test_a_person_who_blocked_the_bot_cannot_be_written_to(
-        sandbox: SandboxServer, ptb: telegram.Bot) -> None:
+    sandbox: SandboxServer, ptb: telegram.Bot
+) -> None:
     sandbox.block_user(HANA["id"])
     with pytest.raises(telegram.error.Forbidden, match="blocked by the user"):
         await ptb.send_message(HANA["id"], "hello?")
@@ -73,15 +75,17 @@ async def test_a_delayed_call_answers_late(sandbox: SandboxServer, call: RawCall
     assert loop.time() - started >= 0.3
 
 
-async def test_python_telegram_bot_times_out_on_a_hang(sandbox: SandboxServer,
-                                                       ptb: telegram.Bot) -> None:
+async def test_python_telegram_bot_times_out_on_a_hang(
+    sandbox: SandboxServer, ptb: telegram.Bot
+) -> None:
     sandbox.inject_fault("timeout", method="sendMessage")
     with pytest.raises(telegram.error.TimedOut):
         await ptb.send_message(HANA["id"], "x", read_timeout=0.3)
 
 
 async def test_faults_can_be_injected_and_cleared_over_http(
-        sandbox: SandboxServer, http: aiohttp.ClientSession, call: RawCall) -> None:
+    sandbox: SandboxServer, http: aiohttp.ClientSession, call: RawCall
+) -> None:
     url = f"{sandbox.base_url}/_sandbox/faults"
     async with http.post(url, json={"kind": "429", "method": "getMe", "retry_after": 3}) as r:
         assert r.status == 200

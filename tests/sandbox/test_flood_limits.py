@@ -21,7 +21,8 @@ class FakeClock:
 
 
 async def test_messages_to_one_chat_beyond_the_burst_get_429(
-        sandbox: SandboxServer, call: RawCall) -> None:
+    sandbox: SandboxServer, call: RawCall
+) -> None:
     for _ in range(3):
         status, _ = await call("sendMessage", chat_id=HANA["id"], text="hi")
         assert status == 200
@@ -37,7 +38,8 @@ async def test_messages_to_one_chat_beyond_the_burst_get_429(
 
 
 async def test_a_retry_before_retry_after_is_counted_as_too_early(
-        sandbox: SandboxServer, call: RawCall) -> None:
+    sandbox: SandboxServer, call: RawCall
+) -> None:
     for _ in range(4):
         await call("sendMessage", chat_id=HANA["id"], text="hi")
 
@@ -55,8 +57,9 @@ async def test_other_chats_are_not_held_up_by_one_busy_chat(call: RawCall) -> No
     assert status == 200
 
 
-async def test_python_telegram_bot_sees_retry_after(sandbox: SandboxServer, ptb: telegram.Bot,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_python_telegram_bot_sees_retry_after(
+    sandbox: SandboxServer, ptb: telegram.Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "1")  # PTB 22's forward-compatible retry_after
     for _ in range(3):
         await ptb.send_message(HANA["id"], "hi")

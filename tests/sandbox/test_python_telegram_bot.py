@@ -17,7 +17,8 @@ async def test_get_me_describes_the_default_bot(ptb: telegram.Bot) -> None:
 
 
 async def test_a_message_a_person_sends_arrives_through_get_updates(
-        sandbox: SandboxServer, ptb: telegram.Bot) -> None:
+    sandbox: SandboxServer, ptb: telegram.Bot
+) -> None:
     sandbox.user_sends(HANA, "/start")
     sandbox.user_sends(HANA, "こんにちは")
 
@@ -32,7 +33,8 @@ async def test_a_message_a_person_sends_arrives_through_get_updates(
 
 
 async def test_confirmed_updates_are_not_delivered_again(
-        sandbox: SandboxServer, ptb: telegram.Bot) -> None:
+    sandbox: SandboxServer, ptb: telegram.Bot
+) -> None:
     sandbox.user_sends(HANA, "一")
     first = await ptb.get_updates(timeout=1)
 
@@ -42,12 +44,15 @@ async def test_confirmed_updates_are_not_delivered_again(
 
 
 async def test_a_message_with_an_inline_keyboard_is_kept_with_its_buttons(
-        sandbox: SandboxServer, ptb: telegram.Bot) -> None:
+    sandbox: SandboxServer, ptb: telegram.Bot
+) -> None:
     keyboard = telegram.InlineKeyboardMarkup(
-        [[telegram.InlineKeyboardButton("はい", callback_data="hours:approve:17")]])
+        [[telegram.InlineKeyboardButton("はい", callback_data="hours:approve:17")]]
+    )
 
-    sent = await ptb.send_message(HANA["id"], "<b>承認</b>しますか？", parse_mode="HTML",
-                                  reply_markup=keyboard)
+    sent = await ptb.send_message(
+        HANA["id"], "<b>承認</b>しますか？", parse_mode="HTML", reply_markup=keyboard
+    )
 
     assert sent.text == "承認しますか？"
     assert sent.entities[0].type == telegram.constants.MessageEntityType.BOLD
@@ -57,9 +62,11 @@ async def test_a_message_with_an_inline_keyboard_is_kept_with_its_buttons(
 
 
 async def test_a_button_press_arrives_as_a_callback_query_that_can_be_answered(
-        sandbox: SandboxServer, ptb: telegram.Bot) -> None:
+    sandbox: SandboxServer, ptb: telegram.Bot
+) -> None:
     keyboard = telegram.InlineKeyboardMarkup(
-        [[telegram.InlineKeyboardButton("OK", callback_data="ok")]])
+        [[telegram.InlineKeyboardButton("OK", callback_data="ok")]]
+    )
     sent = await ptb.send_message(HANA["id"], "Press", reply_markup=keyboard)
     sandbox.user_presses(HANA, sent.message_id, "ok")
 
@@ -75,7 +82,8 @@ async def test_a_button_press_arrives_as_a_callback_query_that_can_be_answered(
 
 
 async def test_edits_are_applied_and_their_history_kept(
-        sandbox: SandboxServer, ptb: telegram.Bot) -> None:
+    sandbox: SandboxServer, ptb: telegram.Bot
+) -> None:
     sent = await ptb.send_message(HANA["id"], "before")
     await ptb.edit_message_text("after", chat_id=HANA["id"], message_id=sent.message_id)
 
@@ -88,8 +96,9 @@ async def test_edits_are_applied_and_their_history_kept(
 
 async def test_commands_and_menu_button_can_be_set(ptb: telegram.Bot) -> None:
     scope = telegram.BotCommandScopeAllPrivateChats()
-    await ptb.set_my_commands([("start", "はじめる"), ("help", "ヘルプ")], scope=scope,
-                              language_code="ja")
+    await ptb.set_my_commands(
+        [("start", "はじめる"), ("help", "ヘルプ")], scope=scope, language_code="ja"
+    )
     await ptb.set_chat_menu_button(menu_button=telegram.MenuButtonCommands())
 
     commands = await ptb.get_my_commands(scope=scope, language_code="ja")
@@ -104,10 +113,16 @@ async def test_a_deleted_message_leaves_the_chat(sandbox: SandboxServer, ptb: te
     assert sandbox.messages_to(HANA["id"], include_deleted=True)[0].deleted
 
 
-async def test_a_file_upload_arrives_as_multipart(sandbox: SandboxServer,
-                                                  ptb: telegram.Bot) -> None:
-    sent = await ptb.send_document(HANA["id"], document=b"hours,7.5\n", filename="hours.csv",
-                                   caption="<b>今月</b>の時間", parse_mode="HTML")
+async def test_a_file_upload_arrives_as_multipart(
+    sandbox: SandboxServer, ptb: telegram.Bot
+) -> None:
+    sent = await ptb.send_document(
+        HANA["id"],
+        document=b"hours,7.5\n",
+        filename="hours.csv",
+        caption="<b>今月</b>の時間",
+        parse_mode="HTML",
+    )
 
     assert sent.document is not None
     assert sent.document.file_name == "hours.csv"

@@ -21,9 +21,9 @@ from tests.sandbox.conftest import RawCall
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_an_absent_reference_is_reported_once(caplog: pytest.LogCaptureFixture,
-                                              monkeypatch: pytest.MonkeyPatch,
-                                              tmp_path: Path) -> None:
+def test_an_absent_reference_is_reported_once(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(reference, "_warned", False)
     with caplog.at_level(logging.WARNING, logger="sandbox.reference"):
         assert load_reference(tmp_path / "missing.json") is None
@@ -38,18 +38,47 @@ def test_the_env_var_names_the_reference(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_limits_and_discriminators_are_read_from_the_prose() -> None:
-    spec = parse_reference({"methods": {"setThing": {"fields": [
-        {"name": "title", "types": ["String"], "required": True,
-         "description": "Title, 1-8 characters"},
-        {"name": "scope", "types": ["Scope"], "required": False, "description": "Scope"},
-    ]}, "getThing": {}}, "types": {
-        "Scope": {"subtypes": ["ScopeA"]},
-        "ScopeA": {"fields": [{"name": "type", "types": ["String"], "required": True,
-                               "description": "Scope type, must be a"}]},
-    }})
+    spec = parse_reference(
+        {
+            "methods": {
+                "setThing": {
+                    "fields": [
+                        {
+                            "name": "title",
+                            "types": ["String"],
+                            "required": True,
+                            "description": "Title, 1-8 characters",
+                        },
+                        {
+                            "name": "scope",
+                            "types": ["Scope"],
+                            "required": False,
+                            "description": "Scope",
+                        },
+                    ]
+                },
+                "getThing": {},
+            },
+            "types": {
+                "Scope": {"subtypes": ["ScopeA"]},
+                "ScopeA": {
+                    "fields": [
+                        {
+                            "name": "type",
+                            "types": ["String"],
+                            "required": True,
+                            "description": "Scope type, must be a",
+                        }
+                    ]
+                },
+            },
+        }
+    )
     assert spec.methods["getThing"] == Method("getThing")
     assert validate(spec, "setThing", {"title": "ok", "scope": '{"type": "a"}'}) == {
-        "title": "ok", "scope": {"type": "a"}}
+        "title": "ok",
+        "scope": {"type": "a"},
+    }
     with pytest.raises(ValidationError, match="1-8 characters"):
         validate(spec, "setThing", {"title": "much too long"})
     with pytest.raises(ValidationError, match='must be "a"'):
@@ -57,8 +86,9 @@ def test_limits_and_discriminators_are_read_from_the_prose() -> None:
 
 
 @pytest.mark.sandbox_violations_expected
-async def test_a_real_method_the_sandbox_lacks_is_a_violation(sandbox: SandboxServer,
-                                                              call: RawCall) -> None:
+async def test_a_real_method_the_sandbox_lacks_is_a_violation(
+    sandbox: SandboxServer, call: RawCall
+) -> None:
     if sandbox.reference_spec is None:
         pytest.skip("needs the full reference to know sendPoll exists")
     status, body = await call("sendPoll", chat_id=1, question="?", options=["a", "b"])
@@ -72,16 +102,40 @@ def _run_pytest(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
     test_file.write_text(textwrap.dedent(body), encoding="utf-8")
     environment = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", str(test_file), "-q", "-p", "tests.fixtures.sandbox",
-         "-W", "error", "-o", "asyncio_mode=auto",
-         "-o", "asyncio_default_fixture_loop_scope=function", "-p", "no:cacheprovider",
-         "--rootdir", str(tmp_path), "-c", os.devnull],
-        capture_output=True, text=True, cwd=tmp_path, env=environment, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(test_file),
+            "-q",
+            "-p",
+            "tests.fixtures.sandbox",
+            "-W",
+            "error",
+            "-o",
+            "asyncio_mode=auto",
+            "-o",
+            "asyncio_default_fixture_loop_scope=function",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(tmp_path),
+            "-c",
+            os.devnull,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        timeout=120,
+        check=False,
     )
 
 
 def test_the_fixture_fails_a_test_whose_bot_broke_the_api(tmp_path: Path) -> None:
-    result = _run_pytest(tmp_path, """
+    result = _run_pytest(
+        tmp_path,
+        """
         import aiohttp
         import pytest
 
@@ -97,7 +151,8 @@ def test_the_fixture_fails_a_test_whose_bot_broke_the_api(tmp_path: Path) -> Non
         @pytest.mark.sandbox_violations_expected
         async def test_marked(sandbox):
             await _bad_call(sandbox)
-    """)
+    """,
+    )
     # Both bodies pass; only the unmarked test errors, at the fixture's teardown.
     assert "2 passed, 1 error" in result.stdout, result.stdout + result.stderr
     assert "ERROR at teardown of test_unmarked" in result.stdout

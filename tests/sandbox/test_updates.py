@@ -12,8 +12,9 @@ from sandbox.server import SandboxServer
 from tests.sandbox.conftest import HANA, TOM, RawCall
 
 
-async def test_a_long_poll_wakes_when_a_person_writes(sandbox: SandboxServer,
-                                                      call: RawCall) -> None:
+async def test_a_long_poll_wakes_when_a_person_writes(
+    sandbox: SandboxServer, call: RawCall
+) -> None:
     poll = asyncio.create_task(call("getUpdates", timeout=10))
     await asyncio.sleep(0.1)
     sandbox.user_sends(HANA, "おはよう")
@@ -24,8 +25,9 @@ async def test_a_long_poll_wakes_when_a_person_writes(sandbox: SandboxServer,
     assert body["result"][0]["message"]["text"] == "おはよう"
 
 
-async def test_a_second_concurrent_poll_causes_a_409_conflict(sandbox: SandboxServer,
-                                                              call: RawCall) -> None:
+async def test_a_second_concurrent_poll_causes_a_409_conflict(
+    sandbox: SandboxServer, call: RawCall
+) -> None:
     first = asyncio.create_task(call("getUpdates", timeout=5))
     await asyncio.sleep(0.1)
     second = asyncio.create_task(call("getUpdates", timeout=1))
@@ -43,15 +45,17 @@ async def test_get_updates_while_a_webhook_is_set_is_a_conflict(call: RawCall) -
     assert "webhook is active" in body["description"]
 
 
-async def test_limit_and_allowed_updates_are_honoured(sandbox: SandboxServer,
-                                                     call: RawCall) -> None:
+async def test_limit_and_allowed_updates_are_honoured(
+    sandbox: SandboxServer, call: RawCall
+) -> None:
     sandbox.user_sends(HANA, "one")
     sandbox.user_sends(TOM, "two")
     _, body = await call("getUpdates", limit=1)
     assert [u["message"]["text"] for u in body["result"]] == ["one"]
 
-    _, body = await call("getUpdates", offset=body["result"][0]["update_id"] + 1,
-                         allowed_updates=["callback_query"])
+    _, body = await call(
+        "getUpdates", offset=body["result"][0]["update_id"] + 1, allowed_updates=["callback_query"]
+    )
     assert [u["message"]["text"] for u in body["result"]] == ["two"]  # queued before: still sent
 
     sandbox.user_sends(HANA, "three")
@@ -59,8 +63,7 @@ async def test_limit_and_allowed_updates_are_honoured(sandbox: SandboxServer,
     assert body["result"] == []  # created after: never queued
 
 
-async def test_negative_offset_keeps_only_the_latest(sandbox: SandboxServer,
-                                                    call: RawCall) -> None:
+async def test_negative_offset_keeps_only_the_latest(sandbox: SandboxServer, call: RawCall) -> None:
     for text in ("a", "b", "c"):
         sandbox.user_sends(HANA, text)
     _, body = await call("getUpdates", offset=-1)
@@ -75,8 +78,9 @@ async def test_group_messages_come_from_the_group(sandbox: SandboxServer, call: 
     assert message["entities"] == [{"type": "bot_command", "offset": 0, "length": 20}]
 
 
-async def test_stickers_and_photos_arrive_as_telegram_shapes_them(sandbox: SandboxServer,
-                                                                 call: RawCall) -> None:
+async def test_stickers_and_photos_arrive_as_telegram_shapes_them(
+    sandbox: SandboxServer, call: RawCall
+) -> None:
     sandbox.user_sends_sticker(HANA)
     sandbox.user_sends_photo(HANA, caption="領収書")
     _, body = await call("getUpdates")
@@ -86,8 +90,9 @@ async def test_stickers_and_photos_arrive_as_telegram_shapes_them(sandbox: Sandb
     assert len(photo["photo"]) == 3
 
 
-async def test_a_redelivered_update_arrives_twice_with_the_same_id(sandbox: SandboxServer,
-                                                                  call: RawCall) -> None:
+async def test_a_redelivered_update_arrives_twice_with_the_same_id(
+    sandbox: SandboxServer, call: RawCall
+) -> None:
     update = sandbox.user_sends(HANA, "一度だけ処理してね")
     _, first = await call("getUpdates")
     sandbox.deliver_twice(update)
@@ -113,8 +118,9 @@ class WebhookReceiver:
         if self.failures > 0:
             self.failures -= 1
             return web.Response(status=502)
-        self.received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
-                              await request.json()))
+        self.received.append(
+            (request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json())
+        )
         self.arrived.set()
         return web.Response(text="ok")
 
@@ -139,8 +145,9 @@ class WebhookReceiver:
                 await self.arrived.wait()
 
 
-async def test_a_webhook_receives_updates_with_the_secret_header(sandbox: SandboxServer,
-                                                                call: RawCall) -> None:
+async def test_a_webhook_receives_updates_with_the_secret_header(
+    sandbox: SandboxServer, call: RawCall
+) -> None:
     async with WebhookReceiver() as receiver:
         status, _ = await call("setWebhook", url=receiver.url, secret_token="s3cret_-X")
         assert status == 200
@@ -155,8 +162,9 @@ async def test_a_webhook_receives_updates_with_the_secret_header(sandbox: Sandbo
         assert sandbox.stats["webhook_deliveries"] == 1
 
 
-async def test_a_failing_webhook_is_retried_with_backoff(sandbox: SandboxServer,
-                                                         call: RawCall) -> None:
+async def test_a_failing_webhook_is_retried_with_backoff(
+    sandbox: SandboxServer, call: RawCall
+) -> None:
     async with WebhookReceiver(failures=2) as receiver:
         await call("setWebhook", url=receiver.url)
         sandbox.user_sends(HANA, "retry me")
@@ -169,8 +177,9 @@ async def test_a_failing_webhook_is_retried_with_backoff(sandbox: SandboxServer,
         assert "502" in info["result"]["last_error_message"]
 
 
-async def test_a_webhook_gets_a_redelivered_update_again(sandbox: SandboxServer,
-                                                        call: RawCall) -> None:
+async def test_a_webhook_gets_a_redelivered_update_again(
+    sandbox: SandboxServer, call: RawCall
+) -> None:
     async with WebhookReceiver() as receiver:
         await call("setWebhook", url=receiver.url)
         update = sandbox.user_sends(HANA, "twice")

@@ -46,8 +46,9 @@ async def test_a_missing_chat_id_is_refused(call: RawCall) -> None:
 
 
 async def test_a_wrong_type_is_refused(call: RawCall) -> None:
-    status, body = await call("sendMessage", chat_id=HANA["id"], text="hi",
-                              disable_notification="maybe")
+    status, body = await call(
+        "sendMessage", chat_id=HANA["id"], text="hi", disable_notification="maybe"
+    )
     assert status == 400
     assert "disable_notification" in body["description"]
 
@@ -67,40 +68,57 @@ async def test_length_is_counted_after_html_parsing(call: RawCall) -> None:
 
 
 async def test_an_empty_text_after_parsing_is_refused(call: RawCall) -> None:
-    status, body = await call("sendMessage", chat_id=HANA["id"], text="<b> </b>",
-                              parse_mode="HTML")
+    status, body = await call("sendMessage", chat_id=HANA["id"], text="<b> </b>", parse_mode="HTML")
     assert (status, body["description"]) == (400, "Bad Request: message text is empty")
 
 
 @pytest.mark.parametrize("data", ["x" * 65, "承" * 22])
 async def test_callback_data_over_64_bytes_is_refused(call: RawCall, data: str) -> None:
-    status, body = await call("sendMessage", chat_id=HANA["id"], text="hi",
-                              reply_markup=_button(data))
+    status, body = await call(
+        "sendMessage", chat_id=HANA["id"], text="hi", reply_markup=_button(data)
+    )
     assert (status, body["description"]) == (400, "Bad Request: BUTTON_DATA_INVALID")
 
 
 async def test_callback_data_of_64_bytes_and_21_japanese_characters_pass(call: RawCall) -> None:
     for data in ("x" * 64, "承" * 21):
-        status, body = await call("sendMessage", _form=True, chat_id=-7, text="hi",
-                                  reply_markup=_button(data))
+        status, body = await call(
+            "sendMessage", _form=True, chat_id=-7, text="hi", reply_markup=_button(data)
+        )
         assert status == 200, body
 
 
 async def test_a_button_needs_a_label_and_one_action(call: RawCall) -> None:
-    status, body = await call("sendMessage", chat_id=HANA["id"], text="hi",
-                              reply_markup={"inline_keyboard": [[{"callback_data": "x"}]]})
+    status, body = await call(
+        "sendMessage",
+        chat_id=HANA["id"],
+        text="hi",
+        reply_markup={"inline_keyboard": [[{"callback_data": "x"}]]},
+    )
     assert status == 400
     assert "text" in body["description"]
-    status, body = await call("sendMessage", chat_id=HANA["id"], text="hi",
-                              reply_markup={"inline_keyboard": [[{"text": "label only"}]]})
+    status, body = await call(
+        "sendMessage",
+        chat_id=HANA["id"],
+        text="hi",
+        reply_markup={"inline_keyboard": [[{"text": "label only"}]]},
+    )
     assert status == 400
     assert "exactly one of" in body["description"]
 
 
-@pytest.mark.parametrize("text", [
-    "<b>unclosed", "<blink>no</blink>", "a </b> b", "<b><i>x</b></i>", "<span>x</span>",
-    "&nbsp;", "1 < 2",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<b>unclosed",
+        "<blink>no</blink>",
+        "a </b> b",
+        "<b><i>x</b></i>",
+        "<span>x</span>",
+        "&nbsp;",
+        "1 < 2",
+    ],
+)
 async def test_html_telegram_cannot_parse_is_refused(call: RawCall, text: str) -> None:
     status, body = await call("sendMessage", chat_id=HANA["id"], text=text, parse_mode="HTML")
     assert status == 400
@@ -108,9 +126,15 @@ async def test_html_telegram_cannot_parse_is_refused(call: RawCall, text: str) -
 
 
 async def test_form_encoded_values_are_decoded_as_telegram_does(call: RawCall) -> None:
-    status, body = await call("sendMessage", _form=True, chat_id=str(HANA["id"]),
-                              text="<i>hi</i>", parse_mode="HTML", disable_notification=True,
-                              reply_markup=_button("ok"))
+    status, body = await call(
+        "sendMessage",
+        _form=True,
+        chat_id=str(HANA["id"]),
+        text="<i>hi</i>",
+        parse_mode="HTML",
+        disable_notification=True,
+        reply_markup=_button("ok"),
+    )
     assert status == 200, body
     assert body["result"]["entities"] == [{"type": "italic", "offset": 0, "length": 2}]
 

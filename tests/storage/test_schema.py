@@ -37,7 +37,7 @@ async def test_upgrading_an_up_to_date_database_changes_nothing(store_url: str):
     try:
         async with engine.connect() as connection:
             tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
-            version = (await connection.execute(text("SELECT version_num FROM alembic_version")))
+            version = await connection.execute(text("SELECT version_num FROM alembic_version"))
             assert version.scalar_one() == "0001"
     finally:
         await engine.dispose()
@@ -87,6 +87,7 @@ async def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(sqlite_u
     engine = create_engine(sqlite_url)
     try:
         async with engine.connect() as connection:
+
             async def pragma(name: str) -> Any:
                 return (await connection.exec_driver_sql(f"PRAGMA {name}")).scalar_one()
 
