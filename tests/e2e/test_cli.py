@@ -1,0 +1,62 @@
+"""The `kyodo` command as an administrator uses it from the shell."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.app import open_store
+from bot.config import load_settings
+from bot.domain.people import Role
+
+
+def kyodo(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("KYODO_", "TELE", "LC_"))
+    }
+    environment.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'kyodo.db'}")
+    environment.update({"LANG": "en_US.UTF-8", **env})
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+async def test_the_first_admin_gets_a_code_and_a_deep_link(tmp_path):
+    done = kyodo(tmp_path, "invite", "--role", "admin")
+    assert done.returncode == 0, done.stderr
+    code = re.search(r"code for a new administrator: ([A-Z0-9]{4}-[A-Z0-9]{4})", done.stdout)
+    assert code, done.stdout
+    assert f"https://t.me/kyodo_coop_bot?start={code[1].replace('-', '')}" in done.stdout
+    settings = load_settings({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'kyodo.db'}"})
+    async with open_store(settings) as store, store.uow() as uow:
+        invite = await uow.invites.get(code[1].replace("-", ""))
+    assert invite is not None and invite.role is Role.ADMIN and invite.used_by is None
+
+
+def test_the_shell_speaks_japanese_to_a_japanese_terminal(tmp_path):
+    done = kyodo(tmp_path, "invite", "--role", "member", LANG="ja_JP.UTF-8")
+    assert "新しい組合員の招待コード" in done.stdout
+
+
+def test_db_upgrade_is_idempotent(tmp_path):
+    assert kyodo(tmp_path, "db", "upgrade").stdout.strip() == "The database is up to date."
+    assert kyodo(tmp_path, "db", "upgrade").returncode == 0
+
+
+def test_a_bad_setting_stops_kyodo_naming_the_key(tmp_path):
+    done = kyodo(tmp_path, "run", KYODO_TRANSPORT="aiogram")
+    assert done.returncode == 2
+    assert "KYODO_TRANSPORT" in done.stderr
+
+
+def test_residents_are_not_invited_and_hours_are_bounded(tmp_path):
+    assert kyodo(tmp_path, "invite", "--role", "resident").returncode == 2
+    assert kyodo(tmp_path, "invite", "--hours", "0").returncode == 2
