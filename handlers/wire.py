@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bot.domain.incoming import ChatType
 from bot.domain.outbound import ButtonRows, OutboundMessage
 from bot.ports.telegram import (
     BadRequest,
     Conflict,
     GatewayError,
+    MalformedUpdate,
     RateLimited,
     TransientError,
     Unreachable,
@@ -101,3 +103,25 @@ def quiet_http_loggers() -> None:
     bot_logger = logging.getLogger("telegram.Bot")
     if bot_logger.getEffectiveLevel() < logging.INFO:
         bot_logger.setLevel(logging.INFO)
+
+
+CHAT_TYPES = {t.value: t for t in ChatType}
+
+
+def require_int(value: object, what: str) -> int:
+    """The update's integer field, or MalformedUpdate (bool is not an integer here)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise MalformedUpdate(f"{what} is not an integer")
+    return value
+
+
+def optional_str(value: object, what: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise MalformedUpdate(f"{what} is not a string")
+    return value
+
+
+def parse_chat_type(kind: object) -> ChatType:
+    if not isinstance(kind, str) or kind not in CHAT_TYPES:
+        raise MalformedUpdate("unknown chat type")
+    return CHAT_TYPES[kind]

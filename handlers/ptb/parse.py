@@ -13,55 +13,39 @@ from telegram import MaybeInaccessibleMessage as AnyMessage
 
 from bot.domain.incoming import ChatType, Incoming, InputKind
 from bot.ports.telegram import MalformedUpdate
-from handlers.wire import split_command
-
-_CHAT_TYPES = {t.value: t for t in ChatType}
-
-
-def _int(value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise MalformedUpdate(f"{what} is not an integer")
-    return value
-
-
-def _opt_str(value: object, what: str) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise MalformedUpdate(f"{what} is not a string")
-    return value
+from handlers.wire import optional_str, parse_chat_type, require_int, split_command
 
 
 def _chat(chat: Chat) -> tuple[int, ChatType]:
     if not isinstance(chat, Chat):
         raise MalformedUpdate("chat is not an object")
     kind = chat.type
-    if not isinstance(kind, str) or kind not in _CHAT_TYPES:
-        raise MalformedUpdate("unknown chat type")
-    return _int(chat.id, "chat.id"), _CHAT_TYPES[kind]
+    return require_int(chat.id, "chat.id"), parse_chat_type(kind)
 
 
 def _user(user: User | None) -> tuple[int | None, str, str | None]:
     if user is None:
         return None, "", None
-    first = _opt_str(user.first_name, "first_name") or ""
-    last = _opt_str(user.last_name, "last_name")
+    first = optional_str(user.first_name, "first_name") or ""
+    last = optional_str(user.last_name, "last_name")
     name = f"{first} {last}" if last else first
-    return _int(user.id, "from.id"), name, _opt_str(user.language_code, "language")
+    return require_int(user.id, "from.id"), name, optional_str(user.language_code, "language")
 
 
 def _starts_with_command(entities: tuple[MessageEntity, ...]) -> bool:
     for entity in entities:
-        _int(entity.offset, "entity.offset")
-        _int(entity.length, "entity.length")
+        require_int(entity.offset, "entity.offset")
+        require_int(entity.length, "entity.length")
         if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
             return True
     return False
 
 
 def _message(update_id: int, message: Message) -> Incoming:
-    _int(message.message_id, "message_id")
+    require_int(message.message_id, "message_id")
     chat_id, chat_type = _chat(message.chat)
     user_id, user_name, language = _user(message.from_user)
-    text = _opt_str(message.text, "text")
+    text = optional_str(message.text, "text")
     common: dict[str, Any] = {
         "update_id": update_id,
         "chat_id": chat_id,
@@ -81,7 +65,7 @@ def _message(update_id: int, message: Message) -> Incoming:
 def _callback(update: Update) -> Incoming:
     query = update.callback_query
     assert query is not None  # noqa: S101 - the caller checked; this narrows the type
-    query_id = _opt_str(query.id, "callback_query.id")
+    query_id = optional_str(query.id, "callback_query.id")
     if query_id is None:
         raise MalformedUpdate("callback_query without id")
     if query.from_user is None:
@@ -92,7 +76,7 @@ def _callback(update: Update) -> Incoming:
     message_id: int | None = None
     message: AnyMessage | None = query.message
     if message is not None:
-        message_id = _int(message.message_id, "message_id")
+        message_id = require_int(message.message_id, "message_id")
         chat_id, chat_type = _chat(message.chat)
     return Incoming(
         update_id=update.update_id,
@@ -102,7 +86,7 @@ def _callback(update: Update) -> Incoming:
         user_id=user_id,
         user_name=user_name,
         language_code=language,
-        callback_data=_opt_str(query.data, "callback_query.data"),
+        callback_data=optional_str(query.data, "callback_query.data"),
         callback_query_id=query_id,
         message_id=message_id,
     )
@@ -122,7 +106,7 @@ class PtbUpdateParser:
         except Exception as exc:
             # de_json fails with whatever the bad field provokes (KeyError, TypeError, ...).
             raise MalformedUpdate(type(exc).__name__) from None
-        update_id = _int(update.update_id, "update_id")
+        update_id = require_int(update.update_id, "update_id")
         if update.message is not None:
             return _message(update_id, update.message)
         if update.callback_query is not None:

@@ -10,15 +10,7 @@ from typing import Any
 
 from bot.domain.incoming import ChatType, Incoming, InputKind
 from bot.ports.telegram import MalformedUpdate
-from handlers.wire import split_command
-
-_CHAT_TYPES = {t.value: t for t in ChatType}
-
-
-def _int(value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise MalformedUpdate(f"{what} is not an integer")
-    return value
+from handlers.wire import optional_str, parse_chat_type, require_int, split_command
 
 
 def _dict(value: object, what: str) -> dict[str, Any]:
@@ -27,30 +19,24 @@ def _dict(value: object, what: str) -> dict[str, Any]:
     return value
 
 
-def _opt_str(value: object, what: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise MalformedUpdate(f"{what} is not a string")
-    return value
-
-
 def _chat(message: dict[str, Any]) -> tuple[int, ChatType]:
     chat = _dict(message.get("chat"), "chat")
     kind = chat.get("type")
-    if not isinstance(kind, str) or kind not in _CHAT_TYPES:
-        raise MalformedUpdate("unknown chat type")
-    return _int(chat.get("id"), "chat.id"), _CHAT_TYPES[kind]
+    return require_int(chat.get("id"), "chat.id"), parse_chat_type(kind)
 
 
 def _user(raw: object) -> tuple[int | None, str, str | None]:
     if raw is None:
         return None, "", None
     user = _dict(raw, "from")
-    first = _opt_str(user.get("first_name"), "first_name") or ""
-    last = _opt_str(user.get("last_name"), "last_name")
+    first = optional_str(user.get("first_name"), "first_name") or ""
+    last = optional_str(user.get("last_name"), "last_name")
     name = f"{first} {last}" if last else first
-    return _int(user.get("id"), "from.id"), name, _opt_str(user.get("language_code"), "language")
+    return (
+        require_int(user.get("id"), "from.id"),
+        name,
+        optional_str(user.get("language_code"), "language"),
+    )
 
 
 def _starts_with_command(message: dict[str, Any]) -> bool:
@@ -61,19 +47,19 @@ def _starts_with_command(message: dict[str, Any]) -> bool:
         raise MalformedUpdate("entities is not a list")
     for raw in entities:
         entity = _dict(raw, "entity")
-        kind = _opt_str(entity.get("type"), "entity.type")
-        offset = _int(entity.get("offset"), "entity.offset")
-        _int(entity.get("length"), "entity.length")
+        kind = optional_str(entity.get("type"), "entity.type")
+        offset = require_int(entity.get("offset"), "entity.offset")
+        require_int(entity.get("length"), "entity.length")
         if kind == "bot_command" and offset == 0:
             return True
     return False
 
 
 def _message(update_id: int, message: dict[str, Any]) -> Incoming:
-    _int(message.get("message_id"), "message_id")
+    require_int(message.get("message_id"), "message_id")
     chat_id, chat_type = _chat(message)
     user_id, user_name, language = _user(message.get("from"))
-    text = _opt_str(message.get("text"), "text")
+    text = optional_str(message.get("text"), "text")
     common: dict[str, Any] = {
         "update_id": update_id,
         "chat_id": chat_id,
@@ -91,18 +77,18 @@ def _message(update_id: int, message: dict[str, Any]) -> Incoming:
 
 
 def _callback(update_id: int, query: dict[str, Any]) -> Incoming:
-    query_id = _opt_str(query.get("id"), "callback_query.id")
+    query_id = optional_str(query.get("id"), "callback_query.id")
     if query_id is None:
         raise MalformedUpdate("callback_query without id")
     user_id, user_name, language = _user(_dict(query.get("from"), "from"))
-    data = _opt_str(query.get("data"), "callback_query.data")
+    data = optional_str(query.get("data"), "callback_query.data")
     chat_id: int | None = None
     chat_type = ChatType.PRIVATE
     message_id: int | None = None
     raw_message = query.get("message")
     if raw_message is not None:
         message = _dict(raw_message, "callback_query.message")
-        message_id = _int(message.get("message_id"), "message_id")
+        message_id = require_int(message.get("message_id"), "message_id")
         chat_id, chat_type = _chat(message)
     return Incoming(
         update_id=update_id,
@@ -121,7 +107,7 @@ def _callback(update_id: int, query: dict[str, Any]) -> Incoming:
 def parse_update(payload: dict[str, Any]) -> Incoming:
     """An `UpdateParser`: one raw update dict -> `Incoming`."""
     update = _dict(payload, "update")
-    update_id = _int(update.get("update_id"), "update_id")
+    update_id = require_int(update.get("update_id"), "update_id")
     if update.get("message") is not None:
         return _message(update_id, _dict(update["message"], "message"))
     if update.get("callback_query") is not None:
