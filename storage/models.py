@@ -166,3 +166,51 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict[str, Any] | None] = mapped_column(Json)
+
+
+class CentreRow(Base):
+    __tablename__ = "business_centres"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    name_ja: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+
+
+class ShiftRow(Base):
+    __tablename__ = "shifts"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    centre_id: Mapped[int] = mapped_column(Id, ForeignKey("business_centres.id"), index=True)
+    # Lists read a time window, so shifts are found by when they start.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    capacity: Mapped[int] = mapped_column(Integer)
+
+
+class ShiftAssignmentRow(Base):
+    __tablename__ = "shift_assignments"
+
+    shift_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("shifts.id", ondelete="CASCADE"), primary_key=True
+    )
+    # CASCADE: forgetting a person takes them off their shifts. Indexed for "my shifts".
+    person_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class AssemblyRow(Base):
+    __tablename__ = "assemblies"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    title_ja: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    place_ja: Mapped[str] = mapped_column(String(200))
+    place_en: Mapped[str] = mapped_column(String(200))
+    answer_by: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -13,22 +13,28 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.ports.store import (
+    AssemblyRepository,
     AuditRepository,
+    CentreRepository,
     DialogRepository,
     InboxRepository,
     InviteRepository,
     OutboxRepository,
     PeopleRepository,
+    ShiftRepository,
     UnitOfWork,
     UnitOfWorkFactory,
 )
 from storage.repositories import (
+    SqlAssemblyRepository,
     SqlAuditRepository,
+    SqlCentreRepository,
     SqlDialogRepository,
     SqlInboxRepository,
     SqlInviteRepository,
     SqlOutboxRepository,
     SqlPeopleRepository,
+    SqlShiftRepository,
 )
 
 
@@ -67,6 +73,9 @@ class SqlUnitOfWork:
     inbox: InboxRepository
     outbox: OutboxRepository
     audit: AuditRepository
+    centres: CentreRepository
+    shifts: ShiftRepository
+    assemblies: AssemblyRepository
 
     def __init__(self, engine: AsyncEngine, writer: _Writer | None = None) -> None:
         self._engine = engine
@@ -92,6 +101,9 @@ class SqlUnitOfWork:
         self.inbox = SqlInboxRepository(connection)
         self.outbox = SqlOutboxRepository(connection)
         self.audit = SqlAuditRepository(connection)
+        self.centres = SqlCentreRepository(connection)
+        self.shifts = SqlShiftRepository(connection)
+        self.assemblies = SqlAssemblyRepository(connection)
         return self
 
     async def __aexit__(

@@ -7,6 +7,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
 
+from bot.domain.coop import Assembly, BusinessCentre, NewAssembly, NewShift, Shift
 from bot.domain.dialogs import DialogState
 from bot.domain.invites import Invite
 from bot.domain.outbound import InboxItem, OutboundMessage, OutboxItem
@@ -98,6 +99,36 @@ class AuditRepository(Protocol):
     ) -> None: ...
 
 
+class CentreRepository(Protocol):
+    async def add(self, name_ja: str, name_en: str) -> BusinessCentre: ...
+    async def all(self) -> Sequence[BusinessCentre]:
+        """Every business centre, by id (a co-op has a handful)."""
+        ...
+
+
+class ShiftRepository(Protocol):
+    async def add(self, shift: NewShift) -> Shift: ...
+    async def get(self, shift_id: int) -> Shift | None: ...
+    async def assign(self, shift_id: int, person_id: int) -> bool:
+        """Puts the person on the shift; False (and nothing changes) if already on it."""
+        ...
+
+    async def for_person(self, person_id: int, start: datetime, end: datetime) -> Sequence[Shift]:
+        """The person's shifts starting in [start, end), earliest first."""
+        ...
+
+    async def on_shift(self, shift_id: int) -> Sequence[Person]:
+        """Everyone assigned to the shift, by person id."""
+        ...
+
+
+class AssemblyRepository(Protocol):
+    async def add(self, assembly: NewAssembly) -> Assembly: ...
+    async def upcoming(self, now: datetime, limit: int) -> Sequence[Assembly]:
+        """Assemblies starting at or after `now`, soonest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `async with` block without `commit()` rolls back."""
 
@@ -107,6 +138,9 @@ class UnitOfWork(Protocol):
     inbox: InboxRepository
     outbox: OutboxRepository
     audit: AuditRepository
+    centres: CentreRepository
+    shifts: ShiftRepository
+    assemblies: AssemblyRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

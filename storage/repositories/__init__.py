@@ -1,6 +1,11 @@
 """SQL implementations of the repository Protocols in `bot.ports.store`; none of them commits."""
 
 from storage.repositories.audit import SqlAuditRepository
+from storage.repositories.coop import (
+    SqlAssemblyRepository,
+    SqlCentreRepository,
+    SqlShiftRepository,
+)
 from storage.repositories.dialogs import SqlDialogRepository
 from storage.repositories.inbox import SqlInboxRepository
 from storage.repositories.invites import SqlInviteRepository
@@ -8,10 +13,13 @@ from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.people import SqlPeopleRepository
 
 __all__ = [
+    "SqlAssemblyRepository",
     "SqlAuditRepository",
+    "SqlCentreRepository",
     "SqlDialogRepository",
     "SqlInboxRepository",
     "SqlInviteRepository",
     "SqlOutboxRepository",
     "SqlPeopleRepository",
+    "SqlShiftRepository",
 ]

@@ -18,17 +18,21 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
+from bot.domain.coop import Assembly, BusinessCentre, NewAssembly, NewShift, Shift, WorkKind
 from bot.domain.dialogs import DialogState
 from bot.domain.invites import Invite
 from bot.domain.outbound import InboxItem, OutboundMessage, OutboxItem, OutboxStatus
 from bot.domain.people import NewPerson, Person, Role
 from bot.ports.store import (
+    AssemblyRepository,
     AuditRepository,
+    CentreRepository,
     DialogRepository,
     InboxRepository,
     InviteRepository,
     OutboxRepository,
     PeopleRepository,
+    ShiftRepository,
 )
 
 
@@ -88,10 +92,26 @@ class MemoryState:
     inbox: dict[int, tuple[InboxItem, datetime | None]] = field(default_factory=dict)
     outbox: dict[int, OutboxRecord] = field(default_factory=dict)
     audit: list[AuditRecord] = field(default_factory=list)
+    centres: dict[int, BusinessCentre] = field(default_factory=dict)
+    shifts: dict[int, Shift] = field(default_factory=dict)  # stored with `assigned` empty
+    # One row per (shift id, person id), as in SQL, so that two units assigning two people to
+    # one shift do not conflict.
+    shift_assignments: dict[tuple[int, int], bool] = field(default_factory=dict)
+    assemblies: dict[int, Assembly] = field(default_factory=dict)
 
 
 # The keyed tables of MemoryState, merged row by row on commit (audit is append-only).
-_TABLES = ("people", "invites", "dialogs", "inbox", "outbox")
+_TABLES = (
+    "people",
+    "invites",
+    "dialogs",
+    "inbox",
+    "outbox",
+    "centres",
+    "shifts",
+    "shift_assignments",
+    "assemblies",
+)
 _MISSING = object()
 
 
@@ -339,6 +359,92 @@ class MemoryAuditRepository:
         )
 
 
+class MemoryCentreRepository:
+    def __init__(self, state: MemoryState, ids: _Ids) -> None:
+        self._s = state
+        self._ids = ids
+
+    async def add(self, name_ja: str, name_en: str) -> BusinessCentre:
+        centre = BusinessCentre(id=self._ids.take("centres"), name_ja=name_ja, name_en=name_en)
+        self._s.centres[centre.id] = centre
+        return centre
+
+    async def all(self) -> Sequence[BusinessCentre]:
+        return [centre for _, centre in sorted(self._s.centres.items())]
+
+
+class MemoryShiftRepository:
+    def __init__(self, state: MemoryState, ids: _Ids) -> None:
+        self._s = state
+        self._ids = ids
+
+    async def add(self, shift: NewShift) -> Shift:
+        if shift.centre_id not in self._s.centres:
+            # The SQL store refuses this with its foreign key.
+            raise ValueError(f"no business centre {shift.centre_id}")
+        stored = Shift(
+            id=self._ids.take("shifts"),
+            centre_id=shift.centre_id,
+            starts_at=_utc(shift.starts_at),
+            ends_at=_utc(shift.ends_at),
+            kind=WorkKind(shift.kind),
+            capacity=shift.capacity,
+        )
+        self._s.shifts[stored.id] = stored
+        return stored
+
+    async def get(self, shift_id: int) -> Shift | None:
+        shift = self._s.shifts.get(shift_id)
+        return None if shift is None else self._with_people(shift)
+
+    async def assign(self, shift_id: int, person_id: int) -> bool:
+        if shift_id not in self._s.shifts or person_id not in self._s.people:
+            raise ValueError(f"no shift {shift_id} or no person {person_id}")  # SQL: foreign key
+        if (shift_id, person_id) in self._s.shift_assignments:
+            return False
+        self._s.shift_assignments[(shift_id, person_id)] = True
+        return True
+
+    async def for_person(self, person_id: int, start: datetime, end: datetime) -> Sequence[Shift]:
+        mine = [
+            self._s.shifts[shift_id]
+            for shift_id, who in self._s.shift_assignments
+            if who == person_id and start <= self._s.shifts[shift_id].starts_at < end
+        ]
+        return [self._with_people(s) for s in sorted(mine, key=lambda s: (s.starts_at, s.id))]
+
+    async def on_shift(self, shift_id: int) -> Sequence[Person]:
+        ids = sorted(who for sid, who in self._s.shift_assignments if sid == shift_id)
+        return [self._s.people[person_id] for person_id in ids if person_id in self._s.people]
+
+    def _with_people(self, shift: Shift) -> Shift:
+        people = frozenset(who for sid, who in self._s.shift_assignments if sid == shift.id)
+        return replace(shift, assigned=people)
+
+
+class MemoryAssemblyRepository:
+    def __init__(self, state: MemoryState, ids: _Ids) -> None:
+        self._s = state
+        self._ids = ids
+
+    async def add(self, assembly: NewAssembly) -> Assembly:
+        stored = Assembly(
+            id=self._ids.take("assemblies"),
+            title_ja=assembly.title_ja,
+            title_en=assembly.title_en,
+            starts_at=_utc(assembly.starts_at),
+            place_ja=assembly.place_ja,
+            place_en=assembly.place_en,
+            answer_by=_utc(assembly.answer_by),
+        )
+        self._s.assemblies[stored.id] = stored
+        return stored
+
+    async def upcoming(self, now: datetime, limit: int) -> Sequence[Assembly]:
+        ahead = [a for a in self._s.assemblies.values() if a.starts_at >= now]
+        return sorted(ahead, key=lambda a: (a.starts_at, a.id))[: max(limit, 0)]
+
+
 class MemoryUnitOfWork:
     """Implements `bot.ports.store.UnitOfWork` over a private copy of the store's state."""
 
@@ -349,6 +455,9 @@ class MemoryUnitOfWork:
     inbox: InboxRepository
     outbox: OutboxRepository
     audit: AuditRepository
+    centres: CentreRepository
+    shifts: ShiftRepository
+    assemblies: AssemblyRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -391,6 +500,9 @@ class MemoryUnitOfWork:
         self.inbox = MemoryInboxRepository(state)
         self.outbox = MemoryOutboxRepository(state, ids)
         self.audit = MemoryAuditRepository(state)
+        self.centres = MemoryCentreRepository(state, ids)
+        self.shifts = MemoryShiftRepository(state, ids)
+        self.assemblies = MemoryAssemblyRepository(state, ids)
 
 
 def _merge(committed: MemoryState, base: MemoryState, working: MemoryState) -> None:

@@ -1,0 +1,101 @@
+"""The co-op's working life: business centres, the shifts worked there, and general assemblies.
+
+Times are aware UTC datetimes; showing them in the co-op's zone is the formatter's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class WorkKind(StrEnum):
+    """The kind of work a shift is: a stable code, translated as `work.<code>` when shown."""
+
+    ELDERLY_CARE = "elderly_care"
+    CHILDCARE = "childcare"
+    AFTER_SCHOOL = "after_school"
+    DISABILITY_SUPPORT = "disability_support"
+    CLEANING = "cleaning"
+
+
+def pick(locale: str, ja: str, en: str) -> str:
+    """The Japanese or English text of a bilingual record, for a person's locale."""
+    return ja if locale == "ja" else en
+
+
+@dataclass(frozen=True)
+class BusinessCentre:
+    """A local business centre: a care centre, a cleaning team's base."""
+
+    id: int
+    name_ja: str
+    name_en: str
+
+    def name(self, locale: str) -> str:
+        return pick(locale, self.name_ja, self.name_en)
+
+
+@dataclass(frozen=True)
+class NewShift:
+    """A shift about to be stored (the store assigns the id; people are assigned afterwards)."""
+
+    centre_id: int
+    starts_at: datetime
+    ends_at: datetime
+    kind: WorkKind
+    capacity: int
+
+    def __post_init__(self) -> None:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("a shift ends after it starts")
+        if self.capacity < 1:
+            raise ValueError("a shift has room for at least one person")
+
+
+@dataclass(frozen=True)
+class Shift:
+    id: int
+    centre_id: int
+    starts_at: datetime
+    ends_at: datetime
+    kind: WorkKind
+    capacity: int
+    assigned: frozenset[int] = field(default_factory=frozenset)  # person ids
+
+    def is_assigned(self, person_id: int | None) -> bool:
+        return person_id is not None and person_id in self.assigned
+
+
+@dataclass(frozen=True)
+class NewAssembly:
+    title_ja: str
+    title_en: str
+    starts_at: datetime
+    place_ja: str
+    place_en: str
+    answer_by: datetime  # the RSVP deadline
+
+    def __post_init__(self) -> None:
+        if self.answer_by > self.starts_at:
+            raise ValueError("answers are due before the assembly")
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """A general assembly (総会) of the co-op's members."""
+
+    id: int
+    title_ja: str
+    title_en: str
+    starts_at: datetime
+    place_ja: str
+    place_en: str
+    answer_by: datetime
+
+    def title(self, locale: str) -> str:
+        return pick(locale, self.title_ja, self.title_en)
+
+    def place(self, locale: str) -> str:
+        return pick(locale, self.place_ja, self.place_en)

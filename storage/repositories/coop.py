@@ -1,0 +1,186 @@
+"""Business centres, shifts with the people assigned to them, and general assemblies in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.coop import Assembly, BusinessCentre, NewAssembly, NewShift, Shift, WorkKind
+from bot.domain.people import Person
+from storage.models import AssemblyRow, CentreRow, ShiftAssignmentRow, ShiftRow
+from storage.repositories._sql import upsert_insert
+from storage.repositories.people import SqlPeopleRepository
+
+_SHIFT_COLUMNS = (
+    ShiftRow.id,
+    ShiftRow.centre_id,
+    ShiftRow.starts_at,
+    ShiftRow.ends_at,
+    ShiftRow.kind,
+    ShiftRow.capacity,
+)
+_ASSEMBLY_COLUMNS = (
+    AssemblyRow.id,
+    AssemblyRow.title_ja,
+    AssemblyRow.title_en,
+    AssemblyRow.starts_at,
+    AssemblyRow.place_ja,
+    AssemblyRow.place_en,
+    AssemblyRow.answer_by,
+)
+
+
+class SqlCentreRepository:
+    def __init__(self, session: AsyncConnection) -> None:
+        self._session = session
+
+    async def add(self, name_ja: str, name_en: str) -> BusinessCentre:
+        centre_id = (
+            await self._session.execute(
+                insert(CentreRow).values(name_ja=name_ja, name_en=name_en).returning(CentreRow.id)
+            )
+        ).scalar_one()
+        return BusinessCentre(id=centre_id, name_ja=name_ja, name_en=name_en)
+
+    async def all(self) -> Sequence[BusinessCentre]:
+        rows = await self._session.execute(
+            select(CentreRow.id, CentreRow.name_ja, CentreRow.name_en).order_by(CentreRow.id)
+        )
+        return [BusinessCentre(id=r.id, name_ja=r.name_ja, name_en=r.name_en) for r in rows]
+
+
+class SqlShiftRepository:
+    def __init__(self, session: AsyncConnection) -> None:
+        self._session = session
+
+    async def add(self, shift: NewShift) -> Shift:
+        shift_id = (
+            await self._session.execute(
+                insert(ShiftRow)
+                .values(
+                    centre_id=shift.centre_id,
+                    starts_at=shift.starts_at,
+                    ends_at=shift.ends_at,
+                    kind=WorkKind(shift.kind).value,
+                    capacity=shift.capacity,
+                )
+                .returning(ShiftRow.id)
+            )
+        ).scalar_one()
+        stored = await self.get(shift_id)
+        assert stored is not None  # noqa: S101 -- inserted just above, in this transaction
+        return stored
+
+    async def get(self, shift_id: int) -> Shift | None:
+        shifts = await self._shifts(ShiftRow.id == shift_id)
+        return shifts[0] if shifts else None
+
+    async def assign(self, shift_id: int, person_id: int) -> bool:
+        stmt = (
+            upsert_insert(self._session, ShiftAssignmentRow)
+            .values(shift_id=shift_id, person_id=person_id)
+            .on_conflict_do_nothing()
+            .returning(ShiftAssignmentRow.shift_id)
+        )
+        return (await self._session.execute(stmt)).scalar_one_or_none() is not None
+
+    async def for_person(self, person_id: int, start: datetime, end: datetime) -> Sequence[Shift]:
+        mine = select(ShiftAssignmentRow.shift_id).where(ShiftAssignmentRow.person_id == person_id)
+        return await self._shifts(
+            ShiftRow.id.in_(mine), ShiftRow.starts_at >= start, ShiftRow.starts_at < end
+        )
+
+    async def on_shift(self, shift_id: int) -> Sequence[Person]:
+        ids = (
+            await self._session.execute(
+                select(ShiftAssignmentRow.person_id)
+                .where(ShiftAssignmentRow.shift_id == shift_id)
+                .order_by(ShiftAssignmentRow.person_id)
+            )
+        ).scalars()
+        # One query per person: a shift has a handful of people.
+        people = SqlPeopleRepository(self._session)
+        found = [await people.get(person_id) for person_id in ids.all()]
+        return [person for person in found if person is not None]
+
+    async def _shifts(self, *where: ColumnElement[bool]) -> list[Shift]:
+        rows = (
+            await self._session.execute(
+                select(*_SHIFT_COLUMNS).where(*where).order_by(ShiftRow.starts_at, ShiftRow.id)
+            )
+        ).all()
+        if not rows:
+            return []
+        assigned: dict[int, set[int]] = {row.id: set() for row in rows}
+        pairs = await self._session.execute(
+            select(ShiftAssignmentRow.shift_id, ShiftAssignmentRow.person_id).where(
+                ShiftAssignmentRow.shift_id.in_(list(assigned))
+            )
+        )
+        for shift_id, person_id in pairs:
+            assigned[shift_id].add(person_id)
+        return [_shift(row, assigned[row.id]) for row in rows]
+
+
+def _shift(row: Any, assigned: set[int]) -> Shift:
+    return Shift(
+        id=row.id,
+        centre_id=row.centre_id,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        kind=WorkKind(row.kind),
+        capacity=row.capacity,
+        assigned=frozenset(assigned),
+    )
+
+
+class SqlAssemblyRepository:
+    def __init__(self, session: AsyncConnection) -> None:
+        self._session = session
+
+    async def add(self, assembly: NewAssembly) -> Assembly:
+        assembly_id = (
+            await self._session.execute(
+                insert(AssemblyRow)
+                .values(
+                    title_ja=assembly.title_ja,
+                    title_en=assembly.title_en,
+                    starts_at=assembly.starts_at,
+                    place_ja=assembly.place_ja,
+                    place_en=assembly.place_en,
+                    answer_by=assembly.answer_by,
+                )
+                .returning(AssemblyRow.id)
+            )
+        ).scalar_one()
+        row = (
+            await self._session.execute(
+                select(*_ASSEMBLY_COLUMNS).where(AssemblyRow.id == assembly_id)
+            )
+        ).one()
+        return _assembly(row)
+
+    async def upcoming(self, now: datetime, limit: int) -> Sequence[Assembly]:
+        rows = await self._session.execute(
+            select(*_ASSEMBLY_COLUMNS)
+            .where(AssemblyRow.starts_at >= now)
+            .order_by(AssemblyRow.starts_at, AssemblyRow.id)
+            .limit(max(limit, 0))
+        )
+        return [_assembly(row) for row in rows]
+
+
+def _assembly(row: Any) -> Assembly:
+    return Assembly(
+        id=row.id,
+        title_ja=row.title_ja,
+        title_en=row.title_en,
+        starts_at=row.starts_at,
+        place_ja=row.place_ja,
+        place_en=row.place_en,
+        answer_by=row.answer_by,
+    )
