@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 from bot.config import Settings
 from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
-from bot.i18n import I18n
+from bot.i18n import SUPPORTED, I18n
 from bot.ports.clock import Clock, SystemClock
-from bot.ports.telegram import TelegramGateway, UpdateParser
+from bot.ports.telegram import GatewayError, TelegramGateway, UpdateParser
 from bot.rendering import Renderer
 from bot.services.demo import DEMO_PEOPLE, load_demo
 from bot.services.inbox import InboxIntake, InboxWorker
@@ -59,6 +59,18 @@ def make_transport(settings: Settings) -> tuple[TelegramGateway, UpdateParser]:
     return PtbGateway(token, settings.api_base_url), PtbUpdateParser()
 
 
+# The commands Telegram lists in its "/" menu; each works in every state of every dialog.
+COMMANDS = ("start", "menu", "help", "language", "cancel")
+
+
+async def register_commands(gateway: TelegramGateway, i18n: I18n, default_locale: str) -> None:
+    """Telegram's command menu in each person's language (the default one for everyone else)."""
+    for language in (None, *SUPPORTED):
+        locale = language or default_locale
+        commands = [(name, i18n.text(f"command.{name}", locale)) for name in COMMANDS]
+        await gateway.set_commands(commands, language)
+
+
 class KyodoApp:
     """Kyodo running against one Bot API server and one store; start() and stop() it."""
 
@@ -86,6 +98,7 @@ class KyodoApp:
                 invite_ttl_hours=settings.invite_ttl_hours,
                 max_text_length=settings.max_text_length,
                 default_locale=settings.default_locale,
+                tz=settings.tz,
             ),
             self.clock,
         )
@@ -107,6 +120,11 @@ class KyodoApp:
             asyncio.create_task(sender.run(), name="outbox-sender"),
             asyncio.create_task(worker.run(), name="inbox-worker"),
         ]
+        try:
+            await register_commands(gateway, i18n, settings.default_locale)
+        except GatewayError as error:
+            # A nicety, not a reason to stay down: the buttons work without it.
+            log.warning("could not register the command menu: %s", type(error).__name__)
         if settings.webhook_url:
             await self._start_webhook(gateway, intake)
         else:
@@ -193,7 +211,7 @@ async def run(settings: Settings) -> int:
         settings = replace(settings, bot_token=sandbox.token, api_base_url=sandbox.api_base_url)
         await upgrade(settings.database_url)
         async with open_store(settings) as store, store.uow() as uow:
-            await load_demo(uow, SystemClock().now())
+            await load_demo(uow, SystemClock().now(), settings.tz)
             await uow.commit()
         print(
             f"\n  Kyodo sandbox: open {sandbox.page_url} in your browser\n"

@@ -68,7 +68,7 @@ async def _demo(settings: Settings) -> int:
     from bot.services.demo import load_demo
 
     async with open_store(settings) as store, store.uow() as uow:
-        added = await load_demo(uow, SystemClock().now())
+        added = await load_demo(uow, SystemClock().now(), settings.tz)
         await uow.commit()
     return added
 

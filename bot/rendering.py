@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 from bot.domain.outbound import OutboundMessage
 from bot.domain.replies import Msg, Reply
 from bot.i18n import I18n
@@ -14,6 +16,10 @@ class Renderer:
     def text(self, message: Msg, locale: str) -> str:
         return self.i18n.text(message.key, locale, message.args)
 
+    def label(self, message: Msg, locale: str) -> str:
+        """A button label: plain text, so the HTML escaping of its arguments is undone."""
+        return unescape(self.text(message, locale))
+
     def render(
         self,
         reply: Reply,
@@ -25,8 +31,7 @@ class Renderer:
     ) -> OutboundMessage:
         body = "\n\n".join(self.text(part, locale) for part in reply.parts)
         rows = tuple(
-            tuple((self.i18n.gettext(b.label.key, locale), b.data) for b in row)
-            for row in reply.buttons
+            tuple((self.label(b.label, locale), b.data) for b in row) for row in reply.buttons
         )
         return OutboundMessage(
             chat_id=chat_id,

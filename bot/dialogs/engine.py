@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.domain.dialogs import DialogState
 from bot.domain.incoming import Incoming
 from bot.domain.people import Actor, Person
 from bot.domain.replies import Button, Msg, Reply
 from bot.ports.store import UnitOfWork
+
+CO_OP_ZONE = ZoneInfo("Asia/Tokyo")
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class DialogSettings:
     invite_ttl_hours: int
     max_text_length: int
     default_locale: str
+    tz: ZoneInfo = CO_OP_ZONE  # where "today" and a date's public holiday are reckoned
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ LANGUAGE = Button(msg("button.language"), "lang")
 HELP = Button(msg("button.help"), "help")
 MENU = Button(msg("button.menu"), "menu")
 CANCEL = Button(msg("button.cancel"), "cancel")
+MY_SHIFTS = Button(msg("button.my_shifts"), "shifts")
+ASSEMBLIES = Button(msg("button.assemblies"), "asm")
 
 _INVITE_BUTTONS = {
     Role.MEMBER: Button(msg("button.invite_member"), "inv:member"),
@@ -43,6 +45,8 @@ def main_menu(actor: Actor) -> tuple[Msg, Buttons]:
         if Role.VOLUNTEER not in actor.roles:
             rows.append((Button(msg("button.want_volunteer"), "vol"),))
         rows.append((Button(msg("button.have_code"), "join"),))
+    if Role.MEMBER in actor.roles:
+        rows.extend([(MY_SHIFTS,), (ASSEMBLIES,)])
     rows.extend(
         (_INVITE_BUTTONS[role],) for role in _INVITE_BUTTONS if role in invitable_roles(actor)
     )

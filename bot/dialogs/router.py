@@ -7,7 +7,7 @@ services: callback data is only ever a request, and forged data gets a refusal a
 
 from __future__ import annotations
 
-from bot.dialogs import contact, invites, join, language
+from bot.dialogs import assemblies, contact, invites, join, language, shifts
 from bot.dialogs.engine import Step, Turn
 from bot.dialogs.menus import MENU, help_text, main_menu
 from bot.domain.dialogs import DialogState
@@ -101,9 +101,24 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
     if head == "inv" and arg in {role.value for role in Role}:
         await invites.issue(turn, Role(arg))
         return None
+    if data == "shifts":
+        await shifts.show_mine(turn)
+        return None
+    if data == "asm":
+        await assemblies.show(turn)
+        return None
+    action, _, raw_id = arg.partition(":")
+    if head == "shift" and action == "who" and _is_id(raw_id):
+        await shifts.show_who(turn, int(raw_id))
+        return None
     await turn.uow.audit.add(
         turn.now, turn.actor.person_id, "callback.unknown", f"chat:{turn.incoming.chat_id}"
     )
     turn.toast = msg("button.invalid")
     show_menu(turn, msg("button.invalid"))
     return state
+
+
+def _is_id(text: str) -> bool:
+    """ASCII digits that fit a 64-bit id: anything else in callback data is forged."""
+    return text.isascii() and text.isdigit() and len(text) <= 18

@@ -1,16 +1,23 @@
-"""Demo data for the sandbox: a coordinator, members, a volunteer and a resident to chat as.
+"""Demo data for the sandbox: a co-op with two business centres, a coordinator, members, a
+volunteer and a resident to chat as, the members' shifts over the coming week, and one upcoming
+general assembly.
 
-Idempotent: people already present (by Telegram id) are left as they are, so `kyodo run` can load
-it on every start without duplicating anyone.
+Idempotent: people already present (by Telegram id), centres (by Japanese name), shifts (by
+member, centre and start) and an upcoming assembly are left as they are, so `kyodo run` can load
+it on every start without duplicating anything; a later start adds the days that came into view.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from bot.domain.coop import BusinessCentre, NewAssembly, NewShift, WorkKind
 from bot.domain.people import NewPerson, Role
 from bot.ports.store import UnitOfWork
+
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 @dataclass(frozen=True)
@@ -55,8 +62,104 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
 )
 
 
-async def load_demo(uow: UnitOfWork, now: datetime) -> int:
-    """Adds the demo people that are missing; returns how many were added. Does not commit."""
+DEMO_CENTRES: tuple[tuple[str, str], ...] = (
+    ("中央ケアセンター", "Chuo Care Centre"),
+    ("港ビル清掃センター", "Minato Building Cleaning Centre"),
+)
+
+
+@dataclass(frozen=True)
+class DemoShift:
+    day: int  # days after today, in the co-op's zone
+    centre: int  # index into DEMO_CENTRES
+    kind: WorkKind
+    start: time
+    hours: int
+    capacity: int
+    members: tuple[int, ...]  # Telegram ids of demo people
+
+
+# Every day of the week has a shift, so a public holiday in view shows on someone's list.
+DEMO_SHIFTS: tuple[DemoShift, ...] = (
+    DemoShift(0, 1, WorkKind.CLEANING, time(8), 4, 3, (2001,)),
+    DemoShift(0, 0, WorkKind.ELDERLY_CARE, time(9), 6, 2, (2002,)),
+    DemoShift(1, 0, WorkKind.CHILDCARE, time(13), 4, 3, (2001, 2002)),
+    DemoShift(2, 1, WorkKind.CLEANING, time(8), 4, 3, (2001,)),
+    DemoShift(2, 0, WorkKind.ELDERLY_CARE, time(9), 6, 2, (2002,)),
+    DemoShift(3, 0, WorkKind.AFTER_SCHOOL, time(14), 4, 2, (2002,)),
+    DemoShift(4, 1, WorkKind.CLEANING, time(8), 4, 3, (2001,)),
+    DemoShift(5, 0, WorkKind.ELDERLY_CARE, time(9), 6, 2, (2001, 2002)),
+    DemoShift(6, 1, WorkKind.CLEANING, time(18), 3, 2, (2001,)),
+)
+
+ASSEMBLY_IN_DAYS = 17
+ANSWER_DAYS_BEFORE = 7
+
+
+def _at(day: date, clock: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, clock, tzinfo=tz)
+
+
+async def _centres(uow: UnitOfWork) -> list[BusinessCentre]:
+    existing = {centre.name_ja: centre for centre in await uow.centres.all()}
+    centres = []
+    for name_ja, name_en in DEMO_CENTRES:
+        centre = existing.get(name_ja) or await uow.centres.add(name_ja, name_en)
+        centres.append(centre)
+    return centres
+
+
+async def _shifts(uow: UnitOfWork, now: datetime, tz: ZoneInfo) -> int:
+    centres = await _centres(uow)
+    today = now.astimezone(tz).date()
+    added = 0
+    for demo in DEMO_SHIFTS:
+        people = [await uow.people.by_telegram_id(t) for t in demo.members]
+        ids = [person.id for person in people if person is not None]
+        if not ids:
+            continue
+        starts_at = _at(today + timedelta(days=demo.day), demo.start, tz)
+        centre = centres[demo.centre]
+        window = await uow.shifts.for_person(ids[0], starts_at, starts_at + timedelta(minutes=1))
+        if any(shift.centre_id == centre.id for shift in window):
+            continue
+        shift = await uow.shifts.add(
+            NewShift(
+                centre.id,
+                starts_at,
+                starts_at + timedelta(hours=demo.hours),
+                demo.kind,
+                demo.capacity,
+            )
+        )
+        for person_id in ids:
+            await uow.shifts.assign(shift.id, person_id)
+        added += 1
+    return added
+
+
+async def _assembly(uow: UnitOfWork, now: datetime, tz: ZoneInfo) -> int:
+    if await uow.assemblies.upcoming(now, 1):
+        return 0
+    day = now.astimezone(tz).date() + timedelta(days=ASSEMBLY_IN_DAYS)
+    await uow.assemblies.add(
+        NewAssembly(
+            title_ja="第12回 通常総会",
+            title_en="12th Annual General Assembly",
+            starts_at=_at(day, time(14), tz),
+            place_ja="中央ケアセンター 2階ホール",
+            place_en="Chuo Care Centre, 2nd-floor hall",
+            answer_by=_at(day - timedelta(days=ANSWER_DAYS_BEFORE), time(17), tz),
+        )
+    )
+    return 1
+
+
+async def load_demo(uow: UnitOfWork, now: datetime, tz: ZoneInfo = TOKYO) -> int:
+    """Adds the demo data that is missing; returns how many people were added. Does not commit.
+
+    Shifts cover today and the six days after it in `tz`; the assembly is about 2½ weeks ahead.
+    """
     added = 0
     for demo in DEMO_PEOPLE:
         if await uow.people.by_telegram_id(demo.telegram_user_id) is not None:
@@ -71,6 +174,9 @@ async def load_demo(uow: UnitOfWork, now: datetime) -> int:
             )
         )
         added += 1
-    if added:
-        await uow.audit.add(now, None, "demo.loaded", "demo", {"people": added})
+    shifts = await _shifts(uow, now, tz)
+    assemblies = await _assembly(uow, now, tz)
+    if added or shifts or assemblies:
+        details = {"people": added, "shifts": shifts, "assemblies": assemblies}
+        await uow.audit.add(now, None, "demo.loaded", "demo", details)
     return added

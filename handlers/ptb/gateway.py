@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram import Message as PtbMessage
 from telegram.error import (
     BadRequest as PtbBadRequest,
@@ -205,6 +205,14 @@ class PtbGateway:
         bot = await self._ready()
         async with _translated("answerCallbackQuery"):
             await bot.answer_callback_query(callback_query_id, text=text)
+
+    async def set_commands(self, commands: Sequence[tuple[str, str]], language: str | None) -> None:
+        bot = await self._ready()
+        async with _translated("setMyCommands"):
+            await bot.set_my_commands(
+                [BotCommand(name, description) for name, description in commands],
+                language_code=language,
+            )
 
     async def set_webhook(self, url: str, secret_token: str) -> None:
         bot = await self._ready()

@@ -133,6 +133,14 @@ class RawGateway:
             params["text"] = text
         await self.call("answerCallbackQuery", params)
 
+    async def set_commands(self, commands: Sequence[tuple[str, str]], language: str | None) -> None:
+        params: dict[str, Any] = {
+            "commands": [{"command": name, "description": text} for name, text in commands]
+        }
+        if language:
+            params["language_code"] = language
+        await self.call("setMyCommands", params)
+
     async def set_webhook(self, url: str, secret_token: str) -> None:
         await self.call("setWebhook", {"url": url, "secret_token": secret_token})
 

@@ -170,3 +170,15 @@ async def test_wanting_a_service_notifies_the_staff(kyodo, person):
     async with open_store(kyodo.settings) as store, store.engine.connect() as db:
         names = (await db.scalars(select(PersonRow.display_name))).all()
     assert "トメ" in names
+
+
+async def test_the_command_menu_is_registered_in_both_languages(kyodo, sandbox):
+    calls = {
+        c.params.get("language_code"): c.params["commands"]
+        for c in sandbox.calls_of("setMyCommands")
+    }
+    assert set(calls) == {None, "ja", "en"}
+    english = {c["command"]: c["description"] for c in calls["en"]}
+    assert english["cancel"] == "Stop what you are doing"
+    assert {c["command"] for c in calls["ja"]} == {"start", "menu", "help", "language", "cancel"}
+    assert calls[None] == calls["ja"]  # the co-op's default language for everyone else

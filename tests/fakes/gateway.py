@@ -33,6 +33,7 @@ class FakeGateway:
     sent: list[SentRecord] = field(default_factory=list)
     attempts: list[OutboundMessage] = field(default_factory=list)
     answered: list[tuple[str, str | None]] = field(default_factory=list)
+    commands: dict[str | None, list[tuple[str, str]]] = field(default_factory=dict)
     updates: deque[Sequence[dict[str, Any]]] = field(default_factory=deque)
     update_errors: deque[GatewayError] = field(default_factory=deque)
     offsets: list[int | None] = field(default_factory=list)
@@ -104,6 +105,9 @@ class FakeGateway:
         if self.answer_error is not None:
             raise self.answer_error
         self.answered.append((callback_query_id, text))
+
+    async def set_commands(self, commands, language) -> None:
+        self.commands[language] = list(commands)
 
     async def set_webhook(self, url: str, secret_token: str) -> None:
         self.webhook = (url, secret_token)

@@ -1,0 +1,69 @@
+"""'My shifts': today's and the coming week's shifts, and who else works each one.
+
+Dates are passed to the messages as datetimes, so Babel formats them in the co-op's zone and the
+person's language; Japanese public holidays are marked with their name.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from bot.dialogs.engine import Turn
+from bot.dialogs.menus import MENU, MY_SHIFTS
+from bot.domain.replies import Button, Msg, msg
+from bot.services.calendar import holiday_name
+from bot.services.coop import ShiftView, my_shifts, shift_colleagues
+
+WEEK = 7
+
+
+def _midnight(turn: Turn, day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=turn.settings.tz)
+
+
+def _item(turn: Turn, view: ShiftView) -> Msg:
+    shift = view.shift
+    details = {
+        "start": shift.starts_at,
+        "end": shift.ends_at,
+        "kind": msg(f"work.{shift.kind}"),
+        "centre": view.centre.name(turn.locale),
+    }
+    holiday = holiday_name(shift.starts_at.astimezone(turn.settings.tz).date(), turn.locale)
+    if holiday is None:
+        return msg("shifts.item", **details)
+    return msg("shifts.item_holiday", holiday=holiday, **details)
+
+
+async def show_mine(turn: Turn) -> None:
+    today = turn.now.astimezone(turn.settings.tz).date()
+    tomorrow = _midnight(turn, today + timedelta(days=1))
+    views = await my_shifts(
+        turn.uow,
+        turn.actor,
+        _midnight(turn, today),
+        _midnight(turn, today + timedelta(days=WEEK + 1)),
+        turn.now,
+    )
+    if not views:
+        turn.say(msg("shifts.title"), msg("shifts.none"), buttons=((MENU,),))
+        return
+    todays = [v for v in views if v.shift.starts_at < tomorrow]
+    later = [v for v in views if v.shift.starts_at >= tomorrow]
+    parts = [msg("shifts.title"), msg("shifts.today")]
+    parts += [_item(turn, v) for v in todays] or [msg("shifts.today_none")]
+    parts.append(msg("shifts.week"))
+    parts += [_item(turn, v) for v in later] or [msg("shifts.week_none")]
+    buttons = tuple(
+        (Button(msg("shifts.who_button", start=v.shift.starts_at), f"shift:who:{v.shift.id}"),)
+        for v in views
+    )
+    turn.say(*parts, buttons=(*buttons, (MENU,)))
+
+
+async def show_who(turn: Turn, shift_id: int) -> None:
+    view, others = await shift_colleagues(turn.uow, turn.actor, shift_id, turn.now)
+    names = "\n".join(person.display_name for person in others)
+    header = _item(turn, view)
+    body = msg("shifts.who", names=names) if others else msg("shifts.who_nobody")
+    turn.say(header, body, buttons=((MY_SHIFTS,), (MENU,)))

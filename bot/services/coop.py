@@ -1,0 +1,75 @@
+"""Read-only use cases of the co-op's working life: my shifts, who else works one, assemblies.
+
+Members and staff may look; everyone else is refused, and the refusal is audited. A shift's
+colleagues are shown only to the people on that shift and to staff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NoReturn
+
+from bot.domain.coop import Assembly, BusinessCentre, Shift
+from bot.domain.errors import PermissionDenied
+from bot.domain.people import Actor, Person, Role
+from bot.ports.store import UnitOfWork
+
+MAY_SEE_WORK: frozenset[Role] = frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class ShiftView:
+    """A shift with its centre, as lists show it."""
+
+    shift: Shift
+    centre: BusinessCentre
+
+
+async def _refuse(
+    uow: UnitOfWork, actor: Actor, now: datetime, action: str, subject: str
+) -> NoReturn:
+    await uow.audit.add(now, actor.person_id, action, subject)
+    raise PermissionDenied(action)
+
+
+async def _require_worker(uow: UnitOfWork, actor: Actor, now: datetime, what: str) -> int:
+    if actor.person_id is None or not actor.has_any(MAY_SEE_WORK):
+        await _refuse(uow, actor, now, f"{what}.refused", f"person:{actor.person_id}")
+    return actor.person_id
+
+
+async def _views(uow: UnitOfWork, shifts: Sequence[Shift]) -> list[ShiftView]:
+    centres = {centre.id: centre for centre in await uow.centres.all()}
+    return [ShiftView(shift, centres[shift.centre_id]) for shift in shifts]
+
+
+async def my_shifts(
+    uow: UnitOfWork, actor: Actor, start: datetime, end: datetime, now: datetime
+) -> list[ShiftView]:
+    """The actor's shifts starting in [start, end), earliest first."""
+    person_id = await _require_worker(uow, actor, now, "shifts")
+    return await _views(uow, await uow.shifts.for_person(person_id, start, end))
+
+
+async def shift_colleagues(
+    uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime
+) -> tuple[ShiftView, list[Person]]:
+    """The shift and everyone else on it; only for the people on it and staff.
+
+    An unknown shift id is refused like someone else's shift: a forged id learns nothing.
+    """
+    await _require_worker(uow, actor, now, "shifts")
+    shift = await uow.shifts.get(shift_id)
+    if shift is None or not (shift.is_assigned(actor.person_id) or actor.is_staff):
+        await _refuse(uow, actor, now, "shift.refused", f"shift:{shift_id}")
+    others = [p for p in await uow.shifts.on_shift(shift_id) if p.id != actor.person_id]
+    return (await _views(uow, [shift]))[0], others
+
+
+async def upcoming_assemblies(
+    uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 5
+) -> Sequence[Assembly]:
+    await _require_worker(uow, actor, now, "assemblies")
+    return await uow.assemblies.upcoming(now, limit)
