@@ -43,6 +43,9 @@ class FloodGuard:
 
     def check(self, user_id: int, now: datetime) -> str:
         """'ok', 'warn' (first update over the limit) or 'drop'."""
+        if len(self._seen) > 10_000:
+            # Forget people who have been quiet for a window, so memory stays flat.
+            self._seen = {u: d for u, d in self._seen.items() if d and now - d[-1] <= self.window}
         seen = self._seen.setdefault(user_id, deque())
         while seen and now - seen[0] > self.window:
             seen.popleft()

@@ -216,3 +216,14 @@ async def test_invite_codes_expire_after_the_configured_time(memory_store, clock
     code = await make_invite(memory_store, clock, ttl_hours=5)
     invite = memory_store.state.invites[code]
     assert invite.expires_at - invite.created_at == timedelta(hours=5)
+
+
+def test_the_flood_guard_forgets_people_who_went_quiet(clock):
+    from bot.dialogs.runner import FloodGuard
+
+    guard = FloodGuard()
+    for user_id in range(10_001):
+        guard.check(user_id, clock.now())
+    clock.advance(seconds=11)
+    guard.check(1, clock.now())
+    assert len(guard._seen) == 1
