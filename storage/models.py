@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -190,6 +192,7 @@ class ShiftRow(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     kind: Mapped[str] = mapped_column(String(32))
     capacity: Mapped[int] = mapped_column(Integer)
+    for_volunteers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ShiftAssignmentRow(Base):
@@ -214,3 +217,119 @@ class AssemblyRow(Base):
     place_ja: Mapped[str] = mapped_column(String(200))
     place_en: Mapped[str] = mapped_column(String(200))
     answer_by: Mapped[datetime] = mapped_column(UTCDateTime)
+    agenda_ja: Mapped[str] = mapped_column(Text, server_default="")
+    agenda_en: Mapped[str] = mapped_column(Text, server_default="")
+    quorum_numerator: Mapped[int] = mapped_column(Integer, server_default="1")
+    quorum_denominator: Mapped[int] = mapped_column(Integer, server_default="2")
+    # A business centre's meeting; NULL: the whole co-op's general assembly.
+    centre_id: Mapped[int | None] = mapped_column(Id, ForeignKey("business_centres.id"))
+
+
+class AssemblyAnswerRow(Base):
+    """A member's current answer to a notice; changing it replaces the row."""
+
+    __tablename__ = "assembly_answers"
+    __table_args__ = (
+        CheckConstraint("rsvp IN ('attending', 'absent', 'proxy')", name="rsvp_known"),
+    )
+
+    assembly_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("assemblies.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    rsvp: Mapped[str] = mapped_column(String(10))
+    # NULL with rsvp 'proxy': the chair holds it (also what a forgotten holder's proxy becomes).
+    proxy_to: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AssemblyCheckInRow(Base):
+    """A member checked in by staff on the day."""
+
+    __tablename__ = "assembly_checkins"
+
+    assembly_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("assemblies.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    checked_in_by: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="SET NULL")
+    )
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HourReportRow(Base):
+    __tablename__ = "hour_reports"
+    __table_args__ = (
+        CheckConstraint("minutes > 0 AND minutes <= 1440", name="minutes_in_a_day"),
+        CheckConstraint("minutes % 15 = 0", name="minutes_quarter_hours"),
+        CheckConstraint(
+            "status IN ('pending', 'approved', 'rejected', 'withdrawn')", name="status_known"
+        ),
+        # A member's day (the 24-hour rule, the month view) and the staff's review queue.
+        Index("ix_hour_reports_person_id_day", "person_id", "day"),
+        Index("ix_hour_reports_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    person_id: Mapped[int] = mapped_column(Id, ForeignKey("people.id", ondelete="CASCADE"))
+    centre_id: Mapped[int] = mapped_column(Id, ForeignKey("business_centres.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class HourReportChangeRow(Base):
+    """The history of a report: one row per change, never updated."""
+
+    __tablename__ = "hour_report_changes"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("hour_reports.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_person_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(String(16))
+    details: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class ShiftReleaseRow(Base):
+    """A member gave up their place on a shift, and who took the place afterwards."""
+
+    __tablename__ = "shift_releases"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    shift_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("shifts.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(Id, ForeignKey("people.id", ondelete="CASCADE"))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    released_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    taken_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id", ondelete="SET NULL"))
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CalendarTokenRow(Base):
+    """A person's secret calendar link, stored as the SHA-256 of the token only."""
+
+    __tablename__ = "calendar_tokens"
+
+    person_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.assemblies import Quorum
+
+# Half of the members entitled to vote, unless a notice says otherwise.
+DEFAULT_QUORUM = Quorum(1, 2)
+
 
 class WorkKind(StrEnum):
     """The kind of work a shift is: a stable code, translated as `work.<code>` when shown."""
@@ -46,6 +51,7 @@ class NewShift:
     ends_at: datetime
     kind: WorkKind
     capacity: int
+    for_volunteers: bool = False  # volunteers, not only members, may take its open places
 
     def __post_init__(self) -> None:
         if self.ends_at <= self.starts_at:
@@ -63,9 +69,17 @@ class Shift:
     kind: WorkKind
     capacity: int
     assigned: frozenset[int] = field(default_factory=frozenset)  # person ids
+    for_volunteers: bool = False
 
     def is_assigned(self, person_id: int | None) -> bool:
         return person_id is not None and person_id in self.assigned
+
+    @property
+    def free_places(self) -> int:
+        return max(self.capacity - len(self.assigned), 0)
+
+    def overlaps(self, starts_at: datetime, ends_at: datetime) -> bool:
+        return self.starts_at < ends_at and starts_at < self.ends_at
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,10 @@ class NewAssembly:
     place_ja: str
     place_en: str
     answer_by: datetime  # the RSVP deadline
+    agenda_ja: str = ""
+    agenda_en: str = ""
+    quorum: Quorum = DEFAULT_QUORUM
+    centre_id: int | None = None  # a centre meeting; None: the whole co-op's general assembly
 
     def __post_init__(self) -> None:
         if self.answer_by > self.starts_at:
@@ -84,7 +102,7 @@ class NewAssembly:
 
 @dataclass(frozen=True)
 class Assembly:
-    """A general assembly (総会) of the co-op's members."""
+    """A general assembly (総会) of the co-op's members, or a business centre's meeting."""
 
     id: int
     title_ja: str
@@ -93,6 +111,17 @@ class Assembly:
     place_ja: str
     place_en: str
     answer_by: datetime
+    agenda_ja: str = ""
+    agenda_en: str = ""
+    quorum: Quorum = DEFAULT_QUORUM
+    centre_id: int | None = None
+
+    def agenda(self, locale: str) -> str:
+        return pick(locale, self.agenda_ja, self.agenda_en)
+
+    def is_open(self, now: datetime) -> bool:
+        """Answers may still be given or changed."""
+        return now <= self.answer_by
 
     def title(self, locale: str) -> str:
         return pick(locale, self.title_ja, self.title_en)

@@ -7,11 +7,14 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
 
+from bot.domain.assemblies import Answer
 from bot.domain.coop import Assembly, BusinessCentre, NewAssembly, NewShift, Shift
 from bot.domain.dialogs import DialogState
 from bot.domain.invites import Invite
 from bot.domain.outbound import InboxItem, OutboundMessage, OutboxItem
 from bot.domain.people import NewPerson, Person, Role
+from bot.ports.hours import HourReportRepository
+from bot.ports.shift_swaps import ShiftSwapRepository
 
 
 class PeopleRepository(Protocol):
@@ -124,8 +127,28 @@ class ShiftRepository(Protocol):
 
 class AssemblyRepository(Protocol):
     async def add(self, assembly: NewAssembly) -> Assembly: ...
+    async def get(self, assembly_id: int) -> Assembly | None: ...
     async def upcoming(self, now: datetime, limit: int) -> Sequence[Assembly]:
         """Assemblies starting at or after `now`, soonest first."""
+        ...
+
+    async def put_answer(self, answer: Answer) -> None:
+        """A member's answer, replacing their earlier one to the same notice."""
+        ...
+
+    async def answer_of(self, assembly_id: int, person_id: int) -> Answer | None: ...
+    async def answers(self, assembly_id: int) -> Sequence[Answer]:
+        """Every current answer to the notice, by person id."""
+        ...
+
+    async def check_in(
+        self, assembly_id: int, person_id: int, by: int | None, at: datetime
+    ) -> bool:
+        """Marks the member present; False (and nothing changes) if already checked in."""
+        ...
+
+    async def checked_in(self, assembly_id: int) -> frozenset[int]:
+        """The person ids checked in at the assembly."""
         ...
 
 
@@ -141,6 +164,8 @@ class UnitOfWork(Protocol):
     centres: CentreRepository
     shifts: ShiftRepository
     assemblies: AssemblyRepository
+    hours: HourReportRepository
+    shift_swaps: ShiftSwapRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -1,8 +1,8 @@
 """SQL implementations of the repository Protocols in `bot.ports.store`; none of them commits."""
 
+from storage.repositories.assemblies import SqlAssemblyRepository
 from storage.repositories.audit import SqlAuditRepository
 from storage.repositories.coop import (
-    SqlAssemblyRepository,
     SqlCentreRepository,
     SqlShiftRepository,
 )

@@ -1,4 +1,4 @@
-"""Business centres, shifts with the people assigned to them, and general assemblies in SQL."""
+"""Business centres, and shifts with the people assigned to them, in SQL."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.coop import Assembly, BusinessCentre, NewAssembly, NewShift, Shift, WorkKind
+from bot.domain.coop import BusinessCentre, NewShift, Shift, WorkKind
 from bot.domain.people import Person
-from storage.models import AssemblyRow, CentreRow, ShiftAssignmentRow, ShiftRow
+from storage.models import CentreRow, ShiftAssignmentRow, ShiftRow
 from storage.repositories._sql import upsert_insert
 from storage.repositories.people import SqlPeopleRepository
 
@@ -22,15 +22,7 @@ _SHIFT_COLUMNS = (
     ShiftRow.ends_at,
     ShiftRow.kind,
     ShiftRow.capacity,
-)
-_ASSEMBLY_COLUMNS = (
-    AssemblyRow.id,
-    AssemblyRow.title_ja,
-    AssemblyRow.title_en,
-    AssemblyRow.starts_at,
-    AssemblyRow.place_ja,
-    AssemblyRow.place_en,
-    AssemblyRow.answer_by,
+    ShiftRow.for_volunteers,
 )
 
 
@@ -67,6 +59,7 @@ class SqlShiftRepository:
                     ends_at=shift.ends_at,
                     kind=WorkKind(shift.kind).value,
                     capacity=shift.capacity,
+                    for_volunteers=shift.for_volunteers,
                 )
                 .returning(ShiftRow.id)
             )
@@ -135,52 +128,5 @@ def _shift(row: Any, assigned: set[int]) -> Shift:
         kind=WorkKind(row.kind),
         capacity=row.capacity,
         assigned=frozenset(assigned),
-    )
-
-
-class SqlAssemblyRepository:
-    def __init__(self, session: AsyncConnection) -> None:
-        self._session = session
-
-    async def add(self, assembly: NewAssembly) -> Assembly:
-        assembly_id = (
-            await self._session.execute(
-                insert(AssemblyRow)
-                .values(
-                    title_ja=assembly.title_ja,
-                    title_en=assembly.title_en,
-                    starts_at=assembly.starts_at,
-                    place_ja=assembly.place_ja,
-                    place_en=assembly.place_en,
-                    answer_by=assembly.answer_by,
-                )
-                .returning(AssemblyRow.id)
-            )
-        ).scalar_one()
-        row = (
-            await self._session.execute(
-                select(*_ASSEMBLY_COLUMNS).where(AssemblyRow.id == assembly_id)
-            )
-        ).one()
-        return _assembly(row)
-
-    async def upcoming(self, now: datetime, limit: int) -> Sequence[Assembly]:
-        rows = await self._session.execute(
-            select(*_ASSEMBLY_COLUMNS)
-            .where(AssemblyRow.starts_at >= now)
-            .order_by(AssemblyRow.starts_at, AssemblyRow.id)
-            .limit(max(limit, 0))
-        )
-        return [_assembly(row) for row in rows]
-
-
-def _assembly(row: Any) -> Assembly:
-    return Assembly(
-        id=row.id,
-        title_ja=row.title_ja,
-        title_en=row.title_en,
-        starts_at=row.starts_at,
-        place_ja=row.place_ja,
-        place_en=row.place_en,
-        answer_by=row.answer_by,
+        for_volunteers=bool(row.for_volunteers),
     )

@@ -18,11 +18,16 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from bot.domain.coop import Assembly, BusinessCentre, NewAssembly, NewShift, Shift, WorkKind
+from bot.domain.assemblies import Answer
+from bot.domain.coop import Assembly, BusinessCentre, NewShift, Shift, WorkKind
 from bot.domain.dialogs import DialogState
+from bot.domain.hours import HourChange, HourReport
 from bot.domain.invites import Invite
 from bot.domain.outbound import InboxItem, OutboundMessage, OutboxItem, OutboxStatus
 from bot.domain.people import NewPerson, Person, Role
+from bot.domain.shift_swaps import ShiftRelease
+from bot.ports.hours import HourReportRepository
+from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.store import (
     AssemblyRepository,
     AuditRepository,
@@ -34,6 +39,9 @@ from bot.ports.store import (
     PeopleRepository,
     ShiftRepository,
 )
+from tests.fakes.memory_assemblies import MemoryAssemblyRepository
+from tests.fakes.memory_hours import MemoryHourReportRepository
+from tests.fakes.memory_shift_swaps import MemoryShiftSwapRepository
 
 
 def _utc(value: datetime) -> datetime:
@@ -98,6 +106,15 @@ class MemoryState:
     # one shift do not conflict.
     shift_assignments: dict[tuple[int, int], bool] = field(default_factory=dict)
     assemblies: dict[int, Assembly] = field(default_factory=dict)
+    assembly_answers: dict[tuple[int, int], Answer] = field(default_factory=dict)
+    # (assembly id, person id) -> (checked in by, at)
+    assembly_checkins: dict[tuple[int, int], tuple[int | None, datetime]] = field(
+        default_factory=dict
+    )
+    hour_reports: dict[int, HourReport] = field(default_factory=dict)
+    hour_changes: dict[int, HourChange] = field(default_factory=dict)  # keyed by change id
+    shift_releases: dict[int, ShiftRelease] = field(default_factory=dict)
+    calendar_tokens: dict[int, str] = field(default_factory=dict)  # person id -> token hash
 
 
 # The keyed tables of MemoryState, merged row by row on commit (audit is append-only).
@@ -111,6 +128,12 @@ _TABLES = (
     "shifts",
     "shift_assignments",
     "assemblies",
+    "assembly_answers",
+    "assembly_checkins",
+    "hour_reports",
+    "hour_changes",
+    "shift_releases",
+    "calendar_tokens",
 )
 _MISSING = object()
 
@@ -389,6 +412,7 @@ class MemoryShiftRepository:
             ends_at=_utc(shift.ends_at),
             kind=WorkKind(shift.kind),
             capacity=shift.capacity,
+            for_volunteers=shift.for_volunteers,
         )
         self._s.shifts[stored.id] = stored
         return stored
@@ -422,29 +446,6 @@ class MemoryShiftRepository:
         return replace(shift, assigned=people)
 
 
-class MemoryAssemblyRepository:
-    def __init__(self, state: MemoryState, ids: _Ids) -> None:
-        self._s = state
-        self._ids = ids
-
-    async def add(self, assembly: NewAssembly) -> Assembly:
-        stored = Assembly(
-            id=self._ids.take("assemblies"),
-            title_ja=assembly.title_ja,
-            title_en=assembly.title_en,
-            starts_at=_utc(assembly.starts_at),
-            place_ja=assembly.place_ja,
-            place_en=assembly.place_en,
-            answer_by=_utc(assembly.answer_by),
-        )
-        self._s.assemblies[stored.id] = stored
-        return stored
-
-    async def upcoming(self, now: datetime, limit: int) -> Sequence[Assembly]:
-        ahead = [a for a in self._s.assemblies.values() if a.starts_at >= now]
-        return sorted(ahead, key=lambda a: (a.starts_at, a.id))[: max(limit, 0)]
-
-
 class MemoryUnitOfWork:
     """Implements `bot.ports.store.UnitOfWork` over a private copy of the store's state."""
 
@@ -458,6 +459,8 @@ class MemoryUnitOfWork:
     centres: CentreRepository
     shifts: ShiftRepository
     assemblies: AssemblyRepository
+    hours: HourReportRepository
+    shift_swaps: ShiftSwapRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -503,6 +506,8 @@ class MemoryUnitOfWork:
         self.centres = MemoryCentreRepository(state, ids)
         self.shifts = MemoryShiftRepository(state, ids)
         self.assemblies = MemoryAssemblyRepository(state, ids)
+        self.hours = MemoryHourReportRepository(state, ids)
+        self.shift_swaps = MemoryShiftSwapRepository(state, ids)
 
 
 def _merge(committed: MemoryState, base: MemoryState, working: MemoryState) -> None:
