@@ -12,6 +12,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.ports.hours import HourReportRepository
 from bot.ports.store import (
     AssemblyRepository,
     AuditRepository,
@@ -36,6 +37,7 @@ from storage.repositories import (
     SqlPeopleRepository,
     SqlShiftRepository,
 )
+from storage.repositories.hours import SqlHourReportRepository
 
 
 class _Writer:
@@ -76,6 +78,7 @@ class SqlUnitOfWork:
     centres: CentreRepository
     shifts: ShiftRepository
     assemblies: AssemblyRepository
+    hours: HourReportRepository
 
     def __init__(self, engine: AsyncEngine, writer: _Writer | None = None) -> None:
         self._engine = engine
@@ -104,6 +107,7 @@ class SqlUnitOfWork:
         self.centres = SqlCentreRepository(connection)
         self.shifts = SqlShiftRepository(connection)
         self.assemblies = SqlAssemblyRepository(connection)
+        self.hours = SqlHourReportRepository(connection)
         return self
 
     async def __aexit__(
