@@ -13,6 +13,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.ports.hours import HourReportRepository
+from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.store import (
     AssemblyRepository,
     AuditRepository,
@@ -38,6 +39,7 @@ from storage.repositories import (
     SqlShiftRepository,
 )
 from storage.repositories.hours import SqlHourReportRepository
+from storage.repositories.shift_swaps import SqlShiftSwapRepository
 
 
 class _Writer:
@@ -79,6 +81,7 @@ class SqlUnitOfWork:
     shifts: ShiftRepository
     assemblies: AssemblyRepository
     hours: HourReportRepository
+    shift_swaps: ShiftSwapRepository
 
     def __init__(self, engine: AsyncEngine, writer: _Writer | None = None) -> None:
         self._engine = engine
@@ -108,6 +111,7 @@ class SqlUnitOfWork:
         self.shifts = SqlShiftRepository(connection)
         self.assemblies = SqlAssemblyRepository(connection)
         self.hours = SqlHourReportRepository(connection)
+        self.shift_swaps = SqlShiftSwapRepository(connection)
         return self
 
     async def __aexit__(

@@ -38,7 +38,7 @@ async def test_upgrading_an_up_to_date_database_changes_nothing(store_url: str):
         async with engine.connect() as connection:
             tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
             version = await connection.execute(text("SELECT version_num FROM alembic_version"))
-            assert version.scalar_one() == "0004"
+            assert version.scalar_one() == "0005"
     finally:
         await engine.dispose()
     assert tables == {*Base.metadata.tables, "alembic_version"}

@@ -1,0 +1,180 @@
+"""Use cases of giving up and taking shifts, open shifts, and the calendar feed of one's shifts.
+
+"I can't make it" releases the member's place; the dialog tells the coordinators (staff) and
+offers the place to the centre's other workers. Taking a place is first come, first served: the
+store decides under a lock on the shift, so two people cannot both get the last place. Every shift
+id arrives from a button, so an unknown or someone else's shift is refused and audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NoReturn
+
+from bot.domain.coop import Shift
+from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.people import Actor, Person, Role
+from bot.domain.shift_swaps import MAX_REASON_LENGTH, ShiftRelease, TakeOutcome
+from bot.ports.store import UnitOfWork
+from bot.services.coop import ShiftView
+
+OPEN_WINDOW = timedelta(days=14)
+FEED_PAST = timedelta(days=31)
+FEED_AHEAD = timedelta(days=92)
+_WORKERS: frozenset[Role] = frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Released:
+    view: ShiftView
+    release: ShiftRelease
+    coordinators: Sequence[Person]
+    offered_to: Sequence[Person]
+
+
+@dataclass(frozen=True)
+class Taken:
+    view: ShiftView
+    release: ShiftRelease | None  # the release whose place this was, if any
+    coordinators: Sequence[Person]
+
+
+async def _refuse(uow: UnitOfWork, actor: Actor, now: datetime, action: str, subject: str) -> NoReturn:
+    await uow.audit.add(now, actor.person_id, action, subject)
+    raise PermissionDenied(action)
+
+
+def may_take(actor: Actor | Person, shift: Shift) -> bool:
+    """Members (and staff) may work any shift; volunteers those marked for volunteers."""
+    return bool(actor.roles & _WORKERS) or (shift.for_volunteers and Role.VOLUNTEER in actor.roles)
+
+
+async def _person(uow: UnitOfWork, actor: Actor, now: datetime, what: str) -> int:
+    if actor.person_id is None or not actor.has_any(_WORKERS | {Role.VOLUNTEER}):
+        await _refuse(uow, actor, now, f"{what}.refused", f"person:{actor.person_id}")
+    return actor.person_id
+
+
+async def view_of(uow: UnitOfWork, shift: Shift) -> ShiftView:
+    centres = {centre.id: centre for centre in await uow.centres.all()}
+    return ShiftView(shift, centres[shift.centre_id])
+
+
+async def coordinators(uow: UnitOfWork) -> list[Person]:
+    """Who hears of released and taken shifts: the co-op's staff."""
+    return [p for p in await uow.people.with_role(Role.STAFF) if p.telegram_user_id is not None]
+
+
+async def release_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime) -> Released:
+    """Takes the actor off a shift that has not started. Errors: shift_started."""
+    person_id = await _person(uow, actor, now, "shifts")
+    shift = await uow.shifts.get(shift_id)
+    if shift is None or not shift.is_assigned(person_id):
+        await _refuse(uow, actor, now, "shift.refused", f"shift:{shift_id}")
+    if shift.starts_at <= now:
+        raise DomainError("shift_started")
+    await uow.shift_swaps.unassign(shift_id, person_id)
+    release = await uow.shift_swaps.add_release(shift_id, person_id, now)
+    await uow.audit.add(now, person_id, "shift.released", f"shift:{shift_id}")
+    after = await uow.shifts.get(shift_id)
+    assert after is not None  # noqa: S101 -- read above in this transaction
+    offered = []
+    for person in await uow.shift_swaps.centre_workers(shift.centre_id):
+        if (
+            person.id == person_id
+            or after.is_assigned(person.id)
+            or person.telegram_user_id is None
+            or person.unreachable
+            or not may_take(person, after)
+            or await uow.shift_swaps.overlapping(person.id, after.starts_at, after.ends_at)
+        ):
+            continue
+        offered.append(person)
+    return Released(await view_of(uow, after), release, await coordinators(uow), offered)
+
+
+async def give_reason(
+    uow: UnitOfWork, actor: Actor, release_id: int, reason: str, now: datetime
+) -> tuple[ShiftView, Sequence[Person]]:
+    """Adds the member's reason to their release. Errors: reason_too_long."""
+    person_id = await _person(uow, actor, now, "shifts")
+    release = await uow.shift_swaps.get_release(release_id)
+    if release is None or release.person_id != person_id:
+        await _refuse(uow, actor, now, "shift.refused", f"release:{release_id}")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise DomainError("reason_too_long", limit=MAX_REASON_LENGTH)
+    await uow.shift_swaps.set_reason(release_id, reason)
+    shift = await uow.shifts.get(release.shift_id)
+    assert shift is not None  # noqa: S101 -- a release keeps its shift (foreign key)
+    return await view_of(uow, shift), await coordinators(uow)
+
+
+async def take_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime) -> Taken:
+    """A free place on a shift. Errors: shift_started, shift_full, shift_overlaps, already_on_shift."""
+    person_id = await _person(uow, actor, now, "shifts")
+    shift = await uow.shifts.get(shift_id)
+    if shift is None or not may_take(actor, shift):
+        await _refuse(uow, actor, now, "shift.refused", f"shift:{shift_id}")
+    if shift.starts_at <= now:
+        raise DomainError("shift_started")
+    if shift.is_assigned(person_id):
+        raise DomainError("already_on_shift")
+    if await uow.shift_swaps.overlapping(person_id, shift.starts_at, shift.ends_at):
+        raise DomainError("shift_overlaps")
+    outcome = await uow.shift_swaps.take(shift_id, person_id)
+    if outcome is TakeOutcome.ALREADY:
+        raise DomainError("already_on_shift")
+    if outcome is not TakeOutcome.TAKEN:
+        raise DomainError("shift_full")
+    release = await uow.shift_swaps.mark_taken(shift_id, person_id, now)
+    await uow.audit.add(now, person_id, "shift.taken", f"shift:{shift_id}")
+    after = await uow.shifts.get(shift_id)
+    assert after is not None  # noqa: S101 -- read above in this transaction
+    return Taken(await view_of(uow, after), release, await coordinators(uow))
+
+
+async def open_shifts(uow: UnitOfWork, actor: Actor, now: datetime) -> list[ShiftView]:
+    """Shifts of the next two weeks with a free place that the actor may take and is not on."""
+    person_id = await _person(uow, actor, now, "shifts")
+    found = await uow.shift_swaps.open_between(now, now + OPEN_WINDOW)
+    centres = {centre.id: centre for centre in await uow.centres.all()}
+    return [
+        ShiftView(s, centres[s.centre_id])
+        for s in found
+        if may_take(actor, s) and not s.is_assigned(person_id)
+    ]
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def new_calendar_token(uow: UnitOfWork, actor: Actor, now: datetime) -> str:
+    """A fresh secret for the actor's calendar link; the previous link stops working.
+
+    Only the token's hash is stored, so a leaked database does not leak anyone's calendar.
+    """
+    person_id = await _person(uow, actor, now, "shifts")
+    token = secrets.token_urlsafe(24)
+    await uow.shift_swaps.set_calendar_token(person_id, _hash(token), now)
+    await uow.audit.add(now, person_id, "calendar.link", f"person:{person_id}")
+    return token
+
+
+async def feed_shifts(uow: UnitOfWork, person_id: int, now: datetime) -> list[ShiftView]:
+    """The shifts a calendar feed shows: the last month and the next three."""
+    shifts = await uow.shifts.for_person(person_id, now - FEED_PAST, now + FEED_AHEAD)
+    centres = {centre.id: centre for centre in await uow.centres.all()}
+    return [ShiftView(s, centres[s.centre_id]) for s in shifts]
+
+
+async def calendar_owner(uow: UnitOfWork, token: str) -> Person | None:
+    """Whose calendar link this is (None: no such link, or a replaced one)."""
+    if not token or len(token) > 100:
+        return None
+    person_id = await uow.shift_swaps.person_by_calendar_token(_hash(token))
+    return None if person_id is None else await uow.people.get(person_id)
