@@ -16,7 +16,7 @@ from bot.domain.incoming import InputKind
 from bot.domain.people import Role
 from bot.domain.replies import Msg, msg
 
-TEXT_STEPS: dict[str, Step] = {join.NAME: join.on_text}
+TEXT_STEPS: dict[str, Step] = {assemblies.NAME: assemblies.on_text, join.NAME: join.on_text}
 
 
 def show_menu(turn: Turn, *before: Msg) -> None:
@@ -107,6 +107,8 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
     if data == "asm":
         await assemblies.show(turn)
         return None
+    if head == "asm":
+        return await assemblies.on_button(turn, state, arg)
     action, _, raw_id = arg.partition(":")
     if head == "shift" and action == "who" and _is_id(raw_id):
         await shifts.show_who(turn, int(raw_id))

@@ -1,0 +1,189 @@
+"""Use cases of assembly notices: staff publish, members answer, coordinators count and check in.
+
+Members entitled to vote are the people holding the member role. Every request is authorised
+here, whatever button it came from: an unknown notice, a proxy holder who is not a member, or a
+staff-only action asked for by someone else is refused and written to the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NoReturn
+from zoneinfo import ZoneInfo
+
+from bot.domain.assemblies import Answer, Rsvp, Tally, check_dates, tally
+from bot.domain.coop import Assembly, NewAssembly
+from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.people import Actor, Person, Role
+from bot.ports.store import UnitOfWork
+
+MAY_READ: frozenset[Role] = frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})
+MAY_ORGANISE: frozenset[Role] = frozenset({Role.STAFF, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    """A notice as one person sees it: their own answer, and the proxy holder's name."""
+
+    assembly: Assembly
+    answer: Answer | None
+    proxy_name: str | None
+    may_answer: bool  # the person is entitled to vote
+
+
+@dataclass(frozen=True)
+class Count:
+    """A coordinator's view of a notice's answers and check-ins."""
+
+    assembly: Assembly
+    tally: Tally
+    not_answered: Sequence[Person]
+    not_checked_in: Sequence[Person]
+
+
+async def _refuse(
+    uow: UnitOfWork, actor: Actor, now: datetime, action: str, subject: str
+) -> NoReturn:
+    await uow.audit.add(now, actor.person_id, action, subject)
+    raise PermissionDenied(action)
+
+
+async def _require(
+    uow: UnitOfWork, actor: Actor, roles: frozenset[Role], now: datetime, assembly_id: int | None
+) -> Assembly | None:
+    subject = f"assembly:{assembly_id}" if assembly_id is not None else f"person:{actor.person_id}"
+    if actor.person_id is None or not actor.has_any(roles):
+        await _refuse(uow, actor, now, "assemblies.refused", subject)
+    if assembly_id is None:
+        return None
+    assembly = await uow.assemblies.get(assembly_id)
+    if assembly is None:
+        await _refuse(uow, actor, now, "assembly.refused", subject)
+    return assembly
+
+
+async def _get(
+    uow: UnitOfWork, actor: Actor, roles: frozenset[Role], now: datetime, aid: int
+) -> Assembly:
+    assembly = await _require(uow, actor, roles, now, aid)
+    assert assembly is not None  # noqa: S101 -- _require refuses an unknown id
+    return assembly
+
+
+async def _members(uow: UnitOfWork) -> list[Person]:
+    return list(await uow.people.with_role(Role.MEMBER))
+
+
+async def publish(uow: UnitOfWork, actor: Actor, draft: NewAssembly, now: datetime) -> Assembly:
+    """Staff publish a notice. Errors: the date codes of `check_dates`, centre_unknown."""
+    await _require(uow, actor, MAY_ORGANISE, now, None)
+    check_dates(draft.starts_at, draft.answer_by, now)
+    if draft.centre_id is not None and draft.centre_id not in {
+        centre.id for centre in await uow.centres.all()
+    }:
+        raise DomainError("centre_unknown")
+    assembly = await uow.assemblies.add(draft)
+    await uow.audit.add(
+        now,
+        actor.person_id,
+        "assembly.published",
+        f"assembly:{assembly.id}",
+        {"quorum": str(draft.quorum)},
+    )
+    return assembly
+
+
+async def notices(uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 5) -> list[NoticeView]:
+    """The coming notices, each with the actor's answer."""
+    await _require(uow, actor, MAY_READ, now, None)
+    return [await _view(uow, actor, a) for a in await uow.assemblies.upcoming(now, limit)]
+
+
+async def notice(uow: UnitOfWork, actor: Actor, assembly_id: int, now: datetime) -> NoticeView:
+    return await _view(uow, actor, await _get(uow, actor, MAY_READ, now, assembly_id))
+
+
+async def _view(uow: UnitOfWork, actor: Actor, assembly: Assembly) -> NoticeView:
+    assert actor.person_id is not None  # noqa: S101 -- callers checked the actor first
+    answer = await uow.assemblies.answer_of(assembly.id, actor.person_id)
+    holder = None
+    if answer is not None and answer.proxy_to is not None:
+        holder = await uow.people.get(answer.proxy_to)
+    return NoticeView(
+        assembly,
+        answer,
+        holder.display_name if holder else None,
+        Role.MEMBER in actor.roles,
+    )
+
+
+async def proxy_candidates(
+    uow: UnitOfWork, actor: Actor, assembly_id: int, now: datetime
+) -> tuple[Assembly, list[Person]]:
+    """The members who may hold the actor's written proxy: every other member."""
+    assembly = await _get(uow, actor, frozenset({Role.MEMBER}), now, assembly_id)
+    return assembly, [p for p in await _members(uow) if p.id != actor.person_id]
+
+
+async def answer(
+    uow: UnitOfWork,
+    actor: Actor,
+    assembly_id: int,
+    rsvp: Rsvp,
+    now: datetime,
+    proxy_to: int | None = None,
+) -> NoticeView:
+    """A member answers or changes their answer until the deadline. Errors: answer_closed."""
+    assembly = await _get(uow, actor, frozenset({Role.MEMBER}), now, assembly_id)
+    assert actor.person_id is not None  # noqa: S101 -- _get refuses an actor without a person
+    if rsvp is Rsvp.PROXY and proxy_to is not None:
+        holder = await uow.people.get(proxy_to)
+        if holder is None or Role.MEMBER not in holder.roles or holder.id == actor.person_id:
+            await _refuse(uow, actor, now, "assembly.proxy_refused", f"person:{proxy_to}")
+    if not assembly.is_open(now):
+        raise DomainError("answer_closed", answer_by=assembly.answer_by)
+    await uow.assemblies.put_answer(
+        Answer(assembly.id, actor.person_id, rsvp, proxy_to if rsvp is Rsvp.PROXY else None, now)
+    )
+    await uow.audit.add(
+        now, actor.person_id, "assembly.answered", f"assembly:{assembly.id}", {"rsvp": rsvp.value}
+    )
+    return await _view(uow, actor, assembly)
+
+
+async def count(uow: UnitOfWork, actor: Actor, assembly_id: int, now: datetime) -> Count:
+    """Live counts for coordinators; whether the quorum is expected, or met on the day."""
+    assembly = await _get(uow, actor, MAY_ORGANISE, now, assembly_id)
+    members = await _members(uow)
+    answers = list(await uow.assemblies.answers(assembly.id))
+    present = await uow.assemblies.checked_in(assembly.id)
+    answered = {a.person_id for a in answers}
+    return Count(
+        assembly,
+        tally(assembly.quorum, {p.id for p in members}, answers, set(present)),
+        [p for p in members if p.id not in answered],
+        [p for p in members if p.id not in present],
+    )
+
+
+async def check_in(
+    uow: UnitOfWork, actor: Actor, assembly_id: int, person_id: int, now: datetime, tz: ZoneInfo
+) -> tuple[Count, Person]:
+    """Staff check a member in on the assembly's day. Errors: check_in_not_today."""
+    assembly = await _get(uow, actor, MAY_ORGANISE, now, assembly_id)
+    member = await uow.people.get(person_id)
+    if member is None or Role.MEMBER not in member.roles:
+        await _refuse(uow, actor, now, "assembly.check_in_refused", f"person:{person_id}")
+    if now.astimezone(tz).date() != assembly.starts_at.astimezone(tz).date():
+        raise DomainError("check_in_not_today", day=assembly.starts_at)
+    if await uow.assemblies.check_in(assembly.id, member.id, actor.person_id, now):
+        await uow.audit.add(
+            now,
+            actor.person_id,
+            "assembly.checked_in",
+            f"assembly:{assembly.id}",
+            {"person": member.id},
+        )
+    return await count(uow, actor, assembly_id, now), member
