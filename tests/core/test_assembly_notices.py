@@ -1,0 +1,211 @@
+"""Transcripts of assembly notices: members answer, coordinators count and check in, staff
+publish."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.assemblies import Rsvp
+from bot.domain.people import NewPerson, Role
+from tests.core.test_shift_and_assembly_views import (
+    HANAKO,
+    MARIA,
+    REFUSED_JA,
+    TANAKA,
+    TOME,
+    demo,
+    person_id,
+    plain,
+)
+from tests.fakes.chat import User
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+INVALID_JA = "このボタンは使えなくなりました。メニューを表示します。"
+
+
+def the_assembly(store) -> int:
+    return next(iter(store.state.assemblies))
+
+
+def answer_of(store, telegram_id: int):
+    return store.state.assembly_answers.get((the_assembly(store), person_id(store, telegram_id)))
+
+
+def actions(store) -> list[str]:
+    return [a.action for a in store.state.audit]
+
+
+async def test_a_member_opens_the_notice_and_answers_attending(chat, memory_store, clock):
+    await demo(memory_store, clock)
+    listing = await chat.press(TANAKA, "asm")
+    assert "❔ まだ出欠のお返事がありません。" in listing.text
+    notice = await chat.press(TANAKA, listing.data_for("第12回 通常総会"))
+    assert "⚖️ 定足数: 議決権のある組合員の 1/2" in notice.text
+    turn = await chat.press(TANAKA, notice.data_for("出席します"))
+    assert turn.toast == "お返事を受け付けました。締め切りまでは変更できます。"
+    assert "✅ あなたのお返事: 出席" in turn.text
+    answer = answer_of(memory_store, TANAKA.id)
+    assert (answer.rsvp, answer.proxy_to) == (Rsvp.ATTENDING, None)
+    assert "✅ あなたのお返事: 出席" in (await chat.press(TANAKA, "asm")).text
+
+
+async def test_a_member_gives_a_proxy_to_a_named_member_then_changes_to_the_chair(
+    chat, memory_store, clock
+):
+    await demo(memory_store, clock)
+    aid = the_assembly(memory_store)
+    choose = await chat.press(MARIA, f"asm:p:{aid}")
+    assert "Who should hold your written proxy?" in choose.text
+    assert "👤 Maria Santos" not in [label for label, _ in choose.buttons]
+    turn = await chat.press(MARIA, choose.data_for("田中 一郎"))
+    assert "held by 田中 一郎" in turn.text
+    answer = answer_of(memory_store, MARIA.id)
+    assert (answer.rsvp, answer.proxy_to) == (Rsvp.PROXY, person_id(memory_store, TANAKA.id))
+    chair = await chat.press(MARIA, f"asm:pc:{aid}")
+    assert "held by the chair" in chair.text
+    assert answer_of(memory_store, MARIA.id).proxy_to is None
+
+
+async def test_after_the_deadline_an_answer_is_refused_clearly(chat, memory_store, clock):
+    await demo(memory_store, clock)
+    aid = the_assembly(memory_store)
+    await chat.press(MARIA, f"asm:y:{aid}")
+    clock.advance(days=11)  # past 2 December, 17:00
+    notice = await chat.press(MARIA, f"asm:o:{aid}")
+    assert "The answer period ended on Wed, Dec 2, 5:00 PM." in plain(notice.text)
+    assert not [data for _, data in notice.buttons if data.startswith(("asm:y", "asm:n"))]
+    turn = await chat.press(MARIA, f"asm:n:{aid}")
+    assert turn.toast == "Answers are closed for this notice."
+    assert "the deadline has passed" in turn.text
+    assert answer_of(memory_store, MARIA.id).rsvp is Rsvp.ATTENDING
+
+
+async def test_a_coordinator_sees_live_counts_and_who_has_not_answered(chat, memory_store, clock):
+    await demo(memory_store, clock)
+    aid = the_assembly(memory_store)
+    notice = await chat.press(HANAKO, f"asm:o:{aid}")
+    assert "出席します" not in notice.text  # staff who are not members do not vote
+    empty = await chat.press(HANAKO, notice.data_for("出欠の集計"))
+    assert "議決権のある組合員: 2 人\n定足数(1/2): 1 人" in empty.text
+    assert "❔ 未回答: 2" in empty.text
+    assert "🟠 いまのところ定足数に届かない見込みです。" in empty.text
+    assert "<b>未回答の方:</b>\n田中 一郎\nMaria Santos" in empty.text
+    await chat.press(MARIA, f"asm:pc:{aid}")
+    counts = await chat.press(HANAKO, f"asm:t:{aid}")
+    assert "✅ 出席: 0\n📝 委任状: 1\n❌ 欠席: 0\n❔ 未回答: 1" in counts.text
+    assert "見込み(出席+委任状): 1" in counts.text
+    assert "🟢 定足数に達する見込みです。" in counts.text
+    assert "<b>未回答の方:</b>\n田中 一郎" in counts.text
+    assert "Maria" not in counts.text.split("未回答の方")[1]
+
+
+async def test_on_the_day_staff_check_members_in_and_hear_whether_quorum_is_met(
+    chat, memory_store, clock
+):
+    async with memory_store.uow() as uow:
+        for tid in range(5001, 5005):
+            await uow.people.add(
+                NewPerson(tid, f"M{tid}", "ja", clock.now(), None, frozenset({Role.MEMBER}))
+            )
+        await uow.commit()
+    await demo(memory_store, clock)  # six members now: a quorum of 1/2 needs three
+    aid = the_assembly(memory_store)
+    await chat.press(MARIA, f"asm:pm:{aid}:{person_id(memory_store, TANAKA.id)}")
+    too_early = await chat.press(HANAKO, f"asm:ci:{aid}:{person_id(memory_store, 5001)}")
+    assert "受付は総会の当日(12月9日(水) 14:00)に行えます。" in too_early.text
+    clock.current = datetime(2026, 12, 9, 13, 0, tzinfo=TOKYO)
+    listing = await chat.press(HANAKO, f"asm:c:{aid}")
+    assert "☑️ 田中 一郎" in [label for label, _ in listing.buttons]
+    first = await chat.press(HANAKO, listing.data_for("田中 一郎"))
+    assert first.toast == "☑️ 田中 一郎 さんを受け付けました。"
+    # Maria's proxy counts now that its holder is here.
+    assert "出席 1 + 委任状 1 = 2(必要 3)" in first.text
+    assert "☑️ 田中 一郎" not in [label for label, _ in first.buttons]
+    met = await chat.press(HANAKO, f"asm:ci:{aid}:{person_id(memory_store, 5001)}")
+    assert "🟢 定足数に達しました: 出席 2 + 委任状 1 = 3(必要 3)" in met.text
+    assert memory_store.state.assembly_checkins.keys() == {
+        (aid, person_id(memory_store, TANAKA.id)),
+        (aid, person_id(memory_store, 5001)),
+    }
+
+
+async def test_forged_assembly_buttons_are_refused_and_audited(chat, memory_store, clock):
+    await demo(memory_store, clock)
+    aid = the_assembly(memory_store)
+    tanaka = person_id(memory_store, TANAKA.id)
+    hanako = person_id(memory_store, HANAKO.id)
+    tome = person_id(memory_store, TOME.id)
+    for data in (f"asm:t:{aid}", f"asm:c:{aid}", f"asm:ci:{aid}:{tanaka}", "asm:y:999"):
+        turn = await chat.press(TANAKA, data)
+        assert turn.toast == REFUSED_JA, data
+        assert "未回答" not in turn.text
+    for holder in (tanaka, hanako, tome, 999):  # self, not members, nobody
+        turn = await chat.press(TANAKA, f"asm:pm:{aid}:{holder}")
+        assert turn.toast == REFUSED_JA
+    refused = await chat.press(HANAKO, f"asm:ci:{aid}:{tome}")
+    assert refused.toast == REFUSED_JA
+    resident = await chat.press(TOME, f"asm:y:{aid}")
+    assert resident.toast == REFUSED_JA
+    assert answer_of(memory_store, TANAKA.id) is None
+    assert actions(memory_store).count("assemblies.refused") == 4
+    assert actions(memory_store).count("assembly.refused") == 1
+    assert actions(memory_store).count("assembly.proxy_refused") == 4
+    assert actions(memory_store).count("assembly.check_in_refused") == 1
+
+
+async def test_malformed_assembly_button_data_is_treated_as_unknown(chat, memory_store, clock):
+    await demo(memory_store, clock)
+    for forged in ("asm:y:abc", "asm:y:-1", "asm:y:１", "asm:zz:1", "asm:y", "asm:pm:1"):
+        turn = await chat.press(TANAKA, forged)
+        assert turn.toast == INVALID_JA, forged
+    assert actions(memory_store).count("callback.unknown") == 6
+
+
+async def test_staff_publish_a_notice_by_typing_and_tapping(chat, memory_store, clock):
+    await demo(memory_store, clock)
+    listing = await chat.press(HANAKO, "asm")
+    ask = await chat.press(HANAKO, listing.data_for("お知らせを出す"))
+    assert "タイトルを入力してください" in ask.text
+    await chat.send(HANAKO, "臨時総会 / Extraordinary assembly")
+    await chat.send(HANAKO, "本部 3階 / Head office, 3rd floor")
+    wrong = await chat.send(HANAKO, "2026-02-30 14:00")
+    assert "その日付・時刻は存在しません。" in wrong.text
+    past = await chat.send(HANAKO, "2026年11月1日 14時")
+    assert "すでに過ぎています" in past.text
+    deadline = await chat.send(HANAKO, "２０２６年１２月２０日(日) １４時３０分")
+    assert "出欠の締め切りはいつにしますか" in deadline.text
+    quorum = await chat.press(HANAKO, deadline.data_for("7日前"))
+    bad = await chat.send(HANAKO, "3/2")
+    assert "全員(1/1)以下" in bad.text
+    agenda = await chat.press(HANAKO, quorum.data_for("2/3"))
+    assert "議案を入力してください" in agenda.text
+    confirm = await chat.send(HANAKO, "1. 定款変更")
+    assert "<b>臨時総会</b>\n🗓 日時: 12月20日(日) 14:30" in confirm.text
+    assert "出欠は 12月13日(日) 14:30 までに" in confirm.text
+    assert "定足数: 議決権のある組合員の 2/3" in confirm.text
+    done = await chat.press(HANAKO, confirm.data_for("📣 お知らせを出す"))
+    assert "お知らせを出しました" in done.text
+    published = max(memory_store.state.assemblies.values(), key=lambda a: a.id)
+    assert (published.title_ja, published.title_en) == ("臨時総会", "Extraordinary assembly")
+    assert published.place("en") == "Head office, 3rd floor"
+    assert published.agenda("ja") == "1. 定款変更"
+    assert str(published.quorum) == "2/3"
+    assert "assembly.published" in actions(memory_store)
+    english = await chat.press(MARIA, "asm")
+    assert "Extraordinary assembly" in english.text
+
+
+async def test_a_member_cannot_start_publishing(chat, memory_store, clock):
+    await demo(memory_store, clock)
+    turn = await chat.press(TANAKA, "asm:new")
+    assert turn.toast == REFUSED_JA
+    listing = await chat.press(TANAKA, "asm")
+    assert "asm:new" not in [data for _, data in listing.buttons]
+
+
+async def test_a_stranger_typing_is_not_taken_for_a_draft(chat, memory_store, clock):
+    await demo(memory_store, clock)
+    stranger = User(9, "X", "ja")
+    turn = await chat.send(stranger, "臨時総会")
+    assert "お知らせ" not in turn.text
