@@ -31,6 +31,8 @@ class DialogSettings:
     max_text_length: int
     default_locale: str
     tz: ZoneInfo = CO_OP_ZONE  # where "today" and a date's public holiday are reckoned
+    hours_window_days: int = 31  # how many days back a member may report hours
+    calendar_url: str = "http://127.0.0.1:8090/calendar"  # where members' calendar feeds are
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ MENU = Button(msg("button.menu"), "menu")
 CANCEL = Button(msg("button.cancel"), "cancel")
 MY_SHIFTS = Button(msg("button.my_shifts"), "shifts")
 ASSEMBLIES = Button(msg("button.assemblies"), "asm")
+OPEN_SHIFTS = Button(msg("button.open_shifts"), "shifts:open")
 
 _INVITE_BUTTONS = {
     Role.MEMBER: Button(msg("button.invite_member"), "inv:member"),
@@ -47,6 +48,8 @@ def main_menu(actor: Actor) -> tuple[Msg, Buttons]:
         rows.append((Button(msg("button.have_code"), "join"),))
     if Role.MEMBER in actor.roles:
         rows.extend([(MY_SHIFTS,), (ASSEMBLIES,)])
+    if actor.has_any(frozenset({Role.MEMBER, Role.VOLUNTEER})):
+        rows.append((OPEN_SHIFTS,))
     rows.extend(
         (_INVITE_BUTTONS[role],) for role in _INVITE_BUTTONS if role in invitable_roles(actor)
     )

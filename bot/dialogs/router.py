@@ -7,7 +7,7 @@ services: callback data is only ever a request, and forged data gets a refusal a
 
 from __future__ import annotations
 
-from bot.dialogs import assemblies, contact, invites, join, language, shifts
+from bot.dialogs import assemblies, contact, invites, join, language, shift_swaps, shifts
 from bot.dialogs.engine import Step, Turn
 from bot.dialogs.menus import MENU, help_text, main_menu
 from bot.domain.dialogs import DialogState
@@ -16,7 +16,11 @@ from bot.domain.incoming import InputKind
 from bot.domain.people import Role
 from bot.domain.replies import Msg, msg
 
-TEXT_STEPS: dict[str, Step] = {assemblies.NAME: assemblies.on_text, join.NAME: join.on_text}
+TEXT_STEPS: dict[str, Step] = {
+    assemblies.NAME: assemblies.on_text,
+    join.NAME: join.on_text,
+    shift_swaps.NAME: shift_swaps.on_text,
+}
 
 
 def show_menu(turn: Turn, *before: Msg) -> None:
@@ -107,12 +111,20 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
     if data == "asm":
         await assemblies.show(turn)
         return None
+    if data == "shifts:open":
+        await shift_swaps.show_open(turn)
+        return None
+    if data == "shifts:ical":
+        await shift_swaps.show_calendar_link(turn)
+        return None
     if head == "asm":
         return await assemblies.on_button(turn, state, arg)
     action, _, raw_id = arg.partition(":")
     if head == "shift" and action == "who" and _is_id(raw_id):
         await shifts.show_who(turn, int(raw_id))
         return None
+    if head == "shift" and action in shift_swaps.ACTIONS and _is_id(raw_id):
+        return await shift_swaps.on_button(turn, action, int(raw_id))
     await turn.uow.audit.add(
         turn.now, turn.actor.person_id, "callback.unknown", f"chat:{turn.incoming.chat_id}"
     )

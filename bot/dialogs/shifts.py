@@ -1,4 +1,5 @@
-"""'My shifts': today's and the coming week's shifts, and who else works each one.
+"""'My shifts': today's and the coming week's shifts, and who else works each one; from there a
+member gives up a shift ("I can't make it"), finds open shifts, or gets their calendar link.
 
 Dates are passed to the messages as datetimes, so Babel formats them in the co-op's zone and the
 person's language; Japanese public holidays are marked with their name.
@@ -7,32 +8,39 @@ person's language; Japanese public holidays are marked with their name.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.dialogs.engine import Turn
-from bot.dialogs.menus import MENU, MY_SHIFTS
+from bot.dialogs.menus import MENU, MY_SHIFTS, OPEN_SHIFTS
 from bot.domain.replies import Button, Msg, msg
 from bot.services.calendar import holiday_name
 from bot.services.coop import ShiftView, my_shifts, shift_colleagues
 
 WEEK = 7
+CALENDAR_LINK = Button(msg("shifts.calendar_button"), "shifts:ical")
 
 
 def _midnight(turn: Turn, day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=turn.settings.tz)
 
 
-def _item(turn: Turn, view: ShiftView) -> Msg:
+def item(view: ShiftView, locale: str, tz: ZoneInfo) -> Msg:
+    """One shift as lists and notices show it, in `locale` (a notice may go to someone else)."""
     shift = view.shift
     details = {
         "start": shift.starts_at,
         "end": shift.ends_at,
         "kind": msg(f"work.{shift.kind}"),
-        "centre": view.centre.name(turn.locale),
+        "centre": view.centre.name(locale),
     }
-    holiday = holiday_name(shift.starts_at.astimezone(turn.settings.tz).date(), turn.locale)
+    holiday = holiday_name(shift.starts_at.astimezone(tz).date(), locale)
     if holiday is None:
         return msg("shifts.item", **details)
     return msg("shifts.item_holiday", holiday=holiday, **details)
+
+
+def _item(turn: Turn, view: ShiftView) -> Msg:
+    return item(view, turn.locale, turn.settings.tz)
 
 
 async def show_mine(turn: Turn) -> None:
@@ -46,7 +54,7 @@ async def show_mine(turn: Turn) -> None:
         turn.now,
     )
     if not views:
-        turn.say(msg("shifts.title"), msg("shifts.none"), buttons=((MENU,),))
+        turn.say(msg("shifts.title"), msg("shifts.none"), buttons=((OPEN_SHIFTS,), (MENU,)))
         return
     todays = [v for v in views if v.shift.starts_at < tomorrow]
     later = [v for v in views if v.shift.starts_at >= tomorrow]
@@ -58,7 +66,7 @@ async def show_mine(turn: Turn) -> None:
         (Button(msg("shifts.who_button", start=v.shift.starts_at), f"shift:who:{v.shift.id}"),)
         for v in views
     )
-    turn.say(*parts, buttons=(*buttons, (MENU,)))
+    turn.say(*parts, buttons=(*buttons, (OPEN_SHIFTS,), (CALENDAR_LINK,), (MENU,)))
 
 
 async def show_who(turn: Turn, shift_id: int) -> None:
@@ -66,4 +74,7 @@ async def show_who(turn: Turn, shift_id: int) -> None:
     names = "\n".join(person.display_name for person in others)
     header = _item(turn, view)
     body = msg("shifts.who", names=names) if others else msg("shifts.who_nobody")
-    turn.say(header, body, buttons=((MY_SHIFTS,), (MENU,)))
+    rows: tuple[tuple[Button, ...], ...] = ((MY_SHIFTS,), (MENU,))
+    if view.shift.is_assigned(turn.actor.person_id) and view.shift.starts_at > turn.now:
+        rows = ((Button(msg("shifts.cant_button"), f"shift:cant:{shift_id}"),), *rows)
+    turn.say(header, body, buttons=rows)

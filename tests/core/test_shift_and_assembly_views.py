@@ -184,7 +184,7 @@ async def test_a_member_without_shifts_is_told_so(chat, memory_store, clock):
         await uow.commit()
     turn = await chat.press(User(700, "Ken", "en"), "shifts")
     assert "You have no shifts today or in the coming week." in turn.text
-    assert turn.buttons == [("🏠 Menu", "menu")]
+    assert turn.buttons == [("🙋 Open shifts", "shifts:open"), ("🏠 Menu", "menu")]
 
 
 async def test_assembly_notices_show_date_place_and_answer_by_date(chat, memory_store, clock):
