@@ -80,6 +80,8 @@ class KyodoApp:
         self._tasks: list[asyncio.Task[None]] = []
         self._engine: Any = None
         self._webhook_runner: Any = None
+        self._web_runner: Any = None
+        self.web_port: int | None = None  # where the web server listens (KYODO_WEB_PORT=0: any)
         self.sender: OutboxSender | None = None
         self.gateway: TelegramGateway | None = None
 
@@ -91,12 +93,15 @@ class KyodoApp:
         gateway, parser = make_transport(settings)
         self.gateway = gateway
         i18n = I18n(settings.tz, settings.default_locale)
+        calendar_url = await self._start_web(store, i18n)
         conversation = Conversation(
             Renderer(i18n),
             DialogSettings(
                 bot_username=settings.bot_username,
                 invite_ttl_hours=settings.invite_ttl_hours,
                 max_text_length=settings.max_text_length,
+                hours_window_days=settings.hours_window_days,
+                calendar_url=calendar_url,
                 default_locale=settings.default_locale,
                 tz=settings.tz,
             ),
@@ -137,6 +142,25 @@ class KyodoApp:
             "webhook" if settings.webhook_url else "long polling",
         )
 
+    async def _start_web(self, store: SqlStore, i18n: I18n) -> str:
+        """Kyodo's web server (members' calendar feeds); returns the links' base URL."""
+        from aiohttp import web
+
+        from handlers.web import CALENDAR_PATH, setup_ical
+
+        settings = self.settings
+        app = web.Application()
+        setup_ical(app, store.uow, i18n, self.clock)
+        runner = web.AppRunner(app, access_log=None)  # the path is a secret: never log it
+        await runner.setup()
+        site = web.TCPSite(runner, settings.web_host, settings.web_port)
+        await site.start()
+        self._web_runner = runner
+        sockets = getattr(site._server, "sockets", None) or []
+        self.web_port = int(sockets[0].getsockname()[1]) if sockets else settings.web_port
+        base = settings.web_url or f"http://{settings.web_host}:{self.web_port}"
+        return base + CALENDAR_PATH
+
     async def _start_webhook(self, gateway: TelegramGateway, intake: InboxIntake) -> None:
         from aiohttp import web
 
@@ -160,6 +184,8 @@ class KyodoApp:
         """Stops taking updates first, then lets the sender hand back what it has not sent."""
         if self._webhook_runner is not None:
             await self._webhook_runner.cleanup()
+        if self._web_runner is not None:
+            await self._web_runner.cleanup()
         background = [t for t in self._tasks if t.get_name() != "outbox-sender"]
         for task in background:
             task.cancel()

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot import cli_assembly, shifts_cli
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.invites import display_code
 from bot.domain.people import Actor, Role
@@ -86,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply all migrations")
     sub.add_parser("demo", help="load the demo people (idempotent)")
+    shifts_cli.add_parser(sub)
+    cli_assembly.add_parser(sub)
     return parser
 
 
@@ -114,10 +117,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(_upgrade(settings))
         print(_say(settings, "cli.db_upgraded"))
         return 0
+    if args.command == "shifts":
+        asyncio.run(_upgrade(settings))
+        return asyncio.run(shifts_cli.run(settings, args, _shell_locale()))
     if args.command == "demo":
         asyncio.run(_upgrade(settings))
         print(_say(settings, "cli.demo_loaded", count=asyncio.run(_demo(settings))))
         return 0
+    if args.command == "assembly":
+        asyncio.run(_upgrade(settings))
+        return asyncio.run(cli_assembly.publish(args, settings, _shell_locale()))
     return 2  # pragma: no cover - argparse rejects unknown commands first
 
 

@@ -38,7 +38,11 @@ class Settings:
     sandbox_port: int = 8080
     bot_username: str = "kyodo_coop_bot"
     max_text_length: int = 1000
+    hours_window_days: int = 31  # how far back a member may report hours
     log_level: str = "INFO"
+    web_host: str = "127.0.0.1"  # Kyodo's own web server (members' calendar links)
+    web_port: int = 8090  # 0: any free port
+    web_url: str | None = None  # the calendar links' public base URL; default http://host:port
 
     @property
     def tz(self) -> ZoneInfo:
@@ -135,5 +139,16 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         sandbox_port=_int(env, "KYODO_SANDBOX_PORT", 8080, 0, 65535),
         bot_username=env.get("KYODO_BOT_USERNAME", "kyodo_coop_bot").lstrip("@"),
         max_text_length=_int(env, "KYODO_MAX_TEXT_LENGTH", 1000, 10, 4000),
+        hours_window_days=_int(env, "KYODO_HOURS_WINDOW_DAYS", 31, 1, 366),
         log_level=log_level,
+        web_host=env.get("KYODO_WEB_HOST", "127.0.0.1"),
+        web_port=_int(env, "KYODO_WEB_PORT", 8090, 0, 65535),
+        web_url=_web_url(env),
     )
+
+
+def _web_url(env: Mapping[str, str]) -> str | None:
+    url = (env.get("KYODO_WEB_URL") or "").strip().rstrip("/")
+    if url and not url.startswith(("https://", "http://")):
+        raise ConfigError("KYODO_WEB_URL must start with https:// or http://")
+    return url or None

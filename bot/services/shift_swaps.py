@@ -43,7 +43,9 @@ class Taken:
     coordinators: Sequence[Person]
 
 
-async def _refuse(uow: UnitOfWork, actor: Actor, now: datetime, action: str, subject: str) -> NoReturn:
+async def _refuse(
+    uow: UnitOfWork, actor: Actor, now: datetime, action: str, subject: str
+) -> NoReturn:
     await uow.audit.add(now, actor.person_id, action, subject)
     raise PermissionDenied(action)
 
@@ -114,7 +116,10 @@ async def give_reason(
 
 
 async def take_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime) -> Taken:
-    """A free place on a shift. Errors: shift_started, shift_full, shift_overlaps, already_on_shift."""
+    """A free place on a shift.
+
+    Errors: shift_started, shift_full, shift_overlaps, already_on_shift.
+    """
     person_id = await _person(uow, actor, now, "shifts")
     shift = await uow.shifts.get(shift_id)
     if shift is None or not may_take(actor, shift):

@@ -38,6 +38,7 @@ def start_kyodo(sandbox, db: Path, log: Path) -> subprocess.Popen[bytes]:
         "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
         "KYODO_GLOBAL_RATE": str(SENDER_RATE),
         "KYODO_LOG_LEVEL": "WARNING",
+        "KYODO_WEB_PORT": "0",
     }
     with log.open("ab") as out:
         return subprocess.Popen(

@@ -28,6 +28,7 @@ def kyodo_sandbox(tmp_path: Path) -> Iterator[str]:
         KYODO_SANDBOX_PORT=str(port),
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'kyodo.db'}",
         KYODO_LOG_LEVEL="WARNING",
+        KYODO_WEB_PORT="0",
     )
     log = tmp_path / "kyodo.log"
     with log.open("wb") as out:
