@@ -60,7 +60,7 @@ def make_transport(settings: Settings) -> tuple[TelegramGateway, UpdateParser]:
 
 
 # The commands Telegram lists in its "/" menu; each works in every state of every dialog.
-COMMANDS = ("start", "menu", "help", "language", "cancel")
+COMMANDS = ("start", "menu", "hours", "help", "language", "cancel")
 
 
 async def register_commands(gateway: TelegramGateway, i18n: I18n, default_locale: str) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -110,6 +110,8 @@ class I18n:
         if isinstance(value, datetime):
             return escape(self.datetime(value, locale, spec or "medium"))
         if isinstance(value, date):
+            if spec == "month":  # `{month:month}`: 2026年11月 / November 2026
+                return escape(format_skeleton("yMMMM", value, locale=Locale.parse(locale)))
             return escape(self.date(value, locale))
         if isinstance(value, bool):
             return str(value)

@@ -15,6 +15,9 @@ CANCEL = Button(msg("button.cancel"), "cancel")
 MY_SHIFTS = Button(msg("button.my_shifts"), "shifts")
 ASSEMBLIES = Button(msg("button.assemblies"), "asm")
 OPEN_SHIFTS = Button(msg("button.open_shifts"), "shifts:open")
+REPORT_HOURS = Button(msg("button.report_hours"), "hr")
+MY_MONTH = Button(msg("button.my_month"), "hrm")
+HOURS_REVIEW = Button(msg("button.hours_review"), "hrq")
 
 _INVITE_BUTTONS = {
     Role.MEMBER: Button(msg("button.invite_member"), "inv:member"),
@@ -48,8 +51,13 @@ def main_menu(actor: Actor) -> tuple[Msg, Buttons]:
         rows.append((Button(msg("button.have_code"), "join"),))
     if Role.MEMBER in actor.roles:
         rows.extend([(MY_SHIFTS,), (ASSEMBLIES,)])
+        rows.insert(0, (REPORT_HOURS, MY_MONTH))
     if actor.has_any(frozenset({Role.MEMBER, Role.VOLUNTEER})):
         rows.append((OPEN_SHIFTS,))
+    if actor.is_staff:
+        rows.append((HOURS_REVIEW,))
+    if actor.is_staff and Role.MEMBER not in actor.roles:
+        rows.append((ASSEMBLIES,))  # to publish notices, count answers and check members in
     rows.extend(
         (_INVITE_BUTTONS[role],) for role in _INVITE_BUTTONS if role in invitable_roles(actor)
     )

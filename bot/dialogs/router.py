@@ -7,7 +7,7 @@ services: callback data is only ever a request, and forged data gets a refusal a
 
 from __future__ import annotations
 
-from bot.dialogs import assemblies, contact, invites, join, language, shift_swaps, shifts
+from bot.dialogs import assemblies, contact, hours, invites, join, language, shift_swaps, shifts
 from bot.dialogs.engine import Step, Turn
 from bot.dialogs.menus import MENU, help_text, main_menu
 from bot.domain.dialogs import DialogState
@@ -20,6 +20,8 @@ TEXT_STEPS: dict[str, Step] = {
     assemblies.NAME: assemblies.on_text,
     join.NAME: join.on_text,
     shift_swaps.NAME: shift_swaps.on_text,
+    hours.NAME: hours.on_text,
+    hours.REJECT: hours.on_reason,
 }
 
 
@@ -42,6 +44,8 @@ async def route(turn: Turn, state: DialogState | None) -> DialogState | None:
     if kind is InputKind.TEXT:
         if state is not None and state.dialog in TEXT_STEPS:
             return await TEXT_STEPS[state.dialog](turn, state)
+        if state is None and await hours.looks_like_hours(turn):
+            return await hours.typed(turn)
         show_menu(turn, msg("input.not_understood"))
         return state
     # A sticker, photo or voice message where text was expected.
@@ -70,6 +74,8 @@ async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
     if command == "menu":
         show_menu(turn)
         return None
+    if command == "hours":
+        return await hours.command(turn)
     if command == "join":
         if args:
             await join.redeem(turn, args)
@@ -119,6 +125,10 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
         return None
     if head == "asm":
         return await assemblies.on_button(turn, state, arg)
+    if head in ("hr", "hrm", "hrq"):
+        handled, new_state = await hours.on_button(turn, state, data)
+        if handled:
+            return new_state
     action, _, raw_id = arg.partition(":")
     if head == "shift" and action == "who" and _is_id(raw_id):
         await shifts.show_who(turn, int(raw_id))

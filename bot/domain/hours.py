@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -118,4 +119,6 @@ def check_day_total(minutes: int, others: Iterable[HourReport]) -> None:
     """A member's active reports for one day, with the new one, fit in 24 hours."""
     already = sum(report.minutes for report in others if report.is_active)
     if already + minutes > DAY_MINUTES:
-        raise InvalidInput("hours_day_total", already=already / 60, limit=DAY_MINUTES // 60)
+        raise InvalidInput(
+            "hours_day_total", already=(Decimal(already) / 60).normalize(), limit=DAY_MINUTES // 60
+        )

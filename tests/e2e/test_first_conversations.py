@@ -180,5 +180,12 @@ async def test_the_command_menu_is_registered_in_both_languages(kyodo, sandbox):
     assert set(calls) == {None, "ja", "en"}
     english = {c["command"]: c["description"] for c in calls["en"]}
     assert english["cancel"] == "Stop what you are doing"
-    assert {c["command"] for c in calls["ja"]} == {"start", "menu", "help", "language", "cancel"}
+    assert {c["command"] for c in calls["ja"]} == {
+        "start",
+        "menu",
+        "hours",
+        "help",
+        "language",
+        "cancel",
+    }
     assert calls[None] == calls["ja"]  # the co-op's default language for everyone else

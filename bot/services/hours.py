@@ -1,0 +1,375 @@
+"""Use cases of hour reports: report, change or withdraw while pending, review, the month's view.
+
+Members report their own hours; staff approve or reject them (never their own). Every change is
+written to the report's history in the same transaction. A refusal of someone acting beyond
+their role, or on a report that is not theirs, is audited: a forged id learns nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import NoReturn
+
+from bot.domain.coop import BusinessCentre, WorkKind
+from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
+from bot.domain.hours import (
+    REASON_LIMIT,
+    ChangeAction,
+    HourChange,
+    HourReport,
+    NewHourReport,
+    ReportStatus,
+    check_day,
+    check_day_total,
+    check_minutes,
+    check_note,
+)
+from bot.domain.people import Actor, Person, Role
+from bot.ports.store import UnitOfWork
+
+MAY_REPORT: frozenset[Role] = frozenset({Role.MEMBER})
+# How far around today a member's shifts count as "their own centres".
+OWN_CENTRES_BEFORE = timedelta(days=62)
+OWN_CENTRES_AFTER = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class WorkOption:
+    """A centre and a kind of work one can report hours for."""
+
+    centre: BusinessCentre
+    kind: WorkKind
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A report with the centre and the person it belongs to, as lists and notices show it."""
+
+    report: HourReport
+    centre: BusinessCentre
+    person: Person
+
+
+@dataclass(frozen=True)
+class CentreHours:
+    centre: BusinessCentre
+    minutes: int
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    first_day: date
+    reports: list[ReportView]  # every report of the month, by day
+    days: int  # days with pending or approved hours
+    per_centre: list[CentreHours]  # pending and approved hours, by centre id
+    pending: int  # minutes
+    approved: int
+    rejected: int
+
+
+async def _refuse(
+    uow: UnitOfWork, actor: Actor, now: datetime, action: str, subject: str
+) -> NoReturn:
+    await uow.audit.add(now, actor.person_id, action, subject)
+    raise PermissionDenied(action)
+
+
+async def _require_member(uow: UnitOfWork, actor: Actor, now: datetime) -> int:
+    if actor.person_id is None or not actor.has_any(MAY_REPORT):
+        await _refuse(uow, actor, now, "hours.refused", f"person:{actor.person_id}")
+    return actor.person_id
+
+
+async def _require_staff(uow: UnitOfWork, actor: Actor, now: datetime) -> int:
+    if actor.person_id is None or not actor.is_staff:
+        await _refuse(uow, actor, now, "hours.review_refused", f"person:{actor.person_id}")
+    return actor.person_id
+
+
+async def _own_report(uow: UnitOfWork, actor: Actor, report_id: int, now: datetime) -> HourReport:
+    """The actor's own report; another's, or an unknown id, is refused alike and audited."""
+    person_id = await _require_member(uow, actor, now)
+    report = await uow.hours.get(report_id)
+    if report is None or report.person_id != person_id:
+        await _refuse(uow, actor, now, "hours.report_refused", f"hour_report:{report_id}")
+    return report
+
+
+async def _centre(uow: UnitOfWork, centre_id: int) -> BusinessCentre:
+    for centre in await uow.centres.all():
+        if centre.id == centre_id:
+            return centre
+    raise InvalidInput("unknown_centre")
+
+
+async def _change(
+    uow: UnitOfWork,
+    report: HourReport,
+    actor: Actor,
+    action: ChangeAction,
+    now: datetime,
+    **details: object,
+) -> None:
+    await uow.hours.add_change(HourChange(report.id, now, actor.person_id, action, dict(details)))
+
+
+def _facts(report: HourReport) -> dict[str, object]:
+    """What a history row records of a report: plain JSON values."""
+    return {
+        "day": report.day.isoformat(),
+        "centre_id": report.centre_id,
+        "kind": report.kind.value,
+        "minutes": report.minutes,
+        "note": report.note,
+    }
+
+
+async def work_options(
+    uow: UnitOfWork, actor: Actor, now: datetime
+) -> tuple[list[WorkOption], list[BusinessCentre]]:
+    """The centres and kinds of work of the actor's shifts (their own, first), and every centre."""
+    person_id = await _require_member(uow, actor, now)
+    centres = {centre.id: centre for centre in await uow.centres.all()}
+    shifts = await uow.shifts.for_person(
+        person_id, now - OWN_CENTRES_BEFORE, now + OWN_CENTRES_AFTER
+    )
+    own: dict[tuple[int, WorkKind], WorkOption] = {}
+    # The most recent shift first: what one worked lately is what one reports.
+    for shift in sorted(shifts, key=lambda s: abs((s.starts_at - now).total_seconds())):
+        key = (shift.centre_id, shift.kind)
+        if key not in own and shift.centre_id in centres:
+            own[key] = WorkOption(centres[shift.centre_id], shift.kind)
+    return list(own.values()), list(centres.values())
+
+
+async def report_hours(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    day: date,
+    centre_id: int,
+    kind: WorkKind,
+    minutes: int,
+    note: str | None,
+    today: date,
+    window_days: int,
+    now: datetime,
+    replaces: int | None = None,
+) -> HourReport:
+    """A new pending report. A second report for the same day and centre must name the first
+    (`replaces`), which is then withdrawn; without it, `hours_duplicate` carries the first."""
+    person_id = await _require_member(uow, actor, now)
+    check_day(day, today, window_days)
+    check_minutes(minutes)
+    note = check_note(note)
+    await _centre(uow, centre_id)
+    same_day = await uow.hours.for_person(person_id, day, day + timedelta(days=1))
+    first = next((r for r in same_day if r.is_active and r.centre_id == centre_id), None)
+    old: HourReport | None = None
+    if replaces is not None:
+        old = await _own_report(uow, actor, replaces, now)
+        if first is None or old.id != first.id:
+            raise DomainError("hours_replace_stale")
+    if first is not None:
+        if old is None:
+            raise DomainError("hours_duplicate", report=first)
+        if first.status is not ReportStatus.PENDING:
+            raise DomainError("hours_already_approved", report=first)
+    check_day_total(minutes, [r for r in same_day if old is None or r.id != old.id])
+    if old is not None:
+        withdrawn = replace(old, status=ReportStatus.WITHDRAWN, updated_at=now)
+        if not await uow.hours.save(withdrawn, was=ReportStatus.PENDING):
+            raise DomainError("hours_not_pending")
+    report = await uow.hours.add(
+        NewHourReport(person_id, centre_id, WorkKind(kind), day, minutes, note), now
+    )
+    await _change(uow, report, actor, ChangeAction.REPORTED, now, **_facts(report))
+    if old is not None:
+        await _change(uow, old, actor, ChangeAction.REPLACED, now, replaced_by=report.id)
+    return report
+
+
+async def my_report(uow: UnitOfWork, actor: Actor, report_id: int, now: datetime) -> ReportView:
+    report = await _own_report(uow, actor, report_id, now)
+    return await _view(uow, report)
+
+
+async def edit_report(
+    uow: UnitOfWork,
+    actor: Actor,
+    report_id: int,
+    *,
+    minutes: int,
+    note: str | None,
+    now: datetime,
+) -> HourReport:
+    """Changes the hours and note of one's own report while it is pending."""
+    report = await _own_report(uow, actor, report_id, now)
+    if report.status is not ReportStatus.PENDING:
+        raise DomainError("hours_not_pending")
+    check_minutes(minutes)
+    note = check_note(note)
+    same_day = await uow.hours.for_person(
+        report.person_id, report.day, report.day + timedelta(days=1)
+    )
+    check_day_total(minutes, [r for r in same_day if r.id != report.id])
+    edited = replace(report, minutes=minutes, note=note, updated_at=now)
+    if not await uow.hours.save(edited, was=ReportStatus.PENDING):
+        raise DomainError("hours_not_pending")
+    await _change(
+        uow,
+        edited,
+        actor,
+        ChangeAction.EDITED,
+        now,
+        minutes=minutes,
+        note=note,
+        was_minutes=report.minutes,
+        was_note=report.note,
+    )
+    return edited
+
+
+async def withdraw_report(
+    uow: UnitOfWork, actor: Actor, report_id: int, now: datetime
+) -> HourReport:
+    report = await _own_report(uow, actor, report_id, now)
+    withdrawn = replace(report, status=ReportStatus.WITHDRAWN, updated_at=now)
+    if report.status is not ReportStatus.PENDING or not await uow.hours.save(
+        withdrawn, was=ReportStatus.PENDING
+    ):
+        raise DomainError("hours_not_pending")
+    await _change(uow, withdrawn, actor, ChangeAction.WITHDRAWN, now)
+    return withdrawn
+
+
+async def review_queue(
+    uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 10
+) -> list[ReportView]:
+    """Others' reports waiting for a decision, oldest first (one's own go to another staff)."""
+    staff_id = await _require_staff(uow, actor, now)
+    waiting = await uow.hours.pending(limit + 20)
+    others = [r for r in waiting if r.person_id != staff_id][:limit]
+    return [await _view(uow, report) for report in others]
+
+
+async def for_review(uow: UnitOfWork, actor: Actor, report_id: int, now: datetime) -> ReportView:
+    """One report a staff member may decide on (staff only; never their own)."""
+    return await _view(uow, await _decidable(uow, actor, report_id, now))
+
+
+async def _decidable(uow: UnitOfWork, actor: Actor, report_id: int, now: datetime) -> HourReport:
+    staff_id = await _require_staff(uow, actor, now)
+    report = await uow.hours.get(report_id)
+    if report is None:
+        await _refuse(uow, actor, now, "hours.review_refused", f"hour_report:{report_id}")
+    if report.person_id == staff_id:
+        # Hours are money: nobody approves their own.
+        await _refuse(uow, actor, now, "hours.own_review_refused", f"hour_report:{report_id}")
+    return report
+
+
+async def approve_reports(
+    uow: UnitOfWork, actor: Actor, report_ids: Sequence[int], now: datetime
+) -> list[ReportView]:
+    """Approves those of the reports still pending; returns the ones this call approved."""
+    approved: list[ReportView] = []
+    for report_id in dict.fromkeys(report_ids):
+        report = await _decidable(uow, actor, report_id, now)
+        decided = replace(
+            report,
+            status=ReportStatus.APPROVED,
+            decided_by=actor.person_id,
+            decided_at=now,
+            updated_at=now,
+        )
+        if report.status is ReportStatus.PENDING and await uow.hours.save(
+            decided, was=ReportStatus.PENDING
+        ):
+            await _change(uow, decided, actor, ChangeAction.APPROVED, now)
+            approved.append(await _view(uow, decided))
+    return approved
+
+
+async def reject_report(
+    uow: UnitOfWork, actor: Actor, report_id: int, reason: str, now: datetime
+) -> ReportView:
+    report = await _decidable(uow, actor, report_id, now)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("reason_required")
+    if len(reason) > REASON_LIMIT:
+        raise InvalidInput("reason_too_long", length=len(reason), limit=REASON_LIMIT)
+    decided = replace(
+        report,
+        status=ReportStatus.REJECTED,
+        decided_by=actor.person_id,
+        decided_at=now,
+        updated_at=now,
+        reason=reason,
+    )
+    if report.status is not ReportStatus.PENDING or not await uow.hours.save(
+        decided, was=ReportStatus.PENDING
+    ):
+        raise DomainError("hours_not_pending")
+    await _change(uow, decided, actor, ChangeAction.REJECTED, now, reason=reason)
+    return await _view(uow, decided)
+
+
+async def report_history(
+    uow: UnitOfWork, actor: Actor, report_id: int, now: datetime
+) -> tuple[ReportView, list[tuple[HourChange, Person | None]]]:
+    """Every change to a report with who made it: for its member and for staff."""
+    if actor.is_staff:
+        report = await uow.hours.get(report_id)
+        if report is None:
+            await _refuse(uow, actor, now, "hours.report_refused", f"hour_report:{report_id}")
+    else:
+        report = await _own_report(uow, actor, report_id, now)
+    changes = await uow.hours.history(report_id)
+    people = {c.actor_person_id for c in changes if c.actor_person_id is not None}
+    found = {pid: await uow.people.get(pid) for pid in people}
+    rows = [
+        (c, found.get(c.actor_person_id) if c.actor_person_id is not None else None)
+        for c in changes
+    ]
+    return await _view(uow, report), rows
+
+
+async def month_summary(
+    uow: UnitOfWork, actor: Actor, first_day: date, now: datetime
+) -> MonthSummary:
+    """The actor's month: every report, days worked, hours per centre, totals by status."""
+    person_id = await _require_member(uow, actor, now)
+    first_day = first_day.replace(day=1)
+    next_month = (first_day + timedelta(days=32)).replace(day=1)
+    reports = await uow.hours.for_person(person_id, first_day, next_month)
+    views = [await _view(uow, r) for r in reports]
+    active = [v for v in views if v.report.is_active]
+    per_centre: dict[int, CentreHours] = {}
+    for view in active:
+        held = per_centre.get(view.centre.id, CentreHours(view.centre, 0))
+        per_centre[view.centre.id] = CentreHours(view.centre, held.minutes + view.report.minutes)
+
+    def total(status: ReportStatus) -> int:
+        return sum(r.minutes for r in reports if r.status is status)
+
+    return MonthSummary(
+        first_day=first_day,
+        reports=views,
+        days=len({v.report.day for v in active}),
+        per_centre=[per_centre[k] for k in sorted(per_centre)],
+        pending=total(ReportStatus.PENDING),
+        approved=total(ReportStatus.APPROVED),
+        rejected=total(ReportStatus.REJECTED),
+    )
+
+
+async def _view(uow: UnitOfWork, report: HourReport) -> ReportView:
+    centre = await _centre(uow, report.centre_id)
+    person = await uow.people.get(report.person_id)
+    if person is None:  # the foreign key keeps this from happening
+        raise DomainError("not_found")
+    return ReportView(report, centre, person)
