@@ -1,0 +1,248 @@
+"""Transcripts of giving up a shift, taking an open place, open shifts and the calendar link."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.coop import NewShift, WorkKind
+from bot.domain.people import NewPerson, Role
+from tests.fakes.chat import User
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+HANAKO = User(1001, "佐藤 花子", "ja")  # staff coordinator
+TANAKA = User(2001, "田中 一郎", "ja")
+MARIA = User(2002, "Maria Santos", "en")
+KEN = User(2003, "Ken", "en")  # busy at the time of Tanaka's shift
+YUKI = User(2004, "Yuki", "ja")
+JIRO = User(3001, "鈴木 次郎", "ja")  # volunteer
+TOME = User(4001, "山本 トメ", "ja")  # resident
+REFUSED_JA = "申し訳ありませんが、その操作は行えません。"
+
+
+def at(day: int, hour: int) -> datetime:
+    """`day` days after 2026-11-22 (the fake clock's day), at `hour` in Tokyo."""
+    return datetime(2026, 11, 22 + day, hour, 0, tzinfo=TOKYO)
+
+
+async def coop(store, clock) -> dict[str, int]:
+    """Tanaka works tomorrow 10-14 alone at Minato; Maria, Ken and Yuki worked there yesterday;
+    Ken is on another centre's shift tomorrow 12-16."""
+    people = {
+        HANAKO: {Role.STAFF},
+        TANAKA: {Role.MEMBER},
+        MARIA: {Role.MEMBER},
+        KEN: {Role.MEMBER},
+        YUKI: {Role.MEMBER},
+        JIRO: {Role.VOLUNTEER},
+        TOME: {Role.RESIDENT},
+    }
+    ids: dict[str, int] = {}
+    async with store.uow() as uow:
+        for user, roles in people.items():
+            person = await uow.people.add(
+                NewPerson(user.id, user.name, user.language, clock.now(), None, frozenset(roles))
+            )
+            ids[user.name] = person.id
+        minato = await uow.centres.add("港ビル清掃センター", "Minato Building Cleaning Centre")
+        chuo = await uow.centres.add("中央ケアセンター", "Chuo Care Centre")
+
+        async def shift(centre: int, start: datetime, hours: int, cap: int, *who: str, vol=False):
+            added = await uow.shifts.add(
+                NewShift(
+                    centre,
+                    start,
+                    start + timedelta(hours=hours),
+                    WorkKind.CLEANING,
+                    cap,
+                    for_volunteers=vol,
+                )
+            )
+            for name in who:
+                await uow.shifts.assign(added.id, ids[name])
+            return added.id
+
+        ids["tomorrow"] = await shift(minato.id, at(1, 10), 4, 1, TANAKA.name)
+        ids["yesterday"] = await shift(minato.id, at(-1, 10), 4, 3, MARIA.name, KEN.name, YUKI.name)
+        ids["ken_busy"] = await shift(chuo.id, at(1, 12), 4, 1, KEN.name)
+        ids["started"] = await shift(minato.id, at(0, 8), 4, 2, TANAKA.name)
+        ids["open"] = await shift(chuo.id, at(3, 9), 3, 2, MARIA.name)
+        ids["volunteers"] = await shift(chuo.id, at(4, 9), 3, 2, vol=True)
+        ids["full"] = await shift(chuo.id, at(5, 9), 3, 1, YUKI.name)
+        await uow.commit()
+    return ids
+
+
+def assigned(store, shift_id: int) -> set[int]:
+    return {who for sid, who in store.state.shift_assignments if sid == shift_id}
+
+
+def audited(store) -> list[tuple[int | None, str, str]]:
+    return [(a.actor_person_id, a.action, a.subject) for a in store.state.audit]
+
+
+async def test_i_cant_make_it_is_one_tap_from_the_shift(chat, memory_store, clock):
+    ids = await coop(memory_store, clock)
+    shift = await chat.press(TANAKA, f"shift:who:{ids['tomorrow']}")
+    assert ("🙅 行けなくなりました", f"shift:cant:{ids['tomorrow']}") in shift.buttons
+    turn = await chat.press(TANAKA, f"shift:cant:{ids['tomorrow']}")
+    assert turn.toast == "シフトを外れました。"
+    assert "<b>このシフトを外れました。</b>" in turn.text
+    assert "<b>11月23日(月) 10:00〜14:00</b>\n清掃・港ビル清掃センター" in turn.text
+    assert "200文字まで" in turn.text
+    assert assigned(memory_store, ids["tomorrow"]) == set()
+    [release] = memory_store.state.shift_releases.values()
+    assert (release.shift_id, release.person_id, release.taken_by) == (
+        ids["tomorrow"],
+        ids[TANAKA.name],
+        None,
+    )
+
+
+async def test_the_coordinator_is_told_and_the_centres_free_members_are_offered_the_place(
+    chat, memory_store, clock
+):
+    ids = await coop(memory_store, clock)
+    await chat.press(TANAKA, f"shift:cant:{ids['tomorrow']}")
+    [staff] = chat.delivered[HANAKO.id]
+    assert "<b>田中 一郎さんがこのシフトに行けなくなりました。</b>" in staff.text
+    assert "組合員2人に空きをお知らせしました" in staff.text
+    assert "11月23日(月) 10:00〜14:00" in staff.text
+    [offer] = chat.delivered[MARIA.id]
+    assert "A place is open on this shift." in offer.text
+    assert "Minato Building Cleaning Centre" in offer.text
+    label, data = offer.buttons[0][0]
+    assert label.startswith("🙋 Take it: Mon, Nov 23") and data == f"shift:take:{ids['tomorrow']}"
+    assert "このシフトに空きが出ました" in chat.delivered[YUKI.id][0].text
+    assert KEN.id not in chat.delivered  # busy at that time
+    assert JIRO.id not in chat.delivered and TOME.id not in chat.delivered
+
+
+async def test_first_come_first_served_the_second_taker_is_told_it_is_gone(
+    chat, memory_store, clock
+):
+    ids = await coop(memory_store, clock)
+    await chat.press(TANAKA, f"shift:cant:{ids['tomorrow']}")
+    chat.delivered.clear()
+    first = await chat.press(MARIA, f"shift:take:{ids['tomorrow']}")
+    assert first.toast == "The shift is yours."
+    assert "<b>The shift is yours.</b>" in first.text
+    [told] = chat.delivered[HANAKO.id]
+    assert "<b>Maria Santosさんがこのシフトの空きに入りました。</b>" in told.text
+    assert "11月23日(月) 10:00〜14:00" in told.text
+    second = await chat.press(YUKI, f"shift:take:{ids['tomorrow']}")
+    assert second.toast == "申し訳ありません。このシフトは、ほかの方が先に入りました。"
+    assert assigned(memory_store, ids["tomorrow"]) == {ids[MARIA.name]}
+    [release] = memory_store.state.shift_releases.values()
+    assert release.taken_by == ids[MARIA.name] and release.taken_at == clock.now()
+
+
+async def test_a_reason_typed_after_the_tap_reaches_the_coordinator(chat, memory_store, clock):
+    ids = await coop(memory_store, clock)
+    await chat.press(TANAKA, f"shift:cant:{ids['tomorrow']}")
+    too_long = await chat.send(TANAKA, "熱" * 201)
+    assert "200文字以内で入力してください" in too_long.text
+    turn = await chat.send(TANAKA, "熱が出ました <b>")
+    assert "理由をコーディネーターに伝えました" in turn.text
+    reason = chat.delivered[HANAKO.id][-1].text
+    assert "田中 一郎さんの理由:</b>熱が出ました &lt;b&gt;" in reason
+    [release] = memory_store.state.shift_releases.values()
+    assert release.reason == "熱が出ました <b>"
+    after = await chat.send(TANAKA, "もう一度")
+    assert "理由" not in after.text  # the dialog ended with the reason
+
+
+async def test_a_started_shift_cannot_be_given_up_here(chat, memory_store, clock):
+    ids = await coop(memory_store, clock)
+    shift = await chat.press(TANAKA, f"shift:who:{ids['started']}")
+    assert not [d for _, d in shift.buttons if d.startswith("shift:cant")]
+    turn = await chat.press(TANAKA, f"shift:cant:{ids['started']}")
+    assert "もう始まっているため" in turn.text
+    assert ids[TANAKA.name] in assigned(memory_store, ids["started"])
+
+
+async def test_forged_shift_ids_are_refused_and_audited(chat, memory_store, clock):
+    ids = await coop(memory_store, clock)
+    me = ids[TANAKA.name]
+    for data, subject in (
+        (f"shift:cant:{ids['open']}", f"shift:{ids['open']}"),  # Maria's shift
+        ("shift:cant:999999", "shift:999999"),
+        ("shift:take:999999", "shift:999999"),
+    ):
+        turn = await chat.press(TANAKA, data)
+        assert turn.toast == REFUSED_JA, data
+        assert (me, "shift.refused", subject) in audited(memory_store)
+    assert ids[MARIA.name] in assigned(memory_store, ids["open"])
+    # Volunteers may take only shifts marked for volunteers.
+    turn = await chat.press(JIRO, f"shift:take:{ids['open']}")
+    assert turn.toast == REFUSED_JA
+    assert (ids[JIRO.name], "shift.refused", f"shift:{ids['open']}") in audited(memory_store)
+    for data in ("shift:take:1x", "shift:cant:", "shift:take:-3"):
+        turn = await chat.press(TANAKA, data)
+        assert turn.toast == "このボタンは使えなくなりました。メニューを表示します。", data
+
+
+async def test_open_shifts_list_free_places_with_take_buttons(chat, memory_store, clock):
+    ids = await coop(memory_store, clock)
+    menu = await chat.send(TANAKA, "/menu")
+    assert ("🙋 空きシフト", "shifts:open") in menu.buttons
+    turn = await chat.press(TANAKA, "shifts:open")
+    assert "🙋 <b>空きシフト</b>" in turn.text
+    assert "11月25日(水) 9:00〜12:00</b>\n清掃・中央ケアセンター\n空き: 1人" in turn.text
+    assert "11月26日(木) 9:00〜12:00</b>\n清掃・中央ケアセンター\n空き: 2人" in turn.text
+    assert "11月27日(金)" not in turn.text  # full
+    assert "11月21日" not in turn.text and "11月22日" not in turn.text  # past or started
+    data = turn.data_for("11月25日(水) 9:00")
+    assert data == f"shift:take:{ids['open']}"
+    taken = await chat.press(TANAKA, data)
+    assert "このシフトに入りました" in taken.text
+    assert assigned(memory_store, ids["open"]) == {ids[MARIA.name], ids[TANAKA.name]}
+    again = await chat.press(TANAKA, data)
+    assert "すでに入っています" in again.text
+
+
+async def test_taking_a_shift_that_overlaps_ones_own_is_refused(chat, memory_store, clock):
+    ids = await coop(memory_store, clock)
+    await chat.press(TANAKA, f"shift:cant:{ids['tomorrow']}")
+    turn = await chat.press(KEN, f"shift:take:{ids['tomorrow']}")
+    assert "You already have a shift at that time." in turn.text
+    assert assigned(memory_store, ids["tomorrow"]) == set()
+
+
+async def test_volunteers_see_and_take_only_volunteers_shifts(chat, memory_store, clock):
+    ids = await coop(memory_store, clock)
+    menu = await chat.send(JIRO, "/start")
+    assert ("🙋 空きシフト", "shifts:open") in menu.buttons
+    turn = await chat.press(JIRO, "shifts:open")
+    assert [d for _, d in turn.buttons if d.startswith("shift:take")] == [
+        f"shift:take:{ids['volunteers']}"
+    ]
+    await chat.press(JIRO, f"shift:take:{ids['volunteers']}")
+    assert assigned(memory_store, ids["volunteers"]) == {ids[JIRO.name]}
+
+
+async def test_residents_and_strangers_are_refused_open_shifts(chat, memory_store, clock):
+    ids = await coop(memory_store, clock)
+    for user in (TOME, User(9, "X", "ja")):
+        turn = await chat.press(user, "shifts:open")
+        assert turn.toast == REFUSED_JA
+        turn = await chat.press(user, f"shift:take:{ids['open']}")
+        assert turn.toast == REFUSED_JA
+    assert [a[1] for a in audited(memory_store)].count("shifts.refused") == 4
+
+
+async def test_my_shifts_offers_a_calendar_link_stored_only_as_a_hash(chat, memory_store, clock):
+    ids = await coop(memory_store, clock)
+    mine = await chat.press(MARIA, "shifts")
+    assert ("📆 Link for my phone's calendar", "shifts:ical") in mine.buttons
+    assert ("🙋 Open shifts", "shifts:open") in mine.buttons
+    first = await chat.press(MARIA, "shifts:ical")
+    url = first.text.split("\n")[2]
+    assert url.startswith("http://127.0.0.1:8090/calendar/") and url.endswith(".ics")
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    stored = memory_store.state.calendar_tokens[ids[MARIA.name]]
+    assert stored == hashlib.sha256(token.encode()).hexdigest() and token not in stored
+    second = await chat.press(MARIA, "shifts:ical")
+    assert second.text.split("\n")[2] != url
+    assert memory_store.state.calendar_tokens[ids[MARIA.name]] != stored
