@@ -1,0 +1,93 @@
+"""`kyodo assembly publish`: an administrator publishes an assembly notice from the shell.
+
+Dates are read in the co-op's zone with the same parser as the Telegram dialog; a date alone
+for `--answer-by` means the end of that day. Refusals print the same localised text as the bot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.config import Settings
+from bot.domain.assemblies import (
+    MAX_AGENDA,
+    MAX_PLACE,
+    MAX_TITLE,
+    parse_quorum,
+    parse_text,
+    parse_when,
+)
+from bot.domain.coop import NewAssembly
+from bot.domain.errors import DomainError
+from bot.domain.people import Actor, Role
+from bot.i18n import I18n
+from bot.ports.clock import SystemClock
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    assembly = sub.add_parser("assembly", help="assembly notices")
+    assembly_sub = assembly.add_subparsers(dest="assembly_command", required=True)
+    publish = assembly_sub.add_parser("publish", help="publish an assembly notice")
+    publish.add_argument("--title-ja", required=True)
+    publish.add_argument("--title-en", help="English title (default: the Japanese one)")
+    publish.add_argument("--at", required=True, help="start, e.g. 2026-12-12T14:00 (co-op zone)")
+    publish.add_argument("--place-ja", required=True)
+    publish.add_argument("--place-en", help="English place (default: the Japanese one)")
+    publish.add_argument("--agenda-ja", default="", help="agenda; \\n starts a new item")
+    publish.add_argument("--agenda-en", default=None)
+    publish.add_argument("--quorum", default="1/2", help="fraction of members entitled to vote")
+    publish.add_argument("--answer-by", required=True, help="deadline, e.g. 2026-12-05")
+    publish.add_argument("--centre", type=int, default=None, help="a centre meeting: centre id")
+
+
+def _draft(args: argparse.Namespace, settings: Settings) -> NewAssembly:
+    def text(value: str, limit: int) -> str:
+        return parse_text(value.replace("\\n", "\n"), limit)
+
+    title_ja = text(args.title_ja, MAX_TITLE)
+    place_ja = text(args.place_ja, MAX_PLACE)
+    agenda_ja = text(args.agenda_ja, MAX_AGENDA) if args.agenda_ja.strip() else ""
+    agenda_en = args.agenda_en
+    return NewAssembly(
+        title_ja=title_ja,
+        title_en=text(args.title_en, MAX_TITLE) if args.title_en else title_ja,
+        starts_at=parse_when(args.at, settings.tz),
+        place_ja=place_ja,
+        place_en=text(args.place_en, MAX_PLACE) if args.place_en else place_ja,
+        answer_by=parse_when(args.answer_by, settings.tz, end_of_day=True),
+        agenda_ja=agenda_ja,
+        agenda_en=text(agenda_en, MAX_AGENDA) if agenda_en else agenda_ja,
+        quorum=parse_quorum(args.quorum),
+        centre_id=args.centre,
+    )
+
+
+async def publish(args: argparse.Namespace, settings: Settings, locale: str) -> int:
+    from bot.app import open_store
+    from bot.services.assemblies import publish as publish_notice
+
+    i18n = I18n(settings.tz, settings.default_locale)
+    # The shell is the admin's own door: whoever can run this command administers the install.
+    admin = Actor(person_id=None, roles=frozenset({Role.ADMIN}), locale=locale)
+    try:
+        draft = _draft(args, settings)
+        async with open_store(settings) as store, store.uow() as uow:
+            assembly = await publish_notice(uow, admin, draft, SystemClock().now())
+            await uow.commit()
+    except DomainError as error:
+        print(i18n.text(f"asm.error.{error.code}", locale, error.details), file=sys.stderr)
+        return 2
+    print(
+        i18n.text(
+            "cli.assembly_published",
+            locale,
+            {
+                "id": str(assembly.id),
+                "title": assembly.title(locale),
+                "when": assembly.starts_at,
+                "answer_by": assembly.answer_by,
+            },
+        )
+    )
+    return 0
