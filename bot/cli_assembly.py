@@ -19,7 +19,7 @@ from bot.domain.assemblies import (
     parse_when,
 )
 from bot.domain.coop import NewAssembly
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.people import Actor, Role
 from bot.i18n import I18n
 from bot.ports.clock import SystemClock
@@ -49,13 +49,17 @@ def _draft(args: argparse.Namespace, settings: Settings) -> NewAssembly:
     place_ja = text(args.place_ja, MAX_PLACE)
     agenda_ja = text(args.agenda_ja, MAX_AGENDA) if args.agenda_ja.strip() else ""
     agenda_en = args.agenda_en
+    starts_at = parse_when(args.at, settings.tz)
+    answer_by = parse_when(args.answer_by, settings.tz, end_of_day=True)
+    if answer_by > starts_at:
+        raise InvalidInput("answer_by_after_start")
     return NewAssembly(
         title_ja=title_ja,
         title_en=text(args.title_en, MAX_TITLE) if args.title_en else title_ja,
-        starts_at=parse_when(args.at, settings.tz),
+        starts_at=starts_at,
         place_ja=place_ja,
         place_en=text(args.place_en, MAX_PLACE) if args.place_en else place_ja,
-        answer_by=parse_when(args.answer_by, settings.tz, end_of_day=True),
+        answer_by=answer_by,
         agenda_ja=agenda_ja,
         agenda_en=text(agenda_en, MAX_AGENDA) if agenda_en else agenda_ja,
         quorum=parse_quorum(args.quorum),
