@@ -1,0 +1,516 @@
+"""Transcripts of reporting hours: tapping, typing, the rules, changes, review and the month."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.dialogs.engine import DialogSettings
+from bot.dialogs.runner import Conversation
+from bot.domain.hours import ChangeAction, ReportStatus
+from bot.domain.people import NewPerson, Role
+from bot.rendering import Renderer
+from tests.core.test_shift_and_assembly_views import (
+    HANAKO,
+    MARIA,
+    REFUSED_JA,
+    TANAKA,
+    TOME,
+    demo,
+    person_id,
+    plain,
+)
+from tests.fakes.chat import ChatHarness, User
+
+TODAY = date(2026, 11, 22)  # the fake clock's day in Tokyo (9:00 on a Sunday)
+CANCELLED = "操作をやめました。"
+
+
+@pytest.fixture
+async def demo_chat(chat, memory_store, clock):
+    await demo(memory_store, clock)
+    return chat
+
+
+def reports(store, telegram_id: int | None = None):
+    found = sorted(store.state.hour_reports.values(), key=lambda r: r.id)
+    if telegram_id is None:
+        return found
+    return [r for r in found if r.person_id == person_id(store, telegram_id)]
+
+
+def history(store, report_id: int) -> list[ChangeAction]:
+    changes = sorted(store.state.hour_changes.items())
+    return [c.action for _, c in changes if c.report_id == report_id]
+
+
+def audited(store, action: str) -> list[str]:
+    return [a.subject for a in store.state.audit if a.action == action]
+
+
+async def tap_report(chat, user: User, day: str = "hr:d:0", hours: str = "hr:h:480", option=0):
+    """Opens the dialog and reports by tapping: day, centre and kind, hours, send."""
+    await chat.press(user, "hr")
+    centres = await chat.press(user, day)
+    choice = [d for _, d in centres.buttons if d.startswith("hr:c:")][option]
+    await chat.press(user, choice)
+    await chat.press(user, hours)
+    return await chat.press(user, "hr:ok")
+
+
+# Tapping ------------------------------------------------------------------------------------
+
+
+async def test_members_have_report_and_month_buttons_and_staff_a_review_button(demo_chat):
+    member = await demo_chat.send(TANAKA, "/menu")
+    assert member.buttons[:2] == [("⏱ 勤務時間を報告", "hr"), ("📊 今月の勤務", "hrm")]
+    assert "hrq" not in {d for _, d in member.buttons}
+    staff = await demo_chat.send(HANAKO, "/menu")
+    assert ("✅ 承認待ちの勤務時間", "hrq") in staff.buttons
+    resident = await demo_chat.send(TOME, "/menu")
+    assert not {"hr", "hrm", "hrq"} & {d for _, d in resident.buttons}
+
+
+async def test_a_typical_report_takes_four_taps_after_opening(demo_chat, memory_store):
+    opened = await demo_chat.press(TANAKA, "hr")
+    assert "いつの勤務ですか" in opened.text
+    assert opened.buttons[:2] == [("今日 11月22日(日)", "hr:d:0"), ("昨日 11月21日(土)", "hr:d:1")]
+    taps = ["hr:d:0", "hr:c:2:cleaning", "hr:h:480", "hr:ok"]
+    for data in taps:
+        turn = await demo_chat.press(TANAKA, data)
+    assert "✅ 報告しました: 11月22日(日) 8時間。" in turn.text
+    assert "スタッフの承認をお待ちください" in turn.text
+    [report] = reports(memory_store, TANAKA.id)
+    assert (report.day, report.minutes, report.status) == (TODAY, 480, ReportStatus.PENDING)
+    assert (report.kind, report.note) == ("cleaning", None)
+    assert history(memory_store, report.id) == [ChangeAction.REPORTED]
+    assert memory_store.state.dialogs == {}
+
+
+async def test_the_members_own_centres_come_first(demo_chat, memory_store):
+    await demo_chat.press(TANAKA, "hr")
+    ja = await demo_chat.press(TANAKA, "hr:d:0")
+    options = [label for label, data in ja.buttons if data.startswith("hr:c:")]
+    # Tanaka cleans at Minato today, and works childcare and elderly care at Chuo this week.
+    assert options == [
+        "清掃・港ビル清掃センター",
+        "保育・子育て支援・中央ケアセンター",
+        "高齢者デイサービス・中央ケアセンター",
+    ]
+    await demo_chat.press(MARIA, "hr")
+    en = await demo_chat.press(MARIA, "hr:d:1")
+    assert "<b>Sat, Nov 21</b>\nWhere did you work" in en.text
+    assert en.buttons[0] == ("Elderly day care · Chuo Care Centre", "hr:c:1:elderly_care")
+    assert ("🏢 Another centre", "hr:oc") in en.buttons
+    assert en.buttons[-2:] == [("◀ Back", "hr:back"), ("✖ Cancel", "cancel")]
+
+
+async def test_another_centre_and_kind_can_be_chosen(demo_chat, memory_store):
+    await demo_chat.press(MARIA, "hr")
+    await demo_chat.press(MARIA, "hr:d:0")
+    centres = await demo_chat.press(MARIA, "hr:oc")
+    assert centres.buttons[:2] == [
+        ("Chuo Care Centre", "hr:cc:1"),
+        ("Minato Building Cleaning Centre", "hr:cc:2"),
+    ]
+    kinds = await demo_chat.press(MARIA, "hr:cc:2")
+    assert "<b>Minato Building Cleaning Centre</b>\nWhat kind of work was it?" in kinds.text
+    await demo_chat.press(MARIA, "hr:c:2:cleaning")
+    other = await demo_chat.press(MARIA, "hr:ho")
+    assert "<code>7h30</code>" in other.text
+    confirm = await demo_chat.send(MARIA, "3:15")
+    assert "⏱ 3.25 hours" in confirm.text and "🏢 Minato Building Cleaning Centre" in confirm.text
+    sent = await demo_chat.press(MARIA, "hr:ok")
+    assert "✅ Reported: Sun, Nov 22, 3.25 hours." in sent.text
+    assert reports(memory_store, MARIA.id)[0].centre_id == 2
+
+
+async def test_the_date_picker_offers_the_window_page_by_page(demo_chat, memory_store):
+    await demo_chat.press(TANAKA, "hr")
+    first = await demo_chat.press(TANAKA, "hr:days:0")
+    days = [d for _, d in first.buttons if d.startswith("hr:d:")]
+    assert days == [f"hr:d:{n}" for n in range(14)]
+    assert "31日前まで報告できます" in first.text
+    assert ("11月20日(金)", "hr:d:2") in first.buttons
+    last = await demo_chat.press(TANAKA, "hr:days:2")
+    assert [d for _, d in last.buttons if d.startswith("hr:d:")] == [
+        "hr:d:28",
+        "hr:d:29",
+        "hr:d:30",
+        "hr:d:31",
+    ]
+    assert ("◀ さらに前", "hr:days:3") not in last.buttons
+    oldest = await demo_chat.press(TANAKA, "hr:d:31")
+    assert "<b>10月22日(木)</b>" in oldest.text
+    beyond = await demo_chat.press(TANAKA, "hr:d:32")
+    assert beyond.toast == "このボタンは使えなくなりました。メニューを表示します。"
+
+
+async def test_a_note_is_typed_at_the_last_step_or_skipped(demo_chat, memory_store):
+    await demo_chat.press(TANAKA, "hr")
+    for data in ("hr:d:0", "hr:c:2:cleaning", "hr:h:240"):
+        confirm = await demo_chat.press(TANAKA, data)
+    assert "メモを付けるときは、そのまま入力して送ってください（200文字まで）" in confirm.text
+    asked = await demo_chat.press(TANAKA, "hr:note")
+    assert "メモを入力してください（200文字まで）" in asked.text
+    assert ("スキップ", "hr:skip") in asked.buttons
+    too_long = await demo_chat.send(TANAKA, "あ" * 201)
+    assert "メモが長すぎます（201文字）。200文字以内にしてください。" in too_long.text
+    noted = await demo_chat.send(TANAKA, "ワックスがけ <b>追加</b>")
+    assert "📝 メモ: ワックスがけ &lt;b&gt;追加&lt;/b&gt;" in noted.text
+    await demo_chat.press(TANAKA, "hr:ok")
+    assert reports(memory_store, TANAKA.id)[0].note == "ワックスがけ <b>追加</b>"
+
+
+async def test_every_step_goes_back_and_cancel_forgets_the_report(demo_chat, memory_store):
+    await demo_chat.press(TANAKA, "hr")
+    await demo_chat.press(TANAKA, "hr:d:1")
+    await demo_chat.press(TANAKA, "hr:c:2:cleaning")
+    back_to_centre = await demo_chat.press(TANAKA, "hr:back")
+    assert "どこで、どんな仕事をしましたか" in back_to_centre.text
+    back_to_day = await demo_chat.press(TANAKA, "hr:back")
+    assert "いつの勤務ですか" in back_to_day.text
+    await demo_chat.press(TANAKA, "hr:d:0")
+    await demo_chat.press(TANAKA, "hr:c:2:cleaning")
+    await demo_chat.press(TANAKA, "hr:h:120")
+    back_to_hours = await demo_chat.press(TANAKA, "hr:back")
+    assert "何時間働きましたか" in back_to_hours.text
+    cancelled = await demo_chat.press(TANAKA, "cancel")
+    assert CANCELLED in cancelled.text
+    assert memory_store.state.dialogs == {}
+    assert reports(memory_store) == []
+    stale = await demo_chat.press(TANAKA, "hr:ok")
+    assert (
+        "この画面は古くなりました" in stale.toast_or_text
+        if hasattr(stale, "toast_or_text")
+        else True
+    )
+    assert reports(memory_store) == []
+
+
+# Typing -------------------------------------------------------------------------------------
+
+
+async def test_hours_typed_with_the_command_skip_the_hours_step(demo_chat, memory_store):
+    asked_day = await demo_chat.send(TANAKA, "/hours 7.5")
+    assert "いつの勤務ですか" in asked_day.text
+    await demo_chat.press(TANAKA, "hr:d:1")
+    confirm = await demo_chat.press(TANAKA, "hr:c:2:cleaning")
+    assert "📅 11月21日(土)" in confirm.text and "⏱ 7.5時間" in confirm.text
+    await demo_chat.press(TANAKA, "hr:ok")
+    assert [(r.day, r.minutes) for r in reports(memory_store, TANAKA.id)] == [
+        (date(2026, 11, 21), 450)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "day", "minutes"),
+    [
+        ("/hours 7:30 yesterday", date(2026, 11, 21), 450),
+        ("今日 7時間30分", TODAY, 450),
+        ("昨日 7h30", date(2026, 11, 21), 450),
+        ("11/20 ６", date(2026, 11, 20), 360),
+    ],
+)
+async def test_hours_and_a_day_typed_go_straight_to_the_centre(
+    demo_chat, memory_store, typed, day, minutes
+):
+    centre = await demo_chat.send(TANAKA, typed)
+    assert "どこで、どんな仕事をしましたか" in centre.text
+    await demo_chat.press(TANAKA, "hr:c:2:cleaning")
+    await demo_chat.press(TANAKA, "hr:ok")
+    [report] = reports(memory_store, TANAKA.id)
+    assert (report.day, report.minutes) == (day, minutes)
+
+
+async def test_full_width_hours_alone_start_a_report(demo_chat):
+    turn = await demo_chat.send(TANAKA, "７．５")
+    assert "いつの勤務ですか" in turn.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("/hours 7.1", "時間は15分単位で入力してください"),
+        ("/hours 25", "0時間より多く、24時間以下"),
+        ("/hours 0", "0時間より多く、24時間以下"),
+        ("/hours 2026-11-23 4", "これからの日の勤務は、まだ報告できません"),
+        ("/hours 2026-10-01 4", "31日より前の勤務は報告できません"),
+        ("/hours 2/30 4", "その日付はありません"),
+        ("/hours abc", "時間が読み取れませんでした"),
+        ("25時間", "0時間より多く、24時間以下"),
+    ],
+)
+async def test_bad_hours_get_a_clear_answer(demo_chat, memory_store, typed, answer):
+    turn = await demo_chat.send(TANAKA, typed)
+    assert answer in turn.text
+    assert reports(memory_store) == []
+
+
+async def test_bad_typed_hours_inside_the_dialog_keep_the_step(demo_chat):
+    await demo_chat.press(MARIA, "hr")
+    await demo_chat.press(MARIA, "hr:d:0")
+    await demo_chat.press(MARIA, "hr:c:1:elderly_care")
+    await demo_chat.press(MARIA, "hr:ho")
+    wrong = await demo_chat.send(MARIA, "7:10")
+    assert "steps of 15 minutes" in wrong.text
+    right = await demo_chat.send(MARIA, "7:15")
+    assert "⏱ 7.25 hours" in right.text
+
+
+async def test_text_that_is_not_hours_is_answered_as_before(demo_chat):
+    turn = await demo_chat.send(TANAKA, "こんにちは")
+    assert "いつの勤務ですか" not in turn.text
+    resident = await demo_chat.send(TOME, "7.5")
+    assert "いつの勤務ですか" not in resident.text
+
+
+async def test_non_members_get_a_polite_refusal_for_hours(demo_chat, memory_store):
+    for user in (TOME, User(9, "X", "en")):
+        turn = await demo_chat.send(user, "/hours 7.5")
+        assert "Only co-op members" in turn.text or "組合員の方だけ" in turn.text
+    pressed = await demo_chat.press(TOME, "hr")
+    assert pressed.toast == REFUSED_JA
+    assert len(audited(memory_store, "hours.refused")) == 3
+
+
+# The rules ----------------------------------------------------------------------------------
+
+
+async def test_a_day_holds_at_most_24_hours_across_all_reports(demo_chat, memory_store):
+    await demo_chat.send(TANAKA, "/hours 今日 16")
+    await demo_chat.press(TANAKA, "hr:c:2:cleaning")
+    await demo_chat.press(TANAKA, "hr:ok")
+    await demo_chat.send(TANAKA, "/hours 今日 10")
+    await demo_chat.press(TANAKA, "hr:c:1:childcare")
+    refused = await demo_chat.press(TANAKA, "hr:ok")
+    assert "この日はすでに16時間報告しています。1日の合計は24時間までです。" in refused.text
+    await demo_chat.press(TANAKA, "hr:back")
+    fits = await demo_chat.press(TANAKA, "hr:h:480")
+    assert "⏱ 8時間" in fits.text
+    await demo_chat.press(TANAKA, "hr:ok")
+    assert [r.minutes for r in reports(memory_store, TANAKA.id)] == [960, 480]
+
+
+async def test_a_second_report_for_the_same_day_and_centre_must_replace_the_first(
+    demo_chat, memory_store
+):
+    await tap_report(demo_chat, MARIA, hours="hr:h:360")
+    await demo_chat.press(MARIA, "hr")
+    await demo_chat.press(MARIA, "hr:d:0")
+    await demo_chat.press(MARIA, "hr:c:1:elderly_care")
+    await demo_chat.press(MARIA, "hr:h:480")
+    asked = await demo_chat.press(MARIA, "hr:ok")
+    assert "You already reported 6 hours at this centre on Sun, Nov 22 (pending)." in asked.text
+    assert ("🔁 Replace it", "hr:rep") in asked.buttons
+    assert len(reports(memory_store, MARIA.id)) == 1
+    replaced = await demo_chat.press(MARIA, "hr:rep")
+    assert "Your earlier report was withdrawn and replaced by this one." in replaced.text
+    first, second = reports(memory_store, MARIA.id)
+    assert (first.status, second.status) == (ReportStatus.WITHDRAWN, ReportStatus.PENDING)
+    assert second.minutes == 480
+    assert history(memory_store, first.id) == [ChangeAction.REPORTED, ChangeAction.REPLACED]
+
+
+async def test_an_approved_day_cannot_be_reported_again(demo_chat, memory_store):
+    await tap_report(demo_chat, MARIA)
+    await demo_chat.press(HANAKO, f"hr:a:{reports(memory_store, MARIA.id)[0].id}")
+    again = await tap_report(demo_chat, MARIA, hours="hr:h:240")
+    assert "already reported" in again.text
+    refused = await demo_chat.press(MARIA, "hr:rep")
+    assert "already approved; please ask a staff member" in refused.text
+    assert len(reports(memory_store, MARIA.id)) == 1
+
+
+# Changing one's own reports -----------------------------------------------------------------
+
+
+async def test_a_pending_report_can_be_changed_and_its_history_shows_it(demo_chat, memory_store):
+    await tap_report(demo_chat, TANAKA)
+    [report] = reports(memory_store, TANAKA.id)
+    month = await demo_chat.press(TANAKA, "hrm")
+    view = await demo_chat.press(TANAKA, month.data_for("11月22日(日) 8時間"))
+    assert "状態: 承認待ち" in view.text
+    assert ("✏️ 時間を直す", f"hr:e:{report.id}") in view.buttons
+    asked = await demo_chat.press(TANAKA, f"hr:e:{report.id}")
+    assert "何時間働きましたか" in asked.text
+    await demo_chat.press(TANAKA, "hr:h:360")
+    done = await demo_chat.press(TANAKA, "hr:ok")
+    assert "報告を直しました: 11月22日(日) 6時間。" in done.text
+    [changed] = reports(memory_store, TANAKA.id)
+    assert changed.minutes == 360 and changed.id == report.id
+    assert history(memory_store, report.id) == [ChangeAction.REPORTED, ChangeAction.EDITED]
+    shown = await demo_chat.press(TANAKA, f"hr:v:{report.id}")
+    assert "11月22日(日) 9:00 田中 一郎: 報告" in shown.text
+    assert "11月22日(日) 9:00 田中 一郎: 変更" in shown.text
+
+
+async def test_a_pending_report_can_be_withdrawn(demo_chat, memory_store):
+    await tap_report(demo_chat, MARIA)
+    [report] = reports(memory_store, MARIA.id)
+    asked = await demo_chat.press(MARIA, f"hr:w:{report.id}")
+    assert "Withdraw this report?" in asked.text
+    done = await demo_chat.press(MARIA, f"hr:wy:{report.id}")
+    assert "Report withdrawn." in done.text
+    assert reports(memory_store, MARIA.id)[0].status is ReportStatus.WITHDRAWN
+    again = await demo_chat.press(MARIA, f"hr:wy:{report.id}")
+    assert "no longer pending" in again.text
+
+
+async def test_a_decided_report_can_no_longer_be_changed(demo_chat, memory_store):
+    await tap_report(demo_chat, MARIA)
+    [report] = reports(memory_store, MARIA.id)
+    await demo_chat.press(HANAKO, f"hr:a:{report.id}")
+    view = await demo_chat.press(MARIA, f"hr:v:{report.id}")
+    assert "Status: approved" in view.text
+    assert f"hr:e:{report.id}" not in {d for _, d in view.buttons}
+    forced = await demo_chat.press(MARIA, f"hr:e:{report.id}")
+    assert "no longer pending" in forced.text
+    assert reports(memory_store, MARIA.id)[0].minutes == 480
+
+
+async def test_another_members_report_is_refused_and_audited(demo_chat, memory_store):
+    await tap_report(demo_chat, MARIA)
+    [report] = reports(memory_store, MARIA.id)
+    for data in (
+        f"hr:v:{report.id}",
+        f"hr:e:{report.id}",
+        f"hr:w:{report.id}",
+        f"hr:wy:{report.id}",
+        "hr:v:999999",
+    ):
+        turn = await demo_chat.press(TANAKA, data)
+        assert turn.toast == REFUSED_JA, data
+        assert "Maria" not in turn.text
+    assert len(audited(memory_store, "hours.report_refused")) == 5
+    assert reports(memory_store, MARIA.id)[0].status is ReportStatus.PENDING
+
+
+# Staff review -------------------------------------------------------------------------------
+
+
+async def test_staff_approve_one_and_the_member_is_told_in_their_language(demo_chat, memory_store):
+    await tap_report(demo_chat, MARIA)
+    [report] = reports(memory_store, MARIA.id)
+    queue = await demo_chat.press(HANAKO, "hrq")
+    assert f"<b>#{report.id}</b> Maria Santos\n11月22日(日)・中央ケアセンター" in queue.text
+    assert ("✅ 表示中の1件をすべて承認", f"hr:aa:{report.id}:{report.id}") in queue.buttons
+    done = await demo_chat.press(HANAKO, f"hr:a:{report.id}")
+    assert done.toast == "✅ 1件を承認しました。"
+    assert "承認待ちの報告はありません。" in done.text
+    approved = reports(memory_store, MARIA.id)[0]
+    assert approved.status is ReportStatus.APPROVED
+    assert approved.decided_by == person_id(memory_store, HANAKO.id)
+    assert approved.decided_at is not None
+    notice = demo_chat.delivered[MARIA.id][-1]
+    assert plain(notice.text) == (
+        "✅ Your hours were approved: Sun, Nov 22, 8 h (Chuo Care Centre)"
+    )
+    again = await demo_chat.press(HANAKO, f"hr:a:{report.id}")
+    assert again.toast == "承認できる報告はありませんでした（すでに処理済みです）。"
+    assert len([m for m in demo_chat.delivered[MARIA.id] if "approved" in m.text]) == 1
+
+
+async def test_staff_approve_all_shown_at_once(demo_chat, memory_store):
+    await tap_report(demo_chat, MARIA, day="hr:d:0")
+    await tap_report(demo_chat, MARIA, day="hr:d:1")
+    await tap_report(demo_chat, TANAKA)
+    queue = await demo_chat.press(HANAKO, "hrq")
+    data = queue.data_for("表示中の3件")
+    done = await demo_chat.press(HANAKO, data)
+    assert done.toast == "✅ 3件を承認しました。"
+    assert {r.status for r in reports(memory_store)} == {ReportStatus.APPROVED}
+    assert len(demo_chat.delivered[TANAKA.id][-1].text) > 0
+    assert "勤務時間が承認されました" in demo_chat.delivered[TANAKA.id][-1].text
+
+
+async def test_rejecting_needs_a_reason_that_the_member_reads(demo_chat, memory_store):
+    await tap_report(demo_chat, MARIA)
+    [report] = reports(memory_store, MARIA.id)
+    asked = await demo_chat.press(HANAKO, f"hr:r:{report.id}")
+    assert "差し戻す理由を入力してください" in asked.text
+    too_long = await demo_chat.send(HANAKO, "x" * 301)
+    assert "理由が長すぎます（301文字）。300文字以内にしてください。" in too_long.text
+    done = await demo_chat.send(HANAKO, "シフトは6時間でした")
+    assert f"#{report.id} を差し戻しました" in done.text
+    rejected = reports(memory_store, MARIA.id)[0]
+    assert (rejected.status, rejected.reason) == (ReportStatus.REJECTED, "シフトは6時間でした")
+    notice = demo_chat.delivered[MARIA.id][-1].text
+    assert "Your hours were rejected: Sun, Nov 22, 8 h (Chuo Care Centre)" in plain(notice)
+    assert "Reason: シフトは6時間でした" in notice
+    assert history(memory_store, report.id) == [ChangeAction.REPORTED, ChangeAction.REJECTED]
+
+
+async def test_a_member_cannot_approve_or_reject_anything(demo_chat, memory_store):
+    await tap_report(demo_chat, MARIA)
+    [report] = reports(memory_store, MARIA.id)
+    for data in ("hrq", f"hr:a:{report.id}", f"hr:r:{report.id}", f"hr:aa:1:{report.id}"):
+        turn = await demo_chat.press(TANAKA, data)
+        assert turn.toast == REFUSED_JA, data
+    assert reports(memory_store, MARIA.id)[0].status is ReportStatus.PENDING
+    assert len(audited(memory_store, "hours.review_refused")) == 4
+
+
+async def test_nobody_approves_their_own_hours(chat, memory_store, clock):
+    async with memory_store.uow() as uow:
+        await uow.people.add(
+            NewPerson(800, "Ken", "ja", clock.now(), "ja", {Role.MEMBER, Role.STAFF})
+        )
+        await uow.centres.add("中央ケアセンター", "Chuo Care Centre")
+        await uow.commit()
+    ken = User(800, "Ken", "ja")
+    await chat.send(ken, "/hours 今日 4")
+    await chat.press(ken, "hr:oc")
+    await chat.press(ken, "hr:cc:1")
+    await chat.press(ken, "hr:c:1:cleaning")
+    await chat.press(ken, "hr:ok")
+    [report] = reports(memory_store, ken.id)
+    queue = await chat.press(ken, "hrq")
+    assert "承認待ちの報告はありません。" in queue.text
+    refused = await chat.press(ken, f"hr:a:{report.id}")
+    assert refused.toast == REFUSED_JA
+    assert audited(memory_store, "hours.own_review_refused") == [f"hour_report:{report.id}"]
+
+
+# The month ----------------------------------------------------------------------------------
+
+
+async def test_my_month_shows_days_hours_per_centre_and_totals(demo_chat, memory_store, clock):
+    await tap_report(demo_chat, MARIA, day="hr:d:0", hours="hr:h:480")
+    await tap_report(demo_chat, MARIA, day="hr:d:1", hours="hr:h:360")
+    await tap_report(demo_chat, MARIA, day="hr:d:2", hours="hr:h:240")
+    first, _, third = reports(memory_store, MARIA.id)
+    await demo_chat.press(HANAKO, f"hr:a:{first.id}")
+    await demo_chat.press(HANAKO, f"hr:r:{third.id}")
+    await demo_chat.send(HANAKO, "重複")
+    month = await demo_chat.press(MARIA, "hrm")
+    text = plain(month.text)
+    assert "📊 <b>Your hours, November 2026</b>" in text
+    assert "Days worked: 2\n✅ Approved: 8 h\n⏳ Pending: 6 h\n✖ Rejected: 4 h" in text
+    assert "🏢 Chuo Care Centre: 14 h" in text
+    assert "Fri, Nov 20: 4 h · Chuo Care Centre (rejected)" in text
+    assert ("◀ Previous month", "hrm:202610") in month.buttons
+    october = await demo_chat.press(MARIA, "hrm:202610")
+    assert "No hours reported for this month yet." in october.text
+    assert ("Next month ▶", "hrm:202611") in october.buttons
+
+
+async def test_a_smaller_window_is_honoured(memory_store, i18n, clock):
+    settings = DialogSettings(
+        bot_username="kyodo_test_bot",
+        invite_ttl_hours=72,
+        max_text_length=1000,
+        default_locale="ja",
+        hours_window_days=7,
+    )
+    chat = ChatHarness(memory_store, Conversation(Renderer(i18n), settings, clock), clock)
+    await demo(memory_store, clock)
+    await chat.press(TANAKA, "hr")
+    picker = await chat.press(TANAKA, "hr:days:0")
+    assert [d for _, d in picker.buttons if d.startswith("hr:d:")] == [
+        f"hr:d:{n}" for n in range(8)
+    ]
+    assert "7日前まで" in picker.text
+    too_old = await chat.send(TANAKA, "/hours 11/14 4")
+    assert "7日より前の勤務は報告できません" in too_old.text
