@@ -1,0 +1,103 @@
+"""End to end, over both transports: a member gives up a shift, another takes it, the coordinator
+is told of both; a member's calendar link serves their shifts from Kyodo's web server."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import aiohttp
+
+from bot.app import open_store
+from bot.domain.coop import NewShift, WorkKind
+from bot.ports.clock import SystemClock
+from bot.services.demo import load_demo
+
+
+def ja_day(day: date) -> str:
+    return f"{day.month}月{day.day}日({'月火水木金土日'[day.weekday()]})"
+
+
+async def evening_shift(kyodo) -> date:
+    """The demo, plus Tanaka alone on an evening shift at Chuo in two days (Maria works there
+    too, and is free that evening). Returns that day."""
+    tz = kyodo.settings.tz
+    now = SystemClock().now()
+    day = now.astimezone(tz).date() + timedelta(days=2)
+    async with open_store(kyodo.settings) as store, store.uow() as uow:
+        await load_demo(uow, now, tz)
+        chuo = next(c for c in await uow.centres.all() if c.name_ja == "中央ケアセンター")
+        start = datetime.combine(day, time(18), tzinfo=tz)
+        shift = await uow.shifts.add(
+            NewShift(chuo.id, start, start + timedelta(hours=2), WorkKind.ELDERLY_CARE, 1)
+        )
+        tanaka = await uow.people.by_telegram_id(2001)
+        assert tanaka is not None
+        await uow.shifts.assign(shift.id, tanaka.id)
+        await uow.commit()
+    return day
+
+
+async def test_a_member_gives_up_a_shift_another_takes_it_and_the_coordinator_is_told(
+    kyodo, person, sandbox
+):
+    day = await evening_shift(kyodo)
+    hanako = person(1001, "花子", "ja")
+    maria = person(2002, "Maria", "en")
+    tanaka = person(2001, "一郎", "ja")
+    await hanako.says("/start")
+    await maria.says("/start")
+    await tanaka.says("/start")
+    await tanaka.taps("わたしのシフト")
+    await tanaka.taps(f"{ja_day(day)} 18:00")
+    released = await tanaka.taps("行けなくなりました")
+    assert "このシフトを外れました" in released.text
+
+    told = await sandbox.wait_for_messages(hanako.id, 2, timeout=10)
+    assert "田中 一郎さんがこのシフトに行けなくなりました" in told[-1].text
+    assert f"{ja_day(day)} 18:00〜20:00" in told[-1].text
+    offer = (await sandbox.wait_for_messages(maria.id, 2, timeout=10))[-1]
+    assert "A place is open on this shift." in offer.text
+
+    taken = await maria.taps("Take it")
+    assert "The shift is yours." in taken.text
+    told = await sandbox.wait_for_messages(hanako.id, 3, timeout=10)
+    assert "Maria Santosさんがこのシフトの空きに入りました" in told[-1].text
+
+    again = await maria.presses_data(offer.buttons[0]["callback_data"])
+    assert "You are already on this shift." in again.text
+
+
+async def test_the_second_taker_hears_the_place_is_gone(kyodo, person, sandbox):
+    day = await evening_shift(kyodo)
+    tanaka = person(2001, "一郎", "ja")
+    await tanaka.says("/start")
+    await tanaka.taps("わたしのシフト")
+    who = await tanaka.taps(f"{ja_day(day)} 18:00")
+    cant = next(b["callback_data"] for b in who.buttons if "行けなく" in b["text"])
+    await tanaka.taps("行けなくなりました")
+    take = "shift:take:" + cant.rsplit(":", 1)[1]
+    maria = person(2002, "Maria", "en")
+    await sandbox.wait_for_messages(maria.id, 1, timeout=10)  # the offer
+    assert "The shift is yours." in (await maria.presses_data(take)).text
+    back = await tanaka.presses_data(take)
+    assert "ほかの方が先に入りました" in back.text
+
+
+async def test_a_members_calendar_link_serves_their_shifts(kyodo, person):
+    await evening_shift(kyodo)
+    maria = person(2002, "Maria", "en")
+    await maria.says("/start")
+    await maria.taps("My shifts")
+    link = await maria.taps("calendar")
+    url = next(line for line in link.text.splitlines() if line.startswith("http"))
+    assert url.startswith(f"http://127.0.0.1:{kyodo.web_port}/calendar/")
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url) as response:
+            assert response.status == 200
+            assert response.content_type == "text/calendar"
+            feed = await response.text()
+        async with session.get(url.replace(".ics", "x.ics")) as wrong:
+            assert wrong.status == 404
+    assert feed.startswith("BEGIN:VCALENDAR\r\n")
+    assert "SUMMARY:Elderly day care" in feed
+    assert "LOCATION:Chuo Care Centre" in feed
