@@ -28,7 +28,7 @@ async def test_a_member_taps_my_shifts_and_sees_who_else_works_one(kyodo, person
     tanaka = person(2001, "一郎", "ja")
     menu = await tanaka.says("/start")
     assert "📅 わたしのシフト" in labels(menu)
-    shifts = await tanaka.taps("シフト")
+    shifts = await tanaka.taps("わたしのシフト")
     assert "あなたのシフト" in shifts.text
     assert f"{ja_day(today)} 8:00〜12:00\n清掃・港ビル清掃センター" in shifts.text
     tomorrow = ja_day(today + timedelta(days=1))
