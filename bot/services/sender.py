@@ -110,6 +110,7 @@ class OutboxSender:
         self._claim_interval = claim_interval
         self._next_claim = 0.0
         self._sent: list[tuple[int, datetime, int | None]] = []
+        self._unmarked = 0  # delivered, sent mark not yet committed: what a kill could repeat
         self._flushing: asyncio.Task[None] | None = None
 
     # -- control -------------------------------------------------------------------------
@@ -227,7 +228,9 @@ class OutboxSender:
             if ready > t:
                 later(ready)
                 continue
-            if len(self._tasks) >= self._max_in_flight:
+            # A delivery counts as in flight until its sent mark is committed: that bounds what
+            # a kill at any instant can send twice, however slow the store is to take the marks.
+            if len(self._tasks) + self._unmarked >= self._max_in_flight:
                 break
             wait = self._bucket.wait_time(t)
             if wait > 0:
@@ -318,6 +321,7 @@ class OutboxSender:
 
     def _record_sent(self, item_id: int, message_id: int | None) -> None:
         self._sent.append((item_id, self._clock.now(), message_id))
+        self._unmarked += 1
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.create_task(self._flush_sent())
 
@@ -340,6 +344,7 @@ class OutboxSender:
                 continue
             for item_id, _, _ in batch:
                 self._forget(item_id)
+            self._unmarked -= len(batch)
             self._wakeup.set()
 
     def _forget(self, item_id: int) -> None:

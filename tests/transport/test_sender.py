@@ -301,3 +301,43 @@ async def test_a_negative_chat_id_gets_the_group_limit_even_if_not_marked_as_gro
     await sender_for(store, gateway, vtime).drain()
 
     assert vtime.elapsed < 1.0  # twenty a minute may go at once; one a second would take 2 s
+
+
+class SlowToMarkStore:
+    """A store whose sent marks cannot commit until the test opens the gate (a busy writer)."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+        self.gate = asyncio.Event()
+
+    def uow(self):
+        unit = self.store.uow()
+        gate = self.gate
+        commit = unit.commit
+
+        async def commit_when_allowed() -> None:
+            if any(r.status.value == "sent" for r in unit._working.outbox.values()):
+                await gate.wait()
+            await commit()
+
+        unit.commit = commit_when_allowed  # type: ignore[method-assign]
+        return unit
+
+
+async def test_delivered_messages_count_as_in_flight_until_their_sent_mark_is_committed(
+    store, gateway, vtime
+):
+    # What a kill could send twice is what went out without its mark committed: bounded.
+    await queue(store, vtime, *(msg(4000 + i, "hi") for i in range(50)))
+    slow = SlowToMarkStore(store)
+    sender = OutboxSender(slow.uow, gateway, vtime, sleep=vtime.sleep, max_in_flight=5)
+    running = asyncio.create_task(sender.run())
+    for _ in range(200):
+        await asyncio.sleep(0)
+    assert len(gateway.sent) == 5
+    slow.gate.set()
+    sender.stop()
+    await running
+    await sender_for(store, gateway, vtime).drain()
+    assert sorted(r.message.chat_id for r in gateway.sent) == [4000 + i for i in range(50)]
+    assert status_of(store) == {"sent": 50}
