@@ -103,8 +103,6 @@ class InboxWorker:
         self._on_committed = on_committed
         self._lane_count = max(1, lanes)
         self._batch_size = batch_size
-        # Small enough that the store's writer (one at a time on SQLite) is never held long.
-        self._transaction_size = 20
         self._poll_interval = poll_interval
         self._max_attempts = max(1, max_attempts)
         self._retry_delay = retry_delay
@@ -184,7 +182,7 @@ class InboxWorker:
             # Whatever else is already waiting in this lane joins the same transaction: under
             # load one BEGIN/COMMIT (and on SQLite one turn of the writer lock) serves many
             # updates; alone, an update goes through at once.
-            while len(batch) < self._transaction_size and not queue.empty():
+            while len(batch) < self._batch_size and not queue.empty():
                 batch.append(queue.get_nowait())
             try:
                 await self._process_batch(batch)
