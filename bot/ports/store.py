@@ -50,6 +50,10 @@ class InboxRepository(Protocol):
         """Stores an update; False (and nothing changes) when that update id is already there."""
         ...
 
+    async def add_many(self, updates: Sequence[tuple[int, dict[str, Any]]], at: datetime) -> int:
+        """Stores a batch in one statement; returns how many were new (repeats are skipped)."""
+        ...
+
     async def pending(self, limit: int) -> Sequence[InboxItem]:
         """Unhandled updates, oldest update id first."""
         ...

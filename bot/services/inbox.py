@@ -60,15 +60,15 @@ class InboxIntake:
         and skipped (acknowledged), since Telegram would otherwise send it again forever.
         """
         now = self._clock.now()
-        added = 0
+        batch: list[tuple[int, dict[str, Any]]] = []
+        for update in updates:
+            update_id = update.get("update_id") if isinstance(update, Mapping) else None
+            if isinstance(update_id, bool) or not isinstance(update_id, int):
+                log.warning("skipping an update without an integer update_id")
+                continue
+            batch.append((update_id, dict(update)))
         async with self._uow() as uow:
-            for update in updates:
-                update_id = update.get("update_id") if isinstance(update, Mapping) else None
-                if isinstance(update_id, bool) or not isinstance(update_id, int):
-                    log.warning("skipping an update without an integer update_id")
-                    continue
-                if await uow.inbox.add(update_id, dict(update), now):
-                    added += 1
+            added = await uow.inbox.add_many(batch, now)
             await uow.commit()
         if added and self._on_stored is not None:
             self._on_stored()

@@ -29,6 +29,23 @@ class SqlInboxRepository:
         )
         return (await self._session.execute(stmt)).scalar_one_or_none() is not None
 
+    async def add_many(self, updates: Sequence[tuple[int, dict[str, Any]]], at: datetime) -> int:
+        unique = dict(updates)  # the same id twice in one batch is one update
+        if not unique:
+            return 0
+        stmt = (
+            upsert_insert(self._session, InboxRow)
+            .values(
+                [
+                    {"update_id": uid, "payload": payload, "received_at": at, "handled_at": None}
+                    for uid, payload in unique.items()
+                ]
+            )
+            .on_conflict_do_nothing()
+            .returning(InboxRow.update_id)
+        )
+        return len((await self._session.execute(stmt)).all())
+
     async def pending(self, limit: int) -> Sequence[InboxItem]:
         rows = await self._session.execute(
             select(InboxRow.update_id, InboxRow.payload, InboxRow.received_at)

@@ -263,6 +263,9 @@ class MemoryInboxRepository:
         self._s.inbox[update_id] = (item, None)
         return True
 
+    async def add_many(self, updates: Sequence[tuple[int, dict[str, Any]]], at: datetime) -> int:
+        return sum([await self.add(uid, payload, at) for uid, payload in dict(updates).items()])
+
     async def pending(self, limit: int) -> Sequence[InboxItem]:
         unhandled = sorted(k for k, (_, handled) in self._s.inbox.items() if handled is None)
         return [self._s.inbox[k][0] for k in unhandled[:limit]]

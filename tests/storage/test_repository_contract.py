@@ -283,6 +283,26 @@ async def test_a_duplicate_update_is_refused_without_spoiling_the_transaction(
     ]
 
 
+async def test_a_batch_of_updates_is_stored_at_once_and_repeats_are_skipped(
+    uow_factory: UnitOfWorkFactory,
+):
+    async with uow_factory() as uow:
+        assert await uow.inbox.add(50, {"update_id": 50}, T0) is True
+        await uow.commit()
+    batch = [(51, {"update_id": 51}), (50, {"update_id": 50, "again": True}), (52, {"x": 1})]
+    async with uow_factory() as uow:
+        assert await uow.inbox.add_many([*batch, (51, {"update_id": 51})], T0) == 2
+        assert await uow.inbox.add_many([], T0) == 0
+        await uow.commit()
+    async with uow_factory() as uow:
+        pending = await uow.inbox.pending(10)
+    assert [(i.update_id, i.payload) for i in pending] == [
+        (50, {"update_id": 50}),
+        (51, {"update_id": 51}),
+        (52, {"x": 1}),
+    ]
+
+
 async def test_pending_updates_come_oldest_first_up_to_the_limit(uow_factory: UnitOfWorkFactory):
     async with uow_factory() as uow:
         for update_id in (30, 10, 20, 40):
