@@ -16,7 +16,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.fixtures.browser import needs_chromium
-from tests.fixtures.kyodo import free_port
+from tests.net import free_port
 
 
 @pytest.fixture
