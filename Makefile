@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-PO := $(wildcard locales/*/LC_MESSAGES/kyodo.po)
+PO := $(wildcard locales/*/LC_MESSAGES/*.po)
 MO := $(PO:.po=.mo)
 
 .PHONY: run test lint unit catalogs system-deps bench screenshots clean
@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-locales/%/LC_MESSAGES/kyodo.mo: locales/%/LC_MESSAGES/kyodo.po $(STAMP)
-	$(BIN)/pybabel --quiet compile -D kyodo -l $* -i $< -o $@
+# One catalog per part of Kyodo (kyodo.po, requests.po, ...); the part's name is its gettext domain.
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel --quiet compile -D $(basename $(notdir $<)) -l $(word 2,$(subst /, ,$<)) -i $< -o $@
 
 catalogs: $(MO)
 

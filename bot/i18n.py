@@ -1,8 +1,11 @@
 """Translations and locale-aware formatting: gettext catalogs through Babel, in the co-op's zone.
 
-Catalogs are `locales/<lang>/LC_MESSAGES/kyodo.po`, compiled to `.mo` by the build. When a `.mo`
-is missing or older than its `.po` (a fresh clone before `make`), the `.po` is compiled in memory,
-so the bot never runs with silently empty translations.
+Catalogs are `locales/<lang>/LC_MESSAGES/<part>.po`, one file per part of Kyodo (`kyodo.po` for the
+core, `requests.po`, `broadcasts.po`, `desk.po`...) so that work on one part does not edit another's
+file; all parts of a language are merged into one catalog and a key may live in only one part.
+They are compiled to `.mo` by the build. When a `.mo` is missing or older than its `.po` (a fresh
+clone before `make`), the `.po` is compiled in memory, so the bot never runs with silently empty
+translations.
 """
 
 from __future__ import annotations
@@ -37,24 +40,41 @@ class CatalogError(Exception):
     """A catalog is missing or empty: refusing to run with untranslated text."""
 
 
-def _load(lang: str, directory: Path) -> Translations:
-    base = directory / lang / "LC_MESSAGES"
-    po, mo = base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"
-    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+def catalog_files(lang: str, directory: Path = LOCALES_DIR) -> list[Path]:
+    """The `.po` files of one language, one per part of Kyodo, in a stable order."""
+    return sorted((directory / lang / "LC_MESSAGES").glob("*.po"))
+
+
+def _load_part(po: Path, lang: str) -> Translations:
+    mo = po.with_suffix(".mo")
+    domain = po.stem
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
         with mo.open("rb") as fp:
-            translations = Translations(fp, domain=DOMAIN)
-    elif po.exists():
-        with po.open("rb") as fp:
-            catalog = read_po(fp, locale=lang, domain=DOMAIN)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        translations = Translations(buffer, domain=DOMAIN)
-    else:
+            return Translations(fp, domain=domain)
+    with po.open("rb") as fp:
+        catalog = read_po(fp, locale=lang, domain=domain)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=domain)
+
+
+def _load(lang: str, directory: Path) -> Translations:
+    parts = catalog_files(lang, directory)
+    if not parts:
         raise CatalogError(f"no catalog for {lang!r} in {directory}")
-    if not translations._catalog:
+    # The core's part is the base: its header (plural forms) governs the merged catalog.
+    parts.sort(key=lambda po: po.stem != DOMAIN)
+    merged = _load_part(parts[0], lang)
+    for po in parts[1:]:
+        part = _load_part(po, lang)
+        clash = (set(part._catalog) & set(merged._catalog)) - {""}
+        if clash:
+            raise CatalogError(f"{po} repeats keys of another part: {sorted(clash)[:5]}")
+        merged._catalog.update(part._catalog)
+    if not [key for key in merged._catalog if key]:
         raise CatalogError(f"the catalog for {lang!r} is empty")
-    return translations
+    return merged
 
 
 def resolve_locale(chosen: str | None, telegram_language: str | None, default: str) -> str:

@@ -333,3 +333,17 @@ class CalendarTokenRow(Base):
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Each part of Kyodo adds its tables under its own heading below (and the migration named there),
+# so that work on one part does not edit the lines of another.
+
+# --- Service requests from residents (migration 0006) ---
+
+# --- Volunteers and personal data (migration 0007) ---
+
+# --- Broadcasts (migration 0008) ---
+
+# --- Scheduled reminders (migration 0009) ---
+
+# --- Staff web desk (migration 0010) ---

@@ -11,14 +11,45 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.i18n import LOCALES_DIR, SUPPORTED, I18n
+from bot.i18n import SUPPORTED, CatalogError, I18n, catalog_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def catalog(lang: str):
-    with (LOCALES_DIR / lang / "LC_MESSAGES" / "kyodo.po").open("rb") as fp:
-        return read_po(fp, locale=lang)
+    """Every message of one language, across all the parts (`kyodo.po`, `requests.po`, ...)."""
+    messages = []
+    for po in catalog_files(lang):
+        with po.open("rb") as fp:
+            messages.extend(read_po(fp, locale=lang))
+    return messages
+
+
+def test_both_languages_have_the_same_parts():
+    parts = {lang: [po.name for po in catalog_files(lang)] for lang in SUPPORTED}
+    assert parts["ja"] == parts["en"]
+    assert "kyodo.po" in parts["ja"]
+
+
+def test_a_key_lives_in_one_part_only(tmp_path):
+    for lang in SUPPORTED:
+        ids = [m.id for m in catalog(lang) if m.id]
+        assert len(ids) == len(set(ids))
+    # and the loader refuses two parts that define the same key
+    for lang in SUPPORTED:
+        base = tmp_path / lang / "LC_MESSAGES"
+        base.mkdir(parents=True)
+        entry = 'msgid ""\nmsgstr ""\n\nmsgid "same.key"\nmsgstr "x"\n'
+        (base / "kyodo.po").write_text(entry, encoding="utf-8")
+        (base / "other.po").write_text(entry, encoding="utf-8")
+    with pytest.raises(CatalogError, match="repeats keys"):
+        I18n(i18n_tz(), directory=tmp_path)
+
+
+def i18n_tz():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Asia/Tokyo")
 
 
 def placeholders(text: str) -> set[str]:
