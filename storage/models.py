@@ -347,3 +347,7 @@ class CalendarTokenRow(Base):
 # --- Scheduled reminders (migration 0009) ---
 
 # --- Staff web desk (migration 0010) ---
+
+# --- Staff cards (migration 0011) ---
+
+# --- Desk and export indexes (migration 0012) ---
