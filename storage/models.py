@@ -288,6 +288,8 @@ class HourReportRow(Base):
     decided_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(String(300))
+    # Volunteer hours (migration 0007): recorded like members' but counted apart from them.
+    volunteer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class HourReportChangeRow(Base):
@@ -341,6 +343,37 @@ class CalendarTokenRow(Base):
 # --- Service requests from residents (migration 0006) ---
 
 # --- Volunteers and personal data (migration 0007) ---
+
+
+class VolunteerApplicationRow(Base):
+    """A volunteer application; name, phone and skills_note are personal data (purged later)."""
+
+    __tablename__ = "volunteer_applications"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'declined')", name="status_known"),
+        # The staff's queue reads pending ones oldest first; the purge reads declined by date.
+        Index("ix_volunteer_applications_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    person_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    interests: Mapped[list[str]] = mapped_column(Json)
+    availability: Mapped[list[str]] = mapped_column(Json)
+    languages: Mapped[list[str]] = mapped_column(Json)
+    skills: Mapped[list[str]] = mapped_column(Json)
+    skills_note: Mapped[str | None] = mapped_column(String(300))
+    consented_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(String(300))
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
 
 # --- Broadcasts (migration 0008) ---
 

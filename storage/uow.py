@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.ports.hours import HourReportRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
+from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
 from bot.ports.store import (
     AssemblyRepository,
     AuditRepository,
@@ -40,6 +41,7 @@ from storage.repositories import (
 )
 from storage.repositories.hours import SqlHourReportRepository
 from storage.repositories.shift_swaps import SqlShiftSwapRepository
+from storage.repositories.volunteers import SqlPersonalDataRepository, SqlVolunteerRepository
 
 
 class _Writer:
@@ -82,6 +84,8 @@ class SqlUnitOfWork:
     assemblies: AssemblyRepository
     hours: HourReportRepository
     shift_swaps: ShiftSwapRepository
+    volunteers: VolunteerRepository
+    privacy: PersonalDataRepository
 
     def __init__(self, engine: AsyncEngine, writer: _Writer | None = None) -> None:
         self._engine = engine
@@ -112,6 +116,8 @@ class SqlUnitOfWork:
         self.assemblies = SqlAssemblyRepository(connection)
         self.hours = SqlHourReportRepository(connection)
         self.shift_swaps = SqlShiftSwapRepository(connection)
+        self.volunteers = SqlVolunteerRepository(connection)
+        self.privacy = SqlPersonalDataRepository(connection)
         return self
 
     async def __aexit__(

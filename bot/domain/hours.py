@@ -54,6 +54,7 @@ class NewHourReport:
     day: date
     minutes: int
     note: str | None = None
+    volunteer: bool = False  # worked as a volunteer: counted apart from members' paid hours
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class HourReport:
     decided_by: int | None = None
     decided_at: datetime | None = None
     reason: str | None = None  # why it was rejected
+    volunteer: bool = False
 
     @property
     def is_active(self) -> bool:

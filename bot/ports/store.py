@@ -15,6 +15,7 @@ from bot.domain.outbound import InboxItem, OutboundMessage, OutboxItem
 from bot.domain.people import NewPerson, Person, Role
 from bot.ports.hours import HourReportRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
+from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
 
 
 class PeopleRepository(Protocol):
@@ -170,6 +171,8 @@ class UnitOfWork(Protocol):
     assemblies: AssemblyRepository
     hours: HourReportRepository
     shift_swaps: ShiftSwapRepository
+    volunteers: VolunteerRepository
+    privacy: PersonalDataRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

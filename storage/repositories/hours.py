@@ -34,6 +34,7 @@ _COLUMNS = (
     HourReportRow.decided_by,
     HourReportRow.decided_at,
     HourReportRow.reason,
+    HourReportRow.volunteer,
 )
 
 
@@ -52,6 +53,7 @@ class SqlHourReportRepository:
                     day=report.day,
                     minutes=report.minutes,
                     note=report.note,
+                    volunteer=report.volunteer,
                     status=ReportStatus.PENDING.value,
                     created_at=at,
                     updated_at=at,
@@ -161,5 +163,6 @@ def _report(row: Any) -> HourReport:
         updated_at=row.updated_at,
         decided_by=row.decided_by,
         decided_at=row.decided_at,
+        volunteer=bool(row.volunteer),
         reason=row.reason,
     )

@@ -53,6 +53,7 @@ class MemoryHourReportRepository:
             day=report.day,
             minutes=report.minutes,
             note=report.note,
+            volunteer=report.volunteer,
             status=ReportStatus.PENDING,
             created_at=_utc(at),
             updated_at=_utc(at),

@@ -26,8 +26,10 @@ from bot.domain.invites import Invite
 from bot.domain.outbound import InboxItem, OutboundMessage, OutboxItem, OutboxStatus
 from bot.domain.people import NewPerson, Person, Role
 from bot.domain.shift_swaps import ShiftRelease
+from bot.domain.volunteers import Application
 from bot.ports.hours import HourReportRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
+from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
 from bot.ports.store import (
     AssemblyRepository,
     AuditRepository,
@@ -42,6 +44,10 @@ from bot.ports.store import (
 from tests.fakes.memory_assemblies import MemoryAssemblyRepository
 from tests.fakes.memory_hours import MemoryHourReportRepository
 from tests.fakes.memory_shift_swaps import MemoryShiftSwapRepository
+from tests.fakes.memory_volunteers import (
+    MemoryPersonalDataRepository,
+    MemoryVolunteerRepository,
+)
 
 
 def _utc(value: datetime) -> datetime:
@@ -115,6 +121,7 @@ class MemoryState:
     hour_changes: dict[int, HourChange] = field(default_factory=dict)  # keyed by change id
     shift_releases: dict[int, ShiftRelease] = field(default_factory=dict)
     calendar_tokens: dict[int, str] = field(default_factory=dict)  # person id -> token hash
+    volunteer_applications: dict[int, Application] = field(default_factory=dict)
 
 
 # The keyed tables of MemoryState, merged row by row on commit (audit is append-only).
@@ -134,6 +141,7 @@ _TABLES = (
     "hour_changes",
     "shift_releases",
     "calendar_tokens",
+    "volunteer_applications",
 )
 _MISSING = object()
 
@@ -464,6 +472,8 @@ class MemoryUnitOfWork:
     assemblies: AssemblyRepository
     hours: HourReportRepository
     shift_swaps: ShiftSwapRepository
+    volunteers: VolunteerRepository
+    privacy: PersonalDataRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -511,6 +521,8 @@ class MemoryUnitOfWork:
         self.assemblies = MemoryAssemblyRepository(state, ids)
         self.hours = MemoryHourReportRepository(state, ids)
         self.shift_swaps = MemoryShiftSwapRepository(state, ids)
+        self.volunteers = MemoryVolunteerRepository(state, ids)
+        self.privacy = MemoryPersonalDataRepository(state)
 
 
 def _merge(committed: MemoryState, base: MemoryState, working: MemoryState) -> None:

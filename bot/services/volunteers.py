@@ -1,0 +1,225 @@
+"""Use cases of volunteer applications: apply, and staff approve or decline.
+
+Anyone known to Kyodo who is not a volunteer yet may apply once at a time. Staff see pending
+applications (each view of an applicant's personal details is audited) and decide; the applicant
+is told in their own language through the `Notifier`, and an approval gives them the volunteer
+role. Every staff action is re-authorised here: a forged or replayed button of someone who is not
+staff is refused and audited. Telegram's staff cards and the web desk call these same functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NoReturn
+
+from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.people import Actor, Person, Role
+from bot.domain.replies import Button, msg
+from bot.domain.requests import parse_phone
+from bot.domain.volunteers import (
+    Application,
+    ApplicationStatus,
+    NewApplication,
+    check_name,
+    check_note,
+    check_reason,
+    make_choices,
+)
+from bot.ports.requests import Notifier
+from bot.ports.store import UnitOfWork
+from bot.services.personal_data import record_view
+
+PENDING_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class ApplicationForm:
+    """What the sign-up dialog (or the desk) gathered, as typed and tapped."""
+
+    name: str
+    phone: str
+    interests: Iterable[str]
+    availability: Iterable[str]
+    languages: Iterable[str]
+    skills: Iterable[str]
+    skills_note: str | None
+    consent: bool
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    """An application with its applicant (None once they were forgotten)."""
+
+    application: Application
+    person: Person | None
+
+
+async def _refuse(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> NoReturn:
+    await uow.audit.add(now, actor.person_id, "volunteer.refused", subject)
+    raise PermissionDenied("volunteer.refused")
+
+
+async def _require_staff(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> int:
+    if actor.person_id is None or not actor.is_staff:
+        await _refuse(uow, actor, now, subject)
+    return actor.person_id
+
+
+async def _view(uow: UnitOfWork, application: Application) -> ApplicationView:
+    person = None if application.person_id is None else await uow.people.get(application.person_id)
+    return ApplicationView(application, person)
+
+
+def check_form(form: ApplicationForm) -> NewApplication:
+    """The form checked field by field (person id 0: filled in by `submit`)."""
+    if not form.consent:
+        raise DomainError("consent_required")
+    return NewApplication(
+        person_id=0,
+        name=check_name(form.name),
+        phone=parse_phone(form.phone),
+        choices=make_choices(form.interests, form.availability, form.languages, form.skills),
+        skills_note=check_note(form.skills_note),
+        consented_at=datetime.min,
+    )
+
+
+async def can_apply(uow: UnitOfWork, actor: Actor) -> None:
+    """Raises `already_volunteer` or `application_pending` when a new application makes no sense."""
+    if Role.VOLUNTEER in actor.roles:
+        raise DomainError("already_volunteer")
+    if actor.person_id is not None:
+        mine = await uow.volunteers.for_person(actor.person_id)
+        if any(a.status is ApplicationStatus.PENDING for a in mine):
+            raise DomainError("application_pending")
+
+
+async def submit(
+    uow: UnitOfWork, actor: Actor, form: ApplicationForm, now: datetime, notify: Notifier
+) -> Application:
+    """Stores the application (consent first) and tells every staff member there is one."""
+    if actor.person_id is None:
+        raise PermissionDenied("volunteer.refused")
+    await can_apply(uow, actor)
+    checked = check_form(form)
+    application = await uow.volunteers.add(
+        NewApplication(
+            person_id=actor.person_id,
+            name=checked.name,
+            phone=checked.phone,
+            choices=checked.choices,
+            skills_note=checked.skills_note,
+            consented_at=now,
+        ),
+        now,
+    )
+    # Counts and ids only: the audit log is no place for a name or a phone number.
+    await uow.audit.add(
+        now, actor.person_id, "volunteer.applied", f"volunteer_application:{application.id}"
+    )
+    for staff in await uow.people.with_role(Role.STAFF):
+        if staff.id == actor.person_id:
+            continue
+        await notify(
+            staff,
+            msg("volunteers.staff.new", id=application.id),
+            buttons=((Button(msg("button.volunteers_review"), f"vol:see:{application.id}"),),),
+            dedupe_key=f"vol:new:{application.id}:{staff.id}",
+        )
+    return application
+
+
+async def mine(uow: UnitOfWork, actor: Actor) -> list[Application]:
+    if actor.person_id is None:
+        return []
+    return list(await uow.volunteers.for_person(actor.person_id))
+
+
+async def pending(
+    uow: UnitOfWork, actor: Actor, now: datetime, limit: int = PENDING_LIMIT
+) -> list[ApplicationView]:
+    """Applications waiting for a decision, oldest first (staff only; names shown are audited)."""
+    await _require_staff(uow, actor, now, "volunteer_applications")
+    views = [await _view(uow, a) for a in await uow.volunteers.pending(limit)]
+    for view in views:
+        if view.person is not None:
+            await record_view(uow, actor, view.person.id, "volunteer_application", now)
+    return views
+
+
+async def for_review(
+    uow: UnitOfWork, actor: Actor, application_id: int, now: datetime
+) -> ApplicationView:
+    """One application with its personal details, for staff; the view is audited."""
+    subject = f"volunteer_application:{application_id}"
+    await _require_staff(uow, actor, now, subject)
+    application = await uow.volunteers.get(application_id)
+    if application is None:
+        await _refuse(uow, actor, now, subject)
+    view = await _view(uow, application)
+    if view.person is not None:
+        await record_view(uow, actor, view.person.id, "volunteer_application", now)
+    return view
+
+
+async def _decide(
+    uow: UnitOfWork,
+    actor: Actor,
+    application_id: int,
+    status: ApplicationStatus,
+    reason: str | None,
+    now: datetime,
+) -> ApplicationView:
+    subject = f"volunteer_application:{application_id}"
+    staff_id = await _require_staff(uow, actor, now, subject)
+    application = await uow.volunteers.get(application_id)
+    if application is None:
+        await _refuse(uow, actor, now, subject)
+    if application.person_id == staff_id:
+        await _refuse(uow, actor, now, subject)  # nobody approves themselves
+    if not await uow.volunteers.decide(application_id, status, staff_id, now, reason):
+        current = await _view(uow, application)
+        raise DomainError("application_decided", view=current)
+    await uow.audit.add(now, staff_id, f"volunteer.{status}", subject)
+    decided = await uow.volunteers.get(application_id)
+    assert decided is not None  # noqa: S101 -- decided just above, in this transaction
+    return await _view(uow, decided)
+
+
+async def approve(
+    uow: UnitOfWork, actor: Actor, application_id: int, now: datetime, notify: Notifier
+) -> ApplicationView:
+    """Approves a pending application: the person becomes a volunteer and is told."""
+    view = await _decide(uow, actor, application_id, ApplicationStatus.APPROVED, None, now)
+    if view.person is not None:
+        await uow.people.add_role(view.person.id, Role.VOLUNTEER)
+        await notify(
+            view.person,
+            msg("volunteers.approved"),
+            buttons=((Button(msg("button.menu"), "menu"),),),
+            dedupe_key=f"vol:decided:{application_id}",
+        )
+    return view
+
+
+async def decline(
+    uow: UnitOfWork,
+    actor: Actor,
+    application_id: int,
+    reason: str,
+    now: datetime,
+    notify: Notifier,
+) -> ApplicationView:
+    """Declines a pending application with a reason, which the person reads."""
+    await _require_staff(uow, actor, now, f"volunteer_application:{application_id}")
+    reason = check_reason(reason)
+    view = await _decide(uow, actor, application_id, ApplicationStatus.DECLINED, reason, now)
+    if view.person is not None:
+        await notify(
+            view.person,
+            msg("volunteers.declined", reason=reason),
+            dedupe_key=f"vol:decided:{application_id}",
+        )
+    return view
