@@ -383,4 +383,46 @@ class VolunteerApplicationRow(Base):
 
 # --- Staff cards (migration 0011) ---
 
+
+class StaffCardRow(Base):
+    """One card in the staff chat per item waiting for staff; `version` grows with each change.
+
+    `item_id` has no foreign key: it points into the table of its `kind`.
+    """
+
+    __tablename__ = "staff_cards"
+    __table_args__ = (
+        Index("ix_staff_cards_kind_item_id", "kind", "item_id", unique=True),
+        # The card feed looks for cards left to edit and open cards whose item changed.
+        Index("ix_staff_cards_is_behind", "is_behind"),
+        Index("ix_staff_cards_is_open_kind", "is_open", "kind"),
+        CheckConstraint("kind IN ('request', 'volunteer', 'hours')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer)
+    is_open: Mapped[bool] = mapped_column(Boolean)  # the item still waits for staff
+    is_behind: Mapped[bool] = mapped_column(Boolean)  # a copy shows an older version
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StaffCardCopyRow(Base):
+    """One copy of a card: the staff group, or one staff member's private chat."""
+
+    __tablename__ = "staff_card_copies"
+
+    card_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("staff_cards.id", ondelete="CASCADE"), primary_key=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    locale: Mapped[str] = mapped_column(String(8))
+    is_group: Mapped[bool] = mapped_column(Boolean)
+    # The outbox row that put this copy on screen: its telegram_message_id is what gets edited.
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    shown_version: Mapped[int] = mapped_column(Integer)
+
+
 # --- Desk and export indexes (migration 0012) ---

@@ -12,6 +12,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.ports.cards import StaffCardRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
@@ -39,6 +40,7 @@ from storage.repositories import (
     SqlPeopleRepository,
     SqlShiftRepository,
 )
+from storage.repositories.cards import SqlStaffCardRepository
 from storage.repositories.hours import SqlHourReportRepository
 from storage.repositories.shift_swaps import SqlShiftSwapRepository
 from storage.repositories.volunteers import SqlPersonalDataRepository, SqlVolunteerRepository
@@ -84,6 +86,7 @@ class SqlUnitOfWork:
     assemblies: AssemblyRepository
     hours: HourReportRepository
     shift_swaps: ShiftSwapRepository
+    cards: StaffCardRepository
     volunteers: VolunteerRepository
     privacy: PersonalDataRepository
 
@@ -116,6 +119,7 @@ class SqlUnitOfWork:
         self.assemblies = SqlAssemblyRepository(connection)
         self.hours = SqlHourReportRepository(connection)
         self.shift_swaps = SqlShiftSwapRepository(connection)
+        self.cards = SqlStaffCardRepository(connection)
         self.volunteers = SqlVolunteerRepository(connection)
         self.privacy = SqlPersonalDataRepository(connection)
         return self

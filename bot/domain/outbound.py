@@ -38,6 +38,16 @@ class OutboxItem:
 
 
 @dataclass(frozen=True)
+class OutboxDelivery:
+    """What became of a queued message, looked up by its dedupe key: to edit it once sent."""
+
+    dedupe_key: str
+    chat_id: int
+    status: OutboxStatus
+    telegram_message_id: int | None  # set once sent (None for an edit, or before sending)
+
+
+@dataclass(frozen=True)
 class InboxItem:
     update_id: int
     payload: dict[str, object]

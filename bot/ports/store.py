@@ -11,8 +11,9 @@ from bot.domain.assemblies import Answer
 from bot.domain.coop import Assembly, BusinessCentre, NewAssembly, NewShift, Shift
 from bot.domain.dialogs import DialogState
 from bot.domain.invites import Invite
-from bot.domain.outbound import InboxItem, OutboundMessage, OutboxItem
+from bot.domain.outbound import InboxItem, OutboundMessage, OutboxDelivery, OutboxItem
 from bot.domain.people import NewPerson, Person, Role
+from bot.ports.cards import StaffCardRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
@@ -95,6 +96,11 @@ class OutboxRepository(Protocol):
         """Rows per status, for monitoring and tests."""
         ...
 
+    async def deliveries(self, dedupe_keys: Sequence[str]) -> dict[str, OutboxDelivery]:
+        """The rows queued under these keys (absent keys are left out): their status and, once
+        sent, the Telegram message id, so that a message can later be edited in place."""
+        ...
+
 
 class AuditRepository(Protocol):
     async def add(
@@ -171,6 +177,7 @@ class UnitOfWork(Protocol):
     assemblies: AssemblyRepository
     hours: HourReportRepository
     shift_swaps: ShiftSwapRepository
+    cards: StaffCardRepository
     volunteers: VolunteerRepository
     privacy: PersonalDataRepository
 

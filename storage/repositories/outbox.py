@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.outbound import OutboundMessage, OutboxItem, OutboxStatus
+from bot.domain.outbound import OutboundMessage, OutboxDelivery, OutboxItem, OutboxStatus
 from storage.models import OutboxRow
 from storage.repositories._sql import dialect_name, rowcount, upsert_insert
 
@@ -177,6 +177,24 @@ class SqlOutboxRepository:
         counts = {status.value: 0 for status in OutboxStatus}
         counts.update({status: count for status, count in rows})
         return counts
+
+    async def deliveries(self, dedupe_keys: Sequence[str]) -> dict[str, OutboxDelivery]:
+        keys = list(dict.fromkeys(dedupe_keys))
+        found: dict[str, OutboxDelivery] = {}
+        # In slices: a long IN list is cheap, but SQLite caps the number of bound parameters.
+        for start in range(0, len(keys), 500):
+            rows = await self._session.execute(
+                select(
+                    OutboxRow.dedupe_key,
+                    OutboxRow.chat_id,
+                    OutboxRow.status,
+                    OutboxRow.telegram_message_id,
+                ).where(OutboxRow.dedupe_key.in_(keys[start : start + 500]))
+            )
+            for key, chat_id, status, message_id in rows:
+                if key is not None:  # the IN never matches NULL; this tells mypy
+                    found[key] = OutboxDelivery(key, chat_id, OutboxStatus(status), message_id)
+        return found
 
     async def _set(self, item_id: int, **values: object) -> None:
         await self._session.execute(

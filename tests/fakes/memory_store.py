@@ -19,14 +19,22 @@ from types import TracebackType
 from typing import Any
 
 from bot.domain.assemblies import Answer
+from bot.domain.cards import CardCopy
 from bot.domain.coop import Assembly, BusinessCentre, NewShift, Shift, WorkKind
 from bot.domain.dialogs import DialogState
 from bot.domain.hours import HourChange, HourReport
 from bot.domain.invites import Invite
-from bot.domain.outbound import InboxItem, OutboundMessage, OutboxItem, OutboxStatus
+from bot.domain.outbound import (
+    InboxItem,
+    OutboundMessage,
+    OutboxDelivery,
+    OutboxItem,
+    OutboxStatus,
+)
 from bot.domain.people import NewPerson, Person, Role
 from bot.domain.shift_swaps import ShiftRelease
 from bot.domain.volunteers import Application
+from bot.ports.cards import StaffCardRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
@@ -42,6 +50,7 @@ from bot.ports.store import (
     ShiftRepository,
 )
 from tests.fakes.memory_assemblies import MemoryAssemblyRepository
+from tests.fakes.memory_cards import MemoryStaffCardRepository, StaffCardRecord
 from tests.fakes.memory_hours import MemoryHourReportRepository
 from tests.fakes.memory_shift_swaps import MemoryShiftSwapRepository
 from tests.fakes.memory_volunteers import (
@@ -121,6 +130,9 @@ class MemoryState:
     hour_changes: dict[int, HourChange] = field(default_factory=dict)  # keyed by change id
     shift_releases: dict[int, ShiftRelease] = field(default_factory=dict)
     calendar_tokens: dict[int, str] = field(default_factory=dict)  # person id -> token hash
+    # Keyed by (kind, item id), like the SQL unique index; copies by (card id, chat id).
+    staff_cards: dict[tuple[str, int], StaffCardRecord] = field(default_factory=dict)
+    staff_card_copies: dict[tuple[int, int], CardCopy] = field(default_factory=dict)
     volunteer_applications: dict[int, Application] = field(default_factory=dict)
 
 
@@ -140,6 +152,8 @@ _TABLES = (
     "hour_reports",
     "hour_changes",
     "shift_releases",
+    "staff_cards",
+    "staff_card_copies",
     "calendar_tokens",
     "volunteer_applications",
 )
@@ -375,6 +389,16 @@ class MemoryOutboxRepository:
             counts[record.status.value] += 1
         return counts
 
+    async def deliveries(self, dedupe_keys: Sequence[str]) -> dict[str, OutboxDelivery]:
+        wanted = set(dedupe_keys)
+        return {
+            r.dedupe_key: OutboxDelivery(
+                r.dedupe_key, r.message.chat_id, r.status, r.telegram_message_id
+            )
+            for r in self._s.outbox.values()
+            if r.dedupe_key is not None and r.dedupe_key in wanted
+        }
+
 
 class MemoryAuditRepository:
     def __init__(self, state: MemoryState) -> None:
@@ -472,6 +496,7 @@ class MemoryUnitOfWork:
     assemblies: AssemblyRepository
     hours: HourReportRepository
     shift_swaps: ShiftSwapRepository
+    cards: StaffCardRepository
     volunteers: VolunteerRepository
     privacy: PersonalDataRepository
 
@@ -521,6 +546,7 @@ class MemoryUnitOfWork:
         self.assemblies = MemoryAssemblyRepository(state, ids)
         self.hours = MemoryHourReportRepository(state, ids)
         self.shift_swaps = MemoryShiftSwapRepository(state, ids)
+        self.cards = MemoryStaffCardRepository(state, ids)
         self.volunteers = MemoryVolunteerRepository(state, ids)
         self.privacy = MemoryPersonalDataRepository(state)
 
