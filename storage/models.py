@@ -377,6 +377,79 @@ class VolunteerApplicationRow(Base):
 
 # --- Broadcasts (migration 0008) ---
 
+
+class BroadcastRow(Base):
+    """One broadcast: its audience, its text in both languages, and how far sending has got."""
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('scheduled', 'running', 'paused', 'cancelled', 'done')",
+            name="status_known",
+        ),
+        # The pump and the scheduler look for due and running broadcasts.
+        Index("ix_broadcasts_status_send_at", "status", "send_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    created_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10))
+    audience: Mapped[str] = mapped_column(String(16))
+    centre_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("business_centres.id", ondelete="CASCADE")
+    )
+    assembly_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("assemblies.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    text_ja: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    coordinator_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    coordinator_locale: Mapped[str] = mapped_column(String(8))
+    # The last person id whose outbox row exists: a restart continues after it.
+    cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+    materialised: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    progress_outbox_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    progress_text: Mapped[str] = mapped_column(Text, default="")
+    planned: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BroadcastDeliveryRow(Base):
+    """A recipient of a broadcast and the outbox row that carries their copy."""
+
+    __tablename__ = "broadcast_deliveries"
+
+    broadcast_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Unique: progress counts join the outbox's few unsent rows to their broadcast through it.
+    outbox_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("outbox.id", ondelete="CASCADE"), unique=True
+    )
+
+
+class BroadcastPreferenceRow(Base):
+    """A person's choice for one kind of broadcast: receive (opted in) or not (opted out)."""
+
+    __tablename__ = "broadcast_preferences"
+
+    person_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    receive: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 # --- Scheduled reminders (migration 0009) ---
 
 # --- Staff web desk (migration 0010) ---

@@ -13,6 +13,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.ports.cards import StaffCardRepository
+from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
@@ -41,6 +42,7 @@ from storage.repositories import (
     SqlShiftRepository,
 )
 from storage.repositories.cards import SqlStaffCardRepository
+from storage.repositories.broadcasts import SqlBroadcastRepository
 from storage.repositories.hours import SqlHourReportRepository
 from storage.repositories.shift_swaps import SqlShiftSwapRepository
 from storage.repositories.volunteers import SqlPersonalDataRepository, SqlVolunteerRepository
@@ -86,6 +88,7 @@ class SqlUnitOfWork:
     assemblies: AssemblyRepository
     hours: HourReportRepository
     shift_swaps: ShiftSwapRepository
+    broadcasts: BroadcastRepository
     cards: StaffCardRepository
     volunteers: VolunteerRepository
     privacy: PersonalDataRepository
@@ -119,6 +122,7 @@ class SqlUnitOfWork:
         self.assemblies = SqlAssemblyRepository(connection)
         self.hours = SqlHourReportRepository(connection)
         self.shift_swaps = SqlShiftSwapRepository(connection)
+        self.broadcasts = SqlBroadcastRepository(connection)
         self.cards = SqlStaffCardRepository(connection)
         self.volunteers = SqlVolunteerRepository(connection)
         self.privacy = SqlPersonalDataRepository(connection)

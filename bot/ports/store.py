@@ -14,6 +14,7 @@ from bot.domain.invites import Invite
 from bot.domain.outbound import InboxItem, OutboundMessage, OutboxDelivery, OutboxItem
 from bot.domain.people import NewPerson, Person, Role
 from bot.ports.cards import StaffCardRepository
+from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
@@ -177,6 +178,7 @@ class UnitOfWork(Protocol):
     assemblies: AssemblyRepository
     hours: HourReportRepository
     shift_swaps: ShiftSwapRepository
+    broadcasts: BroadcastRepository
     cards: StaffCardRepository
     volunteers: VolunteerRepository
     privacy: PersonalDataRepository

@@ -32,10 +32,12 @@ from bot.domain.outbound import (
     OutboxStatus,
 )
 from bot.domain.people import NewPerson, Person, Role
+from bot.domain.broadcasts import Broadcast
 from bot.domain.shift_swaps import ShiftRelease
 from bot.domain.volunteers import Application
 from bot.ports.cards import StaffCardRepository
 from bot.ports.hours import HourReportRepository
+from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
 from bot.ports.store import (
@@ -52,6 +54,7 @@ from bot.ports.store import (
 from tests.fakes.memory_assemblies import MemoryAssemblyRepository
 from tests.fakes.memory_cards import MemoryStaffCardRepository, StaffCardRecord
 from tests.fakes.memory_hours import MemoryHourReportRepository
+from tests.fakes.memory_broadcasts import MemoryBroadcastRepository
 from tests.fakes.memory_shift_swaps import MemoryShiftSwapRepository
 from tests.fakes.memory_volunteers import (
     MemoryPersonalDataRepository,
@@ -130,6 +133,10 @@ class MemoryState:
     hour_changes: dict[int, HourChange] = field(default_factory=dict)  # keyed by change id
     shift_releases: dict[int, ShiftRelease] = field(default_factory=dict)
     calendar_tokens: dict[int, str] = field(default_factory=dict)  # person id -> token hash
+    broadcasts: dict[int, Broadcast] = field(default_factory=dict)
+    # (broadcast id, person id) -> outbox id; (person id, kind) -> receive
+    broadcast_deliveries: dict[tuple[int, int], int] = field(default_factory=dict)
+    broadcast_prefs: dict[tuple[int, str], bool] = field(default_factory=dict)
     # Keyed by (kind, item id), like the SQL unique index; copies by (card id, chat id).
     staff_cards: dict[tuple[str, int], StaffCardRecord] = field(default_factory=dict)
     staff_card_copies: dict[tuple[int, int], CardCopy] = field(default_factory=dict)
@@ -155,6 +162,9 @@ _TABLES = (
     "staff_cards",
     "staff_card_copies",
     "calendar_tokens",
+    "broadcasts",
+    "broadcast_deliveries",
+    "broadcast_prefs",
     "volunteer_applications",
 )
 _MISSING = object()
@@ -496,6 +506,7 @@ class MemoryUnitOfWork:
     assemblies: AssemblyRepository
     hours: HourReportRepository
     shift_swaps: ShiftSwapRepository
+    broadcasts: BroadcastRepository
     cards: StaffCardRepository
     volunteers: VolunteerRepository
     privacy: PersonalDataRepository
@@ -546,6 +557,7 @@ class MemoryUnitOfWork:
         self.assemblies = MemoryAssemblyRepository(state, ids)
         self.hours = MemoryHourReportRepository(state, ids)
         self.shift_swaps = MemoryShiftSwapRepository(state, ids)
+        self.broadcasts = MemoryBroadcastRepository(state, ids)
         self.cards = MemoryStaffCardRepository(state, ids)
         self.volunteers = MemoryVolunteerRepository(state, ids)
         self.privacy = MemoryPersonalDataRepository(state)
