@@ -1,0 +1,57 @@
+"""Use case: a month's hours for payroll, as `kyodo export hours` and the desk export them.
+
+Only staff export (the file holds every member's name and hours), and each export is written to
+the audit log with what was asked and how many lines it had, never with the data itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.errors import NotFound, PermissionDenied
+from bot.domain.exports import (
+    ExportFile,
+    ExportFormat,
+    HoursExport,
+    HoursQuery,
+    Label,
+    render,
+)
+from bot.domain.people import Actor
+from bot.ports.store import UnitOfWork
+
+
+async def hours_export(
+    uow: UnitOfWork, actor: Actor, query: HoursQuery, now: datetime
+) -> HoursExport:
+    """The month's lines; audited. Refuses non-staff (audited too) and an unknown centre."""
+    if not actor.is_staff:
+        await uow.audit.add(now, actor.person_id, "export.refused", f"hours:{query.month:%Y-%m}")
+        await uow.commit()
+        raise PermissionDenied()
+    centres = await uow.centres.all()
+    if query.centre_id is not None and all(c.id != query.centre_id for c in centres):
+        raise NotFound("export_centre")
+    lines = await uow.exports.hours(query)
+    details = {
+        "month": f"{query.month:%Y-%m}",
+        "centre": query.centre_id,
+        "scope": query.scope.value,
+        "lines": len(lines),
+    }
+    await uow.audit.add(now, actor.person_id, "export.hours", "hours", details)
+    await uow.commit()
+    return HoursExport(query=query, lines=lines, centres=centres)
+
+
+async def hours_file(
+    uow: UnitOfWork,
+    actor: Actor,
+    query: HoursQuery,
+    fmt: ExportFormat,
+    label: Label,
+    now: datetime,
+) -> ExportFile:
+    """The export as a file in `fmt`, its headings in the actor's language (`label`)."""
+    export = await hours_export(uow, actor, query, now)
+    return render(export, fmt, label, actor.locale)
