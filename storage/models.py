@@ -342,6 +342,108 @@ class CalendarTokenRow(Base):
 
 # --- Service requests from residents (migration 0006) ---
 
+
+
+class ServiceRequestRow(Base):
+    """A resident's request. Address, phone and details are NULL once purged after retention."""
+
+    __tablename__ = "service_requests"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('received', 'under_review', 'accepted', 'scheduled', 'done', 'declined', "
+            "'cancelled')",
+            name="status_known",
+        ),
+        # The queues: open requests oldest first, all of them or one centre's.
+        Index("ix_service_requests_status_created_at", "status", "created_at"),
+        Index("ix_service_requests_centre_id_status", "centre_id", "status"),
+        Index("ix_service_requests_requester_id_id", "requester_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    # SET NULL: forgetting a resident keeps a completed service's record, anonymised.
+    requester_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    for_whom: Mapped[str] = mapped_column(String(10))
+    days: Mapped[list[str]] = mapped_column(Json)  # ISO dates; empty: flexible
+    time_window: Mapped[str] = mapped_column(String(10))
+    area: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    details: Mapped[str | None] = mapped_column(Text)
+    voice_file_ids: Mapped[list[str]] = mapped_column(Json)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    taken_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id", ondelete="SET NULL"))
+    centre_id: Mapped[int | None] = mapped_column(Id, ForeignKey("business_centres.id"))
+    contact_when: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decline_reason: Mapped[str | None] = mapped_column(String(300))
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ServiceRequestChangeRow(Base):
+    """A request's status history: one row per action, never updated."""
+
+    __tablename__ = "service_request_changes"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("service_requests.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_person_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    details: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class ServiceRequestMessageRow(Base):
+    """Staff's questions and the resident's answers; the text is NULL once purged."""
+
+    __tablename__ = "service_request_messages"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("service_requests.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    author_person_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="SET NULL")
+    )
+    direction: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str | None] = mapped_column(Text)
+    voice_file_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class ServiceRequestDraftRow(Base):
+    """A request dialog left halfway, per person: offered again for a day, then deleted."""
+
+    __tablename__ = "service_request_drafts"
+
+    person_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ServiceRequestSequenceRow(Base):
+    """The reference counter of one month (`2611`): incremented in place, so never reused."""
+
+    __tablename__ = "service_request_sequences"
+
+    month: Mapped[str] = mapped_column(String(4), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
 # --- Volunteers and personal data (migration 0007) ---
 
 

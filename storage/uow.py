@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.ports.cards import StaffCardRepository
 from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.hours import HourReportRepository
+from bot.ports.requests import ServiceRequestRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
 from bot.ports.store import (
@@ -44,6 +45,7 @@ from storage.repositories import (
 from storage.repositories.cards import SqlStaffCardRepository
 from storage.repositories.broadcasts import SqlBroadcastRepository
 from storage.repositories.hours import SqlHourReportRepository
+from storage.repositories.requests import SqlServiceRequestRepository
 from storage.repositories.shift_swaps import SqlShiftSwapRepository
 from storage.repositories.volunteers import SqlPersonalDataRepository, SqlVolunteerRepository
 
@@ -87,6 +89,7 @@ class SqlUnitOfWork:
     shifts: ShiftRepository
     assemblies: AssemblyRepository
     hours: HourReportRepository
+    requests: ServiceRequestRepository
     shift_swaps: ShiftSwapRepository
     broadcasts: BroadcastRepository
     cards: StaffCardRepository
@@ -121,6 +124,7 @@ class SqlUnitOfWork:
         self.shifts = SqlShiftRepository(connection)
         self.assemblies = SqlAssemblyRepository(connection)
         self.hours = SqlHourReportRepository(connection)
+        self.requests = SqlServiceRequestRepository(connection)
         self.shift_swaps = SqlShiftSwapRepository(connection)
         self.broadcasts = SqlBroadcastRepository(connection)
         self.cards = SqlStaffCardRepository(connection)

@@ -16,6 +16,7 @@ from bot.domain.people import NewPerson, Person, Role
 from bot.ports.cards import StaffCardRepository
 from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.hours import HourReportRepository
+from bot.ports.requests import ServiceRequestRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
 
@@ -177,6 +178,7 @@ class UnitOfWork(Protocol):
     shifts: ShiftRepository
     assemblies: AssemblyRepository
     hours: HourReportRepository
+    requests: ServiceRequestRepository
     shift_swaps: ShiftSwapRepository
     broadcasts: BroadcastRepository
     cards: StaffCardRepository

@@ -23,6 +23,7 @@ from bot.domain.cards import CardCopy
 from bot.domain.coop import Assembly, BusinessCentre, NewShift, Shift, WorkKind
 from bot.domain.dialogs import DialogState
 from bot.domain.hours import HourChange, HourReport
+from bot.domain.requests import RequestChange, RequestDraft, RequestMessage, ServiceRequest
 from bot.domain.invites import Invite
 from bot.domain.outbound import (
     InboxItem,
@@ -37,6 +38,7 @@ from bot.domain.shift_swaps import ShiftRelease
 from bot.domain.volunteers import Application
 from bot.ports.cards import StaffCardRepository
 from bot.ports.hours import HourReportRepository
+from bot.ports.requests import ServiceRequestRepository
 from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
@@ -54,6 +56,7 @@ from bot.ports.store import (
 from tests.fakes.memory_assemblies import MemoryAssemblyRepository
 from tests.fakes.memory_cards import MemoryStaffCardRepository, StaffCardRecord
 from tests.fakes.memory_hours import MemoryHourReportRepository
+from tests.fakes.memory_requests import MemoryServiceRequestRepository
 from tests.fakes.memory_broadcasts import MemoryBroadcastRepository
 from tests.fakes.memory_shift_swaps import MemoryShiftSwapRepository
 from tests.fakes.memory_volunteers import (
@@ -131,6 +134,11 @@ class MemoryState:
     )
     hour_reports: dict[int, HourReport] = field(default_factory=dict)
     hour_changes: dict[int, HourChange] = field(default_factory=dict)  # keyed by change id
+    service_requests: dict[int, ServiceRequest] = field(default_factory=dict)
+    request_changes: dict[int, RequestChange] = field(default_factory=dict)  # by change id
+    request_messages: dict[int, RequestMessage] = field(default_factory=dict)
+    request_drafts: dict[int, RequestDraft] = field(default_factory=dict)  # by person id
+    request_sequences: dict[str, int] = field(default_factory=dict)  # month -> last number
     shift_releases: dict[int, ShiftRelease] = field(default_factory=dict)
     calendar_tokens: dict[int, str] = field(default_factory=dict)  # person id -> token hash
     broadcasts: dict[int, Broadcast] = field(default_factory=dict)
@@ -158,6 +166,11 @@ _TABLES = (
     "assembly_checkins",
     "hour_reports",
     "hour_changes",
+    "service_requests",
+    "request_changes",
+    "request_messages",
+    "request_drafts",
+    "request_sequences",
     "shift_releases",
     "staff_cards",
     "staff_card_copies",
@@ -505,6 +518,7 @@ class MemoryUnitOfWork:
     shifts: ShiftRepository
     assemblies: AssemblyRepository
     hours: HourReportRepository
+    requests: ServiceRequestRepository
     shift_swaps: ShiftSwapRepository
     broadcasts: BroadcastRepository
     cards: StaffCardRepository
@@ -556,6 +570,7 @@ class MemoryUnitOfWork:
         self.shifts = MemoryShiftRepository(state, ids)
         self.assemblies = MemoryAssemblyRepository(state, ids)
         self.hours = MemoryHourReportRepository(state, ids)
+        self.requests = MemoryServiceRequestRepository(state, ids)
         self.shift_swaps = MemoryShiftSwapRepository(state, ids)
         self.broadcasts = MemoryBroadcastRepository(state, ids)
         self.cards = MemoryStaffCardRepository(state, ids)

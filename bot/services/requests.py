@@ -1,0 +1,574 @@
+"""Use cases of service requests: a resident submits, follows and cancels; staff move it along.
+
+Every staff action is one function taking the acting `Actor`: it re-checks the staff role (a
+replayed or forged button gets `PermissionDenied` and an audit row), moves the status only where
+`next_status` allows it and only if nobody changed the request meanwhile (a conditional update),
+writes a status-history row and an audit row, and tells the resident in their language through
+the `Notifier`. The functions return a `RequestView`, enough to redraw a staff card or a desk row.
+Audit rows and logs carry ids and codes, never an address, a phone number or what was asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any, NoReturn
+
+from bot.domain.coop import BusinessCentre
+from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
+from bot.domain.people import Actor, Person
+from bot.domain.replies import Button, Msg, msg
+from bot.domain.requests import (
+    ADDRESS_LIMIT,
+    ANSWER_LIMIT,
+    DETAILS_LIMIT,
+    OPEN,
+    QUESTION_LIMIT,
+    REASON_LIMIT,
+    MessageDirection,
+    RequestAction,
+    RequestChange,
+    RequestForm,
+    RequestMessage,
+    RequestStatus,
+    ServiceArea,
+    ServiceRequest,
+    check_days,
+    check_text,
+    format_reference,
+    next_status,
+    parse_phone,
+    reference_month,
+)
+from bot.ports.requests import Notifier
+from bot.ports.store import UnitOfWork
+
+MY_REQUESTS_LIMIT = 20
+# Callback data of the button under a staff question: the resident answers with it.
+ANSWER_BUTTON = "rq:ans:{id}"
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """A request with the people and centre it refers to, as cards, lists and notices show it."""
+
+    request: ServiceRequest
+    requester: Person | None
+    centre: BusinessCentre | None
+    taken_by: Person | None
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    """A request with its history and its question-and-answer thread (staff and the resident)."""
+
+    view: RequestView
+    history: list[tuple[RequestChange, Person | None]]
+    messages: list[RequestMessage]
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The resident's answer, and the staff member whose question it answers (to tell them)."""
+
+    view: RequestView
+    message: RequestMessage
+    asked_by: Person | None
+
+
+# --- Authorisation ---------------------------------------------------------------------------
+
+
+async def _refuse(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> NoReturn:
+    await uow.audit.add(now, actor.person_id, "request.refused", subject)
+    raise PermissionDenied("request.refused")
+
+
+async def _require_staff(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> int:
+    if actor.person_id is None or not actor.is_staff:
+        await _refuse(uow, actor, now, subject)
+    return actor.person_id
+
+
+async def _staff_request(
+    uow: UnitOfWork, actor: Actor, request_id: int, now: datetime
+) -> tuple[int, ServiceRequest]:
+    subject = f"service_request:{request_id}"
+    staff_id = await _require_staff(uow, actor, now, subject)
+    request = await uow.requests.get(request_id)
+    if request is None:
+        # An id nobody was shown: forged or replayed. Refused like a stranger's, and audited.
+        await _refuse(uow, actor, now, subject)
+    return staff_id, request
+
+
+async def _own_request(
+    uow: UnitOfWork, actor: Actor, request_id: int, now: datetime
+) -> ServiceRequest:
+    """The actor's own request; another's, or an unknown id, is refused alike and audited."""
+    request = await uow.requests.get(request_id)
+    if request is None or actor.person_id is None or request.requester_id != actor.person_id:
+        await _refuse(uow, actor, now, f"service_request:{request_id}")
+    return request
+
+
+# --- Views -----------------------------------------------------------------------------------
+
+
+async def _centre(uow: UnitOfWork, centre_id: int | None) -> BusinessCentre | None:
+    if centre_id is None:
+        return None
+    return next((c for c in await uow.centres.all() if c.id == centre_id), None)
+
+
+async def view_of(uow: UnitOfWork, request: ServiceRequest) -> RequestView:
+    requester = None if request.requester_id is None else await uow.people.get(request.requester_id)
+    taken_by = None if request.taken_by is None else await uow.people.get(request.taken_by)
+    return RequestView(request, requester, await _centre(uow, request.centre_id), taken_by)
+
+
+# --- The resident's side ---------------------------------------------------------------------
+
+
+def check_form(form: RequestForm, *, today: date, areas: Sequence[ServiceArea]) -> RequestForm:
+    """The form as the services accept it: every field re-checked, whatever the dialog did."""
+    if form.area not in {area.code for area in areas}:
+        raise InvalidInput("area_unknown")
+    return replace(
+        form,
+        days=check_days(form.days, today),
+        address=check_text(form.address, ADDRESS_LIMIT, required=True, code="address"),
+        phone=parse_phone(form.phone),
+        details=check_text(form.details, DETAILS_LIMIT, required=False, code="details"),
+        voice_file_ids=tuple(dict.fromkeys(form.voice_file_ids))[:10],
+    )
+
+
+async def submit(
+    uow: UnitOfWork,
+    actor: Actor,
+    form: RequestForm,
+    *,
+    consent: bool,
+    today: date,
+    areas: Sequence[ServiceArea],
+    now: datetime,
+) -> RequestView:
+    """Stores the request, received, with a new reference number: only with consent.
+
+    `today` is the co-op's local date (it names the reference's month and bounds the days).
+    """
+    if actor.person_id is None:
+        raise InvalidInput("no_user")
+    if not consent:
+        # Care needs are sensitive personal data: without consent nothing is stored.
+        raise InvalidInput("consent_required")
+    form = check_form(form, today=today, areas=areas)
+    month = reference_month(today)
+    reference = format_reference(month, await uow.requests.next_sequence(month))
+    request = await uow.requests.add(
+        form, reference=reference, requester_id=actor.person_id, at=now
+    )
+    await uow.requests.add_change(
+        RequestChange(
+            request.id,
+            now,
+            actor.person_id,
+            RequestAction.SUBMITTED,
+            None,
+            RequestStatus.RECEIVED,
+            {"consent": True},
+        )
+    )
+    await uow.requests.delete_draft(actor.person_id)
+    await uow.audit.add(
+        now,
+        actor.person_id,
+        "request.submitted",
+        f"service_request:{request.id}",
+        {"reference": reference, "kind": form.kind.value, "consent_at": now.isoformat()},
+    )
+    return await view_of(uow, request)
+
+
+async def my_requests(
+    uow: UnitOfWork, actor: Actor, limit: int = MY_REQUESTS_LIMIT
+) -> list[RequestView]:
+    """The actor's requests, newest first."""
+    if actor.person_id is None:
+        return []
+    mine = await uow.requests.for_requester(actor.person_id, limit)
+    return [await view_of(uow, request) for request in mine]
+
+
+async def my_request(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) -> RequestView:
+    return await view_of(uow, await _own_request(uow, actor, request_id, now))
+
+
+async def cancel_mine(
+    uow: UnitOfWork, actor: Actor, request_id: int, now: datetime, notify: Notifier
+) -> RequestView:
+    """The resident withdraws an open request; the staff member handling it is told."""
+    request = await _own_request(uow, actor, request_id, now)
+    view = await _move(uow, actor, request, RequestAction.CANCELLED, now)
+    if view.taken_by is not None:
+        await notify(
+            view.taken_by,
+            msg("requests.staff.cancelled", reference=request.reference),
+            dedupe_key=f"rq:{request.id}:cancelled:staff",
+        )
+    return view
+
+
+async def answer(
+    uow: UnitOfWork,
+    actor: Actor,
+    request_id: int,
+    text: str,
+    now: datetime,
+    notify: Notifier,
+    *,
+    voice_file_id: str | None = None,
+) -> Answered:
+    """The resident answers staff's question (text, or a voice note); the asker is told."""
+    request = await _own_request(uow, actor, request_id, now)
+    text = check_text(text, ANSWER_LIMIT, required=voice_file_id is None, code="answer")
+    next_status(request.status, RequestAction.ANSWERED)
+    message = await uow.requests.add_message(
+        request.id, MessageDirection.ANSWER, actor.person_id, text, now, voice_file_id
+    )
+    await _record(uow, actor, request, RequestAction.ANSWERED, request.status, now)
+    questions = [
+        m
+        for m in await uow.requests.messages(request.id)
+        if m.direction is MessageDirection.QUESTION
+    ]
+    asker = questions[-1].author_person_id if questions else None
+    asked_by = None if asker is None else await uow.people.get(asker)
+    if asked_by is not None:
+        await notify(
+            asked_by,
+            msg(
+                "requests.staff.answered",
+                reference=request.reference,
+                text=text or "🎤",
+            ),
+        )
+    return Answered(await view_of(uow, request), message, asked_by)
+
+
+# --- Drafts: a dialog left halfway -----------------------------------------------------------
+
+
+async def save_draft(uow: UnitOfWork, actor: Actor, data: dict[str, Any], now: datetime) -> None:
+    if actor.person_id is not None:
+        await uow.requests.put_draft(actor.person_id, data, now)
+
+
+async def load_draft(uow: UnitOfWork, actor: Actor, now: datetime) -> dict[str, Any] | None:
+    """The actor's draft if younger than a day; an older one is deleted and None returned."""
+    if actor.person_id is None:
+        return None
+    draft = await uow.requests.get_draft(actor.person_id)
+    if draft is None:
+        return None
+    if draft.expired(now):
+        await uow.requests.delete_draft(actor.person_id)
+        return None
+    return dict(draft.data)
+
+
+async def discard_draft(uow: UnitOfWork, actor: Actor) -> None:
+    if actor.person_id is not None:
+        await uow.requests.delete_draft(actor.person_id)
+
+
+# --- The staff's side ------------------------------------------------------------------------
+
+
+async def queue(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    *,
+    centre_id: int | None = None,
+    statuses: frozenset[RequestStatus] = OPEN,
+    limit: int = 20,
+    offset: int = 0,
+) -> list[RequestView]:
+    """Open requests (or those in `statuses`), oldest first, optionally of one centre."""
+    await _require_staff(uow, actor, now, "service_requests")
+    found = await uow.requests.waiting(statuses, centre_id=centre_id, limit=limit, offset=offset)
+    return [await view_of(uow, request) for request in found]
+
+
+async def counts(
+    uow: UnitOfWork, actor: Actor, now: datetime, *, centre_id: int | None = None
+) -> dict[RequestStatus, int]:
+    await _require_staff(uow, actor, now, "service_requests")
+    return await uow.requests.count_by_status(centre_id)
+
+
+async def for_staff(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) -> RequestView:
+    """A request as a staff card shows it (no audit: the card shows no personal details)."""
+    _, request = await _staff_request(uow, actor, request_id, now)
+    return await view_of(uow, request)
+
+
+async def detail(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) -> RequestDetail:
+    """Everything about a request, personal details included: staff only, and audited."""
+    _, request = await _staff_request(uow, actor, request_id, now)
+    await uow.audit.add(
+        now, actor.person_id, "request.personal_viewed", f"service_request:{request_id}"
+    )
+    changes = await uow.requests.history(request_id)
+    ids = {c.actor_person_id for c in changes if c.actor_person_id is not None}
+    people = {pid: await uow.people.get(pid) for pid in ids}
+    history = [
+        (c, None if c.actor_person_id is None else people.get(c.actor_person_id)) for c in changes
+    ]
+    messages = list(await uow.requests.messages(request_id))
+    return RequestDetail(await view_of(uow, request), history, messages)
+
+
+async def take(
+    uow: UnitOfWork, actor: Actor, request_id: int, now: datetime, notify: Notifier
+) -> RequestView:
+    """The staff member takes the request on. Of two taking at once one wins; the other gets
+    `request_already_taken` with `by` (the winner's name) and `view`."""
+    staff_id, request = await _staff_request(uow, actor, request_id, now)
+    if request.taken_by is None and request.status is RequestStatus.RECEIVED:
+        if await uow.requests.take(request.id, staff_id, now):
+            taken = replace(
+                request, status=RequestStatus.UNDER_REVIEW, taken_by=staff_id, updated_at=now
+            )
+            await _record(uow, actor, request, RequestAction.TAKEN, taken.status, now)
+            await _tell_requester(uow, notify, taken, RequestAction.TAKEN)
+            return await view_of(uow, taken)
+        request = await uow.requests.get(request_id) or request
+    view = await view_of(uow, request)
+    if request.taken_by == staff_id:
+        return view  # the same button pressed twice
+    if request.taken_by is not None:
+        name = view.taken_by.display_name if view.taken_by else "?"
+        raise DomainError("request_already_taken", by=name, view=view)
+    raise DomainError("request_transition", status=request.status.value, view=view)
+
+
+async def assign_centre(
+    uow: UnitOfWork,
+    actor: Actor,
+    request_id: int,
+    centre_id: int,
+    now: datetime,
+    notify: Notifier,
+) -> RequestView:
+    """Gives the request to a business centre (and to the actor, if nobody had taken it)."""
+    staff_id, request = await _staff_request(uow, actor, request_id, now)
+    if await _centre(uow, centre_id) is None:
+        raise InvalidInput("unknown_centre")
+    # The resident hears "under review" once: when it leaves "received", not at a re-assignment.
+    tell = notify if request.status is RequestStatus.RECEIVED else None
+    return await _move(
+        uow,
+        actor,
+        request,
+        RequestAction.ASSIGNED,
+        now,
+        tell,
+        centre_id=centre_id,
+        taken_by=request.taken_by or staff_id,
+    )
+
+
+async def accept(
+    uow: UnitOfWork,
+    actor: Actor,
+    request_id: int,
+    centre_id: int,
+    contact_when: datetime,
+    now: datetime,
+    notify: Notifier,
+) -> RequestView:
+    """Accepted: `centre_id` will contact the resident at `contact_when` (not in the past)."""
+    staff_id, request = await _staff_request(uow, actor, request_id, now)
+    if await _centre(uow, centre_id) is None:
+        raise InvalidInput("unknown_centre")
+    if contact_when < now:
+        raise InvalidInput("date_past")
+    return await _move(
+        uow,
+        actor,
+        request,
+        RequestAction.ACCEPTED,
+        now,
+        notify,
+        centre_id=centre_id,
+        contact_when=contact_when,
+        taken_by=request.taken_by or staff_id,
+    )
+
+
+async def schedule(
+    uow: UnitOfWork,
+    actor: Actor,
+    request_id: int,
+    when: datetime,
+    now: datetime,
+    notify: Notifier,
+) -> RequestView:
+    """The service is booked for `when` (in the future); scheduling again moves it."""
+    _, request = await _staff_request(uow, actor, request_id, now)
+    if when <= now:
+        raise InvalidInput("date_past")
+    return await _move(
+        uow, actor, request, RequestAction.SCHEDULED, now, notify, scheduled_for=when
+    )
+
+
+async def done(
+    uow: UnitOfWork, actor: Actor, request_id: int, now: datetime, notify: Notifier
+) -> RequestView:
+    _, request = await _staff_request(uow, actor, request_id, now)
+    return await _move(uow, actor, request, RequestAction.DONE, now, notify)
+
+
+async def decline(
+    uow: UnitOfWork,
+    actor: Actor,
+    request_id: int,
+    reason: str,
+    now: datetime,
+    notify: Notifier,
+) -> RequestView:
+    """Declined with a reason the resident is told (required, at most 300 characters)."""
+    _, request = await _staff_request(uow, actor, request_id, now)
+    reason = check_text(reason, REASON_LIMIT, required=True, code="reason")
+    return await _move(
+        uow, actor, request, RequestAction.DECLINED, now, notify, decline_reason=reason
+    )
+
+
+async def ask(
+    uow: UnitOfWork,
+    actor: Actor,
+    request_id: int,
+    question: str,
+    now: datetime,
+    notify: Notifier,
+) -> tuple[RequestView, RequestMessage]:
+    """Staff ask the resident a question; it reaches them with an Answer button."""
+    staff_id, request = await _staff_request(uow, actor, request_id, now)
+    question = check_text(question, QUESTION_LIMIT, required=True, code="question")
+    next_status(request.status, RequestAction.ASKED)
+    message = await uow.requests.add_message(
+        request.id, MessageDirection.QUESTION, staff_id, question, now
+    )
+    await _record(uow, actor, request, RequestAction.ASKED, request.status, now)
+    requester = None if request.requester_id is None else await uow.people.get(request.requester_id)
+    if requester is not None:
+        await notify(
+            requester,
+            msg("requests.notice.question", reference=request.reference, question=question),
+            buttons=(
+                (Button(msg("requests.button.answer"), ANSWER_BUTTON.format(id=request.id)),),
+            ),
+            dedupe_key=f"rq:{request.id}:q:{message.id}",
+        )
+    return await view_of(uow, request), message
+
+
+async def purge_closed(uow: UnitOfWork, cutoff: datetime, now: datetime, limit: int = 500) -> int:
+    """Removes the personal fields of requests closed before `cutoff` (the retention job)."""
+    purged = 0
+    for request in await uow.requests.closed_before(cutoff, limit):
+        if await uow.requests.purge_personal(request.id, now):
+            await _record(uow, None, request, RequestAction.PURGED, request.status, now)
+            purged += 1
+    return purged
+
+
+# --- Moving a request ------------------------------------------------------------------------
+
+
+async def _record(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    request: ServiceRequest,
+    action: RequestAction,
+    to_status: RequestStatus,
+    now: datetime,
+    **details: object,
+) -> None:
+    """The history row and the audit row of one action (ids and codes only)."""
+    who = None if actor is None else actor.person_id
+    await uow.requests.add_change(
+        RequestChange(request.id, now, who, action, request.status, to_status, dict(details))
+    )
+    await uow.audit.add(
+        now,
+        who,
+        f"request.{action.value}",
+        f"service_request:{request.id}",
+        {"from": request.status.value, "to": to_status.value, **details},
+    )
+
+
+async def _move(
+    uow: UnitOfWork,
+    actor: Actor,
+    request: ServiceRequest,
+    action: RequestAction,
+    now: datetime,
+    notify: Notifier | None = None,
+    **changes: Any,
+) -> RequestView:
+    status = next_status(request.status, action)
+    moved = replace(request, status=status, updated_at=now, **changes)
+    if not await uow.requests.save(moved, was=request.status):
+        # Someone else changed it since it was read: the caller redraws and tries again.
+        raise DomainError("request_changed")
+    facts = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in changes.items()}
+    facts.pop("decline_reason", None)  # free text stays on the request, not in the audit log
+    await _record(uow, actor, request, action, status, now, **facts)
+    if notify is not None:
+        await _tell_requester(uow, notify, moved, action)
+    return await view_of(uow, moved)
+
+
+async def _tell_requester(
+    uow: UnitOfWork, notify: Notifier, request: ServiceRequest, action: RequestAction
+) -> None:
+    if request.requester_id is None:
+        return
+    requester = await uow.people.get(request.requester_id)
+    if requester is None:
+        return
+    notice = await _notice(uow, request, action, notify.locale_of(requester))
+    if notice is not None:
+        key = f"rq:{request.id}:{action.value}:{request.updated_at.isoformat()}"
+        await notify(requester, notice, dedupe_key=key)
+
+
+async def _notice(
+    uow: UnitOfWork, request: ServiceRequest, action: RequestAction, locale: str
+) -> Msg | None:
+    ref = request.reference
+    if action in (RequestAction.TAKEN, RequestAction.ASSIGNED):
+        return msg("requests.notice.under_review", reference=ref)
+    if action is RequestAction.ACCEPTED:
+        centre = await _centre(uow, request.centre_id)
+        return msg(
+            "requests.notice.accepted",
+            reference=ref,
+            centre=centre.name(locale) if centre else "",
+            when=request.contact_when,
+        )
+    if action is RequestAction.SCHEDULED:
+        return msg("requests.notice.scheduled", reference=ref, when=request.scheduled_for)
+    if action is RequestAction.DONE:
+        return msg("requests.notice.done", reference=ref)
+    if action is RequestAction.DECLINED:
+        return msg("requests.notice.declined", reference=ref, reason=request.decline_reason or "")
+    return None
