@@ -25,6 +25,7 @@ from bot.i18n import SUPPORTED, I18n
 from bot.ports.clock import Clock, SystemClock
 from bot.ports.telegram import GatewayError, TelegramGateway, UpdateParser
 from bot.rendering import Renderer
+from bot.scheduler import LeaderScheduler, make_scheduler
 from bot.services.demo import DEMO_PEOPLE, load_demo
 from bot.services.inbox import InboxIntake, InboxWorker
 from bot.services.polling import PollingLoop
@@ -60,7 +61,7 @@ def make_transport(settings: Settings) -> tuple[TelegramGateway, UpdateParser]:
 
 
 # The commands Telegram lists in its "/" menu; each works in every state of every dialog.
-COMMANDS = ("start", "menu", "hours", "help", "language", "cancel")
+COMMANDS = ("start", "menu", "hours", "reminders", "help", "language", "cancel")
 
 
 async def register_commands(gateway: TelegramGateway, i18n: I18n, default_locale: str) -> None:
@@ -82,7 +83,9 @@ class KyodoApp:
         self._webhook_runner: Any = None
         self._web_runner: Any = None
         self.web_port: int | None = None  # where the web server listens (KYODO_WEB_PORT=0: any)
+        self.desk_url = ""  # the staff web desk's address, known once the web server listens
         self.sender: OutboxSender | None = None
+        self.scheduler: LeaderScheduler | None = None
         self.gateway: TelegramGateway | None = None
 
     async def start(self) -> None:
@@ -102,6 +105,9 @@ class KyodoApp:
                 max_text_length=settings.max_text_length,
                 hours_window_days=settings.hours_window_days,
                 calendar_url=calendar_url,
+                desk_url=self.desk_url,
+                assembly_reminders=settings.assembly_reminders,
+                shift_reminder_hour=settings.shift_reminder_hour,
                 default_locale=settings.default_locale,
                 tz=settings.tz,
             ),
@@ -114,16 +120,20 @@ class KyodoApp:
             global_rate=settings.global_rate,
             # A killed sender's claimed rows go out again once its lease ends: short enough
             # that a restart does not leave people waiting, long enough to hold no row twice.
-            lease=timedelta(seconds=30),
+            lease=timedelta(seconds=settings.outbox_lease),
         )
         self.sender = sender
         worker = InboxWorker(
             store.uow, parser, conversation, gateway, self.clock, on_committed=sender.wake
         )
         intake = InboxIntake(store.uow, self.clock, on_stored=worker.wake)
+        self.scheduler = make_scheduler(
+            settings, store.uow, Renderer(i18n).render, self.clock, sender.wake
+        )
         self._tasks = [
             asyncio.create_task(sender.run(), name="outbox-sender"),
             asyncio.create_task(worker.run(), name="inbox-worker"),
+            asyncio.create_task(self.scheduler.run(), name="scheduler"),
         ]
         try:
             await register_commands(gateway, i18n, settings.default_locale)
@@ -151,6 +161,21 @@ class KyodoApp:
         settings = self.settings
         app = web.Application()
         setup_ical(app, store.uow, i18n, self.clock)
+        from handlers.desk import DeskConfig, setup_desk
+
+        setup_desk(
+            app,
+            DeskConfig(
+                uow=store.uow,
+                i18n=i18n,
+                clock=self.clock,
+                tz=settings.tz,
+                default_locale=settings.default_locale,
+                secure_cookie=(settings.web_url or "").startswith("https://"),
+                invite_ttl_hours=settings.invite_ttl_hours,
+                bot_username=settings.bot_username,
+            ),
+        )
         runner = web.AppRunner(app, access_log=None)  # the path is a secret: never log it
         await runner.setup()
         site = web.TCPSite(runner, settings.web_host, settings.web_port)
@@ -159,6 +184,7 @@ class KyodoApp:
         sockets = getattr(site._server, "sockets", None) or []
         self.web_port = int(sockets[0].getsockname()[1]) if sockets else settings.web_port
         base = settings.web_url or f"http://{settings.web_host}:{self.web_port}"
+        self.desk_url = base + "/desk"  # where `/desk` sign-in links point
         return base + CALENDAR_PATH
 
     async def _start_webhook(self, gateway: TelegramGateway, intake: InboxIntake) -> None:

@@ -77,7 +77,9 @@ async def publish(args: argparse.Namespace, settings: Settings, locale: str) -> 
     try:
         draft = _draft(args, settings)
         async with open_store(settings) as store, store.uow() as uow:
-            assembly = await publish_notice(uow, admin, draft, SystemClock().now())
+            assembly = await publish_notice(
+                uow, admin, draft, SystemClock().now(), settings.assembly_reminders
+            )
             await uow.commit()
     except DomainError as error:
         print(i18n.text(f"asm.error.{error.code}", locale, error.details), file=sys.stderr)

@@ -9,8 +9,12 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.domain.errors import InvalidInput
+from bot.domain.reminders import DEFAULT_OFFSETS, parse_offsets
 
 SUPPORTED_LOCALES = ("ja", "en")
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -39,10 +43,18 @@ class Settings:
     bot_username: str = "kyodo_coop_bot"
     max_text_length: int = 1000
     hours_window_days: int = 31  # how far back a member may report hours
+    # Personal fields of closed requests and declined volunteer applications are purged after this.
+    retention_days: int = 365
     log_level: str = "INFO"
     web_host: str = "127.0.0.1"  # Kyodo's own web server (members' calendar links)
     web_port: int = 8090  # 0: any free port
     web_url: str | None = None  # the calendar links' public base URL; default http://host:port
+    # Reminders (bot/scheduler.py): assembly offsets, shift reminders' evening hour, digest hour.
+    assembly_reminders: tuple[timedelta, ...] = DEFAULT_OFFSETS
+    shift_reminder_hour: int = 18
+    digest_hour: int = 8
+    scheduler_tick: float = 30.0  # seconds between the scheduler's looks at what is due
+    outbox_lease: float = 30.0  # seconds before a dead sender's claimed messages go out again
 
     @property
     def tz(self) -> ZoneInfo:
@@ -140,11 +152,30 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         bot_username=env.get("KYODO_BOT_USERNAME", "kyodo_coop_bot").lstrip("@"),
         max_text_length=_int(env, "KYODO_MAX_TEXT_LENGTH", 1000, 10, 4000),
         hours_window_days=_int(env, "KYODO_HOURS_WINDOW_DAYS", 31, 1, 366),
+        retention_days=_int(env, "KYODO_RETENTION_DAYS", 365, 1, 3650),
         log_level=log_level,
         web_host=env.get("KYODO_WEB_HOST", "127.0.0.1"),
         web_port=_int(env, "KYODO_WEB_PORT", 8090, 0, 65535),
         web_url=_web_url(env),
+        assembly_reminders=_offsets(env),
+        shift_reminder_hour=_int(env, "KYODO_SHIFT_REMINDER_HOUR", 18, 0, 23),
+        digest_hour=_int(env, "KYODO_DIGEST_HOUR", 8, 0, 23),
+        scheduler_tick=_float(env, "KYODO_SCHEDULER_TICK", 30.0, 0.2, 3600.0),
+        outbox_lease=_float(env, "KYODO_OUTBOX_LEASE", 30.0, 2.0, 3600.0),
     )
+
+
+def _offsets(env: Mapping[str, str]) -> tuple[timedelta, ...]:
+    raw = env.get("KYODO_ASSEMBLY_REMINDERS")
+    if raw is None:
+        return DEFAULT_OFFSETS
+    try:
+        return parse_offsets(raw)
+    except InvalidInput:
+        raise ConfigError(
+            "KYODO_ASSEMBLY_REMINDERS must be offsets before an assembly such as 7d,1d,2h "
+            "(d days, h hours, m minutes; at most 6, each up to 90 days; empty for none)"
+        ) from None
 
 
 def _web_url(env: Mapping[str, str]) -> str | None:

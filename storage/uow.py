@@ -12,10 +12,13 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.ports.cards import StaffCardRepository
 from bot.ports.broadcasts import BroadcastRepository
+from bot.ports.desk import DeskRepository
+from bot.ports.exports import ExportRepository
+from bot.ports.cards import StaffCardRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.requests import ServiceRequestRepository
+from bot.ports.scheduling import ReminderRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
 from bot.ports.store import (
@@ -42,10 +45,13 @@ from storage.repositories import (
     SqlPeopleRepository,
     SqlShiftRepository,
 )
-from storage.repositories.cards import SqlStaffCardRepository
 from storage.repositories.broadcasts import SqlBroadcastRepository
+from storage.repositories.cards import SqlStaffCardRepository
+from storage.repositories.exports import SqlExportRepository
 from storage.repositories.hours import SqlHourReportRepository
 from storage.repositories.requests import SqlServiceRequestRepository
+from storage.repositories.reminders import SqlReminderRepository
+from storage.repositories.desk import SqlDeskRepository
 from storage.repositories.shift_swaps import SqlShiftSwapRepository
 from storage.repositories.volunteers import SqlPersonalDataRepository, SqlVolunteerRepository
 
@@ -93,8 +99,11 @@ class SqlUnitOfWork:
     shift_swaps: ShiftSwapRepository
     broadcasts: BroadcastRepository
     cards: StaffCardRepository
+    reminders: ReminderRepository
     volunteers: VolunteerRepository
     privacy: PersonalDataRepository
+    exports: ExportRepository
+    desk: DeskRepository
 
     def __init__(self, engine: AsyncEngine, writer: _Writer | None = None) -> None:
         self._engine = engine
@@ -128,8 +137,11 @@ class SqlUnitOfWork:
         self.shift_swaps = SqlShiftSwapRepository(connection)
         self.broadcasts = SqlBroadcastRepository(connection)
         self.cards = SqlStaffCardRepository(connection)
+        self.reminders = SqlReminderRepository(connection)
         self.volunteers = SqlVolunteerRepository(connection)
         self.privacy = SqlPersonalDataRepository(connection)
+        self.exports = SqlExportRepository(connection)
+        self.desk = SqlDeskRepository(connection)
         return self
 
     async def __aexit__(

@@ -394,7 +394,13 @@ async def _publish_button(
             if quorum in QUORUM_CHOICES:
                 return _next(turn, state, str(quorum))
         if action == "pub" and state.step == "confirm":
-            assembly = await service.publish(turn.uow, turn.actor, _draft(state.data), turn.now)
+            assembly = await service.publish(
+                turn.uow,
+                turn.actor,
+                _draft(state.data),
+                turn.now,
+                turn.settings.assembly_reminders,
+            )
             await show_one(turn, assembly.id, (msg("asm.new.published"),))
             return None
     except InvalidInput as error:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.dialogs import DialogState
 from bot.domain.incoming import Incoming
 from bot.domain.people import Actor, Person
+from bot.domain.reminders import DEFAULT_OFFSETS
 from bot.domain.replies import Button, Msg, Reply
 from bot.ports.store import UnitOfWork
 
@@ -33,6 +34,11 @@ class DialogSettings:
     tz: ZoneInfo = CO_OP_ZONE  # where "today" and a date's public holiday are reckoned
     hours_window_days: int = 31  # how many days back a member may report hours
     calendar_url: str = "http://127.0.0.1:8090/calendar"  # where members' calendar feeds are
+    staff_chat_id: int | None = None  # the staff group for cards; None: staff's private chats
+    # When members are reminded of a published assembly notice (KYODO_ASSEMBLY_REMINDERS).
+    assembly_reminders: tuple[timedelta, ...] = DEFAULT_OFFSETS
+    shift_reminder_hour: int = 18  # the evening before a shift (KYODO_SHIFT_REMINDER_HOUR)
+    desk_url: str = "http://127.0.0.1:8090/desk"  # the staff web desk (sign-in links)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,8 @@ class Notice:
     locale: str
     reply: Reply
     dedupe_key: str | None = None  # the same notice is queued once, however often it is asked
+    edit_message_id: int | None = None  # edits that message (with `reply.edit`) instead
+    is_group: bool = False  # a group chat: the sender holds the group's rate
 
 
 @dataclass

@@ -18,6 +18,9 @@ OPEN_SHIFTS = Button(msg("button.open_shifts"), "shifts:open")
 REPORT_HOURS = Button(msg("button.report_hours"), "hr")
 MY_MONTH = Button(msg("button.my_month"), "hrm")
 HOURS_REVIEW = Button(msg("button.hours_review"), "hrq")
+BROADCAST = Button(msg("broadcasts.button.menu"), "bc")  # bot/dialogs/broadcasts.py
+SCHEDULED_SENDS = Button(msg("rem.button.scheduled"), "sch")  # bot/dialogs/scheduled.py
+REMINDER_SETTINGS = Button(msg("rem.settings_button"), "rem:prefs")
 
 _INVITE_BUTTONS = {
     Role.MEMBER: Button(msg("button.invite_member"), "inv:member"),
@@ -52,10 +55,17 @@ def main_menu(actor: Actor) -> tuple[Msg, Buttons]:
     if Role.MEMBER in actor.roles:
         rows.extend([(MY_SHIFTS,), (ASSEMBLIES,)])
         rows.insert(0, (REPORT_HOURS, MY_MONTH))
+    if Role.VOLUNTEER in actor.roles and Role.MEMBER not in actor.roles:
+        # Approved volunteers take slots, and report the hours of them, like members.
+        rows.extend([(REPORT_HOURS, MY_MONTH), (MY_SHIFTS,)])
     if actor.has_any(frozenset({Role.MEMBER, Role.VOLUNTEER})):
         rows.append((OPEN_SHIFTS,))
+        rows.append((REMINDER_SETTINGS,))
     if actor.is_staff:
         rows.append((HOURS_REVIEW,))
+        rows.append((BROADCAST,))
+        rows.append((Button(msg("button.volunteers_queue"), "vol:list"),))
+        rows.append((SCHEDULED_SENDS,))
     if actor.is_staff and Role.MEMBER not in actor.roles:
         rows.append((ASSEMBLIES,))  # to publish notices, count answers and check members in
     rows.extend(

@@ -7,7 +7,23 @@ services: callback data is only ever a request, and forged data gets a refusal a
 
 from __future__ import annotations
 
-from bot.dialogs import assemblies, contact, hours, invites, join, language, shift_swaps, shifts
+from bot.dialogs import (
+    assemblies,
+    broadcasts,
+    contact,
+    desk,
+    hours,
+    invites,
+    join,
+    language,
+    personal_data,
+    queue,
+    scheduled,
+    shift_swaps,
+    shifts,
+    triage,
+    volunteers,
+)
 from bot.dialogs.engine import Step, Turn
 from bot.dialogs.menus import MENU, help_text, main_menu
 from bot.domain.dialogs import DialogState
@@ -22,6 +38,12 @@ TEXT_STEPS: dict[str, Step] = {
     shift_swaps.NAME: shift_swaps.on_text,
     hours.NAME: hours.on_text,
     hours.REJECT: hours.on_reason,
+    triage.REASON: triage.on_reason,
+    triage.QUESTION: triage.on_question,
+    triage.WHEN: triage.on_when,
+    broadcasts.NAME: broadcasts.on_text,
+    volunteers.NAME: volunteers.on_text,
+    volunteers.DECLINE: volunteers.on_reason,
 }
 
 
@@ -74,8 +96,28 @@ async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
     if command == "menu":
         show_menu(turn)
         return None
+    if command == "desk":
+        await desk.command(turn)
+        return state
+    if command == "mydata":
+        await personal_data.show(turn)
+        return None
+    if command == "forget":
+        return personal_data.ask(turn)
+    if command == "broadcast":
+        return await broadcasts.start(turn)
+    if command == "notifications":
+        await broadcasts.show_settings(turn)
+        return state
     if command == "hours":
         return await hours.command(turn)
+    if command == "queue":
+        await queue.show(turn, turn.text)
+        return state
+    if command == "scheduled":
+        return await scheduled.command(turn, state)
+    if command == "reminders":
+        return await scheduled.prefs_command(turn, state)
     if command == "join":
         if args:
             await join.redeem(turn, args)
@@ -105,6 +147,12 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
         return state
     if data == "join":
         return join.start(turn)
+    if data == "vol":
+        return await volunteers.start(turn)
+    if head in ("va", "vol"):
+        return await volunteers.on_button(turn, state, data)
+    if head == "pd":
+        return await personal_data.on_button(turn, state, arg)
     if data in ("svc", "vol"):
         await contact.want(turn, "service" if data == "svc" else "volunteer")
         return None
@@ -125,6 +173,17 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
         return None
     if head == "asm":
         return await assemblies.on_button(turn, state, arg)
+    if head in ("sch", "rem"):
+        return await scheduled.on_button(turn, state, data)
+    if head == "bc":
+        handled, new_state = await broadcasts.on_button(turn, state, data)
+        if handled:
+            return new_state
+    if head == "tc":
+        return await triage.on_button(turn, state, data)
+    if head == "tq":
+        await queue.on_button(turn, arg)
+        return state
     if head in ("hr", "hrm", "hrq"):
         handled, new_state = await hours.on_button(turn, state, data)
         if handled:

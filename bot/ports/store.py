@@ -15,8 +15,11 @@ from bot.domain.outbound import InboxItem, OutboundMessage, OutboxDelivery, Outb
 from bot.domain.people import NewPerson, Person, Role
 from bot.ports.cards import StaffCardRepository
 from bot.ports.broadcasts import BroadcastRepository
+from bot.ports.desk import DeskRepository
+from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.requests import ServiceRequestRepository
+from bot.ports.scheduling import ReminderRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
 
@@ -182,8 +185,11 @@ class UnitOfWork(Protocol):
     shift_swaps: ShiftSwapRepository
     broadcasts: BroadcastRepository
     cards: StaffCardRepository
+    reminders: ReminderRepository
     volunteers: VolunteerRepository
     privacy: PersonalDataRepository
+    exports: ExportRepository
+    desk: DeskRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,9 @@ from bot.domain.assemblies import Answer, Rsvp, Tally, check_dates, tally
 from bot.domain.coop import Assembly, NewAssembly
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.people import Actor, Person, Role
+from bot.domain.reminders import DEFAULT_OFFSETS
 from bot.ports.store import UnitOfWork
+from bot.services.reminders import schedule_assembly
 
 MAY_READ: frozenset[Role] = frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})
 MAY_ORGANISE: frozenset[Role] = frozenset({Role.STAFF, Role.ADMIN})
@@ -76,10 +78,17 @@ async def _members(uow: UnitOfWork) -> list[Person]:
     return list(await uow.people.with_role(Role.MEMBER))
 
 
-async def publish(uow: UnitOfWork, actor: Actor, draft: NewAssembly, now: datetime) -> Assembly:
+async def publish(
+    uow: UnitOfWork,
+    actor: Actor,
+    draft: NewAssembly,
+    now: datetime,
+    reminder_offsets: Sequence[timedelta] = DEFAULT_OFFSETS,
+) -> Assembly:
     """Staff publish a notice. Errors: the date codes of `check_dates`, centre_unknown.
 
-    The shell's administrator (no person) may publish too: `kyodo assembly publish`.
+    The shell's administrator (no person) may publish too: `kyodo assembly publish`. Members
+    are sent the notice, and reminded at `reminder_offsets` before it (bot/services/reminders).
     """
     if not actor.has_any(MAY_ORGANISE):
         await _refuse(uow, actor, now, "assemblies.refused", f"person:{actor.person_id}")
@@ -96,6 +105,7 @@ async def publish(uow: UnitOfWork, actor: Actor, draft: NewAssembly, now: dateti
         f"assembly:{assembly.id}",
         {"quorum": str(draft.quorum)},
     )
+    await schedule_assembly(uow, assembly, reminder_offsets, now)
     return assembly
 
 

@@ -33,12 +33,17 @@ from bot.domain.outbound import (
     OutboxStatus,
 )
 from bot.domain.people import NewPerson, Person, Role
+from bot.domain.reminders import ReminderPrefs, ScheduledSend
+from bot.domain.desk import DeskLogin, DeskSession
 from bot.domain.broadcasts import Broadcast
 from bot.domain.shift_swaps import ShiftRelease
 from bot.domain.volunteers import Application
 from bot.ports.cards import StaffCardRepository
+from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.requests import ServiceRequestRepository
+from bot.ports.scheduling import ReminderRepository
+from bot.ports.desk import DeskRepository
 from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
@@ -55,8 +60,11 @@ from bot.ports.store import (
 )
 from tests.fakes.memory_assemblies import MemoryAssemblyRepository
 from tests.fakes.memory_cards import MemoryStaffCardRepository, StaffCardRecord
+from tests.fakes.memory_exports import MemoryExportRepository
 from tests.fakes.memory_hours import MemoryHourReportRepository
 from tests.fakes.memory_requests import MemoryServiceRequestRepository
+from tests.fakes.memory_reminders import MemoryReminderRepository
+from tests.fakes.memory_desk import MemoryDeskRepository
 from tests.fakes.memory_broadcasts import MemoryBroadcastRepository
 from tests.fakes.memory_shift_swaps import MemoryShiftSwapRepository
 from tests.fakes.memory_volunteers import (
@@ -149,6 +157,10 @@ class MemoryState:
     staff_cards: dict[tuple[str, int], StaffCardRecord] = field(default_factory=dict)
     staff_card_copies: dict[tuple[int, int], CardCopy] = field(default_factory=dict)
     volunteer_applications: dict[int, Application] = field(default_factory=dict)
+    scheduled_sends: dict[int, ScheduledSend] = field(default_factory=dict)
+    reminder_prefs: dict[int, ReminderPrefs] = field(default_factory=dict)  # by person id
+    desk_logins: dict[str, DeskLogin] = field(default_factory=dict)  # by token hash
+    desk_sessions: dict[str, DeskSession] = field(default_factory=dict)  # by id hash
 
 
 # The keyed tables of MemoryState, merged row by row on commit (audit is append-only).
@@ -179,6 +191,10 @@ _TABLES = (
     "broadcast_deliveries",
     "broadcast_prefs",
     "volunteer_applications",
+    "scheduled_sends",
+    "reminder_prefs",
+    "desk_logins",
+    "desk_sessions",
 )
 _MISSING = object()
 
@@ -524,6 +540,9 @@ class MemoryUnitOfWork:
     cards: StaffCardRepository
     volunteers: VolunteerRepository
     privacy: PersonalDataRepository
+    reminders: ReminderRepository
+    desk: DeskRepository
+    exports: ExportRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -576,6 +595,9 @@ class MemoryUnitOfWork:
         self.cards = MemoryStaffCardRepository(state, ids)
         self.volunteers = MemoryVolunteerRepository(state, ids)
         self.privacy = MemoryPersonalDataRepository(state)
+        self.reminders = MemoryReminderRepository(state, ids)
+        self.desk = MemoryDeskRepository(state)
+        self.exports = MemoryExportRepository(state)
 
 
 def _merge(committed: MemoryState, base: MemoryState, working: MemoryState) -> None:

@@ -1,0 +1,397 @@
+"""Use cases of scheduled sends: planning them, sending what is due, and staff listing and
+cancelling what is upcoming.
+
+The scheduler (an adapter outside the core) calls `ReminderRunner.run_due()` every few seconds on
+the one replica that leads. Each due send is settled and fanned out in one transaction: the
+recipients' messages go to the outbox under dedupe keys derived from the send's unique key, and
+the send is marked sent with a conditional update, so a send run twice (two leaders for a moment,
+a retry after a crash) queues each message once. A send that comes due when it is no longer
+useful (the bot was down past the assembly, say) is skipped with a log line, and after downtime
+only the latest of several due reminders of one assembly goes out.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import NoReturn
+from zoneinfo import ZoneInfo
+
+from bot.domain.assemblies import Rsvp
+from bot.domain.coop import Assembly, Shift
+from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.people import Actor, Person, Role
+from bot.domain.reminders import (
+    DEFAULT_OFFSETS,
+    Audience,
+    ScheduledSend,
+    SendKind,
+    SendStatus,
+    day_start,
+    plan_assembly,
+    plan_recurring,
+    recipient_key,
+    superseded,
+)
+from bot.domain.replies import Button, Msg, Reply, msg
+from bot.i18n import resolve_locale
+from bot.ports.scheduling import Render
+from bot.ports.store import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+MAY_MANAGE: frozenset[Role] = frozenset({Role.STAFF, Role.ADMIN})
+# Who works shifts, and so may choose when to hear about them.
+MAY_CHOOSE: frozenset[Role] = frozenset({Role.MEMBER, Role.VOLUNTEER})
+BATCH = 50  # due sends looked at per run; the rest wait for the next tick
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    tz: ZoneInfo
+    default_locale: str
+    offsets: tuple[timedelta, ...] = DEFAULT_OFFSETS
+    shift_hour: int = 18
+    digest_hour: int = 8
+
+
+DigestCounter = Callable[[UnitOfWork], Awaitable[int]]
+"""How many things of one kind wait for staff review (hours, requests, applications...)."""
+
+
+async def pending_hours(uow: UnitOfWork) -> int:
+    return len(await uow.hours.pending(10_000))
+
+
+DEFAULT_COUNTERS: dict[str, DigestCounter] = {"rem.digest.hours": pending_hours}
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    key: str
+    status: SendStatus
+    queued: int = 0
+    note: str = ""
+
+
+@dataclass
+class RunReport:
+    outcomes: list[SendOutcome] = field(default_factory=list)
+
+    @property
+    def queued(self) -> int:
+        return sum(o.queued for o in self.outcomes)
+
+
+# --- planning --------------------------------------------------------------------------------
+
+
+async def schedule_assembly(
+    uow: UnitOfWork, assembly: Assembly, offsets: Sequence[timedelta], now: datetime
+) -> int:
+    """Plans the notice to members and its reminders; returns how many sends are new."""
+    added = 0
+    for planned in plan_assembly(assembly.id, assembly.starts_at, assembly.answer_by, offsets, now):
+        added += await uow.reminders.add(planned, now)
+    return added
+
+
+# --- staff: upcoming and cancel ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpcomingSend:
+    send: ScheduledSend
+    assembly: Assembly | None  # for assembly notices and reminders
+
+
+async def _refuse(
+    uow: UnitOfWork, actor: Actor, now: datetime, action: str, subject: str
+) -> NoReturn:
+    await uow.audit.add(now, actor.person_id, action, subject)
+    raise PermissionDenied(action)
+
+
+async def upcoming(
+    uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 20
+) -> list[UpcomingSend]:
+    """The scheduled sends still to go out, soonest first (staff only)."""
+    if actor.person_id is None or not actor.has_any(MAY_MANAGE):
+        await _refuse(uow, actor, now, "scheduled.refused", f"person:{actor.person_id}")
+    views = []
+    for send in await uow.reminders.pending(limit):
+        assembly = None
+        if send.kind in (SendKind.ASSEMBLY, SendKind.ASSEMBLY_NOTICE) and send.subject_id:
+            assembly = await uow.assemblies.get(send.subject_id)
+        views.append(UpcomingSend(send, assembly))
+    return views
+
+
+async def cancel(uow: UnitOfWork, actor: Actor, send_id: int, now: datetime) -> ScheduledSend:
+    """Staff cancel a send before it goes out. Errors: not_pending (sent or cancelled already)."""
+    subject = f"scheduled:{send_id}"
+    if actor.person_id is None or not actor.has_any(MAY_MANAGE):
+        await _refuse(uow, actor, now, "scheduled.refused", subject)
+    send = await uow.reminders.get(send_id)
+    if send is None:
+        await _refuse(uow, actor, now, "scheduled.refused", subject)
+    if not await uow.reminders.finish(send_id, SendStatus.CANCELLED, now, by=actor.person_id):
+        raise DomainError("not_pending")
+    await uow.audit.add(now, actor.person_id, "scheduled.cancelled", subject, {"key": send.key})
+    cancelled = await uow.reminders.get(send_id)
+    assert cancelled is not None  # noqa: S101 -- it was there a moment ago, in this transaction
+    return cancelled
+
+
+# --- members: shift reminder choices -----------------------------------------------------------
+
+
+async def my_prefs(uow: UnitOfWork, actor: Actor, now: datetime) -> tuple[bool, frozenset[int]]:
+    """(all off, weekdays off) of the actor's shift reminders."""
+    person_id = await _chooser(uow, actor, now)
+    prefs = await uow.reminders.prefs(person_id)
+    return prefs.all_off, prefs.weekdays_off
+
+
+async def set_prefs(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    *,
+    all_off: bool | None = None,
+    toggle_weekday: int | None = None,
+) -> tuple[bool, frozenset[int]]:
+    """Turns all shift reminders on or off, or one weekday's; returns the new choice."""
+    person_id = await _chooser(uow, actor, now)
+    prefs = await uow.reminders.prefs(person_id)
+    weekdays = prefs.weekdays_off
+    if toggle_weekday is not None:
+        if not 0 <= toggle_weekday <= 6:
+            await _refuse(uow, actor, now, "reminders.refused", f"weekday:{toggle_weekday}")
+        weekdays = weekdays ^ {toggle_weekday}
+    new = type(prefs)(
+        person_id,
+        prefs.all_off if all_off is None else all_off,
+        frozenset(weekdays),
+    )
+    await uow.reminders.put_prefs(new, now)
+    return new.all_off, new.weekdays_off
+
+
+async def _chooser(uow: UnitOfWork, actor: Actor, now: datetime) -> int:
+    if actor.person_id is None or not actor.has_any(MAY_CHOOSE):
+        await _refuse(uow, actor, now, "reminders.refused", f"person:{actor.person_id}")
+    return actor.person_id
+
+
+# --- sending what is due ------------------------------------------------------------------------
+
+
+class ReminderRunner:
+    """Sends what is due; the scheduler calls `run_due()` on the leading replica."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        render: Render,
+        settings: ReminderSettings,
+        *,
+        counters: dict[str, DigestCounter] | None = None,
+        on_queued: Callable[[], None] | None = None,
+    ) -> None:
+        self._uow = uow
+        self._render = render
+        self.settings = settings
+        self._counters = DEFAULT_COUNTERS if counters is None else counters
+        self._on_queued = on_queued
+
+    async def plan_recurring(self, now: datetime) -> int:
+        """Makes sure the coming digests and shift reminders exist (idempotent)."""
+        s = self.settings
+        added = 0
+        async with self._uow() as uow:
+            for planned in plan_recurring(now, s.tz, s.shift_hour, s.digest_hour):
+                added += await uow.reminders.add(planned, now)
+            await uow.commit()
+        return added
+
+    async def run_due(self, now: datetime) -> RunReport:
+        report = RunReport()
+        async with self._uow() as uow:
+            due = list(await uow.reminders.due(now, BATCH))
+        replaced = superseded(due)
+        for send in due:
+            outcome = await self._run_one(send, now, replaced)
+            if outcome is not None:
+                report.outcomes.append(outcome)
+        if report.queued and self._on_queued is not None:
+            self._on_queued()
+        return report
+
+    async def _run_one(
+        self, send: ScheduledSend, now: datetime, replaced: set[int]
+    ) -> SendOutcome | None:
+        async with self._uow() as uow:
+            note = ""
+            if send.id in replaced:
+                note = "superseded by a later reminder of the same assembly"
+            elif not send.is_useful(now):
+                note = "no longer useful when it came due"
+            if note:
+                if not await uow.reminders.finish(send.id, SendStatus.SKIPPED, now, note=note):
+                    return None
+                await uow.commit()
+                log.info(
+                    "scheduled send %s skipped: %s (due %s, useful until %s, now %s)",
+                    send.key,
+                    note,
+                    send.due_at.isoformat(),
+                    send.useful_until.isoformat(),
+                    now.isoformat(),
+                )
+                return SendOutcome(send.key, SendStatus.SKIPPED, note=note)
+            queued = await self._fan_out(uow, send, now)
+            note = f"{queued} messages queued"
+            if not await uow.reminders.finish(send.id, SendStatus.SENT, now, note=note):
+                return None  # another runner settled it first: roll back our copies
+            await uow.commit()
+        log.info("scheduled send %s: %s", send.key, note)
+        return SendOutcome(send.key, SendStatus.SENT, queued=queued)
+
+    async def _fan_out(self, uow: UnitOfWork, send: ScheduledSend, now: datetime) -> int:
+        if send.kind is SendKind.DIGEST:
+            return await self._digest(uow, send, now)
+        if send.kind is SendKind.SHIFTS:
+            return await self._shifts(uow, send, now)
+        assembly = await uow.assemblies.get(send.subject_id) if send.subject_id else None
+        if assembly is None:
+            return 0
+        if send.kind is SendKind.ASSEMBLY_NOTICE:
+            return await self._notice(uow, send, assembly, now)
+        return await self._assembly(uow, send, assembly, now)
+
+    def _locale(self, person: Person) -> str:
+        return resolve_locale(person.locale, person.telegram_language, self.settings.default_locale)
+
+    async def _queue(
+        self, uow: UnitOfWork, send: ScheduledSend, person: Person, reply: Reply, now: datetime
+    ) -> int:
+        if person.telegram_user_id is None or person.unreachable:
+            return 0
+        message = self._render(reply, person.telegram_user_id, self._locale(person))
+        new = await uow.outbox.add(message, now, dedupe_key=recipient_key(send.key, person.id))
+        return 0 if new is None else 1
+
+    async def _notice(
+        self, uow: UnitOfWork, send: ScheduledSend, assembly: Assembly, now: datetime
+    ) -> int:
+        queued = 0
+        for person in await uow.people.with_role(Role.MEMBER):
+            locale = self._locale(person)
+            reply = Reply(
+                (msg("rem.asm.notice"), _assembly_item(assembly, locale)),
+                ((Button(msg("rem.asm.open_button"), f"asm:o:{assembly.id}"),),),
+            )
+            queued += await self._queue(uow, send, person, reply, now)
+        return queued
+
+    async def _assembly(
+        self, uow: UnitOfWork, send: ScheduledSend, assembly: Assembly, now: datetime
+    ) -> int:
+        audience = Audience(send.payload.get("audience", Audience.BOTH.value))
+        answers = {a.person_id: a for a in await uow.assemblies.answers(assembly.id)}
+        ask = audience is not Audience.ATTENDING and assembly.is_open(now)
+        remind = audience is not Audience.NOT_ANSWERED
+        queued = 0
+        for person in await uow.people.with_role(Role.MEMBER):
+            answer = answers.get(person.id)
+            locale = self._locale(person)
+            if answer is None and ask:
+                head = msg("rem.asm.answer", answer_by=assembly.answer_by)
+            elif answer is not None and answer.rsvp is Rsvp.ATTENDING and remind:
+                head = msg("rem.asm.attending")
+            else:
+                continue
+            reply = Reply(
+                (head, _assembly_item(assembly, locale)),
+                ((Button(msg("rem.asm.open_button"), f"asm:o:{assembly.id}"),),),
+            )
+            queued += await self._queue(uow, send, person, reply, now)
+        return queued
+
+    async def _shifts(self, uow: UnitOfWork, send: ScheduledSend, now: datetime) -> int:
+        day = date.fromisoformat(str(send.payload["day"]))
+        tz = self.settings.tz
+        start, end = day_start(day, tz), day_start(day + timedelta(days=1), tz)
+        centres = {c.id: c for c in await uow.centres.all()}
+        mine: dict[int, list[Shift]] = {}
+        for centre_id in centres:
+            for shift in await uow.shift_swaps.at_centre(centre_id, start, end):
+                if shift.starts_at <= now:
+                    continue  # a late reminder never announces a shift that has begun
+                for person_id in shift.assigned:
+                    mine.setdefault(person_id, []).append(shift)
+        prefs = await uow.reminders.prefs_of(list(mine))
+        queued = 0
+        for person_id, shifts in sorted(mine.items()):
+            choice = prefs.get(person_id)
+            if choice is not None and not choice.wants_shift_reminder(day):
+                continue
+            person = await uow.people.get(person_id)
+            if person is None:
+                continue
+            locale = self._locale(person)
+            shifts.sort(key=lambda s: (s.starts_at, s.id))
+            items = tuple(
+                msg(
+                    "shifts.item",
+                    start=s.starts_at,
+                    end=s.ends_at,
+                    kind=msg(f"work.{s.kind}"),
+                    centre=centres[s.centre_id].name(locale),
+                )
+                for s in shifts
+            )
+            buttons = tuple(
+                (Button(msg("rem.shift.cant_button", start=s.starts_at), f"shift:cant:{s.id}"),)
+                for s in shifts[:10]
+            )
+            reply = Reply(
+                (msg("rem.shift.head", day=day), *items, msg("rem.shift.settings_hint")),
+                (*buttons, (Button(msg("rem.settings_button"), "rem:prefs"),)),
+            )
+            queued += await self._queue(uow, send, person, reply, now)
+        return queued
+
+    async def _digest(self, uow: UnitOfWork, send: ScheduledSend, now: datetime) -> int:
+        counts = [(key, await counter(uow)) for key, counter in self._counters.items()]
+        waiting = [(key, count) for key, count in counts if count > 0]
+        if not waiting:
+            return 0  # nothing waits: no message, staff are not woken for nothing
+        staff: dict[int, Person] = {}
+        for role in (Role.STAFF, Role.ADMIN):
+            for person in await uow.people.with_role(role):
+                staff[person.id] = person
+        lines = tuple(msg(key, count=count) for key, count in waiting)
+        queued = 0
+        for _, person in sorted(staff.items()):
+            reply = Reply(
+                (msg("rem.digest.head"), *lines),
+                (
+                    (Button(msg("button.hours_review"), "hrq"),),
+                    (Button(msg("button.menu"), "menu"),),
+                ),
+            )
+            queued += await self._queue(uow, send, person, reply, now)
+        return queued
+
+
+def _assembly_item(assembly: Assembly, locale: str) -> Msg:
+    return msg(
+        "rem.asm.item",
+        title=assembly.title(locale),
+        when=assembly.starts_at,
+        place=assembly.place(locale),
+    )
