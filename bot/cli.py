@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot import cli_assembly, cli_export, shifts_cli
+from bot import cli_assembly, cli_export, cli_privacy, shifts_cli
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.invites import display_code
 from bot.domain.people import Actor, Role
@@ -90,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     shifts_cli.add_parser(sub)
     cli_assembly.add_parser(sub)
     cli_export.add_parser(sub)
+    cli_privacy.add_parser(sub)
     return parser
 
 
@@ -128,6 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "export":
         asyncio.run(_upgrade(settings))
         return asyncio.run(cli_export.run(settings, args, _shell_locale()))
+    if args.command == "purge-personal-data":
+        asyncio.run(_upgrade(settings))
+        return asyncio.run(cli_privacy.run(settings, args, _shell_locale()))
     if args.command == "assembly":
         asyncio.run(_upgrade(settings))
         return asyncio.run(cli_assembly.publish(args, settings, _shell_locale()))

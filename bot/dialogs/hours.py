@@ -439,13 +439,19 @@ def _month_arg(text: str) -> date | None:
 
 def _item(turn: Turn, view: ReportView) -> Msg:
     report = view.report
-    return msg(
+    item = msg(
         "hours.month_item",
         day=report.day,
         hours=hours(report.minutes),
         centre=view.centre.name(turn.locale),
         status=msg(f"hours.status.{report.status}"),
     )
+    return _flagged(item, report)
+
+
+def _flagged(item: Msg, report: HourReport) -> Msg:
+    """Volunteer hours are marked wherever reports are listed: they are counted apart."""
+    return msg("volunteers.hours_flag", item=item) if report.volunteer else item
 
 
 async def show_month(turn: Turn, month: date) -> None:
@@ -580,7 +586,7 @@ def _member_chat(turn: Turn, view: ReportView) -> _Notice | None:
 
 def _review_item(turn: Turn, view: ReportView) -> Msg:
     report = view.report
-    return msg(
+    item = msg(
         "hours.review_item",
         id=report.id,
         name=view.person.display_name,
@@ -590,6 +596,7 @@ def _review_item(turn: Turn, view: ReportView) -> Msg:
         hours=hours(report.minutes),
         note=report.note or "—",
     )
+    return _flagged(item, report)
 
 
 async def show_review(turn: Turn) -> None:

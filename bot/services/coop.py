@@ -17,6 +17,8 @@ from bot.domain.people import Actor, Person, Role
 from bot.ports.store import UnitOfWork
 
 MAY_SEE_WORK: frozenset[Role] = frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})
+# Volunteers see the slots they took (to give one up), but not the members' assemblies.
+MAY_SEE_SHIFTS: frozenset[Role] = MAY_SEE_WORK | {Role.VOLUNTEER}
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,8 @@ async def _refuse(
 
 
 async def _require_worker(uow: UnitOfWork, actor: Actor, now: datetime, what: str) -> int:
-    if actor.person_id is None or not actor.has_any(MAY_SEE_WORK):
+    allowed = MAY_SEE_SHIFTS if what == "shifts" else MAY_SEE_WORK
+    if actor.person_id is None or not actor.has_any(allowed):
         await _refuse(uow, actor, now, f"{what}.refused", f"person:{actor.person_id}")
     return actor.person_id
 

@@ -29,7 +29,8 @@ from bot.domain.hours import (
 from bot.domain.people import Actor, Person, Role
 from bot.ports.store import UnitOfWork
 
-MAY_REPORT: frozenset[Role] = frozenset({Role.MEMBER})
+# Volunteers report the hours of the slots they took; theirs are flagged as volunteer hours.
+MAY_REPORT: frozenset[Role] = frozenset({Role.MEMBER, Role.VOLUNTEER})
 # How far around today a member's shifts count as "their own centres".
 OWN_CENTRES_BEFORE = timedelta(days=62)
 OWN_CENTRES_AFTER = timedelta(days=14)
@@ -182,8 +183,10 @@ async def report_hours(
         withdrawn = replace(old, status=ReportStatus.WITHDRAWN, updated_at=now)
         if not await uow.hours.save(withdrawn, was=ReportStatus.PENDING):
             raise DomainError("hours_not_pending")
+    # A member who also volunteers reports as a member: their hours are the co-op's work.
+    volunteer = Role.MEMBER not in actor.roles
     report = await uow.hours.add(
-        NewHourReport(person_id, centre_id, WorkKind(kind), day, minutes, note), now
+        NewHourReport(person_id, centre_id, WorkKind(kind), day, minutes, note, volunteer), now
     )
     await _change(uow, report, actor, ChangeAction.REPORTED, now, **_facts(report))
     if old is not None:
