@@ -28,7 +28,7 @@ def _lines(data: MyData, locale: str) -> list[list[Msg]]:
         msg(
             "mydata.profile",
             name=person.display_name,
-            telegram_id=person.telegram_user_id or "—",
+            telegram_id=str(person.telegram_user_id or "—"),
             language=person.locale or person.telegram_language or "—",
             since=person.created_at,
             roles=_join(roles) if roles else msg("mydata.nothing"),

@@ -133,7 +133,7 @@ async def test_send_pressed_twice_stores_one_application(demo_chat, memory_store
     await apply(chat, SATO)
     await chat.press(SATO, "va:send")
     again = await chat.press(SATO, "va:send")
-    assert "この申込画面はもう閉じています" in again.text
+    assert "この画面はもう閉じています" in again.text
     assert len(applications(memory_store)) == 1
     anew = await chat.press(SATO, "vol")
     assert "職員が確認中です" in anew.text
@@ -146,7 +146,7 @@ async def test_cancel_leaves_nothing_behind(demo_chat, memory_store):
     await chat.press(SATO, "cancel")
     assert applications(memory_store) == []
     late = await chat.press(SATO, "va:t:i:events")
-    assert "この申込画面はもう閉じています" in late.text
+    assert "この画面はもう閉じています" in late.text
 
 
 async def test_staff_approve_and_the_volunteer_is_told_in_their_language(demo_chat, memory_store):
