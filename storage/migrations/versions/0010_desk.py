@@ -23,9 +23,37 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
-    # OWNER FILLS THIS IN (see the task); until then this revision changes nothing.
-    pass
+    op.create_table('desk_logins',
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('person_id', ID, nullable=False),
+    sa.Column('created_at', TIMESTAMP, nullable=False),
+    sa.Column('expires_at', TIMESTAMP, nullable=False),
+    sa.Column('used_at', TIMESTAMP, nullable=True),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_desk_logins_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('token_hash', name=op.f('pk_desk_logins'))
+    )
+    op.create_table('desk_sessions',
+    sa.Column('id_hash', sa.String(length=64), nullable=False),
+    sa.Column('person_id', ID, nullable=False),
+    sa.Column('csrf_token', sa.String(length=64), nullable=False),
+    sa.Column('created_at', TIMESTAMP, nullable=False),
+    sa.Column('last_seen_at', TIMESTAMP, nullable=False),
+    sa.Column('ended_at', TIMESTAMP, nullable=True),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_desk_sessions_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id_hash', name=op.f('pk_desk_sessions'))
+    )
+    op.create_index('ix_desk_sessions_person_id', 'desk_sessions', ['person_id'], unique=False)
+    op.create_index('ix_audit_log_actor_person_id_id', 'audit_log', ['actor_person_id', 'id'], unique=False)
+    op.create_index('ix_audit_log_subject_id', 'audit_log', ['subject', 'id'], unique=False)
+    op.create_index('ix_audit_log_action_id', 'audit_log', ['action', 'id'], unique=False)
+    op.create_index('ix_audit_log_at', 'audit_log', ['at'], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index('ix_audit_log_at', table_name='audit_log')
+    op.drop_index('ix_audit_log_action_id', table_name='audit_log')
+    op.drop_index('ix_audit_log_subject_id', table_name='audit_log')
+    op.drop_index('ix_audit_log_actor_person_id_id', table_name='audit_log')
+    op.drop_index('ix_desk_sessions_person_id', table_name='desk_sessions')
+    op.drop_table('desk_sessions')
+    op.drop_table('desk_logins')

@@ -1,0 +1,108 @@
+"""Use cases the staff web desk adds to the core: its queues' pages and counts, and the audit
+log's search. Decisions themselves (approve, reject, check in...) stay with the services the
+Telegram buttons call, so a click on the desk and a tap in Telegram do exactly the same thing.
+
+Every function checks that the actor is staff first; a refusal is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, NoReturn, TypeVar
+
+from bot.domain.coop import BusinessCentre
+from bot.domain.desk import AuditEntry, AuditQuery
+from bot.domain.errors import PermissionDenied
+from bot.domain.people import Actor, Person
+from bot.ports.store import UnitOfWork
+from bot.services.hours import ReportView
+
+T = TypeVar("T")
+PAGE = 25  # rows per page on every list: short enough to read on a tablet
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: int | None  # the cursor of the next page, None on the last
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    entry: AuditEntry
+    actor: Person | None
+
+
+async def _refuse(uow: UnitOfWork, actor: Actor, now: datetime, what: str) -> NoReturn:
+    await uow.audit.add(now, actor.person_id, f"desk.{what}_refused", f"person:{actor.person_id}")
+    raise PermissionDenied(f"desk.{what}_refused")
+
+
+async def require_staff(uow: UnitOfWork, actor: Actor, now: datetime, what: str) -> int:
+    if actor.person_id is None or not actor.is_staff:
+        await _refuse(uow, actor, now, what)
+    return actor.person_id
+
+
+async def centres(uow: UnitOfWork) -> list[BusinessCentre]:
+    return list(await uow.centres.all())
+
+
+async def pending_hours(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    *,
+    centre_id: int | None = None,
+    after: int = 0,
+    limit: int = PAGE,
+) -> Page[ReportView]:
+    """Others' reports waiting for a decision, oldest first (one's own go to another staff)."""
+    staff_id = await require_staff(uow, actor, now, "hours")
+    reports = list(await uow.desk.pending_hours(centre_id, staff_id, after, limit + 1))
+    by_centre = {centre.id: centre for centre in await uow.centres.all()}
+    views: list[ReportView] = []
+    people: dict[int, Person | None] = {}
+    for report in reports[:limit]:
+        if report.person_id not in people:
+            people[report.person_id] = await uow.people.get(report.person_id)
+        person = people[report.person_id]
+        if person is not None and report.centre_id in by_centre:
+            views.append(ReportView(report, by_centre[report.centre_id], person))
+    more = reports[limit - 1].id if len(reports) > limit else None
+    return Page(views, more)
+
+
+async def counts(uow: UnitOfWork, actor: Actor, now: datetime) -> dict[str, int]:
+    """What the navigation shows beside each queue."""
+    staff_id = await require_staff(uow, actor, now, "counts")
+    return {"hours": await uow.desk.count_pending_hours(None, staff_id)}
+
+
+async def count_hours(uow: UnitOfWork, actor: Actor, now: datetime, centre_id: int | None) -> int:
+    staff_id = await require_staff(uow, actor, now, "hours")
+    return await uow.desk.count_pending_hours(centre_id, staff_id)
+
+
+async def audit_log(
+    uow: UnitOfWork,
+    actor: Actor,
+    query: AuditQuery,
+    now: datetime,
+    *,
+    before: int | None = None,
+    limit: int = PAGE,
+) -> Page[AuditLine]:
+    """The audit log, newest first, narrowed by the query."""
+    await require_staff(uow, actor, now, "audit")
+    entries = list(await uow.desk.audit(query, before, limit + 1))
+    people: dict[int, Person | None] = {}
+    lines = []
+    for entry in entries[:limit]:
+        who = entry.actor_person_id
+        if who is not None and who not in people:
+            people[who] = await uow.people.get(who)
+        lines.append(AuditLine(entry, people.get(who) if who is not None else None))
+    more = entries[limit - 1].id if len(entries) > limit else None
+    return Page(lines, more)

@@ -1,0 +1,117 @@
+"""Hours waiting for approval: the oldest first, filtered by centre; approve one or a selection,
+reject with a reason. Each decision is the same service call as the Telegram button, and the
+member hears of it through the outbox with the same notice (and dedupe key) as there."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.dialogs.desk import decision_notice
+from bot.domain.errors import DomainError, InvalidInput
+from bot.ports.store import UnitOfWork
+from bot.services import desk as desk_service
+from bot.services.hours import ReportView, approve_reports, for_review, reject_report
+from handlers.desk.context import (
+    config,
+    int_arg,
+    now,
+    redirect,
+    render,
+    translator,
+    unit,
+    user,
+)
+
+MAX_SELECTION = 100
+
+
+async def _notify(request: web.Request, uow: UnitOfWork, views: list[ReportView]) -> None:
+    desk = config(request)
+    for view in views:
+        notice = decision_notice(view, desk.default_locale)
+        if notice is not None:
+            rendered = desk.renderer.render(notice.reply, notice.chat_id, notice.locale)
+            await uow.outbox.add(rendered, now(request), dedupe_key=notice.dedupe_key)
+
+
+async def queue(request: web.Request) -> web.Response:
+    centre_id = int_arg(request.query.get("centre") or None)
+    after = int_arg(request.query.get("after")) or 0
+    actor = user(request).actor
+    async with unit(request) as uow:
+        page = await desk_service.pending_hours(
+            uow, actor, now(request), centre_id=centre_id, after=after
+        )
+        total = await desk_service.count_hours(uow, actor, now(request), centre_id)
+        centres = await desk_service.centres(uow)
+    back = "/desk/hours" + (f"?centre={centre_id}" if centre_id else "")
+    return render(
+        request,
+        "hours.html",
+        {"page": page, "total": total, "centres": centres, "centre_id": centre_id, "back": back},
+    )
+
+
+async def approve(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    one = int_arg(str(form.get("one") or "") or None)
+    if one is not None:
+        ids = [one]
+    else:
+        ids = [i for i in (int_arg(str(v)) for v in form.getall("ids", [])) if i is not None]
+    ids = ids[:MAX_SELECTION]
+    back = str(form.get("back") or "/desk/hours")
+    back = back if back.startswith("/desk/hours") else "/desk/hours"
+    if not ids:
+        raise redirect(back, done="none_selected")
+    async with unit(request) as uow:
+        approved = await approve_reports(uow, user(request).actor, ids, now(request))
+        await _notify(request, uow, approved)
+        await uow.commit()
+    raise redirect(back, done="approved" if approved else "already_decided", n=len(approved))
+
+
+async def reject_form(request: web.Request) -> web.Response:
+    report_id = int_arg(request.match_info["id"])
+    if report_id is None:
+        raise web.HTTPNotFound()
+    async with unit(request) as uow:
+        view = await for_review(uow, user(request).actor, report_id, now(request))
+    if view.report.status != "pending":
+        raise redirect("/desk/hours", done="already_decided", n=0)
+    return render(request, "reject.html", {"view": view, "reason": "", "error": None})
+
+
+async def reject(request: web.Request) -> web.StreamResponse:
+    report_id = int_arg(request.match_info["id"])
+    if report_id is None:
+        raise web.HTTPNotFound()
+    form = await request.post()
+    reason = str(form.get("reason") or "")
+    async with unit(request) as uow:
+        try:
+            view = await reject_report(uow, user(request).actor, report_id, reason, now(request))
+        except InvalidInput as error:
+            current = await for_review(uow, user(request).actor, report_id, now(request))
+            t = translator(request)
+            message = t(f"desk.reject.error.{error.code}", limit=300)
+            return render(
+                request,
+                "reject.html",
+                {"view": current, "reason": reason, "error": message},
+                status=400,
+            )
+        except DomainError as error:
+            if error.code == "hours_not_pending":
+                raise redirect("/desk/hours", done="already_decided", n=0) from None
+            raise
+        await _notify(request, uow, [view])
+        await uow.commit()
+    raise redirect("/desk/hours", done="rejected", n=1)
+
+
+def setup_hours(app: web.Application) -> None:
+    app.router.add_get("/hours", queue)
+    app.router.add_post("/hours/approve", approve)
+    app.router.add_get("/hours/{id}/reject", reject_form)
+    app.router.add_post("/hours/{id}/reject", reject)

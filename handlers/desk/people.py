@@ -1,0 +1,133 @@
+"""People on the desk: lists by role, one person's data (each view audited), roles (admins
+only), and invite codes (issue and revoke)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.domain.errors import DomainError
+from bot.domain.invites import display_code
+from bot.domain.people import Role
+from bot.services import desk_people
+from bot.services.invites import invitable_roles, issue_invite
+from handlers.desk.context import config, int_arg, now, redirect, render, translator, unit, user
+
+ROLES = (Role.MEMBER, Role.VOLUNTEER, Role.RESIDENT, Role.STAFF, Role.ADMIN)
+
+
+async def index(request: web.Request) -> web.Response:
+    raw = request.query.get("role", "")
+    role = Role(raw) if raw in {r.value for r in Role} else None
+    after = int_arg(request.query.get("after")) or 0
+    actor = user(request).actor
+    async with unit(request) as uow:
+        page = await desk_people.people(uow, actor, now(request), role=role, after=after)
+        counts = await desk_people.role_counts(uow, actor, now(request))
+    context = {"page": page, "role": role, "roles": ROLES, "role_counts": counts}
+    return render(request, "people.html", context)
+
+
+async def _show(
+    request: web.Request, person_id: int, error: str | None, status: int
+) -> web.Response:
+    desk = config(request)
+    async with unit(request) as uow:
+        data = await desk_people.person_data(
+            uow,
+            user(request).actor,
+            person_id,
+            now(request).astimezone(desk.tz).date(),
+            now(request),
+        )
+        await uow.commit()  # the view is audited
+    context = {
+        "data": data,
+        "roles": ROLES,
+        "is_admin": Role.ADMIN in user(request).actor.roles,
+        "error": error,
+    }
+    return render(request, "person.html", context, status=status)
+
+
+async def show(request: web.Request) -> web.Response:
+    person_id = int_arg(request.match_info["id"])
+    if person_id is None:
+        raise web.HTTPNotFound()
+    return await _show(request, person_id, None, 200)
+
+
+async def roles(request: web.Request) -> web.StreamResponse:
+    person_id = int_arg(request.match_info["id"])
+    if person_id is None:
+        raise web.HTTPNotFound()
+    form = await request.post()
+    wanted = {str(v) for v in form.getall("roles", [])}
+    actor = user(request).actor
+    try:
+        async with unit(request) as uow:
+            for role in ROLES:
+                await desk_people.change_role(
+                    uow, actor, person_id, role, grant=role.value in wanted, now=now(request)
+                )
+            await uow.commit()
+    except DomainError as error:
+        if error.code != "own_admin":
+            raise
+        return await _show(
+            request, person_id, str(translator(request)("desk.person.own_admin")), 400
+        )
+    raise redirect(f"/desk/people/{person_id}", done="roles_saved")
+
+
+async def invites(request: web.Request) -> web.Response:
+    actor = user(request).actor
+    async with unit(request) as uow:
+        found = await desk_people.open_invites(uow, actor, now(request))
+    context = {
+        "invites": found,
+        "invitable": [r for r in ROLES if r in invitable_roles(actor)],
+        "new_code": None,
+    }
+    return render(request, "invites.html", context)
+
+
+async def issue(request: web.Request) -> web.Response:
+    form = await request.post()
+    raw = str(form.get("role") or "")
+    role = Role(raw) if raw in {r.value for r in Role} else Role.MEMBER
+    desk = config(request)
+    actor = user(request).actor
+    async with unit(request) as uow:
+        invite = await issue_invite(uow, actor, role, now(request), desk.invite_ttl_hours)
+        await uow.commit()
+        found = await desk_people.open_invites(uow, actor, now(request))
+    context = {
+        "invites": found,
+        "invitable": [r for r in ROLES if r in invitable_roles(actor)],
+        "new_code": display_code(invite.code),
+        "new_link": f"https://t.me/{desk.bot_username}?start={invite.code}",
+    }
+    return render(request, "invites.html", context)
+
+
+async def revoke(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    code = str(form.get("code") or "")[:16]
+    try:
+        async with unit(request) as uow:
+            await desk_people.revoke_invite(uow, user(request).actor, code, now(request))
+            await uow.commit()
+    except DomainError as error:
+        if error.code != "invite_gone":
+            raise
+        raise redirect("/desk/invites", done="invite_gone") from None
+    raise redirect("/desk/invites", done="revoked")
+
+
+def setup_people(app: web.Application) -> None:
+    app.router.add_get("/people", index)
+    app.router.add_get("/people/{id:[0-9]+}", show)
+    app.router.add_post("/people/{id:[0-9]+}/roles", roles)
+    app.router.add_get("/invites", invites)
+    app.router.add_post("/invites", issue)
+    app.router.add_post("/invites/revoke", revoke)

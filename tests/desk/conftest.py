@@ -1,0 +1,111 @@
+"""The desk's browser tests: Kyodo running for real against the sandbox (aiohttp transport),
+the demo co-op loaded, and a staff member who signs in with the link `/desk` sends them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, Page
+
+from bot.app import KyodoApp, open_store
+from bot.domain.coop import WorkKind
+from bot.domain.people import Actor, Role
+from bot.ports.clock import SystemClock
+from bot.services.demo import load_demo
+from bot.services.hours import report_hours
+from tests.fixtures.kyodo import Person, kyodo_settings
+
+LINK = re.compile(r"(http://\S+/desk/login/[A-Za-z0-9_-]+)")
+HANAKO = 1001  # the demo's staff coordinator (staff and admin), Japanese
+TANAKA, MARIA = 2001, 2002  # the demo's members
+
+
+@dataclass
+class Desk:
+    app: KyodoApp
+    sandbox: Any
+
+    @property
+    def base(self) -> str:
+        return self.app.desk_url
+
+    def person(self, user_id: int, name: str, language: str = "ja") -> Person:
+        user = {"id": user_id, "is_bot": False, "first_name": name, "language_code": language}
+        return Person(self.sandbox, user)
+
+    async def link(self, user_id: int = HANAKO) -> str:
+        """What a staff member gets when they send /desk in Telegram."""
+        answer = await self.person(user_id, "花子").says("/desk")
+        found = LINK.search(answer.text)
+        assert found, answer.text
+        return found.group(1)
+
+    async def sign_in(self, page: Page, user_id: int = HANAKO) -> None:
+        await page.goto(await self.link(user_id))
+        await page.get_by_role("button", name=re.compile("ログインする|Sign in")).click()
+        await page.wait_for_url(self.base + "/")
+
+    async def store(self):
+        return open_store(self.app.settings)
+
+    async def report(self, telegram_id: int, days_ago: int, minutes: int) -> int:
+        """A member's pending hour report, as the Telegram dialog would store it."""
+        now = SystemClock().now()
+        today = now.astimezone(self.app.settings.tz).date()
+        async with open_store(self.app.settings) as store, store.uow() as uow:
+            person = await uow.people.by_telegram_id(telegram_id)
+            assert person is not None
+            centre = (await uow.centres.all())[0]
+            actor = Actor(person.id, person.roles, "ja")
+            report = await report_hours(
+                uow,
+                actor,
+                day=today - timedelta(days=days_ago),
+                centre_id=centre.id,
+                kind=WorkKind.ELDERLY_CARE,
+                minutes=minutes,
+                note=None,
+                today=today,
+                window_days=31,
+                now=now,
+            )
+            await uow.commit()
+        return report.id
+
+    async def set_roles(self, telegram_id: int, roles: set[Role]) -> None:
+        async with open_store(self.app.settings) as store, store.uow() as uow:
+            person = await uow.people.by_telegram_id(telegram_id)
+            assert person is not None
+            for role in person.roles - roles:
+                await uow.people.remove_role(person.id, role)
+            for role in roles - person.roles:
+                await uow.people.add_role(person.id, role)
+            await uow.commit()
+
+    def today(self) -> date:
+        return SystemClock().now().astimezone(self.app.settings.tz).date()
+
+
+@pytest.fixture
+async def desk(sandbox: Any, tmp_path: Path) -> AsyncIterator[Desk]:
+    app = KyodoApp(kyodo_settings(sandbox, "aiohttp", tmp_path / "kyodo.db"))
+    await app.start()
+    async with open_store(app.settings) as store, store.uow() as uow:
+        await load_demo(uow, SystemClock().now(), app.settings.tz)
+        await uow.commit()
+    yield Desk(app, sandbox)
+    await app.stop()
+
+
+@pytest.fixture
+async def en_page(browser: Browser) -> AsyncIterator[Page]:
+    context = await browser.new_context(locale="en-GB")
+    page = await context.new_page()
+    yield page
+    await context.close()
