@@ -207,6 +207,10 @@ def csv_utf8_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> byt
 
 def cp932_bytes(text: str) -> tuple[bytes, int]:
     """The text in cp932, each character it cannot hold written as 〓; and how many there were."""
+    try:
+        return text.encode("cp932"), 0
+    except UnicodeEncodeError:
+        pass  # rare: a name with a character outside cp932; go character by character
     out = bytearray()
     replaced = 0
     for char in text:
