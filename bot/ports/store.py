@@ -17,6 +17,7 @@ from bot.ports.cards import StaffCardRepository
 from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.desk import DeskRepository
 from bot.ports.exports import ExportRepository
+from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.scheduling import ReminderRepository

@@ -37,6 +37,7 @@ from bot.domain.broadcasts import (
     check_send_at,
     estimate_finish,
 )
+from bot.domain.coop import Assembly, BusinessCentre
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.outbound import OutboundMessage
 from bot.domain.people import Actor
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 HOLD = timedelta(days=3650)  # "not before" of a paused broadcast's rows: until resumed
 UNREACHED_SHOWN = 40  # names in the final summary; the rest are counted
 PROGRESS_EVERY = timedelta(seconds=3)
+DEFAULT_RATE = 30.0  # Telegram's free limit: the estimate where the configured rate is unknown
 
 
 class Render(Protocol):
@@ -171,6 +173,18 @@ async def get(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime) -
     return await _get(uow, actor, broadcast_id, now)
 
 
+async def centres(uow: UnitOfWork, actor: Actor, now: datetime) -> list[BusinessCentre]:
+    """The business centres one may address (the CENTRE audience)."""
+    await _require_staff(uow, actor, now, "broadcast:centres")
+    return list(await uow.centres.all())
+
+
+async def open_notices(uow: UnitOfWork, actor: Actor, now: datetime) -> list[Assembly]:
+    """Assembly notices still open for answers (the NO_ANSWER audience), soonest first."""
+    await _require_staff(uow, actor, now, "broadcast:notices")
+    return [a for a in await uow.assemblies.upcoming(now, 20) if a.answer_by > now]
+
+
 # -- control -----------------------------------------------------------------------------
 
 
@@ -216,7 +230,7 @@ async def cancel(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime
 
 
 async def progress(
-    uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime, rate: float
+    uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime, rate: float = DEFAULT_RATE
 ) -> tuple[Broadcast, Progress]:
     broadcast = await _get(uow, actor, broadcast_id, now)
     return broadcast, await _progress(uow, broadcast, now, rate)
