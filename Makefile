@@ -44,6 +44,7 @@ system-deps:
 
 bench: $(STAMP) catalogs
 	$(BIN)/python bench/inbound.py
+	$(BIN)/python bench/export.py
 
 clean:
 	rm -rf $(VENV) $(MO) .mypy_cache .ruff_cache .pytest_cache .hypothesis
