@@ -115,3 +115,32 @@ def _centre_id(tmp_path: Path, name_en: str) -> int:
             return next(c.id for c in await uow.centres.all() if c.name_en == name_en)
 
     return asyncio.run(find())
+
+
+async def _rename(db: Path, telegram_id: int, name: str) -> None:
+    from sqlalchemy import update
+
+    from storage.models import PersonRow
+
+    settings = load_settings({"DATABASE_URL": f"sqlite+aiosqlite:///{db}"})
+    async with open_store(settings) as store, store.engine.begin() as conn:
+        await conn.execute(
+            update(PersonRow)
+            .where(PersonRow.telegram_user_id == telegram_id)
+            .values(display_name=name)
+        )
+
+
+def test_a_name_shift_jis_cannot_hold_is_written_as_geta_and_the_staff_are_told(tmp_path):
+    _month(tmp_path)
+    asyncio.run(_rename(tmp_path / "kyodo.db", 2001, "𠮷田 一郎"))
+    done = kyodo(tmp_path, "export", "hours", "--month", "2026-11", "--format", "cp932")
+    assert done.returncode == 0, done.stderr
+    assert "1 characters cannot be written in Shift_JIS (cp932) and were replaced with 〓" in (
+        done.stderr
+    )
+    rows = (tmp_path / "kyodo-hours-2026-11.csv").read_bytes().decode("cp932").splitlines()
+    assert rows[1].split(",")[1] == "〓田 一郎"
+    exact = kyodo(tmp_path, "export", "hours", "--month", "2026-11", "-o", "utf8.csv")
+    assert "𠮷田 一郎" in (tmp_path / "utf8.csv").read_text(encoding="utf-8-sig")
+    assert "replaced" not in exact.stderr
