@@ -169,8 +169,8 @@ async def _cancel(turn: Turn, action: str, item_id: int) -> None:
     is_broadcast = action in ("b", "by")
     if action in ("x", "b"):
         # Ask once more: a cancelled reminder cannot be brought back.
-        if not turn.actor.is_staff:
-            raise PermissionDenied("scheduled.refused")
+        kind = "broadcast" if is_broadcast else "scheduled"
+        await service.require_staff(turn.uow, turn.actor, turn.now, f"{kind}:{item_id}")
         confirm = f"sch:{action}y:{item_id}"
         turn.say(
             msg("rem.cancel.confirm"),

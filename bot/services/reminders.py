@@ -114,12 +114,17 @@ async def _refuse(
     raise PermissionDenied(action)
 
 
+async def require_staff(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> None:
+    """Refuses (and audits) anyone but staff: for a step that only asks before acting."""
+    if actor.person_id is None or not actor.has_any(MAY_MANAGE):
+        await _refuse(uow, actor, now, "scheduled.refused", subject)
+
+
 async def upcoming(
     uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 20
 ) -> list[UpcomingSend]:
-    """The scheduled sends still to go out, soonest first (staff only)."""
-    if actor.person_id is None or not actor.has_any(MAY_MANAGE):
-        await _refuse(uow, actor, now, "scheduled.refused", f"person:{actor.person_id}")
+    """The scheduled sends still to go out, soonest first (staff only). DESK lists these too."""
+    await require_staff(uow, actor, now, f"person:{actor.person_id}")
     views = []
     for send in await uow.reminders.pending(limit):
         assembly = None
@@ -132,8 +137,7 @@ async def upcoming(
 async def cancel(uow: UnitOfWork, actor: Actor, send_id: int, now: datetime) -> ScheduledSend:
     """Staff cancel a send before it goes out. Errors: not_pending (sent or cancelled already)."""
     subject = f"scheduled:{send_id}"
-    if actor.person_id is None or not actor.has_any(MAY_MANAGE):
-        await _refuse(uow, actor, now, "scheduled.refused", subject)
+    await require_staff(uow, actor, now, subject)
     send = await uow.reminders.get(send_id)
     if send is None:
         await _refuse(uow, actor, now, "scheduled.refused", subject)
