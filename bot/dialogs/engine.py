@@ -18,6 +18,7 @@ from bot.domain.incoming import Incoming
 from bot.domain.people import Actor, Person
 from bot.domain.reminders import DEFAULT_OFFSETS
 from bot.domain.replies import Button, Msg, Reply
+from bot.domain.requests import DEFAULT_AREAS, ServiceArea
 from bot.ports.store import UnitOfWork
 
 CO_OP_ZONE = ZoneInfo("Asia/Tokyo")
@@ -39,6 +40,7 @@ class DialogSettings:
     assembly_reminders: tuple[timedelta, ...] = DEFAULT_OFFSETS
     shift_reminder_hour: int = 18  # the evening before a shift (KYODO_SHIFT_REMINDER_HOUR)
     desk_url: str = "http://127.0.0.1:8090/desk"  # the staff web desk (sign-in links)
+    service_areas: tuple[ServiceArea, ...] = DEFAULT_AREAS  # KYODO_SERVICE_AREAS
 
 
 @dataclass(frozen=True)

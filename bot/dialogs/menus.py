@@ -49,6 +49,8 @@ def main_menu(actor: Actor) -> tuple[Msg, Buttons]:
     rows: list[tuple[Button, ...]] = []
     if not actor.has_any(frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})):
         rows.append((Button(msg("button.want_service"), "svc"),))
+        if Role.RESIDENT in actor.roles:
+            rows.append((Button(msg("requests.button.my_requests"), "rq:list"),))
         if Role.VOLUNTEER not in actor.roles:
             rows.append((Button(msg("button.want_volunteer"), "vol"),))
         rows.append((Button(msg("button.have_code"), "join"),))

@@ -18,6 +18,7 @@ from bot.dialogs import (
     language,
     personal_data,
     queue,
+    requests,
     scheduled,
     shift_swaps,
     shifts,
@@ -38,6 +39,8 @@ TEXT_STEPS: dict[str, Step] = {
     shift_swaps.NAME: shift_swaps.on_text,
     hours.NAME: hours.on_text,
     hours.REJECT: hours.on_reason,
+    requests.NAME: requests.on_text,
+    requests.ANSWER: requests.on_answer,
     triage.REASON: triage.on_reason,
     triage.QUESTION: triage.on_question,
     triage.WHEN: triage.on_when,
@@ -71,6 +74,8 @@ async def route(turn: Turn, state: DialogState | None) -> DialogState | None:
         show_menu(turn, msg("input.not_understood"))
         return state
     # A sticker, photo or voice message where text was expected.
+    if state is not None and state.dialog in (requests.NAME, requests.ANSWER):
+        return await requests.on_media(turn, state)
     turn.say(msg("input.unsupported"), buttons=((MENU,),))
     return state
 
@@ -111,6 +116,9 @@ async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
         return state
     if command == "hours":
         return await hours.command(turn)
+    if command == "requests":
+        await requests.show_mine(turn)
+        return state
     if command == "queue":
         await queue.show(turn, turn.text)
         return state
@@ -153,6 +161,10 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
         return await volunteers.on_button(turn, state, data)
     if head == "pd":
         return await personal_data.on_button(turn, state, arg)
+    if data == "svc":
+        return await requests.start(turn)
+    if head == "rq":
+        return await requests.on_button(turn, state, data)
     if data in ("svc", "vol"):
         await contact.want(turn, "service" if data == "svc" else "volunteer")
         return None

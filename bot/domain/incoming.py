@@ -38,3 +38,7 @@ class Incoming:
     callback_data: str | None = None
     callback_query_id: str | None = None
     message_id: int | None = None  # the message carrying the pressed button
+    # A voice note, audio, video note or photo (UNSUPPORTED where text was expected): its kind and
+    # Telegram file_id, so that staff can listen to what someone could not type.
+    media: str | None = None
+    file_id: str | None = None

@@ -132,14 +132,19 @@ async def view_of(uow: UnitOfWork, request: ServiceRequest) -> RequestView:
 
 
 def check_form(form: RequestForm, *, today: date, areas: Sequence[ServiceArea]) -> RequestForm:
-    """The form as the services accept it: every field re-checked, whatever the dialog did."""
+    """The form as the services accept it: every field re-checked, whatever the dialog did.
+
+    With a voice note (someone who cannot type) the address and phone may be left empty: staff
+    listen to the note and call back through Telegram.
+    """
     if form.area not in {area.code for area in areas}:
         raise InvalidInput("area_unknown")
+    voiced = bool(form.voice_file_ids)
     return replace(
         form,
         days=check_days(form.days, today),
-        address=check_text(form.address, ADDRESS_LIMIT, required=True, code="address"),
-        phone=parse_phone(form.phone),
+        address=check_text(form.address, ADDRESS_LIMIT, required=not voiced, code="address"),
+        phone=parse_phone(form.phone) if form.phone.strip() or not voiced else "",
         details=check_text(form.details, DETAILS_LIMIT, required=False, code="details"),
         voice_file_ids=tuple(dict.fromkeys(form.voice_file_ids))[:10],
     )

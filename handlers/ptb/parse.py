@@ -41,6 +41,20 @@ def _starts_with_command(entities: tuple[MessageEntity, ...]) -> bool:
     return False
 
 
+def _media(message: Message) -> tuple[str | None, str | None]:
+    """A voice note, audio, video note or photo (its largest size) and its file id."""
+    for kind, found in (
+        ("voice", message.voice),
+        ("audio", message.audio),
+        ("video_note", message.video_note),
+    ):
+        if found is not None:
+            return kind, found.file_id or None
+    if message.photo:
+        return "photo", message.photo[-1].file_id or None
+    return None, None
+
+
 def _message(update_id: int, message: Message) -> Incoming:
     require_int(message.message_id, "message_id")
     chat_id, chat_type = _chat(message.chat)
@@ -55,7 +69,8 @@ def _message(update_id: int, message: Message) -> Incoming:
         "language_code": language,
     }
     if text is None:
-        return Incoming(kind=InputKind.UNSUPPORTED, **common)
+        media, file_id = _media(message)
+        return Incoming(kind=InputKind.UNSUPPORTED, media=media, file_id=file_id, **common)
     if _starts_with_command(message.entities):
         command, args = split_command(text)
         return Incoming(kind=InputKind.COMMAND, text=text, command=command, args=args, **common)

@@ -55,6 +55,23 @@ def _starts_with_command(message: dict[str, Any]) -> bool:
     return False
 
 
+def _file_id(raw: object) -> str | None:
+    # A shape ptb would not read either gives no file id, rather than a refusal of the update.
+    file_id = raw.get("file_id") if isinstance(raw, dict) else None
+    return file_id if isinstance(file_id, str) and file_id else None
+
+
+def _media(message: dict[str, Any]) -> tuple[str | None, str | None]:
+    """A voice note, audio, video note or photo (its largest size) and its file id."""
+    for kind in ("voice", "audio", "video_note"):
+        if message.get(kind) is not None:
+            return kind, _file_id(message[kind])
+    photo = message.get("photo")
+    if isinstance(photo, list) and photo:
+        return "photo", _file_id(photo[-1])
+    return None, None
+
+
 def _message(update_id: int, message: dict[str, Any]) -> Incoming:
     require_int(message.get("message_id"), "message_id")
     chat_id, chat_type = _chat(message)
@@ -69,7 +86,8 @@ def _message(update_id: int, message: dict[str, Any]) -> Incoming:
         "language_code": language,
     }
     if text is None:
-        return Incoming(kind=InputKind.UNSUPPORTED, **common)
+        media, file_id = _media(message)
+        return Incoming(kind=InputKind.UNSUPPORTED, media=media, file_id=file_id, **common)
     if _starts_with_command(message):
         command, args = split_command(text)
         return Incoming(kind=InputKind.COMMAND, text=text, command=command, args=args, **common)

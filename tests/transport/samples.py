@@ -117,12 +117,12 @@ SAMPLES: list[tuple[str, dict[str, Any], Incoming]] = [
     (
         "a photo with a caption",
         message(9, photo=PHOTO, caption="my timesheet"),
-        _me(9, kind=InputKind.UNSUPPORTED),
+        _me(9, kind=InputKind.UNSUPPORTED, media="photo", file_id="AgAD"),
     ),
     (
         "a voice message",
         message(10, voice={"file_id": "AwAD", "file_unique_id": "v1", "duration": 3}),
-        _me(10, kind=InputKind.UNSUPPORTED),
+        _me(10, kind=InputKind.UNSUPPORTED, media="voice", file_id="AwAD"),
     ),
     (
         "a location",
