@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.config import Settings
+from bot.dialogs.card_feed import CardFeed
 from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
 from bot.i18n import SUPPORTED, I18n
@@ -97,20 +98,22 @@ class KyodoApp:
         self.gateway = gateway
         i18n = I18n(settings.tz, settings.default_locale)
         calendar_url = await self._start_web(store, i18n)
+        dialog_settings = DialogSettings(
+            bot_username=settings.bot_username,
+            invite_ttl_hours=settings.invite_ttl_hours,
+            max_text_length=settings.max_text_length,
+            hours_window_days=settings.hours_window_days,
+            calendar_url=calendar_url,
+            desk_url=self.desk_url,
+            assembly_reminders=settings.assembly_reminders,
+            shift_reminder_hour=settings.shift_reminder_hour,
+            default_locale=settings.default_locale,
+            tz=settings.tz,
+            staff_chat_id=settings.staff_chat_id,
+        )
         conversation = Conversation(
             Renderer(i18n),
-            DialogSettings(
-                bot_username=settings.bot_username,
-                invite_ttl_hours=settings.invite_ttl_hours,
-                max_text_length=settings.max_text_length,
-                hours_window_days=settings.hours_window_days,
-                calendar_url=calendar_url,
-                desk_url=self.desk_url,
-                assembly_reminders=settings.assembly_reminders,
-                shift_reminder_hour=settings.shift_reminder_hour,
-                default_locale=settings.default_locale,
-                tz=settings.tz,
-            ),
+            dialog_settings,
             self.clock,
         )
         sender = OutboxSender(
@@ -123,8 +126,17 @@ class KyodoApp:
             lease=timedelta(seconds=settings.outbox_lease),
         )
         self.sender = sender
+        # Staff cards for new items, whichever way they came in (bot/dialogs/card_feed.py).
+        feed = CardFeed(
+            store.uow, Renderer(i18n), self.clock, dialog_settings, on_committed=sender.wake
+        )
+
+        def committed() -> None:
+            sender.wake()
+            feed.wake()
+
         worker = InboxWorker(
-            store.uow, parser, conversation, gateway, self.clock, on_committed=sender.wake
+            store.uow, parser, conversation, gateway, self.clock, on_committed=committed
         )
         intake = InboxIntake(store.uow, self.clock, on_stored=worker.wake)
         self.scheduler = make_scheduler(
@@ -133,6 +145,7 @@ class KyodoApp:
         self._tasks = [
             asyncio.create_task(sender.run(), name="outbox-sender"),
             asyncio.create_task(worker.run(), name="inbox-worker"),
+            asyncio.create_task(feed.run(), name="card-feed"),
             asyncio.create_task(self.scheduler.run(), name="scheduler"),
         ]
         try:

@@ -49,6 +49,7 @@ class Settings:
     web_host: str = "127.0.0.1"  # Kyodo's own web server (members' calendar links)
     web_port: int = 8090  # 0: any free port
     web_url: str | None = None  # the calendar links' public base URL; default http://host:port
+    staff_chat_id: int | None = None  # staff cards go to this group; None: staff's private chats
     # Reminders (bot/scheduler.py): assembly offsets, shift reminders' evening hour, digest hour.
     assembly_reminders: tuple[timedelta, ...] = DEFAULT_OFFSETS
     shift_reminder_hour: int = 18
@@ -157,6 +158,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         web_host=env.get("KYODO_WEB_HOST", "127.0.0.1"),
         web_port=_int(env, "KYODO_WEB_PORT", 8090, 0, 65535),
         web_url=_web_url(env),
+        staff_chat_id=_staff_chat(env),
         assembly_reminders=_offsets(env),
         shift_reminder_hour=_int(env, "KYODO_SHIFT_REMINDER_HOUR", 18, 0, 23),
         digest_hour=_int(env, "KYODO_DIGEST_HOUR", 8, 0, 23),
@@ -176,6 +178,16 @@ def _offsets(env: Mapping[str, str]) -> tuple[timedelta, ...]:
             "KYODO_ASSEMBLY_REMINDERS must be offsets before an assembly such as 7d,1d,2h "
             "(d days, h hours, m minutes; at most 6, each up to 90 days; empty for none)"
         ) from None
+
+
+def _staff_chat(env: Mapping[str, str]) -> int | None:
+    raw = (env.get("KYODO_STAFF_CHAT_ID") or "").strip()
+    if not raw:
+        return None
+    # Group and supergroup ids are negative (-100... for supergroups); a person's is positive.
+    if not (raw.startswith("-") and raw[1:].isascii() and raw[1:].isdigit() and len(raw) <= 20):
+        raise ConfigError("KYODO_STAFF_CHAT_ID must be a Telegram group id (a negative number)")
+    return int(raw)
 
 
 def _web_url(env: Mapping[str, str]) -> str | None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections import deque
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.dialogs.engine import DialogSettings, Turn
 from bot.dialogs.router import route
+from bot.dialogs.triage import CARD_BUTTON_PREFIX
 from bot.domain.incoming import ChatType, Incoming, InputKind
 from bot.domain.replies import Reply, msg
 from bot.ports.clock import Clock
@@ -75,8 +77,16 @@ class Conversation:
         chat_id = incoming.chat_id
         actor, person = await find_actor(uow, incoming, self.settings.default_locale)
         if incoming.chat_type is not ChatType.PRIVATE:
-            await self._group_notice(uow, incoming, actor.locale, now)
-            return HandleResult()
+            user_id = incoming.user_id
+            if user_id is None or not self._staff_card_button(incoming):
+                await self._group_notice(uow, incoming, actor.locale, now)
+                return HandleResult()
+            # A card's button pressed in the staff group: whatever it asks next (a centre, a
+            # reason) is asked in the presser's private chat, where their dialog state lives.
+            incoming = replace(
+                incoming, chat_id=user_id, chat_type=ChatType.PRIVATE, message_id=None
+            )
+            chat_id = user_id
         if incoming.user_id is not None:
             verdict = self.flood.check(incoming.user_id, now)
             if verdict == "drop":
@@ -111,7 +121,13 @@ class Conversation:
         for reply in turn.replies:
             await self._send(uow, reply, chat_id, turn.locale, now, incoming.message_id)
         for notice in turn.notices:
-            rendered = self.renderer.render(notice.reply, notice.chat_id, notice.locale)
+            rendered = self.renderer.render(
+                notice.reply,
+                notice.chat_id,
+                notice.locale,
+                edit_message_id=notice.edit_message_id,
+                is_group=notice.is_group,
+            )
             await uow.outbox.add(rendered, now, dedupe_key=notice.dedupe_key)
         toast = self.renderer.text(turn.toast, turn.locale) if turn.toast else None
         return HandleResult(callback_answer=toast)
@@ -127,6 +143,13 @@ class Conversation:
     ) -> None:
         rendered = self.renderer.render(reply, chat_id, locale, edit_message_id=message_id)
         await uow.outbox.add(rendered, now)
+
+    def _staff_card_button(self, incoming: Incoming) -> bool:
+        return (
+            incoming.kind is InputKind.BUTTON
+            and incoming.chat_id == self.settings.staff_chat_id
+            and (incoming.callback_data or "").startswith(CARD_BUTTON_PREFIX)
+        )
 
     async def _group_notice(
         self, uow: UnitOfWork, incoming: Incoming, locale: str, now: datetime

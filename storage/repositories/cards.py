@@ -11,7 +11,15 @@ from sqlalchemy import ColumnElement, and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.cards import CardCopy, CardKind, StaffCard
-from storage.models import HourReportRow, StaffCardCopyRow, StaffCardRow, VolunteerApplicationRow
+from bot.domain.requests import OPEN
+from storage.models import (
+    HourReportRow,
+    ServiceRequestChangeRow,
+    ServiceRequestRow,
+    StaffCardCopyRow,
+    StaffCardRow,
+    VolunteerApplicationRow,
+)
 from storage.repositories._sql import upsert_insert
 
 _CARD_COLUMNS = (
@@ -34,7 +42,21 @@ class _Source:
     changed_at: Any
 
 
+# A request changes without its updated_at moving when a question is asked or answered: its
+# latest history row says when it last changed.
+_REQUEST_CHANGED = func.coalesce(
+    select(func.max(ServiceRequestChangeRow.at))
+    .where(ServiceRequestChangeRow.request_id == ServiceRequestRow.id)
+    .scalar_subquery(),
+    ServiceRequestRow.updated_at,
+)
+
 _SOURCES: dict[CardKind, _Source] = {
+    CardKind.REQUEST: _Source(
+        ServiceRequestRow.id,
+        ServiceRequestRow.status.in_([s.value for s in OPEN]),
+        _REQUEST_CHANGED,
+    ),
     CardKind.HOURS: _Source(
         HourReportRow.id, HourReportRow.status == "pending", HourReportRow.updated_at
     ),

@@ -49,7 +49,20 @@ def _volunteer_changed(state: MemoryState, item_id: int) -> datetime | None:
     return None if application is None else application.decided_at or application.created_at
 
 
+def _requests_waiting(state: MemoryState) -> Iterable[int]:
+    return (i for i, r in state.service_requests.items() if r.is_open)
+
+
+def _request_changed(state: MemoryState, item_id: int) -> datetime | None:
+    request = state.service_requests.get(item_id)
+    if request is None:
+        return None
+    changes = [c.at for c in state.request_changes.values() if c.request_id == item_id]
+    return max(changes) if changes else request.updated_at
+
+
 _SOURCES: dict[CardKind, tuple[Waiting, ChangedAt]] = {
+    CardKind.REQUEST: (_requests_waiting, _request_changed),
     CardKind.HOURS: (_hours_waiting, _hours_changed),
     CardKind.VOLUNTEER: (_volunteers_waiting, _volunteer_changed),
 }

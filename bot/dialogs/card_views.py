@@ -1,0 +1,210 @@
+"""How a staff card looks for each kind of item: its text and the buttons of its current state.
+
+Callback data is ids only, `tc:<kind>:<action>:<id>[:<arg>...]`; every press is re-authorised by
+the services. A closed item's card keeps its text (what happened, who did it, when) and loses
+its buttons.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.dialogs.volunteers import joined
+from bot.domain.coop import BusinessCentre
+from bot.domain.replies import Button, Msg, Reply, msg
+from bot.domain.requests import DEFAULT_AREAS, RequestAction, RequestStatus, actions_from
+from bot.domain.volunteers import Application
+from bot.services.card_items import CardItem, HoursItem, LastAction, RequestItem, VolunteerItem
+
+Buttons = tuple[tuple[Button, ...], ...]
+PREFIX = "tc:"
+
+
+def _hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).normalize()
+
+
+def _centre(centre: BusinessCentre | None, locale: str) -> str:
+    return centre.name(locale) if centre is not None else "—"
+
+
+def _last(last: LastAction | None) -> list[Msg]:
+    if last is None:
+        return []
+    who = last.by.display_name if last.by is not None else "—"
+    return [
+        msg("triage.card.last", action=msg(f"triage.action.{last.action}"), name=who, when=last.at)
+    ]
+
+
+def card_reply(item: CardItem, locale: str, *, edit: bool = False) -> Reply:
+    """The card in `locale` (centre and area names come in the viewer's language)."""
+    if isinstance(item, HoursItem):
+        parts, buttons = _hours_card(item, locale)
+    elif isinstance(item, VolunteerItem):
+        parts, buttons = _volunteer_card(item)
+    else:
+        parts, buttons = _request_card(item, locale)
+    return Reply(parts=(_joined_lines(parts),), buttons=buttons, edit=edit)
+
+
+def _joined_lines(parts: list[Msg]) -> Msg:
+    """The card's lines as one message part (one line each, no blank lines between)."""
+    result = parts[-1]
+    for part in reversed(parts[:-1]):
+        result = msg("triage.lines", first=part, rest=result)
+    return result
+
+
+# --- Hour reports -----------------------------------------------------------------------------
+
+
+def _hours_card(item: HoursItem, locale: str) -> tuple[list[Msg], Buttons]:
+    report = item.report
+    parts = [
+        msg(
+            "triage.card.hours",
+            id=report.id,
+            name=item.person.display_name if item.person else "—",
+            day=report.day,
+            centre=_centre(item.centre, locale),
+            kind=msg(f"work.{report.kind}"),
+            hours=_hours(report.minutes),
+        ),
+        msg("triage.card.note", note=report.note or "—"),
+        msg("triage.card.status", status=msg(f"hours.status.{report.status}")),
+    ]
+    if report.reason:
+        parts.append(msg("triage.card.reason", reason=report.reason))
+    parts += _last(item.last)
+    buttons: Buttons = ()
+    if report.status.value == "pending":
+        buttons = (
+            (
+                Button(msg("triage.button.approve"), f"{PREFIX}h:ok:{report.id}"),
+                Button(msg("triage.button.reject"), f"{PREFIX}h:no:{report.id}"),
+            ),
+        )
+    return parts, buttons
+
+
+# --- Volunteer applications -------------------------------------------------------------------
+
+
+def _label(field: str, value: str) -> Msg:
+    if field == "availability":
+        day, _, part = value.partition(":")
+        return msg(
+            "volunteers.slot", day=msg(f"volunteers.day.{day}"), part=msg(f"volunteers.part.{part}")
+        )
+    return msg(f"volunteers.{field}.{value}")
+
+
+def _volunteer_card(item: VolunteerItem) -> tuple[list[Msg], Buttons]:
+    application: Application = item.application
+    c = application.choices
+    parts = [
+        msg("triage.card.volunteer", id=application.id, name=application.name),
+        msg(
+            "triage.card.volunteer_choices",
+            interests=joined([_label("interests", v) for v in c.interests]),
+            availability=joined([_label("availability", v) for v in c.availability]),
+            languages=joined([_label("languages", v) for v in c.languages]),
+            skills=joined([_label("skills", v) for v in c.skills]),
+        ),
+        msg("triage.card.status", status=msg(f"triage.volunteer_status.{application.status}")),
+    ]
+    if application.reason:
+        parts.append(msg("triage.card.reason", reason=application.reason))
+    parts += _last(item.last)
+    buttons: Buttons = ()
+    if application.status.value == "pending":
+        buttons = (
+            (
+                Button(msg("triage.button.approve"), f"{PREFIX}v:ok:{application.id}"),
+                Button(msg("triage.button.decline"), f"{PREFIX}v:no:{application.id}"),
+            ),
+        )
+    return parts, buttons
+
+
+# --- Service requests -------------------------------------------------------------------------
+
+
+def _area(code: str, locale: str) -> str:
+    area = next((a for a in DEFAULT_AREAS if a.code == code), None)
+    return area.name(locale) if area is not None else code
+
+
+def _request_card(item: RequestItem, locale: str) -> tuple[list[Msg], Buttons]:
+    view = item.view
+    request = view.request
+    days: Msg = (
+        msg("triage.card.flexible")
+        if not request.days
+        else msg("triage.card.days", first=request.days[0], count=len(request.days))
+    )
+    parts = [
+        msg(
+            "triage.card.request",
+            reference=request.reference,
+            kind=msg(f"triage.kind.{request.kind}"),
+        ),
+        msg(
+            "triage.card.request_when",
+            for_whom=msg(f"triage.for.{request.for_whom}"),
+            days=days,
+            window=msg(f"triage.window.{request.time_window}"),
+            area=_area(request.area, locale),
+        ),
+        msg("triage.card.status", status=msg(f"triage.status.{request.status}")),
+    ]
+    if view.taken_by is not None:
+        parts.append(msg("triage.card.taken_by", name=view.taken_by.display_name))
+    if view.centre is not None:
+        parts.append(msg("triage.card.centre", centre=view.centre.name(locale)))
+    if request.contact_when is not None:
+        parts.append(msg("triage.card.contact_when", when=request.contact_when))
+    if request.scheduled_for is not None:
+        parts.append(msg("triage.card.scheduled_for", when=request.scheduled_for))
+    if request.decline_reason:
+        parts.append(msg("triage.card.reason", reason=request.decline_reason))
+    if item.question is not None:
+        parts.append(msg("triage.card.question", text=item.question.text or "—"))
+        if item.answer is not None:
+            answer = item.answer.text or ("🎤" if item.answer.voice_file_id else "—")
+            parts.append(msg("triage.card.answer", text=answer))
+        else:
+            parts.append(msg("triage.card.no_answer"))
+    parts += _last(item.last)
+    return parts, _request_buttons(request.id, request.status)
+
+
+def _request_buttons(request_id: int, status: RequestStatus) -> Buttons:
+    possible = set(actions_from(status))
+    if not possible - {RequestAction.CANCELLED}:
+        return ()
+
+    def button(key: str, action: str) -> Button:
+        return Button(msg(f"triage.button.{key}"), f"{PREFIX}r:{action}:{request_id}")
+
+    first: list[Button] = []
+    if RequestAction.TAKEN in possible:
+        first.append(button("take", "take"))
+    if RequestAction.ASSIGNED in possible:
+        first.append(button("assign", "cen"))
+    if RequestAction.ACCEPTED in possible:
+        first.append(button("accept", "acc"))
+    if RequestAction.SCHEDULED in possible:
+        first.append(
+            button("reschedule" if status is RequestStatus.SCHEDULED else "schedule", "sch")
+        )
+    if RequestAction.DONE in possible:
+        first.append(button("done", "done"))
+    second: list[Button] = []
+    if RequestAction.ASKED in possible:
+        second.append(button("ask", "ask"))
+    if RequestAction.DECLINED in possible:
+        second.append(button("decline", "dec"))
+    rows = [tuple(first[i : i + 2]) for i in range(0, len(first), 2)]
+    return (*rows, tuple(second))

@@ -1,0 +1,162 @@
+"""`/queue`: what waits for staff, oldest first, with counts per kind and a filter by centre.
+
+Service requests still open, volunteer applications and hour reports waiting for a decision, in
+one list by age, a page at a time; each entry's button opens its card. Staff only: anyone else
+is refused and the attempt audited. Buttons: `tq:<centre id or 0>:<page>`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.dialogs.engine import Turn
+from bot.dialogs.menus import MENU
+from bot.domain.errors import PermissionDenied
+from bot.domain.replies import Button, Msg, msg
+from bot.domain.requests import OPEN
+from bot.services import cards, requests
+from bot.services.hours import review_queue
+
+PAGE = 8
+SCAN = 200  # per kind: a co-op's waiting work is far less; the count says "200+" beyond it
+
+
+@dataclass(frozen=True)
+class _Entry:
+    at: datetime
+    line: Msg
+    button: Button
+
+
+def _is_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
+async def command(turn: Turn) -> None:
+    """`/queue` (it takes no arguments: the centre filter is buttons)."""
+    try:
+        await show(turn)
+    except PermissionDenied:
+        turn.say(msg("error.permission_denied"), buttons=((MENU,),))
+
+
+async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
+    """One page of the queue, of one centre (`centre_id`) or of all (0)."""
+    await cards.require_staff(turn.uow, turn.actor, turn.now, "queue")
+    uow, actor, now = turn.uow, turn.actor, turn.now
+    centres = list(await uow.centres.all())
+    if centre_id and all(c.id != centre_id for c in centres):
+        centre_id = 0
+    centre = centre_id or None
+    entries: list[_Entry] = []
+    found = await requests.queue(uow, actor, now, centre_id=centre, statuses=OPEN, limit=SCAN)
+    for found_view in found:
+        r = found_view.request
+        entries.append(
+            _Entry(
+                r.created_at,
+                msg(
+                    "triage.queue.request",
+                    reference=r.reference,
+                    kind=msg(f"triage.kind.{r.kind}"),
+                    status=msg(f"triage.status.{r.status}"),
+                    when=r.created_at,
+                ),
+                Button(
+                    msg("triage.queue.open_request", reference=r.reference), f"tc:r:open:{r.id}"
+                ),
+            )
+        )
+    request_count = sum(
+        n
+        for status, n in (await requests.counts(uow, actor, now, centre_id=centre)).items()
+        if status in OPEN
+    )
+    volunteer_count = 0
+    if centre is None:  # applications belong to no centre
+        pending = await uow.volunteers.pending(SCAN)
+        volunteer_count = len(pending)
+        for a in pending:
+            entries.append(
+                _Entry(
+                    a.created_at,
+                    msg("triage.queue.volunteer", id=a.id, name=a.name, when=a.created_at),
+                    Button(msg("triage.queue.open_volunteer", id=a.id), f"tc:v:open:{a.id}"),
+                )
+            )
+    reports = [
+        v
+        for v in await review_queue(uow, actor, now, SCAN)
+        if centre is None or v.report.centre_id == centre
+    ]
+    for hours_view in reports:
+        report = hours_view.report
+        entries.append(
+            _Entry(
+                report.created_at,
+                msg(
+                    "triage.queue.hours",
+                    id=report.id,
+                    name=hours_view.person.display_name,
+                    day=report.day,
+                    centre=hours_view.centre.name(turn.locale),
+                    when=report.created_at,
+                ),
+                Button(msg("triage.queue.open_hours", id=report.id), f"tc:h:open:{report.id}"),
+            )
+        )
+    entries.sort(key=lambda e: e.at)
+    pages = max(1, -(-len(entries) // PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = entries[page * PAGE : (page + 1) * PAGE]
+    title = (
+        msg(
+            "triage.queue.title_centre",
+            centre=next(c for c in centres if c.id == centre_id).name(turn.locale),
+        )
+        if centre_id
+        else msg("triage.queue.title")
+    )
+    parts = [
+        title,
+        msg(
+            "triage.queue.counts",
+            requests=request_count,
+            volunteers=volunteer_count,
+            hours=len(reports),
+        ),
+    ]
+    if shown:
+        parts.append(msg("triage.queue.page", page=page + 1, pages=pages))
+        parts += [e.line for e in shown]
+    else:
+        parts.append(msg("triage.queue.empty"))
+    rows: list[tuple[Button, ...]] = [
+        tuple(e.button for e in shown[i : i + 2]) for i in range(0, len(shown), 2)
+    ]
+    paging: list[Button] = []
+    if page > 0:
+        paging.append(Button(msg("triage.queue.previous"), f"tq:{centre_id}:{page - 1}"))
+    if page + 1 < pages:
+        paging.append(Button(msg("triage.queue.next"), f"tq:{centre_id}:{page + 1}"))
+    if paging:
+        rows.append(tuple(paging))
+    filters = [
+        Button(msg("triage.queue.centre", centre=c.name(turn.locale)), f"tq:{c.id}:0")
+        for c in centres
+        if c.id != centre_id
+    ]
+    if centre_id:
+        filters.insert(0, Button(msg("triage.queue.all"), "tq:0:0"))
+    rows += [tuple(filters[i : i + 2]) for i in range(0, len(filters), 2)]
+    rows.append((MENU,))
+    turn.say(*parts, buttons=tuple(rows))
+
+
+async def on_button(turn: Turn, arg: str) -> None:
+    """`tq:<centre>:<page>`; anything malformed is a forged button, refused and audited."""
+    centre, _, page = arg.partition(":")
+    if not (_is_id(centre) and _is_id(page)):
+        await cards.refuse(turn.uow, turn.actor, turn.now, "queue")
+    await show(turn, centre_id=int(centre), page=int(page))

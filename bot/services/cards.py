@@ -1,0 +1,160 @@
+"""Staff cards: which chats show a card, and which outbox rows bring every copy up to date.
+
+The mechanism, whatever the item: a new item's card is sent to every target (the staff group,
+or each staff member's private chat); a change bumps the card's version; then every copy that
+shows an older version is brought up to date:
+
+- its message was sent (the outbox row has a Telegram message id): the message is edited;
+- its message never arrived (the row failed, or is gone): the card is sent afresh, and that new
+  message is the one edited from then on;
+- its first send is still queued or in flight (no message id yet): nothing now. The card stays
+  "behind" and the card feed tries again once the id is known, so a copy never turns into two
+  messages and the latest state is what ends up on screen.
+
+Nothing here renders text: it returns `CardSend`s, which the dialogs render per locale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import NoReturn
+
+from bot.domain.cards import CardCopy, CardKind, StaffCard, edit_key, reopen_key, send_key
+from bot.domain.errors import PermissionDenied
+from bot.domain.outbound import OutboxStatus
+from bot.domain.people import Actor, Role
+from bot.i18n import resolve_locale
+from bot.ports.store import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CardTarget:
+    """A chat that gets a copy of every new card."""
+
+    chat_id: int
+    locale: str
+    is_group: bool
+
+
+@dataclass(frozen=True)
+class CardSend:
+    """One outbox row for the caller to render and queue: a copy sent fresh, or edited."""
+
+    card: StaffCard
+    chat_id: int
+    locale: str
+    is_group: bool
+    dedupe_key: str
+    edit_message_id: int | None  # None: a new message
+
+
+async def targets(
+    uow: UnitOfWork, staff_chat_id: int | None, default_locale: str
+) -> list[CardTarget]:
+    """The staff group if one is configured; else every reachable staff member's private chat."""
+    if staff_chat_id is not None:
+        return [CardTarget(staff_chat_id, default_locale, True)]
+    found: dict[int, CardTarget] = {}
+    for role in (Role.STAFF, Role.ADMIN):
+        for person in await uow.people.with_role(role):
+            if person.telegram_user_id is None or person.unreachable:
+                continue
+            locale = resolve_locale(person.locale, person.telegram_language, default_locale)
+            found[person.telegram_user_id] = CardTarget(person.telegram_user_id, locale, False)
+    return [found[chat] for chat in sorted(found)]
+
+
+async def open_card(
+    uow: UnitOfWork,
+    kind: CardKind,
+    item_id: int,
+    now: datetime,
+    to: Sequence[CardTarget],
+) -> list[CardSend]:
+    """The item's card, sent to `to` if it is new; nothing if the item has a card already."""
+    card, created = await uow.cards.ensure(kind, item_id, now)
+    if not created:
+        return []
+    sends = []
+    for target in to:
+        key = send_key(card.id, target.chat_id, card.version)
+        await uow.cards.put_copy(
+            CardCopy(card.id, target.chat_id, target.locale, target.is_group, key, card.version)
+        )
+        sends.append(CardSend(card, target.chat_id, target.locale, target.is_group, key, None))
+    return sends
+
+
+async def reopen(
+    uow: UnitOfWork, kind: CardKind, item_id: int, now: datetime, target: CardTarget
+) -> CardSend:
+    """The item's card sent again to one chat (from /queue). The new message becomes that
+    chat's copy, the one kept up to date from then on."""
+    card, _ = await uow.cards.ensure(kind, item_id, now)
+    key = reopen_key(card.id, target.chat_id, now)
+    await uow.cards.put_copy(
+        CardCopy(card.id, target.chat_id, target.locale, target.is_group, key, card.version)
+    )
+    return CardSend(card, target.chat_id, target.locale, target.is_group, key, None)
+
+
+async def changed(
+    uow: UnitOfWork, kind: CardKind, item_id: int, now: datetime, *, is_open: bool
+) -> list[CardSend]:
+    """The item changed: its card's copies are edited to match (nothing if it has no card)."""
+    card = await uow.cards.find(kind, item_id)
+    if card is None:
+        return []
+    await uow.cards.bump(card.id, now, is_open=is_open)
+    bumped = await uow.cards.get(card.id)
+    return [] if bumped is None else await catch_up(uow, bumped)
+
+
+async def catch_up(uow: UnitOfWork, card: StaffCard) -> list[CardSend]:
+    """Outbox rows that bring each copy lagging behind `card.version` up to date (see above)."""
+    lagging = [c for c in await uow.cards.copies(card.id) if c.shown_version < card.version]
+    delivered = await uow.outbox.deliveries([c.dedupe_key for c in lagging])
+    sends: list[CardSend] = []
+    for copy in lagging:
+        delivery = delivered.get(copy.dedupe_key)
+        if delivery is not None and delivery.status in (OutboxStatus.PENDING, OutboxStatus.SENDING):
+            continue  # no message id yet: the card feed comes back to it
+        if delivery is not None and delivery.telegram_message_id is not None:
+            key = edit_key(card.id, copy.chat_id, card.version)
+            await uow.cards.mark_shown(card.id, copy.chat_id, card.version)
+            sends.append(_send(card, copy, key, delivery.telegram_message_id))
+            continue
+        # Failed, sent without an id, or gone: the copy starts again as a new message.
+        key = send_key(card.id, copy.chat_id, card.version)
+        await uow.cards.put_copy(replace(copy, dedupe_key=key, shown_version=card.version))
+        sends.append(_send(card, copy, key, None))
+    await uow.cards.settle(card.id)
+    return sends
+
+
+def _send(card: StaffCard, copy: CardCopy, key: str, message_id: int | None) -> CardSend:
+    return CardSend(card, copy.chat_id, copy.locale, copy.is_group, key, message_id)
+
+
+async def copy_in(uow: UnitOfWork, kind: CardKind, item_id: int, chat_id: int) -> CardCopy | None:
+    """The copy of the item's card shown in `chat_id`, if any."""
+    card = await uow.cards.find(kind, item_id)
+    if card is None:
+        return None
+    return next((c for c in await uow.cards.copies(card.id) if c.chat_id == chat_id), None)
+
+
+async def require_staff(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> int:
+    """The acting staff member's id; anyone else is refused and the attempt audited (a card's
+    button replayed by a resident or a member, say)."""
+    if actor.person_id is None or not actor.is_staff:
+        await refuse(uow, actor, now, subject)
+    return actor.person_id
+
+
+async def refuse(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> NoReturn:
+    """Refuses the action and audits it: a forged id learns nothing, the attempt is on record."""
+    await uow.audit.add(now, actor.person_id, "triage.refused", subject)
+    raise PermissionDenied("triage.refused")

@@ -1,0 +1,598 @@
+"""Transcripts of staff triage cards: a new item becomes a card in every staff chat, each button
+acts through the services, every copy of the card is edited in place, the requester is told.
+
+The harness plays Telegram: each message the outbox sends gets a message id, and an edit
+(`edit_message_id`) replaces the message on that chat's "screen", so tests read cards as staff
+would see them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.dialogs.card_feed import CardFeed
+from bot.dialogs.engine import DialogSettings
+from bot.dialogs.runner import Conversation
+from bot.domain.cards import CardKind
+from bot.domain.coop import WorkKind
+from bot.domain.incoming import ChatType, InputKind
+from bot.domain.outbound import OutboundMessage, OutboxStatus
+from bot.domain.people import Actor, NewPerson, Role
+from bot.domain.requests import DEFAULT_AREAS, RequestStatus
+from bot.rendering import Renderer
+from bot.services import hours as hours_service
+from bot.services import requests as rq
+from bot.services import volunteers as vol
+from bot.services.notify import OutboxNotifier
+from tests.core.test_request_lifecycle import form
+from tests.core.test_shift_and_assembly_views import HANAKO, TANAKA, TOME, demo, person_id
+from tests.fakes.chat import ChatHarness, Turn, User
+
+NOW = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)  # 9:00 on Sunday in Tokyo
+TODAY = date(2026, 11, 22)
+JIRO = User(1002, "Jiro Staff", "en")  # a second staff member, English
+ANN = User(4002, "Ann Smith", "en")  # an English-speaking resident
+GROUP = -1001234567890
+REFUSED_JA = "申し訳ありませんが、その操作は行えません。"
+
+
+class CardHarness(ChatHarness):
+    """A chat harness whose "Telegram" numbers messages and applies edits to what chats show."""
+
+    def __init__(self, store, conversation, clock, feed: CardFeed) -> None:
+        super().__init__(store, conversation, clock)
+        self.feed = feed
+        self._message_ids = itertools.count(100)
+        self.screens: dict[int, dict[int, OutboundMessage]] = {}
+        self.edits: list[OutboundMessage] = []
+        self.hold = False  # True: leave queued messages unsent (no message id yet)
+
+    def _drain(self) -> dict[int, list[OutboundMessage]]:
+        out: dict[int, list[OutboundMessage]] = {}
+        if self.hold:
+            return out
+        now = self.clock.now() + timedelta(days=1)
+        for record in sorted(self.store.state.outbox.values(), key=lambda r: r.id):
+            if not record.is_due(now):
+                continue
+            message = record.message
+            screen = self.screens.setdefault(message.chat_id, {})
+            if message.edit_message_id is not None:
+                assert message.edit_message_id in screen, "an edit of a message never sent"
+                screen[message.edit_message_id] = message
+                self.edits.append(message)
+                record.telegram_message_id = None
+            else:
+                record.telegram_message_id = next(self._message_ids)
+                screen[record.telegram_message_id] = message
+            out.setdefault(message.chat_id, []).append(message)
+            self.delivered.setdefault(message.chat_id, []).append(message)
+            record.status = OutboxStatus.SENT
+        return out
+
+    def release(self) -> None:
+        self.hold = False
+        self._drain()
+
+    async def feed_step(self) -> int:
+        queued = await self.feed.step()
+        self._drain()
+        return queued
+
+    def cards_in(self, chat_id: int) -> list[OutboundMessage]:
+        return [m for m in self.screens.get(chat_id, {}).values() if "tc:" in _datas(m)]
+
+    def card(self, chat_id: int, needle: str) -> tuple[int, OutboundMessage]:
+        found = [(mid, m) for mid, m in self.screens.get(chat_id, {}).items() if needle in m.text]
+        assert found, (needle, [m.text for m in self.screens.get(chat_id, {}).values()])
+        return found[-1]
+
+    def last_to(self, chat_id: int) -> OutboundMessage:
+        return self.delivered[chat_id][-1]
+
+    async def press_in_group(self, user: User, data: str, message_id: int) -> Turn:
+        incoming = self._incoming(
+            user,
+            ChatType.SUPERGROUP,
+            GROUP,
+            kind=InputKind.BUTTON,
+            callback_data=data,
+            callback_query_id=str(next(self._ids)),
+            message_id=message_id,
+        )
+        async with self.store.uow() as uow:
+            result = await self.conversation(uow, incoming)
+            await uow.commit()
+        mine = self._drain().get(user.id, [])
+        return Turn(mine, result.callback_answer)
+
+
+def _datas(message: OutboundMessage) -> str:
+    return " ".join(data for row in message.buttons for _, data in row)
+
+
+def _labels(message: OutboundMessage) -> list[str]:
+    return [label for row in message.buttons for label, _ in row]
+
+
+def _data(message: OutboundMessage, label_part: str) -> str:
+    found = [d for row in message.buttons for label, d in row if label_part in label]
+    assert len(found) == 1, (label_part, _labels(message))
+    return found[0]
+
+
+def _first_centre(turn: Turn) -> str:
+    return next(d for label, d in turn.buttons if label.startswith("🏢"))
+
+
+def make_harness(memory_store, i18n, clock, staff_chat_id: int | None) -> CardHarness:
+    settings = DialogSettings(
+        bot_username="kyodo_test_bot",
+        invite_ttl_hours=72,
+        max_text_length=1000,
+        default_locale="ja",
+        staff_chat_id=staff_chat_id,
+    )
+    renderer = Renderer(i18n)
+    feed = CardFeed(memory_store.uow, renderer, clock, settings)
+    return CardHarness(memory_store, Conversation(renderer, settings, clock), clock, feed)
+
+
+async def _setup(memory_store, clock) -> None:
+    await demo(memory_store, clock)
+    async with memory_store.uow() as uow:
+        await uow.people.add(
+            NewPerson(JIRO.id, JIRO.name, "en", NOW, roles=frozenset({Role.STAFF}))
+        )
+        await uow.people.add(
+            NewPerson(ANN.id, ANN.name, "en", NOW, roles=frozenset({Role.RESIDENT}))
+        )
+        await uow.commit()
+
+
+@pytest.fixture
+async def cards_chat(memory_store, i18n, clock) -> CardHarness:
+    """Private mode: every staff member gets their own copy of each card."""
+    await _setup(memory_store, clock)
+    harness = make_harness(memory_store, i18n, clock, None)
+    await harness.feed_step()  # cards for whatever the demo left waiting
+    return harness
+
+
+@pytest.fixture
+async def group_chat(memory_store, i18n, clock) -> CardHarness:
+    """Group mode: one copy of each card, in the staff group."""
+    await _setup(memory_store, clock)
+    harness = make_harness(memory_store, i18n, clock, GROUP)
+    await harness.feed_step()
+    return harness
+
+
+def actor(store, telegram_id: int) -> Actor:
+    person = store.state.people[person_id(store, telegram_id)]
+    return Actor(person.id, person.roles, person.locale or person.telegram_language or "ja")
+
+
+async def submit_request(harness: CardHarness, telegram_id: int = TOME.id, **changes) -> int:
+    async with harness.store.uow() as uow:
+        view = await rq.submit(
+            uow,
+            actor(harness.store, telegram_id),
+            form(**changes),
+            consent=True,
+            today=TODAY,
+            areas=DEFAULT_AREAS,
+            now=harness.clock.now(),
+        )
+        await uow.commit()
+    await harness.feed_step()
+    return view.request.id
+
+
+def request_of(store, request_id: int):
+    return store.state.service_requests[request_id]
+
+
+def audited(store, action: str) -> list[str]:
+    return [a.subject for a in store.state.audit if a.action == action]
+
+
+# --- A new request becomes a card -------------------------------------------------------------
+
+
+async def test_a_new_request_becomes_a_card_in_each_staff_members_chat_in_their_language(
+    cards_chat,
+):
+    request_id = await submit_request(cards_chat)
+    reference = request_of(cards_chat.store, request_id).reference
+    _, ja = cards_chat.card(HANAKO.id, reference)
+    _, en = cards_chat.card(JIRO.id, reference)
+    assert "訪問介護" in ja.text and "状態: <b>受付</b>" in ja.text
+    assert "Home help" in en.text and "Status: <b>Received</b>" in en.text
+    assert _labels(ja) == [
+        "🙋 担当する",
+        "🏢 センターへ",
+        "👍 受け入れる",
+        "❓ 質問する",
+        "✖️ お断り",
+    ]
+    assert _labels(en) == ["🙋 Take it", "🏢 To a centre", "👍 Accept", "❓ Ask", "✖️ Decline"]
+    # Cards go to several people at once: no phone, no address, no care details on them.
+    for card in (ja, en):
+        assert "090" not in card.text and "中央区1-2-3" not in card.text
+        assert "買い物" not in card.text
+    # A second look at the store sends nothing again.
+    assert await cards_chat.feed_step() == 0
+
+
+async def test_take_edits_every_copy_and_tells_the_resident_and_a_second_taker_hears_who(
+    cards_chat,
+):
+    request_id = await submit_request(cards_chat)
+    reference = request_of(cards_chat.store, request_id).reference
+    hanako_card_id, card = cards_chat.card(HANAKO.id, reference)
+    jiro_card_id, jiro_card = cards_chat.card(JIRO.id, reference)
+    taken = await cards_chat.press(HANAKO, _data(card, "担当する"), message_id=hanako_card_id)
+    assert taken.toast == f"{reference} を担当しました。"
+    # Both copies were edited in place (same message ids), showing who has it.
+    assert cards_chat.screens[HANAKO.id][hanako_card_id].text.count("担当: 佐藤 花子") == 1
+    assert "Handled by: 佐藤 花子" in cards_chat.screens[JIRO.id][jiro_card_id].text
+    assert "Status: <b>Under review</b>" in cards_chat.screens[JIRO.id][jiro_card_id].text
+    assert {e.chat_id for e in cards_chat.edits} == {HANAKO.id, JIRO.id}
+    assert "確認" in cards_chat.last_to(TOME.id).text  # the resident's "under review"
+    # Jiro's stale copy still had a "take" button; pressing it tells him who has it.
+    second = await cards_chat.press(JIRO, _data(jiro_card, "Take it"), message_id=jiro_card_id)
+    assert second.toast == "佐藤 花子 has already taken it."
+    assert request_of(cards_chat.store, request_id).taken_by == person_id(
+        cards_chat.store, HANAKO.id
+    )
+
+
+async def test_assign_to_a_centre_from_the_centre_buttons(cards_chat):
+    request_id = await submit_request(cards_chat)
+    reference = request_of(cards_chat.store, request_id).reference
+    card_id, card = cards_chat.card(HANAKO.id, reference)
+    centres = await cards_chat.press(HANAKO, _data(card, "センターへ"), message_id=card_id)
+    assert "どのセンターに割り当てますか" in centres.text
+    choice = _first_centre(centres)
+    await cards_chat.press(HANAKO, choice)
+    request = request_of(cards_chat.store, request_id)
+    assert request.centre_id is not None and request.status is RequestStatus.UNDER_REVIEW
+    assert "センター: " in cards_chat.screens[HANAKO.id][card_id].text
+
+
+async def test_ask_and_answer_come_back_onto_the_card_and_to_the_staff_member_who_asked(
+    cards_chat, clock
+):
+    request_id = await submit_request(cards_chat)
+    reference = request_of(cards_chat.store, request_id).reference
+    card_id, card = cards_chat.card(JIRO.id, reference)
+    prompt = await cards_chat.press(JIRO, _data(card, "Ask"), message_id=card_id)
+    assert f"Type your question for the requester of {reference}" in prompt.text
+    empty = await cards_chat.send(JIRO, "   ")
+    assert "Please type a question." in empty.text
+    asked = await cards_chat.send(JIRO, "玄関の鍵はどうすればよいですか?")
+    assert "Your question on" in asked.text
+    assert "玄関の鍵" in cards_chat.last_to(TOME.id).text  # the resident gets the question
+    assert (
+        "💬 回答待ち"
+        in cards_chat.screens[HANAKO.id][cards_chat.card(HANAKO.id, reference)[0]].text
+    )
+    clock.advance(minutes=5)
+    async with cards_chat.store.uow() as uow:
+        notifier = OutboxNotifier(uow, cards_chat.conversation.renderer, "ja", clock.now())
+        await rq.answer(
+            uow,
+            actor(cards_chat.store, TOME.id),
+            request_id,
+            "ポストの中にあります",
+            clock.now(),
+            notifier,
+        )
+        await uow.commit()
+    await cards_chat.feed_step()
+    assert "ポストの中にあります" in cards_chat.screens[JIRO.id][card_id].text
+    assert "ポストの中にあります" in cards_chat.last_to(JIRO.id).text  # the asker's notice
+
+
+async def test_accept_by_centre_day_and_hour_buttons_tells_the_resident_which_centre_and_when(
+    cards_chat,
+):
+    request_id = await submit_request(cards_chat)
+    reference = request_of(cards_chat.store, request_id).reference
+    card_id, card = cards_chat.card(HANAKO.id, reference)
+    centres = await cards_chat.press(HANAKO, _data(card, "受け入れる"), message_id=card_id)
+    assert "どのセンターからご連絡しますか" in centres.text
+    days = await cards_chat.press(HANAKO, _first_centre(centres))
+    assert "連絡する日" in days.text
+    tomorrow = next(d for label, d in days.buttons if "11月23日" in label)
+    hours = await cards_chat.press(HANAKO, tomorrow)
+    done = await cards_chat.press(HANAKO, next(d for label, d in hours.buttons if label == "10:00"))
+    assert done.toast == f"{reference} を受け入れました。ご依頼者に知らせます。"
+    request = request_of(cards_chat.store, request_id)
+    assert request.status is RequestStatus.ACCEPTED
+    assert request.contact_when == datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
+    assert "11月23日(月) 10:00" in cards_chat.screens[HANAKO.id][card_id].text
+    assert "11月23日" in cards_chat.last_to(TOME.id).text
+
+
+async def test_schedule_by_typed_date_refuses_nonsense_and_past_then_done_closes_the_card(
+    cards_chat,
+):
+    request_id = await submit_request(cards_chat)
+    reference = request_of(cards_chat.store, request_id).reference
+    card_id, card = cards_chat.card(HANAKO.id, reference)
+    centres = await cards_chat.press(HANAKO, _data(card, "受け入れる"), message_id=card_id)
+    await cards_chat.press(HANAKO, _first_centre(centres))
+    await cards_chat.send(HANAKO, "11/23 10:00")
+    card = cards_chat.screens[HANAKO.id][card_id]
+    picker = await cards_chat.press(HANAKO, _data(card, "日程を決める"), message_id=card_id)
+    assert "サービスの日" in picker.text
+    assert "その日時はありません" in (await cards_chat.send(HANAKO, "2/30 10:00")).text
+    assert "もう過ぎています" in (await cards_chat.send(HANAKO, "11/22 8:00")).text
+    assert "読み取れませんでした" in (await cards_chat.send(HANAKO, "あした")).text
+    set_ = await cards_chat.send(HANAKO, "１１／２５　１４：３０")  # full width, NFKC
+    assert "11月25日(水) 14:30" in set_.text
+    request = request_of(cards_chat.store, request_id)
+    assert request.status is RequestStatus.SCHEDULED
+    assert request.scheduled_for == datetime(2026, 11, 25, 5, 30, tzinfo=UTC)
+    assert "予定: 11月25日(水) 14:30" in cards_chat.screens[HANAKO.id][card_id].text
+    card = cards_chat.screens[HANAKO.id][card_id]
+    await cards_chat.press(HANAKO, _data(card, "完了"), message_id=card_id)
+    closed = cards_chat.screens[JIRO.id][cards_chat.card(JIRO.id, reference)[0]]
+    assert "Status: <b>Done</b>" in closed.text and closed.buttons == ()
+    assert "Last: done by 佐藤 花子" in closed.text
+
+
+async def test_decline_needs_a_typed_reason_which_the_resident_reads(cards_chat):
+    request_id = await submit_request(cards_chat, telegram_id=ANN.id)
+    reference = request_of(cards_chat.store, request_id).reference
+    card_id, card = cards_chat.card(HANAKO.id, reference)
+    prompt = await cards_chat.press(HANAKO, _data(card, "お断り"), message_id=card_id)
+    assert "お断りする理由を入力してください" in prompt.text
+    assert "理由を入力してください" in (await cards_chat.send(HANAKO, " ")).text
+    assert "理由が長すぎます(301文字" in (await cards_chat.send(HANAKO, "あ" * 301)).text
+    assert request_of(cards_chat.store, request_id).status is RequestStatus.RECEIVED
+    await cards_chat.send(HANAKO, "対応できる地域の外のため")
+    request = request_of(cards_chat.store, request_id)
+    assert request.status is RequestStatus.DECLINED
+    assert "対応できる地域の外のため" in cards_chat.last_to(ANN.id).text
+    card = cards_chat.screens[HANAKO.id][card_id]
+    assert "理由: 対応できる地域の外のため" in card.text and card.buttons == ()
+
+
+# --- Refusals ---------------------------------------------------------------------------------
+
+
+async def test_a_resident_replaying_a_card_button_is_refused_in_their_language_and_audited(
+    cards_chat,
+):
+    request_id = await submit_request(cards_chat)
+    card = cards_chat.card(HANAKO.id, request_of(cards_chat.store, request_id).reference)[1]
+    take = _data(card, "担当する")
+    ja = await cards_chat.press(TOME, take)
+    assert ja.toast == REFUSED_JA
+    en = await cards_chat.press(ANN, take)
+    assert en.toast == "Sorry, you are not allowed to do that."
+    member = await cards_chat.press(TANAKA, f"tc:h:ok:{request_id}")
+    assert member.toast == REFUSED_JA
+    assert audited(cards_chat.store, "triage.refused") == [
+        f"card:request:{request_id}",
+        f"card:request:{request_id}",
+        f"card:hours:{request_id}",
+    ]
+    assert request_of(cards_chat.store, request_id).status is RequestStatus.RECEIVED
+
+
+async def test_forged_card_data_is_refused_and_audited_even_for_staff(cards_chat):
+    for data in ("tc:x:take:1", "tc:r:take:abc", "tc:r:w:1:0:1:9999999999", "tc:r:nope:1"):
+        turn = await cards_chat.press(HANAKO, data)
+        assert "ボタン" in turn.text or turn.toast is not None
+    unknown = await cards_chat.press(HANAKO, "tc:r:take:999999")
+    assert unknown.toast == REFUSED_JA
+    assert "service_request:999999" in audited(cards_chat.store, "request.refused")
+
+
+# --- Hour reports and volunteer applications --------------------------------------------------
+
+
+async def _report_hours(harness: CardHarness, telegram_id: int = TANAKA.id) -> int:
+    store = harness.store
+    centre = sorted(store.state.centres)[0]
+    async with store.uow() as uow:
+        report = await hours_service.report_hours(
+            uow,
+            actor(store, telegram_id),
+            day=TODAY,
+            centre_id=centre,
+            kind=WorkKind.CLEANING,
+            minutes=450,
+            note="窓拭き",
+            today=TODAY,
+            window_days=31,
+            now=harness.clock.now(),
+        )
+        await uow.commit()
+    await harness.feed_step()
+    return report.id
+
+
+async def test_an_hour_report_card_approves_with_one_tap_and_the_member_is_told(cards_chat):
+    report_id = await _report_hours(cards_chat)
+    card_id, card = cards_chat.card(HANAKO.id, f"勤務時間 #{report_id}")
+    assert "田中 一郎" in card.text and "7.5時間" in card.text and "窓拭き" in card.text
+    approved = await cards_chat.press(HANAKO, _data(card, "承認"), message_id=card_id)
+    assert approved.toast == "承認しました。本人に知らせます。"
+    assert cards_chat.store.state.hour_reports[report_id].status.value == "approved"
+    edited = cards_chat.screens[HANAKO.id][card_id]
+    assert "状態: <b>承認済み</b>" in edited.text and edited.buttons == ()
+    assert "最新: 承認(佐藤 花子" in edited.text
+    assert "承認" in cards_chat.last_to(TANAKA.id).text
+    jiro_card_id, jiro_card = cards_chat.card(JIRO.id, f"Hours #{report_id}")
+    assert "Status: <b>approved</b>" in jiro_card.text
+    again = await cards_chat.press(JIRO, "tc:h:ok:" + str(report_id), message_id=jiro_card_id)
+    assert again.toast == "It was already decided. The card now shows the latest state."
+
+
+async def test_an_hour_report_rejected_with_a_reason_and_a_decision_elsewhere_updates_the_card(
+    cards_chat, clock
+):
+    first = await _report_hours(cards_chat)
+    card_id, card = cards_chat.card(JIRO.id, f"Hours #{first}")
+    await cards_chat.press(JIRO, _data(card, "Reject"), message_id=card_id)
+    await cards_chat.send(JIRO, "シフトがありません")
+    assert "シフトがありません" in cards_chat.last_to(TANAKA.id).text
+    assert "Reason: シフトがありません" in cards_chat.screens[JIRO.id][card_id].text
+    # Approved through the old review list (not the card): the feed edits the card.
+    clock.advance(minutes=1)
+    second = await _report_hours_day(cards_chat, TODAY - timedelta(days=1))
+    other_id, _ = cards_chat.card(HANAKO.id, f"勤務時間 #{second}")
+    clock.advance(seconds=30)
+    await cards_chat.press(HANAKO, f"hr:a:{second}")
+    await cards_chat.feed_step()
+    assert "承認済み" in cards_chat.screens[HANAKO.id][other_id].text
+
+
+async def _report_hours_day(harness: CardHarness, day: date) -> int:
+    store = harness.store
+    async with store.uow() as uow:
+        report = await hours_service.report_hours(
+            uow,
+            actor(store, TANAKA.id),
+            day=day,
+            centre_id=sorted(store.state.centres)[0],
+            kind=WorkKind.CLEANING,
+            minutes=120,
+            note=None,
+            today=TODAY,
+            window_days=31,
+            now=harness.clock.now(),
+        )
+        await uow.commit()
+    await harness.feed_step()
+    return report.id
+
+
+async def _apply_as_volunteer(harness: CardHarness, telegram_id: int = ANN.id) -> int:
+    store = harness.store
+    async with store.uow() as uow:
+        notifier = OutboxNotifier(uow, harness.conversation.renderer, "ja", harness.clock.now())
+        application = await vol.submit(
+            uow,
+            actor(store, telegram_id),
+            vol.ApplicationForm(
+                name="Ann Smith",
+                phone="090-1111-2222",
+                interests=["childcare"],
+                availability=["mon:am"],
+                languages=["en"],
+                skills=["driving"],
+                skills_note=None,
+                consent=True,
+            ),
+            harness.clock.now(),
+            notifier,
+        )
+        await uow.commit()
+    await harness.feed_step()
+    return application.id
+
+
+async def test_a_volunteer_application_card_approves_or_declines_with_a_reason(cards_chat):
+    application_id = await _apply_as_volunteer(cards_chat)
+    card_id, card = cards_chat.card(HANAKO.id, f"ボランティア応募 #{application_id}")
+    assert "090-1111-2222" not in card.text
+    assert _labels(card) == ["✅ 承認", "✖️ お断り"]
+    await cards_chat.press(HANAKO, _data(card, "お断り"), message_id=card_id)
+    await cards_chat.send(HANAKO, "今は子育て支援の募集がありません")
+    assert "今は子育て支援の募集がありません" in cards_chat.last_to(ANN.id).text
+    assert (
+        "Reason: 今は子育て支援の募集がありません"
+        in cards_chat.card(JIRO.id, "Volunteer application")[1].text
+    )
+
+
+# --- Editing before the first send has its message id -----------------------------------------
+
+
+async def test_a_card_changed_before_its_first_send_is_edited_once_the_message_id_is_known(
+    cards_chat,
+):
+    cards_chat.hold = True  # the cards are queued, not yet sent: no message ids
+    request_id = await submit_request(cards_chat)
+    reference = request_of(cards_chat.store, request_id).reference
+    await cards_chat.press(HANAKO, f"tc:r:take:{request_id}")
+    async with cards_chat.store.uow() as uow:
+        found = await uow.cards.find(CardKind.REQUEST, request_id)
+        assert found is not None and found.version == 2
+        assert [c.id for c in await uow.cards.behind(10)] == [found.id]  # left for the feed
+    cards_chat.release()  # the first sends go out, showing the old state
+    _, shown = cards_chat.card(JIRO.id, reference)
+    assert "Received" in shown.text
+    assert await cards_chat.feed_step() == 2  # one edit per copy, no second message
+    _, edited = cards_chat.card(JIRO.id, reference)
+    assert "Handled by: 佐藤 花子" in edited.text
+    assert [m for m in cards_chat.screens[JIRO.id].values() if reference in m.text] == [edited]
+
+
+# --- Group mode -------------------------------------------------------------------------------
+
+
+async def test_in_group_mode_one_card_goes_to_the_group_and_prompts_to_the_pressers_chat(
+    group_chat,
+):
+    request_id = await submit_request(group_chat)
+    reference = request_of(group_chat.store, request_id).reference
+    card_id, card = group_chat.card(GROUP, reference)
+    assert HANAKO.id not in group_chat.screens or not group_chat.cards_in(HANAKO.id)
+    record = next(r for r in group_chat.store.state.outbox.values() if r.message is card)
+    assert record.message.is_group
+    prompt = await group_chat.press_in_group(HANAKO, _data(card, "お断り"), card_id)
+    assert "お断りする理由" in prompt.text  # asked in Hanako's private chat
+    await group_chat.send(HANAKO, "定員に達しています")
+    edited = group_chat.screens[GROUP][card_id]
+    assert "お断り" in edited.text and edited.edit_message_id == card_id and edited.is_group
+    # A resident in the group pressing a card button is refused and audited.
+    refused = await group_chat.press_in_group(TOME, f"tc:r:take:{request_id}", card_id)
+    assert refused.toast == REFUSED_JA
+    assert f"card:request:{request_id}" in audited(group_chat.store, "triage.refused")
+
+
+async def test_other_buttons_and_text_in_the_staff_group_get_the_private_only_notice(group_chat):
+    turn = await group_chat.send(HANAKO, "こんにちは", chat_type=ChatType.SUPERGROUP, chat_id=GROUP)
+    assert "tc:" not in " ".join(d for _, d in turn.buttons)
+    assert group_chat.store.state.dialogs == {}
+
+
+# --- /queue -----------------------------------------------------------------------------------
+
+
+async def test_the_queue_lists_waiting_work_oldest_first_with_counts_and_a_centre_filter(
+    cards_chat, clock
+):
+    first = await submit_request(cards_chat)
+    clock.advance(minutes=1)
+    report_id = await _report_hours(cards_chat)
+    clock.advance(minutes=1)
+    application_id = await _apply_as_volunteer(cards_chat)
+    queue = await cards_chat.send(HANAKO, "/queue")
+    text = queue.text
+    reference = request_of(cards_chat.store, first).reference
+    assert "依頼 1件・ボランティア応募 1件・勤務時間 1件" in text
+    assert (
+        text.index(reference)
+        < text.index(f"勤務時間 #{report_id}")
+        < text.index(f"応募 #{application_id}")
+    )
+    centre = sorted(cards_chat.store.state.centres)[-1]
+    filtered = await cards_chat.press(HANAKO, f"tq:{centre}:0")
+    assert "ボランティア応募 0件" in filtered.text
+    opened = await cards_chat.press(HANAKO, queue.data_for(reference))
+    assert any(reference in m.text for m in cards_chat.screens[HANAKO.id].values())
+    assert opened.toast is None
+    refused = await cards_chat.send(TANAKA, "/queue")
+    assert REFUSED_JA in refused.text
+    assert "queue" in audited(cards_chat.store, "triage.refused")
