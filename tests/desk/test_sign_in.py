@@ -38,9 +38,11 @@ async def test_a_staff_member_signs_in_with_the_link_from_telegram_and_out_again
     await page.goto(desk.base + "/hours")
     await expect(page.get_by_role("heading", level=1)).to_have_text("ログインしていません")
     actions = await audit_actions(desk)
-    assert [
-        a for a in actions if a.startswith("desk.")
-    ] == ["desk.link_issued", "desk.signed_in", "desk.signed_out"]
+    assert [a for a in actions if a.startswith("desk.")] == [
+        "desk.link_issued",
+        "desk.signed_in",
+        "desk.signed_out",
+    ]
 
 
 async def test_a_reused_link_is_refused_with_a_page_that_says_so(desk: Desk, page: Page):

@@ -1,0 +1,140 @@
+"""The desk's work, driven in Chromium: approving hours (the members hear of it in Telegram),
+rejecting with a reason, importing a shift CSV with a preview, creating and staffing a shift."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from playwright.async_api import Page, expect
+from sqlalchemy import select
+
+from storage.models import AuditRow, HourReportRow, ShiftRow
+from tests.desk.conftest import MARIA, TANAKA, Desk
+from tests.fixtures.browser import needs_chromium
+
+pytestmark = [pytest.mark.browser, needs_chromium]
+
+
+async def statuses(desk: Desk) -> dict[int, tuple[str, str | None]]:
+    async with await desk.store() as store, store.engine.connect() as db:
+        rows = await db.execute(
+            select(HourReportRow.id, HourReportRow.status, HourReportRow.reason)
+        )
+        return {row.id: (row.status, row.reason) for row in rows}
+
+
+async def test_staff_approve_a_selection_of_hours_and_the_members_are_told(desk: Desk, page: Page):
+    first = await desk.report(TANAKA, 2, 480)
+    second = await desk.report(MARIA, 1, 360)
+    third = await desk.report(TANAKA, 1, 120)
+    await desk.sign_in(page)
+    await expect(page.locator("nav .count")).to_have_text("3件")
+    await page.get_by_role("link", name=re.compile("勤務時間の承認")).click()
+    rows = page.locator("tbody tr")
+    await expect(rows).to_have_count(3)
+    await expect(rows.first).to_contain_text("田中 一郎")  # oldest first
+    await page.get_by_label(f"{first}番（田中 一郎さん）を選ぶ").check()
+    await page.get_by_label(f"{second}番（Maria Santosさん）を選ぶ").check()
+    tanaka_before = len(desk.sandbox.messages_to(TANAKA))
+    maria_before = len(desk.sandbox.messages_to(MARIA))
+    await page.get_by_role("button", name="選んだ報告を承認する").click()
+    await expect(page.get_by_role("status")).to_have_text("2件を承認しました。組合員に通知します。")
+    await expect(rows).to_have_count(1)
+    await expect(page.locator("nav .count")).to_have_text("1件")
+    maria = await desk.sandbox.wait_for_messages(MARIA, maria_before + 1, timeout=10)
+    assert "Your hours were approved" in maria[-1].text and "6 h" in maria[-1].text
+    tanaka = await desk.sandbox.wait_for_messages(TANAKA, tanaka_before + 1, timeout=10)
+    assert "勤務時間が承認されました" in tanaka[-1].text
+    assert (await statuses(desk)) == {
+        first: ("approved", None),
+        second: ("approved", None),
+        third: ("pending", None),
+    }
+    # The same press again (a double click, a resent form) approves nothing a second time.
+    csrf = await page.locator("#approve input[name=csrf]").input_value()
+    script = """async ([url, body]) => (await fetch(url, {method: 'POST', body:
+        new URLSearchParams(body)})).url"""
+    landed = await page.evaluate(
+        script, [desk.base + "/hours/approve", {"csrf": csrf, "ids": str(first)}]
+    )
+    assert "done=already_decided" in landed
+    assert len(desk.sandbox.messages_to(TANAKA)) == len(tanaka)
+
+
+async def test_staff_reject_with_a_reason_the_member_reads(desk: Desk, page: Page):
+    report = await desk.report(TANAKA, 1, 480)
+    await desk.sign_in(page)
+    await page.goto(desk.base + "/hours")
+    await page.get_by_role("link", name="差し戻し").click()
+    await page.get_by_role("button", name="差し戻す").click()  # empty: the browser asks first
+    await page.get_by_label("差し戻す理由").fill("シフトは4時間でした")
+    before = len(desk.sandbox.messages_to(TANAKA))
+    await page.get_by_role("button", name="差し戻す").click()
+    await expect(page.get_by_role("status")).to_contain_text("差し戻しました")
+    notice = (await desk.sandbox.wait_for_messages(TANAKA, before + 1, timeout=10))[-1]
+    assert "勤務時間が差し戻されました" in notice.text and "シフトは4時間でした" in notice.text
+    assert (await statuses(desk))[report] == ("rejected", "シフトは4時間でした")
+
+
+async def test_a_forged_report_id_is_refused_and_audited(desk: Desk, page: Page):
+    await desk.sign_in(page)
+    response = await page.goto(desk.base + "/hours/999999/reject")
+    assert response is not None and response.status == 403
+    await expect(page.locator("main")).to_contain_text("この操作は行えません")
+    async with await desk.store() as store, store.engine.connect() as db:
+        actions = (await db.scalars(select(AuditRow.action))).all()
+    assert "hours.review_refused" in actions
+
+
+async def test_staff_import_a_shift_csv_after_a_preview_with_row_errors(
+    desk: Desk, page: Page, tmp_path
+):
+    day = desk.today().toordinal() + 3
+    when = date.fromordinal(day).strftime("%Y/%m/%d")
+    csv = (
+        "センター,日付,開始,終了,仕事,定員,メンバー\n"
+        f"港ビル清掃センター,{when},8:00,12:00,清掃,3,2001\n"
+        f"中央ケアセンター,{when},13:00,17:00,elderly_care,2,\n"
+        f"どこかのセンター,{when},9:00,10:00,清掃,1,\n"
+    ).encode("cp932")
+    path = tmp_path / "shifts.csv"
+    path.write_bytes(csv)
+    async with await desk.store() as store, store.engine.connect() as db:
+        before = len((await db.scalars(select(ShiftRow.id))).all())
+    await desk.sign_in(page)
+    await page.goto(desk.base + "/shifts/import")
+    await page.get_by_label("CSVファイル").set_input_files(str(path))
+    await page.get_by_role("button", name="内容を確認する").click()
+    await expect(page.locator("main")).to_contain_text("取り込めるシフト: 2件、問題のある行: 1件")
+    errors = page.locator("table.errors tbody tr")
+    await expect(errors).to_have_count(1)
+    await expect(errors.first).to_contain_text("4")
+    async with await desk.store() as store, store.engine.connect() as db:
+        assert len((await db.scalars(select(ShiftRow.id))).all()) == before  # preview only
+    await page.get_by_label("問題のない行だけを取り込む").check()
+    await page.get_by_role("button", name="2件のシフトを取り込む").click()
+    await expect(page.get_by_role("status")).to_have_text("2件のシフトを取り込みました。")
+    async with await desk.store() as store, store.engine.connect() as db:
+        assert len((await db.scalars(select(ShiftRow.id))).all()) == before + 2
+
+
+async def test_staff_create_a_shift_and_put_a_member_on_it(desk: Desk, page: Page):
+    await desk.sign_in(page)
+    await page.goto(desk.base + "/shifts/new")
+    await page.get_by_label("定員").fill("2")
+    far = date.fromordinal(desk.today().toordinal() + 20)  # no demo shift that day
+    await page.get_by_label("日付").fill(far.isoformat())
+    await page.get_by_role("button", name="保存する").click()
+    await expect(page.get_by_role("status")).to_have_text("シフトを保存しました。")
+    await page.get_by_label("または番号で指定").fill("999999")
+    await page.get_by_role("button", name="シフトに入れる").click()
+    await expect(page.get_by_role("alert")).to_be_visible()
+    async with await desk.store() as store, store.uow() as uow:
+        tanaka = await uow.people.by_telegram_id(TANAKA)
+    assert tanaka is not None
+    await page.get_by_label("または番号で指定").fill(str(tanaka.id))
+    await page.get_by_role("button", name="シフトに入れる").click()
+    await expect(page.get_by_role("status")).to_have_text("シフトに入れました。")
+    await expect(page.get_by_role("button", name=re.compile("シフトから外す"))).to_have_count(1)
