@@ -42,6 +42,11 @@ test: system-deps $(STAMP) catalogs lint
 system-deps:
 	bash .ci/system-deps
 
+# Every page of the staff web desk in Japanese and English, as PNGs in screenshots/desk/.
+screenshots: system-deps $(STAMP) catalogs
+	KYODO_SCREENSHOTS=$(CURDIR)/screenshots/desk $(BIN)/pytest -q \
+		tests/desk/test_accessibility.py -k every_page
+
 bench: $(STAMP) catalogs
 	$(BIN)/python bench/inbound.py
 	$(BIN)/python bench/export.py

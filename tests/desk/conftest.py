@@ -41,10 +41,17 @@ class Desk:
 
     async def link(self, user_id: int = HANAKO) -> str:
         """What a staff member gets when they send /desk in Telegram."""
-        answer = await self.person(user_id, "花子").says("/desk")
-        found = LINK.search(answer.text)
-        assert found, answer.text
-        return found.group(1)
+        staff = self.person(user_id, "花子")
+        before = len(staff.messages)
+        self.sandbox.user_sends(staff.user, "/desk")
+        # Staff cards (new reports...) may arrive in the same chat: look for the link itself.
+        for count in range(before + 1, before + 20):
+            messages = await self.sandbox.wait_for_messages(staff.id, count, timeout=10)
+            for message in messages[before:]:
+                found = LINK.search(message.text)
+                if found:
+                    return found.group(1)
+        raise AssertionError("no sign-in link arrived")
 
     async def sign_in(self, page: Page, user_id: int = HANAKO) -> None:
         await page.goto(await self.link(user_id))
