@@ -145,9 +145,10 @@ class KyodoApp:
         self._tasks = [
             asyncio.create_task(sender.run(), name="outbox-sender"),
             asyncio.create_task(worker.run(), name="inbox-worker"),
-            asyncio.create_task(feed.run(), name="card-feed"),
             asyncio.create_task(self.scheduler.run(), name="scheduler"),
         ]
+        if settings.staff_cards:
+            self._tasks.append(asyncio.create_task(feed.run(), name="card-feed"))
         try:
             await register_commands(gateway, i18n, settings.default_locale)
         except GatewayError as error:

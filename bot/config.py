@@ -50,6 +50,7 @@ class Settings:
     web_port: int = 8090  # 0: any free port
     web_url: str | None = None  # the calendar links' public base URL; default http://host:port
     staff_chat_id: int | None = None  # staff cards go to this group; None: staff's private chats
+    staff_cards: bool = True  # False: no cards are sent (staff use /queue or the web desk)
     # Reminders (bot/scheduler.py): assembly offsets, shift reminders' evening hour, digest hour.
     assembly_reminders: tuple[timedelta, ...] = DEFAULT_OFFSETS
     shift_reminder_hour: int = 18
@@ -159,6 +160,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         web_port=_int(env, "KYODO_WEB_PORT", 8090, 0, 65535),
         web_url=_web_url(env),
         staff_chat_id=_staff_chat(env),
+        staff_cards=_on_off(env, "KYODO_STAFF_CARDS", True),
         assembly_reminders=_offsets(env),
         shift_reminder_hour=_int(env, "KYODO_SHIFT_REMINDER_HOUR", 18, 0, 23),
         digest_hour=_int(env, "KYODO_DIGEST_HOUR", 8, 0, 23),
@@ -178,6 +180,17 @@ def _offsets(env: Mapping[str, str]) -> tuple[timedelta, ...]:
             "KYODO_ASSEMBLY_REMINDERS must be offsets before an assembly such as 7d,1d,2h "
             "(d days, h hours, m minutes; at most 6, each up to 90 days; empty for none)"
         ) from None
+
+
+def _on_off(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = (env.get(key) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "on", "true", "yes"):
+        return True
+    if raw in ("0", "off", "false", "no"):
+        return False
+    raise ConfigError(f"{key} must be on or off")
 
 
 def _staff_chat(env: Mapping[str, str]) -> int | None:

@@ -75,14 +75,18 @@ async def card_notices(uow: UnitOfWork, sends: list[CardSend]) -> list[Notice]:
     return notices
 
 
-async def refresh(turn: Turn, kind: CardKind, item_id: int) -> None:
+async def refresh(turn: Turn, kind: CardKind, item_id: int, *, changed: bool = True) -> None:
     """After an action on the item: every copy of its card is edited (or, for an item that had
-    no card yet, the card is sent)."""
+    no card yet, the card is sent). `changed=False` (an action refused because someone else
+    was quicker) only brings copies that lag behind up to date: no edit that changes nothing.
+    """
     uow = turn.uow
     card = await uow.cards.find(kind, item_id)
     if card is None:
         to = await cards.targets(uow, turn.settings.staff_chat_id, turn.settings.default_locale)
         sends = await cards.open_card(uow, kind, item_id, turn.now, to)
+    elif not changed:
+        sends = await cards.catch_up(uow, card)
     else:
         item = await load(uow, kind, item_id)
         if item is None:
@@ -146,7 +150,7 @@ async def _refused(turn: Turn, kind: CardKind, item_id: int, error: DomainError)
         text = _error(error)
     turn.toast = text
     turn.say(text)
-    await refresh(turn, kind, item_id)
+    await refresh(turn, kind, item_id, changed=False)
 
 
 # The refusals the catalog words; anything else gets the general "could not be done".
@@ -225,7 +229,7 @@ async def _hours_button(
         for view in approved:
             _hours_notice(view, turn, "hours.notice_approved")
         turn.toast = msg("triage.done.approved" if approved else "triage.error.decided")
-        await refresh(turn, CardKind.HOURS, report_id)
+        await refresh(turn, CardKind.HOURS, report_id, changed=bool(approved))
         return state
     if action == "no" and not args:
         view = await for_review(turn.uow, turn.actor, report_id, turn.now)

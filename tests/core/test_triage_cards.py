@@ -479,7 +479,6 @@ async def _report_hours_day(harness: CardHarness, day: date) -> int:
 async def _apply_as_volunteer(harness: CardHarness, telegram_id: int = ANN.id) -> int:
     store = harness.store
     async with store.uow() as uow:
-        notifier = OutboxNotifier(uow, harness.conversation.renderer, "ja", harness.clock.now())
         application = await vol.submit(
             uow,
             actor(store, telegram_id),
@@ -494,7 +493,6 @@ async def _apply_as_volunteer(harness: CardHarness, telegram_id: int = ANN.id) -
                 consent=True,
             ),
             harness.clock.now(),
-            notifier,
         )
         await uow.commit()
     await harness.feed_step()

@@ -1,0 +1,135 @@
+"""End to end, over both transports: staff cards arrive in the staff chat, staff press their
+buttons, the card is edited in place (the sandbox sees editMessageText) and the requester hears.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import KyodoApp, open_store
+from bot.domain.people import Actor
+from bot.domain.requests import DEFAULT_AREAS
+from bot.ports.clock import SystemClock
+from bot.services import requests as rq
+from tests.core.test_request_lifecycle import form
+from tests.e2e.test_member_work_views import load
+from tests.fixtures.kyodo import kyodo_settings
+
+
+@pytest.fixture
+async def kyodo_cards(sandbox: Any, transport: str, kyodo_db: Path) -> AsyncIterator[KyodoApp]:
+    """Kyodo with staff cards on, sent to each staff member's private chat."""
+    app = KyodoApp(kyodo_settings(sandbox, transport, kyodo_db, KYODO_STAFF_CARDS="on"))
+    await app.start()
+    yield app
+    await app.stop()
+
+
+def card_with(person: Any, needle: str) -> Any:
+    found = [m for m in person.messages if needle in m.text and m.buttons]
+    return found[-1] if found else None
+
+
+async def wait_for_card(sandbox: Any, person: Any, needle: str) -> Any:
+    assert await sandbox.notifier.wait_until(lambda: card_with(person, needle) is not None, 15), [
+        m.text for m in person.messages
+    ]
+    return card_with(person, needle)
+
+
+def message(person: Any, message_id: int) -> Any:
+    return next(m for m in person.messages if m.message_id == message_id)
+
+
+async def press(sandbox: Any, person: Any, card: Any, label_part: str) -> None:
+    [data] = [b["callback_data"] for b in card.buttons if label_part in b["text"]]
+    sandbox.user_presses(person.user, card.message_id, data)
+
+
+async def wait_edited(sandbox: Any, person: Any, message_id: int, needle: str) -> Any:
+    edited = await sandbox.notifier.wait_until(
+        lambda: needle in message(person, message_id).text, 15
+    )
+    assert edited, message(person, message_id).text
+    return message(person, message_id)
+
+
+async def test_an_hour_report_card_is_approved_from_the_staff_chat(kyodo_cards, person, sandbox):
+    await load(kyodo_cards)
+    maria, hanako = person(2002, "Maria", "en"), person(1001, "花子", "ja")
+    await hanako.says("/start")
+    await maria.says("/start")
+    await maria.taps("Report hours")
+    await maria.taps("Today")
+    await maria.taps("Elderly day care")
+    await maria.taps("8 h")
+    await maria.taps("Send")
+    card = await wait_for_card(sandbox, hanako, "Maria Santos")
+    assert "8時間" in card.text and "承認待ち" in card.text
+    before = len(maria.messages)
+    await press(sandbox, hanako, card, "承認")
+    edited = await wait_edited(sandbox, hanako, card.message_id, "承認済み")
+    assert edited.history and edited.buttons == []  # edited in place, its buttons gone
+    assert "最新: 承認(佐藤 花子" in edited.text
+    notice = (await sandbox.wait_for_messages(maria.id, before + 1, timeout=10))[-1]
+    assert "Your hours were approved" in notice.text
+
+
+async def test_a_request_card_is_taken_then_declined_with_a_reason_the_resident_reads(
+    kyodo_cards, person, sandbox
+):
+    await load(kyodo_cards)
+    tome, hanako = person(4001, "トメ", "ja"), person(1001, "花子", "ja")
+    await tome.says("/start")
+    await hanako.says("/start")
+    now = SystemClock().now()
+    today = now.astimezone(kyodo_cards.settings.tz).date()
+    async with open_store(kyodo_cards.settings) as store, store.uow() as uow:
+        resident = await uow.people.by_telegram_id(tome.id)
+        assert resident is not None
+        view = await rq.submit(
+            uow,
+            Actor(resident.id, resident.roles, "ja"),
+            form(days=(today + timedelta(days=2),)),
+            consent=True,
+            today=today,
+            areas=DEFAULT_AREAS,
+            now=now,
+        )
+        await uow.commit()
+    reference = view.request.reference
+    card = await wait_for_card(sandbox, hanako, reference)
+    assert "訪問介護" in card.text and "090" not in card.text
+
+    before = len(tome.messages)
+    await press(sandbox, hanako, card, "担当する")
+    taken = await wait_edited(sandbox, hanako, card.message_id, "担当: 佐藤 花子")
+    assert taken.history
+    under_review = (await sandbox.wait_for_messages(tome.id, before + 1, timeout=10))[-1]
+    assert reference in under_review.text
+
+    asked_before = len(hanako.messages)
+    await press(sandbox, hanako, taken, "お断り")
+    prompt = (await sandbox.wait_for_messages(hanako.id, asked_before + 1, timeout=10))[-1]
+    assert "お断りする理由を入力してください" in prompt.text
+    before = len(tome.messages)
+    await hanako.says("対応できる地域の外のため")
+    declined = await wait_edited(sandbox, hanako, card.message_id, "理由: 対応できる地域の外のため")
+    assert declined.buttons == []
+    notice = (await sandbox.wait_for_messages(tome.id, before + 1, timeout=10))[-1]
+    assert "対応できる地域の外のため" in notice.text
+
+
+async def test_a_resident_replaying_a_card_button_is_refused(kyodo_cards, person, sandbox):
+    await load(kyodo_cards)
+    tome = person(4001, "トメ", "ja")
+    await tome.says("/start")
+    before = len(sandbox.callback_answers)
+    sandbox.user_presses(tome.user, tome.messages[-1].message_id, "tc:r:take:1")
+    answers = await sandbox.wait_for_callback_answers(before + 1)
+    assert answers[-1].get("text") == "申し訳ありませんが、その操作は行えません。"
