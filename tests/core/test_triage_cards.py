@@ -8,6 +8,7 @@ would see them.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import UTC, date, datetime, timedelta
 
@@ -26,10 +27,16 @@ from bot.rendering import Renderer
 from bot.services import hours as hours_service
 from bot.services import requests as rq
 from bot.services import volunteers as vol
+from bot.services.demo import load_demo
 from bot.services.notify import OutboxNotifier
+from storage.database import create_engine
+from storage.migrate import upgrade
+from storage.uow import SqlStore
 from tests.core.test_request_lifecycle import form
 from tests.core.test_shift_and_assembly_views import HANAKO, TANAKA, TOME, demo, person_id
 from tests.fakes.chat import ChatHarness, Turn, User
+from tests.fakes.memory_store import MemoryStore
+from tests.fixtures.core import FakeClock
 
 NOW = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)  # 9:00 on Sunday in Tokyo
 TODAY = date(2026, 11, 22)
@@ -594,3 +601,79 @@ async def test_the_queue_lists_waiting_work_oldest_first_with_counts_and_a_centr
     refused = await cards_chat.send(TANAKA, "/queue")
     assert REFUSED_JA in refused.text
     assert "queue" in audited(cards_chat.store, "triage.refused")
+
+
+# --- Two staff pressing "take it" at once, on the real stores ---------------------------------
+
+
+async def test_of_two_staff_taking_at_once_on_sql_one_wins_and_the_other_is_told_who(
+    store_url, i18n
+):
+    await upgrade(store_url)
+    engine = create_engine(store_url)
+    try:
+        store = SqlStore(engine)
+        clock = FakeClock(NOW)
+        async with store.uow() as uow:
+            await load_demo(uow, NOW)
+            await uow.people.add(
+                NewPerson(JIRO.id, JIRO.name, "en", NOW, roles=frozenset({Role.STAFF}))
+            )
+            await uow.commit()
+        async with store.uow() as uow:
+            resident = await uow.people.by_telegram_id(TOME.id)
+            assert resident is not None
+            view = await rq.submit(
+                uow,
+                Actor(resident.id, resident.roles, "ja"),
+                form(),
+                consent=True,
+                today=TODAY,
+                areas=DEFAULT_AREAS,
+                now=NOW,
+            )
+            await uow.commit()
+        request_id, reference = view.request.id, view.request.reference
+        settings = DialogSettings(
+            bot_username="kyodo_test_bot",
+            invite_ttl_hours=72,
+            max_text_length=1000,
+            default_locale="ja",
+        )
+        renderer = Renderer(i18n)
+        assert await CardFeed(store.uow, renderer, clock, settings).step() >= 2
+        conversation = Conversation(renderer, settings, clock)
+        harness = ChatHarness(MemoryStore(), conversation, clock)  # only for its Incoming maker
+
+        async def take(user: User) -> str | None:
+            incoming = harness._incoming(
+                user,
+                ChatType.PRIVATE,
+                None,
+                kind=InputKind.BUTTON,
+                callback_data=f"tc:r:take:{request_id}",
+                callback_query_id=f"q{user.id}",
+                message_id=1,
+            )
+            async with store.uow() as uow:
+                result = await conversation(uow, incoming)
+                await uow.commit()
+            return result.callback_answer
+
+        answers = await asyncio.gather(take(HANAKO), take(JIRO))
+        won = {f"{reference} を担当しました。", f"You have taken {reference}."}
+        assert len(won & set(answers)) == 1, answers
+        loser = next(a for a in answers if a not in won)
+        assert loser in (
+            "佐藤 花子 has already taken it.",
+            "Jiro Staffさんがすでに担当しています。",
+        )
+        async with store.uow() as uow:
+            request = await uow.requests.get(request_id)
+            history = await uow.requests.history(request_id)
+            card = await uow.cards.find(CardKind.REQUEST, request_id)
+        assert request is not None and request.taken_by is not None
+        assert [c.action.value for c in history].count("taken") == 1
+        assert card is not None and card.version == 2  # bumped by the winner only
+    finally:
+        await engine.dispose()
