@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.coop import BusinessCentre, NewAssembly, NewShift, WorkKind
 from bot.domain.people import NewPerson, Role
 from bot.ports.store import UnitOfWork
+from bot.services.request_demo import load_demo_requests
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -176,6 +177,7 @@ async def load_demo(uow: UnitOfWork, now: datetime, tz: ZoneInfo = TOKYO) -> int
         added += 1
     shifts = await _shifts(uow, now, tz)
     assemblies = await _assembly(uow, now, tz)
+    await load_demo_requests(uow, now, tz)  # the demo resident's past requests
     if added or shifts or assemblies:
         details = {"people": added, "shifts": shifts, "assemblies": assemblies}
         await uow.audit.add(now, None, "demo.loaded", "demo", details)
