@@ -19,7 +19,7 @@ import os
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -35,6 +35,7 @@ from bot.services.reminders import ReminderRunner, ReminderSettings
 log = logging.getLogger(__name__)
 
 TickHook = Callable[[datetime], Awaitable[object]]
+PURGE_HOUR, PURGE_MINUTE = 3, 30  # in the co-op's zone
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ def make_scheduler(
 ) -> LeaderScheduler:
     """The scheduler of one Kyodo process, wired to its store and sender."""
     from bot.services.broadcasts import start_due_broadcasts
+    from bot.services.personal_data import purge_expired
     from storage.leader import leader_lock
 
     runner = ReminderRunner(
@@ -196,6 +198,9 @@ def make_scheduler(
         if await start_due_broadcasts(uow, now):
             wake_sender()
 
+    async def purge(now: datetime) -> None:
+        await purge_expired(uow, now, timedelta(days=settings.retention_days))
+
     return LeaderScheduler(
         runner,
         leader_lock(settings.database_url),
@@ -203,4 +208,7 @@ def make_scheduler(
         settings.tz,
         tick=settings.scheduler_tick,
         tick_hooks=(("scheduled broadcasts", start_broadcasts),),
+        # The retention purge at night, when nobody is waiting on the store. A night missed
+        # (the bot down) is caught up the next night: the purge takes everything past retention.
+        daily=(DailyJob("personal data purge", PURGE_HOUR, PURGE_MINUTE, purge),),
     )
