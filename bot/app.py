@@ -23,6 +23,7 @@ from bot.dialogs.card_feed import CardFeed
 from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
 from bot.i18n import SUPPORTED, I18n
+from bot.log_privacy import quiet_payload_loggers
 from bot.ports.clock import Clock, SystemClock
 from bot.ports.telegram import GatewayError, TelegramGateway, UpdateParser
 from bot.rendering import Renderer
@@ -77,6 +78,7 @@ class KyodoApp:
     """Kyodo running against one Bot API server and one store; start() and stop() it."""
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        quiet_payload_loggers()  # before anything can log a resident's phone number
         self.settings = settings
         self.clock = clock or SystemClock()
         self._tasks: list[asyncio.Task[None]] = []

@@ -19,6 +19,7 @@ from bot.domain.invites import display_code
 from bot.domain.people import Actor, Role
 from bot.domain.replies import msg
 from bot.i18n import I18n
+from bot.log_privacy import quiet_payload_loggers
 from bot.ports.clock import SystemClock
 
 log = logging.getLogger("kyodo")
@@ -104,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    quiet_payload_loggers()
     if args.command == "run":
         from bot.app import run
 

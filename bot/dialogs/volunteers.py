@@ -289,7 +289,7 @@ async def _send(turn: Turn, data: dict[str, Any]) -> DialogState | None:
         consent=bool(data.get("consent")),
     )
     try:
-        await service.submit(turn.uow, turn.actor, form, turn.now, TurnNotifier(turn))
+        await service.submit(turn.uow, turn.actor, form, turn.now)
     except PermissionDenied:
         raise
     except DomainError as error:

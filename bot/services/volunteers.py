@@ -97,9 +97,10 @@ async def can_apply(uow: UnitOfWork, actor: Actor) -> None:
 
 
 async def submit(
-    uow: UnitOfWork, actor: Actor, form: ApplicationForm, now: datetime, notify: Notifier
+    uow: UnitOfWork, actor: Actor, form: ApplicationForm, now: datetime
 ) -> Application:
-    """Stores the application (consent first) and tells every staff member there is one."""
+    """Stores the application (consent first). Staff learn of it from the staff cards, which
+    `bot.dialogs.card_feed` posts for every application still waiting."""
     if actor.person_id is None:
         raise PermissionDenied("volunteer.refused")
     await can_apply(uow, actor)
@@ -119,15 +120,6 @@ async def submit(
     await uow.audit.add(
         now, actor.person_id, "volunteer.applied", f"volunteer_application:{application.id}"
     )
-    for staff in await uow.people.with_role(Role.STAFF):
-        if staff.id == actor.person_id:
-            continue
-        await notify(
-            staff,
-            msg("volunteers.staff.new", id=application.id),
-            buttons=((Button(msg("button.volunteers_review"), f"vol:see:{application.id}"),),),
-            dedupe_key=f"vol:new:{application.id}:{staff.id}",
-        )
     return application
 
 

@@ -68,10 +68,9 @@ async def test_a_stranger_applies_in_japanese_with_full_width_digits(demo_chat, 
     assert [i.value for i in stored.choices.interests] == ["elderly_care", "disaster"]
     assert stored.choices.availability == ("sat:am",)
     assert stored.skills_note == "介護職員初任者研修"
-    # The staff coordinator hears of it, with a button to see it.
-    notice = chat.delivered[HANAKO.id][-1]
-    assert "新しいボランティア申込" in notice.text and "090" not in notice.text
-    assert any(data == f"vol:see:{stored.id}" for row in notice.buttons for _, data in row)
+    # Staff see it in their queue (the staff cards come from the card feed, not the dialog).
+    queue = await chat.press(HANAKO, "vol:list")
+    assert "佐藤 一" in queue.text and f"vol:ok:{stored.id}" in {d for _, d in queue.buttons}
 
 
 async def test_an_english_speaker_toggles_goes_back_and_fixes_a_field(demo_chat, memory_store):
