@@ -201,10 +201,11 @@ def _request_buttons(request_id: int, status: RequestStatus) -> Buttons:
         )
     if RequestAction.DONE in possible:
         first.append(button("done", "done"))
-    second: list[Button] = []
+    second: list[Button] = [button("info", "info")]
     if RequestAction.ASKED in possible:
         second.append(button("ask", "ask"))
     if RequestAction.DECLINED in possible:
         second.append(button("decline", "dec"))
     rows = [tuple(first[i : i + 2]) for i in range(0, len(first), 2)]
-    return (*rows, tuple(second))
+    rows += [tuple(second[i : i + 2]) for i in range(0, len(second), 2)]
+    return tuple(rows)

@@ -16,6 +16,7 @@ from bot.domain.errors import PermissionDenied
 from bot.domain.replies import Button, Msg, msg
 from bot.domain.requests import OPEN
 from bot.services import cards, requests
+from bot.services import volunteers as volunteer_service
 from bot.services.hours import review_queue
 
 PAGE = 8
@@ -75,7 +76,8 @@ async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
     )
     volunteer_count = 0
     if centre is None:  # applications belong to no centre
-        pending = await uow.volunteers.pending(SCAN)
+        # Through the service: it audits that staff saw the applicants' names.
+        pending = [v.application for v in await volunteer_service.pending(uow, actor, now, SCAN)]
         volunteer_count = len(pending)
         for a in pending:
             entries.append(

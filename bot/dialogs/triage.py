@@ -310,6 +310,9 @@ async def _request_button(
             return await _forged(turn, state, f"{PREFIX}r:{action}")
         op = "a" if args[0] == "0" else "s"
         return await _set_when(turn, request_id, op, int(args[1]), when)
+    elif action == "info" and not args:
+        await _show_detail(turn, request_id)
+        return state
     elif action == "done" and not args:
         view = await requests.done(uow, actor, request_id, now, notify)
         turn.toast = msg("triage.done.done", reference=view.request.reference)
@@ -327,6 +330,33 @@ async def _request_button(
         return await _forged(turn, state, f"{PREFIX}r:{action}")
     await refresh(turn, CardKind.REQUEST, request_id)
     return state
+
+
+async def _show_detail(turn: Turn, request_id: int) -> None:
+    """The personal details the card leaves out, to the presser alone; the service audits it."""
+    detail = await requests.detail(turn.uow, turn.actor, request_id, turn.now)
+    request = detail.view.request
+    requester = detail.view.requester
+    parts = [
+        msg(
+            "triage.detail",
+            reference=request.reference,
+            name=requester.display_name if requester else "—",
+            phone=request.phone or "—",
+            address=request.address or "—",
+            details=request.details or "—",
+        )
+    ]
+    if request.voice_file_ids:
+        parts.append(msg("triage.detail_voice", count=len(request.voice_file_ids)))
+    for message in detail.messages[-6:]:
+        key = (
+            "triage.card.question"
+            if message.direction.value == "question"
+            else "triage.card.answer"
+        )
+        parts.append(msg(key, text=message.text or ("🎤" if message.voice_file_id else "—")))
+    turn.say(*parts, buttons=((MENU,),))
 
 
 async def _ask_centre(turn: Turn, request_id: int, next_action: str) -> None:

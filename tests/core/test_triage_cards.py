@@ -223,10 +223,18 @@ async def test_a_new_request_becomes_a_card_in_each_staff_members_chat_in_their_
         "🙋 担当する",
         "🏢 センターへ",
         "👍 受け入れる",
+        "🔎 連絡先・詳細",
         "❓ 質問する",
         "✖️ お断り",
     ]
-    assert _labels(en) == ["🙋 Take it", "🏢 To a centre", "👍 Accept", "❓ Ask", "✖️ Decline"]
+    assert _labels(en) == [
+        "🙋 Take it",
+        "🏢 To a centre",
+        "👍 Accept",
+        "🔎 Contact and details",
+        "❓ Ask",
+        "✖️ Decline",
+    ]
     # Cards go to several people at once: no phone, no address, no care details on them.
     for card in (ja, en):
         assert "090" not in card.text and "中央区1-2-3" not in card.text
@@ -369,6 +377,16 @@ async def test_decline_needs_a_typed_reason_which_the_resident_reads(cards_chat)
     assert "対応できる地域の外のため" in cards_chat.last_to(ANN.id).text
     card = cards_chat.screens[HANAKO.id][card_id]
     assert "理由: 対応できる地域の外のため" in card.text and card.buttons == ()
+
+
+async def test_contact_details_go_to_the_presser_alone_and_the_view_is_audited(group_chat):
+    request_id = await submit_request(group_chat)
+    reference = request_of(group_chat.store, request_id).reference
+    card_id, card = group_chat.card(GROUP, reference)
+    shown = await group_chat.press_in_group(HANAKO, _data(card, "詳細"), card_id)
+    assert "090-1234-5678" in shown.text and "中央区1-2-3" in shown.text
+    assert all("090-1234-5678" not in m.text for m in group_chat.screens[GROUP].values())
+    assert f"service_request:{request_id}" in audited(group_chat.store, "request.personal_viewed")
 
 
 # --- Refusals ---------------------------------------------------------------------------------
