@@ -42,6 +42,7 @@ class CardFeed:
         *,
         on_committed: Callable[[], None] | None = None,
         interval: float = 2.0,
+        min_gap: float = 0.3,
     ) -> None:
         self._uow = uow_factory
         self._renderer = renderer
@@ -49,6 +50,7 @@ class CardFeed:
         self._settings = settings
         self._on_committed = on_committed
         self._interval = interval
+        self._min_gap = min_gap
         self._wakeup = asyncio.Event()
         self._stopping = False
 
@@ -106,8 +108,10 @@ class CardFeed:
                 log.exception("card feed step failed; trying again shortly")
             if self._stopping:
                 return
+            # Wakes come after every handled update: at most one step per `min_gap` lets a
+            # burst share one step, so that the feed never competes with the updates themselves
+            # for the store (on SQLite, one writer at a time).
+            await asyncio.sleep(self._min_gap)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self._interval)
             self._wakeup.clear()
-            # Wakes come after every update: a short pause lets a burst share one step.
-            await asyncio.sleep(0.05)
