@@ -256,15 +256,21 @@ def xlsx_bytes(
             made.value = value
             if key in HOUR_COLUMNS:
                 made.number_format = "0.00"
-            elif key in {"member", "days"}:
-                made.number_format = "0"
         if strong:
             made.font = bold
         return made
 
+    def plain(value: Cell, key: str) -> SheetCell | Cell:
+        """A bare value where no style is needed: a styled cell costs several times as much."""
+        if isinstance(value, str):
+            value = _CONTROL.sub("", value)
+            # openpyxl would take "=..." for a formula; everything else is stored as text.
+            return cell(value, key) if value.startswith("=") else value
+        return cell(value, key) if key in HOUR_COLUMNS else value
+
     ws.append([cell(text, "", strong=True) for text in header])
     for row in rows:
-        ws.append([cell(value, key) for value, key in zip(row, keys, strict=True)])
+        ws.append([plain(value, key) for value, key in zip(row, keys, strict=True)])
     if rows:
         total: list[SheetCell] = []
         for index, key in enumerate(keys, start=1):

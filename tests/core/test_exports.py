@@ -9,6 +9,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from bot.domain.coop import BusinessCentre, WorkKind
@@ -82,6 +84,16 @@ def test_anything_else_is_refused_with_one_code(text):
     with pytest.raises(InvalidInput) as refused:
         parse_month(text)
     assert refused.value.code == "export_month"
+
+
+@given(st.text(max_size=30))
+def test_the_month_parser_raises_only_its_own_error(text):
+    try:
+        month = parse_month(text)
+    except InvalidInput as refused:
+        assert refused.code == "export_month"
+    else:
+        assert month.day == 1 and 2000 <= month.year <= 2999
 
 
 def test_utf8_csv_starts_with_a_bom_ends_lines_with_crlf_and_has_japanese_headings(i18n):
