@@ -146,3 +146,9 @@ async def test_forget_anonymises_a_member_with_approved_hours(demo_chat, memory_
     menu = await chat.send(TANAKA, "/menu")
     assert "hr" not in {d for _, d in menu.buttons}
     assert HANAKO.id in {p.telegram_user_id for p in memory_store.state.people.values()}
+
+
+async def test_help_tells_everyone_about_mydata(demo_chat):
+    for user, text in ((SATO, "/mydata — 保存されている自分の情報"), (MARIA, "/mydata — see")):
+        assert text in (await demo_chat.send(user, "/help")).text
+    assert "/mydata" in (await demo_chat.send(HANAKO, "/help")).text
