@@ -107,6 +107,7 @@ async def forget(uow: UnitOfWork, actor: Actor, now: datetime) -> Forgotten:
     requests = await uow.requests.for_requester(person.id, _MANY)
     for request in requests:
         await uow.requests.purge_personal(request.id, now)
+    await uow.requests.delete_draft(person.id)  # an unsent request form may hold an address
     await uow.volunteers.delete_for_person(person.id)
     keep = any(r.status is ReportStatus.APPROVED for r in reports) or any(
         r.status is RequestStatus.DONE for r in requests

@@ -120,6 +120,7 @@ async def test_forget_anonymises_someone_with_approved_hours_and_a_completed_ser
         await uow.hours.save(
             replace(report, status=ReportStatus.APPROVED), was=ReportStatus.PENDING
         )
+        await uow.requests.put_draft(actor.person_id, {"address": ADDRESS}, T0)
         await uow.commit()
     async with uow_factory() as uow:
         assert await forget(uow, actor, T0) is Forgotten.ANONYMISED
@@ -138,6 +139,7 @@ async def test_forget_anonymises_someone_with_approved_hours_and_a_completed_ser
     assert (
         await _count(engine, "SELECT count(*) FROM person_roles WHERE person_id = :p", p=pid) == 0
     )
+    assert await _count(engine, "SELECT count(*) FROM service_request_drafts") == 0
     assert (
         await _count(
             engine,
