@@ -212,12 +212,18 @@ class ReminderRunner:
         self._on_queued = on_queued
 
     async def plan_recurring(self, now: datetime) -> int:
-        """Makes sure the coming digests and shift reminders exist (idempotent)."""
+        """Makes sure the coming digests and shift reminders exist (idempotent).
+
+        Only sends still ahead are planned: a day ahead, so that one due while Kyodo is down
+        exists already and goes out (or is skipped) when it comes back, while a fresh install
+        started at noon does not send that morning's digest.
+        """
         s = self.settings
         added = 0
         async with self._uow() as uow:
             for planned in plan_recurring(now, s.tz, s.shift_hour, s.digest_hour):
-                added += await uow.reminders.add(planned, now)
+                if planned.due_at > now:
+                    added += await uow.reminders.add(planned, now)
             await uow.commit()
         return added
 

@@ -275,3 +275,12 @@ async def test_the_morning_digest_counts_what_waits_and_stays_quiet_when_nothing
     assert "おはようございます" in digest
     assert "勤務時間の報告: 2件" in digest
     assert inbox(store, TANAKA_ID) == []
+
+
+async def test_a_fresh_start_plans_only_what_is_still_ahead(store, runner):
+    await people(store)
+    await runner.plan_recurring(at(0, 10))  # started at 10:00: this morning's digest is past
+    keys = {s.key for s in store.state.scheduled_sends.values()}
+    assert keys == {"digest:2026-11-23", "shifts:2026-11-23", "shifts:2026-11-24"}
+    await runner.plan_recurring(at(0, 19))  # this evening's shift reminder has gone by now
+    assert len(store.state.scheduled_sends) == 3  # nothing planned twice

@@ -184,6 +184,7 @@ async def test_the_command_menu_is_registered_in_both_languages(kyodo, sandbox):
         "start",
         "menu",
         "hours",
+        "reminders",
         "help",
         "language",
         "cancel",
