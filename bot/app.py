@@ -28,6 +28,7 @@ from bot.ports.clock import Clock, SystemClock
 from bot.ports.telegram import GatewayError, TelegramGateway, UpdateParser
 from bot.rendering import Renderer
 from bot.scheduler import LeaderScheduler, make_scheduler
+from bot.services.broadcasts import BroadcastPump
 from bot.services.demo import DEMO_PEOPLE, load_demo
 from bot.services.inbox import InboxIntake, InboxWorker
 from bot.services.polling import PollingLoop
@@ -128,6 +129,15 @@ class KyodoApp:
             lease=timedelta(seconds=settings.outbox_lease),
         )
         self.sender = sender
+        # Running broadcasts become outbox rows, chunk by chunk (bot/services/broadcasts.py).
+        pump = BroadcastPump(
+            store.uow,
+            Renderer(i18n),
+            self.clock,
+            rate=settings.global_rate,
+            default_locale=settings.default_locale,
+            on_queued=sender.wake,
+        )
         # Staff cards for new items, whichever way they came in (bot/dialogs/card_feed.py).
         feed = CardFeed(
             store.uow, Renderer(i18n), self.clock, dialog_settings, on_committed=sender.wake
@@ -136,6 +146,7 @@ class KyodoApp:
         def committed() -> None:
             sender.wake()
             feed.wake()
+            pump.wake()  # a broadcast sent just now starts at once
 
         worker = InboxWorker(
             store.uow, parser, conversation, gateway, self.clock, on_committed=committed
@@ -147,6 +158,7 @@ class KyodoApp:
         self._tasks = [
             asyncio.create_task(sender.run(), name="outbox-sender"),
             asyncio.create_task(worker.run(), name="inbox-worker"),
+            asyncio.create_task(pump.run(), name="broadcast-pump"),
             asyncio.create_task(self.scheduler.run(), name="scheduler"),
         ]
         if settings.staff_cards:

@@ -405,7 +405,9 @@ def _is_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 18
 
 
-async def on_button(turn: Turn, state: DialogState | None, data: str) -> tuple[bool, Any]:
+async def on_button(
+    turn: Turn, state: DialogState | None, data: str
+) -> tuple[bool, DialogState | None]:
     """Handles `bc` buttons; (False, None) for data that is not one of ours (forged)."""
     if data == "bc":
         return True, await start(turn)

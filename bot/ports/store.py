@@ -13,11 +13,10 @@ from bot.domain.dialogs import DialogState
 from bot.domain.invites import Invite
 from bot.domain.outbound import InboxItem, OutboundMessage, OutboxDelivery, OutboxItem
 from bot.domain.people import NewPerson, Person, Role
-from bot.ports.cards import StaffCardRepository
 from bot.ports.broadcasts import BroadcastRepository
+from bot.ports.cards import StaffCardRepository
 from bot.ports.desk import DeskRepository
 from bot.ports.exports import ExportRepository
-from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.scheduling import ReminderRepository
@@ -92,6 +91,10 @@ class OutboxRepository(Protocol):
     async def mark_sent(
         self, item_id: int, at: datetime, telegram_message_id: int | None
     ) -> None: ...
+    async def mark_sent_many(self, marks: Sequence[tuple[int, datetime, int | None]]) -> None:
+        """Marks many rows sent at once: (outbox id, when, Telegram message id) each."""
+        ...
+
     async def mark_failed(self, item_id: int, at: datetime, error: str) -> None: ...
     async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None: ...
     async def next_due(self) -> datetime | None:

@@ -331,8 +331,7 @@ class OutboxSender:
             batch, self._sent = self._sent, []
             try:
                 async with self._uow() as uow:
-                    for item_id, at, message_id in batch:
-                        await uow.outbox.mark_sent(item_id, at, message_id)
+                    await uow.outbox.mark_sent_many(batch)
                     await uow.commit()
             except Exception:
                 # Never resend what went out: keep the marks and try again.

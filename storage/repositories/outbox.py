@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.outbound import OutboundMessage, OutboxDelivery, OutboxItem, OutboxStatus
 from storage.models import OutboxRow
-from storage.repositories._sql import dialect_name, rowcount, upsert_insert
+from storage.repositories._sql import dialect_name, upsert_insert
 
 _ITEM_COLUMNS = (
     OutboxRow.id,
@@ -99,28 +99,23 @@ class SqlOutboxRepository:
             # behind each other, and never both take one row.
             candidates = candidates.with_for_update(skip_locked=True)
         ids = list((await self._session.execute(candidates)).scalars())
-        claimed: list[int] = []
-        for item_id in ids:
-            # SQLAlchemy drops SKIP LOCKED on SQLite without a word; the repeated due-condition
-            # in the WHERE and the row count are what make the claim safe there.
-            result = await self._session.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id == item_id, _due(now))
-                .values(
-                    status=OutboxStatus.SENDING.value,
-                    lease_until=lease_until,
-                    attempts=OutboxRow.attempts + 1,
-                )
-                .execution_options(synchronize_session=False)
-            )
-            if rowcount(result) == 1:
-                claimed.append(item_id)
-        if not claimed:
+        if not ids:
             return []
+        # One UPDATE for the batch (a statement per row cost the sender its rate at 1,000/s).
+        # SQLAlchemy drops SKIP LOCKED on SQLite without a word; the repeated due-condition in
+        # the WHERE, under SQLite's single writer, is what makes the claim safe there.
         rows = await self._session.execute(
-            select(*_ITEM_COLUMNS).where(OutboxRow.id.in_(claimed)).order_by(OutboxRow.id)
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids), _due(now))
+            .values(
+                status=OutboxStatus.SENDING.value,
+                lease_until=lease_until,
+                attempts=OutboxRow.attempts + 1,
+            )
+            .returning(*_ITEM_COLUMNS)
+            .execution_options(synchronize_session=False)
         )
-        return [_item(row) for row in rows]
+        return sorted((_item(row) for row in rows), key=lambda item: item.id)
 
     async def mark_sent(self, item_id: int, at: datetime, telegram_message_id: int | None) -> None:
         await self._set(
@@ -129,6 +124,26 @@ class SqlOutboxRepository:
             sent_at=at,
             telegram_message_id=telegram_message_id,
             lease_until=None,
+        )
+
+    async def mark_sent_many(self, marks: Sequence[tuple[int, datetime, int | None]]) -> None:
+        if not marks:
+            return
+        # One executemany of one compiled statement: the sender's marks at 1,000/s.
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == bindparam("mark_id"))
+            .values(
+                status=OutboxStatus.SENT.value,
+                sent_at=bindparam("mark_at"),
+                telegram_message_id=bindparam("mark_message_id"),
+                lease_until=None,
+            )
+            .execution_options(synchronize_session=False),
+            [
+                {"mark_id": item_id, "mark_at": at, "mark_message_id": message_id}
+                for item_id, at, message_id in marks
+            ],
         )
 
     async def mark_failed(self, item_id: int, at: datetime, error: str) -> None:

@@ -19,11 +19,12 @@ from types import TracebackType
 from typing import Any
 
 from bot.domain.assemblies import Answer
+from bot.domain.broadcasts import Broadcast
 from bot.domain.cards import CardCopy
 from bot.domain.coop import Assembly, BusinessCentre, NewShift, Shift, WorkKind
+from bot.domain.desk import DeskLogin, DeskSession
 from bot.domain.dialogs import DialogState
 from bot.domain.hours import HourChange, HourReport
-from bot.domain.requests import RequestChange, RequestDraft, RequestMessage, ServiceRequest
 from bot.domain.invites import Invite
 from bot.domain.outbound import (
     InboxItem,
@@ -34,19 +35,17 @@ from bot.domain.outbound import (
 )
 from bot.domain.people import NewPerson, Person, Role
 from bot.domain.reminders import ReminderPrefs, ScheduledSend
-from bot.domain.desk import DeskLogin, DeskSession
-from bot.domain.broadcasts import Broadcast
+from bot.domain.requests import RequestChange, RequestDraft, RequestMessage, ServiceRequest
 from bot.domain.shift_swaps import ShiftRelease
 from bot.domain.volunteers import Application
+from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.cards import StaffCardRepository
+from bot.ports.desk import DeskRepository
 from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.scheduling import ReminderRepository
-from bot.ports.desk import DeskRepository
-from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
-from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
 from bot.ports.store import (
     AssemblyRepository,
     AuditRepository,
@@ -58,14 +57,15 @@ from bot.ports.store import (
     PeopleRepository,
     ShiftRepository,
 )
+from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
 from tests.fakes.memory_assemblies import MemoryAssemblyRepository
+from tests.fakes.memory_broadcasts import MemoryBroadcastRepository
 from tests.fakes.memory_cards import MemoryStaffCardRepository, StaffCardRecord
+from tests.fakes.memory_desk import MemoryDeskRepository
 from tests.fakes.memory_exports import MemoryExportRepository
 from tests.fakes.memory_hours import MemoryHourReportRepository
-from tests.fakes.memory_requests import MemoryServiceRequestRepository
 from tests.fakes.memory_reminders import MemoryReminderRepository
-from tests.fakes.memory_desk import MemoryDeskRepository
-from tests.fakes.memory_broadcasts import MemoryBroadcastRepository
+from tests.fakes.memory_requests import MemoryServiceRequestRepository
 from tests.fakes.memory_shift_swaps import MemoryShiftSwapRepository
 from tests.fakes.memory_volunteers import (
     MemoryPersonalDataRepository,
@@ -395,6 +395,10 @@ class MemoryOutboxRepository:
             record.sent_at = _utc(at)
             record.telegram_message_id = telegram_message_id
             record.lease_until = None
+
+    async def mark_sent_many(self, marks: Sequence[tuple[int, datetime, int | None]]) -> None:
+        for item_id, at, message_id in marks:
+            await self.mark_sent(item_id, at, message_id)
 
     async def mark_failed(self, item_id: int, at: datetime, error: str) -> None:
         if record := self._s.outbox.get(item_id):

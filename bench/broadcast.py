@@ -1,0 +1,322 @@
+"""Broadcast throughput: does Kyodo reach the configured sending rate, and hold it?
+
+For each store (SQLite, PostgreSQL) and configured rate (30/s, Telegram's default, and 1,000/s,
+its paid broadcast limit), a fresh database gets N members (60,000 by default) and one staff
+coordinator. A real `kyodo run` process (aiohttp transport) talks to a sandbox in this process
+that enforces Telegram's flood limits at the configured rate. The coordinator composes the
+broadcast in the chat exactly as a person would (/broadcast, all members, text, send now), and
+the bench watches the messages arrive at the sandbox.
+
+- achieved rate: messages per second between the first and the last broadcast message counted.
+  At 1,000/s the whole audience is sent. At 30/s a whole run takes 33 minutes, so the bench
+  measures a fixed slice (`--slice`, 60 s by default) of the same 60,000-member broadcast and
+  then stops the bot; the table says which.
+- 429s: the sandbox's "too many requests" answers (flood limits hit, or sent too early).
+- peak RSS of the bot process, sampled every 0.2 s; time to first message: from the press of
+  "send now" to the first broadcast message arriving at the sandbox.
+
+Usage: python bench/broadcast.py [--members 60000] [--slice 60] [--rates 30,1000] [--no-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import psutil  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+
+from sandbox.ratelimit import RateLimits  # noqa: E402
+from sandbox.server import SandboxServer  # noqa: E402
+from storage.database import create_engine  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.models import PersonRoleRow, PersonRow  # noqa: E402
+from tests.pgserver import PostgresUnavailable, running_postgres  # noqa: E402
+
+COORDINATOR = {"id": 1001, "is_bot": False, "first_name": "Hanako", "language_code": "en"}
+FIRST_MEMBER = 5_000_000  # Telegram ids of the members: FIRST_MEMBER, FIRST_MEMBER + 1, ...
+
+
+@dataclass
+class Result:
+    store: str
+    configured: float
+    mode: str
+    sent: int
+    achieved: float
+    too_many: int
+    too_early: int
+    peak_rss_mb: float
+    first_s: float
+
+
+async def populate(url: str, members: int) -> None:
+    """Migrates and fills the store: the coordinator (staff) and `members` members."""
+    await upgrade(url)
+    engine = create_engine(url)
+    now = datetime.now(UTC)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                insert(PersonRow),
+                [
+                    {
+                        "id": 1,
+                        "telegram_user_id": COORDINATOR["id"],
+                        "display_name": "Hanako",
+                        "locale": "en",
+                        "unreachable": False,
+                        "created_at": now,
+                    }
+                ],
+            )
+            await conn.execute(insert(PersonRoleRow), [{"person_id": 1, "role": "staff"}])
+            for start in range(0, members, 5000):
+                batch = range(start, min(members, start + 5000))
+                await conn.execute(
+                    insert(PersonRow),
+                    [
+                        {
+                            "id": 2 + i,
+                            "telegram_user_id": FIRST_MEMBER + i,
+                            "display_name": f"Member {i}",
+                            "locale": "ja" if i % 3 else "en",
+                            "unreachable": False,
+                            "created_at": now,
+                        }
+                        for i in batch
+                    ],
+                )
+                await conn.execute(
+                    insert(PersonRoleRow), [{"person_id": 2 + i, "role": "member"} for i in batch]
+                )
+    finally:
+        await engine.dispose()
+
+
+class Watch:
+    """Counts broadcast messages as they arrive at the sandbox."""
+
+    def __init__(self, sandbox: SandboxServer) -> None:
+        self.times: list[float] = []
+        self.seen: set[int] = set()
+        self.repeats = 0
+        sandbox.bot().listeners.append(self._on_message)
+
+    def _on_message(self, message: object) -> None:
+        chat_id = int(message.chat_id)  # type: ignore[attr-defined]
+        if chat_id < FIRST_MEMBER:
+            return
+        if chat_id in self.seen:
+            self.repeats += 1
+        self.seen.add(chat_id)
+        self.times.append(time.perf_counter())
+
+
+async def wait_for(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+async def coordinator_sends(sandbox: SandboxServer) -> float:
+    """Composes the broadcast in the chat as the coordinator; returns when "send now" was hit."""
+
+    def last():  # type: ignore[no-untyped-def]
+        return sandbox.messages_to(COORDINATOR["id"])[-1]
+
+    async def answer(before: int) -> None:
+        await wait_for(
+            lambda: len(sandbox.messages_to(COORDINATOR["id"])) > before, 60, "the bot's answer"
+        )
+
+    def offers(data: str, since: int = 0) -> bool:
+        messages = sandbox.messages_to(COORDINATOR["id"])[since:]
+        return any(b["callback_data"] == data for m in messages for b in m.buttons)
+
+    async def press(data: str, then_offers: str) -> None:
+        # The answer to a button edits the message in place: wait for its new buttons.
+        sandbox.user_presses(COORDINATOR, last().message_id, data)
+        await wait_for(lambda: offers(then_offers), 60, f"the answer to {data}")
+
+    before = len(sandbox.messages_to(COORDINATOR["id"]))
+    sandbox.user_sends(COORDINATOR, "/broadcast")
+    await answer(before)
+    await press("bc:a:members", "bc:k:notice")
+    await press("bc:k:notice", "bc:skip")
+    before = len(sandbox.messages_to(COORDINATOR["id"]))
+    sandbox.user_sends(COORDINATOR, "明日の総会は10時からです。")
+    await answer(before)
+    before = len(sandbox.messages_to(COORDINATOR["id"]))
+    sandbox.user_sends(COORDINATOR, "Tomorrow's general assembly starts at 10:00.")
+    # The preview arrives as several messages; the last one carries "send now".
+    await wait_for(lambda: offers("bc:now", before), 60, "the preview")
+    pressed = time.perf_counter()
+    sandbox.user_presses(COORDINATOR, last().message_id, "bc:now")
+    return pressed
+
+
+async def run_one(
+    store: str, url: str, rate: float, members: int, slice_s: float, work: Path
+) -> Result:
+    await populate(url, members)
+    limits = RateLimits(global_rate=rate, global_burst=rate)
+    sandbox = SandboxServer(rate_limits=limits, reference=False)
+    await sandbox.start()
+    watch = Watch(sandbox)
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": sandbox.token,
+        "TELEGRAM_API_BASE_URL": sandbox.api_base_url,
+        "KYODO_TRANSPORT": "aiohttp",
+        "DATABASE_URL": url,
+        "KYODO_GLOBAL_RATE": str(rate),
+        "KYODO_LOG_LEVEL": "WARNING",
+        "KYODO_WEB_PORT": "0",
+    }
+    log = work / f"{store}-{rate:g}.log"
+    with log.open("ab") as out:
+        # Popen returns at once; the bench only waits on the bot's messages, never on the pipe.
+        bot = subprocess.Popen(  # noqa: ASYNC220
+            [sys.executable, "-m", "bot.cli", "run"], env=env, stdout=out, stderr=out, cwd=ROOT
+        )
+    print(f"{store} {rate:g}/s: bot pid {bot.pid}", file=sys.stderr, flush=True)
+    peak = 0
+    sampling = True
+
+    async def sample() -> None:
+        nonlocal peak
+        process = psutil.Process(bot.pid)
+        while sampling:
+            with contextlib.suppress(psutil.Error):
+                peak = max(peak, process.memory_info().rss)
+            await asyncio.sleep(0.2)
+
+    sampler = asyncio.create_task(sample())
+    try:
+        pressed = await coordinator_sends(sandbox)
+        await wait_for(lambda: watch.times, 120, "the first broadcast message")
+        first = watch.times[0]
+        full = members / rate <= slice_s * 1.5
+        if full:
+            await wait_for(lambda: len(watch.seen) >= members, members / rate * 3 + 60, "all")
+        else:
+            await asyncio.sleep(max(0.0, first + slice_s - time.perf_counter()))
+        times = list(watch.times)
+    finally:
+        sampling = False
+        await sampler
+        bot.send_signal(signal.SIGTERM)
+        try:
+            bot.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            bot.kill()
+        stats = dict(sandbox.stats)
+        await sandbox.stop()
+    if full:
+        window = times[-1] - times[0]
+        counted = len(times) - 1
+    else:
+        window = slice_s
+        counted = sum(1 for t in times if t < first + slice_s) - 1
+    return Result(
+        store=store,
+        configured=rate,
+        mode=f"all {members:,}" if full else f"first {slice_s:g} s",
+        sent=len(times),
+        achieved=counted / window if window > 0 else 0.0,
+        too_many=int(stats.get("too_many_requests", 0)),
+        too_early=int(stats.get("sent_too_early", 0)),
+        peak_rss_mb=peak / 2**20,
+        first_s=first - pressed,
+    )
+
+
+@contextlib.contextmanager
+def maybe_postgres(enabled: bool):  # type: ignore[no-untyped-def]
+    if not enabled:
+        yield None
+        return
+    try:
+        with running_postgres() as server:
+            yield server
+    except PostgresUnavailable as missing:
+        print(f"PostgreSQL rows skipped: {missing}", file=sys.stderr)
+        yield None
+
+
+async def postgres_database(server: object, name: str) -> str:
+    admin = await server.admin()  # type: ignore[attr-defined]
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return str(server.url(name))  # type: ignore[attr-defined]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=60_000)
+    parser.add_argument("--slice", type=float, default=60.0, help="seconds measured at 30/s")
+    parser.add_argument("--rates", default="30,1000", help="configured rates, comma-separated")
+    parser.add_argument("--stores", default="sqlite,postgres")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    rates = [float(r) for r in args.rates.split(",")]
+    stores = [s for s in args.stores.split(",") if not (s == "postgres" and args.no_postgres)]
+
+    work = Path(tempfile.mkdtemp(prefix="kyodo-bench-broadcast-"))
+    results: list[Result] = []
+    with maybe_postgres("postgres" in stores) as pg:
+        for store in stores:
+            for rate in rates:
+                name = f"b_{store}_{int(rate)}"
+                if store == "sqlite":
+                    url = f"sqlite+aiosqlite:///{work / (name + '.db')}"
+                elif pg is not None:
+                    url = await postgres_database(pg, name)
+                else:
+                    continue
+                result = await run_one(store, url, rate, args.members, args.slice, work)
+                results.append(result)
+                print(result, file=sys.stderr, flush=True)
+
+    print(
+        f"\nBroadcast to {args.members:,} members: `kyodo run` (aiohttp transport) against the "
+        "sandbox enforcing Telegram's limits at the configured rate (2 shared cores)\n"
+    )
+    print(
+        f"| {'store':<10} | {'configured':>10} | {'measured over':<14} | {'achieved/s':>10} "
+        f"| {'ratio':>6} | {'429s':>5} | {'too early':>9} | {'peak RSS MB':>11} "
+        f"| {'first msg s':>11} |"
+    )
+    print(
+        f"|{'-' * 12}|{'-' * 12}|{'-' * 16}|{'-' * 12}|{'-' * 8}|{'-' * 7}|{'-' * 11}"
+        f"|{'-' * 13}|{'-' * 13}|"
+    )
+    for r in results:
+        print(
+            f"| {r.store:<10} | {r.configured:>8g}/s | {r.mode:<14} | {r.achieved:>10.1f} "
+            f"| {r.achieved / r.configured:>6.3f} | {r.too_many:>5} | {r.too_early:>9} "
+            f"| {r.peak_rss_mb:>11.0f} | {r.first_s:>11.2f} |"
+        )
+    print(f"\nlogs: {work}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
