@@ -45,7 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 from bot.domain.exports import ExportFormat, HoursQuery, HoursScope  # noqa: E402
 from bot.domain.people import Actor, Role  # noqa: E402
 from bot.i18n import I18n  # noqa: E402
-from bot.services.exports import hours_file  # noqa: E402
+from bot.services.exports import hours_export, hours_file  # noqa: E402
 from storage.database import create_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.uow import SqlStore  # noqa: E402
@@ -225,9 +225,8 @@ async def time_exports(name: str, engine: AsyncEngine, repeat: int, rows: list[R
 
             async def export(fmt: ExportFormat = fmt, scope: HoursScope = scope) -> Any:
                 async with store.uow() as uow:
-                    return await hours_file(
-                        uow, staff, HoursQuery(MONTH, None, scope), fmt, label, NOW
-                    )
+                    found = await hours_export(uow, staff, HoursQuery(MONTH, None, scope), NOW)
+                return await hours_file(found, fmt, label, "ja")
 
             seconds, file = await best_of(repeat, export)
             detail = f"{file.lines:,} lines, {len(file.content) / 1e6:.1f} MB"

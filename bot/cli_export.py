@@ -49,7 +49,7 @@ def _say(i18n: I18n, locale: str, key: str, **args: object) -> str:
 
 async def run(settings: Settings, args: argparse.Namespace, shell_locale: str) -> int:
     from bot.app import open_store
-    from bot.services.exports import hours_file
+    from bot.services.exports import hours_export, hours_file
 
     i18n = I18n(settings.tz, settings.default_locale)
     locale = args.locale or shell_locale
@@ -63,17 +63,12 @@ async def run(settings: Settings, args: argparse.Namespace, shell_locale: str) -
     admin = Actor(person_id=None, roles=frozenset({Role.ADMIN}), locale=locale)
     async with open_store(settings) as store, store.uow() as uow:
         try:
-            file = await hours_file(
-                uow,
-                admin,
-                query,
-                ExportFormat(args.format),
-                lambda key: i18n.gettext(key, locale),
-                SystemClock().now(),
-            )
+            export = await hours_export(uow, admin, query, SystemClock().now())
         except DomainError as error:
             print(_say(i18n, locale, f"exports.error.{error.code}"), file=sys.stderr)
             return 1
+    fmt = ExportFormat(args.format)
+    file = await hours_file(export, fmt, lambda key: i18n.gettext(key, locale), locale)
     to_stdout = args.output == "-"
     target = Path(args.output or file.filename)
     try:

@@ -16,7 +16,7 @@ from aiohttp import web
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.exports import ExportFormat, HoursQuery, HoursScope, parse_month
 from bot.services import desk as desk_service
-from bot.services.exports import hours_file
+from bot.services.exports import hours_export, hours_file
 from handlers.desk.context import config, int_arg, now, render, translator, unit, user
 
 
@@ -73,16 +73,11 @@ async def download(request: web.Request) -> web.StreamResponse:
     i18n = config(request).i18n
     try:
         async with unit(request) as uow:
-            file = await hours_file(
-                uow,
-                actor,
-                query,
-                ExportFormat(values["format"]),
-                lambda key: i18n.gettext(key, actor.locale),
-                now(request),
-            )
+            export = await hours_export(uow, actor, query, now(request))
     except NotFound as error:
         return await _form(request, values, error.code, status=400)
+    fmt = ExportFormat(values["format"])
+    file = await hours_file(export, fmt, lambda key: i18n.gettext(key, actor.locale), actor.locale)
     return web.Response(
         body=file.content,
         headers={

@@ -207,9 +207,8 @@ async def test_staff_export_and_the_export_is_audited_without_the_data(i18n):
     store, staff_id = await _store_with_a_report()
     staff = Actor(staff_id, frozenset({Role.STAFF}), "en")
     async with store.uow() as uow:
-        file = await hours_file(
-            uow, staff, HoursQuery(NOV), ExportFormat.CSV, label_for(i18n, "en"), NOW
-        )
+        export = await hours_export(uow, staff, HoursQuery(NOV), NOW)
+    file = await hours_file(export, ExportFormat.CSV, label_for(i18n, "en"), "en")
     assert rows_of(file.content, "utf-8-sig")[1][1:] == [
         "田中 一郎",
         "Chuo Care Centre",
