@@ -36,6 +36,7 @@ from bot.domain.reminders import (
     superseded,
 )
 from bot.domain.replies import Button, Msg, Reply, msg
+from bot.domain.requests import RequestStatus
 from bot.i18n import resolve_locale
 from bot.ports.scheduling import Render
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
@@ -65,7 +66,22 @@ async def pending_hours(uow: UnitOfWork) -> int:
     return len(await uow.hours.pending(10_000))
 
 
-DEFAULT_COUNTERS: dict[str, DigestCounter] = {"rem.digest.hours": pending_hours}
+async def waiting_requests(uow: UnitOfWork) -> int:
+    """Service requests no one has accepted or declined yet."""
+    counts = await uow.requests.count_by_status()
+    return sum(counts.get(status, 0) for status in REVIEW_STATUSES)
+
+
+async def pending_applications(uow: UnitOfWork) -> int:
+    return len(await uow.volunteers.pending(10_000))
+
+
+REVIEW_STATUSES = (RequestStatus.RECEIVED, RequestStatus.UNDER_REVIEW)
+DEFAULT_COUNTERS: dict[str, DigestCounter] = {
+    "rem.digest.hours": pending_hours,
+    "rem.digest.requests": waiting_requests,
+    "rem.digest.volunteers": pending_applications,
+}
 
 
 @dataclass(frozen=True)
@@ -390,6 +406,7 @@ class ReminderRunner:
             reply = Reply(
                 (msg("rem.digest.head"), *lines),
                 (
+                    (Button(msg("rem.digest.queue_button"), "tq:0:0"),),
                     (Button(msg("button.hours_review"), "hrq"),),
                     (Button(msg("button.menu"), "menu"),),
                 ),

@@ -18,6 +18,7 @@ from bot.domain.coop import NewAssembly, NewShift, WorkKind
 from bot.domain.hours import NewHourReport
 from bot.domain.people import Actor, NewPerson, Role
 from bot.domain.reminders import ReminderPrefs, SendStatus
+from bot.domain.volunteers import Choices, NewApplication
 from bot.rendering import Renderer
 from bot.services import assemblies
 from bot.services.reminders import ReminderRunner, ReminderSettings
@@ -268,12 +269,20 @@ async def test_the_morning_digest_counts_what_waits_and_stays_quiet_when_nothing
                 ),
                 at(days, 7),
             )
+        await uow.volunteers.add(
+            NewApplication(
+                ids[JIRO_ID], "鈴木 次郎", "+819012345678", Choices((), (), (), ()), None, T0
+            ),
+            T0,
+        )
         await uow.commit()
     await runner.plan_recurring(at(2, 7))
     await runner.run_due(at(2, 8))
     [digest] = inbox(store, STAFF_ID)
     assert "おはようございます" in digest
     assert "勤務時間の報告: 2件" in digest
+    assert "ボランティアの申し込み: 1件" in digest
+    assert "サービスの依頼" not in digest  # none waits: not mentioned
     assert inbox(store, TANAKA_ID) == []
 
 
