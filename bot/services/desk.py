@@ -15,7 +15,9 @@ from bot.domain.coop import BusinessCentre
 from bot.domain.desk import AuditEntry, AuditQuery
 from bot.domain.errors import PermissionDenied
 from bot.domain.people import Actor, Person
+from bot.domain.requests import OPEN
 from bot.ports.store import UnitOfWork
+from bot.services import requests
 from bot.services.hours import ReportView
 
 T = TypeVar("T")
@@ -77,7 +79,11 @@ async def pending_hours(
 async def counts(uow: UnitOfWork, actor: Actor, now: datetime) -> dict[str, int]:
     """What the navigation shows beside each queue."""
     staff_id = await require_staff(uow, actor, now, "counts")
-    return {"hours": await uow.desk.count_pending_hours(None, staff_id)}
+    by_status = await requests.counts(uow, actor, now)
+    return {
+        "hours": await uow.desk.count_pending_hours(None, staff_id),
+        "requests": sum(n for status, n in by_status.items() if status in OPEN),
+    }
 
 
 async def count_hours(uow: UnitOfWork, actor: Actor, now: datetime, centre_id: int | None) -> int:

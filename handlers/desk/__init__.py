@@ -21,6 +21,7 @@ from handlers.desk.auth import setup_auth
 from handlers.desk.context import DESK, TEMPLATES, DeskConfig, render
 from handlers.desk.hours import setup_hours
 from handlers.desk.people import setup_people
+from handlers.desk.requests import setup_requests
 from handlers.desk.shifts import setup_shifts
 
 HERE = Path(__file__).resolve().parent
@@ -65,6 +66,7 @@ def make_desk_app(config: DeskConfig) -> web.Application:
     setup_static(app)
     app.router.add_get("/", home)
     setup_hours(app)
+    setup_requests(app)
     setup_shifts(app)
     setup_assemblies(app)
     setup_people(app)

@@ -16,14 +16,23 @@ from playwright.async_api import Browser, Page
 from bot.app import KyodoApp, open_store
 from bot.domain.coop import WorkKind
 from bot.domain.people import Actor, Role
+from bot.domain.requests import (
+    DEFAULT_AREAS,
+    ForWhom,
+    RequestForm,
+    ServiceKind,
+    TimeWindow,
+)
 from bot.ports.clock import SystemClock
 from bot.services.demo import load_demo
 from bot.services.hours import report_hours
+from bot.services.requests import submit
 from tests.fixtures.kyodo import Person, kyodo_settings
 
 LINK = re.compile(r"(http://\S+/desk/login/[A-Za-z0-9_-]+)")
 HANAKO = 1001  # the demo's staff coordinator (staff and admin), Japanese
 TANAKA, MARIA = 2001, 2002  # the demo's members
+RESIDENT = 4001  # the demo's elderly resident, 山本 トメ
 
 
 @dataclass
@@ -84,6 +93,33 @@ class Desk:
             )
             await uow.commit()
         return report.id
+
+    async def service_request(self, telegram_id: int = RESIDENT) -> int:
+        """A resident's new request, as the request dialog stores it after their consent."""
+        now = SystemClock().now()
+        async with open_store(self.app.settings) as store, store.uow() as uow:
+            person = await uow.people.by_telegram_id(telegram_id)
+            assert person is not None
+            view = await submit(
+                uow,
+                Actor(person.id, person.roles, "ja"),
+                RequestForm(
+                    kind=ServiceKind.HOME_CLEANING,
+                    for_whom=ForWhom.SELF,
+                    days=(),
+                    time_window=TimeWindow.MORNING,
+                    area=DEFAULT_AREAS[0].code,
+                    address="中央区日本橋1-2-3",
+                    phone="090-1234-5678",
+                    details="台所の掃除をお願いしたいです",
+                ),
+                consent=True,
+                today=self.today(),
+                areas=DEFAULT_AREAS,
+                now=now,
+            )
+            await uow.commit()
+        return view.request.id
 
     async def set_roles(self, telegram_id: int, roles: set[Role]) -> None:
         async with open_store(self.app.settings) as store, store.uow() as uow:

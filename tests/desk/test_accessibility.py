@@ -46,6 +46,7 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, browser
     await desk.report(TANAKA, 2, 480)
     await desk.report(MARIA, 1, 360)
     report = await desk.report(TANAKA, 1, 120)
+    request_id = await desk.service_request()
     context = await browser.new_context(
         locale="ja-JP", bypass_csp=True, viewport={"width": 1024, "height": 768}
     )
@@ -66,6 +67,8 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, browser
         "01-home": "/",
         "02-hours": "/hours",
         "03-reject": f"/hours/{report}/reject",
+        "03a-requests": "/requests",
+        "03b-request": f"/requests/{request_id}",
         "04-shifts-week": "/shifts",
         "05-shift-new": "/shifts/new",
         "06-shift-edit": f"/shifts/{shift.id}",
@@ -77,6 +80,7 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, browser
         "12-person": f"/people/{tanaka.id}",
         "13-invites": "/invites",
         "14-audit": "/audit",
+        "15-exports": "/exports",
     }
     for lang in ("ja", "en"):
         for name, path in pages.items():

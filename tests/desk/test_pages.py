@@ -11,7 +11,7 @@ from playwright.async_api import Page, expect
 from sqlalchemy import select
 
 from storage.models import AuditRow, HourReportRow, ShiftRow
-from tests.desk.conftest import MARIA, TANAKA, Desk
+from tests.desk.conftest import MARIA, RESIDENT, TANAKA, Desk
 from tests.fixtures.browser import needs_chromium
 
 pytestmark = [pytest.mark.browser, needs_chromium]
@@ -30,7 +30,7 @@ async def test_staff_approve_a_selection_of_hours_and_the_members_are_told(desk:
     second = await desk.report(MARIA, 1, 360)
     third = await desk.report(TANAKA, 1, 120)
     await desk.sign_in(page)
-    await expect(page.locator("nav .count")).to_have_text("3件")
+    await expect(page.locator("nav .count").first).to_have_text("3件")
     await page.get_by_role("link", name=re.compile("勤務時間の承認")).click()
     rows = page.locator("tbody tr")
     await expect(rows).to_have_count(3)
@@ -42,7 +42,7 @@ async def test_staff_approve_a_selection_of_hours_and_the_members_are_told(desk:
     await page.get_by_role("button", name="選んだ報告を承認する").click()
     await expect(page.get_by_role("status")).to_have_text("2件を承認しました。組合員に通知します。")
     await expect(rows).to_have_count(1)
-    await expect(page.locator("nav .count")).to_have_text("1件")
+    await expect(page.locator("nav .count").first).to_have_text("1件")
     maria = await desk.sandbox.wait_for_messages(MARIA, maria_before + 1, timeout=10)
     assert "Your hours were approved" in maria[-1].text and "6 h" in maria[-1].text
     tanaka = await desk.sandbox.wait_for_messages(TANAKA, tanaka_before + 1, timeout=10)
@@ -138,3 +138,29 @@ async def test_staff_create_a_shift_and_put_a_member_on_it(desk: Desk, page: Pag
     await page.get_by_role("button", name="シフトに入れる").click()
     await expect(page.get_by_role("status")).to_have_text("シフトに入れました。")
     await expect(page.get_by_role("button", name=re.compile("シフトから外す"))).to_have_count(1)
+
+
+async def test_staff_decline_a_service_request_with_a_reason_the_resident_reads(
+    desk: Desk, page: Page
+):
+    request_id = await desk.service_request()
+    await desk.sign_in(page)
+    await page.get_by_role("link", name=re.compile("サービスの依頼")).first.click()
+    await page.get_by_role("link", name=re.compile(r"K-\d{4}-\d{4}")).first.click()
+    await expect(page.locator("main")).to_contain_text("090-1234-5678")  # shown to staff...
+    async with await desk.store() as store, store.engine.connect() as db:
+        actions = (await db.scalars(select(AuditRow.action))).all()
+    assert "request.personal_viewed" in actions  # ...and the view is audited
+    await page.get_by_role("button", name="担当する").click()
+    await expect(page.get_by_role("status")).to_contain_text("担当しました")
+    await page.get_by_role("button", name="お断りする").click()  # empty: the browser asks
+    await page.get_by_label("お断りする理由").fill("その日は清掃チームに空きがありません")
+    before = len(desk.sandbox.messages_to(RESIDENT))
+    await page.get_by_role("button", name="お断りする").click()
+    await expect(page.get_by_role("status")).to_contain_text("お断りしました")
+    await expect(page.locator("main")).to_contain_text("その日は清掃チームに空きがありません")
+    notices = await desk.sandbox.wait_for_messages(RESIDENT, before + 1, timeout=10)
+    assert any("その日は清掃チームに空きがありません" in m.text for m in notices[before:])
+    async with await desk.store() as store, store.uow() as uow:
+        stored = await uow.requests.get(request_id)
+    assert stored is not None and stored.status == "declined"

@@ -1,0 +1,163 @@
+"""Service requests on the desk: the open ones, oldest first, by centre and status; one request
+with its history and its conversation with the resident (opening it is audited: it shows the
+phone and address); take, assign to a centre, accept, schedule, done, decline with a reason, ask
+a question. Each action is the one service call the staff card's button makes
+(bot.services.requests), and the resident hears of it through the outbox the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time
+from typing import Any
+
+from aiohttp import web
+
+from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
+from bot.domain.requests import OPEN, RequestStatus
+from bot.ports.store import UnitOfWork
+from bot.services import desk as desk_service
+from bot.services import requests as service
+from bot.services.notify import OutboxNotifier
+from handlers.desk.context import (
+    config,
+    int_arg,
+    locale_of,
+    now,
+    redirect,
+    render,
+    translator,
+    unit,
+    user,
+)
+
+PAGE = 20
+Action = Callable[[UnitOfWork, Any, OutboxNotifier], Awaitable[object]]
+
+
+def _notifier(request: web.Request, uow: UnitOfWork) -> OutboxNotifier:
+    desk = config(request)
+    return OutboxNotifier(uow, desk.renderer, desk.default_locale, now(request))
+
+
+async def queue(request: web.Request) -> web.Response:
+    centre_id = int_arg(request.query.get("centre") or None)
+    raw = request.query.get("status", "")
+    status = RequestStatus(raw) if raw in {s.value for s in RequestStatus} else None
+    offset = min(int_arg(request.query.get("offset")) or 0, 100_000)
+    actor = user(request).actor
+    async with unit(request) as uow:
+        found = await service.queue(
+            uow,
+            actor,
+            now(request),
+            centre_id=centre_id,
+            statuses=frozenset({status}) if status else OPEN,
+            limit=PAGE + 1,
+            offset=offset,
+        )
+        counts = await service.counts(uow, actor, now(request), centre_id=centre_id)
+        centres = await desk_service.centres(uow)
+    context = {
+        "items": found[:PAGE],
+        "more": len(found) > PAGE,
+        "offset": offset,
+        "page_size": PAGE,
+        "status": status,
+        "statuses": list(RequestStatus),
+        "status_counts": counts,
+        "centres": centres,
+        "centre_id": centre_id,
+    }
+    return render(request, "requests.html", context)
+
+
+def _request_id(request: web.Request) -> int:
+    found = int_arg(request.match_info["id"])
+    if found is None:
+        raise web.HTTPNotFound()
+    return found
+
+
+async def _detail(
+    request: web.Request, error: str | None = None, status: int = 200
+) -> web.Response:
+    request_id = _request_id(request)
+    async with unit(request) as uow:
+        detail = await service.detail(uow, user(request).actor, request_id, now(request))
+        centres = await desk_service.centres(uow)
+        await uow.commit()  # the view of personal details is audited
+    context = {"d": detail, "r": detail.view.request, "centres": centres, "error": error}
+    return render(request, "request.html", context, status=status)
+
+
+async def show(request: web.Request) -> web.Response:
+    return await _detail(request)
+
+
+def _error_text(request: web.Request, error: DomainError) -> str:
+    t = translator(request)
+    desk = config(request)
+    details = {k: v for k, v in error.details.items() if isinstance(v, str | int)}
+    for key in (f"desk.rq.error.{error.code}", f"requests.error.{error.code}"):
+        if desk.i18n.has(key, locale_of(request)):
+            return str(t(key, **{"by": "", "status": "", "limit": "", "length": "", **details}))
+    return str(t("desk.rq.error.other"))
+
+
+def _when(day: str, clock: str, request: web.Request) -> datetime:
+    try:
+        return datetime.combine(
+            date.fromisoformat(day), time.fromisoformat(clock or "10:00"), config(request).tz
+        )
+    except ValueError:
+        raise InvalidInput("date_malformed") from None
+
+
+async def act(request: web.Request) -> web.StreamResponse:
+    """One action on one request: exactly one service call, as the staff card's button."""
+    request_id = _request_id(request)
+    form = await request.post()
+    action = request.match_info["action"]
+    actor = user(request).actor
+    at = now(request)
+
+    def field(name: str) -> str:
+        return str(form.get(name) or "")
+
+    try:
+        async with unit(request) as uow:
+            notify = _notifier(request, uow)
+            if action == "take":
+                await service.take(uow, actor, request_id, at, notify)
+            elif action == "assign":
+                centre = int_arg(field("centre")) or 0
+                await service.assign_centre(uow, actor, request_id, centre, at, notify)
+            elif action == "accept":
+                centre = int_arg(field("centre")) or 0
+                when = _when(field("day"), field("time"), request)
+                await service.accept(uow, actor, request_id, centre, when, at, notify)
+            elif action == "schedule":
+                when = _when(field("day"), field("time"), request)
+                await service.schedule(uow, actor, request_id, when, at, notify)
+            elif action == "done":
+                await service.done(uow, actor, request_id, at, notify)
+            elif action == "decline":
+                await service.decline(uow, actor, request_id, field("reason"), at, notify)
+            elif action == "ask":
+                await service.ask(uow, actor, request_id, field("question"), at, notify)
+            else:
+                raise web.HTTPNotFound()
+            await uow.commit()
+    except PermissionDenied:
+        raise  # the guard answers it, and the unit wrote the refusal to the audit log
+    except DomainError as error:
+        return await _detail(request, _error_text(request, error), status=400)
+    raise redirect(f"/desk/requests/{request_id}", done=f"rq_{action}")
+
+
+def setup_requests(app: web.Application) -> None:
+    app.router.add_get("/requests", queue)
+    app.router.add_get("/requests/{id:[0-9]+}", show)
+    app.router.add_post(
+        "/requests/{id:[0-9]+}/{action:take|assign|accept|schedule|done|decline|ask}", act
+    )
