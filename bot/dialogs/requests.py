@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from bot.dialogs.engine import Turn
+from bot.dialogs.engine import Notice, Turn
 from bot.dialogs.menus import CANCEL, MENU, main_menu
 from bot.dialogs.triage import refresh
 from bot.dialogs.volunteers import TurnNotifier
@@ -23,7 +23,7 @@ from bot.domain.cards import CardKind
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.people import Actor, Role
-from bot.domain.replies import Button, Msg, msg
+from bot.domain.replies import Button, Msg, Reply, msg
 from bot.domain.requests import (
     ADDRESS_LIMIT,
     ANSWER_LIMIT,
@@ -40,6 +40,7 @@ from bot.domain.requests import (
     check_text,
     parse_phone,
 )
+from bot.services import cards
 from bot.services import requests as service
 from bot.services.people import add_role, ensure_person
 
@@ -448,7 +449,30 @@ async def _on_send(turn: Turn, data: dict[str, Any], arg: str) -> DialogState | 
         buttons=((Button(msg("requests.button.my_requests"), "rq:list"),), (MENU,)),
     )
     await refresh(turn, CardKind.REQUEST, view.request.id)
+    await _tell_staff_of_voice(turn, view.request)
     return None
+
+
+async def _tell_staff_of_voice(turn: Turn, request: ServiceRequest) -> None:
+    """Voice notes or photos came instead of text: staff are told, beside the card, so that
+    someone who could not type is called back rather than overlooked."""
+    if not request.voice_file_ids:
+        return
+    for target in await cards.targets(
+        turn.uow, turn.settings.staff_chat_id, turn.settings.default_locale
+    ):
+        notice = msg(
+            "requests.staff.voice", reference=request.reference, count=len(request.voice_file_ids)
+        )
+        turn.notices.append(
+            Notice(
+                target.chat_id,
+                target.locale,
+                Reply((notice,)),
+                dedupe_key=f"rq:{request.id}:voice:{target.chat_id}",
+                is_group=target.is_group,
+            )
+        )
 
 
 async def _forged(turn: Turn, data: dict[str, Any]) -> DialogState | None:

@@ -294,6 +294,8 @@ async def test_a_voice_note_instead_of_typing_is_kept_for_staff(demo_chat):
     [stored] = requests_of(chat.store, TOME.id)
     assert stored.voice_file_ids == ("AwADaddress", "AwADphone", "AwADdetails")
     assert (stored.address, stored.phone) == ("", "")
+    told = [m.text for m in chat.delivered[1001]]  # the demo coordinator
+    assert any("K-2611-0001 には音声・写真が3件あります" in text for text in told)
 
 
 async def test_the_same_button_pressed_twice_acts_once(demo_chat):
