@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.errors import InvalidInput
 from bot.domain.reminders import DEFAULT_OFFSETS, parse_offsets
+from bot.domain.requests import DEFAULT_AREAS, ServiceArea, parse_areas
 
 SUPPORTED_LOCALES = ("ja", "en")
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -51,6 +52,7 @@ class Settings:
     web_url: str | None = None  # the calendar links' public base URL; default http://host:port
     staff_chat_id: int | None = None  # staff cards go to this group; None: staff's private chats
     staff_cards: bool = True  # False: no cards are sent (staff use /queue or the web desk)
+    service_areas: tuple[ServiceArea, ...] = DEFAULT_AREAS  # the area buttons of a request
     # Reminders (bot/scheduler.py): assembly offsets, shift reminders' evening hour, digest hour.
     assembly_reminders: tuple[timedelta, ...] = DEFAULT_OFFSETS
     shift_reminder_hour: int = 18
@@ -161,6 +163,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         web_url=_web_url(env),
         staff_chat_id=_staff_chat(env),
         staff_cards=_on_off(env, "KYODO_STAFF_CARDS", True),
+        service_areas=_areas(env),
         assembly_reminders=_offsets(env),
         shift_reminder_hour=_int(env, "KYODO_SHIFT_REMINDER_HOUR", 18, 0, 23),
         digest_hour=_int(env, "KYODO_DIGEST_HOUR", 8, 0, 23),
@@ -201,6 +204,19 @@ def _staff_chat(env: Mapping[str, str]) -> int | None:
     if not (raw.startswith("-") and raw[1:].isascii() and raw[1:].isdigit() and len(raw) <= 20):
         raise ConfigError("KYODO_STAFF_CHAT_ID must be a Telegram group id (a negative number)")
     return int(raw)
+
+
+def _areas(env: Mapping[str, str]) -> tuple[ServiceArea, ...]:
+    raw = (env.get("KYODO_SERVICE_AREAS") or "").strip()
+    if not raw:
+        return DEFAULT_AREAS
+    try:
+        return parse_areas(raw)
+    except ValueError:
+        raise ConfigError(
+            "KYODO_SERVICE_AREAS must be code:名前:Name entries separated by ';' "
+            "(codes: a-z, 0-9, _)"
+        ) from None
 
 
 def _web_url(env: Mapping[str, str]) -> str | None:

@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bot.config import ConfigError, load_settings
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.people import Actor, NewPerson, Role
 from bot.domain.requests import (
@@ -147,6 +150,38 @@ def test_references_read_aloud_are_understood_however_typed():
     assert parse_reference("k26110042") == "K-2611-0042"
     with pytest.raises(InvalidInput):
         parse_reference("K-2613-0001")
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=40))
+def test_the_phone_parser_raises_only_its_own_error(text):
+    try:
+        parsed = parse_phone(text)
+    except InvalidInput as error:
+        assert error.code == "phone_invalid"
+    else:
+        assert parse_phone(parsed) == parsed  # what it stores, it reads back the same
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=30))
+def test_the_reference_parser_raises_only_its_own_error(text):
+    try:
+        parse_reference(text)
+    except InvalidInput as error:
+        assert error.code == "reference_invalid"
+
+
+def test_the_service_areas_come_from_the_setting():
+    settings = load_settings({"KYODO_SERVICE_AREAS": "kita:北区:Kita; ota:大田区:Ota"})
+    assert [(a.code, a.name("ja"), a.name("en")) for a in settings.service_areas] == [
+        ("kita", "北区", "Kita"),
+        ("ota", "大田区", "Ota"),
+    ]
+    assert load_settings({}).service_areas == DEFAULT_AREAS
+    for wrong in ("kita:北区", "Kita Ward:北区:Kita", "a:A:A;a:B:B"):
+        with pytest.raises(ConfigError):
+            load_settings({"KYODO_SERVICE_AREAS": wrong})
 
 
 # --- Submitting ---------------------------------------------------------------------------------
