@@ -49,7 +49,8 @@ from bot.ports.store import UnitOfWork, UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 HOLD = timedelta(days=3650)  # "not before" of a paused broadcast's rows: until resumed
-UNREACHED_SHOWN = 40  # names in the final summary; the rest are counted
+UNREACHED_SHOWN = 200  # names looked up for the final summary
+SUMMARY_CHARS = 3000  # of names in it; the rest are counted
 PROGRESS_EVERY = timedelta(seconds=3)
 DEFAULT_RATE = 30.0  # Telegram's free limit: the estimate where the configured rate is unknown
 
@@ -559,16 +560,26 @@ def control_buttons(broadcast: Broadcast) -> tuple[tuple[Button, ...], ...]:
 
 
 def summary(broadcast: Broadcast, state: Progress, missed: Sequence[Unreached]) -> Reply:
-    """The final report: counts, then who could not be reached, so staff can phone them."""
+    """The final report: counts, then who could not be reached, so staff can phone them.
+
+    Names fill at most `SUMMARY_CHARS` (a Telegram message holds 4,096 characters, and a name
+    may be long); the rest are counted, and the desk lists them all.
+    """
     parts: list[Msg] = [
         msg("broadcasts.summary", id=broadcast.id, sent=state.sent, failed=state.failed)
     ]
-    if missed:
-        shown = missed[:UNREACHED_SHOWN]
-        names = "\n".join(f"・{m.display_name} (#{m.person_id})" for m in shown)
-        parts.append(msg("broadcasts.summary.unreached", names=names))
-        if state.failed > len(shown):
-            parts.append(msg("broadcasts.summary.more", count=state.failed - len(shown)))
+    lines: list[str] = []
+    used = 0
+    for person in missed:
+        line = f"・{person.display_name} (#{person.person_id})"
+        if used + len(line) > SUMMARY_CHARS:
+            break
+        lines.append(line)
+        used += len(line) + 1
+    if lines:
+        parts.append(msg("broadcasts.summary.unreached", names="\n".join(lines)))
+    if state.failed > len(lines):
+        parts.append(msg("broadcasts.summary.more", count=state.failed - len(lines)))
     if broadcast.skipped:
         parts.append(msg("broadcasts.summary.skipped", count=broadcast.skipped))
     return Reply(parts=tuple(parts))
