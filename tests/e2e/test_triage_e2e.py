@@ -87,22 +87,7 @@ async def test_a_request_card_is_taken_then_declined_with_a_reason_the_resident_
     tome, hanako = person(4001, "トメ", "ja"), person(1001, "花子", "ja")
     await tome.says("/start")
     await hanako.says("/start")
-    now = SystemClock().now()
-    today = now.astimezone(kyodo_cards.settings.tz).date()
-    async with open_store(kyodo_cards.settings) as store, store.uow() as uow:
-        resident = await uow.people.by_telegram_id(tome.id)
-        assert resident is not None
-        view = await rq.submit(
-            uow,
-            Actor(resident.id, resident.roles, "ja"),
-            form(days=(today + timedelta(days=2),)),
-            consent=True,
-            today=today,
-            areas=DEFAULT_AREAS,
-            now=now,
-        )
-        await uow.commit()
-    reference = view.request.reference
+    reference = await _submit(kyodo_cards, tome.id)
     card = await wait_for_card(sandbox, hanako, reference)
     assert "訪問介護" in card.text and "090" not in card.text
 
@@ -133,3 +118,71 @@ async def test_a_resident_replaying_a_card_button_is_refused(kyodo_cards, person
     sandbox.user_presses(tome.user, tome.messages[-1].message_id, "tc:r:take:1")
     answers = await sandbox.wait_for_callback_answers(before + 1)
     assert answers[-1].get("text") == "申し訳ありませんが、その操作は行えません。"
+
+
+GROUP = -1005550001
+
+
+@pytest.fixture
+async def kyodo_group(sandbox: Any, transport: str, kyodo_db: Path) -> AsyncIterator[KyodoApp]:
+    """Kyodo with staff cards sent to one staff group."""
+    app = KyodoApp(
+        kyodo_settings(
+            sandbox, transport, kyodo_db, KYODO_STAFF_CARDS="on", KYODO_STAFF_CHAT_ID=str(GROUP)
+        )
+    )
+    await app.start()
+    yield app
+    await app.stop()
+
+
+async def test_in_a_staff_group_the_card_is_pressed_there_and_the_reason_typed_in_private(
+    kyodo_group, person, sandbox
+):
+    await load(kyodo_group)
+    tome, hanako = person(4001, "トメ", "ja"), person(1001, "花子", "ja")
+    await tome.says("/start")
+    await hanako.says("/start")
+    reference = await _submit(kyodo_group, tome.id)
+
+    def group_card() -> Any:
+        found = [m for m in sandbox.messages_to(GROUP) if reference in m.text and m.buttons]
+        return found[-1] if found else None
+
+    assert await sandbox.notifier.wait_until(lambda: group_card() is not None, 15)
+    card = group_card()
+    assert not any(reference in m.text for m in hanako.messages)  # not in private chats
+    [data] = [b["callback_data"] for b in card.buttons if "お断り" in b["text"]]
+    before = len(hanako.messages)
+    sandbox.user_presses(hanako.user, card.message_id, data, chat_id=GROUP)
+    prompt = (await sandbox.wait_for_messages(hanako.id, before + 1, timeout=10))[-1]
+    assert "お断りする理由を入力してください" in prompt.text
+    before = len(tome.messages)
+    await hanako.says("定員に達しています")
+
+    def edited() -> bool:
+        current = next(m for m in sandbox.messages_to(GROUP) if m.message_id == card.message_id)
+        return "理由: 定員に達しています" in current.text
+
+    assert await sandbox.notifier.wait_until(edited, 15)
+    notice = (await sandbox.wait_for_messages(tome.id, before + 1, timeout=10))[-1]
+    assert "定員に達しています" in notice.text
+
+
+async def _submit(kyodo: KyodoApp, telegram_id: int) -> str:
+    now = SystemClock().now()
+    today = now.astimezone(kyodo.settings.tz).date()
+    async with open_store(kyodo.settings) as store, store.uow() as uow:
+        resident = await uow.people.by_telegram_id(telegram_id)
+        assert resident is not None
+        view = await rq.submit(
+            uow,
+            Actor(resident.id, resident.roles, "ja"),
+            form(days=(today + timedelta(days=2),)),
+            consent=True,
+            today=today,
+            areas=DEFAULT_AREAS,
+            now=now,
+        )
+        await uow.commit()
+    return view.request.reference
