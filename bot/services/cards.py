@@ -112,9 +112,29 @@ async def changed(
     return [] if bumped is None else await catch_up(uow, bumped)
 
 
+async def _staff_chats(uow: UnitOfWork) -> set[int]:
+    chats: set[int] = set()
+    for role in (Role.STAFF, Role.ADMIN):
+        chats |= {
+            p.telegram_user_id
+            for p in await uow.people.with_role(role)
+            if p.telegram_user_id is not None and not p.unreachable
+        }
+    return chats
+
+
 async def catch_up(uow: UnitOfWork, card: StaffCard) -> list[CardSend]:
-    """Outbox rows that bring each copy lagging behind `card.version` up to date (see above)."""
+    """Outbox rows that bring each copy lagging behind `card.version` up to date (see above).
+
+    A private copy of someone who is no longer staff (or no longer reachable) is left as it
+    was: what happens to the item is staff's business only.
+    """
     lagging = [c for c in await uow.cards.copies(card.id) if c.shown_version < card.version]
+    if any(not c.is_group for c in lagging):
+        staff = await _staff_chats(uow)
+        for copy in [c for c in lagging if not c.is_group and c.chat_id not in staff]:
+            await uow.cards.mark_shown(card.id, copy.chat_id, card.version)
+            lagging.remove(copy)
     delivered = await uow.outbox.deliveries([c.dedupe_key for c in lagging])
     sends: list[CardSend] = []
     for copy in lagging:

@@ -695,3 +695,16 @@ async def test_of_two_staff_taking_at_once_on_sql_one_wins_and_the_other_is_told
         assert card is not None and card.version == 2  # bumped by the winner only
     finally:
         await engine.dispose()
+
+
+async def test_someone_who_is_no_longer_staff_gets_no_more_edits_of_cards(cards_chat):
+    request_id = await submit_request(cards_chat)
+    reference = request_of(cards_chat.store, request_id).reference
+    jiro_card_id, before = cards_chat.card(JIRO.id, reference)
+    async with cards_chat.store.uow() as uow:
+        await uow.people.remove_role(person_id(cards_chat.store, JIRO.id), Role.STAFF)
+        await uow.commit()
+    await cards_chat.press(HANAKO, f"tc:r:take:{request_id}")
+    assert "担当: 佐藤 花子" in cards_chat.card(HANAKO.id, reference)[1].text
+    assert cards_chat.screens[JIRO.id][jiro_card_id] == before
+    assert await cards_chat.feed_step() == 0  # nothing left behind for him either
