@@ -234,17 +234,20 @@ def plan_recurring(
 
 
 def superseded(due: Iterable[ScheduledSend]) -> set[int]:
-    """Ids of due assembly reminders that a later reminder of the same assembly replaces.
+    """Ids of due assembly reminders that another due send of the same assembly replaces.
 
-    After downtime several reminders of one assembly may be due at once: only the latest goes.
+    After downtime several sends of one assembly may be due at once: only the latest reminder
+    goes, and none at all if the notice itself is going out now (it asks for an answer anyway).
     """
+    sends = list(due)
+    noticed = {s.subject_id for s in sends if s.kind is SendKind.ASSEMBLY_NOTICE}
     latest: dict[int | None, ScheduledSend] = {}
-    reminders = [s for s in due if s.kind is SendKind.ASSEMBLY]
+    reminders = [s for s in sends if s.kind is SendKind.ASSEMBLY]
     for send in reminders:
         best = latest.get(send.subject_id)
         if best is None or send.due_at > best.due_at:
             latest[send.subject_id] = send
-    return {s.id for s in reminders if latest[s.subject_id].id != s.id}
+    return {s.id for s in reminders if s.subject_id in noticed or latest[s.subject_id].id != s.id}
 
 
 def recipient_key(send_key: str, person_id: int) -> str:

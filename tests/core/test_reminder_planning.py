@@ -158,11 +158,19 @@ def test_after_downtime_only_the_latest_due_reminder_of_an_assembly_goes():
         _send(1, SendKind.ASSEMBLY, 7, NOW - timedelta(days=6)),
         _send(2, SendKind.ASSEMBLY, 7, NOW - timedelta(hours=1)),
         _send(3, SendKind.ASSEMBLY, 8, NOW - timedelta(days=6)),
-        _send(4, SendKind.ASSEMBLY_NOTICE, 7, NOW - timedelta(days=7)),
         _send(5, SendKind.DIGEST, None, NOW - timedelta(days=2)),
         _send(6, SendKind.DIGEST, None, NOW - timedelta(days=1)),
     ]
     assert superseded(due) == {1}
+
+
+def test_a_reminder_due_with_its_notice_is_left_to_the_notice():
+    due = [
+        _send(1, SendKind.ASSEMBLY_NOTICE, 7, NOW - timedelta(days=1)),
+        _send(2, SendKind.ASSEMBLY, 7, NOW - timedelta(hours=1)),
+        _send(3, SendKind.ASSEMBLY, 8, NOW - timedelta(hours=1)),
+    ]
+    assert superseded(due) == {2}
 
 
 def test_opting_out_of_a_weekday_or_entirely():
