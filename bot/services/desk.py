@@ -21,6 +21,7 @@ from bot.services import requests
 from bot.services.hours import ReportView
 
 T = TypeVar("T")
+COUNT_CAP = 100
 PAGE = 25  # rows per page on every list: short enough to read on a tablet
 
 
@@ -83,6 +84,8 @@ async def counts(uow: UnitOfWork, actor: Actor, now: datetime) -> dict[str, int]
     return {
         "hours": await uow.desk.count_pending_hours(None, staff_id),
         "requests": sum(n for status, n in by_status.items() if status in OPEN),
+        # The applications' store has no count: a queue of volunteers is short, 100 at most.
+        "volunteers": len(await uow.volunteers.pending(COUNT_CAP)),
     }
 
 

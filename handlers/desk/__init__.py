@@ -23,6 +23,7 @@ from handlers.desk.hours import setup_hours
 from handlers.desk.people import setup_people
 from handlers.desk.requests import setup_requests
 from handlers.desk.shifts import setup_shifts
+from handlers.desk.volunteers import setup_volunteers
 
 HERE = Path(__file__).resolve().parent
 
@@ -67,6 +68,7 @@ def make_desk_app(config: DeskConfig) -> web.Application:
     app.router.add_get("/", home)
     setup_hours(app)
     setup_requests(app)
+    setup_volunteers(app)
     setup_shifts(app)
     setup_assemblies(app)
     setup_people(app)

@@ -27,6 +27,8 @@ from bot.ports.clock import SystemClock
 from bot.services.demo import load_demo
 from bot.services.hours import report_hours
 from bot.services.requests import submit
+from bot.services.volunteers import ApplicationForm
+from bot.services.volunteers import submit as apply_to_volunteer
 from tests.fixtures.kyodo import Person, kyodo_settings
 
 LINK = re.compile(r"(http://\S+/desk/login/[A-Za-z0-9_-]+)")
@@ -120,6 +122,30 @@ class Desk:
             )
             await uow.commit()
         return view.request.id
+
+    async def volunteer_application(self, telegram_id: int = RESIDENT) -> int:
+        """Someone's application to volunteer, as the sign-up dialog stores it."""
+        now = SystemClock().now()
+        async with open_store(self.app.settings) as store, store.uow() as uow:
+            person = await uow.people.by_telegram_id(telegram_id)
+            assert person is not None
+            application = await apply_to_volunteer(
+                uow,
+                Actor(person.id, person.roles, "ja"),
+                ApplicationForm(
+                    name="山本 トメ",
+                    phone="090-1234-5678",
+                    interests=["elderly_care", "events"],
+                    availability=["mon:am", "wed:pm"],
+                    languages=["ja"],
+                    skills=["cooking"],
+                    skills_note="調理師免許",
+                    consent=True,
+                ),
+                now,
+            )
+            await uow.commit()
+        return application.id
 
     async def set_roles(self, telegram_id: int, roles: set[Role]) -> None:
         async with open_store(self.app.settings) as store, store.uow() as uow:

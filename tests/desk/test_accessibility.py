@@ -47,6 +47,7 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, browser
     await desk.report(MARIA, 1, 360)
     report = await desk.report(TANAKA, 1, 120)
     request_id = await desk.service_request()
+    await desk.volunteer_application()
     context = await browser.new_context(
         locale="ja-JP", bypass_csp=True, viewport={"width": 1024, "height": 768}
     )
@@ -69,6 +70,7 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, browser
         "03-reject": f"/hours/{report}/reject",
         "03a-requests": "/requests",
         "03b-request": f"/requests/{request_id}",
+        "03c-volunteers": "/volunteers",
         "04-shifts-week": "/shifts",
         "05-shift-new": "/shifts/new",
         "06-shift-edit": f"/shifts/{shift.id}",

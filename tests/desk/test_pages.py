@@ -164,3 +164,21 @@ async def test_staff_decline_a_service_request_with_a_reason_the_resident_reads(
     async with await desk.store() as store, store.uow() as uow:
         stored = await uow.requests.get(request_id)
     assert stored is not None and stored.status == "declined"
+
+
+async def test_staff_approve_a_volunteer_who_is_told_and_becomes_one(desk: Desk, page: Page):
+    await desk.volunteer_application()
+    await desk.sign_in(page)
+    await page.get_by_role("link", name=re.compile("ボランティア申込")).click()
+    await expect(page.locator("main")).to_contain_text("山本 トメ")
+    await expect(page.locator("main")).to_contain_text("調理師免許")
+    await page.get_by_role("button", name="山本 トメさんをお断りする").click()  # no reason
+    before = len(desk.sandbox.messages_to(RESIDENT))
+    await page.get_by_role("button", name="山本 トメさんを承認する").click()
+    await expect(page.get_by_role("status")).to_contain_text("承認しました")
+    await expect(page.locator("main")).to_contain_text("待っている申込はありません")
+    notices = await desk.sandbox.wait_for_messages(RESIDENT, before + 1, timeout=10)
+    assert len(notices) > before
+    async with await desk.store() as store, store.uow() as uow:
+        person = await uow.people.by_telegram_id(RESIDENT)
+    assert person is not None and "volunteer" in person.roles

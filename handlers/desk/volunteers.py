@@ -1,0 +1,69 @@
+"""Volunteer applications on the desk: the waiting ones, oldest first, each with what the
+applicant ticked; approve, or decline with a reason the person reads. Each decision is the one
+service call the Telegram card makes (bot.services.volunteers); seeing the list is audited
+there, as it shows names and phone numbers."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.domain.errors import DomainError, PermissionDenied
+from bot.services import volunteers as service
+from bot.services.notify import OutboxNotifier
+from handlers.desk.context import (
+    config,
+    int_arg,
+    locale_of,
+    now,
+    redirect,
+    render,
+    translator,
+    unit,
+    user,
+)
+
+SHOWN = 30  # the service has no cursor: the oldest waiting applications, a screenful
+
+
+async def index(request: web.Request, error: str | None = None, status: int = 200) -> web.Response:
+    async with unit(request) as uow:
+        views = await service.pending(uow, user(request).actor, now(request), limit=SHOWN)
+        await uow.commit()  # the views of personal details are audited
+    return render(request, "volunteers.html", {"views": views, "error": error}, status=status)
+
+
+async def decide(request: web.Request) -> web.StreamResponse:
+    application_id = int_arg(request.match_info["id"])
+    if application_id is None:
+        raise web.HTTPNotFound()
+    form = await request.post()
+    action = request.match_info["action"]
+    desk = config(request)
+    try:
+        async with unit(request) as uow:
+            notify = OutboxNotifier(uow, desk.renderer, desk.default_locale, now(request))
+            if action == "approve":
+                await service.approve(
+                    uow, user(request).actor, application_id, now(request), notify
+                )
+            else:
+                reason = str(form.get("reason") or "")
+                await service.decline(
+                    uow, user(request).actor, application_id, reason, now(request), notify
+                )
+            await uow.commit()
+    except PermissionDenied:
+        raise
+    except DomainError as error:
+        key = f"volunteers.error.{error.code}"
+        if not desk.i18n.has(key, locale_of(request)):
+            key = "desk.rq.error.other"
+        details = {k: v for k, v in error.details.items() if isinstance(v, str | int)}
+        message = str(translator(request)(key, **{"limit": "", "length": "", **details}))
+        return await index(request, message, 400)
+    raise redirect("/desk/volunteers", done=f"vol_{action}")
+
+
+def setup_volunteers(app: web.Application) -> None:
+    app.router.add_get("/volunteers", index)
+    app.router.add_post("/volunteers/{id:[0-9]+}/{action:approve|decline}", decide)
