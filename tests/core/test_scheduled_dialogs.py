@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.domain.broadcasts import (
+    Audience,
+    AudienceKind,
+    BroadcastKind,
+    BroadcastStatus,
+    Draft,
+)
 from bot.domain.coop import NewAssembly
 from bot.domain.people import Actor, Role
 from bot.domain.reminders import SendStatus
-from bot.services import assemblies
+from bot.services import assemblies, broadcasts
 from tests.core.test_shift_and_assembly_views import (
     HANAKO,
     MARIA,
@@ -168,3 +175,31 @@ async def test_staff_see_the_scheduled_sends_button_in_their_menu(chat, memory_s
     await demo(memory_store, clock)
     menu = await chat.send(HANAKO, "/menu")
     assert menu.data_for("予定されている送信") == "sch"
+
+
+async def test_a_scheduled_broadcast_is_listed_and_can_be_cancelled_from_the_list(
+    chat, memory_store, clock
+):
+    await demo(memory_store, clock)
+    staff = Actor(person_id(memory_store, HANAKO.id), frozenset({Role.STAFF}), "ja")
+    async with memory_store.uow() as uow:
+        broadcast = await broadcasts.create(
+            uow,
+            staff,
+            Draft(Audience(AudienceKind.MEMBERS), BroadcastKind.NEWS, "お知らせ", "News"),
+            now=clock.now(),
+            send_at=clock.now() + timedelta(days=2),
+        )
+        await uow.commit()
+    listing = await chat.send(HANAKO, "/scheduled")
+    assert f"一斉送信 #{broadcast.id}" in listing.text
+    ask = await chat.press(HANAKO, listing.data_for("✖ 1 を取り消す"))
+    assert ask.data_for("はい、取り消します") == f"sch:by:{broadcast.id}"
+    done = await chat.press(HANAKO, f"sch:by:{broadcast.id}")
+    assert done.toast == "✅ 取り消しました。"
+    assert "予定されている送信はありません。" in done.text
+    async with memory_store.uow() as uow:
+        stored = await uow.broadcasts.get(broadcast.id)
+    assert stored.status is BroadcastStatus.CANCELLED
+    refused = await chat.press(TANAKA, f"sch:by:{broadcast.id}")
+    assert REFUSED_JA in refused.text
