@@ -576,6 +576,11 @@ def _line(request: ServiceRequest) -> Msg:
     )
 
 
+async def _audit_forged(turn: Turn, arg: str) -> None:
+    subject = f"service_request:{arg[:20]!r}"
+    await turn.uow.audit.add(turn.now, turn.actor.person_id, "request.refused", subject)
+
+
 def _request_id(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
@@ -601,9 +606,8 @@ async def _cancel_request(turn: Turn, arg: str, *, confirmed: bool) -> None:
             turn.uow, turn.actor, request_id, turn.now, TurnNotifier(turn)
         )
     except PermissionDenied:
-        await turn.uow.audit.add(
-            turn.now, turn.actor.person_id, "request.refused", f"service_request:{arg[:20]}"
-        )
+        if request_id is None:  # forged data the services never saw: audited here
+            await _audit_forged(turn, arg)
         turn.toast = msg("error.permission_denied")
         turn.say(msg("error.permission_denied"), buttons=((MENU,),))
         return
@@ -624,6 +628,8 @@ async def _start_answer(turn: Turn, state: DialogState | None, arg: str) -> Dial
             raise PermissionDenied("request.refused")
         view = await service.my_request(turn.uow, turn.actor, request_id, turn.now)
     except PermissionDenied:
+        if request_id is None:
+            await _audit_forged(turn, arg)
         turn.toast = msg("error.permission_denied")
         turn.say(msg("error.permission_denied"), buttons=((MENU,),))
         return state

@@ -23,6 +23,7 @@ from bot.domain.requests import (
     ADDRESS_LIMIT,
     ANSWER_LIMIT,
     DETAILS_LIMIT,
+    DRAFT_TTL,
     OPEN,
     QUESTION_LIMIT,
     REASON_LIMIT,
@@ -485,7 +486,9 @@ async def ask(
 
 
 async def purge_closed(uow: UnitOfWork, cutoff: datetime, now: datetime, limit: int = 500) -> int:
-    """Removes the personal fields of requests closed before `cutoff` (the retention job)."""
+    """Removes the personal fields of requests closed before `cutoff` (the retention job), and
+    drafts older than a day: an unsent form may hold an address typed before consent."""
+    await uow.requests.delete_drafts_before(now - DRAFT_TTL)
     purged = 0
     for request in await uow.requests.closed_before(cutoff, limit):
         if await uow.requests.purge_personal(request.id, now):

@@ -406,11 +406,17 @@ async def test_requests_lists_mine_and_cancels_an_open_one_after_confirming(demo
 async def test_a_full_request_dialog_logs_neither_phone_nor_address(demo_chat, caplog):
     chat = demo_chat
     caplog.set_level(logging.DEBUG)
-    for name in list(logging.root.manager.loggerDict):
-        logging.getLogger(name).setLevel(logging.DEBUG)
-    await to_summary(chat, TOME, details="認知症の母の見守り")
-    await chat.press(TOME, "rq:send")
-    await chat.send(TOME, "/requests")
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
+    levels = [logger.level for logger in loggers]
+    try:
+        for logger in loggers:
+            logger.setLevel(logging.DEBUG)
+        await to_summary(chat, TOME, details="認知症の母の見守り")
+        await chat.press(TOME, "rq:send")
+        await chat.send(TOME, "/requests")
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
     assert requests_of(chat.store, TOME.id)
     logged = "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records)
     for secret in ("1234-5678", "12345678", "日本橋1-2-3", ADDRESS, "認知症"):
@@ -418,3 +424,55 @@ async def test_a_full_request_dialog_logs_neither_phone_nor_address(demo_chat, c
     audit = repr(chat.store.state.audit)
     for secret in ("1234-5678", ADDRESS, "認知症"):
         assert secret not in audit
+
+
+# --- Answering a staff question -----------------------------------------------------------------
+
+
+async def test_the_resident_answers_a_staff_question_by_text_or_voice(demo_chat, i18n):
+    from bot.domain.people import Actor, Role
+    from bot.rendering import Renderer
+    from bot.services import requests as service
+    from bot.services.notify import OutboxNotifier
+
+    chat = demo_chat
+    await to_summary(chat, TOME)
+    await chat.press(TOME, "rq:send")
+    [request] = requests_of(chat.store, TOME.id)
+    staff = Actor(person_id(chat.store, 1001), frozenset({Role.STAFF}), "ja")
+    async with chat.store.uow() as uow:
+        notify = OutboxNotifier(uow, Renderer(i18n), "ja", chat.clock.now())
+        await service.ask(uow, staff, request.id, "階段はありますか?", chat.clock.now(), notify)
+        await uow.commit()
+    chat._drain()
+    question = chat.delivered[TOME.id][-1]
+    assert "階段はありますか?" in question.text
+    [(_, data)] = [b for row in question.buttons for b in row]
+    chat.clock.advance(seconds=11)
+    asked = await chat.press(TOME, data)
+    assert "お答えを入力してください" in asked.text
+    sent = await chat.send(TOME, "2階までの階段があります")
+    assert "お答えを担当者に送りました" in sent.text
+    assert any("2階までの階段があります" in m.text for m in chat.delivered[1001])
+    await chat.press(TOME, data)
+    voiced = await media(chat, TOME, "voice", "AwADanswer")
+    assert "お答えを担当者に送りました" in voiced.text
+    thread = sorted(chat.store.state.request_messages.values(), key=lambda m: m.id)
+    assert [(m.direction.value, m.text, m.voice_file_id) for m in thread] == [
+        ("question", "階段はありますか?", None),
+        ("answer", "2階までの階段があります", None),
+        ("answer", "", "AwADanswer"),
+    ]
+
+
+async def test_someone_else_cannot_answer_a_residents_question(demo_chat):
+    chat = demo_chat
+    await to_summary(chat, TOME)
+    await chat.press(TOME, "rq:send")
+    [request] = requests_of(chat.store, TOME.id)
+    refused = await chat.press(ANN, f"rq:ans:{request.id}")
+    assert "Sorry, you are not allowed to do that." in refused.text
+    forged = await chat.press(ANN, "rq:ans:<script>")
+    assert forged.toast is not None
+    audited = [a for a in chat.store.state.audit if a.action == "request.refused"]
+    assert len(audited) == 2
