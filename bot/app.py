@@ -113,6 +113,7 @@ class KyodoApp:
             default_locale=settings.default_locale,
             tz=settings.tz,
             staff_chat_id=settings.staff_chat_id,
+            staff_cards=settings.staff_cards,
             service_areas=settings.service_areas,
         )
         conversation = Conversation(

@@ -83,7 +83,7 @@ class CardFeed:
                     )
             for card in await uow.cards.behind(BATCH):
                 sends += await cards.catch_up(uow, card)
-            notices = await card_notices(uow, sends)
+            notices = await card_notices(uow, sends, settings.service_areas)
             for notice in notices:
                 rendered = self._renderer.render(
                     notice.reply,

@@ -7,12 +7,19 @@ its buttons.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from bot.dialogs.volunteers import joined
 from bot.domain.coop import BusinessCentre
 from bot.domain.replies import Button, Msg, Reply, msg
-from bot.domain.requests import DEFAULT_AREAS, RequestAction, RequestStatus, actions_from
+from bot.domain.requests import (
+    DEFAULT_AREAS,
+    RequestAction,
+    RequestStatus,
+    ServiceArea,
+    actions_from,
+)
 from bot.domain.volunteers import Application
 from bot.services.card_items import CardItem, HoursItem, LastAction, RequestItem, VolunteerItem
 
@@ -37,14 +44,20 @@ def _last(last: LastAction | None) -> list[Msg]:
     ]
 
 
-def card_reply(item: CardItem, locale: str, *, edit: bool = False) -> Reply:
+def card_reply(
+    item: CardItem,
+    locale: str,
+    *,
+    edit: bool = False,
+    areas: Sequence[ServiceArea] = DEFAULT_AREAS,
+) -> Reply:
     """The card in `locale` (centre and area names come in the viewer's language)."""
     if isinstance(item, HoursItem):
         parts, buttons = _hours_card(item, locale)
     elif isinstance(item, VolunteerItem):
         parts, buttons = _volunteer_card(item)
     else:
-        parts, buttons = _request_card(item, locale)
+        parts, buttons = _request_card(item, locale, areas)
     return Reply(parts=(_joined_lines(parts),), buttons=buttons, edit=edit)
 
 
@@ -131,12 +144,14 @@ def _volunteer_card(item: VolunteerItem) -> tuple[list[Msg], Buttons]:
 # --- Service requests -------------------------------------------------------------------------
 
 
-def _area(code: str, locale: str) -> str:
-    area = next((a for a in DEFAULT_AREAS if a.code == code), None)
+def _area(code: str, locale: str, areas: Sequence[ServiceArea]) -> str:
+    area = next((a for a in areas if a.code == code), None)
     return area.name(locale) if area is not None else code
 
 
-def _request_card(item: RequestItem, locale: str) -> tuple[list[Msg], Buttons]:
+def _request_card(
+    item: RequestItem, locale: str, areas: Sequence[ServiceArea]
+) -> tuple[list[Msg], Buttons]:
     view = item.view
     request = view.request
     days: Msg = (
@@ -155,7 +170,7 @@ def _request_card(item: RequestItem, locale: str) -> tuple[list[Msg], Buttons]:
             for_whom=msg(f"triage.for.{request.for_whom}"),
             days=days,
             window=msg(f"triage.window.{request.time_window}"),
-            area=_area(request.area, locale),
+            area=_area(request.area, locale, areas),
         ),
         msg("triage.card.status", status=msg(f"triage.status.{request.status}")),
     ]

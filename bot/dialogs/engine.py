@@ -36,6 +36,7 @@ class DialogSettings:
     hours_window_days: int = 31  # how many days back a member may report hours
     calendar_url: str = "http://127.0.0.1:8090/calendar"  # where members' calendar feeds are
     staff_chat_id: int | None = None  # the staff group for cards; None: staff's private chats
+    staff_cards: bool = True  # False (KYODO_STAFF_CARDS=off): no new cards are sent
     # When members are reminded of a published assembly notice (KYODO_ASSEMBLY_REMINDERS).
     assembly_reminders: tuple[timedelta, ...] = DEFAULT_OFFSETS
     shift_reminder_hour: int = 18  # the evening before a shift (KYODO_SHIFT_REMINDER_HOUR)

@@ -9,6 +9,7 @@ refused in their language and audited.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,7 @@ from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.hours import REASON_LIMIT as HOURS_REASON_LIMIT
 from bot.domain.replies import Button, Msg, msg
-from bot.domain.requests import QUESTION_LIMIT, REASON_LIMIT
+from bot.domain.requests import DEFAULT_AREAS, QUESTION_LIMIT, REASON_LIMIT, ServiceArea
 from bot.i18n import resolve_locale
 from bot.ports.store import UnitOfWork
 from bot.services import cards, requests
@@ -51,7 +52,9 @@ def _today(turn: Turn) -> date:
 # --- Drawing cards ----------------------------------------------------------------------------
 
 
-async def card_notices(uow: UnitOfWork, sends: list[CardSend]) -> list[Notice]:
+async def card_notices(
+    uow: UnitOfWork, sends: list[CardSend], areas: Sequence[ServiceArea] = DEFAULT_AREAS
+) -> list[Notice]:
     """The outbox notices of `sends`: each copy drawn in its chat's language."""
     notices: list[Notice] = []
     drawn: dict[int, Any] = {}
@@ -61,7 +64,7 @@ async def card_notices(uow: UnitOfWork, sends: list[CardSend]) -> list[Notice]:
         item = drawn[send.card.id]
         if item is None:
             continue
-        reply = card_reply(item, send.locale, edit=send.edit_message_id is not None)
+        reply = card_reply(item, send.locale, edit=send.edit_message_id is not None, areas=areas)
         notices.append(
             Notice(
                 send.chat_id,
@@ -83,6 +86,8 @@ async def refresh(turn: Turn, kind: CardKind, item_id: int, *, changed: bool = T
     uow = turn.uow
     card = await uow.cards.find(kind, item_id)
     if card is None:
+        if not turn.settings.staff_cards:
+            return
         to = await cards.targets(uow, turn.settings.staff_chat_id, turn.settings.default_locale)
         sends = await cards.open_card(uow, kind, item_id, turn.now, to)
     elif not changed:
@@ -92,7 +97,7 @@ async def refresh(turn: Turn, kind: CardKind, item_id: int, *, changed: bool = T
         if item is None:
             return
         sends = await cards.changed(uow, kind, item_id, turn.now, is_open=is_open(item))
-    turn.notices.extend(await card_notices(uow, sends))
+    turn.notices.extend(await card_notices(uow, sends, turn.settings.service_areas))
 
 
 async def show_card(turn: Turn, kind: CardKind, item_id: int) -> None:
@@ -103,7 +108,7 @@ async def show_card(turn: Turn, kind: CardKind, item_id: int) -> None:
     chat_id = turn.incoming.chat_id or 0
     target = cards.CardTarget(chat_id, turn.locale, False)
     send = await cards.reopen(turn.uow, kind, item_id, turn.now, target)
-    turn.notices.extend(await card_notices(turn.uow, [send]))
+    turn.notices.extend(await card_notices(turn.uow, [send], turn.settings.service_areas))
 
 
 # --- Buttons ----------------------------------------------------------------------------------

@@ -708,3 +708,32 @@ async def test_someone_who_is_no_longer_staff_gets_no_more_edits_of_cards(cards_
     assert "担当: 佐藤 花子" in cards_chat.card(HANAKO.id, reference)[1].text
     assert cards_chat.screens[JIRO.id][jiro_card_id] == before
     assert await cards_chat.feed_step() == 0  # nothing left behind for him either
+
+
+async def test_with_cards_turned_off_an_action_sends_no_new_card(memory_store, i18n, clock):
+    await _setup(memory_store, clock)
+    settings = DialogSettings(
+        bot_username="kyodo_test_bot",
+        invite_ttl_hours=72,
+        max_text_length=1000,
+        default_locale="ja",
+        staff_cards=False,
+    )
+    renderer = Renderer(i18n)
+    feed = CardFeed(memory_store.uow, renderer, clock, settings)
+    harness = CardHarness(memory_store, Conversation(renderer, settings, clock), clock, feed)
+    async with memory_store.uow() as uow:
+        view = await rq.submit(
+            uow,
+            actor(memory_store, TOME.id),
+            form(),
+            consent=True,
+            today=TODAY,
+            areas=DEFAULT_AREAS,
+            now=NOW,
+        )
+        await uow.commit()
+    taken = await harness.press(HANAKO, f"tc:r:take:{view.request.id}")
+    assert taken.toast == f"{view.request.reference} を担当しました。"
+    assert memory_store.state.staff_cards == {}
+    assert not harness.cards_in(HANAKO.id) and not harness.cards_in(JIRO.id)
