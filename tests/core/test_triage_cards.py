@@ -737,3 +737,19 @@ async def test_with_cards_turned_off_an_action_sends_no_new_card(memory_store, i
     assert taken.toast == f"{view.request.reference} を担当しました。"
     assert memory_store.state.staff_cards == {}
     assert not harness.cards_in(HANAKO.id) and not harness.cards_in(JIRO.id)
+
+
+async def test_the_queue_pages_eight_at_a_time(cards_chat, clock):
+    references = []
+    for _ in range(10):
+        clock.advance(minutes=1)
+        references.append(request_of(cards_chat.store, await submit_request(cards_chat)).reference)
+    first = await cards_chat.send(HANAKO, "/queue")
+    assert "1/2ページ" in first.text and "依頼 10件" in first.text
+    assert all(r in first.text for r in references[:8]) and references[8] not in first.text
+    second = await cards_chat.press(HANAKO, first.data_for("次へ"))
+    assert "2/2ページ" in second.text
+    assert references[8] in second.text and references[9] in second.text
+    assert "前へ" in " ".join(label for label, _ in second.buttons)
+    forged = await cards_chat.press(HANAKO, "tq:x:1")
+    assert forged.toast == REFUSED_JA
