@@ -23,7 +23,14 @@ from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.hours import REASON_LIMIT as HOURS_REASON_LIMIT
 from bot.domain.replies import Button, Msg, msg
-from bot.domain.requests import DEFAULT_AREAS, QUESTION_LIMIT, REASON_LIMIT, ServiceArea
+from bot.domain.requests import (
+    DEFAULT_AREAS,
+    QUESTION_LIMIT,
+    REASON_LIMIT,
+    RequestAction,
+    ServiceArea,
+    allowed,
+)
 from bot.i18n import resolve_locale
 from bot.ports.store import UnitOfWork
 from bot.services import cards, requests
@@ -31,6 +38,7 @@ from bot.services import volunteers as volunteer_service
 from bot.services.card_items import is_open, load
 from bot.services.cards import CardSend
 from bot.services.hours import ReportView, approve_reports, for_review, reject_report
+from bot.services.requests import RequestView
 
 CARD_BUTTON_PREFIX = PREFIX
 REASON = "triage_reason"
@@ -289,7 +297,8 @@ async def _request_button(
         view = await requests.take(uow, actor, request_id, now, notify)
         turn.toast = msg("triage.done.taken", reference=view.request.reference)
     elif action in ("cen", "acc") and not args:
-        await requests.for_staff(uow, actor, request_id, now)
+        move = RequestAction.ASSIGNED if action == "cen" else RequestAction.ACCEPTED
+        await _still_allowed(turn, request_id, move)
         await _ask_centre(turn, request_id, "cc" if action == "cen" else "ac")
         return state
     elif action == "cc" and len(args) == 1:
@@ -300,7 +309,7 @@ async def _request_button(
         await requests.for_staff(uow, actor, request_id, now)
         return _ask_day(turn, request_id, "a", int(args[0]))
     elif action == "sch" and not args:
-        await requests.for_staff(uow, actor, request_id, now)
+        await _still_allowed(turn, request_id, RequestAction.SCHEDULED)
         return _ask_day(turn, request_id, "s", 0)
     elif action == "day" and len(args) == 3 and args[0] in ("0", "1"):
         op = "a" if args[0] == "0" else "s"
@@ -322,11 +331,11 @@ async def _request_button(
         view = await requests.done(uow, actor, request_id, now, notify)
         turn.toast = msg("triage.done.done", reference=view.request.reference)
     elif action == "ask" and not args:
-        view = await requests.for_staff(uow, actor, request_id, now)
+        view = await _still_allowed(turn, request_id, RequestAction.ASKED)
         prompt = msg("triage.ask_question", reference=view.request.reference, limit=QUESTION_LIMIT)
         return _ask_text(turn, QUESTION, prompt, {"id": request_id})
     elif action == "dec" and not args:
-        view = await requests.for_staff(uow, actor, request_id, now)
+        view = await _still_allowed(turn, request_id, RequestAction.DECLINED)
         prompt = msg(
             "triage.ask_reason_request", reference=view.request.reference, limit=REASON_LIMIT
         )
@@ -335,6 +344,15 @@ async def _request_button(
         return await _forged(turn, state, f"{PREFIX}r:{action}")
     await refresh(turn, CardKind.REQUEST, request_id)
     return state
+
+
+async def _still_allowed(turn: Turn, request_id: int, action: RequestAction) -> RequestView:
+    """The request, if `action` still fits its status: a stale card's button is told so before
+    anyone types a reason or picks a date for nothing."""
+    view = await requests.for_staff(turn.uow, turn.actor, request_id, turn.now)
+    if not allowed(view.request.status, action):
+        raise InvalidInput("request_transition")
+    return view
 
 
 async def _show_detail(turn: Turn, request_id: int) -> None:

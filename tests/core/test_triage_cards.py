@@ -753,3 +753,20 @@ async def test_the_queue_pages_eight_at_a_time(cards_chat, clock):
     assert "前へ" in " ".join(label for label, _ in second.buttons)
     forged = await cards_chat.press(HANAKO, "tq:x:1")
     assert forged.toast == REFUSED_JA
+
+
+async def test_a_stale_cards_decline_on_a_closed_request_says_so_before_asking_a_reason(
+    cards_chat,
+):
+    request_id = await submit_request(cards_chat)
+    reference = request_of(cards_chat.store, request_id).reference
+    card_id, card = cards_chat.card(JIRO.id, reference)
+    async with cards_chat.store.uow() as uow:
+        notifier = OutboxNotifier(uow, cards_chat.conversation.renderer, "ja", NOW)
+        await rq.cancel_mine(uow, actor(cards_chat.store, TOME.id), request_id, NOW, notifier)
+        await uow.commit()
+    stale = await cards_chat.press(JIRO, _data(card, "Decline"), message_id=card_id)
+    assert stale.toast == (
+        "That cannot be done in its current state. The card now shows the latest state."
+    )
+    assert cards_chat.store.state.dialogs == {}
