@@ -204,6 +204,7 @@ class KyodoApp:
                 secure_cookie=(settings.web_url or "").startswith("https://"),
                 invite_ttl_hours=settings.invite_ttl_hours,
                 bot_username=settings.bot_username,
+                global_rate=settings.global_rate,
             ),
         )
         runner = web.AppRunner(app, access_log=None)  # the path is a secret: never log it

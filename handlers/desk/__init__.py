@@ -18,6 +18,7 @@ from aiohttp import web
 from handlers.desk.assemblies import setup_assemblies
 from handlers.desk.audit import setup_audit
 from handlers.desk.auth import setup_auth
+from handlers.desk.broadcasts import setup_broadcasts
 from handlers.desk.context import DESK, TEMPLATES, DeskConfig, render
 from handlers.desk.hours import setup_hours
 from handlers.desk.people import setup_people
@@ -69,6 +70,7 @@ def make_desk_app(config: DeskConfig) -> web.Application:
     setup_hours(app)
     setup_requests(app)
     setup_volunteers(app)
+    setup_broadcasts(app)
     setup_shifts(app)
     setup_assemblies(app)
     setup_people(app)

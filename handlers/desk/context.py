@@ -38,6 +38,7 @@ class DeskConfig:
     secure_cookie: bool  # the desk's public URL is https
     invite_ttl_hours: int = 72
     bot_username: str = "kyodo_coop_bot"
+    global_rate: float = 30.0  # messages per second, for a broadcast's expected finish
     idle: timedelta = IDLE_TIMEOUT
     renderer: Renderer = field(init=False)
 

@@ -14,6 +14,7 @@ import pytest
 from playwright.async_api import Browser, Page
 
 from bot.app import KyodoApp, open_store
+from bot.domain.broadcasts import Audience, AudienceKind, BroadcastKind, Draft
 from bot.domain.coop import WorkKind
 from bot.domain.people import Actor, Role
 from bot.domain.requests import (
@@ -24,6 +25,7 @@ from bot.domain.requests import (
     TimeWindow,
 )
 from bot.ports.clock import SystemClock
+from bot.services.broadcasts import create as create_broadcast
 from bot.services.demo import load_demo
 from bot.services.hours import report_hours
 from bot.services.requests import submit
@@ -146,6 +148,22 @@ class Desk:
             )
             await uow.commit()
         return application.id
+
+    async def scheduled_broadcast(self) -> int:
+        """A broadcast to all members, due tomorrow (so nothing is sent during the test)."""
+        now = SystemClock().now()
+        async with open_store(self.app.settings) as store, store.uow() as uow:
+            staff = await uow.people.by_telegram_id(HANAKO)
+            assert staff is not None
+            broadcast = await create_broadcast(
+                uow,
+                Actor(staff.id, staff.roles, "ja"),
+                Draft(Audience(AudienceKind.MEMBERS), BroadcastKind.NOTICE, "お知らせ", "Notice"),
+                now=now,
+                send_at=now + timedelta(days=1),
+            )
+            await uow.commit()
+        return broadcast.id
 
     async def set_roles(self, telegram_id: int, roles: set[Role]) -> None:
         async with open_store(self.app.settings) as store, store.uow() as uow:

@@ -48,6 +48,7 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, browser
     report = await desk.report(TANAKA, 1, 120)
     request_id = await desk.service_request()
     await desk.volunteer_application()
+    broadcast_id = await desk.scheduled_broadcast()
     context = await browser.new_context(
         locale="ja-JP", bypass_csp=True, viewport={"width": 1024, "height": 768}
     )
@@ -71,6 +72,9 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, browser
         "03a-requests": "/requests",
         "03b-request": f"/requests/{request_id}",
         "03c-volunteers": "/volunteers",
+        "03d-broadcasts": "/broadcasts",
+        "03e-broadcast-new": "/broadcasts/new",
+        "03f-broadcast": f"/broadcasts/{broadcast_id}",
         "04-shifts-week": "/shifts",
         "05-shift-new": "/shifts/new",
         "06-shift-edit": f"/shifts/{shift.id}",

@@ -182,3 +182,28 @@ async def test_staff_approve_a_volunteer_who_is_told_and_becomes_one(desk: Desk,
     async with await desk.store() as store, store.uow() as uow:
         person = await uow.people.by_telegram_id(RESIDENT)
     assert person is not None and "volunteer" in person.roles
+
+
+async def test_staff_compose_a_broadcast_preview_both_languages_and_follow_it_live(
+    desk: Desk, page: Page
+):
+    await desk.sign_in(page)
+    await page.goto(desk.base + "/broadcasts/new")
+    await page.get_by_label("本文（日本語）").fill("明日は<休業>です")
+    await page.get_by_label("本文（英語）").fill("Closed <tomorrow>")
+    await page.get_by_role("button", name="プレビューと人数を確認する").click()
+    await expect(page.get_by_role("status")).to_contain_text("送り先: 2人")
+    bubbles = page.locator(".bubble .tg")
+    await expect(bubbles.nth(0)).to_have_text("📢 明日は<休業>です")  # escaped, shown as typed
+    await expect(bubbles.nth(1)).to_have_text("📢 Closed <tomorrow>")
+    tanaka_before = len(desk.sandbox.messages_to(TANAKA))
+    maria_before = len(desk.sandbox.messages_to(MARIA))
+    await page.get_by_role("button", name="2人に送る").click()
+    await expect(page.get_by_role("status")).to_have_text("一斉連絡を登録しました。")
+    tanaka = await desk.sandbox.wait_for_messages(TANAKA, tanaka_before + 1, timeout=15)
+    maria = await desk.sandbox.wait_for_messages(MARIA, maria_before + 1, timeout=15)
+    assert any("明日は&lt;休業&gt;です" in m.text or "明日は<休業>です" in m.text for m in tanaka)
+    assert any("Closed" in m.text for m in maria[maria_before:])
+    # The page's figures follow the sending without a reload.
+    await expect(page.locator('[data-field="sent"]')).to_have_text("2", timeout=15_000)
+    await expect(page.locator('[data-field="remaining"]')).to_have_text("0")
