@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -66,6 +67,9 @@ class Row:
     what: str
     seconds: float
     detail: str = ""
+    cpu: float | None = (
+        None  # this process's CPU seconds (SQLite's work included, PostgreSQL's not)
+    )
 
 
 @dataclass(frozen=True)
@@ -201,15 +205,19 @@ async def count(engine: AsyncEngine, table: str) -> int:
     return int(value)
 
 
-async def best_of(repeat: int, action: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
-    """The median time of `repeat` runs (after one warm-up), and the last result."""
+async def best_of(repeat: int, action: Callable[[], Awaitable[Any]]) -> tuple[float, float, Any]:
+    """The median wall and CPU time of `repeat` runs (after one warm-up), and the last result.
+
+    CPU time is the figure that holds on a busy machine: wall time grows with other load.
+    """
     result = await action()
-    times = []
+    walls, cpus = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = await action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus), result
 
 
 async def time_exports(name: str, engine: AsyncEngine, repeat: int, rows: list[Row]) -> None:
@@ -228,22 +236,22 @@ async def time_exports(name: str, engine: AsyncEngine, repeat: int, rows: list[R
                     found = await hours_export(uow, staff, HoursQuery(MONTH, None, scope), NOW)
                 return await hours_file(found, fmt, label, "ja")
 
-            seconds, file = await best_of(repeat, export)
+            seconds, cpu, file = await best_of(repeat, export)
             detail = f"{file.lines:,} lines, {len(file.content) / 1e6:.1f} MB"
-            rows.append(Row(name, f"export {scope.value} {fmt.value}", seconds, detail))
+            rows.append(Row(name, f"export {scope.value} {fmt.value}", seconds, detail, cpu))
 
     async def query() -> Any:
         async with store.uow() as uow:
             return await uow.exports.hours(HoursQuery(MONTH, None, HoursScope.ALL))
 
-    seconds, lines = await best_of(repeat, query)
-    rows.append(Row(name, "sum query (with 0012 indexes)", seconds, f"{len(lines):,} lines"))
+    seconds, cpu, lines = await best_of(repeat, query)
+    rows.append(Row(name, "sum query (with 0012 indexes)", seconds, f"{len(lines):,} lines", cpu))
     async with engine.begin() as conn:
         for index, _table, _columns in EXPORT_INDEXES:
             await conn.execute(text(f"DROP INDEX {index}"))
     try:
-        seconds, lines = await best_of(repeat, query)
-        rows.append(Row(name, "sum query (without them)", seconds, f"{len(lines):,} lines"))
+        seconds, cpu, lines = await best_of(repeat, query)
+        rows.append(Row(name, "sum query (without them)", seconds, f"{len(lines):,} lines", cpu))
     finally:
         async with engine.begin() as conn:
             for index, table, columns in EXPORT_INDEXES:
@@ -297,17 +305,22 @@ async def postgres_url() -> AsyncIterator[str | None]:
         yield None
 
 
-def print_table(rows: list[Row], sizes: Sizes) -> None:
+def print_table(rows: list[Row], sizes: Sizes, load: tuple[float, float, float]) -> None:
     print(
         f"\n{sizes.members:,} members x {sizes.days} days in {MONTH:%Y-%m}; "
         f"{sizes.total:,} hour reports in all; {sizes.requests:,} service requests "
-        "(when the table exists). Times are medians of the repeats after a warm-up."
+        "(when the table exists). Times are medians of the repeats after a warm-up;\n"
+        f"load average (1 min) at the start {load[0]:.1f}, at the end {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs: wall seconds grow with other load, CPU seconds much less."
     )
     width = max(len(r.what) for r in rows)
-    print(f"| store      | {'what'.ljust(width)} | seconds | detail")
-    print(f"|------------|-{'-' * width}-|---------|-------")
+    print(f"| store      | {'what'.ljust(width)} | seconds |   cpu s | detail")
+    print(f"|------------|-{'-' * width}-|---------|---------|-------")
     for r in rows:
-        print(f"| {r.store.ljust(10)} | {r.what.ljust(width)} | {r.seconds:7.3f} | {r.detail}")
+        cpu = f"{r.cpu:7.3f}" if r.cpu is not None else "      -"
+        print(
+            f"| {r.store.ljust(10)} | {r.what.ljust(width)} | {r.seconds:7.3f} | {cpu} | {r.detail}"
+        )
 
 
 async def main() -> None:
@@ -322,6 +335,7 @@ async def main() -> None:
     if not 1 <= args.days <= 28:
         parser.error("--days must be 1-28 (days of one month)")
     sizes = Sizes(args.members, args.days, args.total, args.requests)
+    load = os.getloadavg()
     rows: list[Row] = []
     with sqlite_url() as url:
         await bench_store("SQLite", url, sizes, args.repeat, rows)
@@ -329,7 +343,7 @@ async def main() -> None:
         async with postgres_url() as pg:
             if pg is not None:
                 await bench_store("PostgreSQL", pg, sizes, args.repeat, rows)
-    print_table(rows, sizes)
+    print_table(rows, sizes, load)
 
 
 if __name__ == "__main__":
