@@ -1,8 +1,10 @@
 """The resident's service request dialog, `/requests`, and answering a staff question.
 
 One step at a time, buttons wherever possible: category, kind, for whom, preferred days (toggle
-buttons for the coming two weeks, or "flexible"), time of day, area, then address, phone and
-details as text, the purpose of use and consent, and a summary to send, fix a field or cancel.
+buttons for the coming two weeks, or "flexible"), time of day, area, then the purpose of use and
+consent, then address, phone and details as text, and a summary to send, fix a field or cancel.
+Consent comes before anything personal is typed: an address, a phone number or a care need is
+never held, not even in a draft, without it.
 Every step has Back. What was entered is kept as a draft for a day, so a resident who leaves
 (the menu, /cancel, or silence) is offered to continue; the Cancel button discards it. A voice
 note or photo where text was expected is kept for staff to listen to, so nobody who cannot type
@@ -52,7 +54,7 @@ BACK = Button(msg("button.back"), "rq:back")
 DISCARD = Button(msg("requests.button.cancel"), "rq:x")
 FIELDS = ("kind", "whom", "days", "window", "area", "address", "phone", "details")
 # The order of the steps; Back goes to the one before.
-STEPS = ("cat", "kind", "whom", "days", "window", "area", "address", "phone", "details", "consent")
+STEPS = ("cat", "kind", "whom", "days", "window", "area", "consent", "address", "phone", "details")
 TEXT_STEPS = frozenset({"address", "phone", "details"})
 MAX_VOICE_NOTES = 10
 
@@ -320,7 +322,7 @@ async def _back(turn: Turn, step: str, data: dict[str, Any]) -> DialogState | No
         turn.say(msg("requests.left"), title, buttons=buttons)
         return None  # the draft stays: it is offered again
     if step == "summary":
-        return await _go(turn, "consent", data)
+        return await _go(turn, STEPS[-1], data)
     return await _go(turn, STEPS[STEPS.index(step) - 1], data, edit=step not in TEXT_STEPS)
 
 
@@ -391,7 +393,8 @@ async def _on_skip(turn: Turn, data: dict[str, Any], arg: str) -> DialogState | 
 
 async def _on_consent(turn: Turn, data: dict[str, Any], arg: str) -> DialogState | None:
     if arg == "yes":
-        return await _go(turn, "summary", {**data, "consent": True})
+        data = {**data, "consent": True}
+        return await _go(turn, _after("consent", data), data)
     # Without consent nothing is kept: not the request, not the draft.
     await service.discard_draft(turn.uow, turn.actor)
     title, buttons = main_menu(turn.actor)
@@ -509,6 +512,8 @@ async def on_text(turn: Turn, state: DialogState) -> DialogState | None:
     if step not in TEXT_STEPS:
         turn.say(msg("requests.use_buttons"))
         return await _go(turn, step, data)
+    if not data.get("consent"):  # a draft from before consent moved forward: ask for it first
+        return await _go(turn, "consent", data)
     try:
         if step == "address":
             value = check_text(turn.text, ADDRESS_LIMIT, required=True, code="address")

@@ -43,7 +43,8 @@ async def media(chat, user: User, kind: str = "voice", file_id: str | None = "Aw
 
 
 async def to_address(chat, user: User):
-    """Taps from the menu to the address step: home help, for oneself, two days, morning, Chuo."""
+    """Taps from the menu to the address step: home help, for oneself, two days, morning, Chuo,
+    and consent to the purpose of use (asked before anything personal is typed)."""
     await chat.press(user, "svc")
     await chat.press(user, "rq:cat:elderly_care")
     await chat.press(user, "rq:k:home_help")
@@ -52,7 +53,9 @@ async def to_address(chat, user: User):
     await chat.press(user, "rq:d:20261126")
     await chat.press(user, "rq:d:ok")
     await chat.press(user, "rq:t:morning")
-    return await chat.press(user, "rq:a:chuo")
+    consent = await chat.press(user, "rq:a:chuo")
+    assert "rq:ok:yes" in [data for _, data in consent.buttons]
+    return await chat.press(user, "rq:ok:yes")
 
 
 async def to_summary(
@@ -63,10 +66,8 @@ async def to_summary(
     await chat.send(user, ADDRESS)
     await chat.send(user, phone)
     if details:
-        await chat.send(user, details)
-    else:
-        await chat.press(user, "rq:skip")
-    return await chat.press(user, "rq:ok:yes")
+        return await chat.send(user, details)
+    return await chat.press(user, "rq:skip")
 
 
 # --- The happy path -----------------------------------------------------------------------------
@@ -128,10 +129,10 @@ async def test_flexible_days_and_a_family_member(demo_chat):
     assert "ご希望の時間帯" in window.text
     await chat.press(TOME, "rq:t:any")
     await chat.press(TOME, "rq:a:koto")
+    await chat.press(TOME, "rq:ok:yes")
     await chat.send(TOME, ADDRESS)
     await chat.send(TOME, PHONE)
-    await chat.send(TOME, "小学2年生です")
-    summary = await chat.press(TOME, "rq:ok:yes")
+    summary = await chat.send(TOME, "小学2年生です")
     assert "希望日: いつでもよい" in summary.text and "対象: 家族" in summary.text
     await chat.press(TOME, "rq:send")
     [stored] = requests_of(chat.store, TOME.id)
@@ -144,6 +145,8 @@ async def test_flexible_days_and_a_family_member(demo_chat):
 async def test_back_goes_one_step_back_on_every_step(demo_chat):
     chat = demo_chat
     await to_address(chat, TOME)
+    consent = await chat.press(TOME, "rq:back")
+    assert "個人情報の取り扱いについて" in consent.text
     area = await chat.press(TOME, "rq:back")
     assert "お住まいの地域" in area.text
     window = await chat.press(TOME, "rq:back")
@@ -253,10 +256,10 @@ async def test_a_chosen_day_that_passed_overnight_is_caught_at_send(demo_chat, c
     await chat.press(TOME, "rq:d:ok")
     await chat.press(TOME, "rq:t:morning")
     await chat.press(TOME, "rq:a:chuo")
+    await chat.press(TOME, "rq:ok:yes")
     await chat.send(TOME, ADDRESS)
     await chat.send(TOME, PHONE)
     await chat.press(TOME, "rq:skip")
-    await chat.press(TOME, "rq:ok:yes")
     clock.advance(hours=20)  # it is the 23rd in Tokyo now
     late = await chat.press(TOME, "rq:send")
     assert "過ぎた日は選べません" in late.text and "ご希望の日を押してください" in late.text
@@ -287,8 +290,7 @@ async def test_a_voice_note_instead_of_typing_is_kept_for_staff(demo_chat):
     assert "受け取りました。職員が内容を確認します" in heard.text
     assert "電話番号を入力してください" in heard.text
     await media(chat, TOME, "voice", "AwADphone")
-    await media(chat, TOME, "voice", "AwADdetails")
-    summary = await chat.press(TOME, "rq:ok:yes")
+    summary = await media(chat, TOME, "voice", "AwADdetails")
     assert "音声・写真: 3件" in summary.text
     await chat.press(TOME, "rq:send")
     [stored] = requests_of(chat.store, TOME.id)
@@ -356,19 +358,21 @@ async def test_starting_again_discards_the_draft(demo_chat):
     assert draft.data == {"step": "cat"}
 
 
-async def test_refusing_consent_stores_nothing(demo_chat):
+async def test_consent_is_asked_before_anything_personal_and_refusing_stores_nothing(demo_chat):
     chat = demo_chat
-    await to_address(chat, TOME)
-    await chat.send(TOME, ADDRESS)
-    await chat.send(TOME, PHONE)
-    consent = await chat.send(TOME, "足が悪いので入浴の介助が必要")
-    assert "個人情報の取り扱いについて" in consent.text
+    await chat.press(TOME, "svc")
+    for data in ("rq:cat:elderly_care", "rq:k:day_care", "rq:w:self", "rq:d:any", "rq:t:any"):
+        await chat.press(TOME, data)
+    consent = await chat.press(TOME, "rq:a:chuo")
+    assert "個人情報の取り扱いについて" in consent.text and "配慮が必要な情報" in consent.text
+    typed = await chat.send(TOME, ADDRESS)  # typing before answering is not taken as an address
+    assert "下のボタンを押してお選びください" in typed.text
     refused = await chat.press(TOME, "rq:ok:no")
     assert "何も保存していません" in refused.text
     assert requests_of(chat.store, TOME.id) == []
     assert chat.store.state.request_drafts == {}
     assert chat.store.state.dialogs == {}
-    assert not any("入浴" in str(a.details) for a in chat.store.state.audit)
+    assert ADDRESS not in repr(chat.store.state.audit)
 
 
 async def test_the_cancel_button_discards_everything(demo_chat):

@@ -4,15 +4,19 @@ the sandbox and gets a reference number; staff take it on from the card and the 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
-from bot.app import open_store
+from bot.app import KyodoApp, open_store
 from bot.ports.clock import SystemClock
 from storage.models import ServiceRequestRow
 from tests.e2e.test_member_work_views import load
-from tests.fixtures.kyodo import labels
+from tests.fixtures.kyodo import kyodo_settings, labels
 
 ADDRESS = "東京都中央区日本橋1-2-3"
 
@@ -49,7 +53,19 @@ async def requests(kyodo) -> list[tuple[str, str, str | None, str | None]]:
         return [tuple(row) for row in rows]
 
 
-async def test_a_resident_asks_for_a_service_and_hears_when_staff_take_it(kyodo, person, sandbox):
+@pytest.fixture
+async def kyodo_cards(sandbox: Any, transport: str, kyodo_db: Path) -> AsyncIterator[KyodoApp]:
+    """Kyodo with staff cards on (the shared fixture turns them off)."""
+    app = KyodoApp(kyodo_settings(sandbox, transport, kyodo_db, KYODO_STAFF_CARDS="on"))
+    await app.start()
+    yield app
+    await app.stop()
+
+
+async def test_a_resident_asks_for_a_service_and_hears_when_staff_take_it(
+    kyodo_cards, person, sandbox
+):
+    kyodo = kyodo_cards
     today = await load(kyodo)
     tome, hanako = person(4001, "トメ", "ja"), person(1001, "花子", "ja")
     await hanako.says("/start")
@@ -66,14 +82,14 @@ async def test_a_resident_asks_for_a_service_and_hears_when_staff_take_it(kyodo,
     assert any(b["text"].startswith("✅") for b in chosen.buttons)
     await step(tome, sandbox, "次へ")
     await step(tome, sandbox, "午前")
-    address = await step(tome, sandbox, "中央区")
+    consent = await step(tome, sandbox, "中央区")
+    assert "個人情報の取り扱い" in consent.text
+    address = await step(tome, sandbox, "同意する")
     assert "ご住所を入力してください" in address.text
     await tome.says(ADDRESS)
     details = await tome.says("０９０－１２３４－５６７８")
     assert "ご要望" in details.text
-    consent = await tome.says("昼食を週3回")
-    assert "個人情報の取り扱い" in consent.text
-    summary = await step(tome, sandbox, "同意する")
+    summary = await tome.says("昼食を週3回")
     assert "090-1234-5678" in summary.text and "配食サービス" in summary.text
     before_staff = len(hanako.messages)
     sent = await step(tome, sandbox, "この内容で送る")
@@ -112,6 +128,7 @@ async def test_an_english_resident_sends_a_photo_for_the_address_and_cancels(
     await step(ann, sandbox, "Any day")
     await step(ann, sandbox, "Any time")
     await step(ann, sandbox, "Minato")
+    await step(ann, sandbox, "I agree")
     # Someone who cannot type the address sends a photo of it: kept for staff to look at.
     before = len(ann.messages)
     sandbox.user_sends_photo(ann.user)
@@ -120,7 +137,6 @@ async def test_an_english_resident_sends_a_photo_for_the_address_and_cancels(
     assert "Please type your phone number." in asked.text
     await ann.says("03-1234-5678")
     await step(ann, sandbox, "Nothing to add")
-    await step(ann, sandbox, "I agree")
     sent = await step(ann, sandbox, "Send")
     assert "Your reference number is" in sent.text
     mine = await ann.says("/requests")
