@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain.coop import Shift
+from bot.domain.coop import Assembly, Shift
 from bot.domain.desk import AuditEntry, AuditQuery, DeskLogin, DeskSession
 from bot.domain.hours import HourReport
 from bot.domain.invites import Invite
@@ -54,6 +54,10 @@ class DeskRepository(Protocol):
 
     async def update_shift(self, shift: Shift) -> bool:
         """Writes a shift's centre, times, kind, capacity and volunteer flag; False if absent."""
+        ...
+
+    async def update_assembly(self, assembly: Assembly) -> bool:
+        """Writes a notice's titles, places, agenda and quorum; False if there is none."""
         ...
 
     async def open_invites(self, now: datetime, limit: int) -> Sequence[Invite]:

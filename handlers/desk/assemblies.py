@@ -15,6 +15,7 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.i18n import resolve_locale
 from bot.services import assemblies as service
 from bot.services import desk as desk_service
+from bot.services.desk_assemblies import edit_notice
 from handlers.desk.context import config, int_arg, now, redirect, render, translator, unit, user
 
 FIELDS = (
@@ -121,7 +122,68 @@ def _blank(request: web.Request) -> dict[str, Any]:
 
 
 async def new_form(request: web.Request) -> web.Response:
-    return render(request, "assembly_form.html", {"values": _blank(request), "error": None})
+    context = {"values": _blank(request), "error": None, "editing": None}
+    return render(request, "assembly_form.html", context)
+
+
+async def edit_form(request: web.Request) -> web.Response:
+    count = await _count(request)
+    a = count.assembly
+    values = {
+        "title_ja": a.title_ja,
+        "title_en": a.title_en,
+        "place_ja": a.place_ja,
+        "place_en": a.place_en,
+        "agenda_ja": a.agenda_ja,
+        "agenda_en": a.agenda_en,
+        "quorum": str(a.quorum),
+        "starts": "",
+        "answer_by": "",
+    }
+    return render(request, "assembly_form.html", {"values": values, "error": None, "editing": a})
+
+
+async def edit(request: web.Request) -> web.StreamResponse:
+    count = await _count(request)
+    form = await request.post()
+    values = {name: str(form.get(name) or "") for name in FIELDS}
+    try:
+        title_ja = parse_text(values["title_ja"], MAX_TITLE)
+        place_ja = parse_text(values["place_ja"], MAX_PLACE)
+        agenda_ja = values["agenda_ja"].strip()
+        agenda_en = values["agenda_en"].strip() or agenda_ja
+        if max(len(agenda_ja), len(agenda_en)) > MAX_AGENDA:
+            raise InvalidInput(
+                "text_too_long", limit=MAX_AGENDA, length=max(len(agenda_ja), len(agenda_en))
+            )
+        async with unit(request) as uow:
+            await edit_notice(
+                uow,
+                user(request).actor,
+                count.assembly.id,
+                title_ja=title_ja,
+                title_en=parse_text(values["title_en"], MAX_TITLE)
+                if values["title_en"].strip()
+                else title_ja,
+                place_ja=place_ja,
+                place_en=parse_text(values["place_en"], MAX_PLACE)
+                if values["place_en"].strip()
+                else place_ja,
+                agenda_ja=agenda_ja,
+                agenda_en=agenda_en,
+                quorum=parse_quorum(values["quorum"]),
+                now=now(request),
+            )
+            await uow.commit()
+    except InvalidInput as error:
+        message = translator(request)(f"asm.error.{error.code}", **error.details)
+        context = {"values": values, "error": message, "editing": count.assembly}
+        return render(request, "assembly_form.html", context, status=400)
+    except DomainError as error:
+        if error.code != "assembly_over":
+            raise
+        raise redirect(f"/desk/assemblies/{count.assembly.id}", done="asm_over") from None
+    raise redirect(f"/desk/assemblies/{count.assembly.id}", done="asm_edited")
 
 
 def _draft(values: dict[str, str], request: web.Request) -> NewAssembly:
@@ -166,7 +228,7 @@ async def create(request: web.Request) -> web.StreamResponse:
             await uow.commit()
     except InvalidInput as error:
         message = translator(request)(f"asm.error.{error.code}", **error.details)
-        context = {"values": values, "error": message}
+        context = {"values": values, "error": message, "editing": None}
         return render(request, "assembly_form.html", context, status=400)
     raise redirect(f"/desk/assemblies/{assembly.id}", done="published")
 
@@ -177,4 +239,6 @@ def setup_assemblies(app: web.Application) -> None:
     app.router.add_post("/assemblies/new", create)
     app.router.add_get("/assemblies/{id:[0-9]+}", show)
     app.router.add_post("/assemblies/{id:[0-9]+}/remind", remind)
+    app.router.add_get("/assemblies/{id:[0-9]+}/edit", edit_form)
+    app.router.add_post("/assemblies/{id:[0-9]+}/edit", edit)
     app.router.add_post("/assemblies/{id:[0-9]+}/checkin", check_in)

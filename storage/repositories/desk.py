@@ -10,12 +10,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.coop import Shift
+from bot.domain.coop import Assembly, Shift
 from bot.domain.desk import AuditEntry, AuditQuery, DeskLogin, DeskSession
 from bot.domain.hours import HourReport, ReportStatus
 from bot.domain.invites import Invite
 from bot.domain.people import Person, Role
 from storage.models import (
+    AssemblyRow,
     AuditRow,
     DeskLoginRow,
     DeskSessionRow,
@@ -221,6 +222,23 @@ class SqlDeskRepository:
                 kind=shift.kind.value,
                 capacity=shift.capacity,
                 for_volunteers=shift.for_volunteers,
+            )
+        )
+        return rowcount(result) == 1
+
+    async def update_assembly(self, assembly: Assembly) -> bool:
+        result = await self._session.execute(
+            update(AssemblyRow)
+            .where(AssemblyRow.id == assembly.id)
+            .values(
+                title_ja=assembly.title_ja,
+                title_en=assembly.title_en,
+                place_ja=assembly.place_ja,
+                place_en=assembly.place_en,
+                agenda_ja=assembly.agenda_ja,
+                agenda_en=assembly.agenda_en,
+                quorum_numerator=assembly.quorum.numerator,
+                quorum_denominator=assembly.quorum.denominator,
             )
         )
         return rowcount(result) == 1

@@ -82,6 +82,7 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, browser
         "08-assemblies": "/assemblies",
         "09-assembly": f"/assemblies/{assembly.id}",
         "10-assembly-new": "/assemblies/new",
+        "10b-assembly-edit": f"/assemblies/{assembly.id}/edit",
         "11-people": "/people",
         "12-person": f"/people/{tanaka.id}",
         "13-invites": "/invites",

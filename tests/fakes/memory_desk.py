@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.coop import Shift
+from bot.domain.coop import Assembly, Shift
 from bot.domain.desk import AuditEntry, AuditQuery, DeskLogin, DeskSession
 from bot.domain.hours import HourReport, ReportStatus
 from bot.domain.invites import Invite
@@ -144,6 +144,22 @@ class MemoryDeskRepository:
             starts_at=_utc(shift.starts_at),
             ends_at=_utc(shift.ends_at),
             assigned=frozenset(),
+        )
+        return True
+
+    async def update_assembly(self, assembly: Assembly) -> bool:
+        stored = self._s.assemblies.get(assembly.id)
+        if stored is None:
+            return False
+        self._s.assemblies[assembly.id] = replace(
+            stored,
+            title_ja=assembly.title_ja,
+            title_en=assembly.title_en,
+            place_ja=assembly.place_ja,
+            place_en=assembly.place_en,
+            agenda_ja=assembly.agenda_ja,
+            agenda_en=assembly.agenda_en,
+            quorum=assembly.quorum,
         )
         return True
 

@@ -149,3 +149,36 @@ async def test_a_shift_is_edited_and_an_invite_revoked(uow_factory: UnitOfWorkFa
         assert stored.ends_at == T0 + timedelta(hours=6)
         still = await uow.desk.open_invites(T0 + timedelta(hours=2), 10)
         assert [i.code for i in still] == ["CCCCDDDD"]
+
+
+async def test_a_notice_is_edited_but_keeps_its_dates(uow_factory: UnitOfWorkFactory):
+    from dataclasses import replace
+
+    from bot.domain.assemblies import Quorum
+    from bot.domain.coop import NewAssembly
+
+    async with uow_factory() as uow:
+        notice = await uow.assemblies.add(
+            NewAssembly("総会", "Assembly", T0 + timedelta(days=9), "本部", "HQ", T0)
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        edited = replace(
+            notice,
+            title_en="General assembly",
+            agenda_ja="1. 予算",
+            quorum=Quorum(2, 3),
+            starts_at=T0 + timedelta(days=99),  # not written: dates stay as published
+        )
+        assert await uow.desk.update_assembly(edited) is True
+        assert await uow.desk.update_assembly(replace(edited, id=notice.id + 99)) is False
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.assemblies.get(notice.id)
+    assert stored is not None
+    assert (stored.title_en, stored.agenda_ja, stored.quorum) == (
+        "General assembly",
+        "1. 予算",
+        Quorum(2, 3),
+    )
+    assert stored.starts_at == T0 + timedelta(days=9)
