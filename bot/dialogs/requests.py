@@ -197,7 +197,7 @@ def _ask_consent(turn: Turn, data: dict[str, Any], edit: bool) -> None:
 def _summary_parts(turn: Turn, data: dict[str, Any]) -> list[Msg]:
     days = data.get("days") or []
     when = (
-        msg("requests.days_list", days=", ".join(_short(turn, d) for d in days))
+        _joined([msg("requests.day", day=date.fromisoformat(d)) for d in days])
         if days
         else msg("requests.flexible")
     )
@@ -217,9 +217,12 @@ def _summary_parts(turn: Turn, data: dict[str, Any]) -> list[Msg]:
     return parts
 
 
-def _short(turn: Turn, iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{day.month}/{day.day}" if turn.locale == "ja" else day.strftime("%b %-d")
+def _joined(items: list[Msg]) -> Msg:
+    """`11月24日(火)、11月26日(木)` / `Tue, Nov 24; Thu, Nov 26` (each date through Babel)."""
+    result = items[-1]
+    for item in reversed(items[:-1]):
+        result = msg("requests.days_and", first=item, rest=result)
+    return result
 
 
 def _ask_summary(turn: Turn, data: dict[str, Any], edit: bool) -> None:

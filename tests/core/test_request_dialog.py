@@ -86,7 +86,7 @@ async def test_a_resident_taps_through_and_gets_a_reference_number_in_japanese(d
     summary = await to_summary(chat, TOME)
     assert "ご依頼の内容をご確認ください" in summary.text
     assert "訪問介護(ホームヘルプ)" in summary.text and PHONE in summary.text
-    assert "11/24, 11/26" in summary.text and ADDRESS in summary.text
+    assert "希望日: 11月24日(火)、11月26日(木)" in summary.text and ADDRESS in summary.text
     sent = await chat.press(TOME, "rq:send")
     assert "受付番号は <b>K-2611-0001</b>" in sent.text
     [stored] = requests_of(chat.store, TOME.id)
@@ -111,6 +111,7 @@ async def test_an_english_stranger_gets_it_all_in_english(demo_chat):
     summary = await to_summary(chat, ANN, phone="+81 3-1234-5678", details="")
     assert "Please check your request" in summary.text
     assert "Phone: 03-1234-5678" in summary.text and "Details: —" in summary.text
+    assert "Days: Tue, Nov 24; Thu, Nov 26" in summary.text
     sent = await chat.press(ANN, "rq:send")
     assert "Your reference number is <b>K-2611-0001</b>" in sent.text
     [stored] = requests_of(chat.store, ANN.id)
