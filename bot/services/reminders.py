@@ -40,6 +40,7 @@ from bot.domain.requests import RequestStatus
 from bot.i18n import resolve_locale
 from bot.ports.scheduling import Render
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
+from bot.services.calendar import holiday_name
 
 log = logging.getLogger(__name__)
 
@@ -232,14 +233,19 @@ class ReminderRunner:
 
         Only sends still ahead are planned: a day ahead, so that one due while Kyodo is down
         exists already and goes out (or is skipped) when it comes back, while a fresh install
-        started at noon does not send that morning's digest.
+        started at noon does not send that morning's digest. The office is closed on Japanese
+        public holidays: no digest then (shift reminders still go; care work goes on).
         """
         s = self.settings
         added = 0
         async with self._uow() as uow:
             for planned in plan_recurring(now, s.tz, s.shift_hour, s.digest_hour):
-                if planned.due_at > now:
-                    added += await uow.reminders.add(planned, now)
+                if planned.due_at <= now:
+                    continue
+                day = date.fromisoformat(str(planned.payload["day"]))
+                if planned.kind is SendKind.DIGEST and holiday_name(day, "ja") is not None:
+                    continue
+                added += await uow.reminders.add(planned, now)
             await uow.commit()
         return added
 

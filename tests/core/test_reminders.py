@@ -256,10 +256,10 @@ async def test_the_morning_digest_counts_what_waits_and_stays_quiet_when_nothing
     store, runner
 ):
     ids = await people(store)
-    await runner.plan_recurring(T0)
-    await runner.run_due(at(1, 8))
+    await runner.plan_recurring(at(1, 10))
+    await runner.run_due(at(2, 8))
     assert inbox(store, STAFF_ID) == []
-    assert status_of(store, "digest:2026-11-23").note == "0 messages queued"
+    assert status_of(store, "digest:2026-11-24").note == "0 messages queued"
     async with store.uow() as uow:
         centre = await uow.centres.add("港", "Minato")
         for days in (1, 2):
@@ -276,8 +276,8 @@ async def test_the_morning_digest_counts_what_waits_and_stays_quiet_when_nothing
             T0,
         )
         await uow.commit()
-    await runner.plan_recurring(at(2, 7))
-    await runner.run_due(at(2, 8))
+    await runner.plan_recurring(at(2, 9))
+    await runner.run_due(at(3, 8))
     [digest] = inbox(store, STAFF_ID)
     assert "おはようございます" in digest
     assert "勤務時間の報告: 2件" in digest
@@ -288,8 +288,18 @@ async def test_the_morning_digest_counts_what_waits_and_stays_quiet_when_nothing
 
 async def test_a_fresh_start_plans_only_what_is_still_ahead(store, runner):
     await people(store)
-    await runner.plan_recurring(at(0, 10))  # started at 10:00: this morning's digest is past
+    await runner.plan_recurring(at(1, 10))  # started at 10:00: this morning's digest is past
     keys = {s.key for s in store.state.scheduled_sends.values()}
-    assert keys == {"digest:2026-11-23", "shifts:2026-11-23", "shifts:2026-11-24"}
-    await runner.plan_recurring(at(0, 19))  # this evening's shift reminder has gone by now
+    assert keys == {"digest:2026-11-24", "shifts:2026-11-24", "shifts:2026-11-25"}
+    await runner.plan_recurring(at(1, 19))  # this evening's shift reminder has gone by now
     assert len(store.state.scheduled_sends) == 3  # nothing planned twice
+
+
+async def test_no_digest_on_a_public_holiday_but_shift_reminders_still_go(store, runner):
+    await people(store)
+    # Monday 2026-11-23 is Labour Thanksgiving Day (勤労感謝の日).
+    await runner.plan_recurring(at(0, 10))
+    await runner.plan_recurring(at(1, 10))
+    keys = {s.key for s in store.state.scheduled_sends.values()}
+    assert "digest:2026-11-23" not in keys
+    assert {"digest:2026-11-24", "shifts:2026-11-23", "shifts:2026-11-24"} <= keys
