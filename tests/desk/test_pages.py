@@ -234,3 +234,14 @@ async def test_staff_publish_a_notice_edit_it_and_see_the_answers_chart(desk: De
     assert any("臨時総会" in m.text for m in reminders[before:])
     await page.get_by_role("button", name=re.compile("回答のお願いを送る")).click()
     await expect(page.get_by_role("status")).to_have_text("0人に回答のお願いを送りました。")
+
+
+async def test_select_all_shown_then_approve_them_in_one_go(desk: Desk, page: Page):
+    for days in (3, 2, 1):
+        await desk.report(TANAKA, days, 240)
+    await desk.sign_in(page)
+    await page.goto(desk.base + "/hours")
+    await page.get_by_role("button", name="表示中をすべて選ぶ・外す").click()
+    await page.get_by_role("button", name="選んだ報告を承認する").click()
+    await expect(page.get_by_role("status")).to_have_text("3件を承認しました。組合員に通知します。")
+    await expect(page.locator("main")).to_contain_text("承認待ちの報告はありません。")
