@@ -551,7 +551,9 @@ class BroadcastPreferenceRow(Base):
     receive: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+
 # --- Scheduled reminders (migration 0009) ---
+
 
 class ScheduledSendRow(Base):
     """A reminder or digest to go out at `due_at`: the scheduler's source of truth.
@@ -593,6 +595,7 @@ class ReminderPrefsRow(Base):
     all_off: Mapped[bool] = mapped_column(Boolean, server_default=false())
     weekdays_off: Mapped[int] = mapped_column(Integer, server_default="0")  # bit 0 = Monday
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
 
 # --- Staff web desk (migration 0010) ---
 
