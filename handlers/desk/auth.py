@@ -61,6 +61,11 @@ def _security_headers(response: web.StreamResponse) -> None:
 async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         response = await _guarded(request, handler)
+    except (web.HTTPNotFound, web.HTTPMethodNotAllowed):
+        # A mistyped or forged address: a page in the person's language, not a bare status.
+        response = message_page(
+            request, "desk.error.not_found_title", "desk.error.not_found", status=404
+        )
     except web.HTTPException as http:
         _security_headers(http)
         raise

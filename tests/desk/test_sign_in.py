@@ -127,3 +127,15 @@ async def test_a_forged_csrf_token_is_refused_and_nothing_changes(desk: Desk, pa
     status = await page.evaluate(script, desk.base + "/hours/approve")
     assert status == 403
     assert re.search(r"/desk/", page.url)
+
+
+async def test_a_mistyped_or_forged_address_gets_a_page_in_the_persons_language(
+    desk: Desk, page: Page
+):
+    await desk.sign_in(page)
+    for path in ("/nowhere", "/shifts/abc", "/hours/approve", "/people/99999999999999999999"):
+        response = await page.goto(desk.base + path)
+        assert response is not None and response.status == 404, path
+        await expect(page.get_by_role("heading", level=1)).to_have_text("ページが見つかりません")
+    response = await page.goto(desk.base + "/people/999999")
+    assert response is not None and response.status == 403  # a well-formed id: refused, audited
