@@ -77,9 +77,7 @@ def _area_name(turn: Turn, code: str) -> str:
 
 async def start(turn: Turn) -> DialogState | None:
     """'I'd like a service': the person becomes a resident; a recent draft is offered again."""
-    person = await ensure_person(turn.uow, turn.incoming, turn.now)
-    await add_role(turn.uow, person, Role.RESIDENT, turn.now)
-    turn.actor = Actor(person.id, person.roles | {Role.RESIDENT}, turn.locale)
+    await _become_resident(turn)
     draft = await service.load_draft(turn.uow, turn.actor, turn.now)
     if draft and draft.get("step") in _ASK:
         turn.say(
@@ -92,6 +90,12 @@ async def start(turn: Turn) -> DialogState | None:
         )
         return None
     return await _go(turn, "cat", {})
+
+
+async def _become_resident(turn: Turn) -> None:
+    person = await ensure_person(turn.uow, turn.incoming, turn.now)
+    await add_role(turn.uow, person, Role.RESIDENT, turn.now)
+    turn.actor = Actor(person.id, person.roles | {Role.RESIDENT}, turn.locale)
 
 
 async def _go(turn: Turn, step: str, data: dict[str, Any], *, edit: bool = False) -> DialogState:
@@ -278,6 +282,8 @@ async def on_button(turn: Turn, state: DialogState | None, data: str) -> DialogS
     if op == "list":
         await show_mine(turn)
         return state
+    if op in ("resume", "new") and (state is None or state.dialog != NAME):
+        await _become_resident(turn)  # whoever presses these is known from here on
     if op == "resume" and (state is None or state.dialog != NAME):
         draft = await service.load_draft(turn.uow, turn.actor, turn.now)
         if draft and draft.get("step") in _ASK:

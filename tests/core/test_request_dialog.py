@@ -481,3 +481,12 @@ async def test_someone_else_cannot_answer_a_residents_question(demo_chat):
     assert forged.toast is not None
     audited = [a for a in chat.store.state.audit if a.action == "request.refused"]
     assert len(audited) == 2
+
+
+async def test_a_stranger_pressing_start_again_first_becomes_a_resident(demo_chat):
+    chat = demo_chat
+    stranger = User(5009, "Ken", "ja")
+    fresh = await chat.press(stranger, "rq:new")
+    assert "どのサービスをご希望ですか" in fresh.text
+    me = person_id(chat.store, stranger.id)
+    assert "resident" in {role.value for role in chat.store.state.people[me].roles}
