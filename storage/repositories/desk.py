@@ -145,8 +145,17 @@ class SqlDeskRepository:
         return [_report(row) for row in await self._session.execute(stmt)]
 
     async def count_pending_hours(self, centre_id: int | None, exclude_person: int | None) -> int:
-        stmt = select(func.count()).where(*self._pending(centre_id, exclude_person))
-        return int((await self._session.execute(stmt)).scalar_one())
+        # All pending ones are counted from an index alone (status, centre, id: 0012); the staff
+        # member's own few, found by person, are taken away. Filtering "not mine" row by row
+        # instead read every pending row of the table: 0.5 s a page with a million reports.
+        total = select(func.count()).where(*self._pending(centre_id, None))
+        count = int((await self._session.execute(total)).scalar_one())
+        if exclude_person is None:
+            return count
+        own = select(func.count()).where(
+            *self._pending(centre_id, None), HourReportRow.person_id == exclude_person
+        )
+        return count - int((await self._session.execute(own)).scalar_one())
 
     async def people(self, role: Role | None, after: int, limit: int) -> Sequence[Person]:
         stmt = select(PersonRow.id).where(PersonRow.id > after).order_by(PersonRow.id).limit(limit)
