@@ -169,7 +169,11 @@ async def test_staff_decline_a_service_request_with_a_reason_the_resident_reads(
 async def test_staff_approve_a_volunteer_who_is_told_and_becomes_one(desk: Desk, page: Page):
     await desk.volunteer_application()
     await desk.sign_in(page)
-    await page.get_by_role("link", name=re.compile("ボランティア申込")).click()
+    await (
+        page.get_by_role("navigation")
+        .get_by_role("link", name=re.compile("ボランティア申込"))
+        .click()
+    )
     await expect(page.locator("main")).to_contain_text("山本 トメ")
     await expect(page.locator("main")).to_contain_text("調理師免許")
     await page.get_by_role("button", name="山本 トメさんをお断りする").click()  # no reason
