@@ -1,5 +1,6 @@
-"""The staff web desk: Kyodo's review queues, shifts, assemblies, people and audit log in a
-browser, mounted under `/desk` on Kyodo's own aiohttp server.
+"""The staff web desk: Kyodo's review queues (hours, service requests, volunteers), shifts,
+assemblies, broadcasts, people, the audit log and payroll exports in a browser, mounted under
+`/desk` on Kyodo's own aiohttp server.
 
     web_app.add_subapp("/desk", make_desk_app(DeskConfig(...)))
 
@@ -9,7 +10,6 @@ Handlers reach the store only through the core's services and the unit of work t
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import jinja2
@@ -20,6 +20,7 @@ from handlers.desk.audit import setup_audit
 from handlers.desk.auth import setup_auth
 from handlers.desk.broadcasts import setup_broadcasts
 from handlers.desk.context import DESK, TEMPLATES, DeskConfig, render
+from handlers.desk.exports import setup_exports
 from handlers.desk.hours import setup_hours
 from handlers.desk.people import setup_people
 from handlers.desk.requests import setup_requests
@@ -47,19 +48,6 @@ def setup_static(app: web.Application) -> None:
     app.router.add_static("/static", HERE / "static", append_version=False)
 
 
-def _setup_exports(app: web.Application) -> None:
-    """The Exports page is built by the exports work in handlers/desk/exports.py, when there."""
-    try:
-        exports = importlib.import_module("handlers.desk.exports")
-    except ModuleNotFoundError as missing:
-        if missing.name != "handlers.desk.exports":
-            raise
-        return
-    setup = getattr(exports, "setup_exports", None)
-    if setup is not None:
-        setup(app)
-
-
 def make_desk_app(config: DeskConfig) -> web.Application:
     app = web.Application()
     app[DESK] = config
@@ -75,7 +63,7 @@ def make_desk_app(config: DeskConfig) -> web.Application:
     setup_assemblies(app)
     setup_people(app)
     setup_audit(app)
-    _setup_exports(app)
+    setup_exports(app)
     return app
 
 
