@@ -205,6 +205,7 @@ class KyodoApp:
                 invite_ttl_hours=settings.invite_ttl_hours,
                 bot_username=settings.bot_username,
                 global_rate=settings.global_rate,
+                service_areas=settings.service_areas,
             ),
         )
         runner = web.AppRunner(app, access_log=None)  # the path is a secret: never log it

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from bot.domain.coop import WorkKind
 from bot.domain.desk import IDLE_TIMEOUT
 from bot.domain.errors import PermissionDenied
+from bot.domain.requests import DEFAULT_AREAS, ServiceArea
 from bot.i18n import I18n
 from bot.ports.clock import Clock
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
@@ -39,6 +40,7 @@ class DeskConfig:
     invite_ttl_hours: int = 72
     bot_username: str = "kyodo_coop_bot"
     global_rate: float = 30.0  # messages per second, for a broadcast's expected finish
+    service_areas: tuple[ServiceArea, ...] = DEFAULT_AREAS  # to name a request's area
     idle: timedelta = IDLE_TIMEOUT
     renderer: Renderer = field(init=False)
 

@@ -86,7 +86,15 @@ async def _detail(
         detail = await service.detail(uow, user(request).actor, request_id, now(request))
         centres = await desk_service.centres(uow)
         await uow.commit()  # the view of personal details is audited
-    context = {"d": detail, "r": detail.view.request, "centres": centres, "error": error}
+    code = detail.view.request.area
+    area = next((a for a in config(request).service_areas if a.code == code), None)
+    context = {
+        "d": detail,
+        "r": detail.view.request,
+        "area": area.name(locale_of(request)) if area else code,
+        "centres": centres,
+        "error": error,
+    }
     return render(request, "request.html", context, status=status)
 
 

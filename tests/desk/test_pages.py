@@ -148,6 +148,7 @@ async def test_staff_decline_a_service_request_with_a_reason_the_resident_reads(
     await page.get_by_role("link", name=re.compile("サービスの依頼")).first.click()
     await page.get_by_role("link", name=re.compile(r"K-\d{4}-\d{4}")).first.click()
     await expect(page.locator("main")).to_contain_text("090-1234-5678")  # shown to staff...
+    await expect(page.locator("dd", has_text=re.compile("^中央区$"))).to_have_count(1)  # area
     async with await desk.store() as store, store.engine.connect() as db:
         actions = (await db.scalars(select(AuditRow.action))).all()
     assert "request.personal_viewed" in actions  # ...and the view is audited
