@@ -157,6 +157,8 @@ def _ask(
             msg("volunteers.ask.consent"),
             buttons=_nav((Button(msg("button.volunteers_agree"), "va:agree"),)),
         )
+    elif step == "fix":
+        return _fix_menu(turn, data, *before)
     else:
         return _summary(turn, data, *before)
     return _state(step, data)
@@ -188,11 +190,11 @@ def _summary(turn: Turn, data: dict[str, Any], *before: Msg) -> DialogState:
     return _state("summary", data)
 
 
-def _fix_menu(turn: Turn, data: dict[str, Any]) -> DialogState:
+def _fix_menu(turn: Turn, data: dict[str, Any], *before: Msg) -> DialogState:
     rows = tuple(
         (Button(msg(f"button.volunteers_fix_{step}"), f"va:f:{step}"),) for step in STEPS[:6]
     )
-    turn.say(msg("volunteers.ask.fix"), buttons=_nav(*rows))
+    turn.say(*before, msg("volunteers.ask.fix"), buttons=_nav(*rows))
     return _state("fix", data)
 
 

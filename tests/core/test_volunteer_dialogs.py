@@ -105,6 +105,9 @@ async def test_an_english_speaker_toggles_goes_back_and_fixes_a_field(demo_chat,
     assert "Name: Anna Schmidt" in summary.text and "When: Mon evening" in summary.text
     fix = await chat.press(ANNA, "va:fix")
     assert "What would you like to change?" in fix.text
+    typed = await chat.send(ANNA, "the name")  # typing at the menu: the menu again
+    assert "Please choose with the buttons below." in typed.text
+    assert "What would you like to change?" in typed.text
     await chat.press(ANNA, "va:f:name")
     fixed = await chat.send(ANNA, "Anna K. Schmidt")
     assert "Name: Anna K. Schmidt" in fixed.text  # straight back to the summary
