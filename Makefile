@@ -49,6 +49,7 @@ screenshots: system-deps $(STAMP) catalogs
 
 bench: $(STAMP) catalogs
 	$(BIN)/python bench/inbound.py
+	$(BIN)/python bench/broadcast.py
 	$(BIN)/python bench/export.py
 
 clean:

@@ -6,42 +6,55 @@ sender decides when to wait and tests decide what time it is.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 
 
 class TokenBucket:
-    """The global limit: `rate` messages a second, with a small burst of `capacity`.
+    """The global limit: at most `rate` messages in any one second, and a steady flow.
 
-    The burst is kept small (a tenth of a second's worth by default) because Telegram counts
-    per second: a full second's burst right after a full second's trickle would exceed it.
+    Telegram counts messages per second, so the hard rule is a sliding window: never more than
+    `rate` in any second. Inside it, a token bucket of `capacity` (half a second's worth by
+    default) spaces the messages out, and lets the sender catch up after a stall (a slow
+    transaction, a busy machine) instead of losing that time for good: with a tenth of a
+    second's burst, every longer pause cost throughput, and the achieved rate fell 5-10% short.
     """
 
-    def __init__(self, rate: float, capacity: float | None = None) -> None:
+    def __init__(self, rate: float, capacity: float | None = None, window: float = 1.0) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
-        self.capacity = capacity if capacity is not None else max(1.0, rate / 10)
+        self.capacity = capacity if capacity is not None else max(1.0, rate / 2)
+        self.window = window
+        self.window_count = max(1, math.floor(rate * window))
         self._tokens = self.capacity
         self._at: float | None = None
+        self._recent: deque[float] = deque()  # times of the takes in the last window
 
     def _refill(self, now: float) -> None:
         if self._at is not None and now > self._at:
             self._tokens = min(self.capacity, self._tokens + (now - self._at) * self.rate)
         if self._at is None or now > self._at:
             self._at = now
+        while self._recent and self._recent[0] <= now - self.window:
+            self._recent.popleft()
 
     def wait_time(self, now: float) -> float:
-        """Seconds until one token is available (0: now)."""
+        """Seconds until one message may go (0: now)."""
         self._refill(now)
-        return 0.0 if self._tokens >= 1 else (1 - self._tokens) / self.rate
+        # A token refilled by float arithmetic may come to 0.999999...: count it as whole.
+        wait = 0.0 if self._tokens >= 1 - 1e-9 else (1 - self._tokens) / self.rate
+        if len(self._recent) >= self.window_count:
+            wait = max(wait, self._recent[0] + self.window - now, 1e-6)
+        return wait
 
     def take(self, now: float) -> bool:
-        self._refill(now)
-        if self._tokens >= 1:
-            self._tokens -= 1
-            return True
-        return False
+        if self.wait_time(now) > 0:
+            return False
+        self._tokens -= 1
+        self._recent.append(now)
+        return True
 
 
 @dataclass(frozen=True)

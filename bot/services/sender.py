@@ -112,11 +112,13 @@ class OutboxSender:
         self._sent: list[tuple[int, datetime, int | None]] = []
         self._unmarked = 0  # delivered, sent mark not yet committed: what a kill could repeat
         self._flushing: asyncio.Task[None] | None = None
+        self._claiming: asyncio.Task[None] | None = None
 
     # -- control -------------------------------------------------------------------------
 
     def wake(self) -> None:
         """Call right after committing outbox rows: they go out now, not at the next poll."""
+        self._next_claim = 0.0  # new rows: claim at once, even after an empty claim
         self._wakeup.set()
 
     def stop(self) -> None:
@@ -146,7 +148,8 @@ class OutboxSender:
         """Sends until nothing is pending or held, waiting for retries (tests, one-shot jobs)."""
         for _ in range(max_steps):
             delay = await self.step()
-            idle = not self._held_ids and not self._tasks and not self._sent
+            claiming = self._claiming is not None and not self._claiming.done()
+            idle = not self._held_ids and not self._tasks and not self._sent and not claiming
             if idle and await self._nothing_pending():
                 return
             await self._wait(delay)
@@ -171,10 +174,19 @@ class OutboxSender:
             self._chats.forget_idle(t)
             self._last_forget = t
         claim_deferred = False
+        claiming = self._claiming is not None and not self._claiming.done()
         if len(self._held_ids) <= self._batch_size // 2 and t >= self._paused_until:
-            if t >= self._next_claim:
+            if claiming:
+                pass  # the claim under way wakes the loop when its rows are in
+            elif t >= self._next_claim:
                 self._next_claim = t + self._claim_interval
-                await self._claim(now)
+                if self._held_ids:
+                    # Prefetch: claim the next batch while the held ones keep going out. A
+                    # claim awaited here stalled sending for a transaction each batch, and
+                    # the bucket's small burst cannot make up for that: the rate fell short.
+                    self._claiming = asyncio.create_task(self._claim_in_background(now, t))
+                else:
+                    self._after_claim(t, await self._claim(now))  # nothing to send meanwhile
             else:
                 claim_deferred = True
         if t < self._paused_until:
@@ -186,10 +198,11 @@ class OutboxSender:
             return await self._idle_delay(now)
         return max(0.001, min(next_change - t, self._poll_interval))
 
-    async def _claim(self, now: datetime) -> None:
+    async def _claim(self, now: datetime) -> tuple[int, int]:
+        """Claims up to a batch; returns (rows claimed, rows wanted)."""
         want = self._batch_size - len(self._held_ids)
         if want <= 0:
-            return
+            return 0, 0
         lease_until = now + self._lease
         async with self._uow() as uow:
             items = await uow.outbox.claim(now, lease_until, want)
@@ -205,6 +218,23 @@ class OutboxSender:
             self._held_ids.add(item.id)
             held = _Held(item, self._seconds(lease_until))
             self._queues.setdefault(item.message.chat_id, deque()).append(held)
+        return len(items), want
+
+    async def _claim_in_background(self, now: datetime, t: float) -> None:
+        try:
+            if self._after_claim(t, await self._claim(now)):
+                self._wakeup.set()
+        except Exception:
+            log.exception("claiming outbox rows failed; trying again shortly")
+            self._next_claim = t + self._poll_interval
+
+    def _after_claim(self, t: float, outcome: tuple[int, int]) -> bool:
+        """After a claim that found fewer rows than it wanted, the outbox is drained: the next
+        claim waits for a poll interval or a `wake()`, rather than asking again at every step."""
+        got, wanted = outcome
+        if got < wanted:
+            self._next_claim = max(self._next_claim, t + self._poll_interval)
+        return got > 0
 
     def _dispatch(self, t: float) -> float | None:
         """Starts deliveries that are allowed now; returns when the next one may be (None: idle)."""
@@ -419,6 +449,9 @@ class OutboxSender:
             self._forget(held.item.id)
 
     async def _shutdown(self) -> None:
+        if self._claiming is not None:
+            # Rows it claims are handed back below with the rest, not left to their lease.
+            await asyncio.gather(self._claiming, return_exceptions=True)
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
         if self._flushing is not None:
