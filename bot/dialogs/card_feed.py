@@ -42,7 +42,7 @@ class CardFeed:
         *,
         on_committed: Callable[[], None] | None = None,
         interval: float = 2.0,
-        min_gap: float = 0.3,
+        min_gap: float = 1.0,
     ) -> None:
         self._uow = uow_factory
         self._renderer = renderer
