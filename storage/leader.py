@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 # One 64-bit key for Kyodo's scheduler ("kyodoSCH" in ASCII), so no other lock collides with it.
 SCHEDULER_LOCK_KEY = 0x6B796F646F534348
 CHECK_TIMEOUT = 5.0  # seconds a liveness query may take before the connection counts as lost
+# The server drops a silent leader's session (and so its lock) after about 5 + 3 x 2 seconds.
+_KEEPALIVES = (
+    "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3"
+)
 
 
 class AlwaysLeader:
@@ -55,6 +59,9 @@ class PostgresLeaderLock:
         try:
             if self._connection is None or self._connection.is_closed():
                 self._connection = await asyncpg.connect(self._dsn, timeout=CHECK_TIMEOUT)
+                # A leader whose machine vanished (no FIN, no RST) would otherwise keep the
+                # lock until the server's TCP keepalive gives up, two hours by default.
+                await asyncio.wait_for(self._connection.execute(_KEEPALIVES), CHECK_TIMEOUT)
             got = await asyncio.wait_for(
                 self._connection.fetchval("SELECT pg_try_advisory_lock($1)", self._key),
                 CHECK_TIMEOUT,

@@ -55,6 +55,8 @@ async def test_a_leader_cut_off_from_the_server_stops_leading(postgres_url, post
     lock = PostgresLeaderLock(postgres_url)
     try:
         assert await lock.acquire()
+        # A silent leader (its machine gone) is dropped by the server within seconds too.
+        assert await lock._connection.fetchval("SHOW tcp_keepalives_idle") == "5"
         pid = await lock._connection.fetchval("SELECT pg_backend_pid()")
         admin = await postgres_server.admin()
         try:
