@@ -187,7 +187,6 @@ def make_scheduler(
         ReminderSettings(
             tz=settings.tz,
             default_locale=settings.default_locale,
-            offsets=settings.assembly_reminders,
             shift_hour=settings.shift_reminder_hour,
             digest_hour=settings.digest_hour,
         ),

@@ -24,7 +24,6 @@ from bot.domain.coop import Assembly, Shift
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.people import Actor, Person, Role
 from bot.domain.reminders import (
-    DEFAULT_OFFSETS,
     Audience,
     ScheduledSend,
     SendKind,
@@ -54,7 +53,6 @@ BATCH = 50  # due sends looked at per run; the rest wait for the next tick
 class ReminderSettings:
     tz: ZoneInfo
     default_locale: str
-    offsets: tuple[timedelta, ...] = DEFAULT_OFFSETS
     shift_hour: int = 18
     digest_hour: int = 8
 
