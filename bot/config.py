@@ -57,7 +57,8 @@ class Settings:
     assembly_reminders: tuple[timedelta, ...] = DEFAULT_OFFSETS
     shift_reminder_hour: int = 18
     digest_hour: int = 8
-    scheduler_tick: float = 30.0  # seconds between the scheduler's looks at what is due
+    # Seconds between the scheduler's looks at what is due: a published notice waits this long.
+    scheduler_tick: float = 10.0
     outbox_lease: float = 30.0  # seconds before a dead sender's claimed messages go out again
 
     @property
@@ -167,7 +168,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         assembly_reminders=_offsets(env),
         shift_reminder_hour=_int(env, "KYODO_SHIFT_REMINDER_HOUR", 18, 0, 23),
         digest_hour=_int(env, "KYODO_DIGEST_HOUR", 8, 0, 23),
-        scheduler_tick=_float(env, "KYODO_SCHEDULER_TICK", 30.0, 0.2, 3600.0),
+        scheduler_tick=_float(env, "KYODO_SCHEDULER_TICK", 10.0, 0.2, 3600.0),
         outbox_lease=_float(env, "KYODO_OUTBOX_LEASE", 30.0, 2.0, 3600.0),
     )
 

@@ -56,7 +56,7 @@ class LeaderScheduler:
         clock: Clock,
         tz: ZoneInfo,
         *,
-        tick: float = 30.0,
+        tick: float = 10.0,
         check_every: float = 2.0,
         tick_hooks: Sequence[tuple[str, TickHook]] = (),
         daily: Sequence[DailyJob] = (),

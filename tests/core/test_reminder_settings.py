@@ -17,7 +17,7 @@ def test_reminder_settings_have_the_documented_defaults():
         timedelta(hours=2),
     )
     assert (settings.shift_reminder_hour, settings.digest_hour) == (18, 8)
-    assert (settings.scheduler_tick, settings.outbox_lease) == (30.0, 30.0)
+    assert (settings.scheduler_tick, settings.outbox_lease) == (10.0, 30.0)
 
 
 def test_reminder_settings_are_read_from_the_environment():
