@@ -149,7 +149,7 @@ async def test_deleting_a_person_takes_their_records_with_them(uow_factory: Unit
 async def test_anonymising_keeps_approved_hours_without_anything_that_identifies_the_person(
     uow_factory: UnitOfWorkFactory,
 ):
-    person_id, other_id, approved_id, pending_id = await _with_records(uow_factory)
+    person_id, _other_id, approved_id, pending_id = await _with_records(uow_factory)
     async with uow_factory() as uow:
         await uow.privacy.anonymise_person(person_id, PURGED)
         await uow.commit()
