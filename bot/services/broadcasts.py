@@ -457,6 +457,9 @@ class BroadcastPump:
             ):
                 return
             updated = await self._progress_message(uow, broadcast, state, now)
+            if finished:
+                # After the last progress edit, so that it reads "finished" when this arrives.
+                await self._summary(uow, broadcast, state, now)
             if updated is None:
                 if finished:
                     await uow.commit()
@@ -482,14 +485,19 @@ class BroadcastPump:
             f"broadcast:{broadcast.id}",
             {"sent": state.sent, "failed": state.failed},
         )
-        if broadcast.coordinator_chat_id is not None:
-            missed = await uow.broadcasts.unreached(broadcast.id, UNREACHED_SHOWN + 1)
-            reply = summary(broadcast, state, missed)
-            rendered = self._renderer.render(
-                reply, broadcast.coordinator_chat_id, broadcast.coordinator_locale
-            )
-            await uow.outbox.add(rendered, now, dedupe_key=f"bc:{broadcast.id}:summary")
         return done
+
+    async def _summary(
+        self, uow: UnitOfWork, broadcast: Broadcast, state: Progress, now: datetime
+    ) -> None:
+        if broadcast.coordinator_chat_id is None:
+            return
+        missed = await uow.broadcasts.unreached(broadcast.id, UNREACHED_SHOWN + 1)
+        reply = summary(broadcast, state, missed)
+        rendered = self._renderer.render(
+            reply, broadcast.coordinator_chat_id, broadcast.coordinator_locale
+        )
+        await uow.outbox.add(rendered, now, dedupe_key=f"bc:{broadcast.id}:summary")
 
     async def _progress_message(
         self, uow: UnitOfWork, broadcast: Broadcast, state: Progress, now: datetime
