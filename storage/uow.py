@@ -16,7 +16,6 @@ from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.desk import DeskRepository
 from bot.ports.exports import ExportRepository
 from bot.ports.cards import StaffCardRepository
-from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.scheduling import ReminderRepository
@@ -49,7 +48,6 @@ from storage.repositories import (
 from storage.repositories.broadcasts import SqlBroadcastRepository
 from storage.repositories.cards import SqlStaffCardRepository
 from storage.repositories.exports import SqlExportRepository
-from storage.repositories.broadcasts import SqlBroadcastRepository
 from storage.repositories.hours import SqlHourReportRepository
 from storage.repositories.requests import SqlServiceRequestRepository
 from storage.repositories.reminders import SqlReminderRepository
