@@ -120,7 +120,7 @@ async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
         await requests.show_mine(turn)
         return state
     if command == "queue":
-        await queue.show(turn, turn.text)
+        await queue.command(turn)
         return state
     if command == "scheduled":
         return await scheduled.command(turn, state)
