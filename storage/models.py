@@ -343,7 +343,6 @@ class CalendarTokenRow(Base):
 # --- Service requests from residents (migration 0006) ---
 
 
-
 class ServiceRequestRow(Base):
     """A resident's request. Address, phone and details are NULL once purged after retention."""
 
@@ -443,6 +442,7 @@ class ServiceRequestSequenceRow(Base):
 
     month: Mapped[str] = mapped_column(String(4), primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+
 
 # --- Volunteers and personal data (migration 0007) ---
 

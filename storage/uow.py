@@ -13,14 +13,13 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.ports.broadcasts import BroadcastRepository
+from bot.ports.cards import StaffCardRepository
 from bot.ports.desk import DeskRepository
 from bot.ports.exports import ExportRepository
-from bot.ports.cards import StaffCardRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.scheduling import ReminderRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
-from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
 from bot.ports.store import (
     AssemblyRepository,
     AuditRepository,
@@ -34,6 +33,7 @@ from bot.ports.store import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
 from storage.repositories import (
     SqlAssemblyRepository,
     SqlAuditRepository,
@@ -47,11 +47,11 @@ from storage.repositories import (
 )
 from storage.repositories.broadcasts import SqlBroadcastRepository
 from storage.repositories.cards import SqlStaffCardRepository
+from storage.repositories.desk import SqlDeskRepository
 from storage.repositories.exports import SqlExportRepository
 from storage.repositories.hours import SqlHourReportRepository
-from storage.repositories.requests import SqlServiceRequestRepository
 from storage.repositories.reminders import SqlReminderRepository
-from storage.repositories.desk import SqlDeskRepository
+from storage.repositories.requests import SqlServiceRequestRepository
 from storage.repositories.shift_swaps import SqlShiftSwapRepository
 from storage.repositories.volunteers import SqlPersonalDataRepository, SqlVolunteerRepository
 
