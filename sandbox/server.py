@@ -309,6 +309,26 @@ class SandboxServer:
             )
         return messages
 
+    async def wait_for_text(
+        self, chat_id: int, contains: str, timeout: float = 5.0, *, bot_id: int | None = None
+    ) -> ChatMessage:
+        """Wait until a bot message in a chat contains ``contains`` (edits count); TimeoutError
+        otherwise. Counting messages races with notices still on their way; this does not."""
+
+        def found() -> ChatMessage | None:
+            return next(
+                (m for m in self.messages_to(chat_id, bot_id=bot_id) if contains in m.text), None
+            )
+
+        await self.notifier.wait_until(lambda: found() is not None, timeout)
+        message = found()
+        if message is None:
+            texts = [m.text for m in self.messages_to(chat_id, bot_id=bot_id)]
+            raise TimeoutError(
+                f"chat {chat_id}: no bot message with {contains!r} in {timeout}s: {texts}"
+            )
+        return message
+
     @property
     def callback_answers(self) -> list[dict[str, Any]]:
         return self.bot().callback_answers
