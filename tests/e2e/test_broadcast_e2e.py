@@ -12,10 +12,8 @@ coordinator's summary; and no request came inside a 429's retry_after.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +32,7 @@ from storage.models import (
     PersonRoleRow,
     PersonRow,
 )
+from tests.e2e.processes import start_kyodo, wait_until
 
 MEMBERS = 2000
 RATE = 300  # messages per second Kyodo allows itself (the sandbox allows the same)
@@ -78,31 +77,15 @@ async def populate(url: str) -> None:
         )
 
 
-def start_kyodo(sandbox, db: Path, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": sandbox.token,
-        "TELEGRAM_API_BASE_URL": sandbox.api_base_url,
-        "KYODO_TRANSPORT": "aiohttp",
-        "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
-        "KYODO_GLOBAL_RATE": str(RATE),
-        "KYODO_OUTBOX_LEASE": "5",  # a killed sender's rows go out again 5 s later
-        "KYODO_LOG_LEVEL": "WARNING",
-        "KYODO_WEB_PORT": "0",
-    }
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"], env=env, stdout=out, stderr=out
-        )
-
-
-async def wait_until(condition, timeout: float, what: str) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
+def start_on_sqlite(sandbox, db: Path, log: Path):
+    return start_kyodo(
+        sandbox,
+        log,
+        KYODO_TRANSPORT="aiohttp",
+        DATABASE_URL=f"sqlite+aiosqlite:///{db}",
+        KYODO_GLOBAL_RATE=str(RATE),
+        KYODO_OUTBOX_LEASE="5",  # a killed sender's rows go out again 5 s later
+    )
 
 
 def offers(sandbox, data: str, since: int = 0) -> bool:
@@ -157,7 +140,7 @@ async def test_a_broadcast_to_2000_survives_faults_and_a_kill_and_reaches_everyo
             arrived[int(message.chat_id)] += 1
 
     sandbox.bot().listeners.append(on_message)
-    kyodo = start_kyodo(sandbox, db, log)
+    kyodo = start_on_sqlite(sandbox, db, log)
     try:
         await compose_and_send(sandbox)
         await wait_until(lambda: len(arrived) >= 200, 60, "the first messages")
@@ -168,7 +151,7 @@ async def test_a_broadcast_to_2000_survives_faults_and_a_kill_and_reaches_everyo
         kyodo.send_signal(signal.SIGKILL)
         kyodo.wait(timeout=10)
         killed_at = len(arrived)
-        kyodo = start_kyodo(sandbox, db, log)
+        kyodo = start_on_sqlite(sandbox, db, log)
         sandbox.inject_fault("429", method="sendMessage", retry_after=2)
         reachable = [m for m in members if m not in BLOCKED]
         await wait_until(

@@ -11,10 +11,8 @@ flight.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -25,34 +23,19 @@ from bot.app import open_store
 from bot.config import load_settings
 from sandbox.ratelimit import RateLimits
 from storage.models import InboxRow, OutboxRow
+from tests.e2e.processes import start_kyodo, wait_until
 
 UPDATES = 500
 SENDER_RATE = 200  # messages per second Kyodo allows itself (the sandbox allows the same)
 
 
-def start_kyodo(sandbox, db: Path, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": sandbox.token,
-        "TELEGRAM_API_BASE_URL": sandbox.api_base_url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
-        "KYODO_GLOBAL_RATE": str(SENDER_RATE),
-        "KYODO_LOG_LEVEL": "WARNING",
-        "KYODO_WEB_PORT": "0",
-    }
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"], env=env, stdout=out, stderr=out
-        )
-
-
-async def wait_until(condition, timeout: float, what: str) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
+def start_on_sqlite(sandbox, db: Path, log: Path):
+    return start_kyodo(
+        sandbox,
+        log,
+        DATABASE_URL=f"sqlite+aiosqlite:///{db}",
+        KYODO_GLOBAL_RATE=str(SENDER_RATE),
+    )
 
 
 @pytest.mark.slow
@@ -69,7 +52,7 @@ async def test_sigkill_while_500_updates_flow_loses_nothing_and_repeats_nothing(
     def replied() -> int:
         return sum(1 for u in users if sandbox.messages_to(u["id"]))
 
-    kyodo = start_kyodo(sandbox, db, log)
+    kyodo = start_on_sqlite(sandbox, db, log)
     try:
         # The updates keep arriving while Kyodo works: 50 at a time.
         for start in range(0, UPDATES, 50):
@@ -81,7 +64,7 @@ async def test_sigkill_while_500_updates_flow_loses_nothing_and_repeats_nothing(
                 kyodo.send_signal(signal.SIGKILL)
                 kyodo.wait(timeout=10)
                 killed_at = replied()
-        kyodo = start_kyodo(sandbox, db, log)
+        kyodo = start_on_sqlite(sandbox, db, log)
         await wait_until(lambda: replied() == UPDATES, 120, "a reply to every update")
         await asyncio.sleep(1)  # anything sent twice would arrive now
     finally:

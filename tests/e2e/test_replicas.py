@@ -16,11 +16,9 @@ sent what. A notice is published to 150 members with a reminder due 20 seconds l
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
 import subprocess
-import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,6 +36,7 @@ from bot.services import assemblies
 from sandbox.ratelimit import RateLimits
 from storage.migrate import upgrade
 from storage.models import OutboxRow, ScheduledSendRow
+from tests.e2e.processes import start_kyodo, wait_until
 from tests.net import free_port
 
 MEMBERS = 150
@@ -91,36 +90,22 @@ class CountingProxy:
             )
 
 
-def start_replica(sandbox, proxy: CountingProxy, url: str, log: Path) -> subprocess.Popen[bytes]:
+def start_replica(sandbox, proxy: CountingProxy, url: str, log: Path):
     port = free_port()
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": sandbox.token,
-        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{proxy.port}/bot",
-        "KYODO_TRANSPORT": "aiohttp",
-        "DATABASE_URL": url,
-        "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-        "WEBHOOK_SECRET": "replicas-secret",
-        "WEBHOOK_LISTEN_PORT": str(port),
-        "KYODO_WEB_PORT": "0",
-        "KYODO_GLOBAL_RATE": str(RATE),
-        "KYODO_SCHEDULER_TICK": "0.5",
-        "KYODO_OUTBOX_LEASE": str(LEASE),
-        "KYODO_LOG_LEVEL": "INFO",
-    }
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"], env=env, stdout=out, stderr=out
-        )
-
-
-async def wait_until(condition, timeout: float, what: str) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
+    return start_kyodo(
+        sandbox,
+        log,
+        api_base_url=f"http://127.0.0.1:{proxy.port}/bot",
+        KYODO_TRANSPORT="aiohttp",
+        DATABASE_URL=url,
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+        WEBHOOK_SECRET="replicas-secret",
+        WEBHOOK_LISTEN_PORT=str(port),
+        KYODO_GLOBAL_RATE=str(RATE),
+        KYODO_SCHEDULER_TICK="0.5",
+        KYODO_OUTBOX_LEASE=str(LEASE),
+        KYODO_LOG_LEVEL="INFO",
+    )
 
 
 def leads(log: Path) -> list[int]:
