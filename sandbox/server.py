@@ -317,7 +317,8 @@ class SandboxServer:
 
         def found() -> ChatMessage | None:
             return next(
-                (m for m in self.messages_to(chat_id, bot_id=bot_id) if contains in m.text), None
+                (m for m in self.messages_to(chat_id, bot_id=bot_id) if contains in (m.text or "")),
+                None,
             )
 
         await self.notifier.wait_until(lambda: found() is not None, timeout)
