@@ -33,6 +33,10 @@ from bot.ports.store import UnitOfWorkFactory
 from bot.services.reminders import ReminderRunner, ReminderSettings
 
 log = logging.getLogger(__name__)
+# APScheduler logs every run of every job at INFO: with the tick every few seconds those lines
+# would bury everything else in the log. Its warnings and errors (a missed or failed job) stay.
+logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)
 
 TickHook = Callable[[datetime], Awaitable[object]]
 PURGE_HOUR, PURGE_MINUTE = 3, 30  # in the co-op's zone
