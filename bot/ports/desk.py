@@ -14,7 +14,6 @@ from typing import Protocol
 from bot.domain.coop import Assembly, Shift
 from bot.domain.desk import AuditEntry, AuditQuery, DeskLogin, DeskSession
 from bot.domain.hours import HourReport
-from bot.domain.invites import Invite
 from bot.domain.people import Person, Role
 
 
@@ -58,12 +57,4 @@ class DeskRepository(Protocol):
 
     async def update_assembly(self, assembly: Assembly) -> bool:
         """Writes a notice's titles, places, agenda and quorum; False if there is none."""
-        ...
-
-    async def open_invites(self, now: datetime, limit: int) -> Sequence[Invite]:
-        """Unused invites that have not expired, newest first."""
-        ...
-
-    async def revoke_invite(self, code: str, at: datetime) -> bool:
-        """Ends an unused, unexpired invite now; False if it was used, expired or unknown."""
         ...

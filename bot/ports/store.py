@@ -45,6 +45,14 @@ class InviteRepository(Protocol):
         """Uses the code only if still unused (a conditional update); False if someone won."""
         ...
 
+    async def open_invites(self, now: datetime, limit: int) -> Sequence[Invite]:
+        """Unused invites that have not expired, newest first."""
+        ...
+
+    async def revoke_invite(self, code: str, at: datetime) -> bool:
+        """Ends an unused, unexpired invite now; False if it was used, expired or unknown."""
+        ...
+
 
 class DialogRepository(Protocol):
     async def get(self, channel: str, chat_id: int) -> DialogState | None: ...

@@ -92,7 +92,7 @@ async def change_role(
 
 async def open_invites(uow: UnitOfWork, actor: Actor, now: datetime) -> list[Invite]:
     await require_staff(uow, actor, now, "invites")
-    return list(await uow.desk.open_invites(now, PAGE))
+    return list(await uow.invites.open_invites(now, PAGE))
 
 
 async def revoke_invite(uow: UnitOfWork, actor: Actor, code: str, now: datetime) -> None:
@@ -105,7 +105,7 @@ async def revoke_invite(uow: UnitOfWork, actor: Actor, code: str, now: datetime)
     if invite.role not in invitable_roles(actor):
         await uow.audit.add(now, actor.person_id, "invite.revoke_refused", f"invite:{code[:2]}…")
         raise PermissionDenied("invite.revoke_refused")
-    if not await uow.desk.revoke_invite(code, now):
+    if not await uow.invites.revoke_invite(code, now):
         raise DomainError("invite_gone")
     await uow.audit.add(
         now, actor.person_id, "invite.revoked", f"invite:{code[:2]}…", {"role": invite.role}

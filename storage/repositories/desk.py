@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.coop import Assembly, Shift
 from bot.domain.desk import AuditEntry, AuditQuery, DeskLogin, DeskSession
 from bot.domain.hours import HourReport, ReportStatus
-from bot.domain.invites import Invite
 from bot.domain.people import Person, Role
 from storage.models import (
     AssemblyRow,
@@ -21,7 +20,6 @@ from storage.models import (
     DeskLoginRow,
     DeskSessionRow,
     HourReportRow,
-    InviteRow,
     PersonRoleRow,
     PersonRow,
     ShiftRow,
@@ -249,31 +247,5 @@ class SqlDeskRepository:
                 quorum_numerator=assembly.quorum.numerator,
                 quorum_denominator=assembly.quorum.denominator,
             )
-        )
-        return rowcount(result) == 1
-
-    async def open_invites(self, now: datetime, limit: int) -> Sequence[Invite]:
-        rows = await self._session.execute(
-            select(
-                InviteRow.code,
-                InviteRow.role,
-                InviteRow.created_by,
-                InviteRow.created_at,
-                InviteRow.expires_at,
-            )
-            .where(InviteRow.used_by.is_(None), InviteRow.expires_at > now)
-            .order_by(InviteRow.created_at.desc())
-            .limit(limit)
-        )
-        return [
-            Invite(row.code, Role(row.role), row.created_by, row.created_at, row.expires_at)
-            for row in rows
-        ]
-
-    async def revoke_invite(self, code: str, at: datetime) -> bool:
-        result = await self._session.execute(
-            update(InviteRow)
-            .where(InviteRow.code == code, InviteRow.used_by.is_(None), InviteRow.expires_at > at)
-            .values(expires_at=at)
         )
         return rowcount(result) == 1

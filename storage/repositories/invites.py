@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
@@ -63,5 +64,31 @@ class SqlInviteRepository:
             update(InviteRow)
             .where(InviteRow.code == code, InviteRow.used_by.is_(None))
             .values(used_by=person_id, used_at=at)
+        )
+        return rowcount(result) == 1
+
+    async def open_invites(self, now: datetime, limit: int) -> Sequence[Invite]:
+        rows = await self._session.execute(
+            select(
+                InviteRow.code,
+                InviteRow.role,
+                InviteRow.created_by,
+                InviteRow.created_at,
+                InviteRow.expires_at,
+            )
+            .where(InviteRow.used_by.is_(None), InviteRow.expires_at > now)
+            .order_by(InviteRow.created_at.desc())
+            .limit(limit)
+        )
+        return [
+            Invite(row.code, Role(row.role), row.created_by, row.created_at, row.expires_at)
+            for row in rows
+        ]
+
+    async def revoke_invite(self, code: str, at: datetime) -> bool:
+        result = await self._session.execute(
+            update(InviteRow)
+            .where(InviteRow.code == code, InviteRow.used_by.is_(None), InviteRow.expires_at > at)
+            .values(expires_at=at)
         )
         return rowcount(result) == 1

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from bot.domain.coop import Assembly, Shift
 from bot.domain.desk import AuditEntry, AuditQuery, DeskLogin, DeskSession
 from bot.domain.hours import HourReport, ReportStatus
-from bot.domain.invites import Invite
 from bot.domain.people import Person, Role
 
 if TYPE_CHECKING:
@@ -161,15 +160,4 @@ class MemoryDeskRepository:
             agenda_en=assembly.agenda_en,
             quorum=assembly.quorum,
         )
-        return True
-
-    async def open_invites(self, now: datetime, limit: int) -> Sequence[Invite]:
-        found = [i for i in self._s.invites.values() if i.used_by is None and i.expires_at > now]
-        return sorted(found, key=lambda i: i.created_at, reverse=True)[:limit]
-
-    async def revoke_invite(self, code: str, at: datetime) -> bool:
-        invite = self._s.invites.get(code)
-        if invite is None or invite.used_by is not None or invite.expires_at <= at:
-            return False
-        self._s.invites[code] = replace(invite, expires_at=_utc(at))
         return True

@@ -296,6 +296,17 @@ class MemoryInviteRepository:
         self._s.invites[code] = replace(invite, used_by=person_id, used_at=_utc(at))
         return True
 
+    async def open_invites(self, now: datetime, limit: int) -> Sequence[Invite]:
+        found = [i for i in self._s.invites.values() if i.used_by is None and i.expires_at > now]
+        return sorted(found, key=lambda i: i.created_at, reverse=True)[:limit]
+
+    async def revoke_invite(self, code: str, at: datetime) -> bool:
+        invite = self._s.invites.get(code)
+        if invite is None or invite.used_by is not None or invite.expires_at <= at:
+            return False
+        self._s.invites[code] = replace(invite, expires_at=_utc(at))
+        return True
+
 
 class MemoryDialogRepository:
     def __init__(self, state: MemoryState) -> None:

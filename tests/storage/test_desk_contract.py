@@ -140,14 +140,14 @@ async def test_a_shift_is_edited_and_an_invite_revoked(uow_factory: UnitOfWorkFa
     async with uow_factory() as uow:
         moved = replace(shift, ends_at=T0 + timedelta(hours=6), capacity=3, for_volunteers=True)
         assert await uow.desk.update_shift(moved) is True
-        assert await uow.desk.revoke_invite("AAAABBBB", T0 + timedelta(hours=1)) is True
-        assert await uow.desk.revoke_invite("AAAABBBB", T0 + timedelta(hours=2)) is False
+        assert await uow.invites.revoke_invite("AAAABBBB", T0 + timedelta(hours=1)) is True
+        assert await uow.invites.revoke_invite("AAAABBBB", T0 + timedelta(hours=2)) is False
         await uow.commit()
     async with uow_factory() as uow:
         stored = await uow.shifts.get(shift.id)
         assert stored is not None and (stored.capacity, stored.for_volunteers) == (3, True)
         assert stored.ends_at == T0 + timedelta(hours=6)
-        still = await uow.desk.open_invites(T0 + timedelta(hours=2), 10)
+        still = await uow.invites.open_invites(T0 + timedelta(hours=2), 10)
         assert [i.code for i in still] == ["CCCCDDDD"]
 
 
