@@ -10,7 +10,6 @@ from __future__ import annotations
 from bot.dialogs import (
     assemblies,
     broadcasts,
-    contact,
     desk,
     hours,
     invites,
@@ -165,9 +164,6 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
         return await requests.start(turn)
     if head == "rq":
         return await requests.on_button(turn, state, data)
-    if data in ("svc", "vol"):
-        await contact.want(turn, "service" if data == "svc" else "volunteer")
-        return None
     if head == "inv" and arg in {role.value for role in Role}:
         await invites.issue(turn, Role(arg))
         return None
