@@ -24,6 +24,7 @@ from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
 from bot.i18n import SUPPORTED, I18n
 from bot.log_privacy import quiet_payload_loggers
+from bot.notices.bus import Consequences
 from bot.ports.clock import Clock, SystemClock
 from bot.ports.telegram import GatewayError, TelegramGateway, UpdateParser
 from bot.rendering import Renderer
@@ -40,11 +41,37 @@ from storage.uow import SqlStore
 log = logging.getLogger(__name__)
 
 
+def make_dialog_settings(
+    settings: Settings,
+    *,
+    calendar_url: str = DialogSettings.calendar_url,
+    desk_url: str = DialogSettings.desk_url,
+) -> DialogSettings:
+    """What dialogs and consequences need of the settings; the web addresses once known."""
+    return DialogSettings(
+        bot_username=settings.bot_username,
+        invite_ttl_hours=settings.invite_ttl_hours,
+        max_text_length=settings.max_text_length,
+        hours_window_days=settings.hours_window_days,
+        assembly_reminders=settings.assembly_reminders,
+        shift_reminder_hour=settings.shift_reminder_hour,
+        default_locale=settings.default_locale,
+        tz=settings.tz,
+        staff_chat_id=settings.staff_chat_id,
+        staff_cards=settings.staff_cards,
+        service_areas=settings.service_areas,
+        calendar_url=calendar_url,
+        desk_url=desk_url,
+    )
+
+
 @asynccontextmanager
 async def open_store(settings: Settings) -> AsyncIterator[SqlStore]:
+    """The store for a shell command: its use cases' consequences are wired as in `run`."""
     engine = create_engine(settings.database_url)
+    renderer = Renderer(I18n(settings.tz, settings.default_locale))
     try:
-        yield SqlStore(engine)
+        yield SqlStore(engine, Consequences(renderer, make_dialog_settings(settings)))
     finally:
         await engine.dispose()
 
@@ -101,21 +128,12 @@ class KyodoApp:
         self.gateway = gateway
         i18n = I18n(settings.tz, settings.default_locale)
         calendar_url = await self._start_web(store, i18n)
-        dialog_settings = DialogSettings(
-            bot_username=settings.bot_username,
-            invite_ttl_hours=settings.invite_ttl_hours,
-            max_text_length=settings.max_text_length,
-            hours_window_days=settings.hours_window_days,
-            calendar_url=calendar_url,
-            desk_url=self.desk_url,
-            assembly_reminders=settings.assembly_reminders,
-            shift_reminder_hour=settings.shift_reminder_hour,
-            default_locale=settings.default_locale,
-            tz=settings.tz,
-            staff_chat_id=settings.staff_chat_id,
-            staff_cards=settings.staff_cards,
-            service_areas=settings.service_areas,
+        dialog_settings = make_dialog_settings(
+            settings, calendar_url=calendar_url, desk_url=self.desk_url
         )
+        # Every unit of work on this store runs its events' consequences before it commits
+        # (the desk's, opened above, included: it reads `store.publish` per unit).
+        store.publish = Consequences(Renderer(i18n), dialog_settings)
         conversation = Conversation(
             Renderer(i18n),
             dialog_settings,

@@ -12,9 +12,11 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.domain.events import Event
 from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.cards import StaffCardRepository
 from bot.ports.desk import DeskRepository
+from bot.ports.events import EventLog, Publisher
 from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.requests import ServiceRequestRepository
@@ -105,10 +107,16 @@ class SqlUnitOfWork:
     exports: ExportRepository
     desk: DeskRepository
 
-    def __init__(self, engine: AsyncEngine, writer: _Writer | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        writer: _Writer | None = None,
+        publish: Publisher | None = None,
+    ) -> None:
         self._engine = engine
         self._connection: AsyncConnection | None = None
         self._writer = writer
+        self._events = EventLog(publish)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         if self._connection is not None:
@@ -161,10 +169,16 @@ class SqlUnitOfWork:
                 if self._writer is not None:
                     self._writer.release()
 
+    def record(self, event: Event) -> None:
+        self._events.record(event)
+
     async def commit(self) -> None:
-        await self._active().commit()
+        connection = self._active()
+        await self._events.publish(self)
+        await connection.commit()
 
     async def rollback(self) -> None:
+        self._events.clear()
         await self._active().rollback()
 
     def _active(self) -> AsyncConnection:
@@ -176,8 +190,9 @@ class SqlUnitOfWork:
 class SqlStore:
     """Units of work on one engine; `store.uow` is a `UnitOfWorkFactory`."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, publish: Publisher | None = None) -> None:
         self.engine = engine
+        self.publish = publish  # the consequences of events (set by the composition root)
         # SQLite has one writer at a time, and every unit here begins IMMEDIATE. Units of this
         # process queue on an asyncio lock instead of in SQLite's busy handler, which sleeps in
         # growing steps (up to 100 ms) and so turned contention into latency. Other processes
@@ -185,9 +200,9 @@ class SqlStore:
         self._writer = _Writer() if engine.dialect.name == "sqlite" else None
 
     def uow(self) -> UnitOfWork:
-        return SqlUnitOfWork(self.engine, self._writer)
+        return SqlUnitOfWork(self.engine, self._writer, self.publish)
 
 
-def make_uow_factory(engine: AsyncEngine) -> UnitOfWorkFactory:
+def make_uow_factory(engine: AsyncEngine, publish: Publisher | None = None) -> UnitOfWorkFactory:
     """The function the composition root hands to services: each call is a fresh unit."""
-    return SqlStore(engine).uow
+    return SqlStore(engine, publish).uow

@@ -10,7 +10,6 @@ services, which refuse and audit forged ids.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -24,7 +23,6 @@ from bot.domain.hours import NOTE_LIMIT, HourReport, check_day, check_minutes, c
 from bot.domain.hours_parser import parse_hours
 from bot.domain.people import Role
 from bot.domain.replies import Button, Msg, msg
-from bot.i18n import resolve_locale
 from bot.services.hours import (
     ReportView,
     approve_reports,
@@ -570,20 +568,6 @@ async def _report_action(
 # Staff review ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Notice:
-    chat_id: int
-    locale: str
-
-
-def _member_chat(turn: Turn, view: ReportView) -> _Notice | None:
-    person = view.person
-    if person.telegram_user_id is None:
-        return None
-    locale = resolve_locale(person.locale, person.telegram_language, turn.settings.default_locale)
-    return _Notice(person.telegram_user_id, locale)
-
-
 def _review_item(turn: Turn, view: ReportView) -> Msg:
     report = view.report
     item = msg(
@@ -623,21 +607,6 @@ async def show_review(turn: Turn) -> None:
 
 async def _approve(turn: Turn, report_ids: list[int]) -> None:
     approved = await approve_reports(turn.uow, turn.actor, report_ids, turn.now)
-    for view in approved:
-        chat = _member_chat(turn, view)
-        if chat is not None:
-            turn.notify(
-                chat.chat_id,
-                chat.locale,
-                msg(
-                    "hours.notice_approved",
-                    day=view.report.day,
-                    hours=hours(view.report.minutes),
-                    centre=view.centre.name(chat.locale),
-                ),
-                buttons=((MY_MONTH,),),
-                dedupe_key=f"hours:decided:{view.report.id}",
-            )
     done = msg("hours.approved_count", count=len(approved))
     turn.toast = done if approved else msg("hours.approved_none")
     turn.say(turn.toast)
@@ -665,7 +634,7 @@ async def _ask_reason(turn: Turn, report_id: int) -> DialogState | None:
 async def on_reason(turn: Turn, state: DialogState) -> DialogState | None:
     report_id = int(state.data["id"])
     try:
-        view = await reject_report(turn.uow, turn.actor, report_id, turn.text, turn.now)
+        await reject_report(turn.uow, turn.actor, report_id, turn.text, turn.now)
     except InvalidInput as error:
         _error(turn, error)
         return state
@@ -675,21 +644,6 @@ async def on_reason(turn: Turn, state: DialogState) -> DialogState | None:
     except DomainError as error:
         _error(turn, error, buttons=((HOURS_REVIEW,), (MENU,)))
         return None
-    chat = _member_chat(turn, view)
-    if chat is not None:
-        turn.notify(
-            chat.chat_id,
-            chat.locale,
-            msg(
-                "hours.notice_rejected",
-                day=view.report.day,
-                hours=hours(view.report.minutes),
-                centre=view.centre.name(chat.locale),
-                reason=view.report.reason or "",
-            ),
-            buttons=((MY_MONTH,), (REPORT_HOURS,)),
-            dedupe_key=f"hours:decided:{view.report.id}",
-        )
     turn.say(msg("hours.rejected_done", id=report_id))
     await show_review(turn)
     return None

@@ -31,13 +31,12 @@ from bot.domain.requests import (
     ServiceArea,
     allowed,
 )
-from bot.i18n import resolve_locale
 from bot.ports.store import UnitOfWork
 from bot.services import cards, requests
 from bot.services import volunteers as volunteer_service
 from bot.services.card_items import is_open, load
 from bot.services.cards import CardSend
-from bot.services.hours import ReportView, approve_reports, for_review, reject_report
+from bot.services.hours import approve_reports, for_review, reject_report
 from bot.services.requests import RequestView
 
 CARD_BUTTON_PREFIX = PREFIX
@@ -214,35 +213,14 @@ def _ask_text(turn: Turn, dialog: str, prompt: Msg, data: dict[str, Any]) -> Dia
 # Hour reports ---------------------------------------------------------------------------------
 
 
-def _hours_notice(view: ReportView, turn: Turn, key: str, **extra: object) -> None:
-    person = view.person
-    if person.telegram_user_id is None:
-        return
-    locale = resolve_locale(person.locale, person.telegram_language, turn.settings.default_locale)
-    turn.notify(
-        person.telegram_user_id,
-        locale,
-        msg(
-            key,
-            day=view.report.day,
-            hours=(Decimal(view.report.minutes) / 60).normalize(),
-            centre=view.centre.name(locale),
-            **extra,
-        ),
-        buttons=((Button(msg("button.my_month"), "hrm"),),),
-        dedupe_key=f"hours:decided:{view.report.id}",
-    )
-
-
 async def _hours_button(
     turn: Turn, state: DialogState | None, action: str, report_id: int, args: list[str]
 ) -> DialogState | None:
     if action == "ok" and not args:
         approved = await approve_reports(turn.uow, turn.actor, [report_id], turn.now)
-        for view in approved:
-            _hours_notice(view, turn, "hours.notice_approved")
         turn.toast = msg("triage.done.approved" if approved else "triage.error.decided")
-        await refresh(turn, CardKind.HOURS, report_id, changed=bool(approved))
+        if not approved:  # someone was quicker: bring lagging copies up to date
+            await refresh(turn, CardKind.HOURS, report_id, changed=False)
         return state
     if action == "no" and not args:
         view = await for_review(turn.uow, turn.actor, report_id, turn.now)
@@ -479,8 +457,7 @@ async def on_reason(turn: Turn, state: DialogState) -> DialogState | None:
         return None
     try:
         if kind is CardKind.HOURS:
-            view = await reject_report(turn.uow, turn.actor, item_id, turn.text, turn.now)
-            _hours_notice(view, turn, "hours.notice_rejected", reason=view.report.reason or "")
+            await reject_report(turn.uow, turn.actor, item_id, turn.text, turn.now)
         elif kind is CardKind.VOLUNTEER:
             try:
                 await volunteer_service.decline(
@@ -506,7 +483,8 @@ async def on_reason(turn: Turn, state: DialogState) -> DialogState | None:
         await _refused(turn, kind, item_id, error)
         return None
     turn.say(msg("triage.done.declined"), buttons=((MENU,),))
-    await refresh(turn, kind, item_id)
+    if kind is not CardKind.HOURS:  # a decision on hours edits its cards itself (an event)
+        await refresh(turn, kind, item_id)
     return None
 
 

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from bot.domain.assemblies import Answer
 from bot.domain.coop import Assembly, BusinessCentre, NewAssembly, NewShift, Shift
 from bot.domain.dialogs import DialogState
+from bot.domain.events import Event
 from bot.domain.invites import Invite
 from bot.domain.outbound import InboxItem, OutboundMessage, OutboxDelivery, OutboxItem
 from bot.domain.people import NewPerson, Person, Role
@@ -210,8 +211,17 @@ class UnitOfWork(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
-    async def commit(self) -> None: ...
-    async def rollback(self) -> None: ...
+    def record(self, event: Event) -> None:
+        """What the use case did; its consequences run in this transaction, at commit."""
+        ...
+
+    async def commit(self) -> None:
+        """Runs the consequences of every recorded event, then commits them all at once."""
+        ...
+
+    async def rollback(self) -> None:
+        """Discards the changes and the events recorded since the last commit."""
+        ...
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

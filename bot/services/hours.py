@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from bot.domain.coop import BusinessCentre, WorkKind
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
+from bot.domain.events import HoursDecided, HoursReported, HoursWithdrawn
 from bot.domain.hours import (
     REASON_LIMIT,
     ChangeAction,
@@ -114,6 +115,18 @@ async def _change(
     **details: object,
 ) -> None:
     await uow.hours.add_change(HourChange(report.id, now, actor.person_id, action, dict(details)))
+    uow.record(_EVENTS[action](at=now, report_id=report.id))
+
+
+# What each change tells others of (`bot.notices.hours` renders it).
+_EVENTS: dict[ChangeAction, type[HoursReported | HoursWithdrawn | HoursDecided]] = {
+    ChangeAction.REPORTED: HoursReported,
+    ChangeAction.EDITED: HoursReported,
+    ChangeAction.WITHDRAWN: HoursWithdrawn,
+    ChangeAction.REPLACED: HoursWithdrawn,
+    ChangeAction.APPROVED: HoursDecided,
+    ChangeAction.REJECTED: HoursDecided,
+}
 
 
 def _facts(report: HourReport) -> dict[str, object]:
@@ -368,6 +381,12 @@ async def month_summary(
         approved=total(ReportStatus.APPROVED),
         rejected=total(ReportStatus.REJECTED),
     )
+
+
+async def report_view(uow: UnitOfWork, report_id: int) -> ReportView | None:
+    """The report with its centre and person, for its consequences (no actor: not a door)."""
+    report = await uow.hours.get(report_id)
+    return None if report is None else await _view(uow, report)
 
 
 async def _view(uow: UnitOfWork, report: HourReport) -> ReportView:

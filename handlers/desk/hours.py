@@ -1,18 +1,15 @@
 """Hours waiting for approval: the oldest first, filtered by centre; approve one or a selection,
-reject with a reason. Each decision is the same service call as the Telegram button, and the
-member hears of it through the outbox with the same notice (and dedupe key) as there."""
+reject with a reason. Each decision is the same service call as the Telegram button; the member
+hears of it from the decision's consequence (`bot.notices.hours`), as from every other door."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.dialogs.desk import decision_notice
 from bot.domain.errors import DomainError, InvalidInput
-from bot.ports.store import UnitOfWork
 from bot.services import desk as desk_service
-from bot.services.hours import ReportView, approve_reports, for_review, reject_report
+from bot.services.hours import approve_reports, for_review, reject_report
 from handlers.desk.context import (
-    config,
     int_arg,
     now,
     redirect,
@@ -23,15 +20,6 @@ from handlers.desk.context import (
 )
 
 MAX_SELECTION = 100
-
-
-async def _notify(request: web.Request, uow: UnitOfWork, views: list[ReportView]) -> None:
-    desk = config(request)
-    for view in views:
-        notice = decision_notice(view, desk.default_locale)
-        if notice is not None:
-            rendered = desk.renderer.render(notice.reply, notice.chat_id, notice.locale)
-            await uow.outbox.add(rendered, now(request), dedupe_key=notice.dedupe_key)
 
 
 async def queue(request: web.Request) -> web.Response:
@@ -66,7 +54,6 @@ async def approve(request: web.Request) -> web.StreamResponse:
         raise redirect(back, done="none_selected")
     async with unit(request) as uow:
         approved = await approve_reports(uow, user(request).actor, ids, now(request))
-        await _notify(request, uow, approved)
         await uow.commit()
     raise redirect(back, done="approved" if approved else "already_decided", n=len(approved))
 
@@ -90,7 +77,7 @@ async def reject(request: web.Request) -> web.StreamResponse:
     reason = str(form.get("reason") or "")
     async with unit(request) as uow:
         try:
-            view = await reject_report(uow, user(request).actor, report_id, reason, now(request))
+            await reject_report(uow, user(request).actor, report_id, reason, now(request))
         except InvalidInput as error:
             current = await for_review(uow, user(request).actor, report_id, now(request))
             t = translator(request)
@@ -105,7 +92,6 @@ async def reject(request: web.Request) -> web.StreamResponse:
             if error.code == "hours_not_pending":
                 raise redirect("/desk/hours", done="already_decided", n=0) from None
             raise
-        await _notify(request, uow, [view])
         await uow.commit()
     raise redirect("/desk/hours", done="rejected", n=1)
 

@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from bot.dialogs.engine import DialogSettings
-from bot.dialogs.runner import Conversation
 from bot.domain.hours import ChangeAction, ReportStatus
 from bot.domain.people import NewPerson, Role
 from bot.rendering import Renderer
@@ -22,6 +21,7 @@ from tests.core.test_shift_and_assembly_views import (
     plain,
 )
 from tests.fakes.chat import ChatHarness, User
+from tests.fixtures.core import conversation_on
 
 TODAY = date(2026, 11, 22)  # the fake clock's day in Tokyo (9:00 on a Sunday)
 CANCELLED = "操作をやめました。"
@@ -504,7 +504,9 @@ async def test_a_smaller_window_is_honoured(memory_store, i18n, clock):
         default_locale="ja",
         hours_window_days=7,
     )
-    chat = ChatHarness(memory_store, Conversation(Renderer(i18n), settings, clock), clock)
+    chat = ChatHarness(
+        memory_store, conversation_on(memory_store, Renderer(i18n), settings, clock), clock
+    )
     await demo(memory_store, clock)
     await chat.press(TANAKA, "hr")
     picker = await chat.press(TANAKA, "hr:days:0")

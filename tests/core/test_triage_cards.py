@@ -23,6 +23,7 @@ from bot.domain.incoming import ChatType, InputKind
 from bot.domain.outbound import OutboundMessage, OutboxStatus
 from bot.domain.people import Actor, NewPerson, Role
 from bot.domain.requests import DEFAULT_AREAS, RequestStatus
+from bot.notices.bus import Consequences
 from bot.rendering import Renderer
 from bot.services import hours as hours_service
 from bot.services import requests as rq
@@ -36,7 +37,7 @@ from tests.core.test_request_lifecycle import form
 from tests.core.test_shift_and_assembly_views import HANAKO, TANAKA, TOME, demo, person_id
 from tests.fakes.chat import ChatHarness, Turn, User
 from tests.fakes.memory_store import MemoryStore
-from tests.fixtures.core import FakeClock
+from tests.fixtures.core import FakeClock, conversation_on
 
 NOW = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)  # 9:00 on Sunday in Tokyo
 TODAY = date(2026, 11, 22)
@@ -145,7 +146,9 @@ def make_harness(memory_store, i18n, clock, staff_chat_id: int | None) -> CardHa
     )
     renderer = Renderer(i18n)
     feed = CardFeed(memory_store.uow, renderer, clock, settings)
-    return CardHarness(memory_store, Conversation(renderer, settings, clock), clock, feed)
+    return CardHarness(
+        memory_store, conversation_on(memory_store, renderer, settings, clock), clock, feed
+    )
 
 
 async def _setup(memory_store, clock) -> None:
@@ -632,6 +635,15 @@ async def test_of_two_staff_taking_at_once_on_sql_one_wins_and_the_other_is_told
     try:
         store = SqlStore(engine)
         clock = FakeClock(NOW)
+        store.publish = Consequences(
+            Renderer(i18n),
+            DialogSettings(
+                bot_username="kyodo_test_bot",
+                invite_ttl_hours=72,
+                max_text_length=1000,
+                default_locale="ja",
+            ),
+        )
         async with store.uow() as uow:
             await load_demo(uow, NOW)
             await uow.people.add(
@@ -721,7 +733,9 @@ async def test_with_cards_turned_off_an_action_sends_no_new_card(memory_store, i
     )
     renderer = Renderer(i18n)
     feed = CardFeed(memory_store.uow, renderer, clock, settings)
-    harness = CardHarness(memory_store, Conversation(renderer, settings, clock), clock, feed)
+    harness = CardHarness(
+        memory_store, conversation_on(memory_store, renderer, settings, clock), clock, feed
+    )
     async with memory_store.uow() as uow:
         view = await rq.submit(
             uow,

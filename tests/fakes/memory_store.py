@@ -24,6 +24,7 @@ from bot.domain.cards import CardCopy
 from bot.domain.coop import Assembly, BusinessCentre, NewShift, Shift, WorkKind
 from bot.domain.desk import DeskLogin, DeskSession
 from bot.domain.dialogs import DialogState
+from bot.domain.events import Event
 from bot.domain.hours import HourChange, HourReport
 from bot.domain.invites import Invite
 from bot.domain.outbound import (
@@ -41,6 +42,7 @@ from bot.domain.volunteers import Application
 from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.cards import StaffCardRepository
 from bot.ports.desk import DeskRepository
+from bot.ports.events import EventLog, Publisher
 from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.requests import ServiceRequestRepository
@@ -561,6 +563,7 @@ class MemoryUnitOfWork:
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
+        self._events = EventLog(store.publish)
         self._entered = False
         self.committed = False  # for tests that want to see whether a service committed
 
@@ -580,13 +583,18 @@ class MemoryUnitOfWork:
         # Whatever was not committed stays in the private copy, which is dropped here.
         self._base = self._working = MemoryState()
 
+    def record(self, event: Event) -> None:
+        self._events.record(event)
+
     async def commit(self) -> None:
+        await self._events.publish(self)
         _merge(self._store.state, self._base, self._working)
         self._store.commits += 1
         self.committed = True
         self._begin()
 
     async def rollback(self) -> None:
+        self._events.clear()
         self._begin()
 
     def _begin(self) -> None:
@@ -640,7 +648,8 @@ def _merge(committed: MemoryState, base: MemoryState, working: MemoryState) -> N
 class MemoryStore:
     """`store.uow` is a `UnitOfWorkFactory`; `store.state` is the committed state."""
 
-    def __init__(self) -> None:
+    def __init__(self, publish: Publisher | None = None) -> None:
+        self.publish = publish  # the consequences of events, as the composition root wires them
         self.state = MemoryState()
         self.ids = _Ids()
         self.commits = 0

@@ -1,0 +1,43 @@
+"""Domain events: what a use case did, recorded on the unit of work for its consequences.
+
+A service records an event when something happened that other people must hear of or see
+(a member's report was decided, a request moved, a shift was released). The unit of work hands
+each recorded event to the consequence handlers (`bot.notices`) just before it commits, in the
+same transaction: a notice is queued exactly when the change it tells of is stored, whichever
+door (Telegram, the desk, the shell, the clock) called the service.
+
+Events carry ids and facts, never rendered text, buttons or callback data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every domain event; `at` is when it happened (the use case's clock)."""
+
+    at: datetime
+
+
+@dataclass(frozen=True)
+class HoursReported(Event):
+    """A member reported hours (or changed a pending report): staff's cards show it."""
+
+    report_id: int
+
+
+@dataclass(frozen=True)
+class HoursWithdrawn(Event):
+    """The member withdrew a pending report: its card closes."""
+
+    report_id: int
+
+
+@dataclass(frozen=True)
+class HoursDecided(Event):
+    """Staff approved or rejected a report: the member is told, the cards show who did it."""
+
+    report_id: int

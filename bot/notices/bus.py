@@ -1,0 +1,39 @@
+"""`Consequences`: the publisher the composition root gives every unit of work.
+
+One handler per event type, looked up, never chained; an event without a handler is a
+programming error caught at the first commit that records it (and by a test that checks every
+event type is covered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from bot.dialogs.engine import DialogSettings
+from bot.domain import events as ev
+from bot.notices import hours
+from bot.notices.context import NoticeContext
+from bot.ports.store import UnitOfWork
+from bot.rendering import Renderer
+
+Handler = Callable[[NoticeContext, UnitOfWork, Any], Awaitable[None]]
+
+HANDLERS: Mapping[type[ev.Event], Handler] = {
+    ev.HoursReported: hours.reported,
+    ev.HoursWithdrawn: hours.withdrawn,
+    ev.HoursDecided: hours.decided,
+}
+
+
+class Consequences:
+    """Implements `bot.ports.events.Publisher`."""
+
+    def __init__(self, renderer: Renderer, settings: DialogSettings) -> None:
+        self.context = NoticeContext(renderer, settings)
+
+    async def __call__(self, uow: UnitOfWork, event: ev.Event) -> None:
+        handler = HANDLERS.get(type(event))
+        if handler is None:
+            raise LookupError(f"no consequence handler for {type(event).__name__}")
+        await handler(self.context, uow, event)

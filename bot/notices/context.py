@@ -1,0 +1,50 @@
+"""What every consequence handler needs: how to render, the settings, and how to queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.dialogs.engine import DialogSettings, Notice
+from bot.domain.people import Person
+from bot.domain.replies import Reply
+from bot.i18n import resolve_locale
+from bot.ports.store import UnitOfWork
+from bot.rendering import Renderer
+
+
+@dataclass(frozen=True)
+class NoticeContext:
+    renderer: Renderer
+    settings: DialogSettings
+
+    def locale_of(self, person: Person) -> str:
+        """The language the person reads notices in: their choice, Telegram's, the default."""
+        return resolve_locale(person.locale, person.telegram_language, self.settings.default_locale)
+
+    async def tell(
+        self,
+        uow: UnitOfWork,
+        person: Person,
+        reply: Reply,
+        *,
+        at: datetime,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        """Queues `reply` to the person's private chat; False if they cannot be reached."""
+        if person.telegram_user_id is None:
+            return False  # forgotten, or known from the desk only
+        rendered = self.renderer.render(reply, person.telegram_user_id, self.locale_of(person))
+        await uow.outbox.add(rendered, at, dedupe_key=dedupe_key)
+        return True
+
+    async def queue(self, uow: UnitOfWork, notice: Notice, *, at: datetime) -> None:
+        """Queues a notice already addressed to a chat (a staff card's copy, say)."""
+        rendered = self.renderer.render(
+            notice.reply,
+            notice.chat_id,
+            notice.locale,
+            edit_message_id=notice.edit_message_id,
+            is_group=notice.is_group,
+        )
+        await uow.outbox.add(rendered, at, dedupe_key=notice.dedupe_key)

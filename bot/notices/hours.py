@@ -1,0 +1,61 @@
+"""Consequences of hour reports: the member hears of a decision; staff cards follow the report.
+
+The one place where "your hours were approved / rejected" is composed, whichever door decided
+(a Telegram review list, a staff card, the desk). One notice per report: its dedupe key is the
+report's, so a decision told twice (a retried update) is queued once.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.dialogs.menus import MY_MONTH, REPORT_HOURS, Buttons
+from bot.domain.cards import CardKind
+from bot.domain.events import HoursDecided, HoursReported, HoursWithdrawn
+from bot.domain.hours import ReportStatus
+from bot.domain.replies import Reply, msg
+from bot.notices.cards import item_changed
+from bot.notices.context import NoticeContext
+from bot.ports.store import UnitOfWork
+from bot.services.hours import report_view
+
+
+def as_hours(minutes: int) -> Decimal:
+    """Minutes as hours for Babel to format: 450 -> 7.5."""
+    return (Decimal(minutes) / 60).normalize()
+
+
+async def reported(ctx: NoticeContext, uow: UnitOfWork, event: HoursReported) -> None:
+    await item_changed(ctx, uow, CardKind.HOURS, event.report_id, event.at)
+
+
+async def withdrawn(ctx: NoticeContext, uow: UnitOfWork, event: HoursWithdrawn) -> None:
+    await item_changed(ctx, uow, CardKind.HOURS, event.report_id, event.at)
+
+
+async def decided(ctx: NoticeContext, uow: UnitOfWork, event: HoursDecided) -> None:
+    view = await report_view(uow, event.report_id)
+    if view is None:
+        return
+    person, report = view.person, view.report
+    locale = ctx.locale_of(person)
+    facts = {
+        "day": report.day,
+        "hours": as_hours(report.minutes),
+        "centre": view.centre.name(locale),
+    }
+    buttons: Buttons
+    if report.status is ReportStatus.REJECTED:
+        body = msg("hours.notice_rejected", **facts, reason=report.reason or "")
+        buttons = ((MY_MONTH,), (REPORT_HOURS,))
+    else:
+        body = msg("hours.notice_approved", **facts)
+        buttons = ((MY_MONTH,),)
+    await ctx.tell(
+        uow,
+        person,
+        Reply(parts=(body,), buttons=buttons),
+        at=event.at,
+        dedupe_key=f"hours:decided:{report.id}",
+    )
+    await item_changed(ctx, uow, CardKind.HOURS, event.report_id, event.at)
