@@ -4,18 +4,35 @@ A member taps: day -> centre and kind of work (their own centres first) -> hours
 optional note typed at the last step; four taps for a typical report. Typing is the shortcut:
 `/hours 7.5`, `/hours 7:30 yesterday`, or just `今日 7時間30分`. Every step has Back and Cancel.
 
-Callback data carries ids only (`hr:c:3:cleaning`, `hr:a:17`); every press is re-authorised by the
-services, which refuse and audit forged ids.
+Buttons are typed callback data carrying ids only (`hr:c:3:cleaning`, `hr:a:17`); the dialog's
+buttons work only at the steps they belong to, and Send is bound to the draft it was shown for,
+so a Send pressed on an older message never sends a newer draft. Every press is re-authorised by
+the services, which refuse and audit forged ids.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TypeVar
 
 from bot.dialogs.engine import Turn
-from bot.dialogs.menus import CANCEL, HOURS_REVIEW, MENU, MY_MONTH, REPORT_HOURS, Buttons, main_menu
+from bot.dialogs.menus import (
+    CANCEL,
+    HOURS_REVIEW,
+    MENU,
+    MY_MONTH,
+    REPORT_HOURS,
+    Buttons,
+    MonthView,
+    ReviewList,
+    StartReport,
+    main_menu,
+)
+from bot.dialogs.registry import Dialog, ForgedButton, Next, StaleScreen
+from bot.dialogs.state import DialogData, StateCodec
+from bot.domain.callbacks import CallbackData
 from bot.domain.coop import BusinessCentre, WorkKind
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
@@ -44,7 +61,157 @@ QUICK_HOURS = (2, 4, 6, 8)
 PICKER_PAGE = 14  # days per page of the date picker
 REVIEW_PAGE = 8  # reports per staff review list
 
-BACK = Button(msg("button.back"), "hr:back")
+T = TypeVar("T")
+
+
+# State ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class HoursDraft(DialogData):
+    """A report being made (or a pending one being changed), as far as the member has got."""
+
+    draft: int  # which draft this is: Send and Replace buttons carry it
+    day: date | None = None
+    centre_id: int | None = None
+    kind: WorkKind | None = None
+    minutes: int | None = None
+    note: str | None = None
+    other_centre: int | None = None  # a centre picked under "another centre", kind still to pick
+    edit: int | None = None  # the pending report being changed
+    replaces: int | None = None  # the report of the same day and centre that Replace withdraws
+
+
+@dataclass(frozen=True, kw_only=True)
+class RejectReason(DialogData):
+    """Staff pressed Reject on a report: the reason is typed next."""
+
+    report_id: int
+
+
+ALL_STEPS = (
+    "day",
+    "picker",
+    "centre",
+    "other_centre",
+    "kind",
+    "hours",
+    "hours_text",
+    "confirm",
+    "note",
+    "duplicate",
+)
+DIALOG = Dialog(
+    NAME,
+    prefixes=("hr", "hrm", "hrq"),
+    state=StateCodec(NAME, HoursDraft),
+    steps=ALL_STEPS,
+)
+REJECT_DIALOG = Dialog(REJECT, state=StateCodec(REJECT, RejectReason), steps=("reason",))
+DIALOGS = (DIALOG, REJECT_DIALOG)
+
+
+# Buttons ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PickDay(CallbackData, tag="hr:d"):
+    days_ago: int
+
+
+@dataclass(frozen=True)
+class DayPage(CallbackData, tag="hr:days"):
+    page: int
+
+
+@dataclass(frozen=True)
+class OtherCentre(CallbackData, tag="hr:oc"):
+    pass
+
+
+@dataclass(frozen=True)
+class PickCentre(CallbackData, tag="hr:cc"):
+    centre_id: int
+
+
+@dataclass(frozen=True)
+class PickWork(CallbackData, tag="hr:c"):
+    centre_id: int
+    kind: WorkKind
+
+
+@dataclass(frozen=True)
+class PickHours(CallbackData, tag="hr:h"):
+    minutes: int
+
+
+@dataclass(frozen=True)
+class TypeHours(CallbackData, tag="hr:ho"):
+    pass
+
+
+@dataclass(frozen=True)
+class Send(CallbackData, tag="hr:ok"):
+    draft: int
+
+
+@dataclass(frozen=True)
+class Replace(CallbackData, tag="hr:rep"):
+    draft: int
+
+
+@dataclass(frozen=True)
+class AddNote(CallbackData, tag="hr:note"):
+    pass
+
+
+@dataclass(frozen=True)
+class SkipNote(CallbackData, tag="hr:skip"):
+    pass
+
+
+@dataclass(frozen=True)
+class Back(CallbackData, tag="hr:back"):
+    pass
+
+
+@dataclass(frozen=True)
+class ViewReport(CallbackData, tag="hr:v"):
+    report_id: int
+
+
+@dataclass(frozen=True)
+class ChangeReport(CallbackData, tag="hr:e"):
+    report_id: int
+
+
+@dataclass(frozen=True)
+class AskWithdraw(CallbackData, tag="hr:w"):
+    report_id: int
+
+
+@dataclass(frozen=True)
+class Withdraw(CallbackData, tag="hr:wy"):
+    report_id: int
+
+
+@dataclass(frozen=True)
+class Approve(CallbackData, tag="hr:a"):
+    report_id: int
+
+
+@dataclass(frozen=True)
+class AskReject(CallbackData, tag="hr:r"):
+    report_id: int
+
+
+@dataclass(frozen=True)
+class ApproveShown(CallbackData, tag="hr:aa"):
+    first_id: int
+    last_id: int
+
+
+BACK = Button(msg("button.back"), Back())
 
 
 def hours(minutes: int) -> Decimal:
@@ -56,16 +223,15 @@ def _today(turn: Turn) -> date:
     return turn.now.astimezone(turn.settings.tz).date()
 
 
-def _is_id(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 18
-
-
 def _nav(*rows: tuple[Button, ...]) -> Buttons:
     return (*rows, (BACK, CANCEL))
 
 
-def _state(step: str, data: dict[str, Any]) -> DialogState:
-    return DialogState(NAME, step, dict(data))
+def _known(value: T | None) -> T:
+    """A field the step needs; a draft without it is a screen of another time."""
+    if value is None:
+        raise StaleScreen()
+    return value
 
 
 def _error(turn: Turn, error: DomainError, *, buttons: Buttons = ((CANCEL,),)) -> None:
@@ -75,77 +241,107 @@ def _error(turn: Turn, error: DomainError, *, buttons: Buttons = ((CANCEL,),)) -
 # Opening: the day ------------------------------------------------------------------------
 
 
-async def start(turn: Turn, data: dict[str, Any] | None = None) -> DialogState:
-    """The first step; `data` may already hold the hours typed with `/hours 7.5`."""
+def _new_draft(turn: Turn, minutes: int | None = None) -> HoursDraft:
+    return HoursDraft(step="day", draft=turn.incoming.update_id, minutes=minutes)
+
+
+@DIALOG.button(StartReport)
+async def _start_pressed(turn: Turn, _: StartReport, state: DialogState | None) -> Next:
+    return await start(turn)
+
+
+async def start(turn: Turn, minutes: int | None = None) -> HoursDraft:
+    """The first step; `minutes` may already hold the hours typed with `/hours 7.5`."""
     await work_options(turn.uow, turn.actor, turn.now)  # refuses (and audits) non-members
-    return _ask_day(turn, dict(data or {}))
+    return _ask_day(turn, _new_draft(turn, minutes))
 
 
-def _ask_day(turn: Turn, data: dict[str, Any]) -> DialogState:
+def _ask_day(turn: Turn, draft: HoursDraft) -> HoursDraft:
     today = _today(turn)
     turn.say(
         msg("hours.ask_day"),
         buttons=(
             (
-                Button(msg("button.hours_today", day=today), "hr:d:0"),
-                Button(msg("button.hours_yesterday", day=today - timedelta(days=1)), "hr:d:1"),
+                Button(msg("button.hours_today", day=today), PickDay(0)),
+                Button(msg("button.hours_yesterday", day=today - timedelta(days=1)), PickDay(1)),
             ),
-            (Button(msg("button.hours_other_day"), "hr:days:0"),),
+            (Button(msg("button.hours_other_day"), DayPage(0)),),
             (CANCEL,),
         ),
     )
-    return _state("day", data)
+    return replace(draft, step="day")
 
 
-def _picker(turn: Turn, data: dict[str, Any], page: int) -> DialogState:
+def _picker(turn: Turn, draft: HoursDraft, page: int) -> HoursDraft:
     today, window = _today(turn), turn.settings.hours_window_days
     first = page * PICKER_PAGE
     offsets = list(range(first, min(first + PICKER_PAGE, window + 1)))
     rows = [
         tuple(
-            Button(msg("hours.day_button", day=today - timedelta(days=n)), f"hr:d:{n}")
+            Button(msg("hours.day_button", day=today - timedelta(days=n)), PickDay(n))
             for n in offsets[i : i + 2]
         )
         for i in range(0, len(offsets), 2)
     ]
     paging: list[Button] = []
     if first + PICKER_PAGE <= window:
-        paging.append(Button(msg("button.hours_earlier"), f"hr:days:{page + 1}"))
+        paging.append(Button(msg("button.hours_earlier"), DayPage(page + 1)))
     if page > 0:
-        paging.append(Button(msg("button.hours_later"), f"hr:days:{page - 1}"))
+        paging.append(Button(msg("button.hours_later"), DayPage(page - 1)))
     if paging:
         rows.append(tuple(paging))
     turn.say(msg("hours.pick_day", days=window), buttons=_nav(*rows), edit=True)
-    return _state("picker", data)
+    return replace(draft, step="picker")
+
+
+@DIALOG.button(PickDay, steps=("day", "picker"))
+async def _day_picked(turn: Turn, pressed: PickDay, draft: HoursDraft) -> Next:
+    window = turn.settings.hours_window_days
+    if pressed.days_ago > window:
+        raise ForgedButton()
+    day = _today(turn) - timedelta(days=pressed.days_ago)
+    check_day(day, _today(turn), window)
+    return await _ask_centre(turn, replace(draft, day=day))
+
+
+@DIALOG.button(DayPage, steps=("day", "picker"))
+async def _day_page(turn: Turn, pressed: DayPage, draft: HoursDraft) -> Next:
+    last_page = turn.settings.hours_window_days // PICKER_PAGE
+    return _picker(turn, draft, min(pressed.page, last_page))
 
 
 # Centre and kind of work -----------------------------------------------------------------
 
 
-async def _ask_centre(turn: Turn, data: dict[str, Any]) -> DialogState:
+async def _ask_centre(turn: Turn, draft: HoursDraft) -> HoursDraft:
     own, _ = await work_options(turn.uow, turn.actor, turn.now)
     rows = [
         (
             Button(
                 msg("hours.option", kind=msg(f"work.{o.kind}"), centre=o.centre.name(turn.locale)),
-                f"hr:c:{o.centre.id}:{o.kind}",
+                PickWork(o.centre.id, o.kind),
             ),
         )
         for o in own
     ]
-    rows.append((Button(msg("button.hours_other_centre"), "hr:oc"),))
-    turn.say(msg("hours.ask_centre", day=date.fromisoformat(data["day"])), buttons=_nav(*rows))
-    return _state("centre", data)
+    rows.append((Button(msg("button.hours_other_centre"), OtherCentre()),))
+    turn.say(msg("hours.ask_centre", day=_known(draft.day)), buttons=_nav(*rows))
+    return replace(draft, step="centre")
 
 
-async def _ask_other_centre(turn: Turn, data: dict[str, Any]) -> DialogState:
+@DIALOG.button(OtherCentre, steps=("centre",))
+async def _other_centre_pressed(turn: Turn, _: OtherCentre, draft: HoursDraft) -> Next:
+    return await _ask_other_centre(turn, draft)
+
+
+async def _ask_other_centre(turn: Turn, draft: HoursDraft) -> HoursDraft:
     _, centres = await work_options(turn.uow, turn.actor, turn.now)
     rows = [
-        (Button(msg("hours.centre_button", centre=c.name(turn.locale)), f"hr:cc:{c.id}"),)
+        (Button(msg("hours.centre_button", centre=c.name(turn.locale)), PickCentre(c.id)),)
         for c in centres
     ]
     turn.say(msg("hours.ask_other_centre"), buttons=_nav(*rows))
-    return _state("other_centre", data)
+    return replace(draft, step="other_centre")
 
 
 async def _centre_named(turn: Turn, centre_id: int) -> BusinessCentre | None:
@@ -153,77 +349,130 @@ async def _centre_named(turn: Turn, centre_id: int) -> BusinessCentre | None:
     return next((c for c in centres if c.id == centre_id), None)
 
 
-async def _ask_kind(turn: Turn, data: dict[str, Any], centre: BusinessCentre) -> DialogState:
-    rows = [(Button(msg(f"work.{kind}"), f"hr:c:{centre.id}:{kind}"),) for kind in WorkKind]
+@DIALOG.button(PickCentre, steps=("other_centre",))
+async def _centre_picked(turn: Turn, pressed: PickCentre, draft: HoursDraft) -> Next:
+    centre = await _centre_named(turn, pressed.centre_id)
+    if centre is None:
+        raise StaleScreen()
+    return await _ask_kind(turn, draft, centre)
+
+
+async def _ask_kind(turn: Turn, draft: HoursDraft, centre: BusinessCentre) -> HoursDraft:
+    rows = [(Button(msg(f"work.{kind}"), PickWork(centre.id, kind)),) for kind in WorkKind]
     turn.say(msg("hours.ask_kind", centre=centre.name(turn.locale)), buttons=_nav(*rows))
-    return _state("kind", {**data, "other_centre": centre.id})
+    return replace(draft, step="kind", other_centre=centre.id)
+
+
+@DIALOG.button(PickWork, steps=("centre", "kind"))
+async def _work_picked(turn: Turn, pressed: PickWork, draft: HoursDraft) -> Next:
+    centre = await _centre_named(turn, pressed.centre_id)
+    if centre is None:
+        raise StaleScreen()
+    draft = replace(draft, centre_id=centre.id, kind=pressed.kind)
+    if draft.minutes is not None:
+        return await _confirm(turn, draft)
+    return await _ask_hours(turn, draft)
 
 
 # Hours, note, confirmation ----------------------------------------------------------------
 
 
-async def _summary(turn: Turn, data: dict[str, Any]) -> dict[str, object]:
-    centre = await _centre_named(turn, int(data["centre"]))
+async def _summary(turn: Turn, draft: HoursDraft) -> dict[str, object]:
+    centre = await _centre_named(turn, _known(draft.centre_id))
     return {
-        "day": date.fromisoformat(data["day"]),
+        "day": _known(draft.day),
         "centre": centre.name(turn.locale) if centre else "?",
-        "kind": msg(f"work.{data['kind']}"),
+        "kind": msg(f"work.{_known(draft.kind)}"),
     }
 
 
-async def _ask_hours(turn: Turn, data: dict[str, Any]) -> DialogState:
-    quick = tuple(Button(msg("hours.hours_button", hours=h), f"hr:h:{h * 60}") for h in QUICK_HOURS)
-    turn.say(
-        msg("hours.ask_hours", **await _summary(turn, data)),
-        buttons=_nav(quick, (Button(msg("button.hours_other_amount"), "hr:ho"),)),
+async def _ask_hours(turn: Turn, draft: HoursDraft) -> HoursDraft:
+    quick = tuple(
+        Button(msg("hours.hours_button", hours=h), PickHours(h * 60)) for h in QUICK_HOURS
     )
-    return _state("hours", data)
+    turn.say(
+        msg("hours.ask_hours", **await _summary(turn, draft)),
+        buttons=_nav(quick, (Button(msg("button.hours_other_amount"), TypeHours()),)),
+    )
+    return replace(draft, step="hours")
 
 
-def _ask_typed_hours(turn: Turn, data: dict[str, Any]) -> DialogState:
+@DIALOG.button(PickHours, steps=("hours",))
+async def _hours_picked(turn: Turn, pressed: PickHours, draft: HoursDraft) -> Next:
+    try:
+        minutes = check_minutes(pressed.minutes)
+    except InvalidInput:
+        raise ForgedButton() from None  # no screen offers such a button
+    return await _confirm(turn, replace(draft, minutes=minutes))
+
+
+@DIALOG.button(TypeHours, steps=("hours",))
+async def _type_hours(turn: Turn, _: TypeHours, draft: HoursDraft) -> Next:
     turn.say(msg("hours.type_hours"), buttons=_nav())
-    return _state("hours_text", data)
+    return replace(draft, step="hours_text")
 
 
-async def _confirm(turn: Turn, data: dict[str, Any]) -> DialogState:
-    parts = [msg("hours.confirm", hours=hours(int(data["minutes"])), **await _summary(turn, data))]
-    if data.get("note"):
-        parts.append(msg("hours.confirm_note", note=data["note"]))
+async def _confirm(turn: Turn, draft: HoursDraft) -> HoursDraft:
+    parts = [
+        msg("hours.confirm", hours=hours(_known(draft.minutes)), **await _summary(turn, draft))
+    ]
+    if draft.note:
+        parts.append(msg("hours.confirm_note", note=draft.note))
     parts.append(msg("hours.confirm_hint", limit=NOTE_LIMIT))
-    send = Button(msg("button.hours_send"), "hr:ok")
-    turn.say(*parts, buttons=_nav((send,), (Button(msg("button.hours_add_note"), "hr:note"),)))
-    return _state("confirm", data)
+    send = Button(msg("button.hours_send"), Send(draft.draft))
+    turn.say(*parts, buttons=_nav((send,), (Button(msg("button.hours_add_note"), AddNote()),)))
+    return replace(draft, step="confirm")
 
 
-def _ask_note(turn: Turn, data: dict[str, Any]) -> DialogState:
+@DIALOG.button(AddNote, steps=("confirm",))
+async def _add_note(turn: Turn, _: AddNote, draft: HoursDraft) -> Next:
     turn.say(
         msg("hours.ask_note", limit=NOTE_LIMIT),
-        buttons=_nav((Button(msg("button.skip"), "hr:skip"),)),
+        buttons=_nav((Button(msg("button.skip"), SkipNote()),)),
     )
-    return _state("note", data)
+    return replace(draft, step="note")
 
 
-async def _submit(turn: Turn, data: dict[str, Any], replaces: int | None) -> DialogState | None:
+@DIALOG.button(SkipNote, steps=("note",))
+async def _skip_note(turn: Turn, _: SkipNote, draft: HoursDraft) -> Next:
+    return await _confirm(turn, replace(draft, note=None))
+
+
+@DIALOG.button(Send, steps=("confirm",))
+async def _send(turn: Turn, pressed: Send, draft: HoursDraft) -> Next:
+    if pressed.draft != draft.draft:
+        raise StaleScreen()  # the Send of an earlier draft's summary
+    return await _submit(turn, draft, replaces=None)
+
+
+@DIALOG.button(Replace, steps=("duplicate",))
+async def _replace(turn: Turn, pressed: Replace, draft: HoursDraft) -> Next:
+    if pressed.draft != draft.draft:
+        raise StaleScreen()
+    return await _submit(turn, draft, replaces=_known(draft.replaces))
+
+
+async def _submit(turn: Turn, draft: HoursDraft, replaces: int | None) -> Next:
     try:
-        if data.get("edit"):
-            report = await edit_report(
+        if draft.edit is not None:
+            edited = await edit_report(
                 turn.uow,
                 turn.actor,
-                int(data["edit"]),
-                minutes=int(data["minutes"]),
-                note=data.get("note"),
+                draft.edit,
+                minutes=_known(draft.minutes),
+                note=draft.note,
                 now=turn.now,
             )
-            done = msg("hours.edited", day=report.day, hours=hours(report.minutes))
+            done = msg("hours.edited", day=edited.day, hours=hours(edited.minutes))
         else:
             report = await report_hours(
                 turn.uow,
                 turn.actor,
-                day=date.fromisoformat(data["day"]),
-                centre_id=int(data["centre"]),
-                kind=WorkKind(data["kind"]),
-                minutes=int(data["minutes"]),
-                note=data.get("note"),
+                day=_known(draft.day),
+                centre_id=_known(draft.centre_id),
+                kind=_known(draft.kind),
+                minutes=_known(draft.minutes),
+                note=draft.note,
                 today=_today(turn),
                 window_days=turn.settings.hours_window_days,
                 now=turn.now,
@@ -242,11 +491,11 @@ async def _submit(turn: Turn, data: dict[str, Any], replaces: int | None) -> Dia
                     hours=hours(first.minutes),
                     status=msg(f"hours.status.{first.status}"),
                 ),
-                buttons=_nav((Button(msg("button.hours_replace"), "hr:rep"),)),
+                buttons=_nav((Button(msg("button.hours_replace"), Replace(draft.draft)),)),
             )
-            return _state("duplicate", {**data, "replaces": first.id})
+            return replace(draft, step="duplicate", replaces=first.id)
         _error(turn, error, buttons=_nav())
-        return _state("confirm", data)
+        return replace(draft, step="confirm")
     parts = [done]
     if replaces is not None:
         parts.append(msg("hours.replaced"))
@@ -257,7 +506,7 @@ async def _submit(turn: Turn, data: dict[str, Any], replaces: int | None) -> Dia
 # Typing: /hours 7.5, free text, typed hours, notes --------------------------------------
 
 
-async def command(turn: Turn) -> DialogState | None:
+async def command(turn: Turn) -> Next:
     """`/hours` opens the dialog; `/hours 7:30 yesterday` fills in the hours (and the day)."""
     try:
         if not turn.text:
@@ -280,159 +529,108 @@ async def looks_like_hours(turn: Turn) -> bool:
     return True
 
 
-async def typed(turn: Turn) -> DialogState | None:
+async def typed(turn: Turn) -> Next:
     return await _typed_report(turn, turn.text)
 
 
-async def _typed_report(turn: Turn, text: str) -> DialogState | None:
+async def _typed_report(turn: Turn, text: str) -> Next:
     await work_options(turn.uow, turn.actor, turn.now)  # refuses (and audits) non-members
     try:
         parsed = parse_hours(text, _today(turn), turn.settings.hours_window_days)
     except InvalidInput as error:
         _error(turn, error, buttons=((REPORT_HOURS,), (CANCEL,)))
         return None
-    data: dict[str, Any] = {"minutes": parsed.minutes}
+    draft = _new_draft(turn, parsed.minutes)
     if parsed.day is None:
-        return _ask_day(turn, data)
-    return await _ask_centre(turn, {**data, "day": parsed.day.isoformat()})
+        return _ask_day(turn, draft)
+    return await _ask_centre(turn, replace(draft, day=parsed.day))
 
 
-async def on_text(turn: Turn, state: DialogState) -> DialogState | None:
-    data = dict(state.data)
-    if state.step in ("hours", "hours_text"):
+@DIALOG.text
+async def on_text(turn: Turn, draft: HoursDraft) -> Next:
+    if draft.step in ("hours", "hours_text"):
         try:
             parsed = parse_hours(turn.text, _today(turn), turn.settings.hours_window_days)
         except InvalidInput as error:
             _error(turn, error, buttons=_nav())
-            return state
-        data["minutes"] = parsed.minutes
-        if parsed.day is not None and not data.get("edit"):
-            data["day"] = parsed.day.isoformat()
-        return await _confirm(turn, data)
-    if state.step in ("confirm", "note"):
+            return draft
+        draft = replace(draft, minutes=parsed.minutes)
+        if parsed.day is not None and draft.edit is None:
+            draft = replace(draft, day=parsed.day)
+        return await _confirm(turn, draft)
+    if draft.step in ("confirm", "note"):
         try:
-            data["note"] = check_note(turn.text)
+            note = check_note(turn.text)
         except InvalidInput as error:
             _error(turn, error, buttons=_nav())
-            return state
-        return await _confirm(turn, data)
+            return draft
+        return await _confirm(turn, replace(draft, note=note))
     turn.say(msg("hours.use_buttons"), buttons=_nav())
-    return state
+    return draft
 
 
-# Buttons --------------------------------------------------------------------------------
+@DIALOG.resumes
+async def _resume(turn: Turn, draft: HoursDraft) -> Next:
+    """After a stale press: the step the draft is at, asked again."""
+    return await _back_to(turn, draft, draft.step)
 
 
-async def on_button(
-    turn: Turn, state: DialogState | None, data: str
-) -> tuple[bool, DialogState | None]:
-    """(handled, new state) for the buttons of this module; (False, None) for anyone else's."""
-    parts = data.split(":")
-    head = parts[0]
-    if data == "hr":
-        return True, await start(turn)
-    if data == "hrq":
-        await show_review(turn)
-        return True, None
-    if head == "hrm" and len(parts) <= 2:
-        month = _month_arg(parts[1]) if len(parts) == 2 else _today(turn)
-        if month is None:
-            return False, None
-        await show_month(turn, month)
-        return True, None
-    if head != "hr" or len(parts) < 2:
-        return False, None
-    action, args = parts[1], parts[2:]
-    ids_ok = all(_is_id(a) for a in args)
-    if action in ("v", "e", "w", "wy", "a", "r") and len(args) == 1 and ids_ok:
-        return True, await _report_action(turn, state, action, int(args[0]))
-    if action == "aa" and len(args) == 2 and ids_ok:
-        await _approve_range(turn, int(args[0]), int(args[1]))
-        return True, None
-    return await _dialog_button(turn, state, action, args)
-
-
-async def _dialog_button(
-    turn: Turn, state: DialogState | None, action: str, args: list[str]
-) -> tuple[bool, DialogState | None]:
-    """Buttons inside the reporting dialog: they need its state, or they are stale."""
-    if state is None or state.dialog != NAME:
-        if action in ("d", "days", "c", "cc", "oc", "h", "ho", "ok", "rep", "note", "skip", "back"):
-            turn.toast = msg("hours.stale")
-            return True, await start(turn)
-        return False, None
-    data = dict(state.data)
-    window = turn.settings.hours_window_days
-    if action == "d" and len(args) == 1 and _is_id(args[0]) and int(args[0]) <= window:
-        day = _today(turn) - timedelta(days=int(args[0]))
-        check_day(day, _today(turn), window)
-        data["day"] = day.isoformat()
-        return True, await _ask_centre(turn, data)
-    if action == "days" and len(args) == 1 and _is_id(args[0]):
-        return True, _picker(turn, data, min(int(args[0]), window // PICKER_PAGE))
-    if action == "oc" and not args:
-        return True, await _ask_other_centre(turn, data)
-    if action == "cc" and len(args) == 1 and _is_id(args[0]):
-        centre = await _centre_named(turn, int(args[0]))
-        if centre is not None and "day" in data:
-            return True, await _ask_kind(turn, data, centre)
-    if action == "c" and len(args) == 2 and _is_id(args[0]) and args[1] in set(WorkKind):
-        centre = await _centre_named(turn, int(args[0]))
-        if centre is not None and "day" in data:
-            data.update(centre=centre.id, kind=args[1])
-            if "minutes" in data:
-                return True, await _confirm(turn, data)
-            return True, await _ask_hours(turn, data)
-    if action == "h" and len(args) == 1 and _is_id(args[0]) and "centre" in data:
-        try:
-            data["minutes"] = check_minutes(int(args[0]))
-        except InvalidInput:
-            return False, None
-        return True, await _confirm(turn, data)
-    if action == "ho" and "centre" in data:
-        return True, _ask_typed_hours(turn, data)
-    if action in ("ok", "rep") and "minutes" in data:
-        replaces = data.get("replaces") if action == "rep" else None
-        return True, await _submit(turn, data, replaces)
-    if action == "note":
-        return True, _ask_note(turn, data)
-    if action == "skip":
-        data.pop("note", None)
-        return True, await _confirm(turn, data)
-    if action == "back":
-        return True, await _back(turn, state.step, data)
-    return False, None
-
-
-async def _back(turn: Turn, step: str, data: dict[str, Any]) -> DialogState | None:
-    if data.get("edit") and step in ("hours", "hours_text"):
-        await _show_report(turn, int(data["edit"]))
+@DIALOG.button(Back, steps=ALL_STEPS)
+async def _back(turn: Turn, _: Back, draft: HoursDraft) -> Next:
+    if draft.edit is not None and draft.step in ("hours", "hours_text"):
+        await _show_report(turn, draft.edit)
         return None
-    if step in ("centre", "picker"):
-        return _ask_day(turn, data)
+    previous = {
+        "centre": "day",
+        "picker": "day",
+        "other_centre": "centre",
+        "kind": "other_centre",
+        "hours": "centre",
+        "hours_text": "centre",
+        "confirm": "hours",
+        "duplicate": "hours",
+        "note": "confirm",
+    }
+    if draft.step not in previous:
+        title, buttons = main_menu(turn.actor)
+        turn.say(title, buttons=buttons)
+        return None
+    return await _back_to(turn, draft, previous[draft.step])
+
+
+async def _back_to(turn: Turn, draft: HoursDraft, step: str) -> Next:
+    """Asks `step` again with what the draft has."""
+    if step == "day":
+        return _ask_day(turn, draft)
+    if step == "picker":
+        return _picker(turn, draft, 0)
+    if step == "centre":
+        return await _ask_centre(turn, draft)
     if step == "other_centre":
-        return await _ask_centre(turn, data)
+        return await _ask_other_centre(turn, draft)
     if step == "kind":
-        return await _ask_other_centre(turn, data)
+        centre = await _centre_named(turn, _known(draft.other_centre))
+        return await _ask_kind(turn, draft, _known(centre))
     if step in ("hours", "hours_text"):
-        return await _ask_centre(turn, data)
-    if step in ("confirm", "duplicate"):
-        return await _ask_hours(turn, data)
-    if step == "note":
-        return await _confirm(turn, data)
-    title, buttons = main_menu(turn.actor)
-    turn.say(title, buttons=buttons)
-    return None
+        return await _ask_hours(turn, draft)
+    return await _confirm(turn, draft)
 
 
 # A member's own reports: the month, one report, change, withdraw -----------------------------
 
 
-def _month_arg(text: str) -> date | None:
-    if len(text) != 6 or not _is_id(text):
-        return None
-    year, month = int(text[:4]), int(text[4:])
-    return date(year, month, 1) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
+def _month_of(value: int | None, today: date) -> date:
+    """`MonthView`'s YYYYMM as the month's first day (this month when none)."""
+    if value is None:
+        return today.replace(day=1)
+    year, month = divmod(value, 100)
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise ForgedButton()  # no screen offers such a month
+    return date(year, month, 1)
+
+
+def _month_button(label: Msg, month: date) -> Button:
+    return Button(label, MonthView(month.year * 100 + month.month))
 
 
 def _item(turn: Turn, view: ReportView) -> Msg:
@@ -450,6 +648,12 @@ def _item(turn: Turn, view: ReportView) -> Msg:
 def _flagged(item: Msg, report: HourReport) -> Msg:
     """Volunteer hours are marked wherever reports are listed: they are counted apart."""
     return msg("volunteers.hours_flag", item=item) if report.volunteer else item
+
+
+@DIALOG.button(MonthView)
+async def _month_pressed(turn: Turn, pressed: MonthView, state: DialogState | None) -> Next:
+    await show_month(turn, _month_of(pressed.month, _today(turn)))
+    return None
 
 
 async def show_month(turn: Turn, month: date) -> None:
@@ -476,14 +680,20 @@ async def show_month(turn: Turn, month: date) -> None:
     rows: list[tuple[Button, ...]] = []
     for v in [v for v in summary.reports if v.report.is_active][:20]:
         label = msg("hours.view_button", day=v.report.day, hours=hours(v.report.minutes))
-        rows.append((Button(label, f"hr:v:{v.report.id}"),))
+        rows.append((Button(label, ViewReport(v.report.id)),))
     previous = (summary.first_day - timedelta(days=1)).replace(day=1)
-    paging = [Button(msg("button.hours_prev_month"), f"hrm:{previous:%Y%m}")]
+    paging = [_month_button(msg("button.hours_prev_month"), previous)]
     following = (summary.first_day + timedelta(days=32)).replace(day=1)
     if following <= _today(turn):
-        paging.append(Button(msg("button.hours_next_month"), f"hrm:{following:%Y%m}"))
+        paging.append(_month_button(msg("button.hours_next_month"), following))
     rows += [tuple(paging), (REPORT_HOURS,), (MENU,)]
     turn.say(*parts, buttons=tuple(rows))
+
+
+@DIALOG.button(ViewReport)
+async def _view_pressed(turn: Turn, pressed: ViewReport, state: DialogState | None) -> Next:
+    await _show_report(turn, pressed.report_id)
+    return None
 
 
 async def _show_report(turn: Turn, report_id: int) -> None:
@@ -515,49 +725,50 @@ async def _show_report(turn: Turn, report_id: int) -> None:
     ]
     rows: list[tuple[Button, ...]] = []
     if report.status == "pending" and report.person_id == turn.actor.person_id:
-        rows.append((Button(msg("button.hours_change"), f"hr:e:{report.id}"),))
-        rows.append((Button(msg("button.hours_withdraw"), f"hr:w:{report.id}"),))
-    rows += [(Button(msg("button.my_month"), f"hrm:{report.day:%Y%m}"),), (MENU,)]
+        rows.append((Button(msg("button.hours_change"), ChangeReport(report.id)),))
+        rows.append((Button(msg("button.hours_withdraw"), AskWithdraw(report.id)),))
+    rows += [(_month_button(msg("button.my_month"), report.day.replace(day=1)),), (MENU,)]
     turn.say(*parts, buttons=tuple(rows))
 
 
-async def _report_action(
-    turn: Turn, state: DialogState | None, action: str, report_id: int
-) -> DialogState | None:
-    if action == "v":
-        await _show_report(turn, report_id)
+@DIALOG.button(ChangeReport)
+async def _change_pressed(turn: Turn, pressed: ChangeReport, state: DialogState | None) -> Next:
+    report = (await my_report(turn.uow, turn.actor, pressed.report_id, turn.now)).report
+    if report.status != "pending":
+        _error(turn, DomainError("hours_not_pending"), buttons=((MY_MONTH,), (MENU,)))
         return None
-    if action == "a":
-        await _approve(turn, [report_id])
-        return None
-    if action == "r":
-        return await _ask_reason(turn, report_id)
-    view = await my_report(turn.uow, turn.actor, report_id, turn.now)
-    report = view.report
-    if action == "e":
-        if report.status != "pending":
-            _error(turn, DomainError("hours_not_pending"), buttons=((MY_MONTH,), (MENU,)))
-            return None
-        data = {
-            "edit": report.id,
-            "day": report.day.isoformat(),
-            "centre": report.centre_id,
-            "kind": report.kind.value,
-            "note": report.note,
-        }
-        return await _ask_hours(turn, data)
-    if action == "w":
-        turn.say(
-            _item(turn, view),
-            msg("hours.withdraw_confirm"),
-            buttons=(
-                (Button(msg("button.hours_withdraw_yes"), f"hr:wy:{report.id}"),),
-                (Button(msg("button.back"), f"hr:v:{report.id}"),),
-            ),
-        )
-        return state
+    draft = HoursDraft(
+        step="hours",
+        draft=turn.incoming.update_id,
+        edit=report.id,
+        day=report.day,
+        centre_id=report.centre_id,
+        kind=report.kind,
+        note=report.note,
+    )
+    return await _ask_hours(turn, draft)
+
+
+@DIALOG.button(AskWithdraw)
+async def _withdraw_asked(turn: Turn, pressed: AskWithdraw, state: DialogState | None) -> Next:
+    view = await my_report(turn.uow, turn.actor, pressed.report_id, turn.now)
+    turn.say(
+        _item(turn, view),
+        msg("hours.withdraw_confirm"),
+        buttons=(
+            (Button(msg("button.hours_withdraw_yes"), Withdraw(view.report.id)),),
+            (Button(msg("button.back"), ViewReport(view.report.id)),),
+        ),
+    )
+    return state
+
+
+@DIALOG.button(Withdraw)
+async def _withdraw(turn: Turn, pressed: Withdraw, state: DialogState | None) -> Next:
     try:
-        await withdraw_report(turn.uow, turn.actor, report_id, turn.now)
+        await withdraw_report(turn.uow, turn.actor, pressed.report_id, turn.now)
+    except PermissionDenied:
+        raise
     except DomainError as error:
         _error(turn, error, buttons=((MY_MONTH,), (MENU,)))
         return None
@@ -583,6 +794,12 @@ def _review_item(turn: Turn, view: ReportView) -> Msg:
     return _flagged(item, report)
 
 
+@DIALOG.button(ReviewList)
+async def _review_pressed(turn: Turn, _: ReviewList, state: DialogState | None) -> Next:
+    await show_review(turn)
+    return None
+
+
 async def show_review(turn: Turn) -> None:
     views = await review_queue(turn.uow, turn.actor, turn.now, REVIEW_PAGE + 1)
     shown = views[:REVIEW_PAGE]
@@ -594,15 +811,21 @@ async def show_review(turn: Turn) -> None:
         parts.append(msg("hours.review_more"))
     rows: list[tuple[Button, ...]] = [
         (
-            Button(msg("button.hours_approve", id=v.report.id), f"hr:a:{v.report.id}"),
-            Button(msg("button.hours_reject", id=v.report.id), f"hr:r:{v.report.id}"),
+            Button(msg("button.hours_approve", id=v.report.id), Approve(v.report.id)),
+            Button(msg("button.hours_reject", id=v.report.id), AskReject(v.report.id)),
         )
         for v in shown
     ]
     first, last = shown[0].report.id, shown[-1].report.id
-    all_shown = Button(msg("button.hours_approve_all", count=len(shown)), f"hr:aa:{first}:{last}")
+    all_shown = Button(msg("button.hours_approve_all", count=len(shown)), ApproveShown(first, last))
     rows += [(all_shown,), (MENU,)]
     turn.say(*parts, buttons=tuple(rows))
+
+
+@DIALOG.button(Approve)
+async def _approve_pressed(turn: Turn, pressed: Approve, state: DialogState | None) -> Next:
+    await _approve(turn, [pressed.report_id])
+    return None
 
 
 async def _approve(turn: Turn, report_ids: list[int]) -> None:
@@ -613,28 +836,30 @@ async def _approve(turn: Turn, report_ids: list[int]) -> None:
     await show_review(turn)
 
 
-async def _approve_range(turn: Turn, first: int, last: int) -> None:
+@DIALOG.button(ApproveShown)
+async def _approve_range(turn: Turn, pressed: ApproveShown, state: DialogState | None) -> Next:
     """'Approve all shown': the list shows pending reports by id, so the range is what was shown."""
-    if last < first:
-        first, last = last, first
+    first, last = sorted((pressed.first_id, pressed.last_id))
     views = await review_queue(turn.uow, turn.actor, turn.now, REVIEW_PAGE * 4)
     ids = [v.report.id for v in views if first <= v.report.id <= last]
     await _approve(turn, ids[:REVIEW_PAGE])
+    return None
 
 
-async def _ask_reason(turn: Turn, report_id: int) -> DialogState | None:
-    view = await for_review(turn.uow, turn.actor, report_id, turn.now)
+@DIALOG.button(AskReject)
+async def _ask_reason(turn: Turn, pressed: AskReject, state: DialogState | None) -> Next:
+    view = await for_review(turn.uow, turn.actor, pressed.report_id, turn.now)
     if view.report.status != "pending":
         _error(turn, DomainError("hours_not_pending"), buttons=((HOURS_REVIEW,), (MENU,)))
         return None
     turn.say(_review_item(turn, view), msg("hours.ask_reason"), buttons=((CANCEL,),))
-    return DialogState(REJECT, "reason", {"id": report_id})
+    return RejectReason(step="reason", report_id=pressed.report_id)
 
 
-async def on_reason(turn: Turn, state: DialogState) -> DialogState | None:
-    report_id = int(state.data["id"])
+@REJECT_DIALOG.text
+async def on_reason(turn: Turn, state: RejectReason) -> Next:
     try:
-        await reject_report(turn.uow, turn.actor, report_id, turn.text, turn.now)
+        await reject_report(turn.uow, turn.actor, state.report_id, turn.text, turn.now)
     except InvalidInput as error:
         _error(turn, error)
         return state
@@ -644,6 +869,6 @@ async def on_reason(turn: Turn, state: DialogState) -> DialogState | None:
     except DomainError as error:
         _error(turn, error, buttons=((HOURS_REVIEW,), (MENU,)))
         return None
-    turn.say(msg("hours.rejected_done", id=report_id))
+    turn.say(msg("hours.rejected_done", id=state.report_id))
     await show_review(turn)
     return None

@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from bot.domain.callbacks import CallbackData
 from bot.domain.people import Actor, Role
 from bot.domain.replies import Button, Msg, msg
 from bot.services.invites import invitable_roles
 
 Buttons = tuple[tuple[Button, ...], ...]
+
+
+# The buttons that open a feature from the menu (their dialogs register what they do).
+@dataclass(frozen=True)
+class StartReport(CallbackData, tag="hr"):
+    """Report hours (bot/dialogs/hours.py)."""
+
+
+@dataclass(frozen=True)
+class MonthView(CallbackData, tag="hrm"):
+    """A member's month of hours (bot/dialogs/hours.py)."""
+
+    month: int | None = None  # YYYYMM; none: this month
+
+
+@dataclass(frozen=True)
+class ReviewList(CallbackData, tag="hrq"):
+    """Staff's list of hours waiting for review (bot/dialogs/hours.py)."""
+
 
 LANGUAGE = Button(msg("button.language"), "lang")
 HELP = Button(msg("button.help"), "help")
@@ -15,9 +37,9 @@ CANCEL = Button(msg("button.cancel"), "cancel")
 MY_SHIFTS = Button(msg("button.my_shifts"), "shifts")
 ASSEMBLIES = Button(msg("button.assemblies"), "asm")
 OPEN_SHIFTS = Button(msg("button.open_shifts"), "shifts:open")
-REPORT_HOURS = Button(msg("button.report_hours"), "hr")
-MY_MONTH = Button(msg("button.my_month"), "hrm")
-HOURS_REVIEW = Button(msg("button.hours_review"), "hrq")
+REPORT_HOURS = Button(msg("button.report_hours"), StartReport())
+MY_MONTH = Button(msg("button.my_month"), MonthView())
+HOURS_REVIEW = Button(msg("button.hours_review"), ReviewList())
 BROADCAST = Button(msg("broadcasts.button.menu"), "bc")  # bot/dialogs/broadcasts.py
 SCHEDULED_SENDS = Button(msg("rem.button.scheduled"), "sch")  # bot/dialogs/scheduled.py
 REMINDER_SETTINGS = Button(msg("rem.settings_button"), "rem:prefs")

@@ -26,18 +26,20 @@ from bot.dialogs import (
 )
 from bot.dialogs.engine import Step, Turn
 from bot.dialogs.menus import MENU, help_text, main_menu
+from bot.dialogs.registry import ForgedButton, Registry, StaleScreen
 from bot.domain.dialogs import DialogState
-from bot.domain.errors import PermissionDenied
+from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.incoming import InputKind
 from bot.domain.people import Role
 from bot.domain.replies import Msg, msg
+
+# Every dialog, once: the router finds buttons and text steps here by lookup.
+REGISTRY = Registry([*hours.DIALOGS])
 
 TEXT_STEPS: dict[str, Step] = {
     assemblies.NAME: assemblies.on_text,
     join.NAME: join.on_text,
     shift_swaps.NAME: shift_swaps.on_text,
-    hours.NAME: hours.on_text,
-    hours.REJECT: hours.on_reason,
     requests.NAME: requests.on_text,
     requests.ANSWER: requests.on_answer,
     triage.REASON: triage.on_reason,
@@ -66,10 +68,12 @@ async def route(turn: Turn, state: DialogState | None) -> DialogState | None:
             show_menu(turn, msg("error.permission_denied"))
             return None
     if kind is InputKind.TEXT:
+        if state is not None and REGISTRY.dialog(state.dialog) is not None:
+            return await _text(turn, state)
         if state is not None and state.dialog in TEXT_STEPS:
             return await TEXT_STEPS[state.dialog](turn, state)
         if state is None and await hours.looks_like_hours(turn):
-            return await hours.typed(turn)
+            return REGISTRY.store(await hours.typed(turn))
         show_menu(turn, msg("input.not_understood"))
         return state
     # A sticker, photo or voice message where text was expected.
@@ -114,7 +118,7 @@ async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
         await broadcasts.show_settings(turn)
         return state
     if command == "hours":
-        return await hours.command(turn)
+        return REGISTRY.store(await hours.command(turn))
     if command == "requests":
         await requests.show_mine(turn)
         return state
@@ -134,9 +138,87 @@ async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
     return state
 
 
+async def _text(turn: Turn, state: DialogState) -> DialogState | None:
+    """Text typed in a registered dialog goes to its text step, with its typed state."""
+    dialog = REGISTRY.dialog(state.dialog)
+    typed = None if dialog is None else REGISTRY.typed(dialog, state)
+    if dialog is None or typed is None:
+        # A state this Kyodo cannot read (written by an older version): start afresh.
+        show_menu(turn, msg("dialog.expired"))
+        return None
+    if dialog.on_text is None:
+        show_menu(turn, msg("input.not_understood"))
+        return state
+    said = len(turn.replies)
+    try:
+        return REGISTRY.store(await dialog.on_text(turn, typed))
+    except StaleScreen:
+        del turn.replies[said:]
+        return await _stale(turn, state)
+
+
+async def _registered_button(turn: Turn, state: DialogState | None) -> DialogState | None:
+    """A press of a registered dialog's button: decoded, checked against the state, handled."""
+    pressed = REGISTRY.decode(turn.incoming.callback_data or "")
+    if pressed is None:
+        return await _invalid(turn, state)
+    route = pressed.route
+    said = len(turn.replies)
+    try:
+        if route.steps is None:
+            return REGISTRY.store(await route.handler(turn, pressed.data, state))
+        typed = REGISTRY.typed(route.dialog, state)
+        if typed is None or typed.step not in route.steps:
+            raise StaleScreen()
+        return REGISTRY.store(await route.handler(turn, pressed.data, typed))
+    except PermissionDenied:
+        raise
+    except ForgedButton:
+        del turn.replies[said:]
+        return await _invalid(turn, state)
+    except (StaleScreen, DomainError):
+        # The press no longer fits (a step moved on, the item changed, the id is gone): what
+        # the handler began to say is withdrawn and the person hears what they can do now.
+        del turn.replies[said:]
+        return await _stale(turn, state)
+
+
+async def _stale(turn: Turn, state: DialogState | None) -> DialogState | None:
+    """A button of a screen the dialog has moved on from: say so, then what can be done now
+    (the active dialog's current step, else the menu). Nothing else happens."""
+    turn.toast = msg("button.stale")
+    active = None if state is None else REGISTRY.dialog(state.dialog)
+    typed = None if active is None else REGISTRY.typed(active, state)
+    if active is not None and typed is not None and active.resume is not None:
+        turn.say(msg("button.stale"))
+        said = len(turn.replies)
+        try:
+            return REGISTRY.store(await active.resume(turn, typed))
+        except (StaleScreen, DomainError):
+            # Not even the current step can be shown again (its item is gone): the menu.
+            del turn.replies[said - 1 :]
+            typed = None
+    show_menu(turn, msg("button.stale"))
+    if active is not None and typed is None:
+        return None  # a registered dialog's state this Kyodo cannot read: dropped
+    return state
+
+
+async def _invalid(turn: Turn, state: DialogState | None) -> DialogState | None:
+    """Data no dialog knows (forged, or a button of an older Kyodo): refused and audited."""
+    await turn.uow.audit.add(
+        turn.now, turn.actor.person_id, "callback.unknown", f"chat:{turn.incoming.chat_id}"
+    )
+    turn.toast = msg("button.invalid")
+    show_menu(turn, msg("button.invalid"))
+    return state
+
+
 async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
     data = turn.incoming.callback_data or ""
     head, _, arg = data.partition(":")
+    if REGISTRY.owns(head):
+        return await _registered_button(turn, state)
     if data == "menu":
         show_menu(turn)
         return None
@@ -192,22 +274,13 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
     if head == "tq":
         await queue.on_button(turn, arg)
         return state
-    if head in ("hr", "hrm", "hrq"):
-        handled, new_state = await hours.on_button(turn, state, data)
-        if handled:
-            return new_state
     action, _, raw_id = arg.partition(":")
     if head == "shift" and action == "who" and _is_id(raw_id):
         await shifts.show_who(turn, int(raw_id))
         return None
     if head == "shift" and action in shift_swaps.ACTIONS and _is_id(raw_id):
         return await shift_swaps.on_button(turn, action, int(raw_id))
-    await turn.uow.audit.add(
-        turn.now, turn.actor.person_id, "callback.unknown", f"chat:{turn.incoming.chat_id}"
-    )
-    turn.toast = msg("button.invalid")
-    show_menu(turn, msg("button.invalid"))
-    return state
+    return await _invalid(turn, state)
 
 
 def _is_id(text: str) -> bool:

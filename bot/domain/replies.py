@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from bot.domain.callbacks import MAX_BYTES, CallbackData, CallbackTooLong
+
 
 @dataclass(frozen=True)
 class Msg:
@@ -19,16 +21,20 @@ def msg(key: str, **args: object) -> Msg:
     return Msg(key, MappingProxyType(dict(args)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Button:
-    """An inline button. `data` is callback_data: ids only, at most 64 bytes."""
+    """An inline button: a label and what pressing it asks for (typed callback data, packed
+    once here, which is where its size is checked)."""
 
     label: Msg
     data: str
 
-    def __post_init__(self) -> None:
-        if not 1 <= len(self.data.encode()) <= 64:
-            raise ValueError(f"callback_data must be 1-64 bytes: {self.data!r}")
+    def __init__(self, label: Msg, data: CallbackData | str) -> None:
+        packed = data.pack() if isinstance(data, CallbackData) else data
+        if not 1 <= len(packed.encode()) <= MAX_BYTES:
+            raise CallbackTooLong(f"callback_data must be 1-64 bytes: {packed!r}")
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "data", packed)
 
 
 @dataclass(frozen=True)

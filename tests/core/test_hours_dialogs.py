@@ -56,7 +56,7 @@ async def tap_report(chat, user: User, day: str = "hr:d:0", hours: str = "hr:h:4
     choice = [d for _, d in centres.buttons if d.startswith("hr:c:")][option]
     await chat.press(user, choice)
     await chat.press(user, hours)
-    return await chat.press(user, "hr:ok")
+    return await chat.press_shown(user, "hr:ok")
 
 
 # Tapping ------------------------------------------------------------------------------------
@@ -76,9 +76,9 @@ async def test_a_typical_report_takes_four_taps_after_opening(demo_chat, memory_
     opened = await demo_chat.press(TANAKA, "hr")
     assert "いつの勤務ですか" in opened.text
     assert opened.buttons[:2] == [("今日 11月22日(日)", "hr:d:0"), ("昨日 11月21日(土)", "hr:d:1")]
-    taps = ["hr:d:0", "hr:c:2:cleaning", "hr:h:480", "hr:ok"]
-    for data in taps:
-        turn = await demo_chat.press(TANAKA, data)
+    for data in ["hr:d:0", "hr:c:2:cleaning", "hr:h:480"]:
+        await demo_chat.press(TANAKA, data)
+    turn = await demo_chat.tap(TANAKA, "送信する")
     assert "✅ 報告しました: 11月22日(日) 8時間。" in turn.text
     assert "スタッフの承認をお待ちください" in turn.text
     [report] = reports(memory_store, TANAKA.id)
@@ -121,7 +121,7 @@ async def test_another_centre_and_kind_can_be_chosen(demo_chat, memory_store):
     assert "<code>7h30</code>" in other.text
     confirm = await demo_chat.send(MARIA, "3:15")
     assert "⏱ 3.25 hours" in confirm.text and "🏢 Minato Building Cleaning Centre" in confirm.text
-    sent = await demo_chat.press(MARIA, "hr:ok")
+    sent = await demo_chat.press_shown(MARIA, "hr:ok")
     assert "✅ Reported: Sun, Nov 22, 3.25 hours." in sent.text
     assert reports(memory_store, MARIA.id)[0].centre_id == 2
 
@@ -143,6 +143,7 @@ async def test_the_date_picker_offers_the_window_page_by_page(demo_chat, memory_
     assert ("◀ さらに前", "hr:days:3") not in last.buttons
     oldest = await demo_chat.press(TANAKA, "hr:d:31")
     assert "<b>10月22日(木)</b>" in oldest.text
+    await demo_chat.press(TANAKA, "hr:back")  # to the day again, where day buttons belong
     beyond = await demo_chat.press(TANAKA, "hr:d:32")
     assert beyond.toast == "このボタンは使えなくなりました。メニューを表示します。"
 
@@ -159,7 +160,7 @@ async def test_a_note_is_typed_at_the_last_step_or_skipped(demo_chat, memory_sto
     assert "メモが長すぎます（201文字）。200文字以内にしてください。" in too_long.text
     noted = await demo_chat.send(TANAKA, "ワックスがけ <b>追加</b>")
     assert "📝 メモ: ワックスがけ &lt;b&gt;追加&lt;/b&gt;" in noted.text
-    await demo_chat.press(TANAKA, "hr:ok")
+    await demo_chat.press_shown(TANAKA, "hr:ok")
     assert reports(memory_store, TANAKA.id)[0].note == "ワックスがけ <b>追加</b>"
 
 
@@ -180,12 +181,9 @@ async def test_every_step_goes_back_and_cancel_forgets_the_report(demo_chat, mem
     assert CANCELLED in cancelled.text
     assert memory_store.state.dialogs == {}
     assert reports(memory_store) == []
-    stale = await demo_chat.press(TANAKA, "hr:ok")
-    assert (
-        "この画面は古くなりました" in stale.toast_or_text
-        if hasattr(stale, "toast_or_text")
-        else True
-    )
+    stale = await demo_chat.press_shown(TANAKA, "hr:ok")
+    assert stale.toast is not None and "この画面は古くなっています" in stale.toast
+    assert "この画面は古くなっています" in stale.text and "組合員メニュー" in stale.text
     assert reports(memory_store) == []
 
 
@@ -198,7 +196,7 @@ async def test_hours_typed_with_the_command_skip_the_hours_step(demo_chat, memor
     await demo_chat.press(TANAKA, "hr:d:1")
     confirm = await demo_chat.press(TANAKA, "hr:c:2:cleaning")
     assert "📅 11月21日(土)" in confirm.text and "⏱ 7.5時間" in confirm.text
-    await demo_chat.press(TANAKA, "hr:ok")
+    await demo_chat.press_shown(TANAKA, "hr:ok")
     assert [(r.day, r.minutes) for r in reports(memory_store, TANAKA.id)] == [
         (date(2026, 11, 21), 450)
     ]
@@ -219,7 +217,7 @@ async def test_hours_and_a_day_typed_go_straight_to_the_centre(
     centre = await demo_chat.send(TANAKA, typed)
     assert "どこで、どんな仕事をしましたか" in centre.text
     await demo_chat.press(TANAKA, "hr:c:2:cleaning")
-    await demo_chat.press(TANAKA, "hr:ok")
+    await demo_chat.press_shown(TANAKA, "hr:ok")
     [report] = reports(memory_store, TANAKA.id)
     assert (report.day, report.minutes) == (day, minutes)
 
@@ -281,15 +279,15 @@ async def test_non_members_get_a_polite_refusal_for_hours(demo_chat, memory_stor
 async def test_a_day_holds_at_most_24_hours_across_all_reports(demo_chat, memory_store):
     await demo_chat.send(TANAKA, "/hours 今日 16")
     await demo_chat.press(TANAKA, "hr:c:2:cleaning")
-    await demo_chat.press(TANAKA, "hr:ok")
+    await demo_chat.press_shown(TANAKA, "hr:ok")
     await demo_chat.send(TANAKA, "/hours 今日 10")
     await demo_chat.press(TANAKA, "hr:c:1:childcare")
-    refused = await demo_chat.press(TANAKA, "hr:ok")
+    refused = await demo_chat.press_shown(TANAKA, "hr:ok")
     assert "この日はすでに16時間報告しています。1日の合計は24時間までです。" in refused.text
     await demo_chat.press(TANAKA, "hr:back")
     fits = await demo_chat.press(TANAKA, "hr:h:480")
     assert "⏱ 8時間" in fits.text
-    await demo_chat.press(TANAKA, "hr:ok")
+    await demo_chat.press_shown(TANAKA, "hr:ok")
     assert [r.minutes for r in reports(memory_store, TANAKA.id)] == [960, 480]
 
 
@@ -301,11 +299,11 @@ async def test_a_second_report_for_the_same_day_and_centre_must_replace_the_firs
     await demo_chat.press(MARIA, "hr:d:0")
     await demo_chat.press(MARIA, "hr:c:1:elderly_care")
     await demo_chat.press(MARIA, "hr:h:480")
-    asked = await demo_chat.press(MARIA, "hr:ok")
+    asked = await demo_chat.press_shown(MARIA, "hr:ok")
     assert "You already reported 6 hours at this centre on Sun, Nov 22 (pending)." in asked.text
-    assert ("🔁 Replace it", "hr:rep") in asked.buttons
+    assert any(label == "🔁 Replace it" for label, _ in asked.buttons)
     assert len(reports(memory_store, MARIA.id)) == 1
-    replaced = await demo_chat.press(MARIA, "hr:rep")
+    replaced = await demo_chat.press_shown(MARIA, "hr:rep")
     assert "Your earlier report was withdrawn and replaced by this one." in replaced.text
     first, second = reports(memory_store, MARIA.id)
     assert (first.status, second.status) == (ReportStatus.WITHDRAWN, ReportStatus.PENDING)
@@ -318,7 +316,7 @@ async def test_an_approved_day_cannot_be_reported_again(demo_chat, memory_store)
     await demo_chat.press(HANAKO, f"hr:a:{reports(memory_store, MARIA.id)[0].id}")
     again = await tap_report(demo_chat, MARIA, hours="hr:h:240")
     assert "already reported" in again.text
-    refused = await demo_chat.press(MARIA, "hr:rep")
+    refused = await demo_chat.press_shown(MARIA, "hr:rep")
     assert "already approved; please ask a staff member" in refused.text
     assert len(reports(memory_store, MARIA.id)) == 1
 
@@ -336,7 +334,7 @@ async def test_a_pending_report_can_be_changed_and_its_history_shows_it(demo_cha
     asked = await demo_chat.press(TANAKA, f"hr:e:{report.id}")
     assert "何時間働きましたか" in asked.text
     await demo_chat.press(TANAKA, "hr:h:360")
-    done = await demo_chat.press(TANAKA, "hr:ok")
+    done = await demo_chat.press_shown(TANAKA, "hr:ok")
     assert "報告を直しました: 11月22日(日) 6時間。" in done.text
     [changed] = reports(memory_store, TANAKA.id)
     assert changed.minutes == 360 and changed.id == report.id
@@ -464,7 +462,7 @@ async def test_nobody_approves_their_own_hours(chat, memory_store, clock):
     await chat.press(ken, "hr:oc")
     await chat.press(ken, "hr:cc:1")
     await chat.press(ken, "hr:c:1:cleaning")
-    await chat.press(ken, "hr:ok")
+    await chat.press_shown(ken, "hr:ok")
     [report] = reports(memory_store, ken.id)
     queue = await chat.press(ken, "hrq")
     assert "承認待ちの報告はありません。" in queue.text
@@ -516,3 +514,56 @@ async def test_a_smaller_window_is_honoured(memory_store, i18n, clock):
     assert "7日前まで" in picker.text
     too_old = await chat.send(TANAKA, "/hours 11/14 4")
     assert "7日より前の勤務は報告できません" in too_old.text
+
+
+async def test_an_old_send_pressed_after_a_second_report_was_typed_sends_nothing(
+    demo_chat, memory_store
+):
+    """The reported crash: confirm a typed report, send it, type a second one, then press the
+    first message's Send again. It was `KeyError: 'centre'` and silence; now it is "out of
+    date" with the step the new report is at, and the old Send never sends the new draft."""
+    asked = await demo_chat.send(TANAKA, "11/20 1")
+    assert "どこで、どんな仕事をしましたか" in asked.text
+    await demo_chat.press(TANAKA, "hr:c:2:cleaning")
+    first_send = next(data for label, data in demo_chat.shown(TANAKA) if "送信する" in label)
+    sent = await demo_chat.press(TANAKA, first_send)
+    assert "✅ 報告しました: 11月20日(金) 1時間。" in sent.text
+
+    await demo_chat.send(TANAKA, "11/19 2")
+    late = await demo_chat.press(TANAKA, first_send)
+    assert late.toast == (
+        "この画面は古くなっています（表示したあとに状況が変わりました）。いまできることを表示します。"
+    )
+    assert "この画面は古くなっています" in late.text
+    assert "どこで、どんな仕事をしましたか" in late.text  # the second report's current step
+    assert len(reports(memory_store, TANAKA.id)) == 1
+
+    # Even when the second report reaches its own summary, the first Send does not send it.
+    await demo_chat.press(TANAKA, "hr:c:2:cleaning")
+    again = await demo_chat.press(TANAKA, first_send)
+    assert "この画面は古くなっています" in again.text and "11月19日(木)" in again.text
+    assert len(reports(memory_store, TANAKA.id)) == 1
+    done = await demo_chat.tap(TANAKA, "送信する")
+    assert "✅ 報告しました: 11月19日(木) 2時間。" in done.text
+    assert [r.minutes for r in reports(memory_store, TANAKA.id)] == [60, 120]
+
+
+async def test_old_back_and_replace_buttons_are_out_of_date_once_the_dialog_ended(
+    demo_chat, memory_store
+):
+    await tap_report(demo_chat, MARIA, hours="hr:h:120")
+    await demo_chat.press(MARIA, "hr")
+    await demo_chat.press(MARIA, "hr:d:0")
+    await demo_chat.press(MARIA, "hr:c:1:elderly_care")
+    await demo_chat.press(MARIA, "hr:h:480")
+    await demo_chat.press_shown(MARIA, "hr:ok")
+    replace_data = next(d for label, d in demo_chat.shown(MARIA) if "Replace" in label)
+    await demo_chat.press(MARIA, "cancel")
+    for data in (replace_data, "hr:back", "hr:skip", "hr:note"):
+        late = await demo_chat.press(MARIA, data)
+        assert late.toast == (
+            "This screen is out of date: things have moved on since it was shown. "
+            "Here is what you can do now."
+        )
+        assert "out of date" in late.text
+    assert 480 not in [r.minutes for r in reports(memory_store, MARIA.id)]

@@ -69,7 +69,7 @@ async def test_volunteer_hours_are_recorded_flagged_and_shown_as_such(
     kinds = await chat.press(JIRO, centre)
     await chat.press(JIRO, next(d for _, d in kinds.buttons if d.startswith("hr:c:")))
     await chat.press(JIRO, "hr:h:180")
-    sent = await chat.press(JIRO, "hr:ok")
+    sent = await chat.press_shown(JIRO, "hr:ok")
     assert "3時間" in sent.text
     [report] = [
         r

@@ -97,6 +97,28 @@ class ChatHarness:
             )
         )
 
+    def shown(self, user: User) -> list[tuple[str, str]]:
+        """The buttons of the latest message with buttons in the user's chat: what is on screen."""
+        for message in reversed(self.delivered.get(user.id, [])):
+            if message.buttons:
+                return [b for row in message.buttons for b in row]
+        return []
+
+    async def tap(self, user: User, label_part: str) -> Turn:
+        """Presses the button labelled `label_part` on the latest screen, as a person would."""
+        matches = [data for label, data in self.shown(user) if label_part in label]
+        assert len(matches) == 1, (label_part, self.shown(user))
+        return await self.press(user, matches[0])
+
+    async def press_shown(self, user: User, tag: str) -> Turn:
+        """Presses the latest button whose callback data has `tag` (e.g. `hr:ok` of a draft)."""
+        for message in reversed(self.delivered.get(user.id, [])):
+            for row in message.buttons:
+                for _, data in row:
+                    if data == tag or data.startswith(tag + ":"):
+                        return await self.press(user, data)
+        raise AssertionError(f"no button {tag!r} was shown to {user.name}")
+
     async def sticker(self, user: User) -> Turn:
         return await self._run(
             self._incoming(user, ChatType.PRIVATE, None, kind=InputKind.UNSUPPORTED)
