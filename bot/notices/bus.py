@@ -7,23 +7,30 @@ event type is covered).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 from bot.dialogs.engine import DialogSettings
 from bot.domain import events as ev
 from bot.notices import hours
-from bot.notices.context import NoticeContext
+from bot.notices.context import Handler, NoticeContext
 from bot.ports.store import UnitOfWork
 from bot.rendering import Renderer
 
-Handler = Callable[[NoticeContext, UnitOfWork, Any], Awaitable[None]]
 
-HANDLERS: Mapping[type[ev.Event], Handler] = {
-    ev.HoursReported: hours.reported,
-    ev.HoursWithdrawn: hours.withdrawn,
-    ev.HoursDecided: hours.decided,
-}
+def _merge(*features: Mapping[type[ev.Event], Handler]) -> Mapping[type[ev.Event], Handler]:
+    merged: dict[type[ev.Event], Handler] = {}
+    for handlers in features:
+        for event_type, handler in handlers.items():
+            if event_type in merged:
+                raise ValueError(f"two handlers for {event_type.__name__}: one per event")
+            merged[event_type] = handler
+    return merged
+
+
+# One module per feature; each says which of its functions handles which event.
+HANDLERS = _merge(
+    hours.HANDLERS,
+)
 
 
 class Consequences:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.dialogs.engine import DialogSettings, Notice
 from bot.domain.people import Person
@@ -48,3 +50,7 @@ class NoticeContext:
             is_group=notice.is_group,
         )
         await uow.outbox.add(rendered, at, dedupe_key=notice.dedupe_key)
+
+
+Handler = Callable[[NoticeContext, UnitOfWork, Any], Awaitable[None]]
+"""The consequence of one type of event: `async def f(ctx, uow, event) -> None`."""

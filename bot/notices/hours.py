@@ -7,15 +7,16 @@ report's, so a decision told twice (a retried update) is queued once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from bot.dialogs.menus import MY_MONTH, REPORT_HOURS, Buttons
 from bot.domain.cards import CardKind
-from bot.domain.events import HoursDecided, HoursReported, HoursWithdrawn
+from bot.domain.events import Event, HoursDecided, HoursReported, HoursWithdrawn
 from bot.domain.hours import ReportStatus
 from bot.domain.replies import Reply, msg
 from bot.notices.cards import item_changed
-from bot.notices.context import NoticeContext
+from bot.notices.context import Handler, NoticeContext
 from bot.ports.store import UnitOfWork
 from bot.services.hours import report_view
 
@@ -59,3 +60,10 @@ async def decided(ctx: NoticeContext, uow: UnitOfWork, event: HoursDecided) -> N
         dedupe_key=f"hours:decided:{report.id}",
     )
     await item_changed(ctx, uow, CardKind.HOURS, event.report_id, event.at)
+
+
+HANDLERS: Mapping[type[Event], Handler] = {
+    HoursReported: reported,
+    HoursWithdrawn: withdrawn,
+    HoursDecided: decided,
+}
