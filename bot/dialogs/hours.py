@@ -506,7 +506,8 @@ async def _submit(turn: Turn, draft: HoursDraft, replaces: int | None) -> Next:
 # Typing: /hours 7.5, free text, typed hours, notes --------------------------------------
 
 
-async def command(turn: Turn) -> Next:
+@DIALOG.command("hours")
+async def command(turn: Turn, state: DialogState | None) -> Next:
     """`/hours` opens the dialog; `/hours 7:30 yesterday` fills in the hours (and the day)."""
     try:
         if not turn.text:

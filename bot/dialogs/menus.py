@@ -12,7 +12,32 @@ from bot.services.invites import invitable_roles
 Buttons = tuple[tuple[Button, ...], ...]
 
 
-# The buttons that open a feature from the menu (their dialogs register what they do).
+# The buttons of the menus. Each is typed callback data; the dialog named beside it registers
+# what pressing it does (bot/dialogs/router.py puts the dialogs together).
+
+
+@dataclass(frozen=True)
+class Menu(CallbackData, tag="menu"):
+    """The person's main menu (bot/dialogs/router.py)."""
+
+
+@dataclass(frozen=True)
+class Help(CallbackData, tag="help"):
+    """Help for the person's role (bot/dialogs/router.py)."""
+
+
+@dataclass(frozen=True)
+class Cancel(CallbackData, tag="cancel"):
+    """Ends whatever dialog is going on (bot/dialogs/router.py)."""
+
+
+@dataclass(frozen=True)
+class Language(CallbackData, tag="lang"):
+    """Asks for a language; with `code`, chooses it (bot/dialogs/language.py)."""
+
+    code: str | None = None
+
+
 @dataclass(frozen=True)
 class StartReport(CallbackData, tag="hr"):
     """Report hours (bot/dialogs/hours.py)."""
@@ -30,25 +55,92 @@ class ReviewList(CallbackData, tag="hrq"):
     """Staff's list of hours waiting for review (bot/dialogs/hours.py)."""
 
 
-LANGUAGE = Button(msg("button.language"), "lang")
-HELP = Button(msg("button.help"), "help")
-MENU = Button(msg("button.menu"), "menu")
-CANCEL = Button(msg("button.cancel"), "cancel")
-MY_SHIFTS = Button(msg("button.my_shifts"), "shifts")
-ASSEMBLIES = Button(msg("button.assemblies"), "asm")
-OPEN_SHIFTS = Button(msg("button.open_shifts"), "shifts:open")
+@dataclass(frozen=True)
+class MyShifts(CallbackData, tag="shifts"):
+    """The person's coming shifts (bot/dialogs/shifts.py)."""
+
+
+@dataclass(frozen=True)
+class OpenShifts(CallbackData, tag="shifts:open"):
+    """Shifts that others gave up, to take (bot/dialogs/shift_swaps.py)."""
+
+
+@dataclass(frozen=True)
+class CalendarLink(CallbackData, tag="shifts:ical"):
+    """The person's calendar feed link (bot/dialogs/shift_swaps.py)."""
+
+
+@dataclass(frozen=True)
+class AssemblyNotices(CallbackData, tag="asm"):
+    """Assembly notices (bot/dialogs/assemblies.py)."""
+
+
+@dataclass(frozen=True)
+class StartBroadcast(CallbackData, tag="bc"):
+    """Compose a broadcast (bot/dialogs/broadcasts.py)."""
+
+
+@dataclass(frozen=True)
+class ScheduledSends(CallbackData, tag="sch"):
+    """Staff's list of scheduled sends (bot/dialogs/scheduled.py)."""
+
+
+@dataclass(frozen=True)
+class ReminderPrefs(CallbackData, tag="rem:prefs"):
+    """A member's shift-reminder settings (bot/dialogs/scheduled.py)."""
+
+
+@dataclass(frozen=True)
+class StartRequest(CallbackData, tag="svc"):
+    """A resident asks for a service (bot/dialogs/requests.py)."""
+
+
+@dataclass(frozen=True)
+class MyRequests(CallbackData, tag="rq:list"):
+    """A resident's requests (bot/dialogs/requests.py)."""
+
+
+@dataclass(frozen=True)
+class StartVolunteering(CallbackData, tag="vol"):
+    """Someone applies to volunteer (bot/dialogs/volunteers.py)."""
+
+
+@dataclass(frozen=True)
+class VolunteerQueue(CallbackData, tag="vol:list"):
+    """Staff's list of volunteer applications (bot/dialogs/volunteers.py)."""
+
+
+@dataclass(frozen=True)
+class StartJoin(CallbackData, tag="join"):
+    """Someone types an invite code (bot/dialogs/join.py)."""
+
+
+@dataclass(frozen=True)
+class Invite(CallbackData, tag="inv"):
+    """Staff issue an invite code for a role (bot/dialogs/invites.py)."""
+
+    role: Role
+
+
+LANGUAGE = Button(msg("button.language"), Language())
+HELP = Button(msg("button.help"), Help())
+MENU = Button(msg("button.menu"), Menu())
+CANCEL = Button(msg("button.cancel"), Cancel())
+MY_SHIFTS = Button(msg("button.my_shifts"), MyShifts())
+ASSEMBLIES = Button(msg("button.assemblies"), AssemblyNotices())
+OPEN_SHIFTS = Button(msg("button.open_shifts"), OpenShifts())
 REPORT_HOURS = Button(msg("button.report_hours"), StartReport())
 MY_MONTH = Button(msg("button.my_month"), MonthView())
 HOURS_REVIEW = Button(msg("button.hours_review"), ReviewList())
-BROADCAST = Button(msg("broadcasts.button.menu"), "bc")  # bot/dialogs/broadcasts.py
-SCHEDULED_SENDS = Button(msg("rem.button.scheduled"), "sch")  # bot/dialogs/scheduled.py
-REMINDER_SETTINGS = Button(msg("rem.settings_button"), "rem:prefs")
+BROADCAST = Button(msg("broadcasts.button.menu"), StartBroadcast())
+SCHEDULED_SENDS = Button(msg("rem.button.scheduled"), ScheduledSends())
+REMINDER_SETTINGS = Button(msg("rem.settings_button"), ReminderPrefs())
 
 _INVITE_BUTTONS = {
-    Role.MEMBER: Button(msg("button.invite_member"), "inv:member"),
-    Role.VOLUNTEER: Button(msg("button.invite_volunteer"), "inv:volunteer"),
-    Role.STAFF: Button(msg("button.invite_staff"), "inv:staff"),
-    Role.ADMIN: Button(msg("button.invite_admin"), "inv:admin"),
+    Role.MEMBER: Button(msg("button.invite_member"), Invite(Role.MEMBER)),
+    Role.VOLUNTEER: Button(msg("button.invite_volunteer"), Invite(Role.VOLUNTEER)),
+    Role.STAFF: Button(msg("button.invite_staff"), Invite(Role.STAFF)),
+    Role.ADMIN: Button(msg("button.invite_admin"), Invite(Role.ADMIN)),
 }
 
 
@@ -70,12 +162,12 @@ def main_menu(actor: Actor) -> tuple[Msg, Buttons]:
     """The title and one button per row: large targets for unsteady fingers."""
     rows: list[tuple[Button, ...]] = []
     if not actor.has_any(frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})):
-        rows.append((Button(msg("button.want_service"), "svc"),))
+        rows.append((Button(msg("button.want_service"), StartRequest()),))
         if Role.RESIDENT in actor.roles:
-            rows.append((Button(msg("requests.button.my_requests"), "rq:list"),))
+            rows.append((Button(msg("requests.button.my_requests"), MyRequests()),))
         if Role.VOLUNTEER not in actor.roles:
-            rows.append((Button(msg("button.want_volunteer"), "vol"),))
-        rows.append((Button(msg("button.have_code"), "join"),))
+            rows.append((Button(msg("button.want_volunteer"), StartVolunteering()),))
+        rows.append((Button(msg("button.have_code"), StartJoin()),))
     if Role.MEMBER in actor.roles:
         rows.extend([(MY_SHIFTS,), (ASSEMBLIES,)])
         rows.insert(0, (REPORT_HOURS, MY_MONTH))
@@ -88,7 +180,7 @@ def main_menu(actor: Actor) -> tuple[Msg, Buttons]:
     if actor.is_staff:
         rows.append((HOURS_REVIEW,))
         rows.append((BROADCAST,))
-        rows.append((Button(msg("button.volunteers_queue"), "vol:list"),))
+        rows.append((Button(msg("button.volunteers_queue"), VolunteerQueue()),))
         rows.append((SCHEDULED_SENDS,))
     if actor.is_staff and Role.MEMBER not in actor.roles:
         rows.append((ASSEMBLIES,))  # to publish notices, count answers and check members in

@@ -44,6 +44,7 @@ class ForgedButton(Exception):
 
 
 ButtonHandler = Callable[[Turn, Any, Any], Awaitable[Next]]
+CommandHandler = Callable[[Turn, DialogState | None], Awaitable[Next]]
 TextHandler = Callable[[Turn, Any], Awaitable[Next]]
 Resume = Callable[[Turn, Any], Awaitable[Next]]
 
@@ -78,6 +79,7 @@ class Dialog:
         if (state is None) != (not self.steps):
             raise ValueError(f"dialog {name!r}: a state needs its steps, and steps a state")
         self.routes: list[ButtonRoute] = []
+        self.commands: dict[str, CommandHandler] = {}
         self.on_text: TextHandler | None = None
         self.on_media: TextHandler | None = None
         self.resume: Resume | None = None
@@ -95,6 +97,16 @@ class Dialog:
         def register(handler: ButtonHandler) -> ButtonHandler:
             chosen = None if steps is None else frozenset(steps)
             self.routes.append(ButtonRoute(data_type, handler, self, chosen))
+            return handler
+
+        return register
+
+    def command(self, *names: str) -> Callable[[CommandHandler], CommandHandler]:
+        """Registers what `/name` does (it gets the stored state; the arguments are turn.text)."""
+
+        def register(handler: CommandHandler) -> CommandHandler:
+            for name in names:
+                self.commands[name] = handler
             return handler
 
         return register
@@ -130,6 +142,7 @@ class Registry:
         self._by_name: dict[str, Dialog] = {}
         self._by_tag: dict[str, ButtonRoute] = {}
         self._codecs: dict[type[DialogData], StateCodec[Any]] = {}
+        self._commands: dict[str, CommandHandler] = {}
         for dialog in self.dialogs:
             if dialog.name in self._by_name:
                 raise ValueError(f"two dialogs are named {dialog.name!r}")
@@ -143,6 +156,10 @@ class Registry:
                 if route.data_type.tag in self._by_tag:
                     raise ValueError(f"two buttons are tagged {route.data_type.tag!r}")
                 self._by_tag[route.data_type.tag] = route
+            for name, handler in dialog.commands.items():
+                if name in self._commands:
+                    raise ValueError(f"two dialogs answer /{name}")
+                self._commands[name] = handler
             if dialog.state is not None:
                 self._codecs[dialog.state.state_type] = dialog.state
 
@@ -161,6 +178,9 @@ class Registry:
             if decoded is not None:
                 return Pressed(route, decoded)
         return None
+
+    def command(self, name: str) -> CommandHandler | None:
+        return self._commands.get(name)
 
     def owns(self, prefix: str) -> bool:
         """Whether a registered dialog claims this callback prefix."""

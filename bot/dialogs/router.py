@@ -25,16 +25,56 @@ from bot.dialogs import (
     volunteers,
 )
 from bot.dialogs.engine import Step, Turn
-from bot.dialogs.menus import MENU, help_text, main_menu
-from bot.dialogs.registry import ForgedButton, Registry, StaleScreen
+from bot.dialogs.menus import MENU, Cancel, Help, Menu, help_text, main_menu
+from bot.dialogs.registry import Dialog, ForgedButton, Next, Registry, StaleScreen
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.incoming import InputKind
 from bot.domain.people import Role
 from bot.domain.replies import Msg, msg
 
-# Every dialog, once: the router finds buttons and text steps here by lookup.
-REGISTRY = Registry([*hours.DIALOGS])
+# The buttons and commands that work everywhere, in every state of every dialog.
+CORE = Dialog("core", prefixes=("menu", "help", "cancel"))
+
+
+@CORE.button(Menu)
+async def _menu_pressed(turn: Turn, _: Menu, state: DialogState | None) -> Next:
+    show_menu(turn)
+    return None
+
+
+@CORE.command("menu")
+async def _menu_command(turn: Turn, state: DialogState | None) -> Next:
+    show_menu(turn)
+    return None
+
+
+@CORE.button(Help)
+async def _help_pressed(turn: Turn, _: Help, state: DialogState | None) -> Next:
+    turn.say(help_text(turn.actor), buttons=((MENU,),))
+    return state
+
+
+@CORE.command("help")
+async def _help_command(turn: Turn, state: DialogState | None) -> Next:
+    turn.say(help_text(turn.actor), buttons=((MENU,),))
+    return state
+
+
+@CORE.button(Cancel)
+async def _cancel_pressed(turn: Turn, _: Cancel, state: DialogState | None) -> Next:
+    show_menu(turn, msg("cancel.done" if state is not None else "cancel.nothing"))
+    return None
+
+
+@CORE.command("cancel")
+async def _cancel_command(turn: Turn, state: DialogState | None) -> Next:
+    show_menu(turn, msg("cancel.done" if state is not None else "cancel.nothing"))
+    return None
+
+
+# Every dialog, once: the router finds buttons, commands and text steps here by lookup.
+REGISTRY = Registry([CORE, *language.DIALOGS, *hours.DIALOGS])
 
 TEXT_STEPS: dict[str, Step] = {
     assemblies.NAME: assemblies.on_text,
@@ -85,24 +125,15 @@ async def route(turn: Turn, state: DialogState | None) -> DialogState | None:
 
 async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
     command, args = turn.incoming.command, turn.text
+    registered = REGISTRY.command(command or "")
+    if registered is not None:
+        return REGISTRY.store(await registered(turn, state))
     if command == "start":
         if args:
             await join.redeem(turn, args)
             return None
         name = turn.person.display_name if turn.person else turn.incoming.user_name
         show_menu(turn, msg("welcome", name=name))
-        return None
-    if command == "help":
-        turn.say(help_text(turn.actor), buttons=((MENU,),))
-        return state
-    if command == "cancel":
-        show_menu(turn, msg("cancel.done" if state is not None else "cancel.nothing"))
-        return None
-    if command == "language":
-        language.ask(turn)
-        return state
-    if command == "menu":
-        show_menu(turn)
         return None
     if command == "desk":
         await desk.command(turn)
@@ -117,8 +148,6 @@ async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
     if command == "notifications":
         await broadcasts.show_settings(turn)
         return state
-    if command == "hours":
-        return REGISTRY.store(await hours.command(turn))
     if command == "requests":
         await requests.show_mine(turn)
         return state
@@ -219,21 +248,6 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
     head, _, arg = data.partition(":")
     if REGISTRY.owns(head):
         return await _registered_button(turn, state)
-    if data == "menu":
-        show_menu(turn)
-        return None
-    if data == "help":
-        turn.say(help_text(turn.actor), buttons=((MENU,),))
-        return state
-    if data == "cancel":
-        show_menu(turn, msg("cancel.done" if state is not None else "cancel.nothing"))
-        return None
-    if data == "lang":
-        language.ask(turn)
-        return state
-    if head == "lang" and arg in ("ja", "en"):
-        await language.choose(turn, arg)
-        return state
     if data == "join":
         return join.start(turn)
     if data == "vol":
