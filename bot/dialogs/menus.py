@@ -122,6 +122,31 @@ class Invite(CallbackData, tag="inv"):
     role: Role
 
 
+# Buttons that reminders and notices carry into a feature (their dialogs register them too).
+
+
+@dataclass(frozen=True)
+class OpenAssembly(CallbackData, tag="asm:o"):
+    """One assembly notice, to answer it (bot/dialogs/assemblies.py)."""
+
+    assembly_id: int
+
+
+@dataclass(frozen=True)
+class CantMakeShift(CallbackData, tag="shift:cant"):
+    """ "I can't make it" on a shift (bot/dialogs/shift_swaps.py)."""
+
+    shift_id: int
+
+
+@dataclass(frozen=True)
+class QueuePage(CallbackData, tag="tq"):
+    """Staff's queue of waiting items, by centre (0: all) and page (bot/dialogs/queue.py)."""
+
+    centre_id: int
+    page: int
+
+
 LANGUAGE = Button(msg("button.language"), Language())
 HELP = Button(msg("button.help"), Help())
 MENU = Button(msg("button.menu"), Menu())
