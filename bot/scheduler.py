@@ -16,10 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import suppress
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -75,6 +76,7 @@ class LeaderScheduler:
         self._daily = tuple(daily)
         self._scheduler: AsyncIOScheduler | None = None
         self._stopping = asyncio.Event()
+        self._running: set[asyncio.Task[Any]] = set()  # job runs in progress (APScheduler's)
 
     @property
     def is_leader(self) -> bool:
@@ -93,8 +95,36 @@ class LeaderScheduler:
                     await asyncio.wait_for(self._stopping.wait(), self.check_every)
         finally:
             self._step_down("Kyodo is stopping")
+            await self._finish_running()
             with suppress(Exception):
                 await self.leader.release()
+
+    async def _finish_running(self, grace: float = 10.0) -> None:
+        """Lets job runs in progress end before the store is closed under them.
+
+        APScheduler's shutdown does not wait for coroutine jobs; a tick left running while the
+        engine is disposed and the loop closes hung in aiosqlite's terminate (a 300 s teardown
+        timeout in the suite). A run is short: it gets `grace` seconds, then is cancelled.
+        """
+        running = {task for task in self._running if not task.done()}
+        if not running:
+            return
+        _, late = await asyncio.wait(running, timeout=grace)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.gather(*late, return_exceptions=True)
+
+    @contextmanager
+    def _run_tracked(self) -> Iterator[None]:
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self._running.discard(task)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -146,6 +176,10 @@ class LeaderScheduler:
         log.info("scheduler: this process (pid %d) stopped leading: %s", os.getpid(), why)
 
     async def _tick(self) -> None:
+        with self._run_tracked():
+            await self._tick_once()
+
+    async def _tick_once(self) -> None:
         now = self.clock.now()
         try:
             await self.runner.plan_recurring(now)
@@ -162,6 +196,10 @@ class LeaderScheduler:
                 log.error("scheduler: %s failed (%s); next tick", name, type(error).__name__)
 
     async def _daily_job(self, job: DailyJob) -> None:
+        with self._run_tracked():
+            await self._daily_once(job)
+
+    async def _daily_once(self, job: DailyJob) -> None:
         try:
             await job.run(self.clock.now())
             log.info("scheduler: daily job %s done", job.name)
