@@ -12,7 +12,7 @@ Events carry ids and facts, never rendered text, buttons or callback data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,24 @@ class HoursDecided(Event):
 
 
 # Shifts --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShiftReminderDue(Event):
+    """A person's shift reminder for `day` came due (the scheduler's send `send_key`).
+
+    The handler renders one message to `person_id`: "rem.shift.head" for `day`, one "shifts.item"
+    line per shift (`shift_id` and `also`, sorted by start), a "can't make it" button per shift
+    (the first ten) and the reminder-settings button, under the dedupe key
+    `recipient_key(send_key, person_id)`. The service chooses whom to remind and which shifts
+    (not yet begun, the person's preferences); the handler skips a person it cannot reach.
+    """
+
+    shift_id: int
+    person_id: int
+    day: date
+    send_key: str
+    also: tuple[int, ...] = ()  # the person's other shifts that day, if any
 
 
 # Assemblies and reminders --------------------------------------------------------------------
