@@ -1,13 +1,28 @@
-"""Staff issuing invite codes from Telegram: the code, the deep link and its expiry."""
+"""Staff issuing invite codes from Telegram: the code, the deep link and its expiry.
+
+The menu's `inv:<role>` buttons (`Invite(role)`); the service refuses and audits a role the
+person may not invite.
+"""
 
 from __future__ import annotations
 
 from bot.dialogs.engine import Turn
-from bot.dialogs.menus import MENU
+from bot.dialogs.menus import MENU, Invite
+from bot.dialogs.registry import Dialog, Next
+from bot.domain.dialogs import DialogState
 from bot.domain.invites import display_code
 from bot.domain.people import Role
 from bot.domain.replies import msg
 from bot.services.invites import issue_invite
+
+DIALOG = Dialog("invites", prefixes=("inv",))
+DIALOGS = (DIALOG,)
+
+
+@DIALOG.button(Invite)
+async def _invite_pressed(turn: Turn, pressed: Invite, state: DialogState | None) -> Next:
+    await issue(turn, pressed.role)
+    return None
 
 
 async def issue(turn: Turn, role: Role) -> None:

@@ -1,11 +1,19 @@
-"""Joining with an invite code: typed after tapping the button, or through a t.me deep link."""
+"""Joining with an invite code: typed after tapping the button, or through a t.me deep link.
+
+`/start` lands here too: with a code (the deep link `t.me/<bot>?start=CODE`) it redeems it, else it
+greets the person with their menu. `/join CODE` redeems; `/join` and the "I have a code" button
+ask for the code, which is typed next. Five wrong codes in a row lock the dialog for a while.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.dialogs.engine import Turn
-from bot.dialogs.menus import CANCEL, main_menu
+from bot.dialogs.menus import CANCEL, StartJoin, main_menu
+from bot.dialogs.registry import Dialog, Next
+from bot.dialogs.state import DialogData, StateCodec
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError
 from bot.domain.people import Actor
@@ -18,9 +26,56 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 
 
-def start(turn: Turn) -> DialogState:
+@dataclass(frozen=True, kw_only=True)
+class CodeAsked(DialogData):
+    """The person was asked for their invite code; wrong codes so far, and any lockout."""
+
+    failures: int = 0
+    locked_until: datetime | None = None
+
+
+DIALOG = Dialog(NAME, prefixes=("join",), state=StateCodec(NAME, CodeAsked), steps=("code",))
+DIALOGS = (DIALOG,)
+
+
+@DIALOG.command("start")
+async def _start_command(turn: Turn, state: DialogState | None) -> Next:
+    """`/start`: a deep link's code is redeemed; without one, a welcome and the menu."""
+    if turn.text:
+        await redeem(turn, turn.text)
+        return None
+    name = turn.person.display_name if turn.person else turn.incoming.user_name
+    title, buttons = main_menu(turn.actor)
+    turn.say(msg("welcome", name=name), title, buttons=buttons)
+    return None
+
+
+@DIALOG.command("join")
+async def _join_command(turn: Turn, state: DialogState | None) -> Next:
+    if turn.text:
+        await redeem(turn, turn.text)
+        return None
+    return start(turn)
+
+
+@DIALOG.button(StartJoin)
+async def _join_pressed(turn: Turn, _: StartJoin, state: DialogState | None) -> Next:
+    return start(turn)
+
+
+def start(turn: Turn) -> CodeAsked:
+    _ask(turn)
+    return CodeAsked(step="code")
+
+
+def _ask(turn: Turn) -> None:
     turn.say(msg("join.ask_code"), buttons=((CANCEL,),))
-    return DialogState(NAME, "code", {})
+
+
+@DIALOG.resumes
+async def _resume(turn: Turn, asked: CodeAsked) -> Next:
+    _ask(turn)
+    return asked
 
 
 async def redeem(turn: Turn, typed: str) -> bool:
@@ -38,16 +93,15 @@ async def redeem(turn: Turn, typed: str) -> bool:
     return True
 
 
-async def on_text(turn: Turn, state: DialogState) -> DialogState | None:
-    locked_until = state.data.get("locked_until")
-    if locked_until and turn.now < datetime.fromisoformat(locked_until):
+@DIALOG.text
+async def on_text(turn: Turn, asked: CodeAsked) -> Next:
+    if asked.locked_until is not None and turn.now < asked.locked_until:
         turn.say(msg("join.locked"), buttons=((CANCEL,),))
-        return state
+        return asked
     if await redeem(turn, turn.text):
         return None
-    failures = int(state.data.get("failures", 0)) + 1
+    failures = asked.failures + 1
     if failures >= MAX_FAILURES:
         # Slows down guessing; codes are long enough that this is only a second fence.
-        until = (turn.now + LOCKOUT).isoformat()
-        return DialogState(NAME, "code", {"failures": 0, "locked_until": until})
-    return DialogState(NAME, "code", {"failures": failures})
+        return CodeAsked(step="code", locked_until=turn.now + LOCKOUT)
+    return CodeAsked(step="code", failures=failures)

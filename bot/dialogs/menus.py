@@ -147,6 +147,27 @@ class QueuePage(CallbackData, tag="tq"):
     page: int
 
 
+@dataclass(frozen=True)
+class OpenRequestCard(CallbackData, tag="tc:r:open"):
+    """A request's staff card, sent afresh, from the queue (bot/dialogs/triage.py)."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class OpenVolunteerCard(CallbackData, tag="tc:v:open"):
+    """A volunteer application's staff card, from the queue (bot/dialogs/triage.py)."""
+
+    application_id: int
+
+
+@dataclass(frozen=True)
+class OpenHoursCard(CallbackData, tag="tc:h:open"):
+    """An hour report's staff card, from the queue (bot/dialogs/triage.py)."""
+
+    report_id: int
+
+
 LANGUAGE = Button(msg("button.language"), Language())
 HELP = Button(msg("button.help"), Help())
 MENU = Button(msg("button.menu"), Menu())

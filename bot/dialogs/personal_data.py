@@ -2,14 +2,20 @@
 
 /mydata answers in several messages when there is much to show, a few lines per message, so that
 no message passes Telegram's length limit. /forget asks first, with buttons; only the confirming
-press within the same dialog forgets anyone, so a replayed or old button does nothing.
+press within the same dialog forgets anyone, so a replayed or old button does nothing (it is
+answered as an out-of-date screen).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.dialogs.engine import Turn
 from bot.dialogs.hours import hours
 from bot.dialogs.menus import CANCEL, MENU, main_menu
+from bot.dialogs.registry import Dialog, Next
+from bot.dialogs.state import DialogData, StateCodec
+from bot.domain.callbacks import CallbackData
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError
 from bot.domain.people import Actor
@@ -18,6 +24,25 @@ from bot.services.personal_data import MyData, forget, my_data
 
 NAME = "forget"
 PER_MESSAGE = 15  # lines of a list per message
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForgetAsked(DialogData):
+    """/forget asked for confirmation (step `confirm`)."""
+
+
+DIALOG = Dialog(NAME, prefixes=("pd",), state=StateCodec(NAME, ForgetAsked), steps=("confirm",))
+DIALOGS = (DIALOG,)
+
+
+@dataclass(frozen=True)
+class Forget(CallbackData, tag="pd:forget"):
+    """/mydata's "forget me" button: asks for confirmation, like /forget."""
+
+
+@dataclass(frozen=True)
+class ForgetYes(CallbackData, tag="pd:yes"):
+    """The confirmation: forgets the person who pressed it."""
 
 
 def _lines(data: MyData, locale: str) -> list[list[Msg]]:
@@ -108,6 +133,12 @@ def _join(items: list[Msg]) -> Msg:
     return result
 
 
+@DIALOG.command("mydata")
+async def _mydata_command(turn: Turn, state: DialogState | None) -> Next:
+    await show(turn)
+    return None
+
+
 async def show(turn: Turn) -> None:
     try:
         data = await my_data(turn.uow, turn.actor)
@@ -120,34 +151,49 @@ async def show(turn: Turn) -> None:
             turn.say(*section[start : start + PER_MESSAGE])
     turn.say(
         msg("mydata.outro"),
-        buttons=((Button(msg("button.forget"), "pd:forget"),), (MENU,)),
+        buttons=((Button(msg("button.forget"), Forget()),), (MENU,)),
     )
 
 
-def ask(turn: Turn) -> DialogState | None:
+@DIALOG.command("forget")
+async def _forget_command(turn: Turn, state: DialogState | None) -> Next:
+    return ask(turn)
+
+
+@DIALOG.button(Forget)
+async def _forget_pressed(turn: Turn, _: Forget, state: DialogState | None) -> Next:
+    return ask(turn)
+
+
+def ask(turn: Turn) -> ForgetAsked | None:
     if turn.actor.person_id is None:
         turn.say(msg("mydata.nothing_stored"), buttons=((MENU,),))
         return None
+    _confirm(turn)
+    return ForgetAsked(step="confirm")
+
+
+def _confirm(turn: Turn) -> None:
     turn.say(
         msg("forget.confirm"),
-        buttons=((Button(msg("button.forget_yes"), "pd:yes"),), (CANCEL,)),
+        buttons=((Button(msg("button.forget_yes"), ForgetYes()),), (CANCEL,)),
     )
-    return DialogState(NAME, "confirm")
 
 
-async def on_button(turn: Turn, state: DialogState | None, action: str) -> DialogState | None:
-    if action == "forget":
-        return ask(turn)
-    if action == "yes" and state is not None and state.dialog == NAME:
-        try:
-            outcome = await forget(turn.uow, turn.actor, turn.now)
-        except DomainError:
-            turn.say(msg("mydata.nothing_stored"))
-            return None
-        stranger = Actor(None, frozenset(), turn.locale)
-        title, buttons = main_menu(stranger)
-        turn.say(msg(f"forget.done.{outcome}"), title, buttons=buttons)
+@DIALOG.resumes
+async def _resume(turn: Turn, asked: ForgetAsked) -> Next:
+    _confirm(turn)
+    return asked
+
+
+@DIALOG.button(ForgetYes, steps=("confirm",))
+async def _forget_confirmed(turn: Turn, _: ForgetYes, asked: ForgetAsked) -> Next:
+    try:
+        outcome = await forget(turn.uow, turn.actor, turn.now)
+    except DomainError:
+        turn.say(msg("mydata.nothing_stored"))
         return None
-    turn.toast = msg("volunteers.closed")
-    turn.say(msg("volunteers.closed"), buttons=((MENU,),))
-    return state
+    stranger = Actor(None, frozenset(), turn.locale)
+    title, buttons = main_menu(stranger)
+    turn.say(msg(f"forget.done.{outcome}"), title, buttons=buttons)
+    return None

@@ -2,7 +2,8 @@
 
 Service requests still open, volunteer applications and hour reports waiting for a decision, in
 one list by age, a page at a time; each entry's button opens its card. Staff only: anyone else
-is refused and the attempt audited. Buttons: `tq:<centre id or 0>:<page>`.
+is refused and the attempt audited. Buttons: `QueuePage(centre id or 0, page)`; each entry opens
+its card through triage's buttons.
 """
 
 from __future__ import annotations
@@ -11,7 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.dialogs.engine import Turn
-from bot.dialogs.menus import MENU
+from bot.dialogs.menus import (
+    MENU,
+    OpenHoursCard,
+    OpenRequestCard,
+    OpenVolunteerCard,
+    QueuePage,
+)
+from bot.dialogs.registry import Dialog, Next
+from bot.domain.dialogs import DialogState
 from bot.domain.errors import PermissionDenied
 from bot.domain.replies import Button, Msg, msg
 from bot.domain.requests import OPEN
@@ -22,6 +31,9 @@ from bot.services.hours import review_queue
 PAGE = 8
 SCAN = 200  # per kind: a co-op's waiting work is far less; the count says "200+" beyond it
 
+DIALOG = Dialog("queue", prefixes=("tq",))
+DIALOGS = (DIALOG,)
+
 
 @dataclass(frozen=True)
 class _Entry:
@@ -30,16 +42,21 @@ class _Entry:
     button: Button
 
 
-def _is_id(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 18
-
-
-async def command(turn: Turn) -> None:
+@DIALOG.command("queue")
+async def command(turn: Turn, state: DialogState | None) -> Next:
     """`/queue` (it takes no arguments: the centre filter is buttons)."""
     try:
         await show(turn)
     except PermissionDenied:
         turn.say(msg("error.permission_denied"), buttons=((MENU,),))
+    return state
+
+
+@DIALOG.button(QueuePage)
+async def _page_pressed(turn: Turn, pressed: QueuePage, state: DialogState | None) -> Next:
+    """A page or a centre filter; an unknown centre shows all, a page beyond the end the last."""
+    await show(turn, centre_id=pressed.centre_id, page=pressed.page)
+    return state
 
 
 async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
@@ -65,7 +82,7 @@ async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
                     when=r.created_at,
                 ),
                 Button(
-                    msg("triage.queue.open_request", reference=r.reference), f"tc:r:open:{r.id}"
+                    msg("triage.queue.open_request", reference=r.reference), OpenRequestCard(r.id)
                 ),
             )
         )
@@ -84,7 +101,7 @@ async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
                 _Entry(
                     a.created_at,
                     msg("triage.queue.volunteer", id=a.id, name=a.name, when=a.created_at),
-                    Button(msg("triage.queue.open_volunteer", id=a.id), f"tc:v:open:{a.id}"),
+                    Button(msg("triage.queue.open_volunteer", id=a.id), OpenVolunteerCard(a.id)),
                 )
             )
     reports = [
@@ -105,7 +122,7 @@ async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
                     centre=hours_view.centre.name(turn.locale),
                     when=report.created_at,
                 ),
-                Button(msg("triage.queue.open_hours", id=report.id), f"tc:h:open:{report.id}"),
+                Button(msg("triage.queue.open_hours", id=report.id), OpenHoursCard(report.id)),
             )
         )
     entries.sort(key=lambda e: e.at)
@@ -139,26 +156,18 @@ async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
     ]
     paging: list[Button] = []
     if page > 0:
-        paging.append(Button(msg("triage.queue.previous"), f"tq:{centre_id}:{page - 1}"))
+        paging.append(Button(msg("triage.queue.previous"), QueuePage(centre_id, page - 1)))
     if page + 1 < pages:
-        paging.append(Button(msg("triage.queue.next"), f"tq:{centre_id}:{page + 1}"))
+        paging.append(Button(msg("triage.queue.next"), QueuePage(centre_id, page + 1)))
     if paging:
         rows.append(tuple(paging))
     filters = [
-        Button(msg("triage.queue.centre", centre=c.name(turn.locale)), f"tq:{c.id}:0")
+        Button(msg("triage.queue.centre", centre=c.name(turn.locale)), QueuePage(c.id, 0))
         for c in centres
         if c.id != centre_id
     ]
     if centre_id:
-        filters.insert(0, Button(msg("triage.queue.all"), "tq:0:0"))
+        filters.insert(0, Button(msg("triage.queue.all"), QueuePage(0, 0)))
     rows += [tuple(filters[i : i + 2]) for i in range(0, len(filters), 2)]
     rows.append((MENU,))
     turn.say(*parts, buttons=tuple(rows))
-
-
-async def on_button(turn: Turn, arg: str) -> None:
-    """`tq:<centre>:<page>`; anything malformed is a forged button, refused and audited."""
-    centre, _, page = arg.partition(":")
-    if not (_is_id(centre) and _is_id(page)):
-        await cards.refuse(turn.uow, turn.actor, turn.now, "queue")
-    await show(turn, centre_id=int(centre), page=int(page))

@@ -30,7 +30,6 @@ from bot.dialogs.registry import Dialog, ForgedButton, Next, Registry, StaleScre
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.incoming import InputKind
-from bot.domain.people import Role
 from bot.domain.replies import Msg, msg
 
 # The buttons and commands that work everywhere, in every state of every dialog.
@@ -74,11 +73,21 @@ async def _cancel_command(turn: Turn, state: DialogState | None) -> Next:
 
 
 # Every dialog, once: the router finds buttons, commands and text steps here by lookup.
-REGISTRY = Registry([CORE, *language.DIALOGS, *hours.DIALOGS])
+REGISTRY = Registry(
+    [
+        CORE,
+        *language.DIALOGS,
+        *hours.DIALOGS,
+        *join.DIALOGS,
+        *invites.DIALOGS,
+        *personal_data.DIALOGS,
+        *desk.DIALOGS,
+        *queue.DIALOGS,
+    ]
+)
 
 TEXT_STEPS: dict[str, Step] = {
     assemblies.NAME: assemblies.on_text,
-    join.NAME: join.on_text,
     shift_swaps.NAME: shift_swaps.on_text,
     requests.NAME: requests.on_text,
     requests.ANSWER: requests.on_answer,
@@ -124,25 +133,10 @@ async def route(turn: Turn, state: DialogState | None) -> DialogState | None:
 
 
 async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
-    command, args = turn.incoming.command, turn.text
+    command = turn.incoming.command
     registered = REGISTRY.command(command or "")
     if registered is not None:
         return REGISTRY.store(await registered(turn, state))
-    if command == "start":
-        if args:
-            await join.redeem(turn, args)
-            return None
-        name = turn.person.display_name if turn.person else turn.incoming.user_name
-        show_menu(turn, msg("welcome", name=name))
-        return None
-    if command == "desk":
-        await desk.command(turn)
-        return state
-    if command == "mydata":
-        await personal_data.show(turn)
-        return None
-    if command == "forget":
-        return personal_data.ask(turn)
     if command == "broadcast":
         return await broadcasts.start(turn)
     if command == "notifications":
@@ -151,18 +145,10 @@ async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
     if command == "requests":
         await requests.show_mine(turn)
         return state
-    if command == "queue":
-        await queue.command(turn)
-        return state
     if command == "scheduled":
         return await scheduled.command(turn, state)
     if command == "reminders":
         return await scheduled.prefs_command(turn, state)
-    if command == "join":
-        if args:
-            await join.redeem(turn, args)
-            return None
-        return join.start(turn)
     turn.say(msg("command.unknown", command=f"/{command}"), buttons=((MENU,),))
     return state
 
@@ -248,21 +234,14 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
     head, _, arg = data.partition(":")
     if REGISTRY.owns(head):
         return await _registered_button(turn, state)
-    if data == "join":
-        return join.start(turn)
     if data == "vol":
         return await volunteers.start(turn)
     if head in ("va", "vol"):
         return await volunteers.on_button(turn, state, data)
-    if head == "pd":
-        return await personal_data.on_button(turn, state, arg)
     if data == "svc":
         return await requests.start(turn)
     if head == "rq":
         return await requests.on_button(turn, state, data)
-    if head == "inv" and arg in {role.value for role in Role}:
-        await invites.issue(turn, Role(arg))
-        return None
     if data == "shifts":
         await shifts.show_mine(turn)
         return None
@@ -285,9 +264,6 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
             return new_state
     if head == "tc":
         return await triage.on_button(turn, state, data)
-    if head == "tq":
-        await queue.on_button(turn, arg)
-        return state
     action, _, raw_id = arg.partition(":")
     if head == "shift" and action == "who" and _is_id(raw_id):
         await shifts.show_who(turn, int(raw_id))

@@ -12,7 +12,7 @@ import asyncio
 import copy
 import dataclasses
 import typing
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 import pytest
@@ -54,6 +54,8 @@ def _value(hint: typing.Any) -> st.SearchStrategy[typing.Any]:
         return _ids()
     if hint is str:
         return st.text(alphabet=st.characters(blacklist_characters=":"), min_size=1, max_size=30)
+    if hint is datetime:
+        return st.datetimes(datetime(2025, 1, 1), datetime(2027, 12, 31), timezones=st.just(UTC))
     if hint is date:
         return st.dates(date(2025, 1, 1), date(2027, 12, 31))
     if isinstance(hint, type) and issubclass(hint, StrEnum):
@@ -88,6 +90,8 @@ def _sample(hint: typing.Any, filled: bool) -> typing.Any:
         return 1
     if hint is str:
         return "x"
+    if hint is datetime:
+        return datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     if hint is date:
         return date(2026, 11, 20)
     if isinstance(hint, type) and issubclass(hint, StrEnum):

@@ -765,8 +765,9 @@ async def test_the_queue_pages_eight_at_a_time(cards_chat, clock):
     assert "2/2ページ" in second.text
     assert references[8] in second.text and references[9] in second.text
     assert "前へ" in " ".join(label for label, _ in second.buttons)
-    forged = await cards_chat.press(HANAKO, "tq:x:1")
-    assert forged.toast == REFUSED_JA
+    forged = await cards_chat.press(HANAKO, "tq:x:1")  # refused like every forged button
+    assert forged.toast == "このボタンは使えなくなりました。メニューを表示します。"
+    assert "callback.unknown" in [a.action for a in cards_chat.store.state.audit]
 
 
 async def test_a_stale_cards_decline_on_a_closed_request_says_so_before_asking_a_reason(
