@@ -158,7 +158,10 @@ class KyodoApp:
             default_locale=settings.default_locale,
             on_queued=sender.wake,
         )
-        # Staff cards for new items, whichever way they came in (bot/dialogs/card_feed.py).
+        # Cards follow their items through events (bot/notices/cards.py); the feed only edits
+        # copies whose first send had no message id yet (bot/dialogs/card_feed.py). It runs
+        # whatever KYODO_STAFF_CARDS says: "off" sends no new card, but cards already out are
+        # still edited as their items change, and such an edit may have to wait for an id.
         feed = CardFeed(
             store.uow, Renderer(i18n), self.clock, dialog_settings, on_committed=sender.wake
         )
@@ -180,9 +183,8 @@ class KyodoApp:
             asyncio.create_task(worker.run(), name="inbox-worker"),
             asyncio.create_task(pump.run(), name="broadcast-pump"),
             asyncio.create_task(self.scheduler.run(), name="scheduler"),
+            asyncio.create_task(feed.run(), name="card-feed"),
         ]
-        if settings.staff_cards:
-            self._tasks.append(asyncio.create_task(feed.run(), name="card-feed"))
         try:
             await register_commands(gateway, i18n, settings.default_locale)
         except GatewayError as error:

@@ -1,14 +1,15 @@
-"""The card feed: a background loop that keeps the staff chat's cards in step with the store.
+"""The card feed's one remaining job: copies of staff cards left behind are edited once they can be.
 
-It is what puts a card in front of staff for every new item, whichever way the item came in (a
-resident's dialog, a member's hour report, the web desk), without those parts knowing of cards:
+New cards and edits of changed ones are the consequences of the events that changed their items
+(`bot.notices.cards.item_changed`), in the same transaction, whichever door made the change:
+nothing here looks for new or changed items.
 
-- items waiting for staff that have no card yet get one, sent to every target;
-- open cards whose item changed by another way than their buttons are edited;
-- copies still behind their card (their first send had no message id yet) are edited now.
-
-Each step is one transaction; the runner wakes the feed after every handled update, and it
-looks by itself every `interval` seconds. Only ids and counts are logged.
+What no event can finish is an edit of a copy whose first send had no Telegram message id yet
+(still queued, or in flight): `bot.services.cards` marks that card "behind" and leaves it. The id
+arrives when the outbox sender records the delivery, which is not a use case and records no
+event; so this small loop looks for cards still behind (an indexed flag, usually none) every
+`interval` seconds and after every handled update, and edits their lagging copies. Only ids and
+counts are logged.
 """
 
 from __future__ import annotations
@@ -20,16 +21,14 @@ from collections.abc import Callable
 
 from bot.dialogs.engine import DialogSettings, Notice
 from bot.dialogs.triage import card_notices
-from bot.domain.cards import CardKind
 from bot.ports.clock import Clock
 from bot.ports.store import UnitOfWorkFactory
 from bot.rendering import Renderer
 from bot.services import cards
-from bot.services.card_items import is_open, load
 
 log = logging.getLogger(__name__)
 
-BATCH = 50  # per kind and step: a burst of new items goes out over a few steps
+BATCH = 50  # cards per step: a burst of lagging copies goes out over a few steps
 
 
 class CardFeed:
@@ -62,28 +61,14 @@ class CardFeed:
         self._wakeup.set()
 
     async def step(self) -> int:
-        """One look at the store; returns how many card messages it queued."""
+        """Edits the lagging copies of cards still behind; returns how many it queued."""
         now = self._clock.now()
         notices: list[Notice] = []
         async with self._uow() as uow:
-            settings = self._settings
-            to = await cards.targets(uow, settings.staff_chat_id, settings.default_locale)
             sends: list[cards.CardSend] = []
-            for kind in CardKind:
-                for item_id in await uow.cards.uncarded(kind, BATCH):
-                    sends += await cards.open_card(uow, kind, item_id, now, to)
-                for card in await uow.cards.changed_elsewhere(kind, BATCH):
-                    item = await load(uow, card.kind, card.item_id)
-                    sends += await cards.changed(
-                        uow,
-                        card.kind,
-                        card.item_id,
-                        now,
-                        is_open=item is not None and is_open(item),
-                    )
             for card in await uow.cards.behind(BATCH):
                 sends += await cards.catch_up(uow, card)
-            notices = await card_notices(uow, sends, settings.service_areas)
+            notices = await card_notices(uow, sends, self._settings.service_areas)
             for notice in notices:
                 rendered = self._renderer.render(
                     notice.reply,
@@ -95,7 +80,7 @@ class CardFeed:
                 await uow.outbox.add(rendered, now, dedupe_key=notice.dedupe_key)
             await uow.commit()
         if notices:
-            log.info("card feed queued %s card messages", len(notices))
+            log.info("card feed queued %s edits of lagging card copies", len(notices))
             if self._on_committed is not None:
                 self._on_committed()
         return len(notices)

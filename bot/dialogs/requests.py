@@ -17,15 +17,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from bot.dialogs.engine import Notice, Turn
+from bot.dialogs.engine import Turn
 from bot.dialogs.menus import CANCEL, MENU, main_menu
-from bot.dialogs.triage import refresh
-from bot.dialogs.volunteers import TurnNotifier
-from bot.domain.cards import CardKind
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.people import Actor, Role
-from bot.domain.replies import Button, Msg, Reply, msg
+from bot.domain.replies import Button, Msg, msg
 from bot.domain.requests import (
     ADDRESS_LIMIT,
     ANSWER_LIMIT,
@@ -42,7 +39,6 @@ from bot.domain.requests import (
     check_text,
     parse_phone,
 )
-from bot.services import cards
 from bot.services import requests as service
 from bot.services.people import add_role, ensure_person
 
@@ -460,31 +456,7 @@ async def _on_send(turn: Turn, data: dict[str, Any], arg: str) -> DialogState | 
         *_summary_parts(turn, data),
         buttons=((Button(msg("requests.button.my_requests"), "rq:list"),), (MENU,)),
     )
-    await refresh(turn, CardKind.REQUEST, view.request.id)
-    await _tell_staff_of_voice(turn, view.request)
     return None
-
-
-async def _tell_staff_of_voice(turn: Turn, request: ServiceRequest) -> None:
-    """Voice notes or photos came instead of text: staff are told, beside the card, so that
-    someone who could not type is called back rather than overlooked."""
-    if not request.voice_file_ids:
-        return
-    for target in await cards.targets(
-        turn.uow, turn.settings.staff_chat_id, turn.settings.default_locale
-    ):
-        notice = msg(
-            "requests.staff.voice", reference=request.reference, count=len(request.voice_file_ids)
-        )
-        turn.notices.append(
-            Notice(
-                target.chat_id,
-                target.locale,
-                Reply((notice,)),
-                dedupe_key=f"rq:{request.id}:voice:{target.chat_id}",
-                is_group=target.is_group,
-            )
-        )
 
 
 async def _forged(turn: Turn, data: dict[str, Any]) -> DialogState | None:
@@ -616,9 +588,7 @@ async def _cancel_request(turn: Turn, arg: str, *, confirmed: bool) -> None:
                 ),
             )
             return
-        view = await service.cancel_mine(
-            turn.uow, turn.actor, request_id, turn.now, TurnNotifier(turn)
-        )
+        view = await service.cancel_mine(turn.uow, turn.actor, request_id, turn.now)
     except PermissionDenied:
         if request_id is None:  # forged data the services never saw: audited here
             await _audit_forged(turn, arg)
@@ -629,10 +599,14 @@ async def _cancel_request(turn: Turn, arg: str, *, confirmed: bool) -> None:
         turn.say(msg("requests.error.cannot_cancel"), buttons=((MENU,),))
         return
     turn.say(msg("requests.cancelled", reference=view.request.reference), buttons=((MENU,),))
-    await refresh(turn, CardKind.REQUEST, view.request.id)
 
 
 # --- Answering a staff question ---------------------------------------------------------------
+
+
+def answer_button(request_id: int) -> Button:
+    """The button under a staff question (`bot.notices.requests`): the resident answers with it."""
+    return Button(msg("requests.button.answer"), f"rq:ans:{request_id}")
 
 
 async def _start_answer(turn: Turn, state: DialogState | None, arg: str) -> DialogState | None:
@@ -672,7 +646,6 @@ async def _send_answer(
             request_id,
             text,
             turn.now,
-            TurnNotifier(turn),
             voice_file_id=file_id,
         )
     except PermissionDenied:
@@ -688,5 +661,4 @@ async def _send_answer(
         msg("requests.answer.sent", reference=answered.view.request.reference),
         buttons=((MENU,),),
     )
-    await refresh(turn, CardKind.REQUEST, request_id)
     return None

@@ -1,5 +1,7 @@
 """The buttons of staff cards, and what staff type after pressing one (a reason, a question, a
-date): each action is one service call, then every copy of the card is edited to match.
+date): each action is one service call. The service records what happened, and its consequences
+(`bot.notices`) edit every copy of the card and tell the requester; an action refused because
+someone else was quicker only brings lagging copies up to date here (`catch_up`).
 
 Whatever an action asks next is asked in the presser's private chat (in group mode the runner
 moves the turn there), so reasons, questions and dates never appear in the staff group.
@@ -17,7 +19,6 @@ from typing import Any
 from bot.dialogs.card_views import PREFIX, card_reply
 from bot.dialogs.engine import Notice, Turn
 from bot.dialogs.menus import CANCEL, MENU
-from bot.dialogs.volunteers import TurnNotifier
 from bot.domain.cards import CardKind, parse_when
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
@@ -34,7 +35,7 @@ from bot.domain.requests import (
 from bot.ports.store import UnitOfWork
 from bot.services import cards, requests
 from bot.services import volunteers as volunteer_service
-from bot.services.card_items import is_open, load
+from bot.services.card_items import load
 from bot.services.cards import CardSend
 from bot.services.hours import approve_reports, for_review, reject_report
 from bot.services.requests import RequestView
@@ -85,26 +86,18 @@ async def card_notices(
     return notices
 
 
-async def refresh(turn: Turn, kind: CardKind, item_id: int, *, changed: bool = True) -> None:
-    """After an action on the item: every copy of its card is edited (or, for an item that had
-    no card yet, the card is sent). `changed=False` (an action refused because someone else
-    was quicker) only brings copies that lag behind up to date: no edit that changes nothing.
+async def catch_up(turn: Turn, kind: CardKind, item_id: int) -> None:
+    """After an action refused because someone else was quicker: the copies of the item's card
+    that lag behind are brought up to date; no edit that changes nothing, no new card.
+
+    A successful action does not call this: its service records an event, whose consequence
+    edits every copy (`bot.notices.cards.item_changed`), one bump per change.
     """
-    uow = turn.uow
-    card = await uow.cards.find(kind, item_id)
+    card = await turn.uow.cards.find(kind, item_id)
     if card is None:
-        if not turn.settings.staff_cards:
-            return
-        to = await cards.targets(uow, turn.settings.staff_chat_id, turn.settings.default_locale)
-        sends = await cards.open_card(uow, kind, item_id, turn.now, to)
-    elif not changed:
-        sends = await cards.catch_up(uow, card)
-    else:
-        item = await load(uow, kind, item_id)
-        if item is None:
-            return
-        sends = await cards.changed(uow, kind, item_id, turn.now, is_open=is_open(item))
-    turn.notices.extend(await card_notices(uow, sends, turn.settings.service_areas))
+        return
+    sends = await cards.catch_up(turn.uow, card)
+    turn.notices.extend(await card_notices(turn.uow, sends, turn.settings.service_areas))
 
 
 async def show_card(turn: Turn, kind: CardKind, item_id: int) -> None:
@@ -162,7 +155,7 @@ async def _refused(turn: Turn, kind: CardKind, item_id: int, error: DomainError)
         text = _error(error)
     turn.toast = text
     turn.say(text)
-    await refresh(turn, kind, item_id, changed=False)
+    await catch_up(turn, kind, item_id)
 
 
 # The refusals the catalog words; anything else gets the general "could not be done".
@@ -220,7 +213,7 @@ async def _hours_button(
         approved = await approve_reports(turn.uow, turn.actor, [report_id], turn.now)
         turn.toast = msg("triage.done.approved" if approved else "triage.error.decided")
         if not approved:  # someone was quicker: bring lagging copies up to date
-            await refresh(turn, CardKind.HOURS, report_id, changed=False)
+            await catch_up(turn, CardKind.HOURS, report_id)
         return state
     if action == "no" and not args:
         view = await for_review(turn.uow, turn.actor, report_id, turn.now)
@@ -239,15 +232,12 @@ async def _volunteer_button(
 ) -> DialogState | None:
     if action == "ok" and not args:
         try:
-            await volunteer_service.approve(
-                turn.uow, turn.actor, application_id, turn.now, TurnNotifier(turn)
-            )
+            await volunteer_service.approve(turn.uow, turn.actor, application_id, turn.now)
         except DomainError as error:
             if error.code != "application_decided":
                 raise
             raise DomainError("decided") from None
         turn.toast = msg("triage.done.approved")
-        await refresh(turn, CardKind.VOLUNTEER, application_id)
         return state
     if action == "no" and not args:
         application = await turn.uow.volunteers.get(application_id)
@@ -266,13 +256,12 @@ async def _volunteer_button(
 async def _request_button(
     turn: Turn, state: DialogState | None, action: str, request_id: int, args: list[str]
 ) -> DialogState | None:
-    notify = TurnNotifier(turn)
     uow, actor, now = turn.uow, turn.actor, turn.now
     ids_ok = all(_is_id(a) for a in args)
     if not ids_ok:
         return await _forged(turn, state, f"{PREFIX}r:{action}")
     if action == "take" and not args:
-        view = await requests.take(uow, actor, request_id, now, notify)
+        view = await requests.take(uow, actor, request_id, now)
         turn.toast = msg("triage.done.taken", reference=view.request.reference)
     elif action in ("cen", "acc") and not args:
         move = RequestAction.ASSIGNED if action == "cen" else RequestAction.ACCEPTED
@@ -280,7 +269,7 @@ async def _request_button(
         await _ask_centre(turn, request_id, "cc" if action == "cen" else "ac")
         return state
     elif action == "cc" and len(args) == 1:
-        view = await requests.assign_centre(uow, actor, request_id, int(args[0]), now, notify)
+        view = await requests.assign_centre(uow, actor, request_id, int(args[0]), now)
         turn.toast = msg("triage.done.assigned", reference=view.request.reference)
         turn.say(turn.toast)
     elif action == "ac" and len(args) == 1:
@@ -306,7 +295,7 @@ async def _request_button(
         await _show_detail(turn, request_id)
         return state
     elif action == "done" and not args:
-        view = await requests.done(uow, actor, request_id, now, notify)
+        view = await requests.done(uow, actor, request_id, now)
         turn.toast = msg("triage.done.done", reference=view.request.reference)
     elif action == "ask" and not args:
         view = await _still_allowed(turn, request_id, RequestAction.ASKED)
@@ -320,7 +309,6 @@ async def _request_button(
         return _ask_text(turn, REASON, prompt, {"kind": "r", "id": request_id})
     else:
         return await _forged(turn, state, f"{PREFIX}r:{action}")
-    await refresh(turn, CardKind.REQUEST, request_id)
     return state
 
 
@@ -432,17 +420,13 @@ def _when_arg(text: str, turn: Turn) -> datetime | None:
 async def _set_when(
     turn: Turn, request_id: int, op: str, centre_id: int, when: datetime
 ) -> DialogState | None:
-    notify = TurnNotifier(turn)
     if op == "a":
-        view = await requests.accept(
-            turn.uow, turn.actor, request_id, centre_id, when, turn.now, notify
-        )
+        view = await requests.accept(turn.uow, turn.actor, request_id, centre_id, when, turn.now)
         turn.toast = msg("triage.done.accepted", reference=view.request.reference)
     else:
-        view = await requests.schedule(turn.uow, turn.actor, request_id, when, turn.now, notify)
+        view = await requests.schedule(turn.uow, turn.actor, request_id, when, turn.now)
         turn.toast = msg("triage.done.scheduled", reference=view.request.reference)
     turn.say(turn.toast, msg("triage.when_set", when=when), buttons=((MENU,),))
-    await refresh(turn, CardKind.REQUEST, request_id)
     return None
 
 
@@ -460,17 +444,13 @@ async def on_reason(turn: Turn, state: DialogState) -> DialogState | None:
             await reject_report(turn.uow, turn.actor, item_id, turn.text, turn.now)
         elif kind is CardKind.VOLUNTEER:
             try:
-                await volunteer_service.decline(
-                    turn.uow, turn.actor, item_id, turn.text, turn.now, TurnNotifier(turn)
-                )
+                await volunteer_service.decline(turn.uow, turn.actor, item_id, turn.text, turn.now)
             except DomainError as error:
                 if error.code != "application_decided":
                     raise
                 raise DomainError("decided") from None
         else:
-            await requests.decline(
-                turn.uow, turn.actor, item_id, turn.text, turn.now, TurnNotifier(turn)
-            )
+            await requests.decline(turn.uow, turn.actor, item_id, turn.text, turn.now)
     except PermissionDenied:
         raise
     except InvalidInput as error:
@@ -483,8 +463,6 @@ async def on_reason(turn: Turn, state: DialogState) -> DialogState | None:
         await _refused(turn, kind, item_id, error)
         return None
     turn.say(msg("triage.done.declined"), buttons=((MENU,),))
-    if kind is not CardKind.HOURS:  # a decision on hours edits its cards itself (an event)
-        await refresh(turn, kind, item_id)
     return None
 
 
@@ -492,9 +470,7 @@ async def on_question(turn: Turn, state: DialogState) -> DialogState | None:
     """The question for the resident; their answer comes back onto the card and to the asker."""
     request_id = int(state.data["id"])
     try:
-        view, _ = await requests.ask(
-            turn.uow, turn.actor, request_id, turn.text, turn.now, TurnNotifier(turn)
-        )
+        view, _ = await requests.ask(turn.uow, turn.actor, request_id, turn.text, turn.now)
     except PermissionDenied:
         raise
     except InvalidInput as error:
@@ -507,7 +483,6 @@ async def on_question(turn: Turn, state: DialogState) -> DialogState | None:
         await _refused(turn, CardKind.REQUEST, request_id, error)
         return None
     turn.say(msg("triage.done.asked", reference=view.request.reference), buttons=((MENU,),))
-    await refresh(turn, CardKind.REQUEST, request_id)
     return None
 
 

@@ -17,7 +17,7 @@ from bot.dialogs.engine import Turn
 from bot.dialogs.menus import CANCEL, MENU, Buttons, main_menu
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
-from bot.domain.people import Actor, Person
+from bot.domain.people import Actor
 from bot.domain.replies import Button, Msg, msg
 from bot.domain.requests import parse_phone
 from bot.domain.volunteers import (
@@ -32,7 +32,6 @@ from bot.domain.volunteers import (
     check_note,
     slot,
 )
-from bot.i18n import resolve_locale
 from bot.services import volunteers as service
 from bot.services.people import ensure_person
 
@@ -50,35 +49,6 @@ _TOGGLES: dict[str, tuple[str, list[str]]] = {
     "s": ("skills", [v.value for v in Skill]),
 }
 _STEP_OF = {"interests": "i", "availability": "a", "languages": "l", "skills": "s"}
-
-
-class TurnNotifier:
-    """Implements `bot.ports.requests.Notifier` on the turn: notices go out with its replies."""
-
-    def __init__(self, turn: Turn) -> None:
-        self._turn = turn
-
-    def locale_of(self, person: Person) -> str:
-        return resolve_locale(
-            person.locale, person.telegram_language, self._turn.settings.default_locale
-        )
-
-    async def __call__(
-        self,
-        person: Person,
-        *parts: Msg,
-        buttons: tuple[tuple[Button, ...], ...] = (),
-        dedupe_key: str | None = None,
-    ) -> None:
-        if person.telegram_user_id is None:
-            return
-        self._turn.notify(
-            person.telegram_user_id,
-            self.locale_of(person),
-            *parts,
-            buttons=buttons,
-            dedupe_key=dedupe_key,
-        )
 
 
 def joined(items: list[Msg]) -> Msg:
@@ -357,7 +327,6 @@ async def _staff_button(turn: Turn, state: DialogState | None, rest: str) -> Dia
         await service.for_review(turn.uow, turn.actor, -1, turn.now)
         return state
     application_id = int(raw_id)
-    notify = TurnNotifier(turn)
     try:
         if action == "see":
             view = await service.for_review(turn.uow, turn.actor, application_id, turn.now)
@@ -366,7 +335,7 @@ async def _staff_button(turn: Turn, state: DialogState | None, rest: str) -> Dia
             turn.say(_card(view.application), buttons=buttons)
             return state
         if action == "ok":
-            view = await service.approve(turn.uow, turn.actor, application_id, turn.now, notify)
+            view = await service.approve(turn.uow, turn.actor, application_id, turn.now)
             turn.toast = msg("volunteers.staff.approved_toast")
             turn.say(_card(view.application), msg("volunteers.staff.approved"), edit=True)
             return state
@@ -383,9 +352,7 @@ async def _staff_button(turn: Turn, state: DialogState | None, rest: str) -> Dia
 async def on_reason(turn: Turn, state: DialogState) -> DialogState | None:
     application_id = int(state.data["application"])
     try:
-        view = await service.decline(
-            turn.uow, turn.actor, application_id, turn.text, turn.now, TurnNotifier(turn)
-        )
+        view = await service.decline(turn.uow, turn.actor, application_id, turn.text, turn.now)
     except InvalidInput as error:
         turn.say(msg(f"volunteers.error.{error.code}", **error.details), buttons=((CANCEL,),))
         return state

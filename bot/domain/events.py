@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.domain.requests import RequestAction, RequestStatus
+
 
 @dataclass(frozen=True)
 class Event:
@@ -46,7 +48,56 @@ class HoursDecided(Event):
 # Service requests ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RequestSubmitted(Event):
+    """A resident sent a request: staff's cards show it (and hear of voice notes beside it)."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class RequestMoved(Event):
+    """A request changed status: taken, assigned, accepted, scheduled, done, declined (by staff)
+    or cancelled (by the resident). `was` is the status it left: the resident hears "under
+    review" once, when it leaves "received"; the staff member handling it hears of a cancel."""
+
+    request_id: int
+    action: RequestAction
+    was: RequestStatus
+
+
+@dataclass(frozen=True)
+class RequestQuestionAsked(Event):
+    """Staff asked the resident a question (`message_id`): it reaches them with an Answer button."""
+
+    request_id: int
+    message_id: int
+
+
+@dataclass(frozen=True)
+class RequestAnswered(Event):
+    """The resident answered (`message_id`); `asked_by` (who asked the latest question) is told."""
+
+    request_id: int
+    message_id: int
+    asked_by: int | None
+
+
 # Volunteers ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VolunteerApplied(Event):
+    """Someone applied to volunteer: staff's cards show the application."""
+
+    application_id: int
+
+
+@dataclass(frozen=True)
+class VolunteerDecided(Event):
+    """Staff approved or declined an application: the applicant is told, the cards follow."""
+
+    application_id: int
 
 
 # Shifts --------------------------------------------------------------------------------------

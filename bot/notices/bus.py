@@ -11,7 +11,8 @@ from collections.abc import Mapping
 
 from bot.dialogs.engine import DialogSettings
 from bot.domain import events as ev
-from bot.notices import hours
+from bot.notices import hours, volunteers
+from bot.notices import requests as service_requests
 from bot.notices.context import Handler, NoticeContext
 from bot.ports.store import UnitOfWork
 from bot.rendering import Renderer
@@ -30,6 +31,8 @@ def _merge(*features: Mapping[type[ev.Event], Handler]) -> Mapping[type[ev.Event
 # One module per feature; each says which of its functions handles which event.
 HANDLERS = _merge(
     hours.HANDLERS,
+    service_requests.HANDLERS,
+    volunteers.HANDLERS,
 )
 
 

@@ -1,5 +1,4 @@
-"""The store of service requests as the core sees it (part of the unit of work in `store.py`),
-and the notifier through which request services tell a person about a change."""
+"""The store of service requests as the core sees it (part of the unit of work in `store.py`)."""
 
 from __future__ import annotations
 
@@ -7,8 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.domain.people import Person
-from bot.domain.replies import Button, Msg
 from bot.domain.requests import (
     MessageDirection,
     RequestChange,
@@ -93,23 +90,3 @@ class ServiceRequestRepository(Protocol):
     async def get_draft(self, person_id: int) -> RequestDraft | None: ...
     async def delete_draft(self, person_id: int) -> None: ...
     async def delete_drafts_before(self, cutoff: datetime) -> int: ...
-
-
-class Notifier(Protocol):
-    """Tells one person something, in their own language, through the outbox.
-
-    Request services call it for every status change; the dialogs pass one that rides on the
-    turn, the web desk and jobs one that renders straight into the outbox.
-    """
-
-    async def __call__(
-        self,
-        person: Person,
-        *parts: Msg,
-        buttons: tuple[tuple[Button, ...], ...] = (),
-        dedupe_key: str | None = None,
-    ) -> None: ...
-
-    def locale_of(self, person: Person) -> str:
-        """The language the person is told things in (for names stored in both languages)."""
-        ...

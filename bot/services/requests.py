@@ -3,8 +3,9 @@
 Every staff action is one function taking the acting `Actor`: it re-checks the staff role (a
 replayed or forged button gets `PermissionDenied` and an audit row), moves the status only where
 `next_status` allows it and only if nobody changed the request meanwhile (a conditional update),
-writes a status-history row and an audit row, and tells the resident in their language through
-the `Notifier`. The functions return a `RequestView`, enough to redraw a staff card or a desk row.
+writes a status-history row and an audit row, and records what happened (`bot.domain.events`):
+the resident's notice and the staff cards are its consequences (`bot.notices.requests`), whichever
+door acted. The functions return a `RequestView`, enough to answer the presser or a desk page.
 Audit rows and logs carry ids and codes, never an address, a phone number or what was asked.
 """
 
@@ -17,8 +18,13 @@ from typing import Any, NoReturn
 
 from bot.domain.coop import BusinessCentre
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
+from bot.domain.events import (
+    RequestAnswered,
+    RequestMoved,
+    RequestQuestionAsked,
+    RequestSubmitted,
+)
 from bot.domain.people import Actor, Person
-from bot.domain.replies import Button, Msg, msg
 from bot.domain.requests import (
     ADDRESS_LIMIT,
     ANSWER_LIMIT,
@@ -42,12 +48,9 @@ from bot.domain.requests import (
     parse_phone,
     reference_month,
 )
-from bot.ports.requests import Notifier
 from bot.ports.store import UnitOfWork
 
 MY_REQUESTS_LIMIT = 20
-# Callback data of the button under a staff question: the resident answers with it.
-ANSWER_BUTTON = "rq:ans:{id}"
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,7 @@ async def submit(
         f"service_request:{request.id}",
         {"reference": reference, "kind": form.kind.value, "consent_at": now.isoformat()},
     )
+    uow.record(RequestSubmitted(at=now, request_id=request.id))
     return await view_of(uow, request)
 
 
@@ -212,19 +216,10 @@ async def my_request(uow: UnitOfWork, actor: Actor, request_id: int, now: dateti
     return await view_of(uow, await _own_request(uow, actor, request_id, now))
 
 
-async def cancel_mine(
-    uow: UnitOfWork, actor: Actor, request_id: int, now: datetime, notify: Notifier
-) -> RequestView:
+async def cancel_mine(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) -> RequestView:
     """The resident withdraws an open request; the staff member handling it is told."""
     request = await _own_request(uow, actor, request_id, now)
-    view = await _move(uow, actor, request, RequestAction.CANCELLED, now)
-    if view.taken_by is not None:
-        await notify(
-            view.taken_by,
-            msg("requests.staff.cancelled", reference=request.reference),
-            dedupe_key=f"rq:{request.id}:cancelled:staff",
-        )
-    return view
+    return await _move(uow, actor, request, RequestAction.CANCELLED, now)
 
 
 async def answer(
@@ -233,7 +228,6 @@ async def answer(
     request_id: int,
     text: str,
     now: datetime,
-    notify: Notifier,
     *,
     voice_file_id: str | None = None,
 ) -> Answered:
@@ -252,15 +246,14 @@ async def answer(
     ]
     asker = questions[-1].author_person_id if questions else None
     asked_by = None if asker is None else await uow.people.get(asker)
-    if asked_by is not None:
-        await notify(
-            asked_by,
-            msg(
-                "requests.staff.answered",
-                reference=request.reference,
-                text=text or "🎤",
-            ),
+    uow.record(
+        RequestAnswered(
+            at=now,
+            request_id=request.id,
+            message_id=message.id,
+            asked_by=None if asked_by is None else asked_by.id,
         )
+    )
     return Answered(await view_of(uow, request), message, asked_by)
 
 
@@ -338,9 +331,7 @@ async def detail(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) 
     return RequestDetail(await view_of(uow, request), history, messages)
 
 
-async def take(
-    uow: UnitOfWork, actor: Actor, request_id: int, now: datetime, notify: Notifier
-) -> RequestView:
+async def take(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) -> RequestView:
     """The staff member takes the request on. Of two taking at once one wins; the other gets
     `request_already_taken` with `by` (the winner's name) and `view`."""
     staff_id, request = await _staff_request(uow, actor, request_id, now)
@@ -350,7 +341,11 @@ async def take(
                 request, status=RequestStatus.UNDER_REVIEW, taken_by=staff_id, updated_at=now
             )
             await _record(uow, actor, request, RequestAction.TAKEN, taken.status, now)
-            await _tell_requester(uow, notify, taken, RequestAction.TAKEN)
+            uow.record(
+                RequestMoved(
+                    at=now, request_id=request.id, action=RequestAction.TAKEN, was=request.status
+                )
+            )
             return await view_of(uow, taken)
         request = await uow.requests.get(request_id) or request
     view = await view_of(uow, request)
@@ -368,21 +363,17 @@ async def assign_centre(
     request_id: int,
     centre_id: int,
     now: datetime,
-    notify: Notifier,
 ) -> RequestView:
     """Gives the request to a business centre (and to the actor, if nobody had taken it)."""
     staff_id, request = await _staff_request(uow, actor, request_id, now)
     if await _centre(uow, centre_id) is None:
         raise InvalidInput("unknown_centre")
-    # The resident hears "under review" once: when it leaves "received", not at a re-assignment.
-    tell = notify if request.status is RequestStatus.RECEIVED else None
     return await _move(
         uow,
         actor,
         request,
         RequestAction.ASSIGNED,
         now,
-        tell,
         centre_id=centre_id,
         taken_by=request.taken_by or staff_id,
     )
@@ -395,7 +386,6 @@ async def accept(
     centre_id: int,
     contact_when: datetime,
     now: datetime,
-    notify: Notifier,
 ) -> RequestView:
     """Accepted: `centre_id` will contact the resident at `contact_when` (not in the past)."""
     staff_id, request = await _staff_request(uow, actor, request_id, now)
@@ -409,7 +399,6 @@ async def accept(
         request,
         RequestAction.ACCEPTED,
         now,
-        notify,
         centre_id=centre_id,
         contact_when=contact_when,
         taken_by=request.taken_by or staff_id,
@@ -422,22 +411,17 @@ async def schedule(
     request_id: int,
     when: datetime,
     now: datetime,
-    notify: Notifier,
 ) -> RequestView:
     """The service is booked for `when` (in the future); scheduling again moves it."""
     _, request = await _staff_request(uow, actor, request_id, now)
     if when <= now:
         raise InvalidInput("date_past")
-    return await _move(
-        uow, actor, request, RequestAction.SCHEDULED, now, notify, scheduled_for=when
-    )
+    return await _move(uow, actor, request, RequestAction.SCHEDULED, now, scheduled_for=when)
 
 
-async def done(
-    uow: UnitOfWork, actor: Actor, request_id: int, now: datetime, notify: Notifier
-) -> RequestView:
+async def done(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) -> RequestView:
     _, request = await _staff_request(uow, actor, request_id, now)
-    return await _move(uow, actor, request, RequestAction.DONE, now, notify)
+    return await _move(uow, actor, request, RequestAction.DONE, now)
 
 
 async def decline(
@@ -446,14 +430,11 @@ async def decline(
     request_id: int,
     reason: str,
     now: datetime,
-    notify: Notifier,
 ) -> RequestView:
     """Declined with a reason the resident is told (required, at most 300 characters)."""
     _, request = await _staff_request(uow, actor, request_id, now)
     reason = check_text(reason, REASON_LIMIT, required=True, code="reason")
-    return await _move(
-        uow, actor, request, RequestAction.DECLINED, now, notify, decline_reason=reason
-    )
+    return await _move(uow, actor, request, RequestAction.DECLINED, now, decline_reason=reason)
 
 
 async def ask(
@@ -462,7 +443,6 @@ async def ask(
     request_id: int,
     question: str,
     now: datetime,
-    notify: Notifier,
 ) -> tuple[RequestView, RequestMessage]:
     """Staff ask the resident a question; it reaches them with an Answer button."""
     staff_id, request = await _staff_request(uow, actor, request_id, now)
@@ -472,16 +452,7 @@ async def ask(
         request.id, MessageDirection.QUESTION, staff_id, question, now
     )
     await _record(uow, actor, request, RequestAction.ASKED, request.status, now)
-    requester = None if request.requester_id is None else await uow.people.get(request.requester_id)
-    if requester is not None:
-        await notify(
-            requester,
-            msg("requests.notice.question", reference=request.reference, question=question),
-            buttons=(
-                (Button(msg("requests.button.answer"), ANSWER_BUTTON.format(id=request.id)),),
-            ),
-            dedupe_key=f"rq:{request.id}:q:{message.id}",
-        )
+    uow.record(RequestQuestionAsked(at=now, request_id=request.id, message_id=message.id))
     return await view_of(uow, request), message
 
 
@@ -529,7 +500,6 @@ async def _move(
     request: ServiceRequest,
     action: RequestAction,
     now: datetime,
-    notify: Notifier | None = None,
     **changes: Any,
 ) -> RequestView:
     status = next_status(request.status, action)
@@ -540,43 +510,5 @@ async def _move(
     facts = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in changes.items()}
     facts.pop("decline_reason", None)  # free text stays on the request, not in the audit log
     await _record(uow, actor, request, action, status, now, **facts)
-    if notify is not None:
-        await _tell_requester(uow, notify, moved, action)
+    uow.record(RequestMoved(at=now, request_id=request.id, action=action, was=request.status))
     return await view_of(uow, moved)
-
-
-async def _tell_requester(
-    uow: UnitOfWork, notify: Notifier, request: ServiceRequest, action: RequestAction
-) -> None:
-    if request.requester_id is None:
-        return
-    requester = await uow.people.get(request.requester_id)
-    if requester is None:
-        return
-    notice = await _notice(uow, request, action, notify.locale_of(requester))
-    if notice is not None:
-        key = f"rq:{request.id}:{action.value}:{request.updated_at.isoformat()}"
-        await notify(requester, notice, dedupe_key=key)
-
-
-async def _notice(
-    uow: UnitOfWork, request: ServiceRequest, action: RequestAction, locale: str
-) -> Msg | None:
-    ref = request.reference
-    if action in (RequestAction.TAKEN, RequestAction.ASSIGNED):
-        return msg("requests.notice.under_review", reference=ref)
-    if action is RequestAction.ACCEPTED:
-        centre = await _centre(uow, request.centre_id)
-        return msg(
-            "requests.notice.accepted",
-            reference=ref,
-            centre=centre.name(locale) if centre else "",
-            when=request.contact_when,
-        )
-    if action is RequestAction.SCHEDULED:
-        return msg("requests.notice.scheduled", reference=ref, when=request.scheduled_for)
-    if action is RequestAction.DONE:
-        return msg("requests.notice.done", reference=ref)
-    if action is RequestAction.DECLINED:
-        return msg("requests.notice.declined", reference=ref, reason=request.decline_reason or "")
-    return None

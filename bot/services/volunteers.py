@@ -1,9 +1,10 @@
 """Use cases of volunteer applications: apply, and staff approve or decline.
 
 Anyone known to Kyodo who is not a volunteer yet may apply once at a time. Staff see pending
-applications (each view of an applicant's personal details is audited) and decide; the applicant
-is told in their own language through the `Notifier`, and an approval gives them the volunteer
-role. Every staff action is re-authorised here: a forged or replayed button of someone who is not
+applications (each view of an applicant's personal details is audited) and decide; an approval
+gives them the volunteer role. What happened is recorded (`bot.domain.events`): telling the
+applicant in their language and the staff cards are its consequences (`bot.notices.volunteers`).
+Every staff action is re-authorised here: a forged or replayed button of someone who is not
 staff is refused and audited. Telegram's staff cards and the web desk call these same functions.
 """
 
@@ -15,8 +16,8 @@ from datetime import datetime
 from typing import NoReturn
 
 from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.events import VolunteerApplied, VolunteerDecided
 from bot.domain.people import Actor, Person, Role
-from bot.domain.replies import Button, msg
 from bot.domain.requests import parse_phone
 from bot.domain.volunteers import (
     Application,
@@ -27,7 +28,6 @@ from bot.domain.volunteers import (
     check_reason,
     make_choices,
 )
-from bot.ports.requests import Notifier
 from bot.ports.store import UnitOfWork
 from bot.services.personal_data import record_view
 
@@ -99,8 +99,8 @@ async def can_apply(uow: UnitOfWork, actor: Actor) -> None:
 async def submit(
     uow: UnitOfWork, actor: Actor, form: ApplicationForm, now: datetime
 ) -> Application:
-    """Stores the application (consent first). Staff learn of it from the staff cards, which
-    `bot.dialogs.card_feed` posts for every application still waiting."""
+    """Stores the application (consent first). Staff learn of it from its staff card (a
+    consequence of `VolunteerApplied`), the desk and the Telegram review list."""
     if actor.person_id is None:
         raise PermissionDenied("volunteer.refused")
     await can_apply(uow, actor)
@@ -120,6 +120,7 @@ async def submit(
     await uow.audit.add(
         now, actor.person_id, "volunteer.applied", f"volunteer_application:{application.id}"
     )
+    uow.record(VolunteerApplied(at=now, application_id=application.id))
     return application
 
 
@@ -177,22 +178,17 @@ async def _decide(
     await uow.audit.add(now, staff_id, f"volunteer.{status}", subject)
     decided = await uow.volunteers.get(application_id)
     assert decided is not None  # noqa: S101 -- decided just above, in this transaction
+    uow.record(VolunteerDecided(at=now, application_id=application_id))
     return await _view(uow, decided)
 
 
 async def approve(
-    uow: UnitOfWork, actor: Actor, application_id: int, now: datetime, notify: Notifier
+    uow: UnitOfWork, actor: Actor, application_id: int, now: datetime
 ) -> ApplicationView:
     """Approves a pending application: the person becomes a volunteer and is told."""
     view = await _decide(uow, actor, application_id, ApplicationStatus.APPROVED, None, now)
     if view.person is not None:
         await uow.people.add_role(view.person.id, Role.VOLUNTEER)
-        await notify(
-            view.person,
-            msg("volunteers.approved"),
-            buttons=((Button(msg("button.menu"), "menu"),),),
-            dedupe_key=f"vol:decided:{application_id}",
-        )
     return view
 
 
@@ -202,16 +198,8 @@ async def decline(
     application_id: int,
     reason: str,
     now: datetime,
-    notify: Notifier,
 ) -> ApplicationView:
     """Declines a pending application with a reason, which the person reads."""
     await _require_staff(uow, actor, now, f"volunteer_application:{application_id}")
     reason = check_reason(reason)
-    view = await _decide(uow, actor, application_id, ApplicationStatus.DECLINED, reason, now)
-    if view.person is not None:
-        await notify(
-            view.person,
-            msg("volunteers.declined", reason=reason),
-            dedupe_key=f"vol:decided:{application_id}",
-        )
-    return view
+    return await _decide(uow, actor, application_id, ApplicationStatus.DECLINED, reason, now)

@@ -2,22 +2,19 @@
 with its history and its conversation with the resident (opening it is audited: it shows the
 phone and address); take, assign to a centre, accept, schedule, done, decline with a reason, ask
 a question. Each action is the one service call the staff card's button makes
-(bot.services.requests), and the resident hears of it through the outbox the same way."""
+(bot.services.requests); the resident's notice and the staff cards are that call's consequences
+(bot.notices.requests), queued when the desk's unit of work commits."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
-from typing import Any
 
 from aiohttp import web
 
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.requests import OPEN, RequestStatus
-from bot.ports.store import UnitOfWork
 from bot.services import desk as desk_service
 from bot.services import requests as service
-from bot.services.notify import OutboxNotifier
 from handlers.desk.context import (
     config,
     int_arg,
@@ -31,12 +28,6 @@ from handlers.desk.context import (
 )
 
 PAGE = 20
-Action = Callable[[UnitOfWork, Any, OutboxNotifier], Awaitable[object]]
-
-
-def _notifier(request: web.Request, uow: UnitOfWork) -> OutboxNotifier:
-    desk = config(request)
-    return OutboxNotifier(uow, desk.renderer, desk.default_locale, now(request))
 
 
 async def queue(request: web.Request) -> web.Response:
@@ -134,25 +125,24 @@ async def act(request: web.Request) -> web.StreamResponse:
 
     try:
         async with unit(request) as uow:
-            notify = _notifier(request, uow)
             if action == "take":
-                await service.take(uow, actor, request_id, at, notify)
+                await service.take(uow, actor, request_id, at)
             elif action == "assign":
                 centre = int_arg(field("centre")) or 0
-                await service.assign_centre(uow, actor, request_id, centre, at, notify)
+                await service.assign_centre(uow, actor, request_id, centre, at)
             elif action == "accept":
                 centre = int_arg(field("centre")) or 0
                 when = _when(field("day"), field("time"), request)
-                await service.accept(uow, actor, request_id, centre, when, at, notify)
+                await service.accept(uow, actor, request_id, centre, when, at)
             elif action == "schedule":
                 when = _when(field("day"), field("time"), request)
-                await service.schedule(uow, actor, request_id, when, at, notify)
+                await service.schedule(uow, actor, request_id, when, at)
             elif action == "done":
-                await service.done(uow, actor, request_id, at, notify)
+                await service.done(uow, actor, request_id, at)
             elif action == "decline":
-                await service.decline(uow, actor, request_id, field("reason"), at, notify)
+                await service.decline(uow, actor, request_id, field("reason"), at)
             elif action == "ask":
-                await service.ask(uow, actor, request_id, field("question"), at, notify)
+                await service.ask(uow, actor, request_id, field("question"), at)
             else:
                 raise web.HTTPNotFound()
             await uow.commit()

@@ -1,7 +1,8 @@
 """Volunteer applications on the desk: the waiting ones, oldest first, each with what the
 applicant ticked; approve, or decline with a reason the person reads. Each decision is the one
-service call the Telegram card makes (bot.services.volunteers); seeing the list is audited
-there, as it shows names and phone numbers."""
+service call the Telegram card makes (bot.services.volunteers), whose consequences tell the
+applicant and edit the staff cards (bot.notices.volunteers); seeing the list is audited there,
+as it shows names and phone numbers."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from aiohttp import web
 
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.services import volunteers as service
-from bot.services.notify import OutboxNotifier
 from handlers.desk.context import (
     config,
     int_arg,
@@ -41,15 +41,12 @@ async def decide(request: web.Request) -> web.StreamResponse:
     desk = config(request)
     try:
         async with unit(request) as uow:
-            notify = OutboxNotifier(uow, desk.renderer, desk.default_locale, now(request))
             if action == "approve":
-                await service.approve(
-                    uow, user(request).actor, application_id, now(request), notify
-                )
+                await service.approve(uow, user(request).actor, application_id, now(request))
             else:
                 reason = str(form.get("reason") or "")
                 await service.decline(
-                    uow, user(request).actor, application_id, reason, now(request), notify
+                    uow, user(request).actor, application_id, reason, now(request)
                 )
             await uow.commit()
     except PermissionDenied:

@@ -436,9 +436,7 @@ async def test_a_full_request_dialog_logs_neither_phone_nor_address(demo_chat, c
 
 async def test_the_resident_answers_a_staff_question_by_text_or_voice(demo_chat, i18n):
     from bot.domain.people import Actor, Role
-    from bot.rendering import Renderer
     from bot.services import requests as service
-    from bot.services.notify import OutboxNotifier
 
     chat = demo_chat
     await to_summary(chat, TOME)
@@ -446,8 +444,7 @@ async def test_the_resident_answers_a_staff_question_by_text_or_voice(demo_chat,
     [request] = requests_of(chat.store, TOME.id)
     staff = Actor(person_id(chat.store, 1001), frozenset({Role.STAFF}), "ja")
     async with chat.store.uow() as uow:
-        notify = OutboxNotifier(uow, Renderer(i18n), "ja", chat.clock.now())
-        await service.ask(uow, staff, request.id, "階段はありますか?", chat.clock.now(), notify)
+        await service.ask(uow, staff, request.id, "階段はありますか?", chat.clock.now())
         await uow.commit()
     chat._drain()
     question = chat.delivered[TOME.id][-1]

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import ConfigError, load_settings
+from bot.dialogs.engine import DialogSettings
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.people import Actor, NewPerson, Role
 from bot.domain.requests import (
@@ -25,9 +26,9 @@ from bot.domain.requests import (
     parse_phone,
     parse_reference,
 )
+from bot.notices.bus import Consequences
 from bot.rendering import Renderer
 from bot.services import requests as rq
-from bot.services.notify import OutboxNotifier
 from tests.core.test_shift_and_assembly_views import demo, person_id, plain
 from tests.fakes.memory_store import ConflictingUnitsError
 
@@ -53,7 +54,17 @@ def form(**changes) -> RequestForm:
 
 
 @pytest.fixture
-async def store(memory_store, clock):
+async def store(memory_store, clock, i18n):
+    # Wired as the composition root wires it: what services record is told and carded.
+    memory_store.publish = Consequences(
+        Renderer(i18n),
+        DialogSettings(
+            bot_username="kyodo_test_bot",
+            invite_ttl_hours=72,
+            max_text_length=1000,
+            default_locale="ja",
+        ),
+    )
     await demo(memory_store, clock)
     async with memory_store.uow() as uow:
         await uow.people.add(
@@ -86,11 +97,8 @@ async def submitted(store, telegram_id: int = RESIDENT_TG, **changes) -> int:
 async def staff_does(store, i18n, action: str, request_id: int, *args, who: int = STAFF_TG):
     """Runs one staff action as a card button does: a refusal's audit row is committed too."""
     async with store.uow() as uow:
-        notify = OutboxNotifier(uow, Renderer(i18n), "ja", NOW)
         try:
-            result = await getattr(rq, action)(
-                uow, actor(store, who), request_id, *args, NOW, notify
-            )
+            result = await getattr(rq, action)(uow, actor(store, who), request_id, *args, NOW)
         except PermissionDenied:
             await uow.commit()
             raise
@@ -330,9 +338,7 @@ async def test_two_units_taking_at_once_cannot_both_commit(store, i18n):
     first, second = store.uow(), store.uow()
     async with first, second:
         for uow in (first, second):
-            await rq.take(
-                uow, staff, request_id, NOW, OutboxNotifier(uow, Renderer(i18n), "ja", NOW)
-            )
+            await rq.take(uow, staff, request_id, NOW)
         await first.commit()
         with pytest.raises(ConflictingUnitsError):
             await second.commit()
@@ -363,19 +369,14 @@ async def test_a_forged_request_id_is_refused_and_audited(store, i18n):
 
 async def test_a_resident_cannot_cancel_anothers_request(store):
     request_id = await submitted(store)
+    queued = len(store.state.outbox)
     async with store.uow() as uow:
         with pytest.raises(PermissionDenied):
-            await rq.cancel_mine(uow, actor(store, ENGLISH_TG), request_id, NOW, _no_notices)
+            await rq.cancel_mine(uow, actor(store, ENGLISH_TG), request_id, NOW)
         await uow.commit()  # the caller keeps the refusal's audit row
+    assert len(store.state.outbox) == queued  # nobody is told anything
     assert store.state.service_requests[request_id].status is RequestStatus.RECEIVED
     assert any(a.action == "request.refused" for a in store.state.audit)
-
-
-async def _no_notices(*args, **kwargs) -> None:
-    raise AssertionError("nobody should be told anything")
-
-
-_no_notices.locale_of = lambda person: "ja"  # type: ignore[attr-defined]
 
 
 # --- Questions and answers ----------------------------------------------------------------------
@@ -391,14 +392,7 @@ async def test_a_question_reaches_the_resident_and_the_answer_reaches_the_asker(
     assert "エレベーターはありますか?" in question.text
     assert question.buttons == ((("✏️ 質問に答える", f"rq:ans:{request_id}"),),)
     async with store.uow() as uow:
-        answered = await rq.answer(
-            uow,
-            actor(store, RESIDENT_TG),
-            request_id,
-            "あります",
-            NOW,
-            OutboxNotifier(uow, Renderer(i18n), "ja", NOW),
-        )
+        answered = await rq.answer(uow, actor(store, RESIDENT_TG), request_id, "あります", NOW)
         await uow.commit()
     assert answered.asked_by is not None and answered.asked_by.telegram_user_id == STAFF_TG
     assert "あります" in sent_to(store, STAFF_TG)[-1]
@@ -413,19 +407,13 @@ async def test_the_resident_cancels_an_open_request_and_the_taker_is_told(store,
     request_id = await submitted(store)
     await staff_does(store, i18n, "take", request_id)
     async with store.uow() as uow:
-        view = await rq.cancel_mine(
-            uow,
-            actor(store, RESIDENT_TG),
-            request_id,
-            NOW,
-            OutboxNotifier(uow, Renderer(i18n), "ja", NOW),
-        )
+        view = await rq.cancel_mine(uow, actor(store, RESIDENT_TG), request_id, NOW)
         await uow.commit()
     assert view.request.status is RequestStatus.CANCELLED
     assert "取り消されました" in sent_to(store, STAFF_TG)[-1]
     async with store.uow() as uow:
         with pytest.raises(InvalidInput):
-            await rq.cancel_mine(uow, actor(store, RESIDENT_TG), request_id, NOW, _no_notices)
+            await rq.cancel_mine(uow, actor(store, RESIDENT_TG), request_id, NOW)
 
 
 async def test_personal_fields_of_closed_requests_are_purged_after_retention(store, i18n):

@@ -29,7 +29,6 @@ from bot.services import hours as hours_service
 from bot.services import requests as rq
 from bot.services import volunteers as vol
 from bot.services.demo import load_demo
-from bot.services.notify import OutboxNotifier
 from storage.database import create_engine
 from storage.migrate import upgrade
 from storage.uow import SqlStore
@@ -86,9 +85,14 @@ class CardHarness(ChatHarness):
         self._drain()
 
     async def feed_step(self) -> int:
+        """One step of the card feed (edits of copies left behind), then delivery."""
         queued = await self.feed.step()
         self._drain()
         return queued
+
+    def deliver(self) -> None:
+        """Sends what the outbox holds (after a service called directly, as the desk does)."""
+        self._drain()
 
     def cards_in(self, chat_id: int) -> list[OutboundMessage]:
         return [m for m in self.screens.get(chat_id, {}).values() if "tc:" in _datas(m)]
@@ -167,18 +171,14 @@ async def _setup(memory_store, clock) -> None:
 async def cards_chat(memory_store, i18n, clock) -> CardHarness:
     """Private mode: every staff member gets their own copy of each card."""
     await _setup(memory_store, clock)
-    harness = make_harness(memory_store, i18n, clock, None)
-    await harness.feed_step()  # cards for whatever the demo left waiting
-    return harness
+    return make_harness(memory_store, i18n, clock, None)
 
 
 @pytest.fixture
 async def group_chat(memory_store, i18n, clock) -> CardHarness:
     """Group mode: one copy of each card, in the staff group."""
     await _setup(memory_store, clock)
-    harness = make_harness(memory_store, i18n, clock, GROUP)
-    await harness.feed_step()
-    return harness
+    return make_harness(memory_store, i18n, clock, GROUP)
 
 
 def actor(store, telegram_id: int) -> Actor:
@@ -198,7 +198,7 @@ async def submit_request(harness: CardHarness, telegram_id: int = TOME.id, **cha
             now=harness.clock.now(),
         )
         await uow.commit()
-    await harness.feed_step()
+    harness.deliver()  # the card went out as a consequence of the submit
     return view.request.id
 
 
@@ -259,7 +259,7 @@ async def test_take_edits_every_copy_and_tells_the_resident_and_a_second_taker_h
     assert cards_chat.screens[HANAKO.id][hanako_card_id].text.count("担当: 佐藤 花子") == 1
     assert "Handled by: 佐藤 花子" in cards_chat.screens[JIRO.id][jiro_card_id].text
     assert "Status: <b>Under review</b>" in cards_chat.screens[JIRO.id][jiro_card_id].text
-    assert {e.chat_id for e in cards_chat.edits} == {HANAKO.id, JIRO.id}
+    assert sorted(e.chat_id for e in cards_chat.edits) == sorted([HANAKO.id, JIRO.id])  # once
     assert "確認" in cards_chat.last_to(TOME.id).text  # the resident's "under review"
     # Jiro's stale copy still had a "take" button; pressing it tells him who has it.
     second = await cards_chat.press(JIRO, _data(jiro_card, "Take it"), message_id=jiro_card_id)
@@ -301,17 +301,11 @@ async def test_ask_and_answer_come_back_onto_the_card_and_to_the_staff_member_wh
     )
     clock.advance(minutes=5)
     async with cards_chat.store.uow() as uow:
-        notifier = OutboxNotifier(uow, cards_chat.conversation.renderer, "ja", clock.now())
         await rq.answer(
-            uow,
-            actor(cards_chat.store, TOME.id),
-            request_id,
-            "ポストの中にあります",
-            clock.now(),
-            notifier,
+            uow, actor(cards_chat.store, TOME.id), request_id, "ポストの中にあります", clock.now()
         )
         await uow.commit()
-    await cards_chat.feed_step()
+    cards_chat.release()  # the answer's consequences edited the card: no feed involved
     assert "ポストの中にあります" in cards_chat.screens[JIRO.id][card_id].text
     assert "ポストの中にあります" in cards_chat.last_to(JIRO.id).text  # the asker's notice
 
@@ -444,7 +438,7 @@ async def _report_hours(harness: CardHarness, telegram_id: int = TANAKA.id) -> i
             now=harness.clock.now(),
         )
         await uow.commit()
-    await harness.feed_step()
+    harness.deliver()
     return report.id
 
 
@@ -474,13 +468,12 @@ async def test_an_hour_report_rejected_with_a_reason_and_a_decision_elsewhere_up
     await cards_chat.send(JIRO, "シフトがありません")
     assert "シフトがありません" in cards_chat.last_to(TANAKA.id).text
     assert "Reason: シフトがありません" in cards_chat.screens[JIRO.id][card_id].text
-    # Approved through the old review list (not the card): the feed edits the card.
+    # Approved through the old review list (not the card): the decision's event edits the card.
     clock.advance(minutes=1)
     second = await _report_hours_day(cards_chat, TODAY - timedelta(days=1))
     other_id, _ = cards_chat.card(HANAKO.id, f"勤務時間 #{second}")
     clock.advance(seconds=30)
     await cards_chat.press(HANAKO, f"hr:a:{second}")
-    await cards_chat.feed_step()
     assert "承認済み" in cards_chat.screens[HANAKO.id][other_id].text
 
 
@@ -500,7 +493,7 @@ async def _report_hours_day(harness: CardHarness, day: date) -> int:
             now=harness.clock.now(),
         )
         await uow.commit()
-    await harness.feed_step()
+    harness.deliver()
     return report.id
 
 
@@ -523,7 +516,7 @@ async def _apply_as_volunteer(harness: CardHarness, telegram_id: int = ANN.id) -
             harness.clock.now(),
         )
         await uow.commit()
-    await harness.feed_step()
+    harness.deliver()
     return application.id
 
 
@@ -539,6 +532,21 @@ async def test_a_volunteer_application_card_approves_or_declines_with_a_reason(c
         "Reason: 今は子育て支援の募集がありません"
         in cards_chat.card(JIRO.id, "Volunteer application")[1].text
     )
+
+
+async def test_an_application_approved_from_the_review_list_edits_each_copy_once(cards_chat):
+    application_id = await _apply_as_volunteer(cards_chat)
+    card_id, _ = cards_chat.card(JIRO.id, f"Volunteer application #{application_id}")
+    await cards_chat.press(HANAKO, "vol:list")
+    listed, _ = cards_chat.card(HANAKO.id, "ボランティア申込 #")
+    approved = await cards_chat.press(HANAKO, f"vol:ok:{application_id}", message_id=listed)
+    assert approved.toast == "承認しました"
+    assert "Approved" in cards_chat.screens[JIRO.id][card_id].text
+    card_edits = [e.chat_id for e in cards_chat.edits if e.edit_message_id != listed]
+    assert sorted(card_edits) == sorted([HANAKO.id, JIRO.id])  # one edit per copy
+    told = cards_chat.last_to(ANN.id)
+    assert "approved" in told.text and _labels(told) == ["🏠 Menu"]
+    assert await cards_chat.feed_step() == 0  # nothing was left for the feed
 
 
 # --- Editing before the first send has its message id -----------------------------------------
@@ -671,7 +679,9 @@ async def test_of_two_staff_taking_at_once_on_sql_one_wins_and_the_other_is_told
             default_locale="ja",
         )
         renderer = Renderer(i18n)
-        assert await CardFeed(store.uow, renderer, clock, settings).step() >= 2
+        async with store.uow() as uow:  # the submit's consequences sent the card to both
+            sent = await uow.cards.find(CardKind.REQUEST, request_id)
+            assert sent is not None and len(await uow.cards.copies(sent.id)) >= 2
         conversation = Conversation(renderer, settings, clock)
         harness = ChatHarness(MemoryStore(), conversation, clock)  # only for its Incoming maker
 
@@ -777,9 +787,10 @@ async def test_a_stale_cards_decline_on_a_closed_request_says_so_before_asking_a
     reference = request_of(cards_chat.store, request_id).reference
     card_id, card = cards_chat.card(JIRO.id, reference)
     async with cards_chat.store.uow() as uow:
-        notifier = OutboxNotifier(uow, cards_chat.conversation.renderer, "ja", NOW)
-        await rq.cancel_mine(uow, actor(cards_chat.store, TOME.id), request_id, NOW, notifier)
+        await rq.cancel_mine(uow, actor(cards_chat.store, TOME.id), request_id, NOW)
         await uow.commit()
+    cards_chat.deliver()  # the cancel's consequences edited every copy, no feed involved
+    assert "Status: <b>Cancelled</b>" in cards_chat.screens[JIRO.id][card_id].text
     stale = await cards_chat.press(JIRO, _data(card, "Decline"), message_id=card_id)
     assert stale.toast == (
         "That cannot be done in its current state. The card now shows the latest state."
