@@ -83,12 +83,13 @@ REGISTRY = Registry(
         *personal_data.DIALOGS,
         *desk.DIALOGS,
         *queue.DIALOGS,
+        *shifts.DIALOGS,
+        *shift_swaps.DIALOGS,
     ]
 )
 
 TEXT_STEPS: dict[str, Step] = {
     assemblies.NAME: assemblies.on_text,
-    shift_swaps.NAME: shift_swaps.on_text,
     requests.NAME: requests.on_text,
     requests.ANSWER: requests.on_answer,
     triage.REASON: triage.on_reason,
@@ -242,17 +243,8 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
         return await requests.start(turn)
     if head == "rq":
         return await requests.on_button(turn, state, data)
-    if data == "shifts":
-        await shifts.show_mine(turn)
-        return None
     if data == "asm":
         await assemblies.show(turn)
-        return None
-    if data == "shifts:open":
-        await shift_swaps.show_open(turn)
-        return None
-    if data == "shifts:ical":
-        await shift_swaps.show_calendar_link(turn)
         return None
     if head == "asm":
         return await assemblies.on_button(turn, state, arg)
@@ -264,15 +256,4 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
             return new_state
     if head == "tc":
         return await triage.on_button(turn, state, data)
-    action, _, raw_id = arg.partition(":")
-    if head == "shift" and action == "who" and _is_id(raw_id):
-        await shifts.show_who(turn, int(raw_id))
-        return None
-    if head == "shift" and action in shift_swaps.ACTIONS and _is_id(raw_id):
-        return await shift_swaps.on_button(turn, action, int(raw_id))
     return await _invalid(turn, state)
-
-
-def _is_id(text: str) -> bool:
-    """ASCII digits that fit a 64-bit id: anything else in callback data is forged."""
-    return text.isascii() and text.isdigit() and len(text) <= 18

@@ -1,21 +1,34 @@
 """Giving up and taking shifts: "I can't make it", the open place offered first come first
 served, open shifts with take buttons, and the member's calendar link.
 
-A release tells the coordinators at once and offers the place to the centre's other workers,
-each in their own language, through the outbox. A reason is optional: after the tap the member
-may type one, and the coordinators hear it too.
+The buttons are registered on the shifts dialog (`bot.dialogs.shifts.DIALOG`, which owns the
+`shift` and `shifts` prefixes); the one step with state is the optional reason typed after
+"I can't make it" (`REASON_DIALOG`). The services record what happened; telling the
+coordinators and offering the place to others are its consequences (`bot.notices.shifts`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from bot.dialogs.engine import Turn
-from bot.dialogs.menus import MENU, MY_SHIFTS, OPEN_SHIFTS
-from bot.dialogs.shifts import item
+from bot.dialogs.menus import (
+    MENU,
+    MY_SHIFTS,
+    OPEN_SHIFTS,
+    CalendarLink,
+    CantMakeShift,
+    OpenShifts,
+)
+from bot.dialogs.registry import Dialog, Next
+from bot.dialogs.shifts import DIALOG, item
+from bot.dialogs.state import DialogData, StateCodec
+from bot.domain.callbacks import CallbackData
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, PermissionDenied
-from bot.domain.people import Person
 from bot.domain.replies import Button, msg
-from bot.i18n import resolve_locale
+from bot.domain.shift_swaps import MAX_REASON_LENGTH
 from bot.services.shift_swaps import (
     give_reason,
     new_calendar_token,
@@ -25,18 +38,30 @@ from bot.services.shift_swaps import (
 )
 
 NAME = "shift_reason"
-ACTIONS = ("cant", "take")
 MAX_OPEN_LISTED = 20
 
 
-def _locale(turn: Turn, person: Person) -> str:
-    return resolve_locale(person.locale, person.telegram_language, turn.settings.default_locale)
+@dataclass(frozen=True, kw_only=True)
+class ShiftReason(DialogData):
+    """The member gave up a shift (`release_id`): a reason may be typed next."""
+
+    release_id: int
 
 
-def _name(turn: Turn) -> str:
-    if turn.person is not None:
-        return turn.person.display_name
-    return turn.incoming.user_name or "?"
+REASON_DIALOG = Dialog(NAME, state=StateCodec(NAME, ShiftReason), steps=("reason",))
+DIALOGS = (REASON_DIALOG,)
+
+
+@dataclass(frozen=True)
+class TakeShift(CallbackData, tag="shift:take"):
+    """Take a free place on a shift (the open list, and the offer sent when one is released)."""
+
+    shift_id: int
+
+
+def take_button(shift_id: int, starts_at: datetime) -> Button:
+    """The button that takes a free place on a shift, labelled with its start."""
+    return Button(msg("shifts.take_button", start=starts_at), TakeShift(shift_id))
 
 
 def _refused(turn: Turn, error: DomainError) -> None:
@@ -49,101 +74,57 @@ def _refused(turn: Turn, error: DomainError) -> None:
     )
 
 
-async def on_button(turn: Turn, action: str, shift_id: int) -> DialogState | None:
-    if action == "cant":
-        return await _release(turn, shift_id)
-    await _take(turn, shift_id)
-    return None
-
-
-async def _release(turn: Turn, shift_id: int) -> DialogState | None:
+@DIALOG.button(CantMakeShift)
+async def _release(turn: Turn, pressed: CantMakeShift, state: DialogState | None) -> Next:
     try:
-        done = await release_shift(turn.uow, turn.actor, shift_id, turn.now)
+        done = await release_shift(turn.uow, turn.actor, pressed.shift_id, turn.now)
     except DomainError as error:
         _refused(turn, error)
         return None
-    tz, name = turn.settings.tz, _name(turn)
-    for staff in done.coordinators:
-        assert staff.telegram_user_id is not None  # noqa: S101 -- coordinators() checks it
-        locale = _locale(turn, staff)
-        turn.notify(
-            staff.telegram_user_id,
-            locale,
-            msg("shifts.released_staff", name=name, offered=len(done.offered_to)),
-            item(done.view, locale, tz),
-            dedupe_key=f"shift-release:{done.release.id}:staff:{staff.id}",
-        )
-    take = Button(
-        msg("shifts.take_button", start=done.view.shift.starts_at), f"shift:take:{shift_id}"
-    )
-    for person in done.offered_to:
-        assert person.telegram_user_id is not None  # noqa: S101 -- release_shift checks it
-        locale = _locale(turn, person)
-        turn.notify(
-            person.telegram_user_id,
-            locale,
-            msg("shifts.offer"),
-            item(done.view, locale, tz),
-            buttons=((take,),),
-            dedupe_key=f"shift-release:{done.release.id}:offer:{person.id}",
-        )
     turn.toast = msg("shifts.released_toast")
     turn.say(
         msg("shifts.released"),
-        item(done.view, turn.locale, tz),
-        msg("shifts.ask_reason", limit=200),
+        item(done.view, turn.locale, turn.settings.tz),
+        msg("shifts.ask_reason", limit=MAX_REASON_LENGTH),
         buttons=((MY_SHIFTS,), (MENU,)),
     )
-    return DialogState(NAME, "reason", {"release": done.release.id})
+    return ShiftReason(step="reason", release_id=done.release.id)
 
 
-async def on_text(turn: Turn, state: DialogState) -> DialogState | None:
-    release_id = int(state.data.get("release", 0))
+@REASON_DIALOG.text
+async def on_text(turn: Turn, state: ShiftReason) -> Next:
     try:
-        view, coordinators = await give_reason(
-            turn.uow, turn.actor, release_id, turn.text, turn.now
-        )
+        await give_reason(turn.uow, turn.actor, state.release_id, turn.text, turn.now)
     except PermissionDenied:
         turn.say(msg("error.permission_denied"), buttons=((MENU,),))
         return None
     except DomainError as error:
         turn.say(msg(f"shifts.error.{error.code}", **error.details), buttons=((MENU,),))
         return state
-    for staff in coordinators:
-        assert staff.telegram_user_id is not None  # noqa: S101 -- coordinators() checks it
-        locale = _locale(turn, staff)
-        turn.notify(
-            staff.telegram_user_id,
-            locale,
-            msg("shifts.reason_staff", name=_name(turn), reason=turn.text),
-            item(view, locale, turn.settings.tz),
-        )
     turn.say(msg("shifts.reason_sent"), buttons=((MY_SHIFTS,), (MENU,)))
     return None
 
 
-async def _take(turn: Turn, shift_id: int) -> None:
+@DIALOG.button(TakeShift)
+async def _take(turn: Turn, pressed: TakeShift, state: DialogState | None) -> Next:
     try:
-        done = await take_shift(turn.uow, turn.actor, shift_id, turn.now)
+        done = await take_shift(turn.uow, turn.actor, pressed.shift_id, turn.now)
     except DomainError as error:
         _refused(turn, error)
-        return
-    for staff in done.coordinators:
-        assert staff.telegram_user_id is not None  # noqa: S101 -- coordinators() checks it
-        locale = _locale(turn, staff)
-        turn.notify(
-            staff.telegram_user_id,
-            locale,
-            msg("shifts.taken_staff", name=_name(turn)),
-            item(done.view, locale, turn.settings.tz),
-            dedupe_key=f"shift-take:{shift_id}:{turn.actor.person_id}:{turn.now.isoformat()}",
-        )
+        return None
     turn.toast = msg("shifts.taken_toast")
     turn.say(
         msg("shifts.taken"),
         item(done.view, turn.locale, turn.settings.tz),
         buttons=((MY_SHIFTS,), (MENU,)),
     )
+    return None
+
+
+@DIALOG.button(OpenShifts)
+async def _open_pressed(turn: Turn, _: OpenShifts, state: DialogState | None) -> Next:
+    await show_open(turn)
+    return None
 
 
 async def show_open(turn: Turn) -> None:
@@ -161,11 +142,14 @@ async def show_open(turn: Turn) -> None:
         )
         for v in shown
     ]
-    buttons = tuple(
-        (Button(msg("shifts.take_button", start=v.shift.starts_at), f"shift:take:{v.shift.id}"),)
-        for v in shown
-    )
+    buttons = tuple((take_button(v.shift.id, v.shift.starts_at),) for v in shown)
     turn.say(*parts, buttons=(*buttons, (MENU,)))
+
+
+@DIALOG.button(CalendarLink)
+async def _calendar_pressed(turn: Turn, _: CalendarLink, state: DialogState | None) -> Next:
+    await show_calendar_link(turn)
+    return None
 
 
 async def show_calendar_link(turn: Turn) -> None:

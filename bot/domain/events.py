@@ -104,6 +104,33 @@ class VolunteerDecided(Event):
 
 
 @dataclass(frozen=True)
+class ShiftReleased(Event):
+    """`person_id` gave up their place on a shift ("I can't make it", `release_id`): the
+    coordinators are told, and the centre's free workers are offered the place."""
+
+    release_id: int
+    shift_id: int
+    person_id: int
+
+
+@dataclass(frozen=True)
+class ShiftReasonGiven(Event):
+    """The member typed why they gave up the shift of `release_id`: the coordinators hear it."""
+
+    release_id: int
+
+
+@dataclass(frozen=True)
+class ShiftTaken(Event):
+    """`person_id` took a free place on a shift (the place of `release_id`, if one was given up):
+    the coordinators are told."""
+
+    shift_id: int
+    person_id: int
+    release_id: int | None
+
+
+@dataclass(frozen=True)
 class ShiftReminderDue(Event):
     """A person's shift reminder for `day` came due (the scheduler's send `send_key`).
 

@@ -13,6 +13,7 @@ from bot.dialogs.engine import DialogSettings
 from bot.domain import events as ev
 from bot.notices import hours, volunteers
 from bot.notices import requests as service_requests
+from bot.notices import shifts as shift_notices
 from bot.notices.context import Handler, NoticeContext
 from bot.ports.store import UnitOfWork
 from bot.rendering import Renderer
@@ -31,6 +32,7 @@ def _merge(*features: Mapping[type[ev.Event], Handler]) -> Mapping[type[ev.Event
 # One module per feature; each says which of its functions handles which event.
 HANDLERS = _merge(
     hours.HANDLERS,
+    shift_notices.HANDLERS,
     service_requests.HANDLERS,
     volunteers.HANDLERS,
 )

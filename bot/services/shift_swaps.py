@@ -1,7 +1,9 @@
 """Use cases of giving up and taking shifts, open shifts, and the calendar feed of one's shifts.
 
-"I can't make it" releases the member's place; the dialog tells the coordinators (staff) and
-offers the place to the centre's other workers. Taking a place is first come, first served: the
+"I can't make it" releases the member's place and records `ShiftReleased`: its consequences
+(`bot.notices.shifts`) tell the coordinators (staff) and offer the place to the centre's other
+workers; a reason given after it (`ShiftReasonGiven`) and a place taken (`ShiftTaken`) reach the
+coordinators the same way. Taking a place is first come, first served: the
 store decides under a lock on the shift, so two people cannot both get the last place. Every shift
 id arrives from a button, so an unknown or someone else's shift is refused and audited.
 """
@@ -10,13 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NoReturn
 
 from bot.domain.coop import Shift
 from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.events import ShiftReasonGiven, ShiftReleased, ShiftTaken
 from bot.domain.people import Actor, Person, Role
 from bot.domain.shift_swaps import MAX_REASON_LENGTH, ShiftRelease, TakeOutcome
 from bot.ports.store import UnitOfWork
@@ -32,15 +34,12 @@ _WORKERS: frozenset[Role] = frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})
 class Released:
     view: ShiftView
     release: ShiftRelease
-    coordinators: Sequence[Person]
-    offered_to: Sequence[Person]
 
 
 @dataclass(frozen=True)
 class Taken:
     view: ShiftView
     release: ShiftRelease | None  # the release whose place this was, if any
-    coordinators: Sequence[Person]
 
 
 async def _refuse(
@@ -84,25 +83,34 @@ async def release_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datet
     await uow.audit.add(now, person_id, "shift.released", f"shift:{shift_id}")
     after = await uow.shifts.get(shift_id)
     assert after is not None  # noqa: S101 -- read above in this transaction
+    uow.record(ShiftReleased(at=now, release_id=release.id, shift_id=shift_id, person_id=person_id))
+    return Released(await view_of(uow, after), release)
+
+
+async def offered_to(uow: UnitOfWork, shift: Shift, released_by: int) -> list[Person]:
+    """Who is offered a released place: the centre's other workers who may take it, are free
+    at that time and can be reached."""
     offered = []
     for person in await uow.shift_swaps.centre_workers(shift.centre_id):
         if (
-            person.id == person_id
-            or after.is_assigned(person.id)
+            person.id == released_by
+            or shift.is_assigned(person.id)
             or person.telegram_user_id is None
             or person.unreachable
-            or not may_take(person, after)
-            or await uow.shift_swaps.overlapping(person.id, after.starts_at, after.ends_at)
+            or not may_take(person, shift)
+            or await uow.shift_swaps.overlapping(person.id, shift.starts_at, shift.ends_at)
         ):
             continue
         offered.append(person)
-    return Released(await view_of(uow, after), release, await coordinators(uow), offered)
+    return offered
 
 
 async def give_reason(
     uow: UnitOfWork, actor: Actor, release_id: int, reason: str, now: datetime
-) -> tuple[ShiftView, Sequence[Person]]:
-    """Adds the member's reason to their release. Errors: reason_too_long."""
+) -> None:
+    """Adds the member's reason to their release (the coordinators hear it).
+
+    Errors: reason_too_long."""
     person_id = await _person(uow, actor, now, "shifts")
     release = await uow.shift_swaps.get_release(release_id)
     if release is None or release.person_id != person_id:
@@ -110,9 +118,7 @@ async def give_reason(
     if len(reason) > MAX_REASON_LENGTH:
         raise DomainError("reason_too_long", limit=MAX_REASON_LENGTH)
     await uow.shift_swaps.set_reason(release_id, reason)
-    shift = await uow.shifts.get(release.shift_id)
-    assert shift is not None  # noqa: S101 -- a release keeps its shift (foreign key)
-    return await view_of(uow, shift), await coordinators(uow)
+    uow.record(ShiftReasonGiven(at=now, release_id=release_id))
 
 
 async def take_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime) -> Taken:
@@ -139,7 +145,15 @@ async def take_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime
     await uow.audit.add(now, person_id, "shift.taken", f"shift:{shift_id}")
     after = await uow.shifts.get(shift_id)
     assert after is not None  # noqa: S101 -- read above in this transaction
-    return Taken(await view_of(uow, after), release, await coordinators(uow))
+    uow.record(
+        ShiftTaken(
+            at=now,
+            shift_id=shift_id,
+            person_id=person_id,
+            release_id=None if release is None else release.id,
+        )
+    )
+    return Taken(await view_of(uow, after), release)
 
 
 async def open_shifts(uow: UnitOfWork, actor: Actor, now: datetime) -> list[ShiftView]:

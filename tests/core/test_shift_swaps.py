@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.coop import NewShift, WorkKind
+from bot.domain.events import ShiftReminderDue
 from bot.domain.people import NewPerson, Role
 from tests.fakes.chat import User
 
@@ -246,3 +247,74 @@ async def test_my_shifts_offers_a_calendar_link_stored_only_as_a_hash(chat, memo
     second = await chat.press(MARIA, "shifts:ical")
     assert second.text.split("\n")[2] != url
     assert memory_store.state.calendar_tokens[ids[MARIA.name]] != stored
+
+
+async def test_a_shift_reminder_lists_the_days_shifts_with_a_button_each(chat, memory_store, clock):
+    """`ShiftReminderDue` renders the reminder the scheduler has always sent (same text, same
+    buttons, one copy per send and person); someone who cannot be reached is left out."""
+    ids = await coop(memory_store, clock)
+    async with memory_store.uow() as uow:
+        care = await uow.shifts.add(
+            NewShift(2, at(1, 16), at(1, 19), WorkKind.ELDERLY_CARE, 2)  # Chuo, tomorrow
+        )
+        await uow.shifts.assign(care.id, ids[TANAKA.name])
+        await uow.people.mark_unreachable(YUKI.id, True)  # she blocked the bot
+        await uow.commit()
+    day, due = date(2026, 11, 23), at(0, 18)
+    for _ in range(2):  # a send run twice queues each copy once
+        async with memory_store.uow() as uow:
+            for person, first, also in (
+                (TANAKA.name, care.id, (ids["tomorrow"],)),  # shown by start, whatever the order
+                (KEN.name, ids["ken_busy"], ()),
+                (YUKI.name, ids["full"], ()),
+            ):
+                uow.record(
+                    ShiftReminderDue(due, first, ids[person], day, "shifts:2026-11-23", also)
+                )
+            await uow.commit()
+    sent = {r.message.chat_id: r for r in memory_store.state.outbox.values()}
+    assert set(sent) == {TANAKA.id, KEN.id}
+    tanaka, ken = sent[TANAKA.id], sent[KEN.id]
+    assert tanaka.dedupe_key == f"rem:shifts:2026-11-23:{ids[TANAKA.name]}"
+    assert tanaka.message.text == (
+        "🔔 <b>明日 11月23日(月) のシフトのお知らせです</b>\n\n"
+        "<b>11月23日(月) 10:00〜14:00</b>\n清掃・港ビル清掃センター\n\n"
+        "<b>11月23日(月) 16:00〜19:00</b>\n高齢者デイサービス・中央ケアセンター\n\n"
+        "お知らせが不要な曜日は、下のボタンから止められます。"
+    )
+    assert tanaka.message.buttons == (
+        (("🙅 行けません: 11月23日(月) 10:00", f"shift:cant:{ids['tomorrow']}"),),
+        (("🙅 行けません: 11月23日(月) 16:00", f"shift:cant:{care.id}"),),
+        (("🔔 シフトのお知らせの設定", "rem:prefs"),),
+    )
+    assert ken.message.text == (
+        "🔔 <b>Your shifts tomorrow, Mon, Nov 23</b>\n\n"
+        "<b>Mon, Nov 23, 12:00\u202fPM – 4:00\u202fPM</b>\nCleaning · Chuo Care Centre\n\n"
+        "You can stop these reminders for some weekdays with the button below."
+    )
+    assert ken.message.buttons == (
+        (("🙅 I can't make it: Mon, Nov 23, 12:00\u202fPM", f"shift:cant:{ids['ken_busy']}"),),
+        (("🔔 Shift reminder settings", "rem:prefs"),),
+    )
+    turn = await chat.press(TANAKA, tanaka.message.buttons[1][0][1])
+    assert turn.toast == "シフトを外れました。"
+
+
+async def test_every_coordinator_hears_of_a_release_its_reason_and_the_take(
+    chat, memory_store, clock
+):
+    ids = await coop(memory_store, clock)
+    second = User(1002, "Second Coordinator", "en")
+    async with memory_store.uow() as uow:
+        await uow.people.add(
+            NewPerson(second.id, second.name, "en", clock.now(), None, frozenset({Role.STAFF}))
+        )
+        await uow.commit()
+    await chat.press(TANAKA, f"shift:cant:{ids['tomorrow']}")
+    await chat.send(TANAKA, "熱が出ました")
+    await chat.press(MARIA, f"shift:take:{ids['tomorrow']}")
+    for staff in (HANAKO, second):
+        told = [m.text for m in chat.delivered[staff.id]]
+        assert len(told) == 3, (staff, told)
+    english = [m.text for m in chat.delivered[second.id]]
+    assert "Mon, Nov 23" in english[0] and "Maria Santos" in english[2]
