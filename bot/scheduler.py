@@ -3,7 +3,8 @@
 Every replica runs a `LeaderScheduler`; it keeps trying the leader lock (bot.ports.scheduling),
 and only the replica holding it runs an `AsyncIOScheduler`. Its jobs do no sending themselves:
 every few seconds a tick plans the coming digests and shift reminders, fans out what is due
-(bot.services.reminders) and starts due scheduled broadcasts; daily jobs (the personal-data purge)
+(bot.services.reminders, whose events the store's consequences render into the outbox) and
+starts due scheduled broadcasts; daily jobs (the personal-data purge)
 run at their hour. The SQL store is the source of truth, not APScheduler's memory, so a restart
 or a new leader continues where the old one stopped, and a send that two leaders run in the same
 moment still goes to each person once (unique keys, outbox dedupe keys).
@@ -218,17 +219,22 @@ def make_scheduler(
     clock: Clock,
     wake_sender: Callable[[], None],
 ) -> LeaderScheduler:
-    """The scheduler of one Kyodo process, wired to its store and sender."""
+    """The scheduler of one Kyodo process, wired to its store and sender.
+
+    `uow` must be the units of a store whose consequences are wired (`store.publish`): the
+    reminders and broadcasts the jobs start are recorded as events, rendered at commit. `render`
+    is no longer used (the consequences render); it stays until the composition root stops
+    passing it.
+    """
+    del render
     from bot.services.broadcasts import start_due_broadcasts
     from bot.services.personal_data import purge_expired
     from storage.leader import leader_lock
 
     runner = ReminderRunner(
         uow,
-        render,
         ReminderSettings(
             tz=settings.tz,
-            default_locale=settings.default_locale,
             shift_hour=settings.shift_reminder_hour,
             digest_hour=settings.digest_hour,
         ),

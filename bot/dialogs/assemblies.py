@@ -1,11 +1,9 @@
 """Assembly notices: members read and answer them, staff publish them, count answers, check in.
 
-Callback data (ids only, every press re-authorised by the services):
-`asm` list · `asm:o:<id>` one notice · `asm:y:<id>` attending · `asm:n:<id>` not attending ·
-`asm:p:<id>` choose a proxy holder · `asm:pc:<id>` proxy to the chair · `asm:pm:<id>:<person>`
-proxy to a member · `asm:t:<id>` counts · `asm:c:<id>` check-in list · `asm:ci:<id>:<person>`
-check a member in · `asm:new` publish · `asm:ab:<days>` / `asm:q:<n>:<d>` publishing choices ·
-`asm:pub` publish the draft.
+Buttons are typed callback data carrying ids only (`asm:o:3`, `asm:pm:3:12`), every press
+re-authorised by the services. The notices, one notice, the answers, the proxy holders, counts
+and check-in work from any message; the publishing buttons (answer-by, quorum, publish) only at
+the step of the draft that shows them.
 
 Publishing is a short typed dialog: title, place, date and time, answer-by date, quorum, agenda,
 then a summary to confirm. Its draft lives in the dialog state in SQL.
@@ -13,10 +11,14 @@ then a summary to confirm. Its draft lives in the dialog state in SQL.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from bot.dialogs.engine import Turn
-from bot.dialogs.menus import CANCEL, MENU
+from bot.dialogs.menus import ASSEMBLIES, CANCEL, MENU, AssemblyNotices, Buttons, OpenAssembly
+from bot.dialogs.registry import Dialog, ForgedButton, Next, StaleScreen
+from bot.dialogs.state import DialogData, StateCodec
 from bot.domain.assemblies import (
     MAX_AGENDA,
     MAX_AHEAD,
@@ -30,6 +32,7 @@ from bot.domain.assemblies import (
     parse_when,
     split_bilingual,
 )
+from bot.domain.callbacks import CallbackData
 from bot.domain.coop import Assembly, NewAssembly
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
@@ -37,11 +40,107 @@ from bot.domain.replies import Button, Msg, msg
 from bot.services import assemblies as service
 
 NAME = "asm_publish"
-ASSEMBLIES = Button(msg("button.assemblies"), "asm")
 STEPS = ("title", "place", "when", "answer_by", "quorum", "agenda", "confirm")
 ANSWER_BY_CHOICES = (7, 3)
 QUORUM_CHOICES = (Quorum(1, 2), Quorum(2, 3))
 MAX_PROXY_BUTTONS = 30
+
+T = TypeVar("T")
+
+
+# State ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishDraft(DialogData):
+    """A notice being written by staff, as far as they have got."""
+
+    title: str | None = None  # `日本語 / English`, or one text for both
+    place: str | None = None
+    when: datetime | None = None
+    answer_by: datetime | None = None
+    quorum: str | None = None  # as `parse_quorum` reads it: `2/3`
+    agenda: str | None = None
+
+
+DIALOG = Dialog(NAME, prefixes=("asm",), state=StateCodec(NAME, PublishDraft), steps=STEPS)
+DIALOGS = (DIALOG,)
+
+
+# Buttons ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attend(CallbackData, tag="asm:y"):
+    assembly_id: int
+
+
+@dataclass(frozen=True)
+class Absent(CallbackData, tag="asm:n"):
+    assembly_id: int
+
+
+@dataclass(frozen=True)
+class ChooseProxy(CallbackData, tag="asm:p"):
+    assembly_id: int
+
+
+@dataclass(frozen=True)
+class ProxyToChair(CallbackData, tag="asm:pc"):
+    assembly_id: int
+
+
+@dataclass(frozen=True)
+class ProxyTo(CallbackData, tag="asm:pm"):
+    assembly_id: int
+    person_id: int
+
+
+@dataclass(frozen=True)
+class Counts(CallbackData, tag="asm:t"):
+    assembly_id: int
+
+
+@dataclass(frozen=True)
+class CheckInList(CallbackData, tag="asm:c"):
+    assembly_id: int
+
+
+@dataclass(frozen=True)
+class CheckIn(CallbackData, tag="asm:ci"):
+    assembly_id: int
+    person_id: int
+
+
+@dataclass(frozen=True)
+class NewNotice(CallbackData, tag="asm:new"):
+    pass
+
+
+@dataclass(frozen=True)
+class AnswerBy(CallbackData, tag="asm:ab"):
+    days_before: int
+
+
+@dataclass(frozen=True)
+class PickQuorum(CallbackData, tag="asm:q"):
+    numerator: int
+    denominator: int
+
+
+@dataclass(frozen=True)
+class Publish(CallbackData, tag="asm:pub"):
+    pass
+
+
+def _known(value: T | None) -> T:
+    """A field the step needs; a draft without it is a screen of another time."""
+    if value is None:
+        raise StaleScreen()
+    return value
+
+
+# Reading and answering -------------------------------------------------------------------
 
 
 def _item(turn: Turn, a: Assembly) -> Msg:
@@ -64,6 +163,12 @@ def _your_answer(view: service.NoticeView) -> Msg:
     return msg(f"asm.yours.{view.answer.rsvp}")
 
 
+@DIALOG.button(AssemblyNotices)
+async def _notices_pressed(turn: Turn, _: AssemblyNotices, state: DialogState | None) -> Next:
+    await show(turn)
+    return None
+
+
 async def show(turn: Turn) -> None:
     views = await service.notices(turn.uow, turn.actor, turn.now)
     parts: list[Msg] = [msg("asm.title")]
@@ -73,12 +178,19 @@ async def show(turn: Turn) -> None:
         parts.append(_item(turn, a))
         if view.may_answer:
             parts.append(_your_answer(view))
-        rows.append((Button(msg("asm.open_button", title=a.title(turn.locale)), f"asm:o:{a.id}"),))
+        label = msg("asm.open_button", title=a.title(turn.locale))
+        rows.append((Button(label, OpenAssembly(a.id)),))
     if not views:
         parts.append(msg("asm.none"))
     if turn.actor.is_staff:
-        rows.append((Button(msg("asm.new_button"), "asm:new"),))
+        rows.append((Button(msg("asm.new_button"), NewNotice()),))
     turn.say(*parts, buttons=(*rows, (MENU,)))
+
+
+@DIALOG.button(OpenAssembly)
+async def _open_pressed(turn: Turn, pressed: OpenAssembly, state: DialogState | None) -> Next:
+    await show_one(turn, pressed.assembly_id)
+    return None
 
 
 async def show_one(turn: Turn, assembly_id: int, before: tuple[Msg, ...] = ()) -> None:
@@ -92,16 +204,16 @@ async def show_one(turn: Turn, assembly_id: int, before: tuple[Msg, ...] = ()) -
         parts.append(_your_answer(view))
         if a.is_open(turn.now):
             rows += [
-                (Button(msg("asm.button.attending"), f"asm:y:{a.id}"),),
-                (Button(msg("asm.button.absent"), f"asm:n:{a.id}"),),
-                (Button(msg("asm.button.proxy"), f"asm:p:{a.id}"),),
+                (Button(msg("asm.button.attending"), Attend(a.id)),),
+                (Button(msg("asm.button.absent"), Absent(a.id)),),
+                (Button(msg("asm.button.proxy"), ChooseProxy(a.id)),),
             ]
         else:
             parts.append(msg("asm.closed", answer_by=a.answer_by))
     if turn.actor.is_staff:
         rows += [
-            (Button(msg("asm.button.count"), f"asm:t:{a.id}"),),
-            (Button(msg("asm.button.check_in"), f"asm:c:{a.id}"),),
+            (Button(msg("asm.button.count"), Counts(a.id)),),
+            (Button(msg("asm.button.check_in"), CheckInList(a.id)),),
         ]
     turn.say(*parts, buttons=(*rows, (ASSEMBLIES,), (MENU,)))
 
@@ -119,17 +231,51 @@ async def _answer(turn: Turn, assembly_id: int, rsvp: Rsvp, proxy_to: int | None
     await show_one(turn, assembly_id, (msg("asm.thanks"),))
 
 
+@DIALOG.button(Attend)
+async def _attend(turn: Turn, pressed: Attend, state: DialogState | None) -> Next:
+    await _answer(turn, pressed.assembly_id, Rsvp.ATTENDING)
+    return None
+
+
+@DIALOG.button(Absent)
+async def _absent(turn: Turn, pressed: Absent, state: DialogState | None) -> Next:
+    await _answer(turn, pressed.assembly_id, Rsvp.ABSENT)
+    return None
+
+
+@DIALOG.button(ProxyToChair)
+async def _proxy_to_chair(turn: Turn, pressed: ProxyToChair, state: DialogState | None) -> Next:
+    await _answer(turn, pressed.assembly_id, Rsvp.PROXY)
+    return None
+
+
+@DIALOG.button(ProxyTo)
+async def _proxy_to(turn: Turn, pressed: ProxyTo, state: DialogState | None) -> Next:
+    await _answer(turn, pressed.assembly_id, Rsvp.PROXY, pressed.person_id)
+    return None
+
+
+@DIALOG.button(ChooseProxy)
+async def _choose_proxy(turn: Turn, pressed: ChooseProxy, state: DialogState | None) -> Next:
+    await choose_proxy(turn, pressed.assembly_id)
+    return None
+
+
 async def choose_proxy(turn: Turn, assembly_id: int) -> None:
     assembly, people = await service.proxy_candidates(turn.uow, turn.actor, assembly_id, turn.now)
-    rows = [(Button(msg("asm.button.proxy_chair"), f"asm:pc:{assembly.id}"),)]
+    rows = [(Button(msg("asm.button.proxy_chair"), ProxyToChair(assembly.id)),)]
     rows += [
-        (Button(msg("asm.button.proxy_to", name=p.display_name), f"asm:pm:{assembly.id}:{p.id}"),)
+        (Button(msg("asm.button.proxy_to", name=p.display_name), ProxyTo(assembly.id, p.id)),)
         for p in people[:MAX_PROXY_BUTTONS]
     ]
+    back = Button(msg("asm.button.back"), OpenAssembly(assembly.id))
     turn.say(
         msg("asm.proxy_ask", title=assembly.title(turn.locale)),
-        buttons=(*rows, (Button(msg("asm.button.back"), f"asm:o:{assembly.id}"),), (MENU,)),
+        buttons=(*rows, (back,), (MENU,)),
     )
+
+
+# Counting and checking in (staff) ---------------------------------------------------------
 
 
 def _count_parts(turn: Turn, count: service.Count) -> list[Msg]:
@@ -169,13 +315,19 @@ def _met(t: Tally) -> Msg:
     )
 
 
+@DIALOG.button(Counts)
+async def _counts_pressed(turn: Turn, pressed: Counts, state: DialogState | None) -> Next:
+    await show_count(turn, pressed.assembly_id)
+    return None
+
+
 async def show_count(turn: Turn, assembly_id: int) -> None:
     count = await service.count(turn.uow, turn.actor, assembly_id, turn.now)
     turn.say(
         *_count_parts(turn, count),
         buttons=(
-            (Button(msg("asm.button.refresh"), f"asm:t:{assembly_id}"),),
-            (Button(msg("asm.button.check_in"), f"asm:c:{assembly_id}"),),
+            (Button(msg("asm.button.refresh"), Counts(assembly_id)),),
+            (Button(msg("asm.button.check_in"), CheckInList(assembly_id)),),
             (ASSEMBLIES,),
             (MENU,),
         ),
@@ -185,9 +337,15 @@ async def show_count(turn: Turn, assembly_id: int) -> None:
 def _check_in_rows(count: service.Count) -> list[tuple[Button, ...]]:
     aid = count.assembly.id
     return [
-        (Button(msg("asm.button.check_in_person", name=p.display_name), f"asm:ci:{aid}:{p.id}"),)
+        (Button(msg("asm.button.check_in_person", name=p.display_name), CheckIn(aid, p.id)),)
         for p in count.not_checked_in
     ]
+
+
+@DIALOG.button(CheckInList)
+async def _check_in_list(turn: Turn, pressed: CheckInList, state: DialogState | None) -> Next:
+    await show_check_in(turn, pressed.assembly_id)
+    return None
 
 
 async def show_check_in(turn: Turn, assembly_id: int) -> None:
@@ -197,6 +355,12 @@ async def show_check_in(turn: Turn, assembly_id: int) -> None:
         _met(count.tally),
         buttons=(*_check_in_rows(count), (ASSEMBLIES,), (MENU,)),
     )
+
+
+@DIALOG.button(CheckIn)
+async def _check_in_pressed(turn: Turn, pressed: CheckIn, state: DialogState | None) -> Next:
+    await check_in(turn, pressed.assembly_id, pressed.person_id)
+    return None
 
 
 async def check_in(turn: Turn, assembly_id: int, person_id: int) -> None:
@@ -217,22 +381,31 @@ async def check_in(turn: Turn, assembly_id: int, person_id: int) -> None:
     )
 
 
-# Publishing: a short dialog for staff.
+# Publishing: a short dialog for staff -----------------------------------------------------
 
 
-def start_publish(turn: Turn) -> DialogState | None:
+def _require_staff(turn: Turn) -> None:
     if not turn.actor.is_staff:
         raise PermissionDenied("assemblies.refused")
+
+
+@DIALOG.button(NewNotice)
+async def _new_pressed(turn: Turn, _: NewNotice, state: DialogState | None) -> Next:
+    return start_publish(turn)
+
+
+def start_publish(turn: Turn) -> PublishDraft:
+    _require_staff(turn)
     turn.say(msg("asm.new.title"), buttons=((CANCEL,),))
-    return DialogState(NAME, "title", {})
+    return PublishDraft(step="title")
 
 
-def _ask(turn: Turn, step: str, data: dict[str, object]) -> DialogState:
-    buttons: tuple[tuple[Button, ...], ...] = ((CANCEL,),)
+def _ask(turn: Turn, draft: PublishDraft, step: str) -> PublishDraft:
+    buttons: Buttons = ((CANCEL,),)
     if step == "answer_by":
         buttons = (
             tuple(
-                Button(msg("asm.new.days_before", days=d), f"asm:ab:{d}") for d in ANSWER_BY_CHOICES
+                Button(msg("asm.new.days_before", days=d), AnswerBy(d)) for d in ANSWER_BY_CHOICES
             ),
             (CANCEL,),
         )
@@ -241,183 +414,149 @@ def _ask(turn: Turn, step: str, data: dict[str, object]) -> DialogState:
             tuple(
                 Button(
                     msg("asm.new.quorum_choice", quorum=str(q)),
-                    f"asm:q:{q.numerator}:{q.denominator}",
+                    PickQuorum(q.numerator, q.denominator),
                 )
                 for q in QUORUM_CHOICES
             ),
             (CANCEL,),
         )
     turn.say(msg(f"asm.new.{step}"), buttons=buttons)
-    return DialogState(NAME, step, data)
+    return replace(draft, step=step)
 
 
-def _draft(data: dict[str, object]) -> NewAssembly:
-    title_ja, title_en = split_bilingual(str(data["title"]))
-    place_ja, place_en = split_bilingual(str(data["place"]))
-    agenda = str(data["agenda"])
+def _notice(draft: PublishDraft) -> NewAssembly:
+    """The draft as the notice to publish; a draft missing a field is out of date."""
+    title_ja, title_en = split_bilingual(_known(draft.title))
+    place_ja, place_en = split_bilingual(_known(draft.place))
+    agenda = _known(draft.agenda)
     return NewAssembly(
         title_ja=title_ja,
         title_en=title_en,
-        starts_at=datetime.fromisoformat(str(data["when"])),
+        starts_at=_known(draft.when),
         place_ja=place_ja,
         place_en=place_en,
-        answer_by=datetime.fromisoformat(str(data["answer_by"])),
+        answer_by=_known(draft.answer_by),
         agenda_ja=agenda,
         agenda_en=agenda,
-        quorum=parse_quorum(str(data["quorum"])),
+        quorum=parse_quorum(_known(draft.quorum)),
     )
 
 
-def _confirm(turn: Turn, data: dict[str, object]) -> DialogState:
-    draft = _draft(data)
+def _confirm(turn: Turn, draft: PublishDraft) -> PublishDraft:
+    notice = _notice(draft)
     turn.say(
         msg("asm.new.confirm"),
         msg(
             "asm.item",
-            title=draft.title_ja if turn.locale == "ja" else draft.title_en,
-            when=draft.starts_at,
-            place=draft.place_ja if turn.locale == "ja" else draft.place_en,
-            answer_by=draft.answer_by,
+            title=notice.title_ja if turn.locale == "ja" else notice.title_en,
+            when=notice.starts_at,
+            place=notice.place_ja if turn.locale == "ja" else notice.place_en,
+            answer_by=notice.answer_by,
         ),
-        msg("asm.quorum", quorum=str(draft.quorum)),
-        msg("asm.agenda", agenda=draft.agenda_ja),
-        buttons=((Button(msg("asm.new.publish_button"), "asm:pub"),), (CANCEL,)),
+        msg("asm.quorum", quorum=str(notice.quorum)),
+        msg("asm.agenda", agenda=notice.agenda_ja),
+        buttons=((Button(msg("asm.new.publish_button"), Publish()),), (CANCEL,)),
     )
-    return DialogState(NAME, "confirm", data)
+    return replace(draft, step="confirm")
 
 
-def _next(turn: Turn, state: DialogState, value: str) -> DialogState:
-    data = {**state.data, state.step: value}
-    following = STEPS[STEPS.index(state.step) + 1]
+def _next(turn: Turn, draft: PublishDraft) -> PublishDraft:
+    """The step after the one just filled in, asked."""
+    following = STEPS[STEPS.index(draft.step) + 1]
     if following == "confirm":
-        return _confirm(turn, data)
-    return _ask(turn, following, data)
+        return _confirm(turn, draft)
+    return _ask(turn, draft, following)
 
 
-async def on_text(turn: Turn, state: DialogState) -> DialogState | None:
+@DIALOG.text
+async def on_text(turn: Turn, draft: PublishDraft) -> Next:
     """A typed field of the draft; a mistake is explained and the same field asked again."""
     if not turn.actor.is_staff:
         return None
     tz = turn.settings.tz
     try:
-        if state.step in ("title", "place"):
-            limit = MAX_TITLE if state.step == "title" else MAX_PLACE
-            return _next(turn, state, parse_text(turn.text, limit))
-        if state.step == "when":
+        if draft.step == "title":
+            return _next(turn, replace(draft, title=parse_text(turn.text, MAX_TITLE)))
+        if draft.step == "place":
+            return _next(turn, replace(draft, place=parse_text(turn.text, MAX_PLACE)))
+        if draft.step == "when":
             when = parse_when(turn.text, tz)
             if when <= turn.now:
                 raise InvalidInput("when_past")
             if when > turn.now + MAX_AHEAD:
                 raise InvalidInput("when_too_far")
-            return _next(turn, state, when.isoformat())
-        if state.step == "answer_by":
-            return _answer_by(turn, state, parse_when(turn.text, tz, end_of_day=True))
-        if state.step == "quorum":
-            return _next(turn, state, str(parse_quorum(turn.text)))
-        if state.step == "agenda":
-            return _next(turn, state, parse_text(turn.text, MAX_AGENDA))
+            return _next(turn, replace(draft, when=when))
+        if draft.step == "answer_by":
+            return _answer_by(turn, draft, parse_when(turn.text, tz, end_of_day=True))
+        if draft.step == "quorum":
+            return _next(turn, replace(draft, quorum=str(parse_quorum(turn.text))))
+        if draft.step == "agenda":
+            return _next(turn, replace(draft, agenda=parse_text(turn.text, MAX_AGENDA)))
     except InvalidInput as error:
-        turn.say(msg(f"asm.error.{error.code}", **error.details), buttons=((CANCEL,),))
-        return state
+        _error(turn, error)
+        return draft
     turn.say(msg("asm.new.use_buttons"), buttons=((CANCEL,),))
-    return state
+    return draft
 
 
-def _answer_by(turn: Turn, state: DialogState, answer_by: datetime) -> DialogState:
-    starts_at = datetime.fromisoformat(str(state.data["when"]))
-    if answer_by > starts_at:
+def _error(turn: Turn, error: DomainError) -> None:
+    turn.say(msg(f"asm.error.{error.code}", **error.details), buttons=((CANCEL,),))
+
+
+def _answer_by(turn: Turn, draft: PublishDraft, answer_by: datetime) -> PublishDraft:
+    if answer_by > _known(draft.when):
         raise InvalidInput("answer_by_after_start")
     if answer_by <= turn.now:
         raise InvalidInput("answer_by_past")
-    return _next(turn, state, answer_by.isoformat())
+    return _next(turn, replace(draft, answer_by=answer_by))
 
 
-async def on_button(turn: Turn, state: DialogState | None, arg: str) -> DialogState | None:
-    """`arg` is the callback data after `asm:`. Returns the new dialog state."""
-    action, _, rest = arg.partition(":")
-    ids = rest.split(":") if rest else []
-    if not all(_is_id(i) for i in ids):
-        return await _unknown(turn, state)
-    numbers = [int(i) for i in ids]
-    publishing = state is not None and state.dialog == NAME
-    if action == "new" and not numbers:
-        return start_publish(turn)
-    if publishing and state is not None and action in ("ab", "q", "pub"):
-        return await _publish_button(turn, state, action, numbers)
-    if len(numbers) == 1:
-        (aid,) = numbers
-        if action == "o":
-            await show_one(turn, aid)
-            return None
-        if action in ("y", "n"):
-            await _answer(turn, aid, Rsvp.ATTENDING if action == "y" else Rsvp.ABSENT)
-            return None
-        if action == "p":
-            await choose_proxy(turn, aid)
-            return None
-        if action == "pc":
-            await _answer(turn, aid, Rsvp.PROXY)
-            return None
-        if action == "t":
-            await show_count(turn, aid)
-            return None
-        if action == "c":
-            await show_check_in(turn, aid)
-            return None
-    if len(numbers) == 2:
-        aid, person_id = numbers
-        if action == "pm":
-            await _answer(turn, aid, Rsvp.PROXY, person_id)
-            return None
-        if action == "ci":
-            await check_in(turn, aid, person_id)
-            return None
-    return await _unknown(turn, state)
-
-
-async def _publish_button(
-    turn: Turn, state: DialogState, action: str, numbers: list[int]
-) -> DialogState | None:
-    if not turn.actor.is_staff:
-        raise PermissionDenied("assemblies.refused")
+@DIALOG.button(AnswerBy, steps=("answer_by",))
+async def _answer_by_pressed(turn: Turn, pressed: AnswerBy, draft: PublishDraft) -> Next:
+    _require_staff(turn)
+    if pressed.days_before not in ANSWER_BY_CHOICES:
+        raise ForgedButton()
     try:
-        if (
-            action == "ab"
-            and state.step == "answer_by"
-            and numbers
-            and numbers[0] in ANSWER_BY_CHOICES
-        ):
-            starts_at = datetime.fromisoformat(str(state.data["when"]))
-            return _answer_by(turn, state, starts_at - timedelta(days=numbers[0]))
-        if action == "q" and state.step == "quorum" and len(numbers) == 2:
-            quorum = Quorum(*numbers) if 0 < numbers[0] <= numbers[1] <= 100 else None
-            if quorum in QUORUM_CHOICES:
-                return _next(turn, state, str(quorum))
-        if action == "pub" and state.step == "confirm":
-            assembly = await service.publish(
-                turn.uow,
-                turn.actor,
-                _draft(state.data),
-                turn.now,
-                turn.settings.assembly_reminders,
-            )
-            await show_one(turn, assembly.id, (msg("asm.new.published"),))
-            return None
+        return _answer_by(turn, draft, _known(draft.when) - timedelta(days=pressed.days_before))
     except InvalidInput as error:
-        turn.say(msg(f"asm.error.{error.code}", **error.details), buttons=((CANCEL,),))
-        return state
-    return await _unknown(turn, state)
+        _error(turn, error)
+        return draft
 
 
-async def _unknown(turn: Turn, state: DialogState | None) -> DialogState | None:
-    await turn.uow.audit.add(
-        turn.now, turn.actor.person_id, "callback.unknown", f"chat:{turn.incoming.chat_id}"
-    )
-    turn.toast = msg("button.invalid")
-    turn.say(msg("button.invalid"), buttons=((MENU,),))
-    return state
+@DIALOG.button(PickQuorum, steps=("quorum",))
+async def _quorum_pressed(turn: Turn, pressed: PickQuorum, draft: PublishDraft) -> Next:
+    _require_staff(turn)
+    offered = {(q.numerator, q.denominator): q for q in QUORUM_CHOICES}
+    quorum = offered.get((pressed.numerator, pressed.denominator))
+    if quorum is None:
+        raise ForgedButton()
+    return _next(turn, replace(draft, quorum=str(quorum)))
 
 
-def _is_id(text: str) -> bool:
-    """ASCII digits that fit a 64-bit id: anything else in callback data is forged."""
-    return text.isascii() and text.isdigit() and len(text) <= 18
+@DIALOG.button(Publish, steps=("confirm",))
+async def _publish_pressed(turn: Turn, _: Publish, draft: PublishDraft) -> Next:
+    _require_staff(turn)
+    try:
+        assembly = await service.publish(
+            turn.uow,
+            turn.actor,
+            _notice(draft),
+            turn.now,
+            turn.settings.assembly_reminders,
+        )
+    except InvalidInput as error:
+        _error(turn, error)
+        return draft
+    await show_one(turn, assembly.id, (msg("asm.new.published"),))
+    return None
+
+
+@DIALOG.resumes
+async def _resume(turn: Turn, draft: PublishDraft) -> Next:
+    """After a stale press: the step the draft is at, asked again."""
+    _require_staff(turn)
+    if draft.step == "confirm":
+        return _confirm(turn, draft)
+    if draft.step == "title":
+        return start_publish(turn)
+    return _ask(turn, draft, draft.step)

@@ -1,17 +1,13 @@
-"""`/desk`: a staff member asks for a one-time link that signs them in to the web desk.
-
-Also the reminder the desk sends to members who have not answered an assembly notice.
-"""
+"""`/desk`: a staff member asks for a one-time link that signs them in to the web desk."""
 
 from __future__ import annotations
 
 from bot.dialogs.engine import Turn
 from bot.dialogs.menus import MENU
 from bot.dialogs.registry import Dialog, Next
-from bot.domain.coop import Assembly
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import PermissionDenied
-from bot.domain.replies import Button, Reply, msg
+from bot.domain.replies import msg
 from bot.services.desk_auth import issue_link
 
 DIALOG = Dialog("desk")
@@ -29,17 +25,3 @@ async def command(turn: Turn, state: DialogState | None) -> Next:
     link = f"{turn.settings.desk_url}/login/{token}"
     turn.say(msg("desk.tg.link", link=link, minutes=10), buttons=((MENU,),))
     return state
-
-
-def assembly_reminder(assembly: Assembly, locale: str) -> Reply:
-    """The reminder staff send from the desk to members who have not answered a notice."""
-    text = msg(
-        "desk.remind.text",
-        title=assembly.title(locale),
-        when=assembly.starts_at,
-        place=assembly.place(locale),
-        answer_by=assembly.answer_by,
-    )
-    return Reply(
-        parts=(text,), buttons=((Button(msg("desk.remind.open"), f"asm:o:{assembly.id}"),),)
-    )

@@ -85,11 +85,12 @@ REGISTRY = Registry(
         *queue.DIALOGS,
         *shifts.DIALOGS,
         *shift_swaps.DIALOGS,
+        *assemblies.DIALOGS,
+        *scheduled.DIALOGS,
     ]
 )
 
 TEXT_STEPS: dict[str, Step] = {
-    assemblies.NAME: assemblies.on_text,
     requests.NAME: requests.on_text,
     requests.ANSWER: requests.on_answer,
     triage.REASON: triage.on_reason,
@@ -146,10 +147,6 @@ async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
     if command == "requests":
         await requests.show_mine(turn)
         return state
-    if command == "scheduled":
-        return await scheduled.command(turn, state)
-    if command == "reminders":
-        return await scheduled.prefs_command(turn, state)
     turn.say(msg("command.unknown", command=f"/{command}"), buttons=((MENU,),))
     return state
 
@@ -232,7 +229,7 @@ async def _invalid(turn: Turn, state: DialogState | None) -> DialogState | None:
 
 async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
     data = turn.incoming.callback_data or ""
-    head, _, arg = data.partition(":")
+    head = data.partition(":")[0]
     if REGISTRY.owns(head):
         return await _registered_button(turn, state)
     if data == "vol":
@@ -243,13 +240,6 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
         return await requests.start(turn)
     if head == "rq":
         return await requests.on_button(turn, state, data)
-    if data == "asm":
-        await assemblies.show(turn)
-        return None
-    if head == "asm":
-        return await assemblies.on_button(turn, state, arg)
-    if head in ("sch", "rem"):
-        return await scheduled.on_button(turn, state, data)
     if head == "bc":
         handled, new_state = await broadcasts.on_button(turn, state, data)
         if handled:

@@ -5,19 +5,21 @@ notices and reminders, shift reminders, morning digests, and scheduled broadcast
 cancel button that asks once more before cancelling. Members and volunteers: `/reminders` (or the
 button under every shift reminder) turns shift reminders off entirely or for some weekdays.
 
-Callback data (ids only, every press re-authorised by the services): `sch` list ·
-`sch:x:<id>` ask to cancel a send · `sch:xy:<id>` cancel it · `sch:b:<id>` / `sch:by:<id>` the
-same for a scheduled broadcast · `rem:prefs` the choices · `rem:d:<0-6>` turn a weekday on or
-off · `rem:all:<0|1>` all shift reminders off (1) or on (0).
+Buttons are typed callback data carrying ids only (`sch:x:4`, `rem:d:0`), every press
+re-authorised by the services. The dialog keeps no state: its buttons work from any message, and
+whatever dialog is going on goes on.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.dialogs.engine import Turn
-from bot.dialogs.menus import MENU
+from bot.dialogs.menus import MENU, ReminderPrefs, ScheduledSends
+from bot.dialogs.registry import Dialog, ForgedButton, Next
 from bot.domain.broadcasts import BroadcastStatus
+from bot.domain.callbacks import CallbackData
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.reminders import Audience, SendKind
@@ -26,6 +28,39 @@ from bot.services import broadcasts as broadcast_service
 from bot.services import reminders as service
 
 LISTED = 15  # a phone screen's worth; the desk shows more
+
+DIALOG = Dialog("scheduled", prefixes=("sch", "rem"))
+DIALOGS = (DIALOG,)
+
+
+@dataclass(frozen=True)
+class AskCancelSend(CallbackData, tag="sch:x"):
+    send_id: int
+
+
+@dataclass(frozen=True)
+class CancelSend(CallbackData, tag="sch:xy"):
+    send_id: int
+
+
+@dataclass(frozen=True)
+class AskCancelBroadcast(CallbackData, tag="sch:b"):
+    broadcast_id: int
+
+
+@dataclass(frozen=True)
+class CancelBroadcast(CallbackData, tag="sch:by"):
+    broadcast_id: int
+
+
+@dataclass(frozen=True)
+class ToggleWeekday(CallbackData, tag="rem:d"):
+    weekday: int  # 0 = Monday ... 6 = Sunday
+
+
+@dataclass(frozen=True)
+class AllReminders(CallbackData, tag="rem:all"):
+    off: bool
 
 
 def _describe(view: service.UpcomingSend, locale: str) -> Msg:
@@ -44,6 +79,12 @@ def _describe(view: service.UpcomingSend, locale: str) -> Msg:
     return msg("rem.list.digest", when=send.due_at)
 
 
+@DIALOG.button(ScheduledSends)
+async def _list_pressed(turn: Turn, _: ScheduledSends, state: DialogState | None) -> Next:
+    await show_list(turn)
+    return state
+
+
 async def show_list(turn: Turn, *before: Msg, edit: bool = False) -> None:
     sends = await service.upcoming(turn.uow, turn.actor, turn.now, LISTED)
     scheduled = [
@@ -51,13 +92,14 @@ async def show_list(turn: Turn, *before: Msg, edit: bool = False) -> None:
         for b in await broadcast_service.upcoming(turn.uow, turn.actor, turn.now, LISTED)
         if b.status is BroadcastStatus.SCHEDULED
     ]
-    entries: list[tuple[datetime, Msg, str]] = []
+    entries: list[tuple[datetime, Msg, CallbackData]] = []
     for view in sends:
-        entries.append((view.send.due_at, _describe(view, turn.locale), f"sch:x:{view.send.id}"))
-    for b in scheduled:
         entries.append(
-            (b.send_at, msg("rem.list.broadcast", when=b.send_at, id=str(b.id)), f"sch:b:{b.id}")
+            (view.send.due_at, _describe(view, turn.locale), AskCancelSend(view.send.id))
         )
+    for b in scheduled:
+        text = msg("rem.list.broadcast", when=b.send_at, id=str(b.id))
+        entries.append((b.send_at, text, AskCancelBroadcast(b.id)))
     entries.sort(key=lambda entry: entry[0])
     entries = entries[:LISTED]
     parts: list[Msg] = [*before, msg("rem.list.title")]
@@ -70,7 +112,8 @@ async def show_list(turn: Turn, *before: Msg, edit: bool = False) -> None:
     turn.say(*parts, buttons=(*rows, (MENU,)), edit=edit)
 
 
-async def command(turn: Turn, state: DialogState | None) -> DialogState | None:
+@DIALOG.command("scheduled")
+async def command(turn: Turn, state: DialogState | None) -> Next:
     """`/scheduled`: staff see the list; anyone else is told it is not for them."""
     try:
         await show_list(turn)
@@ -79,11 +122,19 @@ async def command(turn: Turn, state: DialogState | None) -> DialogState | None:
     return state
 
 
-async def prefs_command(turn: Turn, state: DialogState | None) -> DialogState | None:
+@DIALOG.command("reminders")
+async def prefs_command(turn: Turn, state: DialogState | None) -> Next:
+    """`/reminders`: a member's or volunteer's shift reminder choices."""
     try:
         await show_prefs(turn)
     except PermissionDenied:
         turn.say(msg("rem.prefs.not_for_you"), buttons=((MENU,),))
+    return state
+
+
+@DIALOG.button(ReminderPrefs)
+async def _prefs_pressed(turn: Turn, _: ReminderPrefs, state: DialogState | None) -> Next:
+    await show_prefs(turn)
     return state
 
 
@@ -104,7 +155,7 @@ def _prefs_reply(
         status = msg("rem.prefs.all_on", hour=hour)
     rows: list[tuple[Button, ...]] = []
     if all_off:
-        rows.append((Button(msg("rem.prefs.turn_on"), "rem:all:0"),))
+        rows.append((Button(msg("rem.prefs.turn_on"), AllReminders(off=False)),))
     else:
         day_buttons = [
             Button(
@@ -112,12 +163,12 @@ def _prefs_reply(
                     "rem.prefs.day_off" if day in weekdays else "rem.prefs.day_on",
                     day=msg(f"rem.weekday.{day}"),
                 ),
-                f"rem:d:{day}",
+                ToggleWeekday(day),
             )
             for day in range(7)
         ]
         rows += [tuple(day_buttons[i : i + 2]) for i in range(0, 7, 2)]
-        rows.append((Button(msg("rem.prefs.turn_off"), "rem:all:1"),))
+        rows.append((Button(msg("rem.prefs.turn_off"), AllReminders(off=True)),))
     turn.say(
         *before,
         msg("rem.prefs.title"),
@@ -128,68 +179,89 @@ def _prefs_reply(
     )
 
 
-async def on_button(turn: Turn, state: DialogState | None, data: str) -> DialogState | None:
-    """`data` is the whole callback data, starting with `sch` or `rem`."""
-    parts = data.split(":")
-    head, action = parts[0], parts[1] if len(parts) > 1 else ""
-    arg = parts[2] if len(parts) > 2 else ""
-    valid_id = arg.isascii() and arg.isdigit() and len(arg) <= 18
-    if data == "sch":
-        await show_list(turn)
-        return state
-    if head == "sch" and action in ("x", "xy", "b", "by") and valid_id and len(parts) == 3:
-        await _cancel(turn, action, int(arg))
-        return state
-    if data == "rem:prefs":
-        await show_prefs(turn)
-        return state
-    if head == "rem" and action == "d" and arg in {str(d) for d in range(7)}:
-        all_off, weekdays = await service.set_prefs(
-            turn.uow, turn.actor, turn.now, toggle_weekday=int(arg)
-        )
-        turn.toast = msg("rem.prefs.saved")
-        _prefs_reply(turn, all_off, weekdays, (), True)
-        return state
-    if head == "rem" and action == "all" and arg in ("0", "1") and len(parts) == 3:
-        all_off, weekdays = await service.set_prefs(
-            turn.uow, turn.actor, turn.now, all_off=arg == "1"
-        )
-        turn.toast = msg("rem.prefs.saved")
-        _prefs_reply(turn, all_off, weekdays, (), True)
-        return state
-    await turn.uow.audit.add(
-        turn.now, turn.actor.person_id, "callback.unknown", f"chat:{turn.incoming.chat_id}"
+@DIALOG.button(ToggleWeekday)
+async def _weekday_pressed(turn: Turn, pressed: ToggleWeekday, state: DialogState | None) -> Next:
+    if not 0 <= pressed.weekday <= 6:
+        raise ForgedButton()
+    all_off, weekdays = await service.set_prefs(
+        turn.uow, turn.actor, turn.now, toggle_weekday=pressed.weekday
     )
-    turn.toast = msg("button.invalid")
-    turn.say(msg("button.invalid"), buttons=((MENU,),))
+    turn.toast = msg("rem.prefs.saved")
+    _prefs_reply(turn, all_off, weekdays, (), True)
     return state
 
 
-async def _cancel(turn: Turn, action: str, item_id: int) -> None:
-    is_broadcast = action in ("b", "by")
-    if action in ("x", "b"):
-        # Ask once more: a cancelled reminder cannot be brought back.
-        kind = "broadcast" if is_broadcast else "scheduled"
-        await service.require_staff(turn.uow, turn.actor, turn.now, f"{kind}:{item_id}")
-        confirm = f"sch:{action}y:{item_id}"
-        turn.say(
-            msg("rem.cancel.confirm"),
-            buttons=(
-                (Button(msg("rem.cancel.yes"), confirm),),
-                (Button(msg("rem.cancel.no"), "sch"),),
-            ),
-        )
-        return
+@DIALOG.button(AllReminders)
+async def _all_pressed(turn: Turn, pressed: AllReminders, state: DialogState | None) -> Next:
+    all_off, weekdays = await service.set_prefs(turn.uow, turn.actor, turn.now, all_off=pressed.off)
+    turn.toast = msg("rem.prefs.saved")
+    _prefs_reply(turn, all_off, weekdays, (), True)
+    return state
+
+
+# Cancelling: asked once more, since a cancelled send cannot be brought back.
+
+
+def _ask_cancel(turn: Turn, confirm: CallbackData) -> None:
+    turn.say(
+        msg("rem.cancel.confirm"),
+        buttons=(
+            (Button(msg("rem.cancel.yes"), confirm),),
+            (Button(msg("rem.cancel.no"), ScheduledSends()),),
+        ),
+    )
+
+
+@DIALOG.button(AskCancelSend)
+async def _ask_send(turn: Turn, pressed: AskCancelSend, state: DialogState | None) -> Next:
+    await service.require_staff(turn.uow, turn.actor, turn.now, f"scheduled:{pressed.send_id}")
+    _ask_cancel(turn, CancelSend(pressed.send_id))
+    return state
+
+
+@DIALOG.button(AskCancelBroadcast)
+async def _ask_broadcast(
+    turn: Turn, pressed: AskCancelBroadcast, state: DialogState | None
+) -> Next:
+    subject = f"broadcast:{pressed.broadcast_id}"
+    await service.require_staff(turn.uow, turn.actor, turn.now, subject)
+    _ask_cancel(turn, CancelBroadcast(pressed.broadcast_id))
+    return state
+
+
+@DIALOG.button(CancelSend)
+async def _cancel_send(turn: Turn, pressed: CancelSend, state: DialogState | None) -> Next:
     try:
-        if is_broadcast:
-            await broadcast_service.cancel(turn.uow, turn.actor, item_id, turn.now)
-        else:
-            await service.cancel(turn.uow, turn.actor, item_id, turn.now)
+        await service.cancel(turn.uow, turn.actor, pressed.send_id, turn.now)
     except PermissionDenied:
         raise
     except DomainError:
-        turn.toast = msg("rem.cancel.too_late")
-        await show_list(turn, msg("rem.cancel.too_late"))
-        return
+        await _too_late(turn)
+        return state
+    await _cancelled(turn)
+    return state
+
+
+@DIALOG.button(CancelBroadcast)
+async def _cancel_broadcast(
+    turn: Turn, pressed: CancelBroadcast, state: DialogState | None
+) -> Next:
+    try:
+        await broadcast_service.cancel(turn.uow, turn.actor, pressed.broadcast_id, turn.now)
+    except PermissionDenied:
+        raise
+    except DomainError:
+        await _too_late(turn)
+        return state
+    await _cancelled(turn)
+    return state
+
+
+async def _too_late(turn: Turn) -> None:
+    turn.toast = msg("rem.cancel.too_late")
+    await show_list(turn, msg("rem.cancel.too_late"))
+
+
+async def _cancelled(turn: Turn) -> None:
     turn.toast = msg("rem.cancel.done")
     await show_list(turn, msg("rem.cancel.done"))

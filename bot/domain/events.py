@@ -151,4 +151,51 @@ class ShiftReminderDue(Event):
 # Assemblies and reminders --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AssemblyPublished(Event):
+    """A published assembly notice goes out to the members: its scheduled send `send_key`
+    (planned by `publish`, due at once) came due. Each of `members` is sent the notice in
+    their language under the dedupe key `recipient_key(send_key, member)`. The service chose
+    them: members Kyodo can reach who have not had their copy yet."""
+
+    assembly_id: int
+    send_key: str
+    members: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AssemblyReminderDue(Event):
+    """A reminder of an assembly came due (the scheduled send `send_key`): the members in
+    `asked` have not answered and are asked to, those in `attending` said they will come and
+    are reminded of it; each once, under `recipient_key(send_key, member)`."""
+
+    assembly_id: int
+    send_key: str
+    asked: tuple[int, ...]
+    attending: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AssemblyAnswerRequested(Event):
+    """Staff asked, from the desk, the members who have not answered a notice to answer it:
+    each of `members` hears once on `day` (the co-op's date), under the key
+    `bot.services.desk_assemblies.answer_request_key`."""
+
+    assembly_id: int
+    members: tuple[int, ...]
+    day: date
+
+
+@dataclass(frozen=True)
+class StaffDigestDue(Event):
+    """The staff's morning digest came due (the scheduled send `send_key`): each of `staff`
+    hears how many things of each kind wait for review (`waiting`: (kind, count) pairs with a
+    count above zero, kind one of hours, requests, volunteers), under
+    `recipient_key(send_key, person)`."""
+
+    send_key: str
+    staff: tuple[int, ...]
+    waiting: tuple[tuple[str, int], ...]
+
+
 # Broadcasts ----------------------------------------------------------------------------------

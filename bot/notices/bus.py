@@ -11,7 +11,9 @@ from collections.abc import Mapping
 
 from bot.dialogs.engine import DialogSettings
 from bot.domain import events as ev
+from bot.notices import assemblies as assembly_notices
 from bot.notices import hours, volunteers
+from bot.notices import reminders as reminder_notices
 from bot.notices import requests as service_requests
 from bot.notices import shifts as shift_notices
 from bot.notices.context import Handler, NoticeContext
@@ -35,6 +37,8 @@ HANDLERS = _merge(
     shift_notices.HANDLERS,
     service_requests.HANDLERS,
     volunteers.HANDLERS,
+    assembly_notices.HANDLERS,
+    reminder_notices.HANDLERS,
 )
 
 

@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from bot.domain.assemblies import Answer, Rsvp, Tally, check_dates, tally
 from bot.domain.coop import Assembly, NewAssembly
-from bot.domain.errors import DomainError, PermissionDenied
-from bot.domain.people import Actor, Person, Role
+from bot.domain.errors import DomainError
+from bot.domain.people import STAFF_ROLES, Actor, Person, Role
 from bot.domain.reminders import DEFAULT_OFFSETS
 from bot.ports.store import UnitOfWork
+from bot.services.access import refuse
 from bot.services.reminders import schedule_assembly
 
 MAY_READ: frozenset[Role] = frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})
-MAY_ORGANISE: frozenset[Role] = frozenset({Role.STAFF, Role.ADMIN})
+MAY_ORGANISE: frozenset[Role] = STAFF_ROLES
 
 
 @dataclass(frozen=True)
@@ -45,24 +45,17 @@ class Count:
     not_checked_in: Sequence[Person]
 
 
-async def _refuse(
-    uow: UnitOfWork, actor: Actor, now: datetime, action: str, subject: str
-) -> NoReturn:
-    await uow.audit.add(now, actor.person_id, action, subject)
-    raise PermissionDenied(action)
-
-
 async def _require(
     uow: UnitOfWork, actor: Actor, roles: frozenset[Role], now: datetime, assembly_id: int | None
 ) -> Assembly | None:
     subject = f"assembly:{assembly_id}" if assembly_id is not None else f"person:{actor.person_id}"
     if actor.person_id is None or not actor.has_any(roles):
-        await _refuse(uow, actor, now, "assemblies.refused", subject)
+        await refuse(uow, actor, now, "assemblies.refused", subject)
     if assembly_id is None:
         return None
     assembly = await uow.assemblies.get(assembly_id)
     if assembly is None:
-        await _refuse(uow, actor, now, "assembly.refused", subject)
+        await refuse(uow, actor, now, "assembly.refused", subject)
     return assembly
 
 
@@ -88,10 +81,12 @@ async def publish(
     """Staff publish a notice. Errors: the date codes of `check_dates`, centre_unknown.
 
     The shell's administrator (no person) may publish too: `kyodo assembly publish`. Members
-    are sent the notice, and reminded at `reminder_offsets` before it (bot/services/reminders).
+    are sent the notice, and reminded at `reminder_offsets` before it: both are scheduled sends
+    (bot/services/reminders), the notice due at once, so that the clock sends each copy once
+    (its consequence is `AssemblyPublished`, when the notice's send goes out).
     """
     if not actor.has_any(MAY_ORGANISE):
-        await _refuse(uow, actor, now, "assemblies.refused", f"person:{actor.person_id}")
+        await refuse(uow, actor, now, "assemblies.refused", f"person:{actor.person_id}")
     check_dates(draft.starts_at, draft.answer_by, now)
     if draft.centre_id is not None and draft.centre_id not in {
         centre.id for centre in await uow.centres.all()
@@ -155,7 +150,7 @@ async def answer(
     if rsvp is Rsvp.PROXY and proxy_to is not None:
         holder = await uow.people.get(proxy_to)
         if holder is None or Role.MEMBER not in holder.roles or holder.id == actor.person_id:
-            await _refuse(uow, actor, now, "assembly.proxy_refused", f"person:{proxy_to}")
+            await refuse(uow, actor, now, "assembly.proxy_refused", f"person:{proxy_to}")
     if not assembly.is_open(now):
         raise DomainError("answer_closed", answer_by=assembly.answer_by)
     await uow.assemblies.put_answer(
@@ -189,7 +184,7 @@ async def check_in(
     assembly = await _get(uow, actor, MAY_ORGANISE, now, assembly_id)
     member = await uow.people.get(person_id)
     if member is None or Role.MEMBER not in member.roles:
-        await _refuse(uow, actor, now, "assembly.check_in_refused", f"person:{person_id}")
+        await refuse(uow, actor, now, "assembly.check_in_refused", f"person:{person_id}")
     if now.astimezone(tz).date() != assembly.starts_at.astimezone(tz).date():
         raise DomainError("check_in_not_today", day=assembly.starts_at)
     if await uow.assemblies.check_in(assembly.id, member.id, actor.person_id, now):

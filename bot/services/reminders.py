@@ -3,26 +3,32 @@ cancelling what is upcoming.
 
 The scheduler (an adapter outside the core) calls `ReminderRunner.run_due()` every few seconds on
 the one replica that leads. Each due send is settled and fanned out in one transaction: the
-recipients' messages go to the outbox under dedupe keys derived from the send's unique key, and
-the send is marked sent with a conditional update, so a send run twice (two leaders for a moment,
-a retry after a crash) queues each message once. A send that comes due when it is no longer
-useful (the bot was down past the assembly, say) is skipped with a log line, and after downtime
-only the latest of several due reminders of one assembly goes out.
+runner chooses the recipients and records what came due (a domain event); its consequences
+(bot.notices) queue each recipient's message under a dedupe key derived from the send's unique
+key, and the send is marked sent with a conditional update, so a send run twice (two leaders for
+a moment, a retry after a crash) queues each message once. A send that comes due when it is no
+longer useful (the bot was down past the assembly, say) is skipped with a log line, and after
+downtime only the latest of several due reminders of one assembly goes out.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from bot.domain.assemblies import Rsvp
 from bot.domain.coop import Assembly, Shift
-from bot.domain.errors import DomainError, PermissionDenied
-from bot.domain.people import Actor, Person, Role
+from bot.domain.errors import DomainError
+from bot.domain.events import (
+    AssemblyPublished,
+    AssemblyReminderDue,
+    ShiftReminderDue,
+    StaffDigestDue,
+)
+from bot.domain.people import STAFF_ROLES, Actor, Person, Role
 from bot.domain.reminders import (
     Audience,
     ScheduledSend,
@@ -34,16 +40,14 @@ from bot.domain.reminders import (
     recipient_key,
     superseded,
 )
-from bot.domain.replies import Button, Msg, Reply, msg
 from bot.domain.requests import RequestStatus
-from bot.i18n import resolve_locale
-from bot.ports.scheduling import Render
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
+from bot.services.access import refuse, require
 from bot.services.calendar import holiday_name
 
 log = logging.getLogger(__name__)
 
-MAY_MANAGE: frozenset[Role] = frozenset({Role.STAFF, Role.ADMIN})
+MAY_MANAGE: frozenset[Role] = STAFF_ROLES
 # Who works shifts, and so may choose when to hear about them.
 MAY_CHOOSE: frozenset[Role] = frozenset({Role.MEMBER, Role.VOLUNTEER})
 BATCH = 50  # due sends looked at per run; the rest wait for the next tick
@@ -52,7 +56,6 @@ BATCH = 50  # due sends looked at per run; the rest wait for the next tick
 @dataclass(frozen=True)
 class ReminderSettings:
     tz: ZoneInfo
-    default_locale: str
     shift_hour: int = 18
     digest_hour: int = 8
 
@@ -76,10 +79,11 @@ async def pending_applications(uow: UnitOfWork) -> int:
 
 
 REVIEW_STATUSES = (RequestStatus.RECEIVED, RequestStatus.UNDER_REVIEW)
+# The digest's lines, in order: the kind of thing (`StaffDigestDue.waiting`) and its counter.
 DEFAULT_COUNTERS: dict[str, DigestCounter] = {
-    "rem.digest.hours": pending_hours,
-    "rem.digest.requests": waiting_requests,
-    "rem.digest.volunteers": pending_applications,
+    "hours": pending_hours,
+    "requests": waiting_requests,
+    "volunteers": pending_applications,
 }
 
 
@@ -122,17 +126,9 @@ class UpcomingSend:
     assembly: Assembly | None  # for assembly notices and reminders
 
 
-async def _refuse(
-    uow: UnitOfWork, actor: Actor, now: datetime, action: str, subject: str
-) -> NoReturn:
-    await uow.audit.add(now, actor.person_id, action, subject)
-    raise PermissionDenied(action)
-
-
 async def require_staff(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> None:
     """Refuses (and audits) anyone but staff: for a step that only asks before acting."""
-    if actor.person_id is None or not actor.has_any(MAY_MANAGE):
-        await _refuse(uow, actor, now, "scheduled.refused", subject)
+    await require(uow, actor, now, MAY_MANAGE, refused="scheduled.refused", subject=subject)
 
 
 async def upcoming(
@@ -155,7 +151,7 @@ async def cancel(uow: UnitOfWork, actor: Actor, send_id: int, now: datetime) -> 
     await require_staff(uow, actor, now, subject)
     send = await uow.reminders.get(send_id)
     if send is None:
-        await _refuse(uow, actor, now, "scheduled.refused", subject)
+        await refuse(uow, actor, now, "scheduled.refused", subject)
     if not await uow.reminders.finish(send_id, SendStatus.CANCELLED, now, by=actor.person_id):
         raise DomainError("not_pending")
     await uow.audit.add(now, actor.person_id, "scheduled.cancelled", subject, {"key": send.key})
@@ -188,7 +184,7 @@ async def set_prefs(
     weekdays = prefs.weekdays_off
     if toggle_weekday is not None:
         if not 0 <= toggle_weekday <= 6:
-            await _refuse(uow, actor, now, "reminders.refused", f"weekday:{toggle_weekday}")
+            await refuse(uow, actor, now, "reminders.refused", f"weekday:{toggle_weekday}")
         weekdays = weekdays ^ {toggle_weekday}
     new = type(prefs)(
         person_id,
@@ -200,28 +196,29 @@ async def set_prefs(
 
 
 async def _chooser(uow: UnitOfWork, actor: Actor, now: datetime) -> int:
-    if actor.person_id is None or not actor.has_any(MAY_CHOOSE):
-        await _refuse(uow, actor, now, "reminders.refused", f"person:{actor.person_id}")
-    return actor.person_id
+    return await require(uow, actor, now, MAY_CHOOSE, refused="reminders.refused")
 
 
 # --- sending what is due ------------------------------------------------------------------------
 
 
 class ReminderRunner:
-    """Sends what is due; the scheduler calls `run_due()` on the leading replica."""
+    """Sends what is due; the scheduler calls `run_due()` on the leading replica.
+
+    Its units of work must come from a store whose consequences are wired (the composition
+    root's `store.uow`): what comes due is recorded as events, and their handlers queue the
+    messages before the unit commits.
+    """
 
     def __init__(
         self,
         uow: UnitOfWorkFactory,
-        render: Render,
         settings: ReminderSettings,
         *,
         counters: dict[str, DigestCounter] | None = None,
         on_queued: Callable[[], None] | None = None,
     ) -> None:
         self._uow = uow
-        self._render = render
         self.settings = settings
         self._counters = DEFAULT_COUNTERS if counters is None else counters
         self._on_queued = on_queued
@@ -291,6 +288,7 @@ class ReminderRunner:
         return SendOutcome(send.key, SendStatus.SENT, queued=queued)
 
     async def _fan_out(self, uow: UnitOfWork, send: ScheduledSend, now: datetime) -> int:
+        """Records what came due for whom; returns how many people it will reach."""
         if send.kind is SendKind.DIGEST:
             return await self._digest(uow, send, now)
         if send.kind is SendKind.SHIFTS:
@@ -302,30 +300,13 @@ class ReminderRunner:
             return await self._notice(uow, send, assembly, now)
         return await self._assembly(uow, send, assembly, now)
 
-    def _locale(self, person: Person) -> str:
-        return resolve_locale(person.locale, person.telegram_language, self.settings.default_locale)
-
-    async def _queue(
-        self, uow: UnitOfWork, send: ScheduledSend, person: Person, reply: Reply, now: datetime
-    ) -> int:
-        if person.telegram_user_id is None or person.unreachable:
-            return 0
-        message = self._render(reply, person.telegram_user_id, self._locale(person))
-        new = await uow.outbox.add(message, now, dedupe_key=recipient_key(send.key, person.id))
-        return 0 if new is None else 1
-
     async def _notice(
         self, uow: UnitOfWork, send: ScheduledSend, assembly: Assembly, now: datetime
     ) -> int:
-        queued = 0
-        for person in await uow.people.with_role(Role.MEMBER):
-            locale = self._locale(person)
-            reply = Reply(
-                (msg("rem.asm.notice"), _assembly_item(assembly, locale)),
-                ((Button(msg("rem.asm.open_button"), f"asm:o:{assembly.id}"),),),
-            )
-            queued += await self._queue(uow, send, person, reply, now)
-        return queued
+        members = await _still_to_reach(uow, send, await uow.people.with_role(Role.MEMBER))
+        if members:
+            uow.record(AssemblyPublished(now, assembly.id, send.key, _ids(members)))
+        return len(members)
 
     async def _assembly(
         self, uow: UnitOfWork, send: ScheduledSend, assembly: Assembly, now: datetime
@@ -334,28 +315,26 @@ class ReminderRunner:
         answers = {a.person_id: a for a in await uow.assemblies.answers(assembly.id)}
         ask = audience is not Audience.ATTENDING and assembly.is_open(now)
         remind = audience is not Audience.NOT_ANSWERED
-        queued = 0
-        for person in await uow.people.with_role(Role.MEMBER):
+        members = await _still_to_reach(uow, send, await uow.people.with_role(Role.MEMBER))
+        asked: list[Person] = []
+        attending: list[Person] = []
+        for person in members:
             answer = answers.get(person.id)
-            locale = self._locale(person)
             if answer is None and ask:
-                head = msg("rem.asm.answer", answer_by=assembly.answer_by)
+                asked.append(person)
             elif answer is not None and answer.rsvp is Rsvp.ATTENDING and remind:
-                head = msg("rem.asm.attending")
-            else:
-                continue
-            reply = Reply(
-                (head, _assembly_item(assembly, locale)),
-                ((Button(msg("rem.asm.open_button"), f"asm:o:{assembly.id}"),),),
+                attending.append(person)
+        if asked or attending:
+            uow.record(
+                AssemblyReminderDue(now, assembly.id, send.key, _ids(asked), _ids(attending))
             )
-            queued += await self._queue(uow, send, person, reply, now)
-        return queued
+        return len(asked) + len(attending)
 
     async def _shifts(self, uow: UnitOfWork, send: ScheduledSend, now: datetime) -> int:
         day = date.fromisoformat(str(send.payload["day"]))
         tz = self.settings.tz
         start, end = day_start(day, tz), day_start(day + timedelta(days=1), tz)
-        centres = {c.id: c for c in await uow.centres.all()}
+        centres = [c.id for c in await uow.centres.all()]
         mine: dict[int, list[Shift]] = {}
         for centre_id in centres:
             for shift in await uow.shift_swaps.at_centre(centre_id, start, end):
@@ -364,65 +343,45 @@ class ReminderRunner:
                 for person_id in shift.assigned:
                     mine.setdefault(person_id, []).append(shift)
         prefs = await uow.reminders.prefs_of(list(mine))
-        queued = 0
-        for person_id, shifts in sorted(mine.items()):
+        wanted: list[Person] = []
+        for person_id in sorted(mine):
             choice = prefs.get(person_id)
             if choice is not None and not choice.wants_shift_reminder(day):
                 continue
             person = await uow.people.get(person_id)
-            if person is None:
-                continue
-            locale = self._locale(person)
-            shifts.sort(key=lambda s: (s.starts_at, s.id))
-            items = tuple(
-                msg(
-                    "shifts.item",
-                    start=s.starts_at,
-                    end=s.ends_at,
-                    kind=msg(f"work.{s.kind}"),
-                    centre=centres[s.centre_id].name(locale),
-                )
-                for s in shifts
-            )
-            buttons = tuple(
-                (Button(msg("rem.shift.cant_button", start=s.starts_at), f"shift:cant:{s.id}"),)
-                for s in shifts[:10]
-            )
-            reply = Reply(
-                (msg("rem.shift.head", day=day), *items, msg("rem.shift.settings_hint")),
-                (*buttons, (Button(msg("rem.settings_button"), "rem:prefs"),)),
-            )
-            queued += await self._queue(uow, send, person, reply, now)
-        return queued
+            if person is not None:
+                wanted.append(person)
+        reached = await _still_to_reach(uow, send, wanted)
+        for person in reached:
+            shifts = sorted(mine[person.id], key=lambda s: (s.starts_at, s.id))
+            first, *also = (s.id for s in shifts)
+            uow.record(ShiftReminderDue(now, first, person.id, day, send.key, tuple(also)))
+        return len(reached)
 
     async def _digest(self, uow: UnitOfWork, send: ScheduledSend, now: datetime) -> int:
-        counts = [(key, await counter(uow)) for key, counter in self._counters.items()]
-        waiting = [(key, count) for key, count in counts if count > 0]
+        counts = [(kind, await counter(uow)) for kind, counter in self._counters.items()]
+        waiting = tuple((kind, count) for kind, count in counts if count > 0)
         if not waiting:
             return 0  # nothing waits: no message, staff are not woken for nothing
         staff: dict[int, Person] = {}
-        for role in (Role.STAFF, Role.ADMIN):
+        for role in sorted(STAFF_ROLES):
             for person in await uow.people.with_role(role):
                 staff[person.id] = person
-        lines = tuple(msg(key, count=count) for key, count in waiting)
-        queued = 0
-        for _, person in sorted(staff.items()):
-            reply = Reply(
-                (msg("rem.digest.head"), *lines),
-                (
-                    (Button(msg("rem.digest.queue_button"), "tq:0:0"),),
-                    (Button(msg("button.hours_review"), "hrq"),),
-                    (Button(msg("button.menu"), "menu"),),
-                ),
-            )
-            queued += await self._queue(uow, send, person, reply, now)
-        return queued
+        reached = await _still_to_reach(uow, send, [staff[i] for i in sorted(staff)])
+        if reached:
+            uow.record(StaffDigestDue(now, send.key, _ids(reached), waiting))
+        return len(reached)
 
 
-def _assembly_item(assembly: Assembly, locale: str) -> Msg:
-    return msg(
-        "rem.asm.item",
-        title=assembly.title(locale),
-        when=assembly.starts_at,
-        place=assembly.place(locale),
-    )
+async def _still_to_reach(
+    uow: UnitOfWork, send: ScheduledSend, people: Iterable[Person]
+) -> list[Person]:
+    """The people Kyodo can reach who have not had their copy of `send` queued yet."""
+    reachable = [p for p in people if p.telegram_user_id is not None and not p.unreachable]
+    keys = [recipient_key(send.key, p.id) for p in reachable]
+    queued = await uow.outbox.deliveries(keys) if keys else {}
+    return [p for p, key in zip(reachable, keys, strict=True) if key not in queued]
+
+
+def _ids(people: Iterable[Person]) -> tuple[int, ...]:
+    return tuple(p.id for p in people)

@@ -8,14 +8,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.dialogs.desk import assembly_reminder
 from bot.domain.assemblies import MAX_AGENDA, MAX_PLACE, MAX_TITLE, parse_quorum, parse_text
 from bot.domain.coop import NewAssembly
 from bot.domain.errors import DomainError, InvalidInput
-from bot.i18n import resolve_locale
 from bot.services import assemblies as service
-from bot.services import desk as desk_service
-from bot.services.desk_assemblies import edit_notice
+from bot.services.desk_assemblies import edit_notice, request_answers
 from handlers.desk.context import config, int_arg, now, redirect, render, translator, unit, user
 
 FIELDS = (
@@ -71,31 +68,16 @@ async def show(request: web.Request) -> web.Response:
 
 
 async def remind(request: web.Request) -> web.StreamResponse:
-    """Reminds, through the outbox, every member who has not answered (once a day each)."""
-    count = await _count(request)
-    desk = config(request)
-    sent = 0
-    today = now(request).astimezone(desk.tz).date().isoformat()
+    """Asks, through the outbox, every member who has not answered (once a day each)."""
+    assembly_id = int_arg(request.match_info["id"])
+    if assembly_id is None:
+        raise web.HTTPNotFound()
     async with unit(request) as uow:
-        await desk_service.require_staff(uow, user(request).actor, now(request), "remind")
-        for person in count.not_answered:
-            if person.telegram_user_id is None or person.unreachable:
-                continue
-            locale = resolve_locale(person.locale, person.telegram_language, desk.default_locale)
-            reply = assembly_reminder(count.assembly, locale)
-            rendered = desk.renderer.render(reply, person.telegram_user_id, locale)
-            key = f"desk:asm_remind:{count.assembly.id}:{person.id}:{today}"
-            if await uow.outbox.add(rendered, now(request), dedupe_key=key) is not None:
-                sent += 1
-        await uow.audit.add(
-            now(request),
-            user(request).person.id,
-            "assembly.reminded",
-            f"assembly:{count.assembly.id}",
-            {"sent": sent},
+        sent = await request_answers(
+            uow, user(request).actor, assembly_id, now(request), config(request).tz
         )
         await uow.commit()
-    raise redirect(f"/desk/assemblies/{count.assembly.id}", done="reminded", n=sent)
+    raise redirect(f"/desk/assemblies/{assembly_id}", done="reminded", n=sent)
 
 
 async def check_in(request: web.Request) -> web.StreamResponse:

@@ -209,3 +209,56 @@ async def test_a_stranger_typing_is_not_taken_for_a_draft(chat, memory_store, cl
     stranger = User(9, "X", "ja")
     turn = await chat.send(stranger, "臨時総会")
     assert "お知らせ" not in turn.text
+
+
+async def test_staff_ask_from_the_desk_those_who_have_not_answered_once_a_day(
+    chat, memory_store, clock
+):
+    """The desk's "please answer": the service records it, its consequence tells each member
+    who has not answered, with the notice's button, once a day however often it is asked."""
+    from bot.domain.people import Actor
+    from bot.services.desk_assemblies import request_answers
+
+    await demo(memory_store, clock)
+    aid = the_assembly(memory_store)
+    await chat.press(MARIA, f"asm:y:{aid}")
+    staff = Actor(person_id(memory_store, HANAKO.id), frozenset({Role.STAFF}), "ja")
+
+    async def ask() -> int:
+        async with memory_store.uow() as uow:
+            asked = await request_answers(uow, staff, aid, clock.now(), TOKYO)
+            await uow.commit()
+        return asked
+
+    assert await ask() == 1  # Tanaka; Maria has answered
+    [row] = [
+        r for r in memory_store.state.outbox.values() if (r.dedupe_key or "").startswith("desk:")
+    ]
+    assert row.message.chat_id == TANAKA.id
+    assert "総会のご案内への回答をお願いします" in row.message.text
+    assert row.message.buttons[0][0] == ("案内を開く", f"asm:o:{aid}")
+    assert await ask() == 0  # asked today already
+    clock.advance(days=1)
+    assert await ask() == 1
+    assert actions(memory_store).count("assembly.reminded") == 3
+
+
+async def test_an_old_publishing_button_pressed_later_says_the_screen_is_out_of_date(
+    chat, memory_store, clock
+):
+    await demo(memory_store, clock)
+    await chat.press(HANAKO, "asm:new")
+    await chat.send(HANAKO, "臨時総会")
+    await chat.send(HANAKO, "本部")
+    deadline = await chat.send(HANAKO, "2026年12月20日 14時")
+    await chat.press(HANAKO, deadline.data_for("7日前"))
+    late = await chat.press(HANAKO, deadline.data_for("3日前"))  # the step has moved on
+    assert "古くなっています" in late.toast
+    assert "定足数を議決権のある組合員に対する割合で選ぶか入力してください" in late.text
+    agenda = await chat.press(HANAKO, late.data_for("1/2"))
+    assert "議案を入力してください" in agenda.text
+    await chat.send(HANAKO, "/cancel")
+    ended = await chat.press(HANAKO, late.data_for("1/2"))  # the draft is gone: the menu
+    assert "古くなっています" in ended.toast
+    assert "議案" not in ended.text
+    assert memory_store.state.dialogs == {}

@@ -13,12 +13,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.dialogs.engine import DialogSettings
 from bot.domain.assemblies import Answer, Rsvp
 from bot.domain.coop import NewAssembly, NewShift, WorkKind
 from bot.domain.hours import NewHourReport
 from bot.domain.people import Actor, NewPerson, Role
 from bot.domain.reminders import ReminderPrefs, SendStatus
 from bot.domain.volunteers import Choices, NewApplication
+from bot.notices.bus import Consequences
 from bot.rendering import Renderer
 from bot.services import assemblies
 from bot.services.reminders import ReminderRunner, ReminderSettings
@@ -36,13 +38,22 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def store() -> MemoryStore:
-    return MemoryStore()
+def store(i18n) -> MemoryStore:
+    """A store whose events have their consequences, as the composition root wires them."""
+    store = MemoryStore()
+    settings = DialogSettings(
+        bot_username="kyodo_test_bot",
+        invite_ttl_hours=72,
+        max_text_length=1000,
+        default_locale="ja",
+    )
+    store.publish = Consequences(Renderer(i18n), settings)
+    return store
 
 
 @pytest.fixture
-def runner(store, i18n) -> ReminderRunner:
-    return ReminderRunner(store.uow, Renderer(i18n).render, ReminderSettings(TOKYO, "ja"))
+def runner(store) -> ReminderRunner:
+    return ReminderRunner(store.uow, ReminderSettings(TOKYO))
 
 
 async def people(store) -> dict[int, int]:
@@ -109,11 +120,11 @@ async def test_members_get_a_published_notice_once_in_their_language(store, runn
     assert status_of(store, f"asm:{aid}:notice").status is SendStatus.SENT
 
 
-async def test_a_send_that_runs_twice_queues_each_message_once(store, runner, i18n):
+async def test_a_send_that_runs_twice_queues_each_message_once(store, runner):
     await people(store)
     await publish(store, at(20, 14), at(13, 23, 59))
     # A second runner (another replica, a retry) working from the same list of due sends.
-    twin = ReminderRunner(store.uow, Renderer(i18n).render, ReminderSettings(TOKYO, "ja"))
+    twin = ReminderRunner(store.uow, ReminderSettings(TOKYO))
     async with store.uow() as uow:
         [send] = await uow.reminders.due(T0, 10)
     first = await runner._run_one(send, T0, set())
@@ -284,6 +295,8 @@ async def test_the_morning_digest_counts_what_waits_and_stays_quiet_when_nothing
     assert "ボランティアの申し込み: 1件" in digest
     assert "サービスの依頼" not in digest  # none waits: not mentioned
     assert inbox(store, TANAKA_ID) == []
+    buttons = store.state.outbox[max(store.state.outbox)].message.buttons
+    assert [row[0][1] for row in buttons] == ["tq:0:0", "hrq", "menu"]
 
 
 async def test_a_fresh_start_plans_only_what_is_still_ahead(store, runner):

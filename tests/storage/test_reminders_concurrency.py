@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.dialogs.engine import DialogSettings
 from bot.domain.coop import NewAssembly
 from bot.domain.people import Actor, NewPerson, Role
 from bot.domain.reminders import SendStatus
 from bot.i18n import I18n
+from bot.notices.bus import Consequences
 from bot.rendering import Renderer
 from bot.services import assemblies
 from bot.services.reminders import ReminderRunner, ReminderSettings
@@ -28,7 +30,13 @@ RUNNERS = 4
 
 
 async def test_a_send_run_by_four_runners_at_once_queues_each_copy_once(sql_engine: AsyncEngine):
-    uow = make_uow_factory(sql_engine)
+    settings = DialogSettings(
+        bot_username="kyodo_test_bot",
+        invite_ttl_hours=72,
+        max_text_length=1000,
+        default_locale="ja",
+    )
+    uow = make_uow_factory(sql_engine, Consequences(Renderer(I18n(TOKYO, "ja")), settings))
     async with uow() as tx:
         for i in range(MEMBERS):
             roles = frozenset({Role.MEMBER})
@@ -41,8 +49,7 @@ async def test_a_send_run_by_four_runners_at_once_queues_each_copy_once(sql_engi
             T0,
         )
         await tx.commit()
-    render = Renderer(I18n(TOKYO, "ja")).render
-    runners = [ReminderRunner(uow, render, ReminderSettings(TOKYO, "ja")) for _ in range(RUNNERS)]
+    runners = [ReminderRunner(uow, ReminderSettings(TOKYO)) for _ in range(RUNNERS)]
     async with uow() as tx:
         [notice] = await tx.reminders.due(T0, 10)
 
