@@ -46,12 +46,3 @@ class StaffCardRepository(Protocol):
         """Cards with a copy showing an older version than the card's, least recently changed
         first: what is left to edit (say, because a copy's first send had no message id yet)."""
         ...
-
-    async def uncarded(self, kind: CardKind, limit: int) -> Sequence[int]:
-        """Ids of items of `kind` waiting for staff that have no card yet, oldest first."""
-        ...
-
-    async def changed_elsewhere(self, kind: CardKind, limit: int) -> Sequence[StaffCard]:
-        """Cards of `kind` whose item changed after the card last did (a change made by another
-        way than the card's buttons: the web desk, the requester cancelling), oldest first."""
-        ...

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.cards import CardCopy, CardKind, StaffCard
-from bot.domain.requests import OPEN
 from storage.models import (
-    HourReportRow,
-    ServiceRequestChangeRow,
-    ServiceRequestRow,
     StaffCardCopyRow,
     StaffCardRow,
-    VolunteerApplicationRow,
 )
 from storage.repositories._sql import upsert_insert
 
@@ -31,41 +25,6 @@ _CARD_COLUMNS = (
     StaffCardRow.created_at,
     StaffCardRow.updated_at,
 )
-
-
-@dataclass(frozen=True)
-class _Source:
-    """Where the items of one kind of card live: their id, "waiting for staff", "changed at"."""
-
-    id: Any
-    waiting: ColumnElement[bool]
-    changed_at: Any
-
-
-# A request changes without its updated_at moving when a question is asked or answered: its
-# latest history row says when it last changed.
-_REQUEST_CHANGED = func.coalesce(
-    select(func.max(ServiceRequestChangeRow.at))
-    .where(ServiceRequestChangeRow.request_id == ServiceRequestRow.id)
-    .scalar_subquery(),
-    ServiceRequestRow.updated_at,
-)
-
-_SOURCES: dict[CardKind, _Source] = {
-    CardKind.REQUEST: _Source(
-        ServiceRequestRow.id,
-        ServiceRequestRow.status.in_([s.value for s in OPEN]),
-        _REQUEST_CHANGED,
-    ),
-    CardKind.HOURS: _Source(
-        HourReportRow.id, HourReportRow.status == "pending", HourReportRow.updated_at
-    ),
-    CardKind.VOLUNTEER: _Source(
-        VolunteerApplicationRow.id,
-        VolunteerApplicationRow.status == "pending",
-        func.coalesce(VolunteerApplicationRow.decided_at, VolunteerApplicationRow.created_at),
-    ),
-}
 
 
 def _card(row: Any) -> StaffCard:
@@ -198,35 +157,6 @@ class SqlStaffCardRepository:
             select(*_CARD_COLUMNS)
             .where(StaffCardRow.is_behind.is_(True))
             .order_by(StaffCardRow.updated_at, StaffCardRow.id)
-            .limit(limit)
-        )
-        return [_card(row) for row in rows]
-
-    async def uncarded(self, kind: CardKind, limit: int) -> Sequence[int]:
-        source = _SOURCES.get(kind)
-        if source is None:
-            return []
-        carded = exists().where(StaffCardRow.kind == kind.value, StaffCardRow.item_id == source.id)
-        rows = await self._session.execute(
-            select(source.id).where(source.waiting, ~carded).order_by(source.id).limit(limit)
-        )
-        return list(rows.scalars())
-
-    async def changed_elsewhere(self, kind: CardKind, limit: int) -> Sequence[StaffCard]:
-        source = _SOURCES.get(kind)
-        if source is None:
-            return []
-        rows = await self._session.execute(
-            select(*_CARD_COLUMNS)
-            .join_from(StaffCardRow, source.id.table, source.id == StaffCardRow.item_id)
-            .where(
-                and_(
-                    StaffCardRow.is_open.is_(True),
-                    StaffCardRow.kind == kind.value,
-                    source.changed_at > StaffCardRow.updated_at,
-                )
-            )
-            .order_by(StaffCardRow.item_id)
             .limit(limit)
         )
         return [_card(row) for row in rows]

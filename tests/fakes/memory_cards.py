@@ -134,27 +134,3 @@ class MemoryStaffCardRepository:
     async def behind(self, limit: int) -> Sequence[StaffCard]:
         cards = [r.card for r in self._s.staff_cards.values() if r.is_behind]
         return sorted(cards, key=lambda c: (c.updated_at, c.id))[:limit]
-
-    async def uncarded(self, kind: CardKind, limit: int) -> Sequence[int]:
-        source = _SOURCES.get(kind)
-        if source is None:
-            return []
-        waiting, _ = source
-        return sorted(i for i in waiting(self._s) if (kind.value, i) not in self._s.staff_cards)[
-            :limit
-        ]
-
-    async def changed_elsewhere(self, kind: CardKind, limit: int) -> Sequence[StaffCard]:
-        source = _SOURCES.get(kind)
-        if source is None:
-            return []
-        _, changed_at = source
-        found = []
-        for record in self._s.staff_cards.values():
-            card = record.card
-            if card.kind is not kind or not card.is_open:
-                continue
-            changed = changed_at(self._s, card.item_id)
-            if changed is not None and changed > card.updated_at:
-                found.append(card)
-        return sorted(found, key=lambda c: c.item_id)[:limit]

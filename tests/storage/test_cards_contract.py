@@ -6,14 +6,12 @@ Part of the contract suite: each test runs on the memory fake, SQLite and Postgr
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 from bot.domain.cards import CardCopy, CardKind, send_key
-from bot.domain.coop import WorkKind
-from bot.domain.hours import NewHourReport, ReportStatus
 from bot.domain.outbound import OutboxStatus
 from bot.ports.store import UnitOfWorkFactory
-from tests.storage.test_repository_contract import LEASE, add_person, message
+from tests.storage.test_repository_contract import LEASE, message
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -95,60 +93,3 @@ async def test_copies_are_stored_replaced_and_fall_behind_when_the_card_changes(
     async with uow_factory() as uow:
         assert await uow.cards.behind(10) == []
         assert await uow.cards.copies(card.id) == [replace(group, shown_version=2), resent]
-
-
-async def test_pending_hour_reports_without_a_card_are_found_oldest_first(
-    uow_factory: UnitOfWorkFactory,
-):
-    person = await add_person(uow_factory)
-    async with uow_factory() as uow:
-        centre = await uow.centres.add("中央", "Chuo")
-        ids = []
-        for n in range(3):
-            report = await uow.hours.add(
-                NewHourReport(
-                    person.id, centre.id, WorkKind.CLEANING, date(2026, 11, 10 + n), 60, None
-                ),
-                T0,
-            )
-            ids.append(report.id)
-        await uow.commit()
-    async with uow_factory() as uow:
-        assert await uow.cards.uncarded(CardKind.HOURS, 10) == ids
-        assert await uow.cards.uncarded(CardKind.HOURS, 1) == ids[:1]
-        await uow.cards.ensure(CardKind.HOURS, ids[0], T0)
-        decided = await uow.hours.get(ids[1])
-        assert decided is not None
-        await uow.hours.save(
-            replace(decided, status=ReportStatus.APPROVED, updated_at=T0), was=ReportStatus.PENDING
-        )
-        await uow.commit()
-    async with uow_factory() as uow:
-        assert await uow.cards.uncarded(CardKind.HOURS, 10) == [ids[2]]
-
-
-async def test_an_open_card_whose_item_changed_later_is_found(uow_factory: UnitOfWorkFactory):
-    person = await add_person(uow_factory)
-    async with uow_factory() as uow:
-        centre = await uow.centres.add("中央", "Chuo")
-        report = await uow.hours.add(
-            NewHourReport(person.id, centre.id, WorkKind.CLEANING, date(2026, 11, 10), 60, None),
-            T0,
-        )
-        card, _ = await uow.cards.ensure(CardKind.HOURS, report.id, T0)
-        await uow.commit()
-    async with uow_factory() as uow:
-        assert await uow.cards.changed_elsewhere(CardKind.HOURS, 10) == []
-        later = T0 + timedelta(minutes=5)
-        await uow.hours.save(
-            replace(report, status=ReportStatus.APPROVED, updated_at=later),
-            was=ReportStatus.PENDING,
-        )
-        await uow.commit()
-    async with uow_factory() as uow:
-        [changed] = await uow.cards.changed_elsewhere(CardKind.HOURS, 10)
-        assert changed.id == card.id
-        await uow.cards.bump(card.id, later, is_open=False)
-        await uow.commit()
-    async with uow_factory() as uow:
-        assert await uow.cards.changed_elsewhere(CardKind.HOURS, 10) == []
