@@ -24,6 +24,7 @@ from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
 from bot.i18n import SUPPORTED, I18n
 from bot.log_privacy import quiet_payload_loggers
+from bot.notices.broadcasts import BroadcastCopies
 from bot.notices.bus import Consequences
 from bot.ports.clock import Clock, SystemClock
 from bot.ports.telegram import GatewayError, TelegramGateway, UpdateParser
@@ -152,10 +153,9 @@ class KyodoApp:
         # Running broadcasts become outbox rows, chunk by chunk (bot/services/broadcasts.py).
         pump = BroadcastPump(
             store.uow,
-            Renderer(i18n),
+            BroadcastCopies(Renderer(i18n), dialog_settings),
             self.clock,
             rate=settings.global_rate,
-            default_locale=settings.default_locale,
             on_queued=sender.wake,
         )
         # Cards follow their items through events (bot/notices/cards.py); the feed only edits

@@ -83,6 +83,7 @@ REGISTRY = Registry(
         *personal_data.DIALOGS,
         *desk.DIALOGS,
         *queue.DIALOGS,
+        *broadcasts.DIALOGS,
         *shifts.DIALOGS,
         *shift_swaps.DIALOGS,
         *assemblies.DIALOGS,
@@ -96,7 +97,6 @@ TEXT_STEPS: dict[str, Step] = {
     triage.REASON: triage.on_reason,
     triage.QUESTION: triage.on_question,
     triage.WHEN: triage.on_when,
-    broadcasts.NAME: broadcasts.on_text,
     volunteers.NAME: volunteers.on_text,
     volunteers.DECLINE: volunteers.on_reason,
 }
@@ -139,11 +139,6 @@ async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
     registered = REGISTRY.command(command or "")
     if registered is not None:
         return REGISTRY.store(await registered(turn, state))
-    if command == "broadcast":
-        return await broadcasts.start(turn)
-    if command == "notifications":
-        await broadcasts.show_settings(turn)
-        return state
     if command == "requests":
         await requests.show_mine(turn)
         return state
@@ -240,10 +235,6 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
         return await requests.start(turn)
     if head == "rq":
         return await requests.on_button(turn, state, data)
-    if head == "bc":
-        handled, new_state = await broadcasts.on_button(turn, state, data)
-        if handled:
-            return new_state
     if head == "tc":
         return await triage.on_button(turn, state, data)
     return await _invalid(turn, state)

@@ -14,11 +14,18 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.domain.errors import InvalidInput
+from bot.domain.errors import DomainError, InvalidInput
 
 TEXT_LIMIT = 3500  # Telegram allows 4096 characters; room for escaping and the opt-out line
 # How far ahead a broadcast may be scheduled; further is almost surely a typo in the year.
 SCHEDULE_HORIZON = timedelta(days=366)
+
+
+class BroadcastChanged(DomainError):
+    """Another replica moved the broadcast between reading and writing it: nothing of this
+    attempt is kept, and the next one (a pump's next step, the person's next press) retries."""
+
+    code = "broadcast_changed"
 
 
 class AudienceKind(StrEnum):

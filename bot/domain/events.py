@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.domain.broadcasts import Progress
 from bot.domain.requests import RequestAction, RequestStatus
 
 
@@ -199,3 +200,21 @@ class StaffDigestDue(Event):
 
 
 # Broadcasts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BroadcastProgressed(Event):
+    """A running broadcast moved on: the coordinator's progress message shows it (edited in
+    place, at most every few seconds; the broadcast keeps which message that is)."""
+
+    broadcast_id: int
+    progress: Progress
+
+
+@dataclass(frozen=True)
+class BroadcastFinished(Event):
+    """Every copy of a broadcast was sent or failed: the progress message reads finished, and
+    the coordinator gets the summary naming who could not be reached."""
+
+    broadcast_id: int
+    progress: Progress

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from bot.dialogs.engine import DialogSettings
 from bot.domain import events as ev
 from bot.notices import assemblies as assembly_notices
+from bot.notices import broadcasts as broadcast_notices
 from bot.notices import hours, volunteers
 from bot.notices import reminders as reminder_notices
 from bot.notices import requests as service_requests
@@ -34,6 +35,7 @@ def _merge(*features: Mapping[type[ev.Event], Handler]) -> Mapping[type[ev.Event
 # One module per feature; each says which of its functions handles which event.
 HANDLERS = _merge(
     hours.HANDLERS,
+    broadcast_notices.HANDLERS,
     shift_notices.HANDLERS,
     service_requests.HANDLERS,
     volunteers.HANDLERS,

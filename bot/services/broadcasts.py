@@ -10,7 +10,13 @@ chunk of recipients from the store (keyset pagination after the broadcast's curs
 their messages with a unique dedupe key (broadcast id, person id) in the same transaction that
 moves the cursor: a kill at any moment resumes after the last committed chunk and queues nobody
 twice. It keeps only a few seconds' worth of rows ahead of the sender, so a pause holds back
-almost everything, and it edits the coordinator's progress message every few seconds.
+almost everything.
+
+What people read is not composed here. The copies of a page of recipients come from the
+`Copies` the pump is given at composition (bot/notices/broadcasts.py: the text in each reader's
+language with its "stop these messages" button), rendered in one pass and queued in a few
+statements. The coordinator's progress and the final summary are consequences of the events
+the pump records (`BroadcastProgressed` every few seconds, `BroadcastFinished` once).
 """
 
 from __future__ import annotations
@@ -22,51 +28,48 @@ import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import NoReturn, Protocol
+from typing import Protocol
 
 from bot.domain.broadcasts import (
     OPEN_STATUSES,
     Audience,
     Broadcast,
+    BroadcastChanged,
     BroadcastKind,
     BroadcastStatus,
     Draft,
     Progress,
+    Recipient,
     Unreached,
     check_draft,
     check_send_at,
     estimate_finish,
 )
 from bot.domain.coop import Assembly, BusinessCentre
-from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.errors import DomainError
+from bot.domain.events import BroadcastFinished, BroadcastProgressed
 from bot.domain.outbound import OutboundMessage
 from bot.domain.people import Actor
-from bot.domain.replies import Button, Msg, Reply, msg
-from bot.i18n import resolve_locale
+from bot.domain.replies import Msg, Reply, msg
 from bot.ports.clock import Clock
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
+from bot.services.access import require_staff
 
 log = logging.getLogger(__name__)
 
 HOLD = timedelta(days=3650)  # "not before" of a paused broadcast's rows: until resumed
-UNREACHED_SHOWN = 200  # names looked up for the final summary
-SUMMARY_CHARS = 3000  # of names in it; the rest are counted
+LANGUAGES = ("ja", "en")  # a broadcast is composed in both
 PROGRESS_EVERY = timedelta(seconds=3)
 DEFAULT_RATE = 30.0  # Telegram's free limit: the estimate where the configured rate is unknown
 
 
-class Render(Protocol):
-    """What `bot.rendering.Renderer.render` does: a reply as final text in one language."""
+class Copies(Protocol):
+    """The copies of a broadcast for one page of its recipients, each in the reader's language:
+    (person id, message) per recipient (bot/notices/broadcasts.py, given at composition)."""
 
-    def render(
-        self,
-        reply: Reply,
-        chat_id: int,
-        locale: str,
-        *,
-        edit_message_id: int | None = None,
-        is_group: bool = False,
-    ) -> OutboundMessage: ...
+    def __call__(
+        self, draft: Draft, page: Sequence[Recipient]
+    ) -> Sequence[tuple[int, OutboundMessage]]: ...
 
 
 @dataclass(frozen=True)
@@ -78,15 +81,9 @@ class AudienceCount:
 # -- permission --------------------------------------------------------------------------
 
 
-async def _refuse(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> NoReturn:
-    await uow.audit.add(now, actor.person_id, "broadcast.refused", subject)
-    raise PermissionDenied("broadcast.refused")
-
-
 async def _require_staff(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> None:
-    if actor.person_id is None or not actor.is_staff:
-        # Commit the audit row even though the caller's work is refused.
-        await _refuse(uow, actor, now, subject)
+    # Every use case here is staff's: anyone else is refused, and the refusal audited.
+    await require_staff(uow, actor, now, refused="broadcast.refused", subject=subject)
 
 
 async def _get(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime) -> Broadcast:
@@ -100,19 +97,17 @@ async def _get(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime) 
 # -- composing ---------------------------------------------------------------------------
 
 
-def message_for(draft: Draft, locale: str) -> Reply:
-    """A broadcast exactly as one reader gets it: the text in their language (never blank) and
-    a button to stop messages of this kind."""
-    return Reply(
-        parts=(msg("broadcasts.message", text=draft.text_for(locale)),),
-        buttons=((Button(msg("broadcasts.button.stop"), f"bc:o:{draft.kind.value}"),),),
-    )
+def message(draft: Draft, locale: str) -> Msg:
+    """What a reader of `locale` reads: the text in their language, never blank (the fallback
+    where that language has none). Every door's preview and every copy say this."""
+    return msg("broadcasts.message", text=draft.text_for(locale))
 
 
 def preview(draft: Draft) -> dict[str, Reply]:
-    """What readers of each language will see (a missing language shows the fallback)."""
+    """What readers of each language will read (a missing language shows the fallback); the
+    Telegram copies add a button to stop messages of this kind."""
     check_draft(draft)
-    return {locale: message_for(draft, locale) for locale in ("ja", "en")}
+    return {locale: Reply(parts=(message(draft, locale),)) for locale in LANGUAGES}
 
 
 async def audience_count(
@@ -191,7 +186,7 @@ async def open_notices(uow: UnitOfWork, actor: Actor, now: datetime) -> list[Ass
 
 async def _change(uow: UnitOfWork, broadcast: Broadcast, new: Broadcast) -> Broadcast:
     if not await uow.broadcasts.save(new, was=broadcast.status, was_cursor=broadcast.cursor):
-        raise DomainError("broadcast_changed")  # another replica moved it meanwhile: try again
+        raise BroadcastChanged()  # another replica moved it meanwhile: try again
     return new
 
 
@@ -331,16 +326,15 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class BroadcastPump:
-    """Queues running broadcasts' messages chunk by chunk and reports their progress."""
+    """Queues running broadcasts' messages chunk by chunk and records their progress."""
 
     def __init__(
         self,
         uow_factory: UnitOfWorkFactory,
-        renderer: Render,
+        copies: Copies,
         clock: Clock,
         *,
         rate: float = 30.0,
-        default_locale: str = "ja",
         chunk: int | None = None,
         ahead_seconds: float = 5.0,
         progress_every: timedelta = PROGRESS_EVERY,
@@ -348,13 +342,13 @@ class BroadcastPump:
         on_queued: Callable[[], None] | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
-        """`ahead_seconds`: how much sending the queued, unsent rows may hold (a pause stops
-        about that much later, and the sender never runs dry waiting for the next chunk)."""
+        """`copies` renders a page of recipients' messages; `ahead_seconds`: how much sending
+        the queued, unsent rows may hold (a pause stops about that much later, and the sender
+        never runs dry waiting for the next chunk)."""
         self._uow = uow_factory
-        self._renderer = renderer
+        self._copies = copies
         self._clock = clock
         self._rate = rate
-        self._default_locale = default_locale
         self._ahead = max(100, math.ceil(rate * ahead_seconds))
         self._chunk = chunk or max(50, min(1000, math.ceil(rate)))
         self._progress_every = progress_every
@@ -412,18 +406,7 @@ class BroadcastPump:
             page = await uow.broadcasts.recipients(
                 broadcast.draft.audience, broadcast.draft.kind, broadcast.cursor, self._chunk
             )
-            messages = []
-            for recipient in page:
-                locale = resolve_locale(
-                    recipient.locale, recipient.telegram_language, self._default_locale
-                )
-                reply = message_for(broadcast.draft, locale)
-                messages.append(
-                    (
-                        recipient.person_id,
-                        self._renderer.render(reply, recipient.telegram_user_id, locale),
-                    )
-                )
+            messages = self._copies(broadcast.draft, page)
             await uow.broadcasts.queue(broadcast_id, messages, now)
             advanced = replace(
                 broadcast,
@@ -440,44 +423,38 @@ class BroadcastPump:
         return bool(page) and not advanced.materialised
 
     async def _report(self, broadcast_id: int, now: datetime) -> None:
-        """Edits the progress message (at most every few seconds), or finishes the broadcast."""
+        """Records the progress (at most every few seconds), or finishes the broadcast."""
         async with self._uow() as uow:
             broadcast = await uow.broadcasts.get(broadcast_id)
             if broadcast is None or broadcast.status is not BroadcastStatus.RUNNING:
                 return
             state = await _progress(uow, broadcast, now, self._rate)
-            finished = broadcast.materialised and state.pending == 0
-            if finished:
-                broadcast = await self._finish(uow, broadcast, state, now)
-                if broadcast is None:
+            if broadcast.materialised and state.pending == 0:
+                if not await self._finish(uow, broadcast, state, now):
                     return
+                uow.record(BroadcastFinished(at=now, broadcast_id=broadcast_id, progress=state))
             elif (
                 broadcast.progress_at is not None
                 and now - broadcast.progress_at < self._progress_every
             ):
                 return
-            updated = await self._progress_message(uow, broadcast, state, now)
-            if finished:
-                # After the last progress edit, so that it reads "finished" when this arrives.
-                await self._summary(uow, broadcast, state, now)
-            if updated is None:
-                if finished:
-                    await uow.commit()
-                return
-            was = BroadcastStatus.DONE if finished else BroadcastStatus.RUNNING
-            if await uow.broadcasts.save(updated, was=was, was_cursor=broadcast.cursor):
+            else:
+                uow.record(BroadcastProgressed(at=now, broadcast_id=broadcast_id, progress=state))
+            try:
                 await uow.commit()
+            except BroadcastChanged:
+                return  # moved by another replica meanwhile: nothing kept, the next step retries
         if self._on_queued is not None:
             self._on_queued()
 
     async def _finish(
         self, uow: UnitOfWork, broadcast: Broadcast, state: Progress, now: datetime
-    ) -> Broadcast | None:
+    ) -> bool:
         done = replace(broadcast, status=BroadcastStatus.DONE, finished_at=now)
         if not await uow.broadcasts.save(
             done, was=BroadcastStatus.RUNNING, was_cursor=broadcast.cursor
         ):
-            return None
+            return False
         await uow.audit.add(
             now,
             None,
@@ -485,109 +462,4 @@ class BroadcastPump:
             f"broadcast:{broadcast.id}",
             {"sent": state.sent, "failed": state.failed},
         )
-        return done
-
-    async def _summary(
-        self, uow: UnitOfWork, broadcast: Broadcast, state: Progress, now: datetime
-    ) -> None:
-        if broadcast.coordinator_chat_id is None:
-            return
-        missed = await uow.broadcasts.unreached(broadcast.id, UNREACHED_SHOWN + 1)
-        reply = summary(broadcast, state, missed)
-        rendered = self._renderer.render(
-            reply, broadcast.coordinator_chat_id, broadcast.coordinator_locale
-        )
-        await uow.outbox.add(rendered, now, dedupe_key=f"bc:{broadcast.id}:summary")
-
-    async def _progress_message(
-        self, uow: UnitOfWork, broadcast: Broadcast, state: Progress, now: datetime
-    ) -> Broadcast | None:
-        chat_id = broadcast.coordinator_chat_id
-        if chat_id is None:
-            return None
-        reply = progress_reply(broadcast, state)
-        locale = broadcast.coordinator_locale
-        text = self._renderer.render(reply, chat_id, locale).text
-        if text == broadcast.progress_text:
-            return None  # Telegram refuses an edit that changes nothing
-        if broadcast.progress_outbox_id is None:
-            outbox_id = await uow.outbox.add(
-                self._renderer.render(reply, chat_id, locale),
-                now,
-                dedupe_key=f"bc:{broadcast.id}:progress",
-            )
-        else:
-            message_id = await uow.broadcasts.message_id(broadcast.progress_outbox_id)
-            if message_id is None:
-                return None  # the first progress message has not gone out yet
-            edit = replace(reply, edit=True)
-            await uow.outbox.add(
-                self._renderer.render(edit, chat_id, locale, edit_message_id=message_id), now
-            )
-            outbox_id = broadcast.progress_outbox_id
-        return replace(broadcast, progress_outbox_id=outbox_id, progress_at=now, progress_text=text)
-
-
-# -- what the coordinator reads ----------------------------------------------------------
-
-
-def progress_reply(broadcast: Broadcast, state: Progress) -> Reply:
-    """The progress message: counts, expected finish, and the buttons that still apply."""
-    parts: list[Msg] = [
-        msg(
-            "broadcasts.progress",
-            id=broadcast.id,
-            status=msg(f"broadcasts.status.{broadcast.status.value}"),
-            sent=state.sent,
-            failed=state.failed,
-            remaining=state.remaining,
-        )
-    ]
-    if state.finish_at is not None and broadcast.status is BroadcastStatus.RUNNING:
-        parts.append(msg("broadcasts.progress.finish", when=state.finish_at))
-    return Reply(parts=tuple(parts), buttons=control_buttons(broadcast))
-
-
-def control_buttons(broadcast: Broadcast) -> tuple[tuple[Button, ...], ...]:
-    bid = broadcast.id
-    if broadcast.status in (BroadcastStatus.RUNNING, BroadcastStatus.SCHEDULED):
-        return (
-            (
-                Button(msg("broadcasts.button.pause"), f"bc:p:{bid}"),
-                Button(msg("broadcasts.button.cancel"), f"bc:x:{bid}"),
-            ),
-        )
-    if broadcast.status is BroadcastStatus.PAUSED:
-        return (
-            (
-                Button(msg("broadcasts.button.resume"), f"bc:r:{bid}"),
-                Button(msg("broadcasts.button.cancel"), f"bc:x:{bid}"),
-            ),
-        )
-    return ()
-
-
-def summary(broadcast: Broadcast, state: Progress, missed: Sequence[Unreached]) -> Reply:
-    """The final report: counts, then who could not be reached, so staff can phone them.
-
-    Names fill at most `SUMMARY_CHARS` (a Telegram message holds 4,096 characters, and a name
-    may be long); the rest are counted, and the desk lists them all.
-    """
-    parts: list[Msg] = [
-        msg("broadcasts.summary", id=broadcast.id, sent=state.sent, failed=state.failed)
-    ]
-    lines: list[str] = []
-    used = 0
-    for person in missed:
-        line = f"・{person.display_name} (#{person.person_id})"
-        if used + len(line) > SUMMARY_CHARS:
-            break
-        lines.append(line)
-        used += len(line) + 1
-    if lines:
-        parts.append(msg("broadcasts.summary.unreached", names="\n".join(lines)))
-    if state.failed > len(lines):
-        parts.append(msg("broadcasts.summary.more", count=state.failed - len(lines)))
-    if broadcast.skipped:
-        parts.append(msg("broadcasts.summary.skipped", count=broadcast.skipped))
-    return Reply(parts=tuple(parts))
+        return True

@@ -9,6 +9,7 @@ import pytest
 
 from bot.domain.broadcasts import BroadcastStatus
 from bot.domain.outbound import OutboxStatus
+from bot.notices.broadcasts import BroadcastCopies
 from bot.rendering import Renderer
 from bot.services.broadcasts import BroadcastPump
 from tests.core.test_shift_and_assembly_views import (
@@ -33,8 +34,9 @@ async def demo_chat(chat, memory_store, clock):
 
 
 @pytest.fixture
-def pump(memory_store, i18n, clock):
-    return BroadcastPump(memory_store.uow, Renderer(i18n), clock, rate=30.0, chunk=1)
+def pump(chat, memory_store, i18n, clock):
+    copies = BroadcastCopies(Renderer(i18n), chat.conversation.settings)
+    return BroadcastPump(memory_store.uow, copies, clock, rate=30.0, chunk=1)
 
 
 def broadcasts(store):
@@ -219,7 +221,8 @@ async def test_the_confirm_button_of_a_finished_draft_does_nothing(demo_chat, me
     await compose(demo_chat, "本文", "Text")
     await demo_chat.press(HANAKO, "bc:now")
     again = await demo_chat.press(HANAKO, "bc:now")
-    assert "もう終わっています" in again.text
+    assert again.toast is not None and "この画面は古くなっています" in again.toast
+    assert "この画面は古くなっています" in again.text and "管理者メニュー" in again.text
     assert len(broadcasts(memory_store)) == 1
 
 
@@ -292,9 +295,13 @@ async def test_members_cannot_broadcast_and_forged_staff_buttons_are_refused_and
     assert REFUSED_JA in refused.text
     await compose(demo_chat, "本文", "Text")
     await demo_chat.press(HANAKO, "bc:now")
-    for data in ("bc:p:1", "bc:x:1", "bc:xx:1", "bc:r:1", "bc:a:members", "bc:now"):
+    for data in ("bc:p:1", "bc:x:1", "bc:xx:1", "bc:r:1"):
         forged = await demo_chat.press(TANAKA, data)
         assert REFUSED_JA in forged.text, data
+    # Composing buttons belong to a draft, and Tanaka has none: out of date, nothing happens.
+    for data in ("bc:a:members", "bc:now"):
+        late = await demo_chat.press(TANAKA, data)
+        assert "この画面は古くなっています" in late.text, data
     assert broadcasts(memory_store)[0].status is BroadcastStatus.SCHEDULED
     refusals = [a for a in memory_store.state.audit if a.action == "broadcast.refused"]
     assert len(refusals) >= 5

@@ -6,14 +6,20 @@ from datetime import timedelta
 
 import pytest
 
+from bot.dialogs.engine import DialogSettings
 from bot.domain.broadcasts import Audience, AudienceKind, BroadcastKind, BroadcastStatus, Draft
 from bot.domain.errors import InvalidInput, PermissionDenied
 from bot.domain.people import Actor, Role
+from bot.notices.broadcasts import BroadcastCopies
+from bot.notices.bus import Consequences
 from bot.rendering import Renderer
 from bot.services import broadcasts as service
 from tests.core.test_shift_and_assembly_views import HANAKO, TANAKA, demo, person_id
 
 DRAFT = Draft(Audience(AudienceKind.MEMBERS), BroadcastKind.NOTICE, "本文", "Text")
+SETTINGS = DialogSettings(
+    bot_username="kyodo_test_bot", invite_ttl_hours=72, max_text_length=1000, default_locale="ja"
+)
 
 
 @pytest.fixture
@@ -40,9 +46,9 @@ async def test_two_pumps_queue_each_person_once(memory_store, clock, i18n, staff
     async with memory_store.uow() as uow:
         broadcast = await service.create(uow, staff, DRAFT, now=clock.now())
         await uow.commit()
-    pumps = [
-        service.BroadcastPump(memory_store.uow, Renderer(i18n), clock, chunk=1) for _ in range(2)
-    ]
+    memory_store.publish = Consequences(Renderer(i18n), SETTINGS)  # as the app wires it
+    copies = BroadcastCopies(Renderer(i18n), SETTINGS)
+    pumps = [service.BroadcastPump(memory_store.uow, copies, clock, chunk=1) for _ in range(2)]
     for _ in range(4):
         for pump in pumps:
             await pump.step()

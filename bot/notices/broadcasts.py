@@ -1,0 +1,150 @@
+"""Consequences of broadcasts: the copies readers get, the coordinator's progress and summary.
+
+The copies are the broadcast itself, queued in bulk: the pump streams a page of recipients and
+queues the page in a few statements, so it is given `BroadcastCopies` at composition (as it was
+given a renderer before) rather than recording an event per person. `BroadcastCopies` renders
+the message once per language for the page and addresses it to each recipient.
+
+The coordinator hears of progress through the pump's events: `BroadcastProgressed` edits one
+progress message in place (the first is sent once, by its dedupe key; an edit goes out only when
+the text changes, which Telegram requires), and `BroadcastFinished` makes that message read
+finished and then sends the summary naming who could not be reached, so staff can phone them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from bot.dialogs.broadcasts import message_for, progress_reply
+from bot.dialogs.engine import DialogSettings
+from bot.domain.broadcasts import (
+    Broadcast,
+    BroadcastChanged,
+    Draft,
+    Progress,
+    Recipient,
+    Unreached,
+)
+from bot.domain.events import BroadcastFinished, BroadcastProgressed, Event
+from bot.domain.outbound import OutboundMessage
+from bot.domain.replies import Msg, Reply, msg
+from bot.i18n import resolve_locale
+from bot.notices.context import Handler, NoticeContext
+from bot.ports.store import UnitOfWork
+from bot.rendering import Renderer
+
+UNREACHED_SHOWN = 200  # names looked up for the final summary
+SUMMARY_CHARS = 3000  # of names in it; the rest are counted
+
+
+class BroadcastCopies:
+    """Implements `bot.services.broadcasts.Copies`: each recipient's copy in their language."""
+
+    def __init__(self, renderer: Renderer, settings: DialogSettings) -> None:
+        self._renderer = renderer
+        self._default_locale = settings.default_locale
+
+    def __call__(
+        self, draft: Draft, page: Sequence[Recipient]
+    ) -> list[tuple[int, OutboundMessage]]:
+        rendered: dict[str, OutboundMessage] = {}  # one rendering per language, not per person
+        copies = []
+        for recipient in page:
+            locale = resolve_locale(
+                recipient.locale, recipient.telegram_language, self._default_locale
+            )
+            message = rendered.get(locale)
+            if message is None:
+                message = rendered[locale] = self._renderer.render(
+                    message_for(draft, locale), recipient.telegram_user_id, locale
+                )
+            copies.append(
+                (recipient.person_id, replace(message, chat_id=recipient.telegram_user_id))
+            )
+        return copies
+
+
+async def progressed(ctx: NoticeContext, uow: UnitOfWork, event: BroadcastProgressed) -> None:
+    broadcast = await uow.broadcasts.get(event.broadcast_id)
+    if broadcast is not None:
+        await _show_progress(ctx, uow, broadcast, event.progress, event.at)
+
+
+async def finished(ctx: NoticeContext, uow: UnitOfWork, event: BroadcastFinished) -> None:
+    broadcast = await uow.broadcasts.get(event.broadcast_id)
+    if broadcast is None or broadcast.coordinator_chat_id is None:
+        return
+    await _show_progress(ctx, uow, broadcast, event.progress, event.at)
+    # After the last progress edit, so that it reads finished when the summary arrives.
+    missed = await uow.broadcasts.unreached(broadcast.id, UNREACHED_SHOWN + 1)
+    rendered = ctx.renderer.render(
+        summary(broadcast, event.progress, missed),
+        broadcast.coordinator_chat_id,
+        broadcast.coordinator_locale,
+    )
+    await uow.outbox.add(rendered, event.at, dedupe_key=f"bc:{broadcast.id}:summary")
+
+
+async def _show_progress(
+    ctx: NoticeContext, uow: UnitOfWork, broadcast: Broadcast, state: Progress, at: datetime
+) -> None:
+    """Sends the progress message, or edits it if its text changed; the broadcast keeps which
+    message it is and what it says."""
+    chat_id = broadcast.coordinator_chat_id
+    if chat_id is None:
+        return
+    reply = progress_reply(broadcast, state)
+    locale = broadcast.coordinator_locale
+    message = ctx.renderer.render(reply, chat_id, locale)
+    if message.text == broadcast.progress_text:
+        return  # Telegram refuses an edit that changes nothing
+    if broadcast.progress_outbox_id is None:
+        outbox_id = await uow.outbox.add(message, at, dedupe_key=f"bc:{broadcast.id}:progress")
+    else:
+        message_id = await uow.broadcasts.message_id(broadcast.progress_outbox_id)
+        if message_id is None:
+            return  # the first progress message has not gone out yet
+        edit = ctx.renderer.render(
+            replace(reply, edit=True), chat_id, locale, edit_message_id=message_id
+        )
+        await uow.outbox.add(edit, at)
+        outbox_id = broadcast.progress_outbox_id
+    shown = replace(
+        broadcast, progress_outbox_id=outbox_id, progress_at=at, progress_text=message.text
+    )
+    if not await uow.broadcasts.save(shown, was=broadcast.status, was_cursor=broadcast.cursor):
+        raise BroadcastChanged()  # nothing of this step is kept; the pump's next one retries
+
+
+def summary(broadcast: Broadcast, state: Progress, missed: Sequence[Unreached]) -> Reply:
+    """The final report: counts, then who could not be reached, so staff can phone them.
+
+    Names fill at most `SUMMARY_CHARS` (a Telegram message holds 4,096 characters, and a name
+    may be long); the rest are counted, and the desk lists them all.
+    """
+    parts: list[Msg] = [
+        msg("broadcasts.summary", id=broadcast.id, sent=state.sent, failed=state.failed)
+    ]
+    lines: list[str] = []
+    used = 0
+    for person in missed:
+        line = f"・{person.display_name} (#{person.person_id})"
+        if used + len(line) > SUMMARY_CHARS:
+            break
+        lines.append(line)
+        used += len(line) + 1
+    if lines:
+        parts.append(msg("broadcasts.summary.unreached", names="\n".join(lines)))
+    if state.failed > len(lines):
+        parts.append(msg("broadcasts.summary.more", count=state.failed - len(lines)))
+    if broadcast.skipped:
+        parts.append(msg("broadcasts.summary.skipped", count=broadcast.skipped))
+    return Reply(parts=tuple(parts))
+
+
+HANDLERS: Mapping[type[Event], Handler] = {
+    BroadcastProgressed: progressed,
+    BroadcastFinished: finished,
+}
