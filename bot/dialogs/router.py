@@ -88,6 +88,7 @@ REGISTRY = Registry(
         *shift_swaps.DIALOGS,
         *assemblies.DIALOGS,
         *scheduled.DIALOGS,
+        *volunteers.DIALOGS,
     ]
 )
 
@@ -97,8 +98,6 @@ TEXT_STEPS: dict[str, Step] = {
     triage.REASON: triage.on_reason,
     triage.QUESTION: triage.on_question,
     triage.WHEN: triage.on_when,
-    volunteers.NAME: volunteers.on_text,
-    volunteers.DECLINE: volunteers.on_reason,
 }
 
 
@@ -227,10 +226,6 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
     head = data.partition(":")[0]
     if REGISTRY.owns(head):
         return await _registered_button(turn, state)
-    if data == "vol":
-        return await volunteers.start(turn)
-    if head in ("va", "vol"):
-        return await volunteers.on_button(turn, state, data)
     if data == "svc":
         return await requests.start(turn)
     if head == "rq":

@@ -5,16 +5,30 @@ time of day) -> languages -> skills and qualifications (toggles, plus free text 
 step) -> consent to the purpose of use -> summary with Send / Fix / Cancel. Every step has Back
 and Cancel; toggles are buttons pressed again to untick. Nothing is stored before Send.
 
-Callback data carries values and ids only (`va:t:a:mon:am`, `vol:ok:12`); staff buttons are
-re-authorised by `bot.services.volunteers`, which refuses and audits forged or replayed ones.
+Buttons are typed callback data carrying values and ids only (`va:t:a:mon:am`, `vol:ok:12`); the
+applicant's buttons work only at the steps that show them, so a press on an older screen is
+answered as out of date. Staff buttons are re-authorised by `bot.services.volunteers`, which
+refuses and audits forged or replayed ones.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import TypeVar
 
 from bot.dialogs.engine import Turn
-from bot.dialogs.menus import CANCEL, MENU, Buttons, main_menu
+from bot.dialogs.menus import (
+    CANCEL,
+    MENU,
+    Buttons,
+    StartVolunteering,
+    VolunteerQueue,
+    main_menu,
+)
+from bot.dialogs.registry import Dialog, Next, StaleScreen
+from bot.dialogs.state import DialogData, StateCodec
+from bot.domain.callbacks import CallbackData
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.people import Actor
@@ -37,18 +51,147 @@ from bot.services.people import ensure_person
 
 NAME = "volunteer"
 DECLINE = "volunteer_decline"
-BACK = Button(msg("button.back"), "va:back")
-NEXT = Button(msg("button.volunteers_next"), "va:next")
+
+T = TypeVar("T")
+
+
+# State ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class VolunteerForm(DialogData):
+    """What the applicant has typed and ticked so far (nothing is stored before Send)."""
+
+    name: str | None = None
+    phone: str | None = None
+    interests: tuple[str, ...] = ()
+    availability: tuple[str, ...] = ()  # slots, `mon:am`
+    languages: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    note: str | None = None  # other skills and qualifications, typed at the skills step
+    consent: bool = False
+    fixing: bool = False  # a field is being fixed from the summary: the next step is the summary
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeclineReason(DialogData):
+    """Staff pressed Decline on an application: the reason is typed next."""
+
+    application_id: int
+
 
 # The order of the steps; Back goes one up, a fixed field returns to the summary.
 STEPS = ("name", "phone", "interests", "availability", "languages", "skills", "consent", "summary")
-_TOGGLES: dict[str, tuple[str, list[str]]] = {
-    "i": ("interests", [v.value for v in Interest]),
-    "a": ("availability", [slot(d, p) for d in Weekday for p in DayPart]),
-    "l": ("languages", [v.value for v in Language]),
-    "s": ("skills", [v.value for v in Skill]),
+TOGGLES = ("interests", "availability", "languages", "skills")
+ALL_STEPS = (*STEPS, "fix")
+_OPTIONS: dict[str, tuple[str, ...]] = {
+    "interests": tuple(v.value for v in Interest),
+    "availability": tuple(slot(d, p) for d in Weekday for p in DayPart),
+    "languages": tuple(v.value for v in Language),
+    "skills": tuple(v.value for v in Skill),
 }
-_STEP_OF = {"interests": "i", "availability": "a", "languages": "l", "skills": "s"}
+
+DIALOG = Dialog(
+    NAME, prefixes=("va", "vol"), state=StateCodec(NAME, VolunteerForm), steps=ALL_STEPS
+)
+DECLINE_DIALOG = Dialog(DECLINE, state=StateCodec(DECLINE, DeclineReason), steps=("reason",))
+DIALOGS = (DIALOG, DECLINE_DIALOG)
+
+
+# Buttons ----------------------------------------------------------------------------------
+
+
+class Fixable(StrEnum):
+    """The fields the summary's Fix offers."""
+
+    NAME = "name"
+    PHONE = "phone"
+    INTERESTS = "interests"
+    AVAILABILITY = "availability"
+    LANGUAGES = "languages"
+    SKILLS = "skills"
+
+
+@dataclass(frozen=True)
+class Back(CallbackData, tag="va:back"):
+    pass
+
+
+@dataclass(frozen=True)
+class NextStep(CallbackData, tag="va:next"):
+    pass
+
+
+@dataclass(frozen=True)
+class ToggleInterest(CallbackData, tag="va:t:i"):
+    interest: Interest
+
+
+@dataclass(frozen=True)
+class ToggleSlot(CallbackData, tag="va:t:a"):
+    day: Weekday
+    part: DayPart
+
+
+@dataclass(frozen=True)
+class ToggleLanguage(CallbackData, tag="va:t:l"):
+    language: Language
+
+
+@dataclass(frozen=True)
+class ToggleSkill(CallbackData, tag="va:t:s"):
+    skill: Skill
+
+
+@dataclass(frozen=True)
+class Agree(CallbackData, tag="va:agree"):
+    pass
+
+
+@dataclass(frozen=True)
+class Fix(CallbackData, tag="va:fix"):
+    pass
+
+
+@dataclass(frozen=True)
+class FixField(CallbackData, tag="va:f"):
+    field: Fixable
+
+
+@dataclass(frozen=True)
+class Send(CallbackData, tag="va:send"):
+    pass
+
+
+@dataclass(frozen=True)
+class SeeApplication(CallbackData, tag="vol:see"):
+    application_id: int
+
+
+@dataclass(frozen=True)
+class Approve(CallbackData, tag="vol:ok"):
+    application_id: int
+
+
+@dataclass(frozen=True)
+class Decline(CallbackData, tag="vol:no"):
+    application_id: int
+
+
+BACK = Button(msg("button.back"), Back())
+NEXT = Button(msg("button.volunteers_next"), NextStep())
+
+
+def _toggle_data(step: str, value: str) -> CallbackData:
+    """The button that ticks `value` at the toggle step `step`."""
+    if step == "interests":
+        return ToggleInterest(Interest(value))
+    if step == "availability":
+        day, _, part = value.partition(":")
+        return ToggleSlot(Weekday(day), DayPart(part))
+    if step == "languages":
+        return ToggleLanguage(Language(value))
+    return ToggleSkill(Skill(value))
 
 
 def joined(items: list[Msg]) -> Msg:
@@ -61,18 +204,46 @@ def joined(items: list[Msg]) -> Msg:
     return result
 
 
-def _label(kind: str, value: str) -> Msg:
-    if kind == "a":
-        day, part = value.split(":")
+def _label(field: str, value: str) -> Msg:
+    if field == "availability":
+        day, _, part = value.partition(":")
         return msg(
             "volunteers.slot", day=msg(f"volunteers.day.{day}"), part=msg(f"volunteers.part.{part}")
         )
-    field = _TOGGLES[kind][0]
     return msg(f"volunteers.{field}.{value}")
 
 
-def _state(step: str, data: dict[str, Any]) -> DialogState:
-    return DialogState(NAME, step, dict(data))
+def _labels(field: str, values: tuple[str, ...]) -> Msg:
+    """The ticked values of `field` as one label (values no option offers are left out)."""
+    return joined([_label(field, v) for v in values if v in _OPTIONS[field]])
+
+
+def _chosen(form: VolunteerForm, step: str) -> tuple[str, ...]:
+    if step == "interests":
+        return form.interests
+    if step == "availability":
+        return form.availability
+    if step == "languages":
+        return form.languages
+    return form.skills
+
+
+def _ticked(form: VolunteerForm, values: tuple[str, ...]) -> VolunteerForm:
+    """The form with `values` ticked at its toggle step."""
+    if form.step == "interests":
+        return replace(form, interests=values)
+    if form.step == "availability":
+        return replace(form, availability=values)
+    if form.step == "languages":
+        return replace(form, languages=values)
+    return replace(form, skills=values)
+
+
+def _known(value: T | None) -> T:
+    """A field the step needs; a form without it is a screen of another time."""
+    if value is None:
+        raise StaleScreen()
+    return value
 
 
 def _nav(*rows: tuple[Button, ...]) -> Buttons:
@@ -82,7 +253,12 @@ def _nav(*rows: tuple[Button, ...]) -> Buttons:
 # Starting -----------------------------------------------------------------------------------
 
 
-async def start(turn: Turn) -> DialogState | None:
+@DIALOG.button(StartVolunteering)
+async def _start_pressed(turn: Turn, _: StartVolunteering, state: DialogState | None) -> Next:
+    return await start(turn)
+
+
+async def start(turn: Turn) -> Next:
     """The 'I'd like to volunteer' button: the first step, or why there is none."""
     person = await ensure_person(turn.uow, turn.incoming, turn.now)
     turn.person = person
@@ -94,29 +270,25 @@ async def start(turn: Turn) -> DialogState | None:
         turn.say(msg(f"volunteers.error.{error.code}"), title, buttons=buttons)
         return None
     turn.say(msg("volunteers.intro"))
-    return _ask(turn, "name", {})
+    return _ask(turn, VolunteerForm(step="name"), "name")
 
 
 def _ask(
-    turn: Turn, step: str, data: dict[str, Any], *before: Msg, edit: bool = False
-) -> DialogState:
+    turn: Turn, form: VolunteerForm, step: str, *before: Msg, edit: bool = False
+) -> VolunteerForm:
     """Asks the question of `step` (after `before`, e.g. what was wrong); a toggle `edit`s the
     message in place so the ticks change where the person tapped."""
-    if step == "name":
-        turn.say(*before, msg("volunteers.ask.name"), buttons=_nav())
-    elif step == "phone":
-        turn.say(*before, msg("volunteers.ask.phone"), buttons=_nav())
-    elif step in _STEP_OF:
-        kind = _STEP_OF[step]
-        field, values = _TOGGLES[kind]
-        chosen = set(data.get(field, []))
-        per_row = 3 if kind == "a" else 2
+    if step in ("name", "phone"):
+        turn.say(*before, msg(f"volunteers.ask.{step}"), buttons=_nav())
+    elif step in TOGGLES:
+        chosen = set(_chosen(form, step))
+        per_row = 3 if step == "availability" else 2
         buttons = [
             Button(
-                msg("volunteers.toggle", mark="✅" if v in chosen else "⬜", label=_label(kind, v)),
-                f"va:t:{kind}:{v}",
+                msg("volunteers.toggle", mark="✅" if v in chosen else "⬜", label=_label(step, v)),
+                _toggle_data(step, v),
             )
-            for v in values
+            for v in _OPTIONS[step]
         ]
         rows = [tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
         question = msg(f"volunteers.ask.{step}", limit=NOTE_LIMIT)
@@ -125,148 +297,162 @@ def _ask(
         turn.say(
             *before,
             msg("volunteers.ask.consent"),
-            buttons=_nav((Button(msg("button.volunteers_agree"), "va:agree"),)),
+            buttons=_nav((Button(msg("button.volunteers_agree"), Agree()),)),
         )
     elif step == "fix":
-        return _fix_menu(turn, data, *before)
+        return _fix_menu(turn, form, *before)
     else:
-        return _summary(turn, data, *before)
-    return _state(step, data)
+        return _summary(turn, form, *before)
+    return replace(form, step=step)
 
 
-def _summary(turn: Turn, data: dict[str, Any], *before: Msg) -> DialogState:
+def _summary(turn: Turn, form: VolunteerForm, *before: Msg) -> VolunteerForm:
     parts = [
         msg(
             "volunteers.summary",
-            name=data["name"],
-            phone=data["phone"],
-            interests=joined([_label("i", v) for v in data.get("interests", [])]),
-            availability=joined([_label("a", v) for v in data.get("availability", [])]),
-            languages=joined([_label("l", v) for v in data.get("languages", [])]),
-            skills=joined([_label("s", v) for v in data.get("skills", [])]),
+            name=_known(form.name),
+            phone=_known(form.phone),
+            interests=_labels("interests", form.interests),
+            availability=_labels("availability", form.availability),
+            languages=_labels("languages", form.languages),
+            skills=_labels("skills", form.skills),
         )
     ]
-    if data.get("note"):
-        parts.append(msg("volunteers.summary_note", note=data["note"]))
+    if form.note:
+        parts.append(msg("volunteers.summary_note", note=form.note))
     turn.say(
         *before,
         *parts,
         buttons=(
-            (Button(msg("button.volunteers_send"), "va:send"),),
-            (Button(msg("button.volunteers_fix"), "va:fix"),),
+            (Button(msg("button.volunteers_send"), Send()),),
+            (Button(msg("button.volunteers_fix"), Fix()),),
             (BACK, CANCEL),
         ),
     )
-    return _state("summary", data)
+    return replace(form, step="summary")
 
 
-def _fix_menu(turn: Turn, data: dict[str, Any], *before: Msg) -> DialogState:
+def _fix_menu(turn: Turn, form: VolunteerForm, *before: Msg) -> VolunteerForm:
     rows = tuple(
-        (Button(msg(f"button.volunteers_fix_{step}"), f"va:f:{step}"),) for step in STEPS[:6]
+        (Button(msg(f"button.volunteers_fix_{field}"), FixField(field)),) for field in Fixable
     )
     turn.say(*before, msg("volunteers.ask.fix"), buttons=_nav(*rows))
-    return _state("fix", data)
+    return replace(form, step="fix")
 
 
-def _after(turn: Turn, step: str, data: dict[str, Any]) -> DialogState:
-    """The step after `step`: the summary when a field was being fixed."""
-    if data.get("fixing") or step == "consent":
-        return _summary(turn, data)
-    return _ask(turn, STEPS[STEPS.index(step) + 1], data)
+def _after(turn: Turn, form: VolunteerForm) -> VolunteerForm:
+    """The step after the form's step: the summary when a field was being fixed."""
+    if form.fixing or form.step == "consent":
+        return _summary(turn, form)
+    return _ask(turn, form, STEPS[STEPS.index(form.step) + 1])
+
+
+@DIALOG.resumes
+async def _resume(turn: Turn, form: VolunteerForm) -> Next:
+    """After a stale press: the step the form is at, asked again."""
+    return _ask(turn, form, form.step)
 
 
 # Typed answers --------------------------------------------------------------------------------
 
 
-async def on_text(turn: Turn, state: DialogState) -> DialogState | None:
-    data = dict(state.data)
+@DIALOG.text
+async def on_text(turn: Turn, form: VolunteerForm) -> Next:
     try:
-        if state.step == "name":
-            data["name"] = check_name(turn.text)
-            return _after(turn, "name", data)
-        if state.step == "phone":
-            data["phone"] = parse_phone(turn.text)
-            return _after(turn, "phone", data)
-        if state.step == "skills":
-            data["note"] = check_note(turn.text)
-            return _after(turn, "skills", data)
+        if form.step == "name":
+            return _after(turn, replace(form, name=check_name(turn.text)))
+        if form.step == "phone":
+            return _after(turn, replace(form, phone=parse_phone(turn.text)))
+        if form.step == "skills":
+            return _after(turn, replace(form, note=check_note(turn.text)))
     except InvalidInput as error:
-        return _ask(turn, state.step, data, msg(f"volunteers.error.{error.code}", **error.details))
+        problem = msg(f"volunteers.error.{error.code}", **error.details)
+        return _ask(turn, form, form.step, problem)
     # Text where a button was expected: say so, and show the buttons again.
-    return _ask(turn, state.step, data, msg("volunteers.use_buttons"))
+    return _ask(turn, form, form.step, msg("volunteers.use_buttons"))
 
 
 # Buttons ------------------------------------------------------------------------------------
 
 
-async def on_button(turn: Turn, state: DialogState | None, data_str: str) -> DialogState | None:
-    """`va:*` (the applicant's steps) and `vol:*` (staff); returns the new state."""
-    head, _, rest = data_str.partition(":")
-    if head == "vol":
-        return await _staff_button(turn, state, rest)
-    if state is None or state.dialog != NAME:
-        # A button of a form already sent or cancelled (pressed twice, or an old message).
-        turn.toast = msg("volunteers.closed")
+@DIALOG.button(Back, steps=ALL_STEPS)
+async def _back(turn: Turn, _: Back, form: VolunteerForm) -> Next:
+    if form.step == "fix" or (form.fixing and form.step != "summary"):
+        return _summary(turn, form)
+    if form.step == "name":
         title, buttons = main_menu(turn.actor)
-        turn.say(msg("volunteers.closed"), title, buttons=buttons)
-        return state
-    data = dict(state.data)
-    step = state.step
-    if rest == "back":
-        if step == "fix" or (data.get("fixing") and step != "summary"):
-            return _summary(turn, data)
-        if step == "name":
-            title, buttons = main_menu(turn.actor)
-            turn.say(msg("cancel.done"), title, buttons=buttons)
-            return None
-        return _ask(turn, STEPS[STEPS.index(step) - 1], data)
-    if rest.startswith("t:") and step in _STEP_OF:
-        _, kind, value = rest.split(":", 2)
-        field, values = _TOGGLES.get(kind, ("", []))
-        if kind != _STEP_OF[step] or value not in values:
-            return _ask(turn, step, data, msg("button.invalid"))
-        chosen = list(data.get(field, []))
-        if value in chosen:
-            chosen.remove(value)
-        else:
-            chosen.append(value)
-        data[field] = chosen
-        return _ask(turn, step, data, edit=True)
-    if rest == "next" and step in _STEP_OF:
-        field = _TOGGLES[_STEP_OF[step]][0]
-        if step != "skills" and not data.get(field):
-            return _ask(turn, step, data, msg(f"volunteers.error.{field}_required"))
-        return _after(turn, step, data)
-    if rest == "agree" and step == "consent":
-        data["consent"] = True
-        return _summary(turn, data)
-    if rest == "fix" and step == "summary":
-        return _fix_menu(turn, {**data, "fixing": True})
-    if rest.startswith("f:") and step == "fix" and rest[2:] in STEPS[:6]:
-        return _ask(turn, rest[2:], data)
-    if rest == "send" and step == "summary":
-        return await _send(turn, data)
-    return _ask(turn, step, data, msg("volunteers.use_buttons"))
+        turn.say(msg("cancel.done"), title, buttons=buttons)
+        return None
+    return _ask(turn, form, STEPS[STEPS.index(form.step) - 1])
 
 
-async def _send(turn: Turn, data: dict[str, Any]) -> DialogState | None:
-    form = service.ApplicationForm(
-        name=data.get("name", ""),
-        phone=data.get("phone", ""),
-        interests=data.get("interests", []),
-        availability=data.get("availability", []),
-        languages=data.get("languages", []),
-        skills=data.get("skills", []),
-        skills_note=data.get("note"),
-        consent=bool(data.get("consent")),
+def _toggle(turn: Turn, form: VolunteerForm, value: str) -> VolunteerForm:
+    chosen = _chosen(form, form.step)
+    ticked = tuple(v for v in chosen if v != value) if value in chosen else (*chosen, value)
+    return _ask(turn, _ticked(form, ticked), form.step, edit=True)
+
+
+@DIALOG.button(ToggleInterest, steps=("interests",))
+async def _interest(turn: Turn, pressed: ToggleInterest, form: VolunteerForm) -> Next:
+    return _toggle(turn, form, pressed.interest.value)
+
+
+@DIALOG.button(ToggleSlot, steps=("availability",))
+async def _slot(turn: Turn, pressed: ToggleSlot, form: VolunteerForm) -> Next:
+    return _toggle(turn, form, slot(pressed.day, pressed.part))
+
+
+@DIALOG.button(ToggleLanguage, steps=("languages",))
+async def _language(turn: Turn, pressed: ToggleLanguage, form: VolunteerForm) -> Next:
+    return _toggle(turn, form, pressed.language.value)
+
+
+@DIALOG.button(ToggleSkill, steps=("skills",))
+async def _skill(turn: Turn, pressed: ToggleSkill, form: VolunteerForm) -> Next:
+    return _toggle(turn, form, pressed.skill.value)
+
+
+@DIALOG.button(NextStep, steps=TOGGLES)
+async def _next(turn: Turn, _: NextStep, form: VolunteerForm) -> Next:
+    if form.step != "skills" and not _chosen(form, form.step):
+        return _ask(turn, form, form.step, msg(f"volunteers.error.{form.step}_required"))
+    return _after(turn, form)
+
+
+@DIALOG.button(Agree, steps=("consent",))
+async def _agree(turn: Turn, _: Agree, form: VolunteerForm) -> Next:
+    return _summary(turn, replace(form, consent=True))
+
+
+@DIALOG.button(Fix, steps=("summary",))
+async def _fix(turn: Turn, _: Fix, form: VolunteerForm) -> Next:
+    return _fix_menu(turn, replace(form, fixing=True))
+
+
+@DIALOG.button(FixField, steps=("fix",))
+async def _fix_field(turn: Turn, pressed: FixField, form: VolunteerForm) -> Next:
+    return _ask(turn, form, pressed.field.value)
+
+
+@DIALOG.button(Send, steps=("summary",))
+async def _send(turn: Turn, _: Send, form: VolunteerForm) -> Next:
+    application = service.ApplicationForm(
+        name=_known(form.name),
+        phone=_known(form.phone),
+        interests=form.interests,
+        availability=form.availability,
+        languages=form.languages,
+        skills=form.skills,
+        skills_note=form.note,
+        consent=form.consent,
     )
     try:
-        await service.submit(turn.uow, turn.actor, form, turn.now)
+        await service.submit(turn.uow, turn.actor, application, turn.now)
     except PermissionDenied:
         raise
     except DomainError as error:
         if error.code == "consent_required":
-            return _ask(turn, "consent", data)
+            return _ask(turn, form, "consent")
         title, buttons = main_menu(turn.actor)
         turn.say(msg(f"volunteers.error.{error.code}", **error.details), title, buttons=buttons)
         return None
@@ -278,10 +464,6 @@ async def _send(turn: Turn, data: dict[str, Any]) -> DialogState | None:
 # Staff ------------------------------------------------------------------------------------------
 
 
-def _is_id(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 18
-
-
 def _card(application: Application) -> Msg:
     c = application.choices
     return msg(
@@ -289,10 +471,10 @@ def _card(application: Application) -> Msg:
         id=application.id,
         name=application.name,
         phone=application.phone or "—",
-        interests=joined([_label("i", v) for v in c.interests]),
-        availability=joined([_label("a", v) for v in c.availability]),
-        languages=joined([_label("l", v) for v in c.languages]),
-        skills=joined([_label("s", v) for v in c.skills]),
+        interests=joined([_label("interests", v) for v in c.interests]),
+        availability=joined([_label("availability", v) for v in c.availability]),
+        languages=joined([_label("languages", v) for v in c.languages]),
+        skills=joined([_label("skills", v) for v in c.skills]),
         note=application.skills_note or "—",
         status=msg(f"volunteers.status.{application.status}"),
     )
@@ -301,11 +483,17 @@ def _card(application: Application) -> Msg:
 def _decision_buttons(application_id: int) -> Buttons:
     return (
         (
-            Button(msg("button.volunteers_approve"), f"vol:ok:{application_id}"),
-            Button(msg("button.volunteers_decline"), f"vol:no:{application_id}"),
+            Button(msg("button.volunteers_approve"), Approve(application_id)),
+            Button(msg("button.volunteers_decline"), Decline(application_id)),
         ),
         (MENU,),
     )
+
+
+@DIALOG.button(VolunteerQueue)
+async def _queue_pressed(turn: Turn, _: VolunteerQueue, state: DialogState | None) -> Next:
+    await show_pending(turn)
+    return state
 
 
 async def show_pending(turn: Turn) -> None:
@@ -317,42 +505,65 @@ async def show_pending(turn: Turn) -> None:
         turn.say(_card(view.application), buttons=_decision_buttons(view.application.id))
 
 
-async def _staff_button(turn: Turn, state: DialogState | None, rest: str) -> DialogState | None:
-    action, _, raw_id = rest.partition(":")
-    if action == "list" and not raw_id:
-        await show_pending(turn)
-        return state
-    if action not in ("see", "ok", "no") or not _is_id(raw_id):
-        # Forged data: refused (and audited) like any other staff button of a non-staff person.
-        await service.for_review(turn.uow, turn.actor, -1, turn.now)
-        return state
-    application_id = int(raw_id)
+def _staff_error(turn: Turn, error: DomainError) -> None:
+    """A decision that no longer fits (decided already, gone): said, with the menu."""
+    if isinstance(error, PermissionDenied):
+        raise error
+    turn.say(msg(f"volunteers.error.{error.code}"), buttons=((MENU,),))
+
+
+@DIALOG.button(SeeApplication)
+async def _see(turn: Turn, pressed: SeeApplication, state: DialogState | None) -> Next:
     try:
-        if action == "see":
-            view = await service.for_review(turn.uow, turn.actor, application_id, turn.now)
-            pending = view.application.status.value == "pending"
-            buttons = _decision_buttons(application_id) if pending else ((MENU,),)
-            turn.say(_card(view.application), buttons=buttons)
-            return state
-        if action == "ok":
-            view = await service.approve(turn.uow, turn.actor, application_id, turn.now)
-            turn.toast = msg("volunteers.staff.approved_toast")
-            turn.say(_card(view.application), msg("volunteers.staff.approved"), edit=True)
-            return state
-        await service.for_review(turn.uow, turn.actor, application_id, turn.now)
+        view = await service.for_review(turn.uow, turn.actor, pressed.application_id, turn.now)
     except DomainError as error:
-        if isinstance(error, PermissionDenied):
-            raise
-        turn.say(msg(f"volunteers.error.{error.code}"), buttons=((MENU,),))
+        _staff_error(turn, error)
         return state
-    turn.say(msg("volunteers.staff.ask_reason"), buttons=((CANCEL,),))
-    return DialogState(DECLINE, "reason", {"application": application_id})
+    pending = view.application.status.value == "pending"
+    buttons = _decision_buttons(pressed.application_id) if pending else ((MENU,),)
+    turn.say(_card(view.application), buttons=buttons)
+    return state
 
 
-async def on_reason(turn: Turn, state: DialogState) -> DialogState | None:
-    application_id = int(state.data["application"])
+@DIALOG.button(Approve)
+async def _approve(turn: Turn, pressed: Approve, state: DialogState | None) -> Next:
     try:
-        view = await service.decline(turn.uow, turn.actor, application_id, turn.text, turn.now)
+        view = await service.approve(turn.uow, turn.actor, pressed.application_id, turn.now)
+    except DomainError as error:
+        _staff_error(turn, error)
+        return state
+    turn.toast = msg("volunteers.staff.approved_toast")
+    turn.say(_card(view.application), msg("volunteers.staff.approved"), edit=True)
+    return state
+
+
+@DIALOG.button(Decline)
+async def _decline(turn: Turn, pressed: Decline, state: DialogState | None) -> Next:
+    try:
+        await service.for_review(turn.uow, turn.actor, pressed.application_id, turn.now)
+    except DomainError as error:
+        _staff_error(turn, error)
+        return state
+    return _ask_reason(turn, DeclineReason(step="reason", application_id=pressed.application_id))
+
+
+def _ask_reason(turn: Turn, state: DeclineReason) -> DeclineReason:
+    turn.say(msg("volunteers.staff.ask_reason"), buttons=((CANCEL,),))
+    return state
+
+
+@DECLINE_DIALOG.resumes
+async def _resume_reason(turn: Turn, state: DeclineReason) -> Next:
+    """After a stale press while the reason is awaited: asked again."""
+    return _ask_reason(turn, state)
+
+
+@DECLINE_DIALOG.text
+async def on_reason(turn: Turn, state: DeclineReason) -> Next:
+    try:
+        view = await service.decline(
+            turn.uow, turn.actor, state.application_id, turn.text, turn.now
+        )
     except InvalidInput as error:
         turn.say(msg(f"volunteers.error.{error.code}", **error.details), buttons=((CANCEL,),))
         return state

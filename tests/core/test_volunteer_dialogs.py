@@ -135,7 +135,7 @@ async def test_send_pressed_twice_stores_one_application(demo_chat, memory_store
     await apply(chat, SATO)
     await chat.press(SATO, "va:send")
     again = await chat.press(SATO, "va:send")
-    assert "この画面はもう閉じています" in again.text
+    assert "この画面は古くなっています" in again.text  # a late press: out of date, the menu
     assert len(applications(memory_store)) == 1
     anew = await chat.press(SATO, "vol")
     assert "職員が確認中です" in anew.text
@@ -148,7 +148,7 @@ async def test_cancel_leaves_nothing_behind(demo_chat, memory_store):
     await chat.press(SATO, "cancel")
     assert applications(memory_store) == []
     late = await chat.press(SATO, "va:t:i:events")
-    assert "この画面はもう閉じています" in late.text
+    assert "この画面は古くなっています" in late.text
 
 
 async def test_staff_approve_and_the_volunteer_is_told_in_their_language(demo_chat, memory_store):
@@ -199,7 +199,7 @@ async def test_staff_decline_with_a_reason_which_the_applicant_reads(demo_chat, 
     assert Role.VOLUNTEER not in sato.roles
 
 
-@pytest.mark.parametrize("data", ["vol:ok:{id}", "vol:no:{id}", "vol:see:{id}", "vol:ok:99x"])
+@pytest.mark.parametrize("data", ["vol:ok:{id}", "vol:no:{id}", "vol:see:{id}"])
 async def test_a_forged_staff_button_from_a_volunteer_or_member_is_refused_and_audited(
     demo_chat, memory_store, data
 ):
@@ -220,3 +220,35 @@ async def test_a_forged_staff_button_from_a_volunteer_or_member_is_refused_and_a
 async def test_a_volunteer_is_not_offered_to_apply_again(demo_chat):
     turn = await demo_chat.press(JIRO, "vol")
     assert "すでにボランティアとして登録されています" in turn.text
+
+
+async def test_forged_data_is_refused_as_an_invalid_button_and_audited(demo_chat, memory_store):
+    chat = demo_chat
+    await apply(chat, SATO)
+    await chat.press(SATO, "va:send")
+    for data in ("vol:ok:99x", "va:t:i:nothing", "va:f:consent", "va:t:a:mon"):
+        forged = await chat.press(HANAKO, data)
+        assert "このボタンは使えなくなりました" in forged.text
+    assert applications(memory_store)[0].status is ApplicationStatus.PENDING
+    assert len(audited(memory_store, "callback.unknown")) == 4
+
+
+async def test_a_toggle_of_an_earlier_step_is_out_of_date_and_the_step_is_asked_again(
+    demo_chat, memory_store
+):
+    chat = demo_chat
+    await chat.press(ANNA, "vol")
+    await chat.send(ANNA, "Anna")
+    await chat.send(ANNA, "090-1234-5678")
+    await chat.press(ANNA, "va:t:i:events")
+    await chat.press(ANNA, "va:next")
+    late = await chat.press(ANNA, "va:t:i:cleaning")  # the interests screen, pressed again
+    assert late.toast is not None and "out of date" in late.toast
+    assert "⬜ Mon morning" in {label for label, _ in late.buttons}  # availability, asked again
+    await chat.press(ANNA, "va:t:a:mon:am")
+    await chat.press(ANNA, "va:next")
+    await chat.press(ANNA, "va:t:l:en")
+    await chat.press(ANNA, "va:next")
+    await chat.press(ANNA, "va:next")
+    summary = await chat.press(ANNA, "va:agree")
+    assert "Areas: Events" in summary.text  # the late press ticked nothing
