@@ -1,16 +1,19 @@
 """How a staff card looks for each kind of item: its text and the buttons of its current state.
 
-Callback data is ids only, `tc:<kind>:<action>:<id>[:<arg>...]`; every press is re-authorised by
-the services. A closed item's card keeps its text (what happened, who did it, when) and loses
-its buttons.
+Each button is typed callback data carrying the item's id only, `tc:<kind>:<action>:<id>`
+(`tc:h:ok:17`, `tc:r:take:5`): one small class per action of each kind, registered with its
+handler by bot/dialogs/triage.py. Every press is re-authorised by the services. A closed item's
+card keeps its text (what happened, who did it, when) and loses its buttons.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.dialogs.volunteers import joined
+from bot.domain.callbacks import CallbackData
 from bot.domain.coop import BusinessCentre
 from bot.domain.replies import Button, Msg, Reply, msg
 from bot.domain.requests import (
@@ -24,7 +27,85 @@ from bot.domain.volunteers import Application
 from bot.services.card_items import CardItem, HoursItem, LastAction, RequestItem, VolunteerItem
 
 Buttons = tuple[tuple[Button, ...], ...]
-PREFIX = "tc:"
+
+
+# The cards' buttons (a card sent afresh from /queue is `OpenHoursCard` & co. in menus.py).
+
+
+@dataclass(frozen=True)
+class ApproveHours(CallbackData, tag="tc:h:ok"):
+    report_id: int
+
+
+@dataclass(frozen=True)
+class RejectHours(CallbackData, tag="tc:h:no"):
+    """Asks for the reason, then rejects."""
+
+    report_id: int
+
+
+@dataclass(frozen=True)
+class ApproveApplication(CallbackData, tag="tc:v:ok"):
+    application_id: int
+
+
+@dataclass(frozen=True)
+class DeclineApplication(CallbackData, tag="tc:v:no"):
+    """Asks for the reason, then declines."""
+
+    application_id: int
+
+
+@dataclass(frozen=True)
+class TakeRequest(CallbackData, tag="tc:r:take"):
+    request_id: int
+
+
+@dataclass(frozen=True)
+class AssignRequest(CallbackData, tag="tc:r:cen"):
+    """Asks which centre, then assigns the request to it."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class AcceptRequest(CallbackData, tag="tc:r:acc"):
+    """Asks which centre and when it contacts the requester, then accepts."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class ScheduleRequest(CallbackData, tag="tc:r:sch"):
+    """Asks the day and time of the service, then schedules (or reschedules) it."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class RequestDone(CallbackData, tag="tc:r:done"):
+    request_id: int
+
+
+@dataclass(frozen=True)
+class RequestDetail(CallbackData, tag="tc:r:info"):
+    """The personal details the card leaves out, to the presser alone."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class AskRequester(CallbackData, tag="tc:r:ask"):
+    """Asks for the question, then sends it to the requester."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class DeclineRequest(CallbackData, tag="tc:r:dec"):
+    """Asks for the reason, then declines."""
+
+    request_id: int
 
 
 def _hours(minutes: int) -> Decimal:
@@ -94,8 +175,8 @@ def _hours_card(item: HoursItem, locale: str) -> tuple[list[Msg], Buttons]:
     if report.status.value == "pending":
         buttons = (
             (
-                Button(msg("triage.button.approve"), f"{PREFIX}h:ok:{report.id}"),
-                Button(msg("triage.button.reject"), f"{PREFIX}h:no:{report.id}"),
+                Button(msg("triage.button.approve"), ApproveHours(report.id)),
+                Button(msg("triage.button.reject"), RejectHours(report.id)),
             ),
         )
     return parts, buttons
@@ -134,8 +215,8 @@ def _volunteer_card(item: VolunteerItem) -> tuple[list[Msg], Buttons]:
     if application.status.value == "pending":
         buttons = (
             (
-                Button(msg("triage.button.approve"), f"{PREFIX}v:ok:{application.id}"),
-                Button(msg("triage.button.decline"), f"{PREFIX}v:no:{application.id}"),
+                Button(msg("triage.button.approve"), ApproveApplication(application.id)),
+                Button(msg("triage.button.decline"), DeclineApplication(application.id)),
             ),
         )
     return parts, buttons
@@ -200,27 +281,26 @@ def _request_buttons(request_id: int, status: RequestStatus) -> Buttons:
     if not possible - {RequestAction.CANCELLED}:
         return ()
 
-    def button(key: str, action: str) -> Button:
-        return Button(msg(f"triage.button.{key}"), f"{PREFIX}r:{action}:{request_id}")
+    def button(key: str, data: CallbackData) -> Button:
+        return Button(msg(f"triage.button.{key}"), data)
 
     first: list[Button] = []
     if RequestAction.TAKEN in possible:
-        first.append(button("take", "take"))
+        first.append(button("take", TakeRequest(request_id)))
     if RequestAction.ASSIGNED in possible:
-        first.append(button("assign", "cen"))
+        first.append(button("assign", AssignRequest(request_id)))
     if RequestAction.ACCEPTED in possible:
-        first.append(button("accept", "acc"))
+        first.append(button("accept", AcceptRequest(request_id)))
     if RequestAction.SCHEDULED in possible:
-        first.append(
-            button("reschedule" if status is RequestStatus.SCHEDULED else "schedule", "sch")
-        )
+        key = "reschedule" if status is RequestStatus.SCHEDULED else "schedule"
+        first.append(button(key, ScheduleRequest(request_id)))
     if RequestAction.DONE in possible:
-        first.append(button("done", "done"))
-    second: list[Button] = [button("info", "info")]
+        first.append(button("done", RequestDone(request_id)))
+    second: list[Button] = [button("info", RequestDetail(request_id))]
     if RequestAction.ASKED in possible:
-        second.append(button("ask", "ask"))
+        second.append(button("ask", AskRequester(request_id)))
     if RequestAction.DECLINED in possible:
-        second.append(button("decline", "dec"))
+        second.append(button("decline", DeclineRequest(request_id)))
     rows = [tuple(first[i : i + 2]) for i in range(0, len(first), 2)]
     rows += [tuple(second[i : i + 2]) for i in range(0, len(second), 2)]
     return tuple(rows)

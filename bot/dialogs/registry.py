@@ -69,10 +69,14 @@ class Dialog:
         prefixes: Iterable[str] = (),
         state: StateCodec[Any] | None = None,
         steps: Iterable[str] = (),
+        group_ok: bool = False,
     ) -> None:
         self.name = name
         self.prefixes = tuple(prefixes)
         self.state = state
+        # Its buttons may be pressed in the staff group (staff cards): the runner moves such a
+        # press to the presser's private chat, where their dialog state lives.
+        self.group_ok = group_ok
         self.steps = tuple(steps)  # every step its state can be at (the late-press test uses them)
         if state is not None and state.dialog != name:
             raise ValueError(f"dialog {name!r} has the state codec of {state.dialog!r}")

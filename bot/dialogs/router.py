@@ -83,6 +83,7 @@ REGISTRY = Registry(
         *personal_data.DIALOGS,
         *desk.DIALOGS,
         *queue.DIALOGS,
+        *triage.DIALOGS,
         *broadcasts.DIALOGS,
         *shifts.DIALOGS,
         *shift_swaps.DIALOGS,
@@ -95,9 +96,6 @@ REGISTRY = Registry(
 TEXT_STEPS: dict[str, Step] = {
     requests.NAME: requests.on_text,
     requests.ANSWER: requests.on_answer,
-    triage.REASON: triage.on_reason,
-    triage.QUESTION: triage.on_question,
-    triage.WHEN: triage.on_when,
 }
 
 
@@ -230,6 +228,4 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
         return await requests.start(turn)
     if head == "rq":
         return await requests.on_button(turn, state, data)
-    if head == "tc":
-        return await triage.on_button(turn, state, data)
     return await _invalid(turn, state)

@@ -13,8 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.dialogs.engine import DialogSettings, Turn
-from bot.dialogs.router import route
-from bot.dialogs.triage import CARD_BUTTON_PREFIX
+from bot.dialogs.router import REGISTRY, route
 from bot.domain.incoming import ChatType, Incoming, InputKind
 from bot.domain.replies import Reply, msg
 from bot.ports.clock import Clock
@@ -145,11 +144,11 @@ class Conversation:
         await uow.outbox.add(rendered, now)
 
     def _staff_card_button(self, incoming: Incoming) -> bool:
-        return (
-            incoming.kind is InputKind.BUTTON
-            and incoming.chat_id == self.settings.staff_chat_id
-            and (incoming.callback_data or "").startswith(CARD_BUTTON_PREFIX)
-        )
+        """A press in the staff group of a button whose dialog takes presses there (a card's)."""
+        if incoming.kind is not InputKind.BUTTON or incoming.chat_id != self.settings.staff_chat_id:
+            return False
+        pressed = REGISTRY.decode(incoming.callback_data or "")
+        return pressed is not None and pressed.route.dialog.group_ok
 
     async def _group_notice(
         self, uow: UnitOfWork, incoming: Incoming, locale: str, now: datetime

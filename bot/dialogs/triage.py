@@ -3,22 +3,43 @@ date): each action is one service call. The service records what happened, and i
 (`bot.notices`) edit every copy of the card and tell the requester; an action refused because
 someone else was quicker only brings lagging copies up to date here (`catch_up`).
 
-Whatever an action asks next is asked in the presser's private chat (in group mode the runner
-moves the turn there), so reasons, questions and dates never appear in the staff group.
+The cards' buttons are typed callback data (card_views.py), registered here; they work in any
+state, and in the staff group too (`group_ok`): whatever an action asks next is asked in the
+presser's private chat (in group mode the runner moves the turn there), so reasons, questions
+and dates never appear in the staff group. The day and hour buttons of an accept or schedule
+belong to its steps (`VisitTime`): pressed on an older picker they are out of date.
 The services re-authorise every press: a resident or member replaying a card's callback data is
 refused in their language and audited.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bot.dialogs.card_views import PREFIX, card_reply
+from bot.dialogs.card_views import (
+    AcceptRequest,
+    ApproveApplication,
+    ApproveHours,
+    AskRequester,
+    AssignRequest,
+    DeclineApplication,
+    DeclineRequest,
+    RejectHours,
+    RequestDetail,
+    RequestDone,
+    ScheduleRequest,
+    TakeRequest,
+    card_reply,
+)
 from bot.dialogs.engine import Notice, Turn
-from bot.dialogs.menus import CANCEL, MENU
+from bot.dialogs.menus import CANCEL, MENU, OpenHoursCard, OpenRequestCard, OpenVolunteerCard
+from bot.dialogs.registry import Dialog, ForgedButton, Next, StaleScreen
+from bot.dialogs.state import DialogData, StateCodec
+from bot.domain.callbacks import CallbackData
 from bot.domain.cards import CardKind, parse_when
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
@@ -40,17 +61,80 @@ from bot.services.cards import CardSend
 from bot.services.hours import approve_reports, for_review, reject_report
 from bot.services.requests import RequestView
 
-CARD_BUTTON_PREFIX = PREFIX
 REASON = "triage_reason"
 QUESTION = "triage_question"
 WHEN = "triage_when"
 PICK_DAYS = 7  # day buttons for accept and schedule: today and the coming six days
 PICK_HOURS = (9, 10, 11, 13, 14, 15, 16, 17)
-KINDS = {"h": CardKind.HOURS, "v": CardKind.VOLUNTEER, "r": CardKind.REQUEST}
 
 
-def _is_id(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 18
+# State ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class VisitTime(DialogData):
+    """Staff accept a request or schedule its service: the day, then the hour (or both typed)."""
+
+    request_id: int
+    centre_id: int | None = None  # accepting: the centre that contacts; None: scheduling
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reason(DialogData):
+    """Staff reject hours, decline an application or a request: the reason is typed next."""
+
+    kind: CardKind
+    item_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question(DialogData):
+    """Staff ask the requester something: the question is typed next."""
+
+    request_id: int
+
+
+# The cards' buttons (pressed in the staff group too), with the visit's day and hour as state.
+DIALOG = Dialog(
+    WHEN,
+    prefixes=("tc",),
+    state=StateCodec(WHEN, VisitTime),
+    steps=("day", "hour"),
+    group_ok=True,
+)
+REASON_DIALOG = Dialog(REASON, state=StateCodec(REASON, Reason), steps=("text",))
+QUESTION_DIALOG = Dialog(QUESTION, state=StateCodec(QUESTION, Question), steps=("text",))
+DIALOGS = (DIALOG, REASON_DIALOG, QUESTION_DIALOG)
+
+
+# Buttons of the questions an action asks (the cards' own are in card_views.py) ----------------
+
+
+@dataclass(frozen=True)
+class AssignTo(CallbackData, tag="tc:r:cc"):
+    request_id: int
+    centre_id: int
+
+
+@dataclass(frozen=True)
+class AcceptFrom(CallbackData, tag="tc:r:ac"):
+    """Accept, contacting from this centre: the day is asked next."""
+
+    request_id: int
+    centre_id: int
+
+
+@dataclass(frozen=True)
+class VisitDay(CallbackData, tag="tc:r:day"):
+    request_id: int
+    day: date
+
+
+@dataclass(frozen=True)
+class VisitHour(CallbackData, tag="tc:r:w"):
+    request_id: int
+    day: date
+    hour: int  # one of PICK_HOURS
 
 
 def _today(turn: Turn) -> date:
@@ -113,38 +197,20 @@ async def show_card(turn: Turn, kind: CardKind, item_id: int) -> None:
 
 # --- Buttons ----------------------------------------------------------------------------------
 
+Action = Callable[[], Awaitable[Next]]
 
-async def on_button(turn: Turn, state: DialogState | None, data: str) -> DialogState | None:
-    """A card's button (`tc:...`). Malformed data is refused like a forged button."""
-    parts = data.removeprefix(PREFIX).split(":")
-    if len(parts) < 3 or parts[0] not in KINDS or not all(_is_id(p) for p in parts[2:3]):
-        return await _forged(turn, state, data)
-    kind, action, item_id, args = KINDS[parts[0]], parts[1], int(parts[2]), parts[3:]
-    subject = f"card:{kind}:{item_id}"
-    await cards.require_staff(turn.uow, turn.actor, turn.now, subject)
-    if action == "open" and not args:
-        await show_card(turn, kind, item_id)
-        return state
+
+async def _card_action(turn: Turn, kind: CardKind, item_id: int, action: Action) -> Next:
+    """A card's action, by staff only. One refused because the item moved on (someone else was
+    quicker) is said, and the copies of its card that lag behind are brought up to date."""
+    await cards.require_staff(turn.uow, turn.actor, turn.now, f"card:{kind}:{item_id}")
     try:
-        if kind is CardKind.HOURS:
-            return await _hours_button(turn, state, action, item_id, args)
-        if kind is CardKind.VOLUNTEER:
-            return await _volunteer_button(turn, state, action, item_id, args)
-        return await _request_button(turn, state, action, item_id, args)
+        return await action()
     except PermissionDenied:
         raise
     except DomainError as error:
         await _refused(turn, kind, item_id, error)
         return None
-
-
-async def _forged(turn: Turn, state: DialogState | None, data: str) -> DialogState | None:
-    await turn.uow.audit.add(
-        turn.now, turn.actor.person_id, "callback.unknown", f"chat:{turn.incoming.chat_id}"
-    )
-    turn.toast = msg("button.invalid")
-    turn.say(msg("button.invalid"), buttons=((MENU,),))
-    return state
 
 
 async def _refused(turn: Turn, kind: CardKind, item_id: int, error: DomainError) -> None:
@@ -198,118 +264,206 @@ def _plain(details: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in details.items() if isinstance(v, str | int | Decimal)}
 
 
-def _ask_text(turn: Turn, dialog: str, prompt: Msg, data: dict[str, Any]) -> DialogState:
-    turn.say(prompt, buttons=((CANCEL,),))
-    return DialogState(dialog, "text", data)
+# A card sent afresh, from /queue ---------------------------------------------------------------
+
+
+@DIALOG.button(OpenRequestCard)
+async def _open_request(turn: Turn, pressed: OpenRequestCard, state: DialogState | None) -> Next:
+    await show_card(turn, CardKind.REQUEST, pressed.request_id)
+    return state
+
+
+@DIALOG.button(OpenVolunteerCard)
+async def _open_volunteer(
+    turn: Turn, pressed: OpenVolunteerCard, state: DialogState | None
+) -> Next:
+    await show_card(turn, CardKind.VOLUNTEER, pressed.application_id)
+    return state
+
+
+@DIALOG.button(OpenHoursCard)
+async def _open_hours(turn: Turn, pressed: OpenHoursCard, state: DialogState | None) -> Next:
+    await show_card(turn, CardKind.HOURS, pressed.report_id)
+    return state
 
 
 # Hour reports ---------------------------------------------------------------------------------
 
 
-async def _hours_button(
-    turn: Turn, state: DialogState | None, action: str, report_id: int, args: list[str]
-) -> DialogState | None:
-    if action == "ok" and not args:
-        approved = await approve_reports(turn.uow, turn.actor, [report_id], turn.now)
+@DIALOG.button(ApproveHours)
+async def _approve_hours(turn: Turn, pressed: ApproveHours, state: DialogState | None) -> Next:
+    async def approve() -> Next:
+        approved = await approve_reports(turn.uow, turn.actor, [pressed.report_id], turn.now)
         turn.toast = msg("triage.done.approved" if approved else "triage.error.decided")
         if not approved:  # someone was quicker: bring lagging copies up to date
-            await catch_up(turn, CardKind.HOURS, report_id)
+            await catch_up(turn, CardKind.HOURS, pressed.report_id)
         return state
-    if action == "no" and not args:
-        view = await for_review(turn.uow, turn.actor, report_id, turn.now)
-        if view.report.status.value != "pending":
-            raise DomainError("decided")
-        prompt = msg("triage.ask_reason_hours", id=report_id, limit=HOURS_REASON_LIMIT)
-        return _ask_text(turn, REASON, prompt, {"kind": "h", "id": report_id})
-    return await _forged(turn, state, f"{PREFIX}h:{action}")
+
+    return await _card_action(turn, CardKind.HOURS, pressed.report_id, approve)
+
+
+@DIALOG.button(RejectHours)
+async def _reject_hours(turn: Turn, pressed: RejectHours, state: DialogState | None) -> Next:
+    report_id = pressed.report_id
+    return await _card_action(
+        turn, CardKind.HOURS, report_id, lambda: _ask_reason(turn, CardKind.HOURS, report_id)
+    )
 
 
 # Volunteer applications -----------------------------------------------------------------------
 
 
-async def _volunteer_button(
-    turn: Turn, state: DialogState | None, action: str, application_id: int, args: list[str]
-) -> DialogState | None:
-    if action == "ok" and not args:
+@DIALOG.button(ApproveApplication)
+async def _approve_application(
+    turn: Turn, pressed: ApproveApplication, state: DialogState | None
+) -> Next:
+    async def approve() -> Next:
         try:
-            await volunteer_service.approve(turn.uow, turn.actor, application_id, turn.now)
+            await volunteer_service.approve(turn.uow, turn.actor, pressed.application_id, turn.now)
         except DomainError as error:
             if error.code != "application_decided":
                 raise
             raise DomainError("decided") from None
         turn.toast = msg("triage.done.approved")
         return state
-    if action == "no" and not args:
-        application = await turn.uow.volunteers.get(application_id)
-        if application is None:
-            await cards.refuse(turn.uow, turn.actor, turn.now, f"card:volunteer:{application_id}")
-        if application.status.value != "pending":
-            raise DomainError("decided")
-        prompt = msg("triage.ask_reason_volunteer", id=application_id, limit=REASON_LIMIT)
-        return _ask_text(turn, REASON, prompt, {"kind": "v", "id": application_id})
-    return await _forged(turn, state, f"{PREFIX}v:{action}")
+
+    return await _card_action(turn, CardKind.VOLUNTEER, pressed.application_id, approve)
+
+
+@DIALOG.button(DeclineApplication)
+async def _decline_application(
+    turn: Turn, pressed: DeclineApplication, state: DialogState | None
+) -> Next:
+    item_id = pressed.application_id
+    return await _card_action(
+        turn, CardKind.VOLUNTEER, item_id, lambda: _ask_reason(turn, CardKind.VOLUNTEER, item_id)
+    )
 
 
 # Service requests -----------------------------------------------------------------------------
 
 
-async def _request_button(
-    turn: Turn, state: DialogState | None, action: str, request_id: int, args: list[str]
-) -> DialogState | None:
-    uow, actor, now = turn.uow, turn.actor, turn.now
-    ids_ok = all(_is_id(a) for a in args)
-    if not ids_ok:
-        return await _forged(turn, state, f"{PREFIX}r:{action}")
-    if action == "take" and not args:
-        view = await requests.take(uow, actor, request_id, now)
+def _on_request(turn: Turn, request_id: int, action: Action) -> Awaitable[Next]:
+    return _card_action(turn, CardKind.REQUEST, request_id, action)
+
+
+@DIALOG.button(TakeRequest)
+async def _take(turn: Turn, pressed: TakeRequest, state: DialogState | None) -> Next:
+    async def take() -> Next:
+        view = await requests.take(turn.uow, turn.actor, pressed.request_id, turn.now)
         turn.toast = msg("triage.done.taken", reference=view.request.reference)
-    elif action in ("cen", "acc") and not args:
-        move = RequestAction.ASSIGNED if action == "cen" else RequestAction.ACCEPTED
-        await _still_allowed(turn, request_id, move)
-        await _ask_centre(turn, request_id, "cc" if action == "cen" else "ac")
         return state
-    elif action == "cc" and len(args) == 1:
-        view = await requests.assign_centre(uow, actor, request_id, int(args[0]), now)
+
+    return await _on_request(turn, pressed.request_id, take)
+
+
+@DIALOG.button(AssignRequest)
+async def _assign(turn: Turn, pressed: AssignRequest, state: DialogState | None) -> Next:
+    async def ask() -> Next:
+        await _still_allowed(turn, pressed.request_id, RequestAction.ASSIGNED)
+        await _ask_centre(turn, pressed.request_id, accept=False)
+        return state
+
+    return await _on_request(turn, pressed.request_id, ask)
+
+
+@DIALOG.button(AssignTo)
+async def _assigned(turn: Turn, pressed: AssignTo, state: DialogState | None) -> Next:
+    async def assign() -> Next:
+        view = await requests.assign_centre(
+            turn.uow, turn.actor, pressed.request_id, pressed.centre_id, turn.now
+        )
         turn.toast = msg("triage.done.assigned", reference=view.request.reference)
         turn.say(turn.toast)
-    elif action == "ac" and len(args) == 1:
-        await requests.for_staff(uow, actor, request_id, now)
-        return _ask_day(turn, request_id, "a", int(args[0]))
-    elif action == "sch" and not args:
-        await _still_allowed(turn, request_id, RequestAction.SCHEDULED)
-        return _ask_day(turn, request_id, "s", 0)
-    elif action == "day" and len(args) == 3 and args[0] in ("0", "1"):
-        op = "a" if args[0] == "0" else "s"
-        day = _day_arg(args[2])
-        if day is None:
-            return await _forged(turn, state, f"{PREFIX}r:{action}")
-        await requests.for_staff(uow, actor, request_id, now)
-        return _ask_hour(turn, request_id, op, int(args[1]), day)
-    elif action == "w" and len(args) == 3 and args[0] in ("0", "1"):
-        when = _when_arg(args[2], turn)
-        if when is None:
-            return await _forged(turn, state, f"{PREFIX}r:{action}")
-        op = "a" if args[0] == "0" else "s"
-        return await _set_when(turn, request_id, op, int(args[1]), when)
-    elif action == "info" and not args:
-        await _show_detail(turn, request_id)
         return state
-    elif action == "done" and not args:
-        view = await requests.done(uow, actor, request_id, now)
+
+    return await _on_request(turn, pressed.request_id, assign)
+
+
+@DIALOG.button(AcceptRequest)
+async def _accept(turn: Turn, pressed: AcceptRequest, state: DialogState | None) -> Next:
+    async def ask() -> Next:
+        await _still_allowed(turn, pressed.request_id, RequestAction.ACCEPTED)
+        await _ask_centre(turn, pressed.request_id, accept=True)
+        return state
+
+    return await _on_request(turn, pressed.request_id, ask)
+
+
+@DIALOG.button(AcceptFrom)
+async def _accept_from(turn: Turn, pressed: AcceptFrom, state: DialogState | None) -> Next:
+    async def ask() -> Next:
+        await requests.for_staff(turn.uow, turn.actor, pressed.request_id, turn.now)
+        visit = VisitTime(step="day", request_id=pressed.request_id, centre_id=pressed.centre_id)
+        return _ask_day(turn, visit)
+
+    return await _on_request(turn, pressed.request_id, ask)
+
+
+@DIALOG.button(ScheduleRequest)
+async def _schedule(turn: Turn, pressed: ScheduleRequest, state: DialogState | None) -> Next:
+    async def ask() -> Next:
+        await _still_allowed(turn, pressed.request_id, RequestAction.SCHEDULED)
+        return _ask_day(turn, VisitTime(step="day", request_id=pressed.request_id))
+
+    return await _on_request(turn, pressed.request_id, ask)
+
+
+@DIALOG.button(VisitDay, steps=("day", "hour"))
+async def _day_picked(turn: Turn, pressed: VisitDay, visit: VisitTime) -> Next:
+    if pressed.request_id != visit.request_id:
+        raise StaleScreen()  # a day picker of another request's accept or schedule
+
+    async def ask() -> Next:
+        await requests.for_staff(turn.uow, turn.actor, visit.request_id, turn.now)
+        return _ask_hour(turn, visit, pressed.day)
+
+    return await _on_request(turn, visit.request_id, ask)
+
+
+@DIALOG.button(VisitHour, steps=("hour",))
+async def _hour_picked(turn: Turn, pressed: VisitHour, visit: VisitTime) -> Next:
+    if pressed.request_id != visit.request_id:
+        raise StaleScreen()
+    if pressed.hour not in PICK_HOURS:
+        raise ForgedButton()  # no screen offers such an hour
+    day, tz = pressed.day, turn.settings.tz
+    when = datetime(day.year, day.month, day.day, pressed.hour, tzinfo=tz)
+    return await _on_request(turn, visit.request_id, lambda: _set_when(turn, visit, when))
+
+
+@DIALOG.button(RequestDetail)
+async def _detail(turn: Turn, pressed: RequestDetail, state: DialogState | None) -> Next:
+    async def show() -> Next:
+        await _show_detail(turn, pressed.request_id)
+        return state
+
+    return await _on_request(turn, pressed.request_id, show)
+
+
+@DIALOG.button(RequestDone)
+async def _done(turn: Turn, pressed: RequestDone, state: DialogState | None) -> Next:
+    async def done() -> Next:
+        view = await requests.done(turn.uow, turn.actor, pressed.request_id, turn.now)
         turn.toast = msg("triage.done.done", reference=view.request.reference)
-    elif action == "ask" and not args:
-        view = await _still_allowed(turn, request_id, RequestAction.ASKED)
-        prompt = msg("triage.ask_question", reference=view.request.reference, limit=QUESTION_LIMIT)
-        return _ask_text(turn, QUESTION, prompt, {"id": request_id})
-    elif action == "dec" and not args:
-        view = await _still_allowed(turn, request_id, RequestAction.DECLINED)
-        prompt = msg(
-            "triage.ask_reason_request", reference=view.request.reference, limit=REASON_LIMIT
-        )
-        return _ask_text(turn, REASON, prompt, {"kind": "r", "id": request_id})
-    else:
-        return await _forged(turn, state, f"{PREFIX}r:{action}")
-    return state
+        return state
+
+    return await _on_request(turn, pressed.request_id, done)
+
+
+@DIALOG.button(AskRequester)
+async def _ask(turn: Turn, pressed: AskRequester, state: DialogState | None) -> Next:
+    return await _on_request(
+        turn, pressed.request_id, lambda: _ask_question(turn, pressed.request_id)
+    )
+
+
+@DIALOG.button(DeclineRequest)
+async def _decline(turn: Turn, pressed: DeclineRequest, state: DialogState | None) -> Next:
+    request_id = pressed.request_id
+    return await _on_request(
+        turn, request_id, lambda: _ask_reason(turn, CardKind.REQUEST, request_id)
+    )
 
 
 async def _still_allowed(turn: Turn, request_id: int, action: RequestAction) -> RequestView:
@@ -348,97 +502,100 @@ async def _show_detail(turn: Turn, request_id: int) -> None:
     turn.say(*parts, buttons=((MENU,),))
 
 
-async def _ask_centre(turn: Turn, request_id: int, next_action: str) -> None:
+async def _ask_centre(turn: Turn, request_id: int, *, accept: bool) -> None:
     centres = await turn.uow.centres.all()
     rows = tuple(
         (
             Button(
                 msg("triage.centre", centre=c.name(turn.locale)),
-                f"{PREFIX}r:{next_action}:{request_id}:{c.id}",
+                AcceptFrom(request_id, c.id) if accept else AssignTo(request_id, c.id),
             ),
         )
         for c in centres
     )
-    key = "triage.pick_centre_accept" if next_action == "ac" else "triage.pick_centre"
+    key = "triage.pick_centre_accept" if accept else "triage.pick_centre"
     turn.say(msg(key), buttons=(*rows, (CANCEL,)))
 
 
-def _op_arg(op: str) -> str:
-    return "0" if op == "a" else "1"
-
-
-def _ask_day(turn: Turn, request_id: int, op: str, centre_id: int) -> DialogState:
+def _ask_day(turn: Turn, visit: VisitTime) -> VisitTime:
     today = _today(turn)
     days = [today + timedelta(days=n) for n in range(PICK_DAYS)]
-    buttons = [
-        Button(
-            msg("triage.day", day=d),
-            f"{PREFIX}r:day:{request_id}:{_op_arg(op)}:{centre_id}:{d:%y%m%d}",
-        )
-        for d in days
-    ]
+    buttons = [Button(msg("triage.day", day=d), VisitDay(visit.request_id, d)) for d in days]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-    key = "triage.pick_day_accept" if op == "a" else "triage.pick_day_schedule"
+    accepting = visit.centre_id is not None
+    key = "triage.pick_day_accept" if accepting else "triage.pick_day_schedule"
     turn.say(msg(key), msg("triage.type_when"), buttons=(*rows, (CANCEL,)))
-    return DialogState(WHEN, "day", {"id": request_id, "op": op, "centre": centre_id})
+    return replace(visit, step="day")
 
 
-def _ask_hour(turn: Turn, request_id: int, op: str, centre_id: int, day: date) -> DialogState:
+def _ask_hour(turn: Turn, visit: VisitTime, day: date) -> VisitTime:
     local_now = turn.now.astimezone(turn.settings.tz)
     buttons = [
-        Button(
-            msg("triage.hour", hour=f"{hour}:00"),
-            f"{PREFIX}r:w:{request_id}:{_op_arg(op)}:{centre_id}:{day:%y%m%d}{hour:02d}00",
-        )
+        Button(msg("triage.hour", hour=f"{hour}:00"), VisitHour(visit.request_id, day, hour))
         for hour in PICK_HOURS
         if datetime(day.year, day.month, day.day, hour, tzinfo=turn.settings.tz) > local_now
     ]
     rows = tuple(tuple(buttons[i : i + 4]) for i in range(0, len(buttons), 4))
     turn.say(msg("triage.pick_hour", day=day), msg("triage.type_when"), buttons=(*rows, (CANCEL,)))
-    return DialogState(WHEN, "hour", {"id": request_id, "op": op, "centre": centre_id})
+    return replace(visit, step="hour")
 
 
-def _day_arg(text: str) -> date | None:
-    if len(text) != 6:
-        return None
-    try:
-        return date(2000 + int(text[:2]), int(text[2:4]), int(text[4:]))
-    except ValueError:
-        return None
-
-
-def _when_arg(text: str, turn: Turn) -> datetime | None:
-    if len(text) != 10:
-        return None
-    day = _day_arg(text[:6])
-    hour, minute = int(text[6:8]), int(text[8:])
-    if day is None or hour > 23 or minute > 59:
-        return None
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=turn.settings.tz)
-
-
-async def _set_when(
-    turn: Turn, request_id: int, op: str, centre_id: int, when: datetime
-) -> DialogState | None:
-    if op == "a":
-        view = await requests.accept(turn.uow, turn.actor, request_id, centre_id, when, turn.now)
+async def _set_when(turn: Turn, visit: VisitTime, when: datetime) -> Next:
+    uow, actor, request_id = turn.uow, turn.actor, visit.request_id
+    if visit.centre_id is not None:
+        view = await requests.accept(uow, actor, request_id, visit.centre_id, when, turn.now)
         turn.toast = msg("triage.done.accepted", reference=view.request.reference)
     else:
-        view = await requests.schedule(turn.uow, turn.actor, request_id, when, turn.now)
+        view = await requests.schedule(uow, actor, request_id, when, turn.now)
         turn.toast = msg("triage.done.scheduled", reference=view.request.reference)
     turn.say(turn.toast, msg("triage.when_set", when=when), buttons=((MENU,),))
     return None
 
 
+@DIALOG.resumes
+async def _resume_when(turn: Turn, visit: VisitTime) -> Next:
+    """After a stale press: the day asked again (if the request is still there to see)."""
+    await requests.for_staff(turn.uow, turn.actor, visit.request_id, turn.now)
+    return _ask_day(turn, visit)
+
+
 # --- What staff type --------------------------------------------------------------------------
 
 
-async def on_reason(turn: Turn, state: DialogState) -> DialogState | None:
+async def _ask_reason(turn: Turn, kind: CardKind, item_id: int) -> Reason:
+    """Asks why the hours are rejected, the application or the request declined; an item
+    already decided is refused before anyone types a reason for nothing."""
+    if kind is CardKind.HOURS:
+        view = await for_review(turn.uow, turn.actor, item_id, turn.now)
+        if view.report.status.value != "pending":
+            raise DomainError("decided")
+        prompt = msg("triage.ask_reason_hours", id=item_id, limit=HOURS_REASON_LIMIT)
+    elif kind is CardKind.VOLUNTEER:
+        application = await turn.uow.volunteers.get(item_id)
+        if application is None:
+            await cards.refuse(turn.uow, turn.actor, turn.now, f"card:volunteer:{item_id}")
+        if application.status.value != "pending":
+            raise DomainError("decided")
+        prompt = msg("triage.ask_reason_volunteer", id=item_id, limit=REASON_LIMIT)
+    else:
+        request = (await _still_allowed(turn, item_id, RequestAction.DECLINED)).request
+        prompt = msg("triage.ask_reason_request", reference=request.reference, limit=REASON_LIMIT)
+    turn.say(prompt, buttons=((CANCEL,),))
+    return Reason(step="text", kind=kind, item_id=item_id)
+
+
+@REASON_DIALOG.resumes
+async def _resume_reason(turn: Turn, state: Reason) -> Next:
+    """After a stale press: the reason asked again, if the item still waits for one."""
+    subject = f"card:{state.kind}:{state.item_id}"
+    await cards.require_staff(turn.uow, turn.actor, turn.now, subject)
+    return await _ask_reason(turn, state.kind, state.item_id)
+
+
+@REASON_DIALOG.text
+async def on_reason(turn: Turn, state: Reason) -> Next:
     """The reason for rejecting hours, declining an application or a request."""
-    kind = KINDS.get(str(state.data.get("kind")))
-    item_id = int(state.data["id"])
-    if kind is None:
-        return None
+    kind, item_id = state.kind, state.item_id
     try:
         if kind is CardKind.HOURS:
             await reject_report(turn.uow, turn.actor, item_id, turn.text, turn.now)
@@ -466,9 +623,23 @@ async def on_reason(turn: Turn, state: DialogState) -> DialogState | None:
     return None
 
 
-async def on_question(turn: Turn, state: DialogState) -> DialogState | None:
+async def _ask_question(turn: Turn, request_id: int) -> Question:
+    request = (await _still_allowed(turn, request_id, RequestAction.ASKED)).request
+    prompt = msg("triage.ask_question", reference=request.reference, limit=QUESTION_LIMIT)
+    turn.say(prompt, buttons=((CANCEL,),))
+    return Question(step="text", request_id=request_id)
+
+
+@QUESTION_DIALOG.resumes
+async def _resume_question(turn: Turn, state: Question) -> Next:
+    """After a stale press: the question asked for again, if the request can still be asked."""
+    return await _ask_question(turn, state.request_id)
+
+
+@QUESTION_DIALOG.text
+async def on_question(turn: Turn, state: Question) -> Next:
     """The question for the resident; their answer comes back onto the card and to the asker."""
-    request_id = int(state.data["id"])
+    request_id = state.request_id
     try:
         view, _ = await requests.ask(turn.uow, turn.actor, request_id, turn.text, turn.now)
     except PermissionDenied:
@@ -486,21 +657,21 @@ async def on_question(turn: Turn, state: DialogState) -> DialogState | None:
     return None
 
 
-async def on_when(turn: Turn, state: DialogState) -> DialogState | None:
+@DIALOG.text
+async def on_when(turn: Turn, visit: VisitTime) -> Next:
     """A typed date and time for accept or schedule (`11/25 14:30`, `11月25日 14時`)."""
-    data = state.data
     try:
         when = parse_when(turn.text, turn.now, turn.settings.tz)
     except InvalidInput as error:
         turn.say(_error(error), msg("triage.type_when"), buttons=((CANCEL,),))
-        return state
+        return visit
     try:
-        return await _set_when(turn, int(data["id"]), str(data["op"]), int(data["centre"]), when)
+        return await _set_when(turn, visit, when)
     except PermissionDenied:
         raise
     except DomainError as error:
         if error.code in ("date_past",):
             turn.say(msg("triage.error.when_past"), buttons=((CANCEL,),))
-            return state
-        await _refused(turn, CardKind.REQUEST, int(data["id"]), error)
+            return visit
+        await _refused(turn, CardKind.REQUEST, visit.request_id, error)
         return None

@@ -331,6 +331,39 @@ async def test_accept_by_centre_day_and_hour_buttons_tells_the_resident_which_ce
     assert "11月23日" in cards_chat.last_to(TOME.id).text
 
 
+async def test_an_older_day_or_hour_picker_is_out_of_date_and_sets_nothing(cards_chat):
+    first = await submit_request(cards_chat)
+    second = await submit_request(cards_chat)
+    first_card_id, first_card = cards_chat.card(
+        HANAKO.id, request_of(cards_chat.store, first).reference
+    )
+    centres = await cards_chat.press(
+        HANAKO, _data(first_card, "受け入れる"), message_id=first_card_id
+    )
+    days = await cards_chat.press(HANAKO, _first_centre(centres))
+    hours = await cards_chat.press(
+        HANAKO, next(d for label, d in days.buttons if "11月23日" in label)
+    )
+    ten = next(d for label, d in hours.buttons if label == "10:00")
+    # Hanako turns to the second request: the first one's pickers no longer fit.
+    second_card_id, second_card = cards_chat.card(
+        HANAKO.id, request_of(cards_chat.store, second).reference
+    )
+    centres = await cards_chat.press(
+        HANAKO, _data(second_card, "受け入れる"), message_id=second_card_id
+    )
+    await cards_chat.press(HANAKO, _first_centre(centres))
+    for late in (ten, next(d for label, d in days.buttons if "11月24日" in label)):
+        stale = await cards_chat.press(HANAKO, late)
+        assert stale.toast is not None and "古くなっています" in stale.toast
+        assert "連絡する日" in stale.text  # the second request's day, asked again
+    assert request_of(cards_chat.store, first).status is RequestStatus.RECEIVED
+    # Once the dialog has ended (Cancel), an old hour button is out of date too.
+    await cards_chat.send(HANAKO, "/cancel")
+    assert "古くなっています" in ((await cards_chat.press(HANAKO, ten)).toast or "")
+    assert request_of(cards_chat.store, first).status is RequestStatus.RECEIVED
+
+
 async def test_schedule_by_typed_date_refuses_nonsense_and_past_then_done_closes_the_card(
     cards_chat,
 ):
