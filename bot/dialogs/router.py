@@ -24,7 +24,7 @@ from bot.dialogs import (
     triage,
     volunteers,
 )
-from bot.dialogs.engine import Step, Turn
+from bot.dialogs.engine import Turn
 from bot.dialogs.menus import MENU, Cancel, Help, Menu, help_text, main_menu
 from bot.dialogs.registry import Dialog, ForgedButton, Next, Registry, StaleScreen
 from bot.domain.dialogs import DialogState
@@ -89,14 +89,10 @@ REGISTRY = Registry(
         *shift_swaps.DIALOGS,
         *assemblies.DIALOGS,
         *scheduled.DIALOGS,
+        *requests.DIALOGS,
         *volunteers.DIALOGS,
     ]
 )
-
-TEXT_STEPS: dict[str, Step] = {
-    requests.NAME: requests.on_text,
-    requests.ANSWER: requests.on_answer,
-}
 
 
 def show_menu(turn: Turn, *before: Msg) -> None:
@@ -118,15 +114,14 @@ async def route(turn: Turn, state: DialogState | None) -> DialogState | None:
     if kind is InputKind.TEXT:
         if state is not None and REGISTRY.dialog(state.dialog) is not None:
             return await _text(turn, state)
-        if state is not None and state.dialog in TEXT_STEPS:
-            return await TEXT_STEPS[state.dialog](turn, state)
         if state is None and await hours.looks_like_hours(turn):
             return REGISTRY.store(await hours.typed(turn))
         show_menu(turn, msg("input.not_understood"))
         return state
-    # A sticker, photo or voice message where text was expected.
-    if state is not None and state.dialog in (requests.NAME, requests.ANSWER):
-        return await requests.on_media(turn, state)
+    # A sticker, photo or voice message: to the active dialog's media step, if it has one.
+    dialog = None if state is None else REGISTRY.dialog(state.dialog)
+    if state is not None and dialog is not None and dialog.on_media is not None:
+        return await _text(turn, state)
     turn.say(msg("input.unsupported"), buttons=((MENU,),))
     return state
 
@@ -136,27 +131,26 @@ async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
     registered = REGISTRY.command(command or "")
     if registered is not None:
         return REGISTRY.store(await registered(turn, state))
-    if command == "requests":
-        await requests.show_mine(turn)
-        return state
     turn.say(msg("command.unknown", command=f"/{command}"), buttons=((MENU,),))
     return state
 
 
 async def _text(turn: Turn, state: DialogState) -> DialogState | None:
-    """Text typed in a registered dialog goes to its text step, with its typed state."""
+    """Text typed in a registered dialog goes to its text step, a photo, voice note or sticker to
+    its media step, with its typed state."""
     dialog = REGISTRY.dialog(state.dialog)
     typed = None if dialog is None else REGISTRY.typed(dialog, state)
     if dialog is None or typed is None:
         # A state this Kyodo cannot read (written by an older version): start afresh.
         show_menu(turn, msg("dialog.expired"))
         return None
-    if dialog.on_text is None:
+    step = dialog.on_text if turn.incoming.kind is InputKind.TEXT else dialog.on_media
+    if step is None:
         show_menu(turn, msg("input.not_understood"))
         return state
     said = len(turn.replies)
     try:
-        return REGISTRY.store(await dialog.on_text(turn, typed))
+        return REGISTRY.store(await step(turn, typed))
     except StaleScreen:
         del turn.replies[said:]
         return await _stale(turn, state)
@@ -224,8 +218,4 @@ async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
     head = data.partition(":")[0]
     if REGISTRY.owns(head):
         return await _registered_button(turn, state)
-    if data == "svc":
-        return await requests.start(turn)
-    if head == "rq":
-        return await requests.on_button(turn, state, data)
     return await _invalid(turn, state)

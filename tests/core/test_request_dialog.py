@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from bot.dialogs.requests import RequestData, from_draft
 from bot.domain.incoming import ChatType, InputKind
 from bot.domain.requests import ForWhom, RequestStatus, ServiceKind, TimeWindow
 from tests.core.test_shift_and_assembly_views import TOME, demo, person_id
@@ -200,7 +201,7 @@ async def test_5000_characters_of_details_are_refused_not_cut(demo_chat):
     long = await chat.send(TOME, "あ" * 5000)
     assert "5,000" in long.text or "5000" in long.text
     state = chat.store.state.dialogs[("telegram", TOME.id)]
-    assert state.step == "details" and "details" not in state.data
+    assert state.step == "details" and state.data.get("details") is None
     assert requests_of(chat.store, TOME.id) == []
 
 
@@ -306,12 +307,13 @@ async def test_the_same_button_pressed_twice_acts_once(demo_chat):
     await to_summary(chat, TOME)
     await chat.press(TOME, "rq:send")
     again = await chat.press(TOME, "rq:send")
-    assert again.toast == "このボタンはもう使えません。"
+    assert again.toast is not None and "この画面は古くなっています" in again.toast
     assert len(requests_of(chat.store, TOME.id)) == 1
     await chat.press(TOME, "svc")
     await chat.press(TOME, "rq:cat:cleaning")
     stale = await chat.press(TOME, "rq:cat:cleaning")  # the category button of a past step
-    assert "このボタンはもう使えません" in stale.text
+    assert "この画面は古くなっています" in stale.text
+    assert "サービスの種類を選んでください" in stale.text  # and the step it is at, asked again
     assert chat.store.state.dialogs[("telegram", TOME.id)].step == "kind"
 
 
@@ -356,7 +358,7 @@ async def test_starting_again_discards_the_draft(demo_chat):
     fresh = await chat.press(TOME, "rq:new")
     assert "どのサービスをご希望ですか" in fresh.text
     draft = chat.store.state.request_drafts[person_id(chat.store, TOME.id)]
-    assert draft.data == {"step": "cat"}
+    assert from_draft(draft.data) == RequestData(step="cat")  # nothing of the old one is kept
 
 
 async def test_consent_is_asked_before_anything_personal_and_refusing_stores_nothing(demo_chat):
@@ -474,10 +476,11 @@ async def test_someone_else_cannot_answer_a_residents_question(demo_chat):
     [request] = requests_of(chat.store, TOME.id)
     refused = await chat.press(ANN, f"rq:ans:{request.id}")
     assert "Sorry, you are not allowed to do that." in refused.text
-    forged = await chat.press(ANN, "rq:ans:<script>")
+    forged = await chat.press(ANN, "rq:ans:<script>")  # no button carries it: refused unread
     assert forged.toast is not None
-    audited = [a for a in chat.store.state.audit if a.action == "request.refused"]
-    assert len(audited) == 2
+    refused = [a for a in chat.store.state.audit if a.action == "request.refused"]
+    assert len(refused) == 1
+    assert any(a.action == "callback.unknown" for a in chat.store.state.audit)
 
 
 async def test_a_stranger_pressing_start_again_first_becomes_a_resident(demo_chat):
