@@ -186,10 +186,6 @@ class Registry:
     def command(self, name: str) -> CommandHandler | None:
         return self._commands.get(name)
 
-    def owns(self, prefix: str) -> bool:
-        """Whether a registered dialog claims this callback prefix."""
-        return prefix in self._by_prefix
-
     def dialog(self, name: str) -> Dialog | None:
         return self._by_name.get(name)
 

@@ -101,25 +101,32 @@ def show_menu(turn: Turn, *before: Msg) -> None:
 
 
 async def route(turn: Turn, state: DialogState | None) -> DialogState | None:
+    """One turn: a command, a button, text or media, found by lookup. A refusal from any of them
+    is answered in the person's language with their menu (it was audited where it was made)."""
+    try:
+        return await _route(turn, state)
+    except PermissionDenied:
+        if turn.incoming.kind is InputKind.BUTTON:
+            turn.toast = msg("error.permission_denied")
+        show_menu(turn, msg("error.permission_denied"))
+        return None
+
+
+async def _route(turn: Turn, state: DialogState | None) -> DialogState | None:
     kind = turn.incoming.kind
     if kind is InputKind.COMMAND:
         return await _command(turn, state)
     if kind is InputKind.BUTTON:
-        try:
-            return await _button(turn, state)
-        except PermissionDenied:
-            turn.toast = msg("error.permission_denied")
-            show_menu(turn, msg("error.permission_denied"))
-            return None
+        return await _button(turn, state)
+    dialog = None if state is None else REGISTRY.dialog(state.dialog)
     if kind is InputKind.TEXT:
-        if state is not None and REGISTRY.dialog(state.dialog) is not None:
+        if state is not None and dialog is not None:
             return await _text(turn, state)
         if state is None and await hours.looks_like_hours(turn):
             return REGISTRY.store(await hours.typed(turn))
         show_menu(turn, msg("input.not_understood"))
         return state
     # A sticker, photo or voice message: to the active dialog's media step, if it has one.
-    dialog = None if state is None else REGISTRY.dialog(state.dialog)
     if state is not None and dialog is not None and dialog.on_media is not None:
         return await _text(turn, state)
     turn.say(msg("input.unsupported"), buttons=((MENU,),))
@@ -151,13 +158,16 @@ async def _text(turn: Turn, state: DialogState) -> DialogState | None:
     said = len(turn.replies)
     try:
         return REGISTRY.store(await step(turn, typed))
-    except StaleScreen:
+    except PermissionDenied:
+        raise
+    except (StaleScreen, DomainError):
+        # What the dialog was about changed under it (the item was decided, withdrawn...).
         del turn.replies[said:]
         return await _stale(turn, state)
 
 
-async def _registered_button(turn: Turn, state: DialogState | None) -> DialogState | None:
-    """A press of a registered dialog's button: decoded, checked against the state, handled."""
+async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
+    """A press: decoded by the registry, checked against the state, handled."""
     pressed = REGISTRY.decode(turn.incoming.callback_data or "")
     if pressed is None:
         return await _invalid(turn, state)
@@ -211,11 +221,3 @@ async def _invalid(turn: Turn, state: DialogState | None) -> DialogState | None:
     turn.toast = msg("button.invalid")
     show_menu(turn, msg("button.invalid"))
     return state
-
-
-async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:
-    data = turn.incoming.callback_data or ""
-    head = data.partition(":")[0]
-    if REGISTRY.owns(head):
-        return await _registered_button(turn, state)
-    return await _invalid(turn, state)

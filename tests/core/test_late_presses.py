@@ -151,11 +151,22 @@ class Presses:
         asyncio.run(demo(self.store, self.clock))
         self.snapshot = copy.deepcopy(self.store.state)
 
-    def press(self, user: User, state: DialogState | None, data: str):
+    def _in(self, user: User, state: DialogState | None) -> None:
         self.store.state = copy.deepcopy(self.snapshot)
         if state is not None:
             self.store.state.dialogs[(CHANNEL, user.id)] = state
+
+    def press(self, user: User, state: DialogState | None, data: str):
+        self._in(user, state)
         return asyncio.run(self.chat.press(user, data))
+
+    def send(self, user: User, state: DialogState | None, text: str):
+        self._in(user, state)
+        return asyncio.run(self.chat.send(user, text))
+
+    def sticker(self, user: User, state: DialogState | None):
+        self._in(user, state)
+        return asyncio.run(self.chat.sticker(user))
 
 
 @pytest.fixture(scope="module")
@@ -169,15 +180,27 @@ def _answered(turn) -> bool:
 
 @pytest.mark.parametrize("route", REGISTRY.routes, ids=lambda r: r.data_type.tag)
 def test_every_button_in_every_state_gets_an_answer(presses: Presses, route: ButtonRoute) -> None:
-    """Each kind of button, pressed by each role, with no dialog, at every step of its own
-    dialog, and inside every other dialog: an answer every time, never an exception."""
+    """Each kind of button with no dialog going on and at every step of every dialog (its own
+    and all the others): an answer every time, never an exception. The presser and how full the
+    state is rotate, so every role and both shapes of state meet every button across the sweep."""
     data = sample_data(route.data_type).pack()
-    for label, dialog, step in every_state():
-        states = [None] if dialog is None else sample_states(dialog, step)
-        for state in states:
-            for user in PEOPLE:
-                turn = presses.press(user, state, data)
-                assert _answered(turn), (user, label, data)
+    for index, (label, dialog, step) in enumerate(every_state()):
+        user = PEOPLE[(index + len(route.data_type.tag)) % len(PEOPLE)]
+        state = None if dialog is None else sample_states(dialog, step)[index % 2]
+        turn = presses.press(user, state, data)
+        assert _answered(turn), (user, label, data)
+
+
+@pytest.mark.parametrize(("label", "dialog", "step"), every_state(), ids=lambda v: str(v))
+def test_text_and_media_in_every_state_get_an_answer(
+    presses: Presses, label: str, dialog: Dialog | None, step: str
+) -> None:
+    """Typed text, overlong text, a full-width date and a sticker at every step of every dialog."""
+    for state in [None] if dialog is None else sample_states(dialog, step):
+        for user in PEOPLE:
+            for text in ("x", "１２／３ ２", "あ" * 999):
+                assert _answered(presses.send(user, state, text)), (user, label, text)
+            assert _answered(presses.sticker(user, state)), (user, label)
 
 
 @settings(
