@@ -19,7 +19,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 
-from bot.dialogs.engine import DialogSettings, Notice
+from bot.dialogs.engine import DialogSettings, Notice, queue_notice
 from bot.dialogs.triage import card_notices
 from bot.ports.clock import Clock
 from bot.ports.store import UnitOfWorkFactory
@@ -70,14 +70,7 @@ class CardFeed:
                 sends += await cards.catch_up(uow, card)
             notices = await card_notices(uow, sends, self._settings.service_areas)
             for notice in notices:
-                rendered = self._renderer.render(
-                    notice.reply,
-                    notice.chat_id,
-                    notice.locale,
-                    edit_message_id=notice.edit_message_id,
-                    is_group=notice.is_group,
-                )
-                await uow.outbox.add(rendered, now, dedupe_key=notice.dedupe_key)
+                await queue_notice(uow, self._renderer, notice, now)
             await uow.commit()
         if notices:
             log.info("card feed queued %s edits of lagging card copies", len(notices))

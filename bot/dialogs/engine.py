@@ -20,6 +20,7 @@ from bot.domain.reminders import DEFAULT_OFFSETS
 from bot.domain.replies import Button, Msg, Reply
 from bot.domain.requests import DEFAULT_AREAS, ServiceArea
 from bot.ports.store import UnitOfWork
+from bot.rendering import Renderer
 
 CO_OP_ZONE = ZoneInfo("Asia/Tokyo")
 
@@ -54,6 +55,18 @@ class Notice:
     dedupe_key: str | None = None  # the same notice is queued once, however often it is asked
     edit_message_id: int | None = None  # edits that message (with `reply.edit`) instead
     is_group: bool = False  # a group chat: the sender holds the group's rate
+
+
+async def queue_notice(uow: UnitOfWork, renderer: Renderer, notice: Notice, at: datetime) -> None:
+    """Renders a notice in its reader's language into the outbox (the one way a notice goes)."""
+    rendered = renderer.render(
+        notice.reply,
+        notice.chat_id,
+        notice.locale,
+        edit_message_id=notice.edit_message_id,
+        is_group=notice.is_group,
+    )
+    await uow.outbox.add(rendered, at, dedupe_key=notice.dedupe_key)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from collections import deque
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.dialogs.engine import DialogSettings, Turn
+from bot.dialogs.engine import DialogSettings, Turn, queue_notice
 from bot.dialogs.router import REGISTRY, route
 from bot.domain.incoming import ChatType, Incoming, InputKind
 from bot.domain.replies import Reply, msg
@@ -120,14 +120,7 @@ class Conversation:
         for reply in turn.replies:
             await self._send(uow, reply, chat_id, turn.locale, now, incoming.message_id)
         for notice in turn.notices:
-            rendered = self.renderer.render(
-                notice.reply,
-                notice.chat_id,
-                notice.locale,
-                edit_message_id=notice.edit_message_id,
-                is_group=notice.is_group,
-            )
-            await uow.outbox.add(rendered, now, dedupe_key=notice.dedupe_key)
+            await queue_notice(uow, self.renderer, notice, now)
         toast = self.renderer.text(turn.toast, turn.locale) if turn.toast else None
         return HandleResult(callback_answer=toast)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.dialogs.engine import DialogSettings, Notice
+from bot.dialogs.engine import DialogSettings, Notice, queue_notice
 from bot.domain.people import Person
 from bot.domain.replies import Reply
 from bot.i18n import resolve_locale
@@ -42,14 +42,7 @@ class NoticeContext:
 
     async def queue(self, uow: UnitOfWork, notice: Notice, *, at: datetime) -> None:
         """Queues a notice already addressed to a chat (a staff card's copy, say)."""
-        rendered = self.renderer.render(
-            notice.reply,
-            notice.chat_id,
-            notice.locale,
-            edit_message_id=notice.edit_message_id,
-            is_group=notice.is_group,
-        )
-        await uow.outbox.add(rendered, at, dedupe_key=notice.dedupe_key)
+        await queue_notice(uow, self.renderer, notice, at)
 
 
 Handler = Callable[[NoticeContext, UnitOfWork, Any], Awaitable[None]]
