@@ -37,14 +37,16 @@ from bot.domain.coop import Assembly, NewAssembly
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.replies import Button, Msg, msg
+from bot.services import access
 from bot.services import assemblies as service
-from bot.services.access import require_staff
 
 NAME = "asm_publish"
 STEPS = ("title", "place", "when", "answer_by", "quorum", "agenda", "confirm")
 ANSWER_BY_CHOICES = (7, 3)
 QUORUM_CHOICES = (Quorum(1, 2), Quorum(2, 3))
 MAX_PROXY_BUTTONS = 30
+# Publishing is for staff: anyone else is refused, and the attempt audited as this.
+PUBLISH_REFUSED = "assemblies.refused"
 
 T = TypeVar("T")
 
@@ -385,18 +387,13 @@ async def check_in(turn: Turn, assembly_id: int, person_id: int) -> None:
 # Publishing: a short dialog for staff -----------------------------------------------------
 
 
-async def _require_staff(turn: Turn) -> None:
-    """Publishing is for staff: anyone else is refused, and the attempt audited."""
-    await require_staff(turn.uow, turn.actor, turn.now, refused="assemblies.refused")
-
-
 @DIALOG.button(NewNotice)
 async def _new_pressed(turn: Turn, _: NewNotice, state: DialogState | None) -> Next:
     return await start_publish(turn)
 
 
 async def start_publish(turn: Turn) -> PublishDraft:
-    await _require_staff(turn)
+    await access.require_staff(turn.uow, turn.actor, turn.now, refused=PUBLISH_REFUSED)
     turn.say(msg("asm.new.title"), buttons=((CANCEL,),))
     return PublishDraft(step="title")
 
@@ -472,7 +469,8 @@ def _next(turn: Turn, draft: PublishDraft) -> PublishDraft:
 @DIALOG.text
 async def on_text(turn: Turn, draft: PublishDraft) -> Next:
     """A typed field of the draft; a mistake is explained and the same field asked again."""
-    await _require_staff(turn)  # a draft outlives a role taken away
+    # A draft outlives a role taken away.
+    await access.require_staff(turn.uow, turn.actor, turn.now, refused=PUBLISH_REFUSED)
     tz = turn.settings.tz
     try:
         if draft.step == "title":
@@ -513,7 +511,7 @@ def _answer_by(turn: Turn, draft: PublishDraft, answer_by: datetime) -> PublishD
 
 @DIALOG.button(AnswerBy, steps=("answer_by",))
 async def _answer_by_pressed(turn: Turn, pressed: AnswerBy, draft: PublishDraft) -> Next:
-    await _require_staff(turn)
+    await access.require_staff(turn.uow, turn.actor, turn.now, refused=PUBLISH_REFUSED)
     if pressed.days_before not in ANSWER_BY_CHOICES:
         raise ForgedButton()
     try:
@@ -525,7 +523,7 @@ async def _answer_by_pressed(turn: Turn, pressed: AnswerBy, draft: PublishDraft)
 
 @DIALOG.button(PickQuorum, steps=("quorum",))
 async def _quorum_pressed(turn: Turn, pressed: PickQuorum, draft: PublishDraft) -> Next:
-    await _require_staff(turn)
+    await access.require_staff(turn.uow, turn.actor, turn.now, refused=PUBLISH_REFUSED)
     offered = {(q.numerator, q.denominator): q for q in QUORUM_CHOICES}
     quorum = offered.get((pressed.numerator, pressed.denominator))
     if quorum is None:
@@ -535,7 +533,7 @@ async def _quorum_pressed(turn: Turn, pressed: PickQuorum, draft: PublishDraft) 
 
 @DIALOG.button(Publish, steps=("confirm",))
 async def _publish_pressed(turn: Turn, _: Publish, draft: PublishDraft) -> Next:
-    await _require_staff(turn)
+    await access.require_staff(turn.uow, turn.actor, turn.now, refused=PUBLISH_REFUSED)
     try:
         assembly = await service.publish(
             turn.uow,
@@ -554,7 +552,7 @@ async def _publish_pressed(turn: Turn, _: Publish, draft: PublishDraft) -> Next:
 @DIALOG.resumes
 async def _resume(turn: Turn, draft: PublishDraft) -> Next:
     """After a stale press: the step the draft is at, asked again."""
-    await _require_staff(turn)
+    await access.require_staff(turn.uow, turn.actor, turn.now, refused=PUBLISH_REFUSED)
     if draft.step == "confirm":
         return _confirm(turn, draft)
     if draft.step == "title":

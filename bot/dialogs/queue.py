@@ -24,7 +24,7 @@ from bot.domain.dialogs import DialogState
 from bot.domain.errors import PermissionDenied
 from bot.domain.replies import Button, Msg, msg
 from bot.domain.requests import OPEN
-from bot.services import cards, requests
+from bot.services import access, cards, requests
 from bot.services import volunteers as volunteer_service
 from bot.services.hours import review_queue
 
@@ -61,7 +61,9 @@ async def _page_pressed(turn: Turn, pressed: QueuePage, state: DialogState | Non
 
 async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
     """One page of the queue, of one centre (`centre_id`) or of all (0)."""
-    await cards.require_staff(turn.uow, turn.actor, turn.now, "queue")
+    await access.require_staff(
+        turn.uow, turn.actor, turn.now, refused=cards.REFUSED, subject="queue"
+    )
     uow, actor, now = turn.uow, turn.actor, turn.now
     centres = list(await uow.centres.all())
     if centre_id and all(c.id != centre_id for c in centres):

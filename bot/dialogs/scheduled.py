@@ -24,6 +24,7 @@ from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.reminders import Audience, SendKind
 from bot.domain.replies import Button, Msg, msg
+from bot.services import access
 from bot.services import broadcasts as broadcast_service
 from bot.services import reminders as service
 
@@ -214,7 +215,14 @@ def _ask_cancel(turn: Turn, confirm: CallbackData) -> None:
 
 @DIALOG.button(AskCancelSend)
 async def _ask_send(turn: Turn, pressed: AskCancelSend, state: DialogState | None) -> Next:
-    await service.require_staff(turn.uow, turn.actor, turn.now, f"scheduled:{pressed.send_id}")
+    await access.require(
+        turn.uow,
+        turn.actor,
+        turn.now,
+        service.MAY_MANAGE,
+        refused=service.SCHEDULED_REFUSED,
+        subject=f"scheduled:{pressed.send_id}",
+    )
     _ask_cancel(turn, CancelSend(pressed.send_id))
     return state
 
@@ -224,7 +232,14 @@ async def _ask_broadcast(
     turn: Turn, pressed: AskCancelBroadcast, state: DialogState | None
 ) -> Next:
     subject = f"broadcast:{pressed.broadcast_id}"
-    await service.require_staff(turn.uow, turn.actor, turn.now, subject)
+    await access.require(
+        turn.uow,
+        turn.actor,
+        turn.now,
+        service.MAY_MANAGE,
+        refused=service.SCHEDULED_REFUSED,
+        subject=subject,
+    )
     _ask_cancel(turn, CancelBroadcast(pressed.broadcast_id))
     return state
 

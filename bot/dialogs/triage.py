@@ -54,7 +54,7 @@ from bot.domain.requests import (
     allowed,
 )
 from bot.ports.store import UnitOfWork
-from bot.services import cards, requests
+from bot.services import access, cards, requests
 from bot.services import volunteers as volunteer_service
 from bot.services.card_items import load
 from bot.services.cards import CardSend
@@ -186,9 +186,11 @@ async def catch_up(turn: Turn, kind: CardKind, item_id: int) -> None:
 
 async def show_card(turn: Turn, kind: CardKind, item_id: int) -> None:
     """The item's card sent afresh to this chat (from /queue), kept up to date from then on."""
-    await cards.require_staff(turn.uow, turn.actor, turn.now, f"card:{kind}:{item_id}")
+    await access.require_staff(
+        turn.uow, turn.actor, turn.now, refused=cards.REFUSED, subject=f"card:{kind}:{item_id}"
+    )
     if await load(turn.uow, kind, item_id) is None:
-        await cards.refuse(turn.uow, turn.actor, turn.now, f"card:{kind}:{item_id}")
+        await access.refuse(turn.uow, turn.actor, turn.now, cards.REFUSED, f"card:{kind}:{item_id}")
     chat_id = turn.incoming.chat_id or 0
     target = cards.CardTarget(chat_id, turn.locale, False)
     send = await cards.reopen(turn.uow, kind, item_id, turn.now, target)
@@ -203,7 +205,9 @@ Action = Callable[[], Awaitable[Next]]
 async def _card_action(turn: Turn, kind: CardKind, item_id: int, action: Action) -> Next:
     """A card's action, by staff only. One refused because the item moved on (someone else was
     quicker) is said, and the copies of its card that lag behind are brought up to date."""
-    await cards.require_staff(turn.uow, turn.actor, turn.now, f"card:{kind}:{item_id}")
+    await access.require_staff(
+        turn.uow, turn.actor, turn.now, refused=cards.REFUSED, subject=f"card:{kind}:{item_id}"
+    )
     try:
         return await action()
     except PermissionDenied:
@@ -573,7 +577,9 @@ async def _ask_reason(turn: Turn, kind: CardKind, item_id: int) -> Reason:
     elif kind is CardKind.VOLUNTEER:
         application = await turn.uow.volunteers.get(item_id)
         if application is None:
-            await cards.refuse(turn.uow, turn.actor, turn.now, f"card:volunteer:{item_id}")
+            await access.refuse(
+                turn.uow, turn.actor, turn.now, cards.REFUSED, f"card:volunteer:{item_id}"
+            )
         if application.status.value != "pending":
             raise DomainError("decided")
         prompt = msg("triage.ask_reason_volunteer", id=item_id, limit=REASON_LIMIT)
@@ -588,7 +594,9 @@ async def _ask_reason(turn: Turn, kind: CardKind, item_id: int) -> Reason:
 async def _resume_reason(turn: Turn, state: Reason) -> Next:
     """After a stale press: the reason asked again, if the item still waits for one."""
     subject = f"card:{state.kind}:{state.item_id}"
-    await cards.require_staff(turn.uow, turn.actor, turn.now, subject)
+    await access.require_staff(
+        turn.uow, turn.actor, turn.now, refused=cards.REFUSED, subject=subject
+    )
     return await _ask_reason(turn, state.kind, state.item_id)
 
 

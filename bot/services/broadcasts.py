@@ -53,11 +53,12 @@ from bot.domain.people import Actor
 from bot.domain.replies import Msg, Reply, msg
 from bot.ports.clock import Clock
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
-from bot.services.access import require_staff
+from bot.services import access
 
 log = logging.getLogger(__name__)
 
 HOLD = timedelta(days=3650)  # "not before" of a paused broadcast's rows: until resumed
+REFUSED = "broadcast.refused"  # every use case here is staff's
 LANGUAGES = ("ja", "en")  # a broadcast is composed in both
 PROGRESS_EVERY = timedelta(seconds=3)
 DEFAULT_RATE = 30.0  # Telegram's free limit: the estimate where the configured rate is unknown
@@ -78,16 +79,10 @@ class AudienceCount:
     opted_out: int
 
 
-# -- permission --------------------------------------------------------------------------
-
-
-async def _require_staff(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> None:
-    # Every use case here is staff's: anyone else is refused, and the refusal audited.
-    await require_staff(uow, actor, now, refused="broadcast.refused", subject=subject)
-
-
 async def _get(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime) -> Broadcast:
-    await _require_staff(uow, actor, now, f"broadcast:{broadcast_id}")
+    await access.require_staff(
+        uow, actor, now, refused=REFUSED, subject=f"broadcast:{broadcast_id}"
+    )
     broadcast = await uow.broadcasts.get(broadcast_id)
     if broadcast is None:
         raise DomainError("broadcast_unknown")
@@ -113,7 +108,7 @@ def preview(draft: Draft) -> dict[str, Reply]:
 async def audience_count(
     uow: UnitOfWork, actor: Actor, audience: Audience, kind: BroadcastKind, now: datetime
 ) -> AudienceCount:
-    await _require_staff(uow, actor, now, "broadcast:count")
+    await access.require_staff(uow, actor, now, refused=REFUSED, subject="broadcast:count")
     recipients, opted_out = await uow.broadcasts.count_audience(audience, kind)
     return AudienceCount(recipients, opted_out)
 
@@ -128,7 +123,7 @@ async def create(
     coordinator_chat_id: int | None = None,
 ) -> Broadcast:
     """A broadcast that starts at `send_at` (None: now, at the pump's next step)."""
-    await _require_staff(uow, actor, now, "broadcast:create")
+    await access.require_staff(uow, actor, now, refused=REFUSED, subject="broadcast:create")
     check_draft(draft)
     when = now if send_at is None else check_send_at(send_at, now)
     if draft.audience.centre_id is not None and draft.audience.centre_id not in {
@@ -161,7 +156,7 @@ async def upcoming(
     uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 20
 ) -> list[Broadcast]:
     """Broadcasts not finished yet (scheduled, running, paused), soonest first."""
-    await _require_staff(uow, actor, now, "broadcast:list")
+    await access.require_staff(uow, actor, now, refused=REFUSED, subject="broadcast:list")
     return list(await uow.broadcasts.with_status(OPEN_STATUSES, limit))
 
 
@@ -171,13 +166,13 @@ async def get(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime) -
 
 async def centres(uow: UnitOfWork, actor: Actor, now: datetime) -> list[BusinessCentre]:
     """The business centres one may address (the CENTRE audience)."""
-    await _require_staff(uow, actor, now, "broadcast:centres")
+    await access.require_staff(uow, actor, now, refused=REFUSED, subject="broadcast:centres")
     return list(await uow.centres.all())
 
 
 async def open_notices(uow: UnitOfWork, actor: Actor, now: datetime) -> list[Assembly]:
     """Assembly notices still open for answers (the NO_ANSWER audience), soonest first."""
-    await _require_staff(uow, actor, now, "broadcast:notices")
+    await access.require_staff(uow, actor, now, refused=REFUSED, subject="broadcast:notices")
     return [a for a in await uow.assemblies.upcoming(now, 20) if a.answer_by > now]
 
 

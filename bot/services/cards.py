@@ -19,14 +19,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import NoReturn
 
 from bot.domain.cards import CardCopy, CardKind, StaffCard, edit_key, reopen_key, send_key
-from bot.domain.errors import PermissionDenied
 from bot.domain.outbound import OutboxStatus
-from bot.domain.people import Actor, Role
+from bot.domain.people import Role
 from bot.i18n import resolve_locale
 from bot.ports.store import UnitOfWork
+
+# What a card's action refused to anyone but staff is audited as (a button replayed by a
+# resident or a member, say); the dialogs ask bot.services.access with it.
+REFUSED = "triage.refused"
 
 
 @dataclass(frozen=True)
@@ -164,17 +166,3 @@ async def copy_in(uow: UnitOfWork, kind: CardKind, item_id: int, chat_id: int) -
     if card is None:
         return None
     return next((c for c in await uow.cards.copies(card.id) if c.chat_id == chat_id), None)
-
-
-async def require_staff(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> int:
-    """The acting staff member's id; anyone else is refused and the attempt audited (a card's
-    button replayed by a resident or a member, say)."""
-    if actor.person_id is None or not actor.is_staff:
-        await refuse(uow, actor, now, subject)
-    return actor.person_id
-
-
-async def refuse(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> NoReturn:
-    """Refuses the action and audits it: a forged id learns nothing, the attempt is on record."""
-    await uow.audit.add(now, actor.person_id, "triage.refused", subject)
-    raise PermissionDenied("triage.refused")

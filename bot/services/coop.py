@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NoReturn
 
 from bot.domain.coop import Assembly, BusinessCentre, Shift
-from bot.domain.errors import PermissionDenied
 from bot.domain.people import Actor, Person, Role
 from bot.ports.store import UnitOfWork
+from bot.services import access
 
 MAY_SEE_WORK: frozenset[Role] = frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})
 # Volunteers see the slots they took (to give one up), but not the members' assemblies.
@@ -29,20 +28,6 @@ class ShiftView:
     centre: BusinessCentre
 
 
-async def _refuse(
-    uow: UnitOfWork, actor: Actor, now: datetime, action: str, subject: str
-) -> NoReturn:
-    await uow.audit.add(now, actor.person_id, action, subject)
-    raise PermissionDenied(action)
-
-
-async def _require_worker(uow: UnitOfWork, actor: Actor, now: datetime, what: str) -> int:
-    allowed = MAY_SEE_SHIFTS if what == "shifts" else MAY_SEE_WORK
-    if actor.person_id is None or not actor.has_any(allowed):
-        await _refuse(uow, actor, now, f"{what}.refused", f"person:{actor.person_id}")
-    return actor.person_id
-
-
 async def _views(uow: UnitOfWork, shifts: Sequence[Shift]) -> list[ShiftView]:
     centres = {centre.id: centre for centre in await uow.centres.all()}
     return [ShiftView(shift, centres[shift.centre_id]) for shift in shifts]
@@ -52,7 +37,7 @@ async def my_shifts(
     uow: UnitOfWork, actor: Actor, start: datetime, end: datetime, now: datetime
 ) -> list[ShiftView]:
     """The actor's shifts starting in [start, end), earliest first."""
-    person_id = await _require_worker(uow, actor, now, "shifts")
+    person_id = await access.require(uow, actor, now, MAY_SEE_SHIFTS, refused="shifts.refused")
     return await _views(uow, await uow.shifts.for_person(person_id, start, end))
 
 
@@ -63,10 +48,10 @@ async def shift_colleagues(
 
     An unknown shift id is refused like someone else's shift: a forged id learns nothing.
     """
-    await _require_worker(uow, actor, now, "shifts")
+    await access.require(uow, actor, now, MAY_SEE_SHIFTS, refused="shifts.refused")
     shift = await uow.shifts.get(shift_id)
     if shift is None or not (shift.is_assigned(actor.person_id) or actor.is_staff):
-        await _refuse(uow, actor, now, "shift.refused", f"shift:{shift_id}")
+        await access.refuse(uow, actor, now, "shift.refused", f"shift:{shift_id}")
     others = [p for p in await uow.shifts.on_shift(shift_id) if p.id != actor.person_id]
     return (await _views(uow, [shift]))[0], others
 
@@ -74,5 +59,5 @@ async def shift_colleagues(
 async def upcoming_assemblies(
     uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 5
 ) -> Sequence[Assembly]:
-    await _require_worker(uow, actor, now, "assemblies")
+    await access.require(uow, actor, now, MAY_SEE_WORK, refused="assemblies.refused")
     return await uow.assemblies.upcoming(now, limit)

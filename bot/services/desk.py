@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, NoReturn, TypeVar
+from typing import Generic, TypeVar
 
 from bot.domain.coop import BusinessCentre
 from bot.domain.desk import AuditEntry, AuditQuery
-from bot.domain.errors import PermissionDenied
 from bot.domain.people import Actor, Person
 from bot.domain.requests import OPEN
 from bot.ports.store import UnitOfWork
-from bot.services import requests
+from bot.services import access, requests
 from bot.services.hours import ReportView
 
 T = TypeVar("T")
@@ -37,17 +36,6 @@ class AuditLine:
     actor: Person | None
 
 
-async def _refuse(uow: UnitOfWork, actor: Actor, now: datetime, what: str) -> NoReturn:
-    await uow.audit.add(now, actor.person_id, f"desk.{what}_refused", f"person:{actor.person_id}")
-    raise PermissionDenied(f"desk.{what}_refused")
-
-
-async def require_staff(uow: UnitOfWork, actor: Actor, now: datetime, what: str) -> int:
-    if actor.person_id is None or not actor.is_staff:
-        await _refuse(uow, actor, now, what)
-    return actor.person_id
-
-
 async def centres(uow: UnitOfWork) -> list[BusinessCentre]:
     return list(await uow.centres.all())
 
@@ -62,7 +50,7 @@ async def pending_hours(
     limit: int = PAGE,
 ) -> Page[ReportView]:
     """Others' reports waiting for a decision, oldest first (one's own go to another staff)."""
-    staff_id = await require_staff(uow, actor, now, "hours")
+    staff_id = await access.require_staff(uow, actor, now, refused="desk.hours_refused")
     reports = list(await uow.desk.pending_hours(centre_id, staff_id, after, limit + 1))
     by_centre = {centre.id: centre for centre in await uow.centres.all()}
     views: list[ReportView] = []
@@ -79,7 +67,7 @@ async def pending_hours(
 
 async def counts(uow: UnitOfWork, actor: Actor, now: datetime) -> dict[str, int]:
     """What the navigation shows beside each queue."""
-    staff_id = await require_staff(uow, actor, now, "counts")
+    staff_id = await access.require_staff(uow, actor, now, refused="desk.counts_refused")
     by_status = await requests.counts(uow, actor, now)
     return {
         "hours": await uow.desk.count_pending_hours(None, staff_id),
@@ -90,7 +78,7 @@ async def counts(uow: UnitOfWork, actor: Actor, now: datetime) -> dict[str, int]
 
 
 async def count_hours(uow: UnitOfWork, actor: Actor, now: datetime, centre_id: int | None) -> int:
-    staff_id = await require_staff(uow, actor, now, "hours")
+    staff_id = await access.require_staff(uow, actor, now, refused="desk.hours_refused")
     return await uow.desk.count_pending_hours(centre_id, staff_id)
 
 
@@ -104,7 +92,7 @@ async def audit_log(
     limit: int = PAGE,
 ) -> Page[AuditLine]:
     """The audit log, newest first, narrowed by the query."""
-    await require_staff(uow, actor, now, "audit")
+    await access.require_staff(uow, actor, now, refused="desk.audit_refused")
     entries = list(await uow.desk.audit(query, before, limit + 1))
     people: dict[int, Person | None] = {}
     lines = []

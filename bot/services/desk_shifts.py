@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import NoReturn
 
 from bot.domain.coop import BusinessCentre, NewShift, Shift, WorkKind
-from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
+from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.people import Actor, Person, Role
 from bot.ports.store import UnitOfWork
-from bot.services.desk import require_staff
+from bot.services import access
 
 MAX_CAPACITY = 100
 
@@ -28,11 +27,6 @@ class ShiftDetail:
     @property
     def understaffed(self) -> bool:
         return len(self.shift.assigned) < self.shift.capacity
-
-
-async def _refuse(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> NoReturn:
-    await uow.audit.add(now, actor.person_id, "desk.shift_refused", subject)
-    raise PermissionDenied("desk.shift_refused")
 
 
 async def _centre(uow: UnitOfWork, centre_id: int) -> BusinessCentre:
@@ -51,16 +45,16 @@ async def week(
     uow: UnitOfWork, actor: Actor, centre_id: int, start: datetime, end: datetime, now: datetime
 ) -> list[ShiftDetail]:
     """The centre's shifts starting in [start, end), earliest first, with who is on each."""
-    await require_staff(uow, actor, now, "shifts")
+    await access.require_staff(uow, actor, now, refused="desk.shifts_refused")
     await _centre(uow, centre_id)
     return [await _detail(uow, s) for s in await uow.shift_swaps.at_centre(centre_id, start, end)]
 
 
 async def shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime) -> ShiftDetail:
-    await require_staff(uow, actor, now, "shifts")
+    await access.require_staff(uow, actor, now, refused="desk.shifts_refused")
     found = await uow.shifts.get(shift_id)
     if found is None:
-        await _refuse(uow, actor, now, f"shift:{shift_id}")
+        await access.refuse(uow, actor, now, "desk.shift_refused", f"shift:{shift_id}")
     return await _detail(uow, found)
 
 
@@ -73,7 +67,7 @@ def _check(starts_at: datetime, ends_at: datetime, capacity: int) -> None:
 
 async def create_shift(uow: UnitOfWork, actor: Actor, draft: NewShift, now: datetime) -> Shift:
     """Errors: unknown_centre, end_before_start, bad_capacity, in_the_past."""
-    await require_staff(uow, actor, now, "shifts")
+    await access.require_staff(uow, actor, now, refused="desk.shifts_refused")
     await _centre(uow, draft.centre_id)
     if draft.starts_at <= now:
         raise InvalidInput("in_the_past")
@@ -151,5 +145,5 @@ async def unassign(
 
 async def candidates(uow: UnitOfWork, actor: Actor, centre_id: int, now: datetime) -> list[Person]:
     """Who usually works at the centre: the first names offered when assigning."""
-    await require_staff(uow, actor, now, "shifts")
+    await access.require_staff(uow, actor, now, refused="desk.shifts_refused")
     return list(await uow.shift_swaps.centre_workers(centre_id))

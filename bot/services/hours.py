@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import NoReturn
 
 from bot.domain.coop import BusinessCentre, WorkKind
-from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
+from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.events import HoursDecided, HoursReported, HoursWithdrawn
 from bot.domain.hours import (
     REASON_LIMIT,
@@ -29,6 +28,7 @@ from bot.domain.hours import (
 )
 from bot.domain.people import Actor, Person, Role
 from bot.ports.store import UnitOfWork
+from bot.services import access
 
 # Volunteers report the hours of the slots they took; theirs are flagged as volunteer hours.
 MAY_REPORT: frozenset[Role] = frozenset({Role.MEMBER, Role.VOLUNTEER})
@@ -71,31 +71,12 @@ class MonthSummary:
     rejected: int
 
 
-async def _refuse(
-    uow: UnitOfWork, actor: Actor, now: datetime, action: str, subject: str
-) -> NoReturn:
-    await uow.audit.add(now, actor.person_id, action, subject)
-    raise PermissionDenied(action)
-
-
-async def _require_member(uow: UnitOfWork, actor: Actor, now: datetime) -> int:
-    if actor.person_id is None or not actor.has_any(MAY_REPORT):
-        await _refuse(uow, actor, now, "hours.refused", f"person:{actor.person_id}")
-    return actor.person_id
-
-
-async def _require_staff(uow: UnitOfWork, actor: Actor, now: datetime) -> int:
-    if actor.person_id is None or not actor.is_staff:
-        await _refuse(uow, actor, now, "hours.review_refused", f"person:{actor.person_id}")
-    return actor.person_id
-
-
 async def _own_report(uow: UnitOfWork, actor: Actor, report_id: int, now: datetime) -> HourReport:
     """The actor's own report; another's, or an unknown id, is refused alike and audited."""
-    person_id = await _require_member(uow, actor, now)
+    person_id = await access.require(uow, actor, now, MAY_REPORT, refused="hours.refused")
     report = await uow.hours.get(report_id)
     if report is None or report.person_id != person_id:
-        await _refuse(uow, actor, now, "hours.report_refused", f"hour_report:{report_id}")
+        await access.refuse(uow, actor, now, "hours.report_refused", f"hour_report:{report_id}")
     return report
 
 
@@ -144,7 +125,7 @@ async def work_options(
     uow: UnitOfWork, actor: Actor, now: datetime
 ) -> tuple[list[WorkOption], list[BusinessCentre]]:
     """The centres and kinds of work of the actor's shifts (their own, first), and every centre."""
-    person_id = await _require_member(uow, actor, now)
+    person_id = await access.require(uow, actor, now, MAY_REPORT, refused="hours.refused")
     centres = {centre.id: centre for centre in await uow.centres.all()}
     shifts = await uow.shifts.for_person(
         person_id, now - OWN_CENTRES_BEFORE, now + OWN_CENTRES_AFTER
@@ -174,7 +155,7 @@ async def report_hours(
 ) -> HourReport:
     """A new pending report. A second report for the same day and centre must name the first
     (`replaces`), which is then withdrawn; without it, `hours_duplicate` carries the first."""
-    person_id = await _require_member(uow, actor, now)
+    person_id = await access.require(uow, actor, now, MAY_REPORT, refused="hours.refused")
     check_day(day, today, window_days)
     check_minutes(minutes)
     note = check_note(note)
@@ -265,7 +246,7 @@ async def review_queue(
     uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 10
 ) -> list[ReportView]:
     """Others' reports waiting for a decision, oldest first (one's own go to another staff)."""
-    staff_id = await _require_staff(uow, actor, now)
+    staff_id = await access.require_staff(uow, actor, now, refused="hours.review_refused")
     waiting = await uow.hours.pending(limit + 20)
     others = [r for r in waiting if r.person_id != staff_id][:limit]
     return [await _view(uow, report) for report in others]
@@ -277,13 +258,13 @@ async def for_review(uow: UnitOfWork, actor: Actor, report_id: int, now: datetim
 
 
 async def _decidable(uow: UnitOfWork, actor: Actor, report_id: int, now: datetime) -> HourReport:
-    staff_id = await _require_staff(uow, actor, now)
+    staff_id = await access.require_staff(uow, actor, now, refused="hours.review_refused")
     report = await uow.hours.get(report_id)
     if report is None:
-        await _refuse(uow, actor, now, "hours.review_refused", f"hour_report:{report_id}")
+        await access.refuse(uow, actor, now, "hours.review_refused", f"hour_report:{report_id}")
     if report.person_id == staff_id:
         # Hours are money: nobody approves their own.
-        await _refuse(uow, actor, now, "hours.own_review_refused", f"hour_report:{report_id}")
+        await access.refuse(uow, actor, now, "hours.own_review_refused", f"hour_report:{report_id}")
     return report
 
 
@@ -341,7 +322,7 @@ async def report_history(
     if actor.is_staff:
         report = await uow.hours.get(report_id)
         if report is None:
-            await _refuse(uow, actor, now, "hours.report_refused", f"hour_report:{report_id}")
+            await access.refuse(uow, actor, now, "hours.report_refused", f"hour_report:{report_id}")
     else:
         report = await _own_report(uow, actor, report_id, now)
     changes = await uow.hours.history(report_id)
@@ -358,7 +339,7 @@ async def month_summary(
     uow: UnitOfWork, actor: Actor, first_day: date, now: datetime
 ) -> MonthSummary:
     """The actor's month: every report, days worked, hours per centre, totals by status."""
-    person_id = await _require_member(uow, actor, now)
+    person_id = await access.require(uow, actor, now, MAY_REPORT, refused="hours.refused")
     first_day = first_day.replace(day=1)
     next_month = (first_day + timedelta(days=32)).replace(day=1)
     reports = await uow.hours.for_person(person_id, first_day, next_month)

@@ -42,12 +42,13 @@ from bot.domain.reminders import (
 )
 from bot.domain.requests import RequestStatus
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
-from bot.services.access import refuse, require
+from bot.services import access
 from bot.services.calendar import holiday_name
 
 log = logging.getLogger(__name__)
 
 MAY_MANAGE: frozenset[Role] = STAFF_ROLES
+SCHEDULED_REFUSED = "scheduled.refused"  # what a refused look at or cancel is audited as
 # Who works shifts, and so may choose when to hear about them.
 MAY_CHOOSE: frozenset[Role] = frozenset({Role.MEMBER, Role.VOLUNTEER})
 BATCH = 50  # due sends looked at per run; the rest wait for the next tick
@@ -126,16 +127,11 @@ class UpcomingSend:
     assembly: Assembly | None  # for assembly notices and reminders
 
 
-async def require_staff(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> None:
-    """Refuses (and audits) anyone but staff: for a step that only asks before acting."""
-    await require(uow, actor, now, MAY_MANAGE, refused="scheduled.refused", subject=subject)
-
-
 async def upcoming(
     uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 20
 ) -> list[UpcomingSend]:
     """The scheduled sends still to go out, soonest first (staff only). DESK lists these too."""
-    await require_staff(uow, actor, now, f"person:{actor.person_id}")
+    await access.require(uow, actor, now, MAY_MANAGE, refused=SCHEDULED_REFUSED)
     views = []
     for send in await uow.reminders.pending(limit):
         assembly = None
@@ -148,10 +144,10 @@ async def upcoming(
 async def cancel(uow: UnitOfWork, actor: Actor, send_id: int, now: datetime) -> ScheduledSend:
     """Staff cancel a send before it goes out. Errors: not_pending (sent or cancelled already)."""
     subject = f"scheduled:{send_id}"
-    await require_staff(uow, actor, now, subject)
+    await access.require(uow, actor, now, MAY_MANAGE, refused=SCHEDULED_REFUSED, subject=subject)
     send = await uow.reminders.get(send_id)
     if send is None:
-        await refuse(uow, actor, now, "scheduled.refused", subject)
+        await access.refuse(uow, actor, now, SCHEDULED_REFUSED, subject)
     if not await uow.reminders.finish(send_id, SendStatus.CANCELLED, now, by=actor.person_id):
         raise DomainError("not_pending")
     await uow.audit.add(now, actor.person_id, "scheduled.cancelled", subject, {"key": send.key})
@@ -165,7 +161,7 @@ async def cancel(uow: UnitOfWork, actor: Actor, send_id: int, now: datetime) -> 
 
 async def my_prefs(uow: UnitOfWork, actor: Actor, now: datetime) -> tuple[bool, frozenset[int]]:
     """(all off, weekdays off) of the actor's shift reminders."""
-    person_id = await _chooser(uow, actor, now)
+    person_id = await access.require(uow, actor, now, MAY_CHOOSE, refused="reminders.refused")
     prefs = await uow.reminders.prefs(person_id)
     return prefs.all_off, prefs.weekdays_off
 
@@ -179,12 +175,12 @@ async def set_prefs(
     toggle_weekday: int | None = None,
 ) -> tuple[bool, frozenset[int]]:
     """Turns all shift reminders on or off, or one weekday's; returns the new choice."""
-    person_id = await _chooser(uow, actor, now)
+    person_id = await access.require(uow, actor, now, MAY_CHOOSE, refused="reminders.refused")
     prefs = await uow.reminders.prefs(person_id)
     weekdays = prefs.weekdays_off
     if toggle_weekday is not None:
         if not 0 <= toggle_weekday <= 6:
-            await refuse(uow, actor, now, "reminders.refused", f"weekday:{toggle_weekday}")
+            await access.refuse(uow, actor, now, "reminders.refused", f"weekday:{toggle_weekday}")
         weekdays = weekdays ^ {toggle_weekday}
     new = type(prefs)(
         person_id,
@@ -193,10 +189,6 @@ async def set_prefs(
     )
     await uow.reminders.put_prefs(new, now)
     return new.all_off, new.weekdays_off
-
-
-async def _chooser(uow: UnitOfWork, actor: Actor, now: datetime) -> int:
-    return await require(uow, actor, now, MAY_CHOOSE, refused="reminders.refused")
 
 
 # --- sending what is due ------------------------------------------------------------------------

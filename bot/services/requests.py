@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, NoReturn
+from typing import Any
 
 from bot.domain.coop import BusinessCentre
-from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
+from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.events import (
     RequestAnswered,
     RequestMoved,
@@ -49,8 +49,10 @@ from bot.domain.requests import (
     reference_month,
 )
 from bot.ports.store import UnitOfWork
+from bot.services import access
 
 MY_REQUESTS_LIMIT = 20
+REFUSED = "request.refused"
 
 
 @dataclass(frozen=True)
@@ -84,26 +86,15 @@ class Answered:
 # --- Authorisation ---------------------------------------------------------------------------
 
 
-async def _refuse(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> NoReturn:
-    await uow.audit.add(now, actor.person_id, "request.refused", subject)
-    raise PermissionDenied("request.refused")
-
-
-async def _require_staff(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> int:
-    if actor.person_id is None or not actor.is_staff:
-        await _refuse(uow, actor, now, subject)
-    return actor.person_id
-
-
 async def _staff_request(
     uow: UnitOfWork, actor: Actor, request_id: int, now: datetime
 ) -> tuple[int, ServiceRequest]:
     subject = f"service_request:{request_id}"
-    staff_id = await _require_staff(uow, actor, now, subject)
+    staff_id = await access.require_staff(uow, actor, now, refused=REFUSED, subject=subject)
     request = await uow.requests.get(request_id)
     if request is None:
         # An id nobody was shown: forged or replayed. Refused like a stranger's, and audited.
-        await _refuse(uow, actor, now, subject)
+        await access.refuse(uow, actor, now, REFUSED, subject)
     return staff_id, request
 
 
@@ -113,7 +104,7 @@ async def _own_request(
     """The actor's own request; another's, or an unknown id, is refused alike and audited."""
     request = await uow.requests.get(request_id)
     if request is None or actor.person_id is None or request.requester_id != actor.person_id:
-        await _refuse(uow, actor, now, f"service_request:{request_id}")
+        await access.refuse(uow, actor, now, REFUSED, f"service_request:{request_id}")
     return request
 
 
@@ -297,7 +288,7 @@ async def queue(
     offset: int = 0,
 ) -> list[RequestView]:
     """Open requests (or those in `statuses`), oldest first, optionally of one centre."""
-    await _require_staff(uow, actor, now, "service_requests")
+    await access.require_staff(uow, actor, now, refused=REFUSED, subject="service_requests")
     found = await uow.requests.waiting(statuses, centre_id=centre_id, limit=limit, offset=offset)
     return [await view_of(uow, request) for request in found]
 
@@ -305,7 +296,7 @@ async def queue(
 async def counts(
     uow: UnitOfWork, actor: Actor, now: datetime, *, centre_id: int | None = None
 ) -> dict[RequestStatus, int]:
-    await _require_staff(uow, actor, now, "service_requests")
+    await access.require_staff(uow, actor, now, refused=REFUSED, subject="service_requests")
     return await uow.requests.count_by_status(centre_id)
 
 

@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import shift_csv
 from bot.domain.coop import BusinessCentre, NewShift, WorkKind
-from bot.domain.errors import InvalidInput, PermissionDenied
+from bot.domain.errors import InvalidInput
 from bot.domain.people import Actor, Person, Role
 from bot.domain.shift_csv import LineError, ShiftLine
 from bot.ports.store import UnitOfWork
+from bot.services import access
 
 
 @dataclass
@@ -79,8 +80,7 @@ async def import_shifts(
 ) -> ImportReport:
     """Raises InvalidInput for a file that cannot be read at all (encoding, header)."""
     if not actor.is_staff:
-        await uow.audit.add(now, actor.person_id, "shifts.import_refused", "shifts")
-        raise PermissionDenied("shifts.import_refused")
+        await access.refuse(uow, actor, now, "shifts.import_refused", "shifts")
     lines, errors = shift_csv.parse(shift_csv.decode(data), tz, kind_names)
     report = ImportReport(errors=list(errors))
     centres = _centre_index(list(await uow.centres.all()))

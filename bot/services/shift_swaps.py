@@ -14,20 +14,22 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NoReturn
 
 from bot.domain.coop import Shift
-from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.errors import DomainError
 from bot.domain.events import ShiftReasonGiven, ShiftReleased, ShiftTaken
 from bot.domain.people import Actor, Person, Role
 from bot.domain.shift_swaps import MAX_REASON_LENGTH, ShiftRelease, TakeOutcome
 from bot.ports.store import UnitOfWork
+from bot.services import access
 from bot.services.coop import ShiftView
 
 OPEN_WINDOW = timedelta(days=14)
 FEED_PAST = timedelta(days=31)
 FEED_AHEAD = timedelta(days=92)
 _WORKERS: frozenset[Role] = frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})
+# Who may list, release and take shifts (volunteers: those marked for volunteers).
+_MAY_SWAP: frozenset[Role] = _WORKERS | {Role.VOLUNTEER}
 
 
 @dataclass(frozen=True)
@@ -42,22 +44,9 @@ class Taken:
     release: ShiftRelease | None  # the release whose place this was, if any
 
 
-async def _refuse(
-    uow: UnitOfWork, actor: Actor, now: datetime, action: str, subject: str
-) -> NoReturn:
-    await uow.audit.add(now, actor.person_id, action, subject)
-    raise PermissionDenied(action)
-
-
 def may_take(actor: Actor | Person, shift: Shift) -> bool:
     """Members (and staff) may work any shift; volunteers those marked for volunteers."""
     return bool(actor.roles & _WORKERS) or (shift.for_volunteers and Role.VOLUNTEER in actor.roles)
-
-
-async def _person(uow: UnitOfWork, actor: Actor, now: datetime, what: str) -> int:
-    if actor.person_id is None or not actor.has_any(_WORKERS | {Role.VOLUNTEER}):
-        await _refuse(uow, actor, now, f"{what}.refused", f"person:{actor.person_id}")
-    return actor.person_id
 
 
 async def view_of(uow: UnitOfWork, shift: Shift) -> ShiftView:
@@ -72,10 +61,10 @@ async def coordinators(uow: UnitOfWork) -> list[Person]:
 
 async def release_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime) -> Released:
     """Takes the actor off a shift that has not started. Errors: shift_started."""
-    person_id = await _person(uow, actor, now, "shifts")
+    person_id = await access.require(uow, actor, now, _MAY_SWAP, refused="shifts.refused")
     shift = await uow.shifts.get(shift_id)
     if shift is None or not shift.is_assigned(person_id):
-        await _refuse(uow, actor, now, "shift.refused", f"shift:{shift_id}")
+        await access.refuse(uow, actor, now, "shift.refused", f"shift:{shift_id}")
     if shift.starts_at <= now:
         raise DomainError("shift_started")
     await uow.shift_swaps.unassign(shift_id, person_id)
@@ -111,10 +100,10 @@ async def give_reason(
     """Adds the member's reason to their release (the coordinators hear it).
 
     Errors: reason_too_long."""
-    person_id = await _person(uow, actor, now, "shifts")
+    person_id = await access.require(uow, actor, now, _MAY_SWAP, refused="shifts.refused")
     release = await uow.shift_swaps.get_release(release_id)
     if release is None or release.person_id != person_id:
-        await _refuse(uow, actor, now, "shift.refused", f"release:{release_id}")
+        await access.refuse(uow, actor, now, "shift.refused", f"release:{release_id}")
     if len(reason) > MAX_REASON_LENGTH:
         raise DomainError("reason_too_long", limit=MAX_REASON_LENGTH)
     await uow.shift_swaps.set_reason(release_id, reason)
@@ -126,10 +115,10 @@ async def take_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime
 
     Errors: shift_started, shift_full, shift_overlaps, already_on_shift.
     """
-    person_id = await _person(uow, actor, now, "shifts")
+    person_id = await access.require(uow, actor, now, _MAY_SWAP, refused="shifts.refused")
     shift = await uow.shifts.get(shift_id)
     if shift is None or not may_take(actor, shift):
-        await _refuse(uow, actor, now, "shift.refused", f"shift:{shift_id}")
+        await access.refuse(uow, actor, now, "shift.refused", f"shift:{shift_id}")
     if shift.starts_at <= now:
         raise DomainError("shift_started")
     if shift.is_assigned(person_id):
@@ -158,7 +147,7 @@ async def take_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime
 
 async def open_shifts(uow: UnitOfWork, actor: Actor, now: datetime) -> list[ShiftView]:
     """Shifts of the next two weeks with a free place that the actor may take and is not on."""
-    person_id = await _person(uow, actor, now, "shifts")
+    person_id = await access.require(uow, actor, now, _MAY_SWAP, refused="shifts.refused")
     found = await uow.shift_swaps.open_between(now, now + OPEN_WINDOW)
     centres = {centre.id: centre for centre in await uow.centres.all()}
     return [
@@ -177,7 +166,7 @@ async def new_calendar_token(uow: UnitOfWork, actor: Actor, now: datetime) -> st
 
     Only the token's hash is stored, so a leaked database does not leak anyone's calendar.
     """
-    person_id = await _person(uow, actor, now, "shifts")
+    person_id = await access.require(uow, actor, now, _MAY_SWAP, refused="shifts.refused")
     token = secrets.token_urlsafe(24)
     await uow.shift_swaps.set_calendar_token(person_id, _hash(token), now)
     await uow.audit.add(now, person_id, "calendar.link", f"person:{person_id}")

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NoReturn
 
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.events import VolunteerApplied, VolunteerDecided
@@ -29,9 +28,11 @@ from bot.domain.volunteers import (
     make_choices,
 )
 from bot.ports.store import UnitOfWork
+from bot.services import access
 from bot.services.personal_data import record_view
 
 PENDING_LIMIT = 10
+REFUSED = "volunteer.refused"
 
 
 @dataclass(frozen=True)
@@ -54,17 +55,6 @@ class ApplicationView:
 
     application: Application
     person: Person | None
-
-
-async def _refuse(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> NoReturn:
-    await uow.audit.add(now, actor.person_id, "volunteer.refused", subject)
-    raise PermissionDenied("volunteer.refused")
-
-
-async def _require_staff(uow: UnitOfWork, actor: Actor, now: datetime, subject: str) -> int:
-    if actor.person_id is None or not actor.is_staff:
-        await _refuse(uow, actor, now, subject)
-    return actor.person_id
 
 
 async def _view(uow: UnitOfWork, application: Application) -> ApplicationView:
@@ -134,7 +124,7 @@ async def pending(
     uow: UnitOfWork, actor: Actor, now: datetime, limit: int = PENDING_LIMIT
 ) -> list[ApplicationView]:
     """Applications waiting for a decision, oldest first (staff only; names shown are audited)."""
-    await _require_staff(uow, actor, now, "volunteer_applications")
+    await access.require_staff(uow, actor, now, refused=REFUSED, subject="volunteer_applications")
     views = [await _view(uow, a) for a in await uow.volunteers.pending(limit)]
     for view in views:
         if view.person is not None:
@@ -147,10 +137,10 @@ async def for_review(
 ) -> ApplicationView:
     """One application with its personal details, for staff; the view is audited."""
     subject = f"volunteer_application:{application_id}"
-    await _require_staff(uow, actor, now, subject)
+    await access.require_staff(uow, actor, now, refused=REFUSED, subject=subject)
     application = await uow.volunteers.get(application_id)
     if application is None:
-        await _refuse(uow, actor, now, subject)
+        await access.refuse(uow, actor, now, REFUSED, subject)
     view = await _view(uow, application)
     if view.person is not None:
         await record_view(uow, actor, view.person.id, "volunteer_application", now)
@@ -166,12 +156,12 @@ async def _decide(
     now: datetime,
 ) -> ApplicationView:
     subject = f"volunteer_application:{application_id}"
-    staff_id = await _require_staff(uow, actor, now, subject)
+    staff_id = await access.require_staff(uow, actor, now, refused=REFUSED, subject=subject)
     application = await uow.volunteers.get(application_id)
     if application is None:
-        await _refuse(uow, actor, now, subject)
+        await access.refuse(uow, actor, now, REFUSED, subject)
     if application.person_id == staff_id:
-        await _refuse(uow, actor, now, subject)  # nobody approves themselves
+        await access.refuse(uow, actor, now, REFUSED, subject)  # nobody approves themselves
     if not await uow.volunteers.decide(application_id, status, staff_id, now, reason):
         current = await _view(uow, application)
         raise DomainError("application_decided", view=current)
@@ -200,6 +190,8 @@ async def decline(
     now: datetime,
 ) -> ApplicationView:
     """Declines a pending application with a reason, which the person reads."""
-    await _require_staff(uow, actor, now, f"volunteer_application:{application_id}")
+    await access.require_staff(
+        uow, actor, now, refused=REFUSED, subject=f"volunteer_application:{application_id}"
+    )
     reason = check_reason(reason)
     return await _decide(uow, actor, application_id, ApplicationStatus.DECLINED, reason, now)
