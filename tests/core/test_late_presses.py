@@ -191,7 +191,9 @@ def test_every_button_in_every_state_gets_an_answer(presses: Presses, route: But
         assert _answered(turn), (user, label, data)
 
 
-@pytest.mark.parametrize(("label", "dialog", "step"), every_state(), ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    ("label", "dialog", "step"), [pytest.param(*case, id=case[0]) for case in every_state()]
+)
 def test_text_and_media_in_every_state_get_an_answer(
     presses: Presses, label: str, dialog: Dialog | None, step: str
 ) -> None:
