@@ -148,6 +148,8 @@ class KyodoApp:
             # A killed sender's claimed rows go out again once its lease ends: short enough
             # that a restart does not leave people waiting, long enough to hold no row twice.
             lease=timedelta(seconds=settings.outbox_lease),
+            # A delivery brings a card copy's message id: a lagging copy can be edited now.
+            on_settled=lambda: feed.wake(),
         )
         self.sender = sender
         # Running broadcasts become outbox rows, chunk by chunk (bot/services/broadcasts.py).
@@ -159,7 +161,8 @@ class KyodoApp:
             on_queued=sender.wake,
         )
         # Cards follow their items through events (bot/notices/cards.py); the feed only edits
-        # copies whose first send had no message id yet (bot/dialogs/card_feed.py). It runs
+        # copies whose first send had no message id yet, woken by the sender when deliveries
+        # are recorded (bot/dialogs/card_feed.py). It runs
         # whatever KYODO_STAFF_CARDS says: "off" sends no new card, but cards already out are
         # still edited as their items change, and such an edit may have to wait for an id.
         feed = CardFeed(
@@ -168,7 +171,6 @@ class KyodoApp:
 
         def committed() -> None:
             sender.wake()
-            feed.wake()
             pump.wake()  # a broadcast sent just now starts at once
 
         worker = InboxWorker(

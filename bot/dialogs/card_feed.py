@@ -7,15 +7,15 @@ nothing here looks for new or changed items.
 What no event can finish is an edit of a copy whose first send had no Telegram message id yet
 (still queued, or in flight): `bot.services.cards` marks that card "behind" and leaves it. The id
 arrives when the outbox sender records the delivery, which is not a use case and records no
-event; so this small loop looks for cards still behind (an indexed flag, usually none) every
-`interval` seconds and after every handled update, and edits their lagging copies. Only ids and
-counts are logged.
+event; the sender wakes this loop then (`on_settled`), and it edits the lagging copies of cards
+still behind (an indexed flag, usually none). It looks once at start, for cards a previous
+process left behind, and otherwise only when woken: it never polls. Only ids and counts are
+logged.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 
@@ -40,7 +40,6 @@ class CardFeed:
         settings: DialogSettings,
         *,
         on_committed: Callable[[], None] | None = None,
-        interval: float = 2.0,
         min_gap: float = 1.0,
     ) -> None:
         self._uow = uow_factory
@@ -48,7 +47,6 @@ class CardFeed:
         self._clock = clock
         self._settings = settings
         self._on_committed = on_committed
-        self._interval = interval
         self._min_gap = min_gap
         self._wakeup = asyncio.Event()
         self._stopping = False
@@ -86,10 +84,9 @@ class CardFeed:
                 log.exception("card feed step failed; trying again shortly")
             if self._stopping:
                 return
-            # Wakes come after every handled update: at most one step per `min_gap` lets a
+            # Wakes come after every batch of deliveries: at most one step per `min_gap` lets a
             # burst share one step, so that the feed never competes with the updates themselves
             # for the store (on SQLite, one writer at a time).
             await asyncio.sleep(self._min_gap)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self._interval)
+            await self._wakeup.wait()
             self._wakeup.clear()

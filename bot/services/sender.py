@@ -81,9 +81,12 @@ class OutboxSender:
         chat_limits: ChatLimits | None = None,
         claim_interval: float = 0.005,
         sleep: Sleep = asyncio.sleep,
+        on_settled: Callable[[], None] | None = None,
     ) -> None:
         """`claim_interval`: claims come at most this often, so that a burst of commits, each
-        waking the sender, is claimed in a few batches rather than a transaction per row."""
+        waking the sender, is claimed in a few batches rather than a transaction per row.
+        `on_settled` is called once sent marks or failures are committed: a staff card copy
+        whose first send had no message id yet can be edited now (bot/dialogs/card_feed.py)."""
         self._uow = uow_factory
         self._gateway = gateway
         self._clock = clock
@@ -113,6 +116,7 @@ class OutboxSender:
         self._unmarked = 0  # delivered, sent mark not yet committed: what a kill could repeat
         self._flushing: asyncio.Task[None] | None = None
         self._claiming: asyncio.Task[None] | None = None
+        self._on_settled = on_settled
 
     # -- control -------------------------------------------------------------------------
 
@@ -375,6 +379,11 @@ class OutboxSender:
                 self._forget(item_id)
             self._unmarked -= len(batch)
             self._wakeup.set()
+            self._settled()
+
+    def _settled(self) -> None:
+        if self._on_settled is not None:
+            self._on_settled()
 
     def _forget(self, item_id: int) -> None:
         self._held_ids.discard(item_id)
@@ -383,6 +392,7 @@ class OutboxSender:
         async with self._uow() as uow:
             await uow.outbox.mark_failed(item.id, self._clock.now(), error[:500])
             await uow.commit()
+        self._settled()
 
     async def _unreachable(self, item: OutboxItem, error: str) -> None:
         message = item.message
@@ -401,6 +411,7 @@ class OutboxSender:
                 details={"outbox_id": item.id, "error": error[:200]},
             )
             await uow.commit()
+        self._settled()
 
     async def _transient(self, item: OutboxItem, error: str) -> None:
         chat_id = item.message.chat_id

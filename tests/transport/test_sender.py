@@ -62,6 +62,19 @@ async def test_a_queued_message_is_sent_and_marked_sent(store, gateway, vtime):
     assert record.telegram_message_id is not None
 
 
+async def test_recorded_deliveries_wake_whoever_waits_for_message_ids(store, gateway, vtime):
+    """The card feed edits a copy once its first send has a message id: the sender says when."""
+    await queue(store, vtime, msg(PERSON, "card"), msg(OTHER, "card"))
+    settled: list[int] = []
+
+    sender = sender_for(store, gateway, vtime, on_settled=lambda: settled.append(1))
+    await sender.drain()
+
+    assert status_of(store) == {"sent": 2}
+    assert settled, "no delivery was reported"
+    assert all(r.telegram_message_id is not None for r in store.state.outbox.values())
+
+
 async def test_messages_to_one_person_go_one_a_second_in_order(store, gateway, vtime):
     await queue(store, vtime, *(msg(PERSON, f"m{i}") for i in range(5)))
 
