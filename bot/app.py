@@ -305,7 +305,14 @@ async def run(settings: Settings) -> int:
     if settings.sandbox_mode:
         from sandbox.server import SandboxServer
 
-        sandbox = SandboxServer()
+        await upgrade(settings.database_url)
+        async with open_store(settings) as store, store.uow() as uow:
+            await load_demo(uow, SystemClock().now(), settings.tz)
+            last_update = await uow.inbox.last_update_id()
+            await uow.commit()
+        # The sandbox goes on counting update ids where the last session on this store stopped,
+        # as Telegram does: ids it started again at 1 would be taken for updates already handled.
+        sandbox = SandboxServer(first_update_id=(last_update or 0) + 1)
         await sandbox.start(port=settings.sandbox_port)
         for person in DEMO_PEOPLE:
             sandbox.add_persona(
@@ -315,10 +322,6 @@ async def run(settings: Settings) -> int:
                 f"{person.name}: {person.label_ja} / {person.label_en}",
             )
         settings = replace(settings, bot_token=sandbox.token, api_base_url=sandbox.api_base_url)
-        await upgrade(settings.database_url)
-        async with open_store(settings) as store, store.uow() as uow:
-            await load_demo(uow, SystemClock().now(), settings.tz)
-            await uow.commit()
         print(
             f"\n  Kyodo sandbox: open {sandbox.page_url} in your browser\n"
             "  Pick who you are, send /start and tap the buttons. Ctrl+C stops.\n",

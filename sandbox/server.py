@@ -55,8 +55,13 @@ class SandboxServer:
         strict_chats: bool = False,
         webhook_retry_base: float = 0.2,
         webhook_max_attempts: int = 6,
+        first_update_id: int = 1,
     ) -> None:
+        """`first_update_id`: where the default bot's update ids start. Telegram keeps counting
+        for a week between a bot's sessions; a sandbox restarted on the same store is told where
+        the last session stopped, so that its updates are new, not repeats of old ids."""
         self.token = token
+        self.first_update_id = max(1, first_update_id)
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
@@ -170,7 +175,8 @@ class SandboxServer:
                     "supports_inline_queries": False,
                     "can_connect_to_business": False,
                     "has_main_web_app": False,
-                }
+                },
+                next_update_id=self.first_update_id if default else 1,
             )
         return state
 

@@ -80,6 +80,10 @@ class InboxRepository(Protocol):
 
     async def prune(self, handled_before: datetime) -> int: ...
 
+    async def last_update_id(self) -> int | None:
+        """The highest update id stored (None when the inbox is empty)."""
+        ...
+
 
 class OutboxRepository(Protocol):
     async def add(

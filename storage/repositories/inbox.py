@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.outbound import InboxItem
@@ -73,3 +73,8 @@ class SqlInboxRepository:
             )
         )
         return rowcount(result)
+
+    async def last_update_id(self) -> int | None:
+        result = await self._session.execute(select(func.max(InboxRow.update_id)))
+        value = result.scalar_one_or_none()
+        return None if value is None else int(value)

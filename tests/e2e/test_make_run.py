@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import aiohttp
@@ -19,25 +20,25 @@ from tests.fixtures.browser import needs_chromium
 from tests.net import free_port
 
 
-@pytest.fixture
-def kyodo_sandbox(tmp_path: Path) -> Iterator[str]:
-    """`kyodo run` in its own process, no token; yields the sandbox page's URL."""
-    port = free_port()
+@contextmanager
+def kyodo_run(store: Path, port: int) -> Iterator[str]:
+    """`kyodo run` in its own process, no token, on the SQLite file `store`; yields the sandbox
+    page's URL and stops the process (SIGTERM) as a person's Ctrl+C would."""
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     env.update(
         KYODO_SANDBOX_PORT=str(port),
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'kyodo.db'}",
+        DATABASE_URL=f"sqlite+aiosqlite:///{store}",
         KYODO_LOG_LEVEL="WARNING",
         KYODO_WEB_PORT="0",
     )
-    log = tmp_path / "kyodo.log"
-    with log.open("wb") as out:
+    log = store.with_suffix(".log")
+    with log.open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "run"],
             env=env,
             stdout=out,
             stderr=out,
-            cwd=tmp_path,
+            cwd=store.parent,
         )
     try:
         yield f"http://127.0.0.1:{port}/"
@@ -49,6 +50,12 @@ def kyodo_sandbox(tmp_path: Path) -> Iterator[str]:
             if process.poll() is None:
                 process.kill()
     assert "open http://127.0.0.1" in log.read_text()
+
+
+@pytest.fixture
+def kyodo_sandbox(tmp_path: Path) -> Iterator[str]:
+    with kyodo_run(tmp_path / "kyodo.db", free_port()) as url:
+        yield url
 
 
 async def wait_for_page(url: str) -> None:
@@ -100,3 +107,33 @@ async def test_a_new_stranger_gets_the_english_welcome_and_taps_language(
     await expect(page.locator(".msg.bot").last).to_contain_text(
         "これから日本語でご案内します", timeout=10_000
     )
+
+
+async def _start_and_read_the_answer(url: str, user_id: int) -> str:
+    """Sends /start as a demo person through the sandbox and returns the bot's answer."""
+    await wait_for_page(url)
+    async with aiohttp.ClientSession() as http:
+        before = await _bot_messages(http, url, user_id)
+        await http.post(f"{url}_sandbox/send", json={"user_id": user_id, "text": "/start"})
+        for _ in range(200):
+            messages = await _bot_messages(http, url, user_id)
+            if len(messages) > len(before):
+                return str(messages[-1]["text"])
+            await asyncio.sleep(0.1)
+    raise AssertionError("Kyodo did not answer /start")
+
+
+async def _bot_messages(http: aiohttp.ClientSession, url: str, user_id: int) -> list[dict]:
+    async with http.get(f"{url}_sandbox/chats/{user_id}/bot-messages") as response:
+        return list(await response.json())
+
+
+async def test_a_second_run_on_the_same_store_answers_at_once(tmp_path: Path):
+    """The README's first command, twice in a row on the same store: the second run's sandbox
+    goes on counting update ids, so its updates are not taken for the first run's (which made
+    Kyodo deaf until the new ids passed the old ones)."""
+    store, port = tmp_path / "kyodo.db", free_port()
+    for run in (1, 2):
+        with kyodo_run(store, port) as url:
+            answer = await _start_and_read_the_answer(url, 2001)  # 田中 一郎, demo member
+            assert "田中 一郎さん、こんにちは" in answer, (run, answer)

@@ -351,6 +351,9 @@ class MemoryInboxRepository:
         self._s.inbox[update_id] = (entry[0], _utc(at))
         return True
 
+    async def last_update_id(self) -> int | None:
+        return max(self._s.inbox, default=None)
+
     async def prune(self, handled_before: datetime) -> int:
         old = [k for k, (_, h) in self._s.inbox.items() if h is not None and h < handled_before]
         for k in old:
