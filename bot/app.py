@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.config import Settings
-from bot.dialogs.card_feed import CardFeed
 from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
 from bot.i18n import SUPPORTED, I18n
@@ -29,12 +28,13 @@ from bot.notices.bus import Consequences
 from bot.ports.clock import Clock, SystemClock
 from bot.ports.telegram import GatewayError, TelegramGateway, UpdateParser
 from bot.rendering import Renderer
+from bot.runtime.broadcast_pump import BroadcastPump
+from bot.runtime.card_feed import CardFeed
+from bot.runtime.inbox import InboxIntake, InboxWorker
+from bot.runtime.polling import PollingLoop
+from bot.runtime.sender import OutboxSender
 from bot.scheduler import LeaderScheduler, make_scheduler
-from bot.services.broadcasts import BroadcastPump
 from bot.services.demo import DEMO_PEOPLE, load_demo
-from bot.services.inbox import InboxIntake, InboxWorker
-from bot.services.polling import PollingLoop
-from bot.services.sender import OutboxSender
 from storage.database import create_engine
 from storage.migrate import upgrade
 from storage.uow import SqlStore
@@ -152,7 +152,7 @@ class KyodoApp:
             on_settled=lambda: feed.wake(),
         )
         self.sender = sender
-        # Running broadcasts become outbox rows, chunk by chunk (bot/services/broadcasts.py).
+        # Running broadcasts become outbox rows, chunk by chunk (bot/runtime/broadcast_pump.py).
         pump = BroadcastPump(
             store.uow,
             BroadcastCopies(Renderer(i18n), dialog_settings),
@@ -162,7 +162,7 @@ class KyodoApp:
         )
         # Cards follow their items through events (bot/notices/cards.py); the feed only edits
         # copies whose first send had no message id yet, woken by the sender when deliveries
-        # are recorded (bot/dialogs/card_feed.py). It runs
+        # are recorded (bot/runtime/card_feed.py). It runs
         # whatever KYODO_STAFF_CARDS says: "off" sends no new card, but cards already out are
         # still edited as their items change, and such an edit may have to wait for an id.
         feed = CardFeed(

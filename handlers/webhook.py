@@ -16,7 +16,7 @@ import logging
 
 from aiohttp import web
 
-from bot.services.inbox import InboxIntake
+from bot.runtime.inbox import InboxIntake
 
 log = logging.getLogger(__name__)
 

@@ -1,16 +1,12 @@
-"""Use cases of broadcasts, and the pump that turns a running broadcast into outbox rows.
+"""Use cases of broadcasts.
 
 Staff compose, schedule, pause, resume and cancel; everyone else is refused and audited. People
 opt out of (or into) a kind of broadcast. The API the other doors use (the web desk, the
 scheduler) is: `audience_count`, `preview`, `create`, `pause`, `resume`, `cancel`, `progress`,
 `upcoming`, `start_due_broadcasts`.
 
-`BroadcastPump` runs beside the outbox sender. For each running broadcast it streams the next
-chunk of recipients from the store (keyset pagination after the broadcast's cursor) and queues
-their messages with a unique dedupe key (broadcast id, person id) in the same transaction that
-moves the cursor: a kill at any moment resumes after the last committed chunk and queues nobody
-twice. It keeps only a few seconds' worth of rows ahead of the sender, so a pause holds back
-almost everything.
+The pump that turns a running broadcast into outbox rows is a runtime loop
+(bot/runtime/broadcast_pump.py); it calls `start_due_broadcasts` and `delivery_progress` here.
 
 What people read is not composed here. The copies of a page of recipients come from the
 `Copies` the pump is given at composition (bot/notices/broadcasts.py: the text in each reader's
@@ -21,11 +17,8 @@ the pump records (`BroadcastProgressed` every few seconds, `BroadcastFinished` o
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import math
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -47,11 +40,9 @@ from bot.domain.broadcasts import (
 )
 from bot.domain.coop import Assembly, BusinessCentre
 from bot.domain.errors import DomainError
-from bot.domain.events import BroadcastFinished, BroadcastProgressed
 from bot.domain.outbound import OutboundMessage
 from bot.domain.people import Actor
 from bot.domain.replies import Msg, Reply, msg
-from bot.ports.clock import Clock
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
 from bot.services import access
 
@@ -224,10 +215,14 @@ async def progress(
     uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime, rate: float = DEFAULT_RATE
 ) -> tuple[Broadcast, Progress]:
     broadcast = await _get(uow, actor, broadcast_id, now)
-    return broadcast, await _progress(uow, broadcast, now, rate)
+    return broadcast, await delivery_progress(uow, broadcast, now, rate)
 
 
-async def _progress(uow: UnitOfWork, broadcast: Broadcast, now: datetime, rate: float) -> Progress:
+async def delivery_progress(
+    uow: UnitOfWork, broadcast: Broadcast, now: datetime, rate: float
+) -> Progress:
+    """How far a broadcast has gone (no access check: `progress` is the staff's door, the pump
+    records it as events)."""
     counts = await uow.broadcasts.delivery_counts(broadcast.id)
     sent, failed = counts.get("sent", 0), counts.get("failed", 0)
     pending = counts.get("pending", 0) + counts.get("sending", 0)
@@ -315,146 +310,3 @@ async def start_due_broadcasts(uow_factory: UnitOfWorkFactory, now: datetime) ->
     if started:
         log.info("broadcasts started: %s", started)
     return started
-
-
-Sleep = Callable[[float], Awaitable[None]]
-
-
-class BroadcastPump:
-    """Queues running broadcasts' messages chunk by chunk and records their progress."""
-
-    def __init__(
-        self,
-        uow_factory: UnitOfWorkFactory,
-        copies: Copies,
-        clock: Clock,
-        *,
-        rate: float = 30.0,
-        chunk: int | None = None,
-        ahead_seconds: float = 5.0,
-        progress_every: timedelta = PROGRESS_EVERY,
-        poll_interval: float = 1.0,
-        on_queued: Callable[[], None] | None = None,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
-        """`copies` renders a page of recipients' messages; `ahead_seconds`: how much sending
-        the queued, unsent rows may hold (a pause stops about that much later, and the sender
-        never runs dry waiting for the next chunk)."""
-        self._uow = uow_factory
-        self._copies = copies
-        self._clock = clock
-        self._rate = rate
-        self._ahead = max(100, math.ceil(rate * ahead_seconds))
-        self._chunk = chunk or max(50, min(1000, math.ceil(rate)))
-        self._progress_every = progress_every
-        self._poll_interval = poll_interval
-        self._on_queued = on_queued
-        self._sleep = sleep
-        self._wakeup = asyncio.Event()
-        self._stopping = False
-
-    def wake(self) -> None:
-        self._wakeup.set()
-
-    def stop(self) -> None:
-        self._stopping = True
-        self._wakeup.set()
-
-    async def run(self) -> None:
-        while not self._stopping:
-            try:
-                busy = await self.step()
-            except Exception:
-                log.exception("broadcast pump step failed; trying again shortly")
-                busy = False
-            if self._stopping:
-                return
-            if busy:
-                await asyncio.sleep(0)
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self._poll_interval)
-            self._wakeup.clear()
-
-    async def step(self) -> bool:
-        """One pass over running broadcasts; True when there is more to queue right away."""
-        now = self._clock.now()
-        await start_due_broadcasts(self._uow, now)
-        async with self._uow() as uow:
-            running = await uow.broadcasts.with_status(frozenset({BroadcastStatus.RUNNING}), 20)
-        busy = False
-        for broadcast in running:
-            busy = await self._advance(broadcast.id, now) or busy
-            await self._report(broadcast.id, self._clock.now())
-        return busy
-
-    async def _advance(self, broadcast_id: int, now: datetime) -> bool:
-        """Queues the next chunk if few enough rows wait; True if it queued one."""
-        async with self._uow() as uow:
-            broadcast = await uow.broadcasts.get(broadcast_id)
-            if broadcast is None or broadcast.status is not BroadcastStatus.RUNNING:
-                return False
-            if broadcast.materialised:
-                return False
-            if await uow.broadcasts.unsent(broadcast_id) >= self._ahead:
-                return False
-            page = await uow.broadcasts.recipients(
-                broadcast.draft.audience, broadcast.draft.kind, broadcast.cursor, self._chunk
-            )
-            messages = self._copies(broadcast.draft, page)
-            await uow.broadcasts.queue(broadcast_id, messages, now)
-            advanced = replace(
-                broadcast,
-                cursor=page[-1].person_id if page else broadcast.cursor,
-                materialised=len(page) < self._chunk,
-            )
-            if not await uow.broadcasts.save(
-                advanced, was=BroadcastStatus.RUNNING, was_cursor=broadcast.cursor
-            ):
-                return False  # another replica took this chunk, or it was paused meanwhile
-            await uow.commit()
-        if messages and self._on_queued is not None:
-            self._on_queued()
-        return bool(page) and not advanced.materialised
-
-    async def _report(self, broadcast_id: int, now: datetime) -> None:
-        """Records the progress (at most every few seconds), or finishes the broadcast."""
-        async with self._uow() as uow:
-            broadcast = await uow.broadcasts.get(broadcast_id)
-            if broadcast is None or broadcast.status is not BroadcastStatus.RUNNING:
-                return
-            state = await _progress(uow, broadcast, now, self._rate)
-            if broadcast.materialised and state.pending == 0:
-                if not await self._finish(uow, broadcast, state, now):
-                    return
-                uow.record(BroadcastFinished(at=now, broadcast_id=broadcast_id, progress=state))
-            elif (
-                broadcast.progress_at is not None
-                and now - broadcast.progress_at < self._progress_every
-            ):
-                return
-            else:
-                uow.record(BroadcastProgressed(at=now, broadcast_id=broadcast_id, progress=state))
-            try:
-                await uow.commit()
-            except BroadcastChanged:
-                return  # moved by another replica meanwhile: nothing kept, the next step retries
-        if self._on_queued is not None:
-            self._on_queued()
-
-    async def _finish(
-        self, uow: UnitOfWork, broadcast: Broadcast, state: Progress, now: datetime
-    ) -> bool:
-        done = replace(broadcast, status=BroadcastStatus.DONE, finished_at=now)
-        if not await uow.broadcasts.save(
-            done, was=BroadcastStatus.RUNNING, was_cursor=broadcast.cursor
-        ):
-            return False
-        await uow.audit.add(
-            now,
-            None,
-            "broadcast.done",
-            f"broadcast:{broadcast.id}",
-            {"sent": state.sent, "failed": state.failed},
-        )
-        return True

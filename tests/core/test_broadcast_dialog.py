@@ -11,7 +11,7 @@ from bot.domain.broadcasts import BroadcastStatus
 from bot.domain.outbound import OutboxStatus
 from bot.notices.broadcasts import BroadcastCopies
 from bot.rendering import Renderer
-from bot.services.broadcasts import BroadcastPump
+from bot.runtime.broadcast_pump import BroadcastPump
 from tests.core.test_shift_and_assembly_views import (
     HANAKO,
     MARIA,

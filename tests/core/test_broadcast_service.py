@@ -13,6 +13,7 @@ from bot.domain.people import Actor, Role
 from bot.notices.broadcasts import BroadcastCopies
 from bot.notices.bus import Consequences
 from bot.rendering import Renderer
+from bot.runtime.broadcast_pump import BroadcastPump
 from bot.services import broadcasts as service
 from tests.core.test_shift_and_assembly_views import HANAKO, TANAKA, demo, person_id
 
@@ -48,7 +49,7 @@ async def test_two_pumps_queue_each_person_once(memory_store, clock, i18n, staff
         await uow.commit()
     memory_store.publish = Consequences(Renderer(i18n), SETTINGS)  # as the app wires it
     copies = BroadcastCopies(Renderer(i18n), SETTINGS)
-    pumps = [service.BroadcastPump(memory_store.uow, copies, clock, chunk=1) for _ in range(2)]
+    pumps = [BroadcastPump(memory_store.uow, copies, clock, chunk=1) for _ in range(2)]
     for _ in range(4):
         for pump in pumps:
             await pump.step()

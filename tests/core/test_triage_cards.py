@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.dialogs.card_feed import CardFeed
 from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
 from bot.domain.cards import CardKind
@@ -25,6 +24,7 @@ from bot.domain.people import Actor, NewPerson, Role
 from bot.domain.requests import DEFAULT_AREAS, RequestStatus
 from bot.notices.bus import Consequences
 from bot.rendering import Renderer
+from bot.runtime.card_feed import CardFeed
 from bot.services import hours as hours_service
 from bot.services import requests as rq
 from bot.services import volunteers as vol

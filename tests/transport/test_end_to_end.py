@@ -17,9 +17,9 @@ from bot.domain.outbound import OutboundMessage
 from bot.ports.clock import SystemClock
 from bot.ports.handling import HandleResult
 from bot.ports.telegram import TelegramGateway, UpdateParser
-from bot.services.inbox import InboxIntake, InboxWorker
-from bot.services.polling import PollingLoop
-from bot.services.sender import OutboxSender
+from bot.runtime.inbox import InboxIntake, InboxWorker
+from bot.runtime.polling import PollingLoop
+from bot.runtime.sender import OutboxSender
 from handlers.ptb.gateway import PtbGateway
 from handlers.ptb.parse import PtbUpdateParser
 from handlers.raw.gateway import RawGateway

@@ -12,7 +12,7 @@ from bot.domain.incoming import Incoming, InputKind
 from bot.domain.outbound import OutboundMessage
 from bot.ports.handling import HandleResult
 from bot.ports.telegram import TransientError
-from bot.services.inbox import InboxIntake, InboxWorker
+from bot.runtime.inbox import InboxIntake, InboxWorker
 from handlers.raw.parse import parse_update
 from tests.transport.samples import message
 

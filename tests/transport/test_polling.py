@@ -6,8 +6,8 @@ import asyncio
 import logging
 
 from bot.ports.telegram import Conflict, RateLimited, TransientError
-from bot.services.inbox import InboxIntake
-from bot.services.polling import PollingLoop
+from bot.runtime.inbox import InboxIntake
+from bot.runtime.polling import PollingLoop
 from tests.transport.samples import message
 
 

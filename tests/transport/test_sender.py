@@ -15,7 +15,7 @@ from bot.ports.telegram import (
     TransientError,
     Unreachable,
 )
-from bot.services.sender import OutboxSender
+from bot.runtime.sender import OutboxSender
 from tests.fakes.gateway import FakeGateway
 from tests.fakes.memory_store import MemoryStore
 from tests.transport.vtime import VirtualTime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.ratelimit import TokenBucket
+from bot.runtime.ratelimit import TokenBucket
 
 
 def send_greedily(bucket: TokenBucket, until: float, start: float = 0.0) -> list[float]:

@@ -8,7 +8,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.services.inbox import InboxIntake
+from bot.runtime.inbox import InboxIntake
 from handlers.webhook import SECRET_HEADER, setup_webhook
 from tests.transport.samples import message
 

@@ -24,6 +24,7 @@ from bot.dialogs.triage import card_notices
 from bot.ports.clock import Clock
 from bot.ports.store import UnitOfWorkFactory
 from bot.rendering import Renderer
+from bot.runtime.wakeup import Wakeup
 from bot.services import cards
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class CardFeed:
         self._settings = settings
         self._on_committed = on_committed
         self._min_gap = min_gap
-        self._wakeup = asyncio.Event()
+        self._wakeup = Wakeup()
         self._stopping = False
 
     def wake(self) -> None:
@@ -88,5 +89,4 @@ class CardFeed:
             # burst share one step, so that the feed never competes with the updates themselves
             # for the store (on SQLite, one writer at a time).
             await asyncio.sleep(self._min_gap)
-            await self._wakeup.wait()
-            self._wakeup.clear()
+            await self._wakeup.wait()  # no timeout: it never polls

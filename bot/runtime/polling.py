@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 
 from bot.ports.telegram import Conflict, GatewayError, RateLimited, TelegramGateway
-from bot.services.inbox import InboxIntake
+from bot.runtime.inbox import InboxIntake
+from bot.runtime.wakeup import Sleep
 
 log = logging.getLogger(__name__)
-
-Sleep = Callable[[float], Awaitable[None]]
 
 
 class PollingLoop:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -23,10 +23,9 @@ from bot.ports.clock import Clock
 from bot.ports.handling import HandleResult, UpdateHandler
 from bot.ports.store import UnitOfWorkFactory
 from bot.ports.telegram import MalformedUpdate, UpdateParser
+from bot.runtime.wakeup import Sleep, Wakeup
 
 log = logging.getLogger(__name__)
-
-Sleep = Callable[[float], Awaitable[None]]
 
 
 class CallbackAnswerer(Protocol):
@@ -109,7 +108,7 @@ class InboxWorker:
         self._keep_handled = keep_handled
         self._prune_every = prune_every
         self._sleep = sleep
-        self._wakeup = asyncio.Event()
+        self._wakeup = Wakeup(sleep)
         self._queued: set[int] = set()
         self._lanes: list[asyncio.Queue[tuple[InboxItem, Incoming | None]]] = []
         self._last_prune: float | None = None
@@ -148,22 +147,8 @@ class InboxWorker:
                 await self._maybe_prune()
             except Exception:
                 log.exception("inbox dispatcher failed; trying again shortly")
-            await self._wait()
-
-    async def _wait(self) -> None:
-        """Until woken or the poll interval passes. Not `asyncio.wait_for`: on Python 3.11 it
-        can swallow a cancellation that arrives as the event is set, and the sleep is injected.
-        """
-        if not self._wakeup.is_set():
-            woken = asyncio.ensure_future(self._wakeup.wait())
-            slept = asyncio.ensure_future(self._sleep(self._poll_interval))
-            try:
-                await asyncio.wait({woken, slept}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for future in (woken, slept):
-                    future.cancel()
-                await asyncio.gather(woken, slept, return_exceptions=True)
-        self._wakeup.clear()
+            # Until woken (new updates stored) or the poll interval passes.
+            await self._wakeup.wait(self._poll_interval)
 
     async def _dispatch_pending(self) -> None:
         async with self._uow() as uow:

@@ -28,7 +28,7 @@ import contextlib
 import logging
 import math
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -43,11 +43,10 @@ from bot.ports.telegram import (
     TransientError,
     Unreachable,
 )
-from bot.services.ratelimit import ChatLimiter, ChatLimits, TokenBucket
+from bot.runtime.ratelimit import ChatLimiter, ChatLimits, TokenBucket
+from bot.runtime.wakeup import Sleep, Wakeup
 
 log = logging.getLogger(__name__)
-
-Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass
@@ -86,7 +85,7 @@ class OutboxSender:
         """`claim_interval`: claims come at most this often, so that a burst of commits, each
         waking the sender, is claimed in a few batches rather than a transaction per row.
         `on_settled` is called once sent marks or failures are committed: a staff card copy
-        whose first send had no message id yet can be edited now (bot/dialogs/card_feed.py)."""
+        whose first send had no message id yet can be edited now (bot/runtime/card_feed.py)."""
         self._uow = uow_factory
         self._gateway = gateway
         self._clock = clock
@@ -106,7 +105,7 @@ class OutboxSender:
         self._busy: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._paused_until = 0.0
-        self._wakeup = asyncio.Event()
+        self._wakeup = Wakeup(sleep)
         self._stopping = False
         self._last_forget = 0.0
         self._epoch: datetime | None = None
@@ -144,7 +143,7 @@ class OutboxSender:
                     log.exception("outbox sender step failed; trying again shortly")
                     delay = self._poll_interval
                 if not self._stopping:
-                    await self._wait(delay)
+                    await self._wakeup.wait(delay)
         finally:
             await self._shutdown()
 
@@ -156,7 +155,7 @@ class OutboxSender:
             idle = not self._held_ids and not self._tasks and not self._sent and not claiming
             if idle and await self._nothing_pending():
                 return
-            await self._wait(delay)
+            await self._wakeup.wait(delay)
         raise RuntimeError("outbox did not drain")
 
     # -- the loop ------------------------------------------------------------------------
@@ -291,23 +290,6 @@ class OutboxSender:
     async def _nothing_pending(self) -> bool:
         async with self._uow() as uow:
             return await uow.outbox.next_due() is None
-
-    async def _wait(self, delay: float) -> None:
-        if self._wakeup.is_set():
-            self._wakeup.clear()
-            return
-        if delay <= 0:
-            await asyncio.sleep(0)
-            return
-        woken = asyncio.ensure_future(self._wakeup.wait())
-        slept = asyncio.ensure_future(self._sleep(delay))
-        try:
-            await asyncio.wait({woken, slept}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for future in (woken, slept):
-                future.cancel()
-            await asyncio.gather(woken, slept, return_exceptions=True)
-        self._wakeup.clear()
 
     # -- one delivery --------------------------------------------------------------------
 

@@ -1,0 +1,174 @@
+"""The broadcast pump: turns a running broadcast into outbox rows, chunk by chunk.
+
+`BroadcastPump` runs beside the outbox sender. For each running broadcast it streams the next
+chunk of recipients from the store (keyset pagination after the broadcast's cursor) and queues
+their messages with a unique dedupe key (broadcast id, person id) in the same transaction that
+moves the cursor: a kill at any moment resumes after the last committed chunk and queues nobody
+twice. It keeps only a few seconds' worth of rows ahead of the sender, so a pause holds back
+almost everything.
+
+The use cases (compose, pause, resume, cancel, progress) are bot/services/broadcasts.py. What
+people read comes from the `Copies` the pump is given at composition
+(bot/notices/broadcasts.py); the coordinator's progress and the final summary are consequences of
+the events it records (`BroadcastProgressed` every few seconds, `BroadcastFinished` once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.domain.broadcasts import Broadcast, BroadcastChanged, BroadcastStatus, Progress
+from bot.domain.events import BroadcastFinished, BroadcastProgressed
+from bot.ports.clock import Clock
+from bot.ports.store import UnitOfWork, UnitOfWorkFactory
+from bot.runtime.wakeup import Sleep, Wakeup
+from bot.services.broadcasts import (
+    PROGRESS_EVERY,
+    Copies,
+    delivery_progress,
+    start_due_broadcasts,
+)
+
+log = logging.getLogger(__name__)
+
+
+class BroadcastPump:
+    """Queues running broadcasts' messages chunk by chunk and records their progress."""
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        copies: Copies,
+        clock: Clock,
+        *,
+        rate: float = 30.0,
+        chunk: int | None = None,
+        ahead_seconds: float = 5.0,
+        progress_every: timedelta = PROGRESS_EVERY,
+        poll_interval: float = 1.0,
+        on_queued: Callable[[], None] | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        """`copies` renders a page of recipients' messages; `ahead_seconds`: how much sending
+        the queued, unsent rows may hold (a pause stops about that much later, and the sender
+        never runs dry waiting for the next chunk)."""
+        self._uow = uow_factory
+        self._copies = copies
+        self._clock = clock
+        self._rate = rate
+        self._ahead = max(100, math.ceil(rate * ahead_seconds))
+        self._chunk = chunk or max(50, min(1000, math.ceil(rate)))
+        self._progress_every = progress_every
+        self._poll_interval = poll_interval
+        self._on_queued = on_queued
+        self._wakeup = Wakeup(sleep)
+        self._stopping = False
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        while not self._stopping:
+            try:
+                busy = await self.step()
+            except Exception:
+                log.exception("broadcast pump step failed; trying again shortly")
+                busy = False
+            if self._stopping:
+                return
+            if busy:
+                await asyncio.sleep(0)
+                continue
+            await self._wakeup.wait(self._poll_interval)
+
+    async def step(self) -> bool:
+        """One pass over running broadcasts; True when there is more to queue right away."""
+        now = self._clock.now()
+        await start_due_broadcasts(self._uow, now)
+        async with self._uow() as uow:
+            running = await uow.broadcasts.with_status(frozenset({BroadcastStatus.RUNNING}), 20)
+        busy = False
+        for broadcast in running:
+            busy = await self._advance(broadcast.id, now) or busy
+            await self._report(broadcast.id, self._clock.now())
+        return busy
+
+    async def _advance(self, broadcast_id: int, now: datetime) -> bool:
+        """Queues the next chunk if few enough rows wait; True if it queued one."""
+        async with self._uow() as uow:
+            broadcast = await uow.broadcasts.get(broadcast_id)
+            if broadcast is None or broadcast.status is not BroadcastStatus.RUNNING:
+                return False
+            if broadcast.materialised:
+                return False
+            if await uow.broadcasts.unsent(broadcast_id) >= self._ahead:
+                return False
+            page = await uow.broadcasts.recipients(
+                broadcast.draft.audience, broadcast.draft.kind, broadcast.cursor, self._chunk
+            )
+            messages = self._copies(broadcast.draft, page)
+            await uow.broadcasts.queue(broadcast_id, messages, now)
+            advanced = replace(
+                broadcast,
+                cursor=page[-1].person_id if page else broadcast.cursor,
+                materialised=len(page) < self._chunk,
+            )
+            if not await uow.broadcasts.save(
+                advanced, was=BroadcastStatus.RUNNING, was_cursor=broadcast.cursor
+            ):
+                return False  # another replica took this chunk, or it was paused meanwhile
+            await uow.commit()
+        if messages and self._on_queued is not None:
+            self._on_queued()
+        return bool(page) and not advanced.materialised
+
+    async def _report(self, broadcast_id: int, now: datetime) -> None:
+        """Records the progress (at most every few seconds), or finishes the broadcast."""
+        async with self._uow() as uow:
+            broadcast = await uow.broadcasts.get(broadcast_id)
+            if broadcast is None or broadcast.status is not BroadcastStatus.RUNNING:
+                return
+            state = await delivery_progress(uow, broadcast, now, self._rate)
+            if broadcast.materialised and state.pending == 0:
+                if not await self._finish(uow, broadcast, state, now):
+                    return
+                uow.record(BroadcastFinished(at=now, broadcast_id=broadcast_id, progress=state))
+            elif (
+                broadcast.progress_at is not None
+                and now - broadcast.progress_at < self._progress_every
+            ):
+                return
+            else:
+                uow.record(BroadcastProgressed(at=now, broadcast_id=broadcast_id, progress=state))
+            try:
+                await uow.commit()
+            except BroadcastChanged:
+                return  # moved by another replica meanwhile: nothing kept, the next step retries
+        if self._on_queued is not None:
+            self._on_queued()
+
+    async def _finish(
+        self, uow: UnitOfWork, broadcast: Broadcast, state: Progress, now: datetime
+    ) -> bool:
+        done = replace(broadcast, status=BroadcastStatus.DONE, finished_at=now)
+        if not await uow.broadcasts.save(
+            done, was=BroadcastStatus.RUNNING, was_cursor=broadcast.cursor
+        ):
+            return False
+        await uow.audit.add(
+            now,
+            None,
+            "broadcast.done",
+            f"broadcast:{broadcast.id}",
+            {"sent": state.sent, "failed": state.failed},
+        )
+        return True
