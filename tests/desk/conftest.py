@@ -1,5 +1,8 @@
 """The desk's browser tests: Kyodo running for real against the sandbox (aiohttp transport),
-the demo co-op loaded, and a staff member who signs in with the link `/desk` sends them."""
+the demo co-op loaded, and a staff member who signs in with the link `/desk` sends them.
+
+The fixtures here run on the session's event loop, the shared browser's (tests/fixtures/browser.py):
+every test module in this directory carries ``on_the_browser_loop`` in its pytestmark."""
 
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page
+import pytest_asyncio
+from playwright.async_api import Page
 
 from bot.app import KyodoApp, open_store
 from bot.domain.broadcasts import Audience, AudienceKind, BroadcastKind, Draft
@@ -31,7 +35,9 @@ from bot.services.hours import report_hours
 from bot.services.requests import submit
 from bot.services.volunteers import ApplicationForm
 from bot.services.volunteers import submit as apply_to_volunteer
+from tests.fixtures.browser import NewContext
 from tests.fixtures.kyodo import Person, kyodo_settings
+from tests.fixtures.sandbox import serve_sandbox
 
 LINK = re.compile(r"(http://\S+/desk/login/[A-Za-z0-9_-]+)")
 HANAKO = 1001  # the demo's staff coordinator (staff and admin), Japanese
@@ -179,7 +185,13 @@ class Desk:
         return SystemClock().now().astimezone(self.app.settings.tz).date()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
+async def sandbox(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
+    async for server in serve_sandbox(request):
+        yield server
+
+
+@pytest_asyncio.fixture(loop_scope="session")
 async def desk(sandbox: Any, tmp_path: Path) -> AsyncIterator[Desk]:
     app = KyodoApp(kyodo_settings(sandbox, "aiohttp", tmp_path / "kyodo.db"))
     await app.start()
@@ -190,9 +202,6 @@ async def desk(sandbox: Any, tmp_path: Path) -> AsyncIterator[Desk]:
     await app.stop()
 
 
-@pytest.fixture
-async def en_page(browser: Browser) -> AsyncIterator[Page]:
-    context = await browser.new_context(locale="en-GB")
-    page = await context.new_page()
-    yield page
-    await context.close()
+@pytest_asyncio.fixture(loop_scope="session")
+async def en_page(new_context: NewContext) -> Page:
+    return await (await new_context(locale="en-GB")).new_page()

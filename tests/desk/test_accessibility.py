@@ -10,12 +10,12 @@ from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Page, expect
 
 from tests.desk.conftest import MARIA, TANAKA, Desk
-from tests.fixtures.browser import needs_chromium
+from tests.fixtures.browser import NewContext, needs_chromium, on_the_browser_loop
 
-pytestmark = [pytest.mark.browser, needs_chromium]
+pytestmark = [pytest.mark.browser, needs_chromium, on_the_browser_loop]
 
 AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 SHOTS = os.environ.get("KYODO_SCREENSHOTS")
@@ -40,7 +40,7 @@ async def check(page: Page, lang: str, name: str) -> None:
         await page.screenshot(path=str(Path(SHOTS) / f"{lang}-{name}.png"), full_page=True)
 
 
-async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, browser: Browser):
+async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, new_context: NewContext):
     if SHOTS:
         os.makedirs(SHOTS, exist_ok=True)
     await desk.report(TANAKA, 2, 480)
@@ -49,7 +49,7 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, browser
     request_id = await desk.service_request()
     await desk.volunteer_application()
     broadcast_id = await desk.scheduled_broadcast()
-    context = await browser.new_context(
+    context = await new_context(
         locale="ja-JP", bypass_csp=True, viewport={"width": 1024, "height": 768}
     )
     page = await context.new_page()
@@ -98,7 +98,6 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, browser
             await expect(page.locator("html")).to_have_attribute("lang", "en")
     await page.goto(desk.base + "/login/" + "x" * 43)
     await check(page, "ja", "15-refused-link")  # signed out: the browser's language
-    await context.close()
 
 
 async def test_the_desk_works_on_a_phone_sized_screen_and_by_keyboard(desk: Desk, page: Page):

@@ -9,13 +9,14 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.e2e.test_make_run import kyodo_sandbox, wait_for_page
-from tests.fixtures.browser import needs_chromium
+from tests.fixtures.browser import needs_chromium, on_the_browser_loop
 
 __all__ = ["kyodo_sandbox"]  # the fixture, used here too
 
 
 @pytest.mark.browser
 @needs_chromium
+@on_the_browser_loop
 async def test_the_demo_coordinator_opens_the_desk_from_the_sandbox_page(
     kyodo_sandbox: str, page: Page
 ):

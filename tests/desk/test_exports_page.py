@@ -18,7 +18,9 @@ from bot.domain.coop import WorkKind
 from bot.domain.desk import AuditQuery
 from bot.domain.hours import NewHourReport, ReportStatus
 from tests.desk.conftest import MARIA, TANAKA, Desk
-from tests.fixtures.browser import needs_chromium
+from tests.fixtures.browser import needs_chromium, on_the_browser_loop
+
+pytestmark = [pytest.mark.browser, needs_chromium, on_the_browser_loop]
 
 NOV = date(2026, 11, 1)
 
@@ -43,8 +45,6 @@ async def _a_month_of_hours(desk: Desk) -> None:
         await uow.commit()
 
 
-@needs_chromium
-@pytest.mark.browser
 async def test_staff_export_a_month_as_excel_and_as_csv_from_the_desk(page, desk, tmp_path):
     await _a_month_of_hours(desk)
     await desk.sign_in(page)
@@ -94,8 +94,6 @@ async def test_staff_export_a_month_as_excel_and_as_csv_from_the_desk(page, desk
     assert [entry.action for entry in audit] == ["export.hours", "export.hours"]
 
 
-@needs_chromium
-@pytest.mark.browser
 async def test_a_bad_month_is_explained_on_the_page_and_the_page_passes_axe(page, desk):
     from axe_playwright_python.async_playwright import Axe
 

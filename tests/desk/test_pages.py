@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from storage.models import AuditRow, HourReportRow, ShiftRow
 from tests.desk.conftest import MARIA, RESIDENT, TANAKA, Desk
-from tests.fixtures.browser import needs_chromium
+from tests.fixtures.browser import needs_chromium, on_the_browser_loop
 
-pytestmark = [pytest.mark.browser, needs_chromium]
+pytestmark = [pytest.mark.browser, needs_chromium, on_the_browser_loop]
 
 
 async def statuses(desk: Desk) -> dict[int, tuple[str, str | None]]:

@@ -12,9 +12,9 @@ from bot.domain.desk import token_hash
 from bot.domain.people import Role
 from storage.models import AuditRow, DeskLoginRow
 from tests.desk.conftest import HANAKO, TANAKA, Desk
-from tests.fixtures.browser import needs_chromium
+from tests.fixtures.browser import needs_chromium, on_the_browser_loop
 
-pytestmark = [pytest.mark.browser, needs_chromium]
+pytestmark = [pytest.mark.browser, needs_chromium, on_the_browser_loop]
 
 
 async def audit_actions(desk: Desk) -> list[str]:

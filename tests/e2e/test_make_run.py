@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.fixtures.browser import needs_chromium
+from tests.fixtures.browser import needs_chromium, on_the_browser_loop
 from tests.net import free_port
 
 
@@ -73,6 +73,7 @@ async def wait_for_page(url: str) -> None:
 
 @pytest.mark.browser
 @needs_chromium
+@on_the_browser_loop
 async def test_a_coordinator_from_the_demo_data_issues_an_invite_in_the_browser(
     kyodo_sandbox: str, page: Page
 ):
@@ -90,6 +91,7 @@ async def test_a_coordinator_from_the_demo_data_issues_an_invite_in_the_browser(
 
 @pytest.mark.browser
 @needs_chromium
+@on_the_browser_loop
 async def test_a_new_stranger_gets_the_english_welcome_and_taps_language(
     kyodo_sandbox: str, page: Page
 ):

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
+import aiohttp
 import pytest
+import pytest_asyncio
 from playwright.async_api import Page, expect
 
 from sandbox.server import SandboxServer
-from tests.fixtures.browser import needs_chromium
+from tests.fixtures.browser import needs_chromium, on_the_browser_loop
+from tests.fixtures.sandbox import serve_sandbox
 from tests.sandbox.conftest import RawCall
 
-pytestmark = [pytest.mark.browser, needs_chromium]
+pytestmark = [pytest.mark.browser, needs_chromium, on_the_browser_loop]
+
+
+# The sandbox and its HTTP client, on the browser's event loop (tests/fixtures/browser.py).
+@pytest_asyncio.fixture(loop_scope="session")
+async def sandbox(request: pytest.FixtureRequest) -> AsyncIterator[SandboxServer]:
+    async for server in serve_sandbox(request):
+        yield server
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
 
 
 async def test_chatting_with_the_bot_from_the_page(
