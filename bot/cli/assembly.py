@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot.cli.shell import Subparsers, shell_locale, upgrade
 from bot.config import Settings
 from bot.domain.assemblies import (
     MAX_AGENDA,
@@ -25,7 +26,7 @@ from bot.i18n import I18n
 from bot.ports.clock import SystemClock
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(sub: Subparsers) -> None:
     assembly = sub.add_parser("assembly", help="assembly notices")
     assembly_sub = assembly.add_subparsers(dest="assembly_command", required=True)
     publish = assembly_sub.add_parser("publish", help="publish an assembly notice")
@@ -39,6 +40,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     publish.add_argument("--quorum", default="1/2", help="fraction of members entitled to vote")
     publish.add_argument("--answer-by", required=True, help="deadline, e.g. 2026-12-05")
     publish.add_argument("--centre", type=int, default=None, help="a centre meeting: centre id")
+    publish.set_defaults(handler=handle_publish)
 
 
 def _draft(args: argparse.Namespace, settings: Settings) -> NewAssembly:
@@ -67,7 +69,12 @@ def _draft(args: argparse.Namespace, settings: Settings) -> NewAssembly:
     )
 
 
-async def publish(args: argparse.Namespace, settings: Settings, locale: str) -> int:
+async def handle_publish(settings: Settings, args: argparse.Namespace) -> int:
+    await upgrade(settings)
+    return await _publish(args, settings, shell_locale())
+
+
+async def _publish(args: argparse.Namespace, settings: Settings, locale: str) -> int:
     from bot.app import open_store
     from bot.services.assemblies import publish as publish_notice
 

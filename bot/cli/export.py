@@ -14,6 +14,7 @@ import html
 import sys
 from pathlib import Path
 
+from bot.cli.shell import Subparsers, shell_locale, upgrade
 from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.domain.exports import ExportFormat, HoursQuery, HoursScope, parse_month
@@ -23,7 +24,7 @@ from bot.i18n import SUPPORTED, I18n
 from bot.ports.clock import SystemClock
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(sub: Subparsers) -> None:
     export = sub.add_parser("export", help="exports for payroll and reports")
     export_sub = export.add_subparsers(dest="export_command", required=True)
     hours = export_sub.add_parser("hours", help="hours per member and centre for one month")
@@ -40,6 +41,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     hours.add_argument("--output", "-o", default=None, help="file to write; - for stdout")
     hours.add_argument("--locale", choices=SUPPORTED, default=None, help="headings' language")
+    hours.set_defaults(handler=handle)
 
 
 def _say(i18n: I18n, locale: str, key: str, **args: object) -> str:
@@ -47,7 +49,12 @@ def _say(i18n: I18n, locale: str, key: str, **args: object) -> str:
     return html.unescape(i18n.text(key, locale, args))
 
 
-async def run(settings: Settings, args: argparse.Namespace, shell_locale: str) -> int:
+async def handle(settings: Settings, args: argparse.Namespace) -> int:
+    await upgrade(settings)
+    return await _hours(settings, args, shell_locale())
+
+
+async def _hours(settings: Settings, args: argparse.Namespace, shell_locale: str) -> int:
     from bot.app import open_store
     from bot.services.exports import hours_export, hours_file
 

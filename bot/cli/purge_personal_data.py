@@ -10,20 +10,27 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
+from bot.cli.shell import Subparsers, shell_locale, upgrade
 from bot.config import Settings
 from bot.i18n import I18n
 from bot.ports.clock import SystemClock
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(sub: Subparsers) -> None:
     purge = sub.add_parser(
         "purge-personal-data",
         help="clear personal fields of requests and applications closed before retention",
     )
     purge.add_argument("--dry-run", action="store_true", help="count only; change nothing")
+    purge.set_defaults(handler=handle)
 
 
-async def run(settings: Settings, args: argparse.Namespace, shell_locale: str) -> int:
+async def handle(settings: Settings, args: argparse.Namespace) -> int:
+    await upgrade(settings)
+    return await _purge(settings, args, shell_locale())
+
+
+async def _purge(settings: Settings, args: argparse.Namespace, shell_locale: str) -> int:
     from bot.app import open_store
     from bot.services.personal_data import purge_expired
 

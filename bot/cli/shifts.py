@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
+from bot.cli.shell import Subparsers, shell_locale, upgrade
 from bot.config import Settings
 from bot.domain.coop import WorkKind
 from bot.domain.errors import InvalidInput
@@ -21,7 +21,7 @@ from bot.ports.clock import SystemClock
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
-def add_parser(sub: Any) -> None:
+def add_parser(sub: Subparsers) -> None:
     shifts = sub.add_parser("shifts", help="shift tools for staff")
     shifts_sub = shifts.add_subparsers(dest="shifts_command", required=True)
     imp = shifts_sub.add_parser("import", help="import shifts from a CSV file (see README)")
@@ -32,8 +32,10 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="import the good rows even if some are broken (and report the broken ones)",
     )
+    imp.set_defaults(handler=handle_import)
     ical = shifts_sub.add_parser("ical", help="print a member's shifts as an iCalendar feed")
     ical.add_argument("--person", type=int, required=True, help="the member's Telegram user id")
+    ical.set_defaults(handler=handle_ical)
 
 
 def kind_names(i18n: I18n) -> dict[str, WorkKind]:
@@ -100,7 +102,11 @@ async def _ical(settings: Settings, telegram_id: int, locale: str) -> int:
     return 0
 
 
-async def run(settings: Settings, args: argparse.Namespace, locale: str) -> int:
-    if args.shifts_command == "import":
-        return await _import(settings, args, locale)
-    return await _ical(settings, args.person, locale)
+async def handle_import(settings: Settings, args: argparse.Namespace) -> int:
+    await upgrade(settings)
+    return await _import(settings, args, shell_locale())
+
+
+async def handle_ical(settings: Settings, args: argparse.Namespace) -> int:
+    await upgrade(settings)
+    return await _ical(settings, args.person, shell_locale())

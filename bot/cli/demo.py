@@ -1,0 +1,25 @@
+"""`kyodo demo`: load the demo people (idempotent)."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.shell import Subparsers, say, upgrade
+from bot.config import Settings
+from bot.ports.clock import SystemClock
+
+
+def add_parser(sub: Subparsers) -> None:
+    sub.add_parser("demo", help="load the demo people (idempotent)").set_defaults(handler=handle)
+
+
+async def handle(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import open_store
+    from bot.services.demo import load_demo
+
+    await upgrade(settings)
+    async with open_store(settings) as store, store.uow() as uow:
+        added = await load_demo(uow, SystemClock().now(), settings.tz)
+        await uow.commit()
+    print(say(settings, "cli.demo_loaded", count=added))
+    return 0
