@@ -15,7 +15,7 @@ def add_parser(sub: Subparsers) -> None:
 
 async def handle(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import open_store
-    from bot.services.demo import load_demo
+    from bot.demo import load_demo
 
     await upgrade(settings)
     async with open_store(settings) as store, store.uow() as uow:

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.demo import load_demo
 from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
 from bot.domain.cards import CardKind
@@ -28,7 +29,6 @@ from bot.runtime.card_feed import CardFeed
 from bot.services import hours as hours_service
 from bot.services import requests as rq
 from bot.services import volunteers as vol
-from bot.services.demo import load_demo
 from storage.database import create_engine
 from storage.migrate import upgrade
 from storage.uow import SqlStore

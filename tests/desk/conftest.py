@@ -18,6 +18,7 @@ import pytest_asyncio
 from playwright.async_api import Page
 
 from bot.app import KyodoApp, open_store
+from bot.demo import load_demo
 from bot.domain.broadcasts import Audience, AudienceKind, BroadcastKind, Draft
 from bot.domain.coop import WorkKind
 from bot.domain.people import Actor, Role
@@ -30,7 +31,6 @@ from bot.domain.requests import (
 )
 from bot.ports.clock import SystemClock
 from bot.services.broadcasts import create as create_broadcast
-from bot.services.demo import load_demo
 from bot.services.hours import report_hours
 from bot.services.requests import submit
 from bot.services.volunteers import ApplicationForm

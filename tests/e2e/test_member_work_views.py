@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.app import open_store
+from bot.demo import load_demo
 from bot.ports.clock import SystemClock
-from bot.services.demo import load_demo
 from tests.fixtures.kyodo import labels
 
 
