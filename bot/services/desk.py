@@ -16,7 +16,7 @@ from bot.domain.desk import AuditEntry, AuditQuery
 from bot.domain.people import Actor, Person
 from bot.domain.requests import OPEN
 from bot.ports.store import UnitOfWork
-from bot.services import access, requests
+from bot.services import access, hours, requests
 from bot.services.hours import ReportView
 
 T = TypeVar("T")
@@ -49,19 +49,11 @@ async def pending_hours(
     after: int = 0,
     limit: int = PAGE,
 ) -> Page[ReportView]:
-    """Others' reports waiting for a decision, oldest first (one's own go to another staff)."""
-    staff_id = await access.require_staff(uow, actor, now, refused="desk.hours_refused")
-    reports = list(await uow.desk.pending_hours(centre_id, staff_id, after, limit + 1))
-    by_centre = {centre.id: centre for centre in await uow.centres.all()}
-    views: list[ReportView] = []
-    people: dict[int, Person | None] = {}
-    for report in reports[:limit]:
-        if report.person_id not in people:
-            people[report.person_id] = await uow.people.get(report.person_id)
-        person = people[report.person_id]
-        if person is not None and report.centre_id in by_centre:
-            views.append(ReportView(report, by_centre[report.centre_id], person))
-    more = reports[limit - 1].id if len(reports) > limit else None
+    """The review queue's page the desk shows: the same service function as the Telegram
+    review list (`bot.services.hours.waiting_for_review`)."""
+    views, more = await hours.waiting_for_review(
+        uow, actor, now, centre_id=centre_id, after=after, limit=limit, refused="desk.hours_refused"
+    )
     return Page(views, more)
 
 

@@ -242,14 +242,45 @@ async def withdraw_report(
     return withdrawn
 
 
+async def waiting_for_review(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    *,
+    centre_id: int | None = None,
+    after: int = 0,
+    limit: int = 10,
+    refused: str = "hours.review_refused",
+) -> tuple[list[ReportView], int | None]:
+    """Others' reports waiting for a decision, oldest first (one's own go to another staff).
+
+    The one review queue: the Telegram review list (`review_queue`) and the desk's
+    (`bot.services.desk.pending_hours`) both list it. A page of `limit` reports after the report
+    id `after`, optionally of one centre, chosen in SQL by the store (pending, not the staff
+    member's own, keyset-paged), with the cursor of the next page (None on the last). `refused`
+    is the audit action of a refusal, which says which door was knocked on.
+    """
+    staff_id = await access.require_staff(uow, actor, now, refused=refused)
+    reports = list(await uow.desk.pending_hours(centre_id, staff_id, after, limit + 1))
+    by_centre = {centre.id: centre for centre in await uow.centres.all()}
+    views: list[ReportView] = []
+    people: dict[int, Person | None] = {}
+    for report in reports[:limit]:
+        if report.person_id not in people:
+            people[report.person_id] = await uow.people.get(report.person_id)
+        person = people[report.person_id]
+        if person is not None and report.centre_id in by_centre:
+            views.append(ReportView(report, by_centre[report.centre_id], person))
+    more = reports[limit - 1].id if len(reports) > limit else None
+    return views, more
+
+
 async def review_queue(
     uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 10
 ) -> list[ReportView]:
-    """Others' reports waiting for a decision, oldest first (one's own go to another staff)."""
-    staff_id = await access.require_staff(uow, actor, now, refused="hours.review_refused")
-    waiting = await uow.hours.pending(limit + 20)
-    others = [r for r in waiting if r.person_id != staff_id][:limit]
-    return [await _view(uow, report) for report in others]
+    """The first `limit` reports of the review queue (`waiting_for_review`), for Telegram."""
+    views, _ = await waiting_for_review(uow, actor, now, limit=limit)
+    return views
 
 
 async def for_review(uow: UnitOfWork, actor: Actor, report_id: int, now: datetime) -> ReportView:

@@ -1,0 +1,48 @@
+"""One review queue: the Telegram review list and the desk list the same reports, chosen in SQL.
+
+Runs on every store (the memory fake, SQLite, PostgreSQL where available): the staff member's own
+pending reports, however many, never hide others' from the list.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from bot.domain.coop import WorkKind
+from bot.domain.hours import NewHourReport
+from bot.domain.people import Actor, Role
+from bot.ports.store import UnitOfWorkFactory
+from bot.services import desk, hours
+from tests.storage.test_repository_contract import add_person
+
+T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
+
+
+async def test_both_doors_list_the_same_reports_and_never_ones_own(uow_factory: UnitOfWorkFactory):
+    staff = await add_person(uow_factory, 1, frozenset({Role.STAFF, Role.MEMBER}))
+    member = await add_person(uow_factory, 2, frozenset({Role.MEMBER}))
+    others: list[int] = []
+    async with uow_factory() as uow:
+        centre = await uow.centres.add("中央", "Chuo")
+        # 35 of the staff member's own first: a filter in Python after reading 20 rows more
+        # than it needed (the Telegram list did) found none of the member's.
+        for n in range(38):
+            person = staff if n < 35 else member
+            day = date(2026, 10, 1) + timedelta(days=n)
+            report = await uow.hours.add(
+                NewHourReport(person.id, centre.id, WorkKind.CLEANING, day, 60, None), T0
+            )
+            if person is member:
+                others.append(report.id)
+        await uow.commit()
+    actor = Actor(person_id=staff.id, roles=frozenset({Role.STAFF, Role.MEMBER}), locale="ja")
+    async with uow_factory() as uow:
+        telegram = await hours.review_queue(uow, actor, T0, 10)
+        page = await desk.pending_hours(uow, actor, T0, limit=10)
+        first = await desk.pending_hours(uow, actor, T0, limit=2)
+        assert first.next_cursor is not None
+        rest = await desk.pending_hours(uow, actor, T0, after=first.next_cursor, limit=2)
+    assert [v.report.id for v in telegram] == others
+    assert [v.report.id for v in page.items] == others and page.next_cursor is None
+    assert [v.report.id for v in first.items + rest.items] == others
+    assert {v.person.id for v in telegram} == {member.id}
