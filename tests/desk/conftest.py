@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 import pytest_asyncio
 from playwright.async_api import Page
@@ -185,6 +187,114 @@ class Desk:
         return SystemClock().now().astimezone(self.app.settings.tz).date()
 
 
+class _Text(HTMLParser):
+    """A page's visible text: all of it, the <main> element's, and each <h1>'s, and the first
+    value of each named hidden input (the forms' csrf)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all: list[str] = []
+        self.main: list[str] = []
+        self.h1: list[str] = []
+        self.inputs: dict[str, str] = {}
+        self._in_main = self._in_h1 = 0
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "main":
+            self._in_main += 1
+        elif tag == "h1":
+            self._in_h1 += 1
+            self.h1.append("")
+        elif tag in ("script", "style", "title"):
+            self._skip += 1
+        elif tag == "input" and found.get("name"):
+            self.inputs.setdefault(str(found["name"]), found.get("value") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "main":
+            self._in_main -= 1
+        elif tag == "h1":
+            self._in_h1 -= 1
+        elif tag in ("script", "style", "title"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        self.all.append(data)
+        if self._in_main:
+            self.main.append(data)
+        if self._in_h1:
+            self.h1[-1] += data
+
+
+@dataclass
+class Answer:
+    """One response of the desk, read as a person would: status, final URL and the text."""
+
+    status: int
+    url: str
+    html: str
+    content_type: str
+    text: _Text = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.text = _Text()
+        self.text.feed(self.html)
+
+    @property
+    def main(self) -> str:
+        return " ".join(" ".join(self.text.main).split())
+
+    @property
+    def h1(self) -> str:
+        return " ".join(self.text.h1[0].split()) if self.text.h1 else ""
+
+    def input(self, name: str) -> str:
+        return self.text.inputs[name]
+
+
+@dataclass
+class DeskClient:
+    """The desk over plain HTTP, without a browser: aiohttp's client with its own cookie jar and
+    a Japanese browser's Accept-Language, for the tests that only GET/POST pages and read the
+    HTML. What needs a browser (JavaScript, axe, the browser's own form checks) uses ``page``."""
+
+    desk: Desk
+    http: aiohttp.ClientSession
+
+    def _url(self, path_or_url: str) -> str:
+        return path_or_url if path_or_url.startswith("http") else self.desk.base + path_or_url
+
+    async def get(self, path_or_url: str) -> Answer:
+        async with self.http.get(self._url(path_or_url)) as response:
+            return Answer(
+                response.status, str(response.url), await response.text(), response.content_type
+            )
+
+    async def post(self, path_or_url: str, data: dict[str, str] | None = None) -> Answer:
+        async with self.http.post(self._url(path_or_url), data=data or {}) as response:
+            return Answer(
+                response.status, str(response.url), await response.text(), response.content_type
+            )
+
+    async def sign_in(self, user_id: int = HANAKO) -> Answer:
+        """The link from Telegram, opened and its button pressed (a POST to the same link)."""
+        link = await self.desk.link(user_id)
+        assert (await self.get(link)).status == 200
+        home = await self.post(link)
+        assert home.status == 200 and home.url == self.desk.base + "/", home.url
+        return home
+
+    async def csrf(self, path: str = "/") -> str:
+        return (await self.get(path)).input("csrf")
+
+    def forget_cookies(self) -> None:
+        self.http.cookie_jar.clear()
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def sandbox(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
     async for server in serve_sandbox(request):
@@ -200,6 +310,15 @@ async def desk(sandbox: Any, tmp_path: Path) -> AsyncIterator[Desk]:
         await uow.commit()
     yield Desk(app, sandbox)
     await app.stop()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def web(desk: Desk) -> AsyncIterator[DeskClient]:
+    """The desk through aiohttp's client, no browser: see DeskClient."""
+    jar = aiohttp.CookieJar(unsafe=True)  # the desk listens on 127.0.0.1, an IP address
+    headers = {"Accept-Language": "ja-JP,ja;q=0.9"}
+    async with aiohttp.ClientSession(cookie_jar=jar, headers=headers) as http:
+        yield DeskClient(desk, http)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
