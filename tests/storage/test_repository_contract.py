@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from bot.domain.desk import AuditQuery
 from bot.domain.dialogs import DialogState
 from bot.domain.invites import Invite
 from bot.domain.outbound import OutboundMessage
@@ -505,14 +506,25 @@ async def test_outbox_counts_every_status(uow_factory: UnitOfWorkFactory):
 # --- audit and time -----------------------------------------------------------------------
 
 
-async def test_audit_entries_are_accepted_with_and_without_details(
+async def test_audit_entries_are_stored_as_given_with_and_without_details(
     uow_factory: UnitOfWorkFactory,
 ):
     staff = await add_person(uow_factory, 1, frozenset({Role.STAFF}))
+    later = T0 + timedelta(minutes=5)
     async with uow_factory() as uow:
         await uow.audit.add(T0, staff.id, "view_request", "request:12", {"fields": ["phone"]})
-        await uow.audit.add(T0, None, "purge", "request:13")
+        await uow.audit.add(later, None, "purge", "request:13")
         await uow.commit()
+    async with uow_factory() as uow:
+        await uow.audit.add(later, None, "rolled_back", "request:14")  # never committed
+    async with uow_factory() as uow:
+        entries = await uow.desk.audit(AuditQuery(), None, 10)
+    stored = [(e.at, e.actor_person_id, e.action, e.subject, e.details) for e in entries]
+    assert stored == [  # newest first
+        (later, None, "purge", "request:13", None),
+        (T0, staff.id, "view_request", "request:12", {"fields": ["phone"]}),
+    ]
+    assert entries[0].id > entries[1].id
 
 
 async def test_times_come_back_as_the_same_instant_in_utc(uow_factory: UnitOfWorkFactory):
