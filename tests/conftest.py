@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.sandbox",
     "tests.fixtures.kyodo",
     "tests.fixtures.browser",
+    "tests.fixtures.cli",
 ]

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.assemblies import Rsvp
 from bot.domain.people import NewPerson, Role
-from tests.core.test_shift_and_assembly_views import (
+from tests.fakes.chat import User
+from tests.fixtures.people import (
     HANAKO,
     MARIA,
     REFUSED_JA,
@@ -18,7 +19,6 @@ from tests.core.test_shift_and_assembly_views import (
     person_id,
     plain,
 )
-from tests.fakes.chat import User
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 INVALID_JA = "このボタンは使えなくなりました。メニューを表示します。"

@@ -12,7 +12,8 @@ from bot.domain.outbound import OutboxStatus
 from bot.notices.broadcasts import BroadcastCopies
 from bot.rendering import Renderer
 from bot.runtime.broadcast_pump import BroadcastPump
-from tests.core.test_shift_and_assembly_views import (
+from tests.fakes.chat import User
+from tests.fixtures.people import (
     HANAKO,
     MARIA,
     REFUSED_JA,
@@ -21,7 +22,6 @@ from tests.core.test_shift_and_assembly_views import (
     person_id,
     plain,
 )
-from tests.fakes.chat import User
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 SUZUKI = User(3001, "鈴木 次郎", "ja")  # demo volunteer

@@ -15,7 +15,7 @@ from bot.notices.bus import Consequences
 from bot.rendering import Renderer
 from bot.runtime.broadcast_pump import BroadcastPump
 from bot.services import broadcasts as service
-from tests.core.test_shift_and_assembly_views import HANAKO, TANAKA, demo, person_id
+from tests.fixtures.people import HANAKO, TANAKA, demo, person_id
 
 DRAFT = Draft(Audience(AudienceKind.MEMBERS), BroadcastKind.NOTICE, "本文", "Text")
 SETTINGS = DialogSettings(

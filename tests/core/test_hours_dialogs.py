@@ -10,7 +10,9 @@ from bot.dialogs.engine import DialogSettings
 from bot.domain.hours import ChangeAction, ReportStatus
 from bot.domain.people import NewPerson, Role
 from bot.rendering import Renderer
-from tests.core.test_shift_and_assembly_views import (
+from tests.fakes.chat import ChatHarness, User
+from tests.fixtures.core import conversation_on
+from tests.fixtures.people import (
     HANAKO,
     MARIA,
     REFUSED_JA,
@@ -20,8 +22,6 @@ from tests.core.test_shift_and_assembly_views import (
     person_id,
     plain,
 )
-from tests.fakes.chat import ChatHarness, User
-from tests.fixtures.core import conversation_on
 
 TODAY = date(2026, 11, 22)  # the fake clock's day in Tokyo (9:00 on a Sunday)
 CANCELLED = "操作をやめました。"

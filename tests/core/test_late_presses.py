@@ -27,10 +27,10 @@ from bot.dialogs.state import DialogData
 from bot.domain.callbacks import CallbackData
 from bot.domain.dialogs import DialogState
 from bot.rendering import Renderer
-from tests.core.test_shift_and_assembly_views import HANAKO, MARIA, TANAKA, TOME, demo
 from tests.fakes.chat import ChatHarness, User
 from tests.fakes.memory_store import MemoryStore
 from tests.fixtures.core import FakeClock, conversation_on
+from tests.fixtures.people import HANAKO, MARIA, TANAKA, TOME, demo
 
 STRANGER = User(9901, "Stranger", "en")
 PEOPLE = (TANAKA, MARIA, HANAKO, TOME, STRANGER)

@@ -10,9 +10,9 @@ import pytest
 from bot.dialogs.runner import FloodGuard
 from bot.domain.coop import WorkKind
 from bot.domain.hours import NewHourReport, ReportStatus
-from tests.core.test_shift_and_assembly_views import HANAKO, TANAKA, demo, person_id
-from tests.core.test_volunteer_dialogs import SATO, apply
 from tests.fakes.chat import User
+from tests.fixtures.forms import apply
+from tests.fixtures.people import HANAKO, SATO, TANAKA, demo, person_id
 
 MARIA = User(2002, "Maria Santos", "en")
 

@@ -10,8 +10,8 @@ import pytest
 from bot.dialogs.requests import RequestData, from_draft
 from bot.domain.incoming import ChatType, InputKind
 from bot.domain.requests import ForWhom, RequestStatus, ServiceKind, TimeWindow
-from tests.core.test_shift_and_assembly_views import TOME, demo, person_id
 from tests.fakes.chat import User
+from tests.fixtures.people import TOME, demo, person_id
 
 ANN = User(5001, "Ann Smith", "en")  # a stranger whose Telegram is in English
 PHONE = "090-1234-5678"

@@ -3,7 +3,7 @@ notices in their own language, refusals of forged or out-of-role actions, and ra
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -15,12 +15,8 @@ from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.people import Actor, NewPerson, Role
 from bot.domain.requests import (
     DEFAULT_AREAS,
-    ForWhom,
     RequestAction,
-    RequestForm,
     RequestStatus,
-    ServiceKind,
-    TimeWindow,
     actions_from,
     next_status,
     parse_phone,
@@ -29,28 +25,13 @@ from bot.domain.requests import (
 from bot.notices.bus import Consequences
 from bot.rendering import Renderer
 from bot.services import requests as rq
-from tests.core.test_shift_and_assembly_views import demo, person_id, plain
 from tests.fakes.memory_store import ConflictingUnitsError
+from tests.fixtures.forms import TODAY, form
+from tests.fixtures.people import demo, person_id, plain
 
 NOW = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)  # 9:00 in Tokyo
-TODAY = date(2026, 11, 22)
 STAFF_TG, RESIDENT_TG, MEMBER_TG = 1001, 4001, 2001
 ENGLISH_TG = 4002
-
-
-def form(**changes) -> RequestForm:
-    base = {
-        "kind": ServiceKind.HOME_HELP,
-        "for_whom": ForWhom.SELF,
-        "days": (TODAY + timedelta(days=2),),
-        "time_window": TimeWindow.MORNING,
-        "area": "chuo",
-        "address": "中央区1-2-3",
-        "phone": "０９０－１２３４－５６７８",
-        "details": "週に一度、買い物を手伝ってほしい",
-    }
-    base.update(changes)
-    return RequestForm(**base)
 
 
 @pytest.fixture

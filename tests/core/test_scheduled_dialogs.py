@@ -16,7 +16,7 @@ from bot.domain.coop import NewAssembly
 from bot.domain.people import Actor, Role
 from bot.domain.reminders import SendStatus
 from bot.services import assemblies, broadcasts
-from tests.core.test_shift_and_assembly_views import (
+from tests.fixtures.people import (
     HANAKO,
     MARIA,
     REFUSED_JA,

@@ -5,33 +5,22 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.demo import DEMO_SHIFTS, load_demo
+from bot.demo import DEMO_SHIFTS
 from bot.domain.coop import NewShift, WorkKind
 from bot.domain.people import NewPerson, Role
 from tests.fakes.chat import User
+from tests.fixtures.people import (
+    HANAKO,
+    MARIA,
+    REFUSED_JA,
+    TANAKA,
+    TOME,
+    demo,
+    person_id,
+    plain,
+)
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-TANAKA = User(2001, "田中 一郎", "ja")  # demo member, Japanese
-MARIA = User(2002, "Maria Santos", "en")  # demo member, English
-HANAKO = User(1001, "佐藤 花子", "ja")  # demo staff coordinator
-TOME = User(4001, "山本 トメ", "ja")  # demo resident
-
-REFUSED_JA = "申し訳ありませんが、その操作は行えません。"
-
-
-def plain(text: str) -> str:
-    """Babel puts a narrow no-break space before AM/PM."""
-    return text.replace("\u202f", " ")
-
-
-async def demo(store, clock) -> None:
-    async with store.uow() as uow:
-        await load_demo(uow, clock.now())
-        await uow.commit()
-
-
-def person_id(store, telegram_id: int) -> int:
-    return next(p.id for p in store.state.people.values() if p.telegram_user_id == telegram_id)
 
 
 def shifts_of(store, telegram_id: int) -> list[int]:

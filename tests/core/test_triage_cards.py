@@ -32,11 +32,11 @@ from bot.services import volunteers as vol
 from storage.database import create_engine
 from storage.migrate import upgrade
 from storage.uow import SqlStore
-from tests.core.test_request_lifecycle import form
-from tests.core.test_shift_and_assembly_views import HANAKO, TANAKA, TOME, demo, person_id
 from tests.fakes.chat import ChatHarness, Turn, User
 from tests.fakes.memory_store import MemoryStore
 from tests.fixtures.core import FakeClock, conversation_on
+from tests.fixtures.forms import form
+from tests.fixtures.people import HANAKO, TANAKA, TOME, demo, person_id
 
 NOW = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)  # 9:00 on Sunday in Tokyo
 TODAY = date(2026, 11, 22)

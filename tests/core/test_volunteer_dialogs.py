@@ -7,10 +7,10 @@ import pytest
 from bot.dialogs.runner import FloodGuard
 from bot.domain.people import Role
 from bot.domain.volunteers import ApplicationStatus
-from tests.core.test_shift_and_assembly_views import HANAKO, TANAKA, demo, person_id
 from tests.fakes.chat import User
+from tests.fixtures.forms import apply
+from tests.fixtures.people import HANAKO, SATO, TANAKA, demo, person_id
 
-SATO = User(7001, "佐藤 一", "ja")
 ANNA = User(7002, "Anna", "en")
 JIRO = User(3001, "鈴木 次郎", "ja")  # the demo's volunteer
 
@@ -30,23 +30,6 @@ def applications(store):
 
 def audited(store, action: str) -> list[str]:
     return [a.subject for a in store.state.audit if a.action == action]
-
-
-async def apply(chat, user: User, name: str = "佐藤 一", phone: str = "０９０－１２３４－５６７８"):
-    """Goes through every step by tapping and typing; returns the summary turn."""
-    await chat.press(user, "vol")
-    await chat.send(user, name)
-    await chat.send(user, phone)
-    await chat.press(user, "va:t:i:elderly_care")
-    await chat.press(user, "va:t:i:disaster")
-    await chat.press(user, "va:next")
-    await chat.press(user, "va:t:a:sat:am")
-    await chat.press(user, "va:next")
-    await chat.press(user, "va:t:l:ja")
-    await chat.press(user, "va:next")
-    await chat.press(user, "va:t:s:driving")
-    await chat.send(user, "介護職員初任者研修")
-    return await chat.press(user, "va:agree")
 
 
 async def test_a_stranger_applies_in_japanese_with_full_width_digits(demo_chat, memory_store):

@@ -8,8 +8,8 @@ import pytest
 
 from bot.dialogs.runner import FloodGuard
 from bot.domain.coop import NewShift, WorkKind
-from tests.core.test_shift_and_assembly_views import HANAKO, TANAKA, demo, person_id
 from tests.fakes.chat import User
+from tests.fixtures.people import HANAKO, TANAKA, demo, person_id
 
 JIRO = User(3001, "鈴木 次郎", "ja")  # the demo's volunteer
 

@@ -8,10 +8,8 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.e2e.test_make_run import kyodo_sandbox, wait_for_page
 from tests.fixtures.browser import needs_chromium, on_the_browser_loop
-
-__all__ = ["kyodo_sandbox"]  # the fixture, used here too
+from tests.fixtures.cli import wait_for_page
 
 
 @pytest.mark.browser

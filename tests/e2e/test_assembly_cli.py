@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from bot.app import open_store
 from bot.config import load_settings
-from tests.e2e.test_cli import kyodo
+from tests.fixtures.cli import kyodo
 
 AT = date.today() + timedelta(days=60)
 NOTICE = ("--title-ja", "臨時総会", "--place-ja", "本部", "--quorum", "2/3")

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from tests.e2e.test_member_work_views import load
+from tests.fixtures.kyodo import load
 
 
 def publish_from_the_shell(kyodo, *args: str) -> subprocess.CompletedProcess[str]:

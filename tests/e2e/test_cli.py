@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 from bot.app import open_store
 from bot.config import load_settings
 from bot.domain.people import Role
-
-
-def kyodo(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("KYODO_", "TELE", "LC_"))
-    }
-    environment.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'kyodo.db'}")
-    environment.update({"LANG": "en_US.UTF-8", **env})
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        env=environment,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+from tests.fixtures.cli import kyodo
 
 
 async def test_the_first_admin_gets_a_code_and_a_deep_link(tmp_path):

@@ -16,7 +16,7 @@ from bot.app import open_store
 from bot.config import load_settings
 from bot.domain.coop import WorkKind
 from bot.domain.hours import NewHourReport, ReportStatus
-from tests.e2e.test_cli import kyodo
+from tests.fixtures.cli import kyodo
 
 AT = datetime(2026, 12, 1, tzinfo=UTC)
 

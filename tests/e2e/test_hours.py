@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from bot.app import open_store
 from storage.models import HourReportChangeRow, HourReportRow
-from tests.e2e.test_member_work_views import load
-from tests.fixtures.kyodo import labels
+from tests.fixtures.kyodo import labels, load
 
 
 async def stored(kyodo) -> list[tuple[str, int, str | None]]:

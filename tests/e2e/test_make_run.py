@@ -4,12 +4,6 @@ with demo data, and a person chats with Kyodo from the browser page, tapping its
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import aiohttp
@@ -17,58 +11,8 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.fixtures.browser import needs_chromium, on_the_browser_loop
+from tests.fixtures.cli import kyodo_run, wait_for_page
 from tests.net import free_port
-
-
-@contextmanager
-def kyodo_run(store: Path, port: int) -> Iterator[str]:
-    """`kyodo run` in its own process, no token, on the SQLite file `store`; yields the sandbox
-    page's URL and stops the process (SIGTERM) as a person's Ctrl+C would."""
-    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    env.update(
-        KYODO_SANDBOX_PORT=str(port),
-        DATABASE_URL=f"sqlite+aiosqlite:///{store}",
-        KYODO_LOG_LEVEL="WARNING",
-        KYODO_WEB_PORT="0",
-    )
-    log = store.with_suffix(".log")
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"],
-            env=env,
-            stdout=out,
-            stderr=out,
-            cwd=store.parent,
-        )
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            assert process.wait(timeout=20) == 0, log.read_text()
-        finally:
-            if process.poll() is None:
-                process.kill()
-    assert "open http://127.0.0.1" in log.read_text()
-
-
-@pytest.fixture
-def kyodo_sandbox(tmp_path: Path) -> Iterator[str]:
-    with kyodo_run(tmp_path / "kyodo.db", free_port()) as url:
-        yield url
-
-
-async def wait_for_page(url: str) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(200):
-            try:
-                async with http.get(url) as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"{url} did not come up")
 
 
 @pytest.mark.browser

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.app import open_store
-from bot.demo import load_demo
-from bot.ports.clock import SystemClock
-from tests.fixtures.kyodo import labels
+from tests.fixtures.kyodo import labels, load
 
 
 def ja_day(day: date) -> str:
     return f"{day.month}月{day.day}日({'月火水木金土日'[day.weekday()]})"
-
-
-async def load(kyodo) -> date:
-    """Loads the demo into Kyodo's store; returns today in the co-op's zone."""
-    now = SystemClock().now()
-    async with open_store(kyodo.settings) as store, store.uow() as uow:
-        await load_demo(uow, now, kyodo.settings.tz)
-        await uow.commit()
-    return now.astimezone(kyodo.settings.tz).date()
 
 
 async def test_a_member_taps_my_shifts_and_sees_who_else_works_one(kyodo, person):

@@ -15,8 +15,7 @@ from sqlalchemy import select
 from bot.app import KyodoApp, open_store
 from bot.ports.clock import SystemClock
 from storage.models import ServiceRequestRow
-from tests.e2e.test_member_work_views import load
-from tests.fixtures.kyodo import kyodo_settings, labels
+from tests.fixtures.kyodo import kyodo_settings, labels, load
 
 ADDRESS = "東京都中央区日本橋1-2-3"
 

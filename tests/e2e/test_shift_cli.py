@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.ports.clock import SystemClock
-from tests.e2e.test_cli import kyodo
+from tests.fixtures.cli import kyodo
 
 DAY = (SystemClock().now() + timedelta(days=10)).date()
 HEADER = "センター,日付,開始,終了,仕事,定員,メンバー\r\n"

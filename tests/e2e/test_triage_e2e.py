@@ -16,9 +16,8 @@ from bot.domain.people import Actor
 from bot.domain.requests import DEFAULT_AREAS
 from bot.ports.clock import SystemClock
 from bot.services import requests as rq
-from tests.core.test_request_lifecycle import form
-from tests.e2e.test_member_work_views import load
-from tests.fixtures.kyodo import kyodo_settings
+from tests.fixtures.forms import form
+from tests.fixtures.kyodo import kyodo_settings, load
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from sqlalchemy import select
 
 from bot.app import KyodoApp, open_store
 from storage.models import PersonRoleRow, PersonRow, VolunteerApplicationRow
-from tests.e2e.test_member_work_views import load
-from tests.fixtures.kyodo import kyodo_settings, labels
+from tests.fixtures.kyodo import kyodo_settings, labels, load
 
 NAME = "渡辺 みどり"
 PHONE_TYPED = "０８０－９８７６－５４３２"

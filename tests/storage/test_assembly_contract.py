@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from bot.domain.assemblies import Answer, Quorum, Rsvp
 from bot.domain.coop import NewAssembly
 from bot.ports.store import UnitOfWorkFactory
-from tests.storage.test_repository_contract import add_person
+from tests.fixtures.contract import add_person
 
 T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
 JST = timezone(timedelta(hours=9))

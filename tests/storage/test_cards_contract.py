@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from bot.domain.cards import CardCopy, CardKind, send_key
 from bot.domain.outbound import OutboxStatus
 from bot.ports.store import UnitOfWorkFactory
-from tests.storage.test_repository_contract import LEASE, message
+from tests.fixtures.contract import LEASE, message
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 

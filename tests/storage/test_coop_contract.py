@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain.coop import NewAssembly, NewShift, WorkKind
 from bot.ports.store import UnitOfWorkFactory
-from tests.storage.test_repository_contract import add_person
+from tests.fixtures.contract import add_person
 
 T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)  # 9:00 in Tokyo
 JST = timezone(timedelta(hours=9))

@@ -14,7 +14,7 @@ from bot.domain.hours import NewHourReport
 from bot.domain.invites import Invite
 from bot.domain.people import Role
 from bot.ports.store import UnitOfWorkFactory
-from tests.storage.test_repository_contract import add_person
+from tests.fixtures.contract import add_person
 
 T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
 

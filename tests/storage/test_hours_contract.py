@@ -13,7 +13,7 @@ import pytest
 from bot.domain.coop import WorkKind
 from bot.domain.hours import ChangeAction, HourChange, NewHourReport, ReportStatus
 from bot.ports.store import UnitOfWorkFactory
-from tests.storage.test_repository_contract import add_person
+from tests.fixtures.contract import add_person
 
 T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
 JST = timezone(timedelta(hours=9))

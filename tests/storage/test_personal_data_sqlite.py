@@ -19,7 +19,7 @@ from bot.services.personal_data import Forgotten, forget, purge_expired
 from storage.database import create_engine
 from storage.migrate import upgrade
 from storage.uow import make_uow_factory
-from tests.e2e.test_cli import kyodo
+from tests.fixtures.cli import kyodo
 
 T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
 PHONE = "090-1234-5678"

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from bot.domain.people import Role
 from bot.domain.reminders import PlannedSend, ReminderPrefs, SendKind, SendStatus
 from bot.ports.store import UnitOfWorkFactory
-from tests.storage.test_repository_contract import add_person
+from tests.fixtures.contract import add_person
 
 T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
 

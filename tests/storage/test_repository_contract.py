@@ -5,7 +5,7 @@ Each test runs once per store through the parametrised `uow_factory` fixture.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -13,34 +13,9 @@ from bot.domain.desk import AuditQuery
 from bot.domain.dialogs import DialogState
 from bot.domain.invites import Invite
 from bot.domain.outbound import OutboundMessage
-from bot.domain.people import NewPerson, Person, Role
+from bot.domain.people import NewPerson, Role
 from bot.ports.store import UnitOfWorkFactory
-
-T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-LEASE = timedelta(seconds=30)
-
-
-async def add_person(
-    uow_factory: UnitOfWorkFactory,
-    telegram_user_id: int | None = 1001,
-    roles: frozenset[Role] = frozenset(),
-) -> Person:
-    async with uow_factory() as uow:
-        person = await uow.people.add(
-            NewPerson(
-                telegram_user_id=telegram_user_id,
-                display_name="山田 花子",
-                telegram_language="ja",
-                created_at=T0,
-                roles=roles,
-            )
-        )
-        await uow.commit()
-    return person
-
-
-def message(text: str = "こんにちは", chat_id: int = 1001) -> OutboundMessage:
-    return OutboundMessage(chat_id=chat_id, text=text)
+from tests.fixtures.contract import LEASE, T0, add_person, message
 
 
 async def queue(uow_factory: UnitOfWorkFactory, count: int, **kwargs: object) -> list[int]:

@@ -23,7 +23,7 @@ from bot.domain.requests import (
 )
 from bot.ports.store import UnitOfWorkFactory
 from storage.uow import make_uow_factory
-from tests.storage.test_repository_contract import add_person
+from tests.fixtures.contract import add_person
 
 T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
 FORM = RequestForm(

@@ -11,7 +11,7 @@ from bot.domain.coop import NewShift, WorkKind
 from bot.domain.people import Role
 from bot.domain.shift_swaps import TakeOutcome
 from bot.ports.store import UnitOfWorkFactory
-from tests.storage.test_repository_contract import add_person
+from tests.fixtures.contract import add_person
 
 T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
 
