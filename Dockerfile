@@ -47,6 +47,7 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY sandbox ./sandbox
+COPY kyodo ./kyodo
 COPY --from=catalogs /src/locales ./locales
 
 # Editable, so that locales/ stays beside bot/ where the translations are looked up. The code

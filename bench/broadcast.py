@@ -224,7 +224,7 @@ async def run_one(
     with log.open("ab") as out:
         # Popen returns at once; the bench only waits on the bot's messages, never on the pipe.
         bot = subprocess.Popen(  # noqa: ASYNC220
-            [sys.executable, "-m", "bot.cli", "run"], env=env, stdout=out, stderr=out, cwd=ROOT
+            [sys.executable, "-m", "kyodo.cli", "run"], env=env, stdout=out, stderr=out, cwd=ROOT
         )
     print(f"{store} {rate:g}/s: bot pid {bot.pid}", file=sys.stderr, flush=True)
     peak = 0

@@ -170,7 +170,7 @@ def kyodo(name: str, transport: str, url: str, sandbox: SandboxServer, log: Path
         "KYODO_GLOBAL_RATE": "1000",
         "KYODO_LOG_LEVEL": "WARNING",
     }
-    return Bot(name, [sys.executable, "-m", "bot.cli", "run"], env, log)
+    return Bot(name, [sys.executable, "-m", "kyodo.cli", "run"], env, log)
 
 
 @contextlib.contextmanager

@@ -53,7 +53,7 @@ class Settings:
     staff_chat_id: int | None = None  # staff cards go to this group; None: staff's private chats
     staff_cards: bool = True  # False: no cards are sent (staff use /queue or the web desk)
     service_areas: tuple[ServiceArea, ...] = DEFAULT_AREAS  # the area buttons of a request
-    # Reminders (bot/scheduler.py): assembly offsets, shift reminders' evening hour, digest hour.
+    # Reminders (kyodo/scheduler.py): assembly offsets, shift reminders' evening hour, digest hour.
     assembly_reminders: tuple[timedelta, ...] = DEFAULT_OFFSETS
     shift_reminder_hour: int = 18
     digest_hour: int = 8

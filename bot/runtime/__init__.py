@@ -8,5 +8,5 @@
 
 Part of the core (no framework, no adapter: the import-linter contracts in pyproject.toml), and
 its top layer: it uses services, dialogs and notices, and nothing in them uses it. The
-composition root (bot/app.py) builds the loops and wires their wake-ups together.
+composition root (kyodo/app.py) builds the loops and wires their wake-ups together.
 """

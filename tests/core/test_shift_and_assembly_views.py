@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.demo import DEMO_SHIFTS
 from bot.domain.coop import NewShift, WorkKind
 from bot.domain.people import NewPerson, Role
+from kyodo.demo import DEMO_SHIFTS
 from tests.fakes.chat import User
 from tests.fixtures.people import (
     HANAKO,

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.cli.shifts import kind_names
 from bot.domain import shift_csv
 from bot.domain.coop import WorkKind
 from bot.domain.errors import InvalidInput, PermissionDenied
 from bot.domain.people import Actor, NewPerson, Role
 from bot.i18n import I18n
 from bot.services.shift_import import import_shifts
+from kyodo.cli.shifts import kind_names
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.demo import load_demo
 from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
 from bot.domain.cards import CardKind
@@ -29,6 +28,7 @@ from bot.runtime.card_feed import CardFeed
 from bot.services import hours as hours_service
 from bot.services import requests as rq
 from bot.services import volunteers as vol
+from kyodo.demo import load_demo
 from storage.database import create_engine
 from storage.migrate import upgrade
 from storage.uow import SqlStore

@@ -19,8 +19,6 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Page
 
-from bot.app import KyodoApp, open_store
-from bot.demo import load_demo
 from bot.domain.broadcasts import Audience, AudienceKind, BroadcastKind, Draft
 from bot.domain.coop import WorkKind
 from bot.domain.people import Actor, Role
@@ -37,6 +35,8 @@ from bot.services.hours import report_hours
 from bot.services.requests import submit
 from bot.services.volunteers import ApplicationForm
 from bot.services.volunteers import submit as apply_to_volunteer
+from kyodo.app import KyodoApp, open_store
+from kyodo.demo import load_demo
 from tests.fixtures.browser import NewContext
 from tests.fixtures.kyodo import Person, kyodo_settings
 from tests.fixtures.sandbox import serve_sandbox

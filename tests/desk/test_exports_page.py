@@ -13,10 +13,10 @@ from datetime import UTC, date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from bot.app import open_store
 from bot.domain.coop import WorkKind
 from bot.domain.desk import AuditQuery
 from bot.domain.hours import NewHourReport, ReportStatus
+from kyodo.app import open_store
 from tests.desk.conftest import MARIA, TANAKA, Desk, DeskClient
 from tests.fixtures.browser import needs_chromium, on_the_browser_loop
 

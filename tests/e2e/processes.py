@@ -26,7 +26,7 @@ def start_kyodo(sandbox, log: Path, api_base_url: str | None = None, **settings:
     }
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"], env=env, stdout=out, stderr=out
+            [sys.executable, "-m", "kyodo.cli", "run"], env=env, stdout=out, stderr=out
         )
 
 

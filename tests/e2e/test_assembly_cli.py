@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.app import open_store
 from bot.config import load_settings
+from kyodo.app import open_store
 from tests.fixtures.cli import kyodo
 
 AT = date.today() + timedelta(days=60)

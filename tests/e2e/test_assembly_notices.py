@@ -18,7 +18,7 @@ def publish_from_the_shell(kyodo, *args: str) -> subprocess.CompletedProcess[str
     }
     environment.update(DATABASE_URL=kyodo.settings.database_url, LANG="en_US.UTF-8")
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "assembly", "publish", *args],
+        [sys.executable, "-m", "kyodo.cli", "assembly", "publish", *args],
         env=environment,
         capture_output=True,
         text=True,

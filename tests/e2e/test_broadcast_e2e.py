@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, select
 
-from bot.app import open_store
 from bot.config import load_settings
+from kyodo.app import open_store
 from sandbox.ratelimit import RateLimits
 from storage.migrate import upgrade
 from storage.models import (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.app import open_store
 from bot.config import load_settings
 from bot.domain.people import Role
+from kyodo.app import open_store
 from tests.fixtures.cli import kyodo
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from bot.app import open_store
 from bot.config import load_settings
 from bot.domain.coop import WorkKind
 from bot.domain.hours import NewHourReport, ReportStatus
+from kyodo.app import open_store
 from tests.fixtures.cli import kyodo
 
 AT = datetime(2026, 12, 1, tzinfo=UTC)

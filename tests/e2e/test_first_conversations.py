@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.app import KyodoApp, open_store
 from bot.domain.invites import Invite
 from bot.domain.people import Role
 from bot.ports.clock import SystemClock
+from kyodo.app import KyodoApp, open_store
 from storage.models import InboxRow, PersonRow
 from tests.fixtures.kyodo import invite_code, kyodo_settings, labels
 

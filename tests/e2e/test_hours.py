@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.app import open_store
+from kyodo.app import open_store
 from storage.models import HourReportChangeRow, HourReportRow
 from tests.fixtures.kyodo import labels, load
 

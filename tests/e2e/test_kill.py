@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import open_store
 from bot.config import load_settings
+from kyodo.app import open_store
 from sandbox.ratelimit import RateLimits
 from storage.models import InboxRow, OutboxRow
 from tests.e2e.processes import start_kyodo, wait_until

@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.app import KyodoApp, open_store
 from bot.domain.coop import NewAssembly
 from bot.domain.people import Actor, NewPerson, Role
 from bot.domain.reminders import SendStatus
 from bot.services import assemblies
+from kyodo.app import KyodoApp, open_store
 from storage.migrate import upgrade
 from storage.models import ScheduledSendRow
 from tests.fixtures.kyodo import kyodo_settings

@@ -28,11 +28,11 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from bot.app import open_store
 from bot.config import load_settings
 from bot.domain.coop import NewAssembly
 from bot.domain.people import Actor, NewPerson, Role
 from bot.services import assemblies
+from kyodo.app import open_store
 from sandbox.ratelimit import RateLimits
 from storage.migrate import upgrade
 from storage.models import OutboxRow, ScheduledSendRow

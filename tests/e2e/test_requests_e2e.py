@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import KyodoApp, open_store
 from bot.ports.clock import SystemClock
+from kyodo.app import KyodoApp, open_store
 from storage.models import ServiceRequestRow
 from tests.fixtures.kyodo import kyodo_settings, labels, load
 

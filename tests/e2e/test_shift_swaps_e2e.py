@@ -7,10 +7,10 @@ from datetime import date, datetime, time, timedelta
 
 import aiohttp
 
-from bot.app import open_store
-from bot.demo import load_demo
 from bot.domain.coop import NewShift, WorkKind
 from bot.ports.clock import SystemClock
+from kyodo.app import open_store
+from kyodo.demo import load_demo
 
 
 def ja_day(day: date) -> str:

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from bot.app import KyodoApp, open_store
 from bot.domain.people import Actor
 from bot.domain.requests import DEFAULT_AREAS
 from bot.ports.clock import SystemClock
 from bot.services import requests as rq
+from kyodo.app import KyodoApp, open_store
 from tests.fixtures.forms import form
 from tests.fixtures.kyodo import kyodo_settings, load
 

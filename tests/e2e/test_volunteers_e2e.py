@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import KyodoApp, open_store
+from kyodo.app import KyodoApp, open_store
 from storage.models import PersonRoleRow, PersonRow, VolunteerApplicationRow
 from tests.fixtures.kyodo import kyodo_settings, labels, load
 

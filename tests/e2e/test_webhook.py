@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 from sqlalchemy import func, select
 
-from bot.app import open_store
+from kyodo.app import open_store
 from storage.models import InboxRow
 from tests.fixtures.kyodo import labels
 

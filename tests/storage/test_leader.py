@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.scheduler import LeaderScheduler
 from bot.services.reminders import RunReport
+from kyodo.scheduler import LeaderScheduler
 from storage.leader import AlwaysLeader, PostgresLeaderLock, leader_lock
 
 pytestmark = pytest.mark.postgres

@@ -82,7 +82,7 @@ def transport(request) -> str:
 
 
 async def wired(sandbox, transport: str) -> tuple[Kyodo, InboxWorker, OutboxSender]:
-    """The composition root in miniature: what bot/app.py wires for real."""
+    """The composition root in miniature: what kyodo/app.py wires for real."""
     make_gateway, parser = TRANSPORTS[transport]
     store, core, clock = MemoryStore(), EchoCore(), SystemClock()
     gateway = make_gateway(sandbox.token, sandbox.api_base_url)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli.shell import Subparsers, shell_locale, upgrade
 from bot.config import Settings
 from bot.domain.assemblies import (
     MAX_AGENDA,
@@ -24,6 +23,7 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.people import Actor, Role
 from bot.i18n import I18n
 from bot.ports.clock import SystemClock
+from kyodo.cli.shell import Subparsers, shell_locale, upgrade
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -75,8 +75,8 @@ async def handle_publish(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _publish(args: argparse.Namespace, settings: Settings, locale: str) -> int:
-    from bot.app import open_store
     from bot.services.assemblies import publish as publish_notice
+    from kyodo.app import open_store
 
     i18n = I18n(settings.tz, settings.default_locale)
     # The shell is the admin's own door: whoever can run this command administers the install.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.shell import Subparsers, say, upgrade
 from bot.config import Settings
+from kyodo.cli.shell import Subparsers, say, upgrade
 
 
 def add_parser(sub: Subparsers) -> None:

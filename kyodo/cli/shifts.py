@@ -9,7 +9,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.shell import Subparsers, shell_locale, upgrade
 from bot.config import Settings
 from bot.domain.coop import WorkKind
 from bot.domain.errors import InvalidInput
@@ -17,6 +16,7 @@ from bot.domain.people import Actor, Role
 from bot.domain.replies import msg
 from bot.i18n import SUPPORTED, I18n
 from bot.ports.clock import SystemClock
+from kyodo.cli.shell import Subparsers, shell_locale, upgrade
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -44,8 +44,8 @@ def kind_names(i18n: I18n) -> dict[str, WorkKind]:
 
 
 async def _import(settings: Settings, args: argparse.Namespace, locale: str) -> int:
-    from bot.app import open_store
     from bot.services.shift_import import import_shifts
+    from kyodo.app import open_store
 
     i18n = I18n(settings.tz, settings.default_locale)
     data = args.file.read_bytes()[: MAX_FILE_BYTES + 1]
@@ -88,8 +88,8 @@ async def _import(settings: Settings, args: argparse.Namespace, locale: str) -> 
 
 
 async def _ical(settings: Settings, telegram_id: int, locale: str) -> int:
-    from bot.app import open_store
     from bot.calendar_feed import feed
+    from kyodo.app import open_store
 
     i18n = I18n(settings.tz, settings.default_locale)
     async with open_store(settings) as store, store.uow() as uow:

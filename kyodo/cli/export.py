@@ -14,7 +14,6 @@ import html
 import sys
 from pathlib import Path
 
-from bot.cli.shell import Subparsers, shell_locale, upgrade
 from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.domain.exports import ExportFormat, HoursQuery, HoursScope, parse_month
@@ -22,6 +21,7 @@ from bot.domain.people import Actor, Role
 from bot.domain.replies import msg
 from bot.i18n import SUPPORTED, I18n
 from bot.ports.clock import SystemClock
+from kyodo.cli.shell import Subparsers, shell_locale, upgrade
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -55,8 +55,8 @@ async def handle(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _hours(settings: Settings, args: argparse.Namespace, shell_locale: str) -> int:
-    from bot.app import open_store
     from bot.services.exports import hours_export, hours_file
+    from kyodo.app import open_store
 
     i18n = I18n(settings.tz, settings.default_locale)
     locale = args.locale or shell_locale

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.shell import Subparsers
 from bot.config import Settings
+from kyodo.cli.shell import Subparsers
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -16,6 +16,6 @@ def add_parser(sub: Subparsers) -> None:
 
 
 async def handle(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import run
+    from kyodo.app import run
 
     return await run(settings)

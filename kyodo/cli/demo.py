@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.shell import Subparsers, say, upgrade
 from bot.config import Settings
 from bot.ports.clock import SystemClock
+from kyodo.cli.shell import Subparsers, say, upgrade
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -14,8 +14,8 @@ def add_parser(sub: Subparsers) -> None:
 
 
 async def handle(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import open_store
-    from bot.demo import load_demo
+    from kyodo.app import open_store
+    from kyodo.demo import load_demo
 
     await upgrade(settings)
     async with open_store(settings) as store, store.uow() as uow:

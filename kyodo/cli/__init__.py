@@ -18,10 +18,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import assembly, db, demo, export, invite, purge_personal_data, run, shifts
-from bot.cli.shell import Handler
 from bot.config import ConfigError, load_settings
 from bot.log_privacy import quiet_payload_loggers
+from kyodo.cli import assembly, db, demo, export, invite, purge_personal_data, run, shifts
+from kyodo.cli.shell import Handler
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
-from bot.cli.shell import Subparsers, shell_locale, upgrade
 from bot.config import Settings
 from bot.i18n import I18n
 from bot.ports.clock import SystemClock
+from kyodo.cli.shell import Subparsers, shell_locale, upgrade
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -31,8 +31,8 @@ async def handle(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _purge(settings: Settings, args: argparse.Namespace, shell_locale: str) -> int:
-    from bot.app import open_store
     from bot.services.personal_data import purge_expired
+    from kyodo.app import open_store
 
     async with open_store(settings) as store:
         counts = await purge_expired(

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.demo.requests import load_demo_requests
 from bot.domain.coop import BusinessCentre, NewAssembly, NewShift, WorkKind
 from bot.domain.people import NewPerson, Role
 from bot.ports.store import UnitOfWork
+from kyodo.demo.requests import load_demo_requests
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

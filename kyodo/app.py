@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.config import Settings
-from bot.demo import DEMO_PEOPLE, load_demo
 from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
 from bot.i18n import SUPPORTED, I18n
@@ -34,7 +33,8 @@ from bot.runtime.card_feed import CardFeed
 from bot.runtime.inbox import InboxIntake, InboxWorker
 from bot.runtime.polling import PollingLoop
 from bot.runtime.sender import OutboxSender
-from bot.scheduler import LeaderScheduler, make_scheduler
+from kyodo.demo import DEMO_PEOPLE, load_demo
+from kyodo.scheduler import LeaderScheduler, make_scheduler
 from storage.database import create_engine
 from storage.migrate import upgrade
 from storage.uow import SqlStore

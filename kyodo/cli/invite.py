@@ -8,13 +8,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli.shell import Subparsers, shell_locale, upgrade
 from bot.config import Settings
 from bot.domain.invites import display_code
 from bot.domain.people import Actor, Role
 from bot.domain.replies import msg
 from bot.i18n import I18n
 from bot.ports.clock import SystemClock
+from kyodo.cli.shell import Subparsers, shell_locale, upgrade
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -36,8 +36,8 @@ async def handle(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _invite(settings: Settings, role: Role, hours: int | None) -> str:
-    from bot.app import open_store
     from bot.services.invites import issue_invite
+    from kyodo.app import open_store
 
     i18n = I18n(settings.tz, settings.default_locale)
     locale = shell_locale()
