@@ -12,6 +12,7 @@ whatever dialog is going on goes on.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -246,23 +247,23 @@ async def _ask_broadcast(
 
 @DIALOG.button(CancelSend)
 async def _cancel_send(turn: Turn, pressed: CancelSend, state: DialogState | None) -> Next:
-    try:
-        await service.cancel(turn.uow, turn.actor, pressed.send_id, turn.now)
-    except PermissionDenied:
-        raise
-    except DomainError:
-        await _too_late(turn)
-        return state
-    await _cancelled(turn)
-    return state
+    return await _cancel(
+        turn, state, service.cancel(turn.uow, turn.actor, pressed.send_id, turn.now)
+    )
 
 
 @DIALOG.button(CancelBroadcast)
 async def _cancel_broadcast(
     turn: Turn, pressed: CancelBroadcast, state: DialogState | None
 ) -> Next:
+    cancelling = broadcast_service.cancel(turn.uow, turn.actor, pressed.broadcast_id, turn.now)
+    return await _cancel(turn, state, cancelling)
+
+
+async def _cancel(turn: Turn, state: DialogState | None, cancelling: Awaitable[object]) -> Next:
+    """Cancels one scheduled thing; "too late" if it went out (or was cancelled) meanwhile."""
     try:
-        await broadcast_service.cancel(turn.uow, turn.actor, pressed.broadcast_id, turn.now)
+        await cancelling
     except PermissionDenied:
         raise
     except DomainError:
