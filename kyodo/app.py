@@ -177,9 +177,7 @@ class KyodoApp:
             store.uow, parser, conversation, gateway, self.clock, on_committed=committed
         )
         intake = InboxIntake(store.uow, self.clock, on_stored=worker.wake)
-        self.scheduler = make_scheduler(
-            settings, store.uow, Renderer(i18n).render, self.clock, sender.wake
-        )
+        self.scheduler = make_scheduler(settings, store.uow, self.clock, sender.wake)
         self._tasks = [
             asyncio.create_task(sender.run(), name="outbox-sender"),
             asyncio.create_task(worker.run(), name="inbox-worker"),

@@ -30,7 +30,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Settings
 from bot.ports.clock import Clock
-from bot.ports.scheduling import LeaderLock, Render
+from bot.ports.scheduling import LeaderLock
 from bot.ports.store import UnitOfWorkFactory
 from bot.services.reminders import ReminderRunner, ReminderSettings
 
@@ -215,18 +215,14 @@ class LeaderScheduler:
 def make_scheduler(
     settings: Settings,
     uow: UnitOfWorkFactory,
-    render: Render,
     clock: Clock,
     wake_sender: Callable[[], None],
 ) -> LeaderScheduler:
     """The scheduler of one Kyodo process, wired to its store and sender.
 
     `uow` must be the units of a store whose consequences are wired (`store.publish`): the
-    reminders and broadcasts the jobs start are recorded as events, rendered at commit. `render`
-    is no longer used (the consequences render); it stays until the composition root stops
-    passing it.
+    reminders and broadcasts the jobs start are recorded as events, rendered at commit.
     """
-    del render
     from bot.services.broadcasts import start_due_broadcasts
     from bot.services.personal_data import purge_expired
     from storage.leader import leader_lock

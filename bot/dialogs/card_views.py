@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from bot.dialogs.volunteers import joined
 from bot.domain.callbacks import CallbackData
 from bot.domain.coop import BusinessCentre
+from bot.domain.hours import as_hours
 from bot.domain.replies import Button, Msg, Reply, msg
 from bot.domain.requests import (
     DEFAULT_AREAS,
@@ -108,8 +108,7 @@ class DeclineRequest(CallbackData, tag="tc:r:dec"):
     request_id: int
 
 
-def _hours(minutes: int) -> Decimal:
-    return (Decimal(minutes) / 60).normalize()
+_hours = as_hours
 
 
 def _centre(centre: BusinessCentre | None, locale: str) -> str:

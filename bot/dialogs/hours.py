@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import TypeVar
 
 from bot.dialogs.engine import Turn
@@ -36,7 +35,14 @@ from bot.domain.callbacks import CallbackData
 from bot.domain.coop import BusinessCentre, WorkKind
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
-from bot.domain.hours import NOTE_LIMIT, HourReport, check_day, check_minutes, check_note
+from bot.domain.hours import (
+    NOTE_LIMIT,
+    HourReport,
+    as_hours,
+    check_day,
+    check_minutes,
+    check_note,
+)
 from bot.domain.hours_parser import parse_hours
 from bot.domain.people import Role
 from bot.domain.replies import Button, Msg, msg
@@ -214,9 +220,7 @@ class ApproveShown(CallbackData, tag="hr:aa"):
 BACK = Button(msg("button.back"), Back())
 
 
-def hours(minutes: int) -> Decimal:
-    """Minutes as hours for Babel to format: 450 -> 7.5."""
-    return (Decimal(minutes) / 60).normalize()
+hours = as_hours  # the name every message argument here uses
 
 
 def _today(turn: Turn) -> date:

@@ -117,10 +117,13 @@ def check_note(note: str | None) -> str | None:
     return note
 
 
+def as_hours(minutes: int) -> Decimal:
+    """Minutes as hours for Babel to format: 450 -> 7.5."""
+    return (Decimal(minutes) / 60).normalize()
+
+
 def check_day_total(minutes: int, others: Iterable[HourReport]) -> None:
     """A member's active reports for one day, with the new one, fit in 24 hours."""
     already = sum(report.minutes for report in others if report.is_active)
     if already + minutes > DAY_MINUTES:
-        raise InvalidInput(
-            "hours_day_total", already=(Decimal(already) / 60).normalize(), limit=DAY_MINUTES // 60
-        )
+        raise InvalidInput("hours_day_total", already=as_hours(already), limit=DAY_MINUTES // 60)

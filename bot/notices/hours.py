@@ -8,22 +8,16 @@ report's, so a decision told twice (a retried update) is queued once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 
 from bot.dialogs.menus import MY_MONTH, REPORT_HOURS, Buttons
 from bot.domain.cards import CardKind
 from bot.domain.events import Event, HoursDecided, HoursReported, HoursWithdrawn
-from bot.domain.hours import ReportStatus
+from bot.domain.hours import ReportStatus, as_hours
 from bot.domain.replies import Reply, msg
 from bot.notices.cards import item_changed
 from bot.notices.context import Handler, NoticeContext
 from bot.ports.store import UnitOfWork
 from bot.services.hours import report_view
-
-
-def as_hours(minutes: int) -> Decimal:
-    """Minutes as hours for Babel to format: 450 -> 7.5."""
-    return (Decimal(minutes) / 60).normalize()
 
 
 async def reported(ctx: NoticeContext, uow: UnitOfWork, event: HoursReported) -> None:

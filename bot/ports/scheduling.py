@@ -4,13 +4,11 @@ reply becomes a message (the composition root passes the renderer in)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain.outbound import OutboundMessage
 from bot.domain.reminders import PlannedSend, ReminderPrefs, ScheduledSend, SendStatus
-from bot.domain.replies import Reply
 
 
 class ReminderRepository(Protocol):
@@ -60,7 +58,3 @@ class LeaderLock(Protocol):
         ...
 
     async def release(self) -> None: ...
-
-
-Render = Callable[[Reply, int, str], OutboundMessage]
-"""(reply, chat id, locale) -> the message in that language, as the outbox stores it."""
