@@ -39,6 +39,8 @@ class Settings:
     timezone: str = "Asia/Tokyo"
     default_locale: str = "ja"
     global_rate: float = 30.0
+    # Seconds between two messages to one person: Telegram asks for about one a second.
+    chat_interval: float = 1.0
     invite_ttl_hours: int = 72
     sandbox_port: int = 8080
     bot_username: str = "kyodo_coop_bot"
@@ -152,6 +154,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         timezone=tz,
         default_locale=locale,
         global_rate=_float(env, "KYODO_GLOBAL_RATE", 30.0, 0.1, 1000.0),
+        chat_interval=_float(env, "KYODO_CHAT_INTERVAL", 1.0, 0.0, 60.0),
         invite_ttl_hours=_int(env, "KYODO_INVITE_TTL_HOURS", 72, 1, 24 * 90),
         sandbox_port=_int(env, "KYODO_SANDBOX_PORT", 8080, 0, 65535),
         bot_username=env.get("KYODO_BOT_USERNAME", "kyodo_coop_bot").lstrip("@"),

@@ -86,6 +86,12 @@ SETTINGS: tuple[SettingDoc, ...] = (
         "global_rate",
         "messages per second to Telegram (paid broadcasts allow up to 1000)",
     ),
+    SettingDoc(
+        "KYODO_CHAT_INTERVAL",
+        "chat_interval",
+        "seconds between two messages to one person (Telegram asks for about one a second; "
+        "a local test server may allow less)",
+    ),
     SettingDoc("KYODO_INVITE_TTL_HOURS", "invite_ttl_hours", "how long an invite code stays valid"),
     SettingDoc(
         "KYODO_SANDBOX_PORT", "sandbox_port", "the sandbox page's port (`0`: any free port)"

@@ -33,6 +33,7 @@ from bot.runtime.card_feed import CardFeed
 from bot.runtime.inbox import InboxIntake, InboxWorker
 from bot.runtime.polling import PollingLoop
 from bot.runtime.sender import OutboxSender
+from bot.runtime.ratelimit import ChatLimits
 from kyodo.demo import DEMO_PEOPLE, load_demo
 from kyodo.scheduler import LeaderScheduler, make_scheduler
 from storage.database import create_engine
@@ -145,6 +146,7 @@ class KyodoApp:
             gateway,
             self.clock,
             global_rate=settings.global_rate,
+            chat_limits=ChatLimits(private_interval=settings.chat_interval),
             # A killed sender's claimed rows go out again once its lease ends: short enough
             # that a restart does not leave people waiting, long enough to hold no row twice.
             lease=timedelta(seconds=settings.outbox_lease),
