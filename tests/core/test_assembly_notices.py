@@ -47,7 +47,7 @@ async def test_a_member_opens_the_notice_and_answers_attending(chat, memory_stor
     assert "✅ あなたのお返事: 出席" in turn.text
     answer = answer_of(memory_store, TANAKA.id)
     assert (answer.rsvp, answer.proxy_to) == (Rsvp.ATTENDING, None)
-    assert "✅ あなたのお返事: 出席" in (await chat.press(TANAKA, "asm")).text
+    assert "✅ あなたのお返事: 出席" in (await chat.tap(TANAKA, "📣 総会のお知らせ")).text
 
 
 async def test_a_member_gives_a_proxy_to_a_named_member_then_changes_to_the_chair(
@@ -200,7 +200,7 @@ async def test_a_member_cannot_start_publishing(chat, memory_store, clock):
     await demo(memory_store, clock)
     turn = await chat.press(TANAKA, "asm:new")
     assert turn.toast == REFUSED_JA
-    listing = await chat.press(TANAKA, "asm")
+    listing = await chat.tap(TANAKA, "📣 総会のお知らせ")
     assert "asm:new" not in [data for _, data in listing.buttons]
 
 
@@ -217,7 +217,7 @@ async def test_staff_ask_from_the_desk_those_who_have_not_answered_once_a_day(
     """The desk's "please answer": the service records it, its consequence tells each member
     who has not answered, with the notice's button, once a day however often it is asked."""
     from bot.domain.people import Actor
-    from bot.services.desk_assemblies import request_answers
+    from bot.services.assemblies import request_answers
 
     await demo(memory_store, clock)
     aid = the_assembly(memory_store)

@@ -90,7 +90,7 @@ async def test_a_typical_report_takes_four_taps_after_opening(demo_chat, memory_
 
 async def test_the_members_own_centres_come_first(demo_chat, memory_store):
     await demo_chat.press(TANAKA, "hr")
-    ja = await demo_chat.press(TANAKA, "hr:d:0")
+    ja = await demo_chat.tap(TANAKA, "今日 11月22日(日)")
     options = [label for label, data in ja.buttons if data.startswith("hr:c:")]
     # Tanaka cleans at Minato today, and works childcare and elderly care at Chuo this week.
     assert options == [
@@ -99,7 +99,7 @@ async def test_the_members_own_centres_come_first(demo_chat, memory_store):
         "高齢者デイサービス・中央ケアセンター",
     ]
     await demo_chat.press(MARIA, "hr")
-    en = await demo_chat.press(MARIA, "hr:d:1")
+    en = await demo_chat.tap(MARIA, "Yesterday Sat, Nov 21")
     assert "<b>Sat, Nov 21</b>\nWhere did you work" in en.text
     assert en.buttons[0] == ("Elderly day care · Chuo Care Centre", "hr:c:1:elderly_care")
     assert ("🏢 Another centre", "hr:oc") in en.buttons
@@ -108,16 +108,16 @@ async def test_the_members_own_centres_come_first(demo_chat, memory_store):
 
 async def test_another_centre_and_kind_can_be_chosen(demo_chat, memory_store):
     await demo_chat.press(MARIA, "hr")
-    await demo_chat.press(MARIA, "hr:d:0")
-    centres = await demo_chat.press(MARIA, "hr:oc")
+    await demo_chat.tap(MARIA, "Today Sun, Nov 22")
+    centres = await demo_chat.tap(MARIA, "🏢 Another centre")
     assert centres.buttons[:2] == [
         ("Chuo Care Centre", "hr:cc:1"),
         ("Minato Building Cleaning Centre", "hr:cc:2"),
     ]
-    kinds = await demo_chat.press(MARIA, "hr:cc:2")
+    kinds = await demo_chat.tap(MARIA, "Minato Building Cleaning Centre")
     assert "<b>Minato Building Cleaning Centre</b>\nWhat kind of work was it?" in kinds.text
-    await demo_chat.press(MARIA, "hr:c:2:cleaning")
-    other = await demo_chat.press(MARIA, "hr:ho")
+    await demo_chat.tap(MARIA, "Cleaning")
+    other = await demo_chat.tap(MARIA, "✏️ Other")
     assert "<code>7h30</code>" in other.text
     confirm = await demo_chat.send(MARIA, "3:15")
     assert "⏱ 3.25 hours" in confirm.text and "🏢 Minato Building Cleaning Centre" in confirm.text
@@ -128,7 +128,7 @@ async def test_another_centre_and_kind_can_be_chosen(demo_chat, memory_store):
 
 async def test_the_date_picker_offers_the_window_page_by_page(demo_chat, memory_store):
     await demo_chat.press(TANAKA, "hr")
-    first = await demo_chat.press(TANAKA, "hr:days:0")
+    first = await demo_chat.tap(TANAKA, "📅 ほかの日")
     days = [d for _, d in first.buttons if d.startswith("hr:d:")]
     assert days == [f"hr:d:{n}" for n in range(14)]
     assert "31日前まで報告できます" in first.text
@@ -141,9 +141,9 @@ async def test_the_date_picker_offers_the_window_page_by_page(demo_chat, memory_
         "hr:d:31",
     ]
     assert ("◀ さらに前", "hr:days:3") not in last.buttons
-    oldest = await demo_chat.press(TANAKA, "hr:d:31")
+    oldest = await demo_chat.tap(TANAKA, "10月22日(木)")
     assert "<b>10月22日(木)</b>" in oldest.text
-    await demo_chat.press(TANAKA, "hr:back")  # to the day again, where day buttons belong
+    await demo_chat.tap(TANAKA, "◀ 戻る")  # to the day again, where day buttons belong
     beyond = await demo_chat.press(TANAKA, "hr:d:32")
     assert beyond.toast == "このボタンは使えなくなりました。メニューを表示します。"
 
@@ -153,7 +153,7 @@ async def test_a_note_is_typed_at_the_last_step_or_skipped(demo_chat, memory_sto
     for data in ("hr:d:0", "hr:c:2:cleaning", "hr:h:240"):
         confirm = await demo_chat.press(TANAKA, data)
     assert "メモを付けるときは、そのまま入力して送ってください（200文字まで）" in confirm.text
-    asked = await demo_chat.press(TANAKA, "hr:note")
+    asked = await demo_chat.tap(TANAKA, "📝 メモを付ける")
     assert "メモを入力してください（200文字まで）" in asked.text
     assert ("スキップ", "hr:skip") in asked.buttons
     too_long = await demo_chat.send(TANAKA, "あ" * 201)
@@ -166,18 +166,18 @@ async def test_a_note_is_typed_at_the_last_step_or_skipped(demo_chat, memory_sto
 
 async def test_every_step_goes_back_and_cancel_forgets_the_report(demo_chat, memory_store):
     await demo_chat.press(TANAKA, "hr")
-    await demo_chat.press(TANAKA, "hr:d:1")
-    await demo_chat.press(TANAKA, "hr:c:2:cleaning")
-    back_to_centre = await demo_chat.press(TANAKA, "hr:back")
+    await demo_chat.tap(TANAKA, "昨日 11月21日(土)")
+    await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
+    back_to_centre = await demo_chat.tap(TANAKA, "◀ 戻る")
     assert "どこで、どんな仕事をしましたか" in back_to_centre.text
-    back_to_day = await demo_chat.press(TANAKA, "hr:back")
+    back_to_day = await demo_chat.tap(TANAKA, "◀ 戻る")
     assert "いつの勤務ですか" in back_to_day.text
-    await demo_chat.press(TANAKA, "hr:d:0")
-    await demo_chat.press(TANAKA, "hr:c:2:cleaning")
-    await demo_chat.press(TANAKA, "hr:h:120")
-    back_to_hours = await demo_chat.press(TANAKA, "hr:back")
+    await demo_chat.tap(TANAKA, "今日 11月22日(日)")
+    await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
+    await demo_chat.tap(TANAKA, "2時間")
+    back_to_hours = await demo_chat.tap(TANAKA, "◀ 戻る")
     assert "何時間働きましたか" in back_to_hours.text
-    cancelled = await demo_chat.press(TANAKA, "cancel")
+    cancelled = await demo_chat.tap(TANAKA, "✖ やめる")
     assert CANCELLED in cancelled.text
     assert memory_store.state.dialogs == {}
     assert reports(memory_store) == []
@@ -193,8 +193,8 @@ async def test_every_step_goes_back_and_cancel_forgets_the_report(demo_chat, mem
 async def test_hours_typed_with_the_command_skip_the_hours_step(demo_chat, memory_store):
     asked_day = await demo_chat.send(TANAKA, "/hours 7.5")
     assert "いつの勤務ですか" in asked_day.text
-    await demo_chat.press(TANAKA, "hr:d:1")
-    confirm = await demo_chat.press(TANAKA, "hr:c:2:cleaning")
+    await demo_chat.tap(TANAKA, "昨日 11月21日(土)")
+    confirm = await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
     assert "📅 11月21日(土)" in confirm.text and "⏱ 7.5時間" in confirm.text
     await demo_chat.press_shown(TANAKA, "hr:ok")
     assert [(r.day, r.minutes) for r in reports(memory_store, TANAKA.id)] == [
@@ -216,7 +216,7 @@ async def test_hours_and_a_day_typed_go_straight_to_the_centre(
 ):
     centre = await demo_chat.send(TANAKA, typed)
     assert "どこで、どんな仕事をしましたか" in centre.text
-    await demo_chat.press(TANAKA, "hr:c:2:cleaning")
+    await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
     await demo_chat.press_shown(TANAKA, "hr:ok")
     [report] = reports(memory_store, TANAKA.id)
     assert (report.day, report.minutes) == (day, minutes)
@@ -248,9 +248,9 @@ async def test_bad_hours_get_a_clear_answer(demo_chat, memory_store, typed, answ
 
 async def test_bad_typed_hours_inside_the_dialog_keep_the_step(demo_chat):
     await demo_chat.press(MARIA, "hr")
-    await demo_chat.press(MARIA, "hr:d:0")
-    await demo_chat.press(MARIA, "hr:c:1:elderly_care")
-    await demo_chat.press(MARIA, "hr:ho")
+    await demo_chat.tap(MARIA, "Today Sun, Nov 22")
+    await demo_chat.tap(MARIA, "Elderly day care · Chuo Care Centre")
+    await demo_chat.tap(MARIA, "✏️ Other")
     wrong = await demo_chat.send(MARIA, "7:10")
     assert "steps of 15 minutes" in wrong.text
     right = await demo_chat.send(MARIA, "7:15")
@@ -278,14 +278,14 @@ async def test_non_members_get_a_polite_refusal_for_hours(demo_chat, memory_stor
 
 async def test_a_day_holds_at_most_24_hours_across_all_reports(demo_chat, memory_store):
     await demo_chat.send(TANAKA, "/hours 今日 16")
-    await demo_chat.press(TANAKA, "hr:c:2:cleaning")
+    await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
     await demo_chat.press_shown(TANAKA, "hr:ok")
     await demo_chat.send(TANAKA, "/hours 今日 10")
-    await demo_chat.press(TANAKA, "hr:c:1:childcare")
+    await demo_chat.tap(TANAKA, "保育・子育て支援・中央ケアセンター")
     refused = await demo_chat.press_shown(TANAKA, "hr:ok")
     assert "この日はすでに16時間報告しています。1日の合計は24時間までです。" in refused.text
-    await demo_chat.press(TANAKA, "hr:back")
-    fits = await demo_chat.press(TANAKA, "hr:h:480")
+    await demo_chat.tap(TANAKA, "◀ 戻る")
+    fits = await demo_chat.tap(TANAKA, "8時間")
     assert "⏱ 8時間" in fits.text
     await demo_chat.press_shown(TANAKA, "hr:ok")
     assert [r.minutes for r in reports(memory_store, TANAKA.id)] == [960, 480]
@@ -295,10 +295,10 @@ async def test_a_second_report_for_the_same_day_and_centre_must_replace_the_firs
     demo_chat, memory_store
 ):
     await tap_report(demo_chat, MARIA, hours="hr:h:360")
-    await demo_chat.press(MARIA, "hr")
-    await demo_chat.press(MARIA, "hr:d:0")
-    await demo_chat.press(MARIA, "hr:c:1:elderly_care")
-    await demo_chat.press(MARIA, "hr:h:480")
+    await demo_chat.tap(MARIA, "⏱ Report hours")
+    await demo_chat.tap(MARIA, "Today Sun, Nov 22")
+    await demo_chat.tap(MARIA, "Elderly day care · Chuo Care Centre")
+    await demo_chat.tap(MARIA, "8 h")
     asked = await demo_chat.press_shown(MARIA, "hr:ok")
     assert "You already reported 6 hours at this centre on Sun, Nov 22 (pending)." in asked.text
     assert any(label == "🔁 Replace it" for label, _ in asked.buttons)
@@ -327,13 +327,13 @@ async def test_an_approved_day_cannot_be_reported_again(demo_chat, memory_store)
 async def test_a_pending_report_can_be_changed_and_its_history_shows_it(demo_chat, memory_store):
     await tap_report(demo_chat, TANAKA)
     [report] = reports(memory_store, TANAKA.id)
-    month = await demo_chat.press(TANAKA, "hrm")
+    month = await demo_chat.tap(TANAKA, "📊 今月の勤務")
     view = await demo_chat.press(TANAKA, month.data_for("11月22日(日) 8時間"))
     assert "状態: 承認待ち" in view.text
     assert ("✏️ 時間を直す", f"hr:e:{report.id}") in view.buttons
     asked = await demo_chat.press(TANAKA, f"hr:e:{report.id}")
     assert "何時間働きましたか" in asked.text
-    await demo_chat.press(TANAKA, "hr:h:360")
+    await demo_chat.tap(TANAKA, "6時間")
     done = await demo_chat.press_shown(TANAKA, "hr:ok")
     assert "報告を直しました: 11月22日(日) 6時間。" in done.text
     [changed] = reports(memory_store, TANAKA.id)
@@ -459,9 +459,9 @@ async def test_nobody_approves_their_own_hours(chat, memory_store, clock):
         await uow.commit()
     ken = User(800, "Ken", "ja")
     await chat.send(ken, "/hours 今日 4")
-    await chat.press(ken, "hr:oc")
-    await chat.press(ken, "hr:cc:1")
-    await chat.press(ken, "hr:c:1:cleaning")
+    await chat.tap(ken, "🏢 ほかのセンター")
+    await chat.tap(ken, "中央ケアセンター")
+    await chat.tap(ken, "清掃")
     await chat.press_shown(ken, "hr:ok")
     [report] = reports(memory_store, ken.id)
     queue = await chat.press(ken, "hrq")
@@ -482,14 +482,14 @@ async def test_my_month_shows_days_hours_per_centre_and_totals(demo_chat, memory
     await demo_chat.press(HANAKO, f"hr:a:{first.id}")
     await demo_chat.press(HANAKO, f"hr:r:{third.id}")
     await demo_chat.send(HANAKO, "重複")
-    month = await demo_chat.press(MARIA, "hrm")
+    month = await demo_chat.tap(MARIA, "📊 My month")
     text = plain(month.text)
     assert "📊 <b>Your hours, November 2026</b>" in text
     assert "Days worked: 2\n✅ Approved: 8 h\n⏳ Pending: 6 h\n✖ Rejected: 4 h" in text
     assert "🏢 Chuo Care Centre: 14 h" in text
     assert "Fri, Nov 20: 4 h · Chuo Care Centre (rejected)" in text
     assert ("◀ Previous month", "hrm:202610") in month.buttons
-    october = await demo_chat.press(MARIA, "hrm:202610")
+    october = await demo_chat.tap(MARIA, "◀ Previous month")
     assert "No hours reported for this month yet." in october.text
     assert ("Next month ▶", "hrm:202611") in october.buttons
 
@@ -507,7 +507,7 @@ async def test_a_smaller_window_is_honoured(memory_store, i18n, clock):
     )
     await demo(memory_store, clock)
     await chat.press(TANAKA, "hr")
-    picker = await chat.press(TANAKA, "hr:days:0")
+    picker = await chat.tap(TANAKA, "📅 ほかの日")
     assert [d for _, d in picker.buttons if d.startswith("hr:d:")] == [
         f"hr:d:{n}" for n in range(8)
     ]
@@ -524,7 +524,7 @@ async def test_an_old_send_pressed_after_a_second_report_was_typed_sends_nothing
     date" with the step the new report is at, and the old Send never sends the new draft."""
     asked = await demo_chat.send(TANAKA, "11/20 1")
     assert "どこで、どんな仕事をしましたか" in asked.text
-    await demo_chat.press(TANAKA, "hr:c:2:cleaning")
+    await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
     first_send = next(data for label, data in demo_chat.shown(TANAKA) if "送信する" in label)
     sent = await demo_chat.press(TANAKA, first_send)
     assert "✅ 報告しました: 11月20日(金) 1時間。" in sent.text
@@ -539,7 +539,7 @@ async def test_an_old_send_pressed_after_a_second_report_was_typed_sends_nothing
     assert len(reports(memory_store, TANAKA.id)) == 1
 
     # Even when the second report reaches its own summary, the first Send does not send it.
-    await demo_chat.press(TANAKA, "hr:c:2:cleaning")
+    await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
     again = await demo_chat.press(TANAKA, first_send)
     assert "この画面は古くなっています" in again.text and "11月19日(木)" in again.text
     assert len(reports(memory_store, TANAKA.id)) == 1
@@ -552,13 +552,13 @@ async def test_old_back_and_replace_buttons_are_out_of_date_once_the_dialog_ende
     demo_chat, memory_store
 ):
     await tap_report(demo_chat, MARIA, hours="hr:h:120")
-    await demo_chat.press(MARIA, "hr")
-    await demo_chat.press(MARIA, "hr:d:0")
-    await demo_chat.press(MARIA, "hr:c:1:elderly_care")
-    await demo_chat.press(MARIA, "hr:h:480")
+    await demo_chat.tap(MARIA, "⏱ Report hours")
+    await demo_chat.tap(MARIA, "Today Sun, Nov 22")
+    await demo_chat.tap(MARIA, "Elderly day care · Chuo Care Centre")
+    await demo_chat.tap(MARIA, "8 h")
     await demo_chat.press_shown(MARIA, "hr:ok")
     replace_data = next(d for label, d in demo_chat.shown(MARIA) if "Replace" in label)
-    await demo_chat.press(MARIA, "cancel")
+    await demo_chat.tap(MARIA, "✖ Cancel")
     for data in (replace_data, "hr:back", "hr:skip", "hr:note"):
         late = await demo_chat.press(MARIA, data)
         assert late.toast == (

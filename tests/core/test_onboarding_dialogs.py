@@ -138,7 +138,7 @@ async def test_staff_issue_an_invite_with_a_deep_link_and_babel_formatted_expiry
     chat, memory_store, clock
 ):
     await chat.send(JOHN, f"/start {await make_invite(memory_store, clock, Role.STAFF)}")
-    turn = await chat.press(JOHN, "inv:member")
+    turn = await chat.tap(JOHN, "➕ Invite a member")
     assert "Invite code for a new member" in turn.text
     assert "https://t.me/kyodo_test_bot?start=" in turn.text
     assert "Wed, Nov 25, 9:00" in turn.text.replace("\u202f", " ")

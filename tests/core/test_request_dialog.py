@@ -68,7 +68,7 @@ async def to_summary(
     await chat.send(user, phone)
     if details:
         return await chat.send(user, details)
-    return await chat.press(user, "rq:skip")
+    return await chat.tap(user, "Nothing to add")
 
 
 # --- The happy path -----------------------------------------------------------------------------
@@ -83,12 +83,12 @@ async def test_a_resident_taps_through_and_gets_a_reference_number_in_japanese(d
         "🧒 子育て・保育",
         "🧹 清掃",
     ]
-    await chat.press(TOME, "rq:x")  # and again from the start, as to_summary taps it
+    await chat.tap(TOME, "✖ やめる(入力を消す)")  # and again from the start, as to_summary taps it
     summary = await to_summary(chat, TOME)
     assert "ご依頼の内容をご確認ください" in summary.text
     assert "訪問介護(ホームヘルプ)" in summary.text and PHONE in summary.text
     assert "希望日: 11月24日(火)、11月26日(木)" in summary.text and ADDRESS in summary.text
-    sent = await chat.press(TOME, "rq:send")
+    sent = await chat.tap(TOME, "📨 この内容で送る")
     assert "受付番号は <b>K-2611-0001</b>" in sent.text
     [stored] = requests_of(chat.store, TOME.id)
     assert (stored.kind, stored.for_whom, stored.time_window, stored.area) == (
@@ -108,12 +108,12 @@ async def test_an_english_stranger_gets_it_all_in_english(demo_chat):
     chat = demo_chat
     first = await chat.press(ANN, "svc")
     assert "Which service would you like?" in first.text
-    await chat.press(ANN, "rq:x")
+    await chat.tap(ANN, "✖ Stop (discard)")
     summary = await to_summary(chat, ANN, phone="+81 3-1234-5678", details="")
     assert "Please check your request" in summary.text
     assert "Phone: 03-1234-5678" in summary.text and "Details: —" in summary.text
     assert "Days: Tue, Nov 24; Thu, Nov 26" in summary.text
-    sent = await chat.press(ANN, "rq:send")
+    sent = await chat.tap(ANN, "📨 Send")
     assert "Your reference number is <b>K-2611-0001</b>" in sent.text
     [stored] = requests_of(chat.store, ANN.id)
     assert stored.details == ""  # "nothing to add" is allowed: staff ask by phone
@@ -124,19 +124,19 @@ async def test_an_english_stranger_gets_it_all_in_english(demo_chat):
 async def test_flexible_days_and_a_family_member(demo_chat):
     chat = demo_chat
     await chat.press(TOME, "svc")
-    await chat.press(TOME, "rq:cat:childcare")
-    await chat.press(TOME, "rq:k:after_school")
-    await chat.press(TOME, "rq:w:family")
-    window = await chat.press(TOME, "rq:d:any")
+    await chat.tap(TOME, "🧒 子育て・保育")
+    await chat.tap(TOME, "学童保育")
+    await chat.tap(TOME, "家族")
+    window = await chat.tap(TOME, "いつでもよい")
     assert "ご希望の時間帯" in window.text
-    await chat.press(TOME, "rq:t:any")
-    await chat.press(TOME, "rq:a:koto")
-    await chat.press(TOME, "rq:ok:yes")
+    await chat.tap(TOME, "いつでもよい")
+    await chat.tap(TOME, "江東区")
+    await chat.tap(TOME, "✅ 同意する")
     await chat.send(TOME, ADDRESS)
     await chat.send(TOME, PHONE)
     summary = await chat.send(TOME, "小学2年生です")
     assert "希望日: いつでもよい" in summary.text and "対象: 家族" in summary.text
-    await chat.press(TOME, "rq:send")
+    await chat.tap(TOME, "📨 この内容で送る")
     [stored] = requests_of(chat.store, TOME.id)
     assert stored.days == () and stored.for_whom is ForWhom.FAMILY
 
@@ -147,32 +147,32 @@ async def test_flexible_days_and_a_family_member(demo_chat):
 async def test_back_goes_one_step_back_on_every_step(demo_chat):
     chat = demo_chat
     await to_address(chat, TOME)
-    consent = await chat.press(TOME, "rq:back")
+    consent = await chat.tap(TOME, "◀ 戻る")
     assert "個人情報の取り扱いについて" in consent.text
-    area = await chat.press(TOME, "rq:back")
+    area = await chat.tap(TOME, "◀ 戻る")
     assert "お住まいの地域" in area.text
-    window = await chat.press(TOME, "rq:back")
+    window = await chat.tap(TOME, "◀ 戻る")
     assert "ご希望の時間帯" in window.text
-    days = await chat.press(TOME, "rq:back")
+    days = await chat.tap(TOME, "◀ 戻る")
     assert "✅ 11月24日(火)" in days.text or any("✅" in label for label, _ in days.buttons)
 
 
 async def test_fixing_a_field_returns_to_the_summary(demo_chat):
     chat = demo_chat
     await to_summary(chat, TOME)
-    fields = await chat.press(TOME, "rq:fix")
+    fields = await chat.tap(TOME, "✏️ 直す")
     assert "どこを直しますか" in fields.text
-    phone = await chat.press(TOME, "rq:f:phone")
+    phone = await chat.tap(TOME, "電話番号")
     assert "電話番号を入力してください" in phone.text
     summary = await chat.send(TOME, "03-9876-5432")
     assert "ご依頼の内容をご確認ください" in summary.text and "03-9876-5432" in summary.text
     chat.clock.advance(seconds=11)
-    await chat.press(TOME, "rq:fix")
-    await chat.press(TOME, "rq:f:kind")
-    await chat.press(TOME, "rq:cat:cleaning")
-    summary = await chat.press(TOME, "rq:k:home_cleaning")
+    await chat.tap(TOME, "✏️ 直す")
+    await chat.tap(TOME, "サービス")
+    await chat.tap(TOME, "🧹 清掃")
+    summary = await chat.tap(TOME, "家の清掃")
     assert "家の清掃" in summary.text
-    sent = await chat.press(TOME, "rq:send")
+    sent = await chat.tap(TOME, "📨 この内容で送る")
     assert "K-2611-0001" in sent.text, sent.text
     [stored] = requests_of(chat.store, TOME.id)
     assert (stored.kind, stored.phone) == (ServiceKind.HOME_CLEANING, "03-9876-5432")
@@ -237,9 +237,9 @@ async def test_an_empty_address_is_asked_again(demo_chat):
 async def test_a_past_day_cannot_be_chosen(demo_chat, clock):
     chat = demo_chat
     await chat.press(TOME, "svc")
-    await chat.press(TOME, "rq:cat:elderly_care")
-    await chat.press(TOME, "rq:k:day_care")
-    days = await chat.press(TOME, "rq:w:self")
+    await chat.tap(TOME, "👵 高齢者の介護")
+    await chat.tap(TOME, "デイサービス")
+    days = await chat.tap(TOME, "自分")
     offered = [data for _, data in days.buttons if data.startswith("rq:d:2")]
     assert offered[0] == "rq:d:20261122" and len(offered) == 14  # today and 13 more, none past
     refused = await chat.press(TOME, "rq:d:20261121")  # yesterday: an old or forged button
@@ -251,19 +251,19 @@ async def test_a_past_day_cannot_be_chosen(demo_chat, clock):
 async def test_a_chosen_day_that_passed_overnight_is_caught_at_send(demo_chat, clock):
     chat = demo_chat
     await chat.press(TOME, "svc")
-    await chat.press(TOME, "rq:cat:elderly_care")
-    await chat.press(TOME, "rq:k:day_care")
-    await chat.press(TOME, "rq:w:self")
-    await chat.press(TOME, "rq:d:20261122")
-    await chat.press(TOME, "rq:d:ok")
-    await chat.press(TOME, "rq:t:morning")
-    await chat.press(TOME, "rq:a:chuo")
-    await chat.press(TOME, "rq:ok:yes")
+    await chat.tap(TOME, "👵 高齢者の介護")
+    await chat.tap(TOME, "デイサービス")
+    await chat.tap(TOME, "自分")
+    await chat.tap(TOME, "11月22日(日)")
+    await chat.tap(TOME, "➡ 次へ(1日を選択)")
+    await chat.tap(TOME, "午前")
+    await chat.tap(TOME, "中央区")
+    await chat.tap(TOME, "✅ 同意する")
     await chat.send(TOME, ADDRESS)
     await chat.send(TOME, PHONE)
-    await chat.press(TOME, "rq:skip")
+    await chat.tap(TOME, "特になし")
     clock.advance(hours=20)  # it is the 23rd in Tokyo now
-    late = await chat.press(TOME, "rq:send")
+    late = await chat.tap(TOME, "📨 この内容で送る")
     assert "過ぎた日は選べません" in late.text and "ご希望の日を押してください" in late.text
     assert requests_of(chat.store, TOME.id) == []
 
@@ -294,7 +294,7 @@ async def test_a_voice_note_instead_of_typing_is_kept_for_staff(demo_chat):
     await media(chat, TOME, "voice", "AwADphone")
     summary = await media(chat, TOME, "voice", "AwADdetails")
     assert "音声・写真: 3件" in summary.text
-    await chat.press(TOME, "rq:send")
+    await chat.tap(TOME, "📨 この内容で送る")
     [stored] = requests_of(chat.store, TOME.id)
     assert stored.voice_file_ids == ("AwADaddress", "AwADphone", "AwADdetails")
     assert (stored.address, stored.phone) == ("", "")
@@ -305,12 +305,12 @@ async def test_a_voice_note_instead_of_typing_is_kept_for_staff(demo_chat):
 async def test_the_same_button_pressed_twice_acts_once(demo_chat):
     chat = demo_chat
     await to_summary(chat, TOME)
-    await chat.press(TOME, "rq:send")
+    await chat.tap(TOME, "📨 この内容で送る")
     again = await chat.press(TOME, "rq:send")
     assert again.toast is not None and "この画面は古くなっています" in again.toast
     assert len(requests_of(chat.store, TOME.id)) == 1
-    await chat.press(TOME, "svc")
-    await chat.press(TOME, "rq:cat:cleaning")
+    await chat.tap(TOME, "🤝 サービスを利用したい")
+    await chat.tap(TOME, "🧹 清掃")
     stale = await chat.press(TOME, "rq:cat:cleaning")  # the category button of a past step
     assert "この画面は古くなっています" in stale.text
     assert "サービスの種類を選んでください" in stale.text  # and the step it is at, asked again
@@ -338,14 +338,14 @@ async def test_an_abandoned_dialog_is_offered_again_then_expires_after_a_day(dem
     await chat.press(TOME, "menu")  # leaves the dialog
     assert chat.store.state.dialogs == {}
     clock.advance(hours=23)
-    offer = await chat.press(TOME, "svc")
+    offer = await chat.tap(TOME, "🤝 サービスを利用したい")
     assert "続きから入力しますか" in offer.text
-    resumed = await chat.press(TOME, "rq:resume")
+    resumed = await chat.tap(TOME, "▶ 続きから入力する")
     assert "電話番号を入力してください" in resumed.text
     await chat.send(TOME, PHONE)
     await chat.send(TOME, "/cancel")
     clock.advance(hours=25)
-    fresh = await chat.press(TOME, "svc")
+    fresh = await chat.tap(TOME, "🤝 サービスを利用したい")
     assert "続きから" not in fresh.text and "どのサービスをご希望ですか" in fresh.text
     assert chat.store.state.request_drafts[person_id(chat.store, TOME.id)].data["step"] == "cat"
 
@@ -354,8 +354,8 @@ async def test_starting_again_discards_the_draft(demo_chat):
     chat = demo_chat
     await to_address(chat, TOME)
     await chat.press(TOME, "menu")
-    await chat.press(TOME, "svc")
-    fresh = await chat.press(TOME, "rq:new")
+    await chat.tap(TOME, "🤝 サービスを利用したい")
+    fresh = await chat.tap(TOME, "🔄 最初から入力する")
     assert "どのサービスをご希望ですか" in fresh.text
     draft = chat.store.state.request_drafts[person_id(chat.store, TOME.id)]
     assert from_draft(draft.data) == RequestData(step="cat")  # nothing of the old one is kept
@@ -366,11 +366,11 @@ async def test_consent_is_asked_before_anything_personal_and_refusing_stores_not
     await chat.press(TOME, "svc")
     for data in ("rq:cat:elderly_care", "rq:k:day_care", "rq:w:self", "rq:d:any", "rq:t:any"):
         await chat.press(TOME, data)
-    consent = await chat.press(TOME, "rq:a:chuo")
+    consent = await chat.tap(TOME, "中央区")
     assert "個人情報の取り扱いについて" in consent.text and "配慮が必要な情報" in consent.text
     typed = await chat.send(TOME, ADDRESS)  # typing before answering is not taken as an address
     assert "下のボタンを押してお選びください" in typed.text
-    refused = await chat.press(TOME, "rq:ok:no")
+    refused = await chat.tap(TOME, "同意しない")
     assert "何も保存していません" in refused.text
     assert requests_of(chat.store, TOME.id) == []
     assert chat.store.state.request_drafts == {}
@@ -381,7 +381,7 @@ async def test_consent_is_asked_before_anything_personal_and_refusing_stores_not
 async def test_the_cancel_button_discards_everything(demo_chat):
     chat = demo_chat
     await to_address(chat, TOME)
-    gone = await chat.press(TOME, "rq:x")
+    gone = await chat.tap(TOME, "✖ やめる(入力を消す)")
     assert "何も送っていません" in gone.text
     assert chat.store.state.request_drafts == {}
 
@@ -392,7 +392,7 @@ async def test_the_cancel_button_discards_everything(demo_chat):
 async def test_requests_lists_mine_and_cancels_an_open_one_after_confirming(demo_chat):
     chat = demo_chat
     await to_summary(chat, TOME)
-    await chat.press(TOME, "rq:send")
+    await chat.tap(TOME, "📨 この内容で送る")
     [request] = requests_of(chat.store, TOME.id)
     mine = await chat.send(TOME, "/requests")
     assert "K-2611-0001 訪問介護(ホームヘルプ)" in mine.text and "受付済み" in mine.text
@@ -419,7 +419,7 @@ async def test_a_full_request_dialog_logs_neither_phone_nor_address(demo_chat, c
         for logger in loggers:
             logger.setLevel(logging.DEBUG)
         await to_summary(chat, TOME, details="認知症の母の見守り")
-        await chat.press(TOME, "rq:send")
+        await chat.tap(TOME, "📨 この内容で送る")
         await chat.send(TOME, "/requests")
     finally:
         for logger, level in zip(loggers, levels, strict=True):
@@ -442,7 +442,7 @@ async def test_the_resident_answers_a_staff_question_by_text_or_voice(demo_chat,
 
     chat = demo_chat
     await to_summary(chat, TOME)
-    await chat.press(TOME, "rq:send")
+    await chat.tap(TOME, "📨 この内容で送る")
     [request] = requests_of(chat.store, TOME.id)
     staff = Actor(person_id(chat.store, 1001), frozenset({Role.STAFF}), "ja")
     async with chat.store.uow() as uow:
@@ -472,7 +472,7 @@ async def test_the_resident_answers_a_staff_question_by_text_or_voice(demo_chat,
 async def test_someone_else_cannot_answer_a_residents_question(demo_chat):
     chat = demo_chat
     await to_summary(chat, TOME)
-    await chat.press(TOME, "rq:send")
+    await chat.tap(TOME, "📨 この内容で送る")
     [request] = requests_of(chat.store, TOME.id)
     refused = await chat.press(ANN, f"rq:ans:{request.id}")
     assert "Sorry, you are not allowed to do that." in refused.text

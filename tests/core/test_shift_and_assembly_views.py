@@ -58,7 +58,7 @@ async def test_residents_and_strangers_have_no_shift_buttons(chat, memory_store,
 async def test_a_member_sees_today_and_the_coming_week_in_japanese(chat, memory_store, clock):
     await demo(memory_store, clock)
     await chat.send(TANAKA, "/start")
-    turn = await chat.press(TANAKA, "shifts")
+    turn = await chat.tap(TANAKA, "📅 わたしのシフト")
     text = turn.text
     assert "📅 <b>あなたのシフト</b>" in text
     today, week = text.split("<b>これから1週間</b>")

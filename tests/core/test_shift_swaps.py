@@ -188,7 +188,7 @@ async def test_open_shifts_list_free_places_with_take_buttons(chat, memory_store
     ids = await coop(memory_store, clock)
     menu = await chat.send(TANAKA, "/menu")
     assert ("🙋 空きシフト", "shifts:open") in menu.buttons
-    turn = await chat.press(TANAKA, "shifts:open")
+    turn = await chat.tap(TANAKA, "🙋 空きシフト")
     assert "🙋 <b>空きシフト</b>" in turn.text
     assert "11月25日(水) 9:00〜12:00</b>\n清掃・中央ケアセンター\n空き: 1人" in turn.text
     assert "11月26日(木) 9:00〜12:00</b>\n清掃・中央ケアセンター\n空き: 2人" in turn.text
@@ -215,7 +215,7 @@ async def test_volunteers_see_and_take_only_volunteers_shifts(chat, memory_store
     ids = await coop(memory_store, clock)
     menu = await chat.send(JIRO, "/start")
     assert ("🙋 空きシフト", "shifts:open") in menu.buttons
-    turn = await chat.press(JIRO, "shifts:open")
+    turn = await chat.tap(JIRO, "🙋 空きシフト")
     assert [d for _, d in turn.buttons if d.startswith("shift:take")] == [
         f"shift:take:{ids['volunteers']}"
     ]
@@ -238,7 +238,7 @@ async def test_my_shifts_offers_a_calendar_link_stored_only_as_a_hash(chat, memo
     mine = await chat.press(MARIA, "shifts")
     assert ("📆 Link for my phone's calendar", "shifts:ical") in mine.buttons
     assert ("🙋 Open shifts", "shifts:open") in mine.buttons
-    first = await chat.press(MARIA, "shifts:ical")
+    first = await chat.tap(MARIA, "📆 Link for my phone's calendar")
     url = first.text.split("\n")[2]
     assert url.startswith("http://127.0.0.1:8090/calendar/") and url.endswith(".ics")
     token = url.rsplit("/", 1)[1].removesuffix(".ics")

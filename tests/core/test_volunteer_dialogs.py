@@ -43,7 +43,7 @@ async def test_a_stranger_applies_in_japanese_with_full_width_digits(demo_chat, 
     assert "活動: 高齢者介護、災害支援" in text and "曜日・時間帯: 土午前" in text
     assert "資格・技能: 運転免許" in text and "その他の資格: 介護職員初任者研修" in text
     assert applications(memory_store) == []  # nothing stored before Send
-    sent = await chat.press(SATO, "va:send")
+    sent = await chat.tap(SATO, "📨 この内容で申し込む")
     assert "お申し込みを受け付けました" in sent.text
     [stored] = applications(memory_store)
     assert stored.status is ApplicationStatus.PENDING
@@ -63,38 +63,38 @@ async def test_an_english_speaker_toggles_goes_back_and_fixes_a_field(demo_chat,
     phone = await chat.send(ANNA, "12345")
     assert "does not look like a Japanese phone number" in phone.text
     await chat.send(ANNA, "03-1234-5678")
-    ticked = await chat.press(ANNA, "va:t:i:events")
+    ticked = await chat.tap(ANNA, "⬜ Events")
     assert ("✅ Events", "va:t:i:events") in ticked.buttons
     assert ticked.messages[-1].edit_message_id == 1  # the ticks change where she tapped
-    unticked = await chat.press(ANNA, "va:t:i:events")
+    unticked = await chat.tap(ANNA, "✅ Events")
     assert ("⬜ Events", "va:t:i:events") in unticked.buttons
-    empty = await chat.press(ANNA, "va:next")
+    empty = await chat.tap(ANNA, "Next ▶")
     assert "Please choose at least one area." in empty.text
-    await chat.press(ANNA, "va:t:i:cleaning")
-    await chat.press(ANNA, "va:next")
-    back = await chat.press(ANNA, "va:back")
+    await chat.tap(ANNA, "⬜ Cleaning")
+    await chat.tap(ANNA, "Next ▶")
+    back = await chat.tap(ANNA, "◀ Back")
     assert "Which areas would you like to help in?" in back.text
     assert ("✅ Cleaning", "va:t:i:cleaning") in back.buttons  # kept when going back
-    await chat.press(ANNA, "va:next")
-    await chat.press(ANNA, "va:t:a:mon:eve")
-    await chat.press(ANNA, "va:next")
-    await chat.press(ANNA, "va:t:l:en")
-    await chat.press(ANNA, "va:next")
-    await chat.press(ANNA, "va:next")  # no skills
-    consent = await chat.press(ANNA, "va:back")
+    await chat.tap(ANNA, "Next ▶")
+    await chat.tap(ANNA, "⬜ Mon evening")
+    await chat.tap(ANNA, "Next ▶")
+    await chat.tap(ANNA, "⬜ English")
+    await chat.tap(ANNA, "Next ▶")
+    await chat.tap(ANNA, "Next ▶")  # no skills
+    consent = await chat.tap(ANNA, "◀ Back")
     assert "Tap your skills" in consent.text
-    await chat.press(ANNA, "va:next")
-    summary = await chat.press(ANNA, "va:agree")
+    await chat.tap(ANNA, "Next ▶")
+    summary = await chat.tap(ANNA, "✅ I agree")
     assert "Name: Anna Schmidt" in summary.text and "When: Mon evening" in summary.text
-    fix = await chat.press(ANNA, "va:fix")
+    fix = await chat.tap(ANNA, "✏️ Change something")
     assert "What would you like to change?" in fix.text
     typed = await chat.send(ANNA, "the name")  # typing at the menu: the menu again
     assert "Please choose with the buttons below." in typed.text
     assert "What would you like to change?" in typed.text
-    await chat.press(ANNA, "va:f:name")
+    await chat.tap(ANNA, "Name")
     fixed = await chat.send(ANNA, "Anna K. Schmidt")
     assert "Name: Anna K. Schmidt" in fixed.text  # straight back to the summary
-    await chat.press(ANNA, "va:send")
+    await chat.tap(ANNA, "📨 Send my application")
     [stored] = applications(memory_store)
     assert stored.name == "Anna K. Schmidt" and stored.phone == "03-1234-5678"
 
@@ -116,11 +116,11 @@ async def test_a_sticker_or_typing_where_a_button_is_expected_gets_a_clear_answe
 async def test_send_pressed_twice_stores_one_application(demo_chat, memory_store):
     chat = demo_chat
     await apply(chat, SATO)
-    await chat.press(SATO, "va:send")
+    await chat.tap(SATO, "📨 この内容で申し込む")
     again = await chat.press(SATO, "va:send")
     assert "この画面は古くなっています" in again.text  # a late press: out of date, the menu
     assert len(applications(memory_store)) == 1
-    anew = await chat.press(SATO, "vol")
+    anew = await chat.tap(SATO, "🙋 ボランティアをしたい")
     assert "職員が確認中です" in anew.text
 
 
@@ -128,7 +128,7 @@ async def test_cancel_leaves_nothing_behind(demo_chat, memory_store):
     chat = demo_chat
     await chat.press(SATO, "vol")
     await chat.send(SATO, "佐藤 一")
-    await chat.press(SATO, "cancel")
+    await chat.tap(SATO, "✖ やめる")
     assert applications(memory_store) == []
     late = await chat.press(SATO, "va:t:i:events")
     assert "この画面は古くなっています" in late.text
@@ -141,10 +141,10 @@ async def test_staff_approve_and_the_volunteer_is_told_in_their_language(demo_ch
     await chat.send(ANNA, "090-1234-5678")
     for data in ("va:t:i:events", "va:next", "va:t:a:sun:pm", "va:next", "va:t:l:en"):
         await chat.press(ANNA, data)
-    await chat.press(ANNA, "va:next")
-    await chat.press(ANNA, "va:next")
-    await chat.press(ANNA, "va:agree")
-    await chat.press(ANNA, "va:send")
+    await chat.tap(ANNA, "Next ▶")
+    await chat.tap(ANNA, "Next ▶")
+    await chat.tap(ANNA, "✅ I agree")
+    await chat.tap(ANNA, "📨 Send my application")
     [stored] = applications(memory_store)
     queue = await chat.press(HANAKO, "vol:list")
     assert "ボランティア申込 #" in queue.text and "090-1234-5678" in queue.text
@@ -166,7 +166,7 @@ async def test_staff_approve_and_the_volunteer_is_told_in_their_language(demo_ch
 async def test_staff_decline_with_a_reason_which_the_applicant_reads(demo_chat, memory_store):
     chat = demo_chat
     await apply(chat, SATO)
-    await chat.press(SATO, "va:send")
+    await chat.tap(SATO, "📨 この内容で申し込む")
     [stored] = applications(memory_store)
     ask = await chat.press(HANAKO, f"vol:no:{stored.id}")
     assert "お断りする理由を入力" in ask.text
@@ -188,7 +188,7 @@ async def test_a_forged_staff_button_from_a_volunteer_or_member_is_refused_and_a
 ):
     chat = demo_chat
     await apply(chat, SATO)
-    await chat.press(SATO, "va:send")
+    await chat.tap(SATO, "📨 この内容で申し込む")
     [stored] = applications(memory_store)
     for user in (JIRO, TANAKA, SATO):
         forged = await chat.press(user, data.format(id=stored.id))
@@ -208,7 +208,7 @@ async def test_a_volunteer_is_not_offered_to_apply_again(demo_chat):
 async def test_forged_data_is_refused_as_an_invalid_button_and_audited(demo_chat, memory_store):
     chat = demo_chat
     await apply(chat, SATO)
-    await chat.press(SATO, "va:send")
+    await chat.tap(SATO, "📨 この内容で申し込む")
     for data in ("vol:ok:99x", "va:t:i:nothing", "va:f:consent", "va:t:a:mon"):
         forged = await chat.press(HANAKO, data)
         assert "このボタンは使えなくなりました" in forged.text
@@ -223,15 +223,15 @@ async def test_a_toggle_of_an_earlier_step_is_out_of_date_and_the_step_is_asked_
     await chat.press(ANNA, "vol")
     await chat.send(ANNA, "Anna")
     await chat.send(ANNA, "090-1234-5678")
-    await chat.press(ANNA, "va:t:i:events")
-    await chat.press(ANNA, "va:next")
+    await chat.tap(ANNA, "⬜ Events")
+    await chat.tap(ANNA, "Next ▶")
     late = await chat.press(ANNA, "va:t:i:cleaning")  # the interests screen, pressed again
     assert late.toast is not None and "out of date" in late.toast
     assert "⬜ Mon morning" in {label for label, _ in late.buttons}  # availability, asked again
-    await chat.press(ANNA, "va:t:a:mon:am")
-    await chat.press(ANNA, "va:next")
-    await chat.press(ANNA, "va:t:l:en")
-    await chat.press(ANNA, "va:next")
-    await chat.press(ANNA, "va:next")
-    summary = await chat.press(ANNA, "va:agree")
+    await chat.tap(ANNA, "⬜ Mon morning")
+    await chat.tap(ANNA, "Next ▶")
+    await chat.tap(ANNA, "⬜ English")
+    await chat.tap(ANNA, "Next ▶")
+    await chat.tap(ANNA, "Next ▶")
+    summary = await chat.tap(ANNA, "✅ I agree")
     assert "Areas: Events" in summary.text  # the late press ticked nothing

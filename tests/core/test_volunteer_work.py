@@ -42,7 +42,7 @@ async def test_a_volunteer_takes_and_gives_up_a_slot(chat, memory_store, volunte
     await chat.press(JIRO, f"shift:take:{volunteer_slot}")
     me = person_id(memory_store, JIRO.id)
     assert (volunteer_slot, me) in memory_store.state.shift_assignments
-    mine = await chat.press(JIRO, "shifts")
+    mine = await chat.tap(JIRO, "📅 わたしのシフト")
     assert f"shift:who:{volunteer_slot}" in {d for _, d in mine.buttons}
     who = await chat.press(JIRO, f"shift:who:{volunteer_slot}")
     assert f"shift:cant:{volunteer_slot}" in {d for _, d in who.buttons}
@@ -63,8 +63,8 @@ async def test_volunteer_hours_are_recorded_flagged_and_shown_as_such(
     chat, memory_store, volunteer_slot
 ):
     await chat.press(JIRO, "hr")
-    await chat.press(JIRO, "hr:d:0")
-    other = await chat.press(JIRO, "hr:oc")  # no shifts of his own yet: every centre
+    await chat.tap(JIRO, "今日 11月22日(日)")
+    other = await chat.tap(JIRO, "🏢 ほかのセンター")  # no shifts of his own yet: every centre
     centre = next(d for _, d in other.buttons if d.startswith("hr:cc:"))
     kinds = await chat.press(JIRO, centre)
     await chat.press(JIRO, next(d for _, d in kinds.buttons if d.startswith("hr:c:")))
@@ -77,13 +77,13 @@ async def test_volunteer_hours_are_recorded_flagged_and_shown_as_such(
         if r.person_id == person_id(memory_store, JIRO.id)
     ]
     assert report.volunteer and report.minutes == 180
-    month = await chat.press(JIRO, "hrm")
+    month = await chat.tap(JIRO, "📊 今月の勤務")
     assert "🙋ボランティア" in month.text
     review = await chat.press(HANAKO, "hrq")
     assert "鈴木 次郎" in review.text and "🙋ボランティア" in review.text
     # A member's hours stay members' hours.
     await chat.press(TANAKA, "hr")
-    await chat.press(TANAKA, "hr:d:0")
+    await chat.tap(TANAKA, "今日 11月22日(日)")
     member = [
         r
         for r in memory_store.state.hour_reports.values()
