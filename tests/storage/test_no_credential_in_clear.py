@@ -1,0 +1,62 @@
+"""No credential in clear anywhere in the database: what a reader of a backup could use.
+
+Staff issue an invite code and ask for a desk sign-in link, a member asks for their calendar
+link, each through the chat; once the messages are sent, the whole database (every table, every
+column, reflected) is read for the code (as typed and as shown), the sign-in token and the
+calendar token. Only hashes may be there.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.dialogs.engine import DialogSettings
+from bot.i18n import I18n
+from bot.rendering import Renderer
+from kyodo.demo import load_demo
+from storage.uow import SqlStore
+from tests.fixtures.core import FakeClock
+from tests.fixtures.people import HANAKO, TANAKA
+from tests.fixtures.whole_db import SqlChat, scan
+
+T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def chat(sql_engine: AsyncEngine, i18n: I18n) -> SqlChat:
+    clock = FakeClock(T0)
+    store = SqlStore(sql_engine)
+    async with store.uow() as uow:
+        await load_demo(uow, clock.now())
+        await uow.commit()
+    settings = DialogSettings(
+        bot_username="kyodo_test_bot",
+        invite_ttl_hours=72,
+        max_text_length=1000,
+        default_locale="ja",
+    )
+    return SqlChat(store, sql_engine, clock, settings, Renderer(i18n))
+
+
+def one(pattern: str, text: str) -> str:
+    found = re.findall(pattern, text)
+    assert len(found) == 1, (pattern, text)
+    return str(found[0])
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12: invite codes and sent links in clear")
+async def test_links_and_codes_are_kept_only_as_hashes_once_sent(chat: SqlChat):
+    invite = "\n".join(m.text for m in await chat.press(HANAKO, "inv:admin"))
+    desk = "\n".join(m.text for m in await chat.send(HANAKO, "/desk"))
+    calendar = "\n".join(m.text for m in await chat.press(TANAKA, "shifts:ical"))
+    code = one(r"start=([A-Z0-9]{8})", invite)
+    shown = one(r"<b>([A-Z0-9]{4}-[A-Z0-9]{4})</b>", invite)
+    token = one(r"/desk/login/([A-Za-z0-9_-]+)", desk)
+    feed = one(r"/calendar/([A-Za-z0-9_-]+)\.ics", calendar)
+    assert shown.replace("-", "") == code
+    left = await scan(chat.engine, (code, shown, token, feed))
+    assert left == {}, f"a credential in clear in: {left}"
