@@ -56,7 +56,7 @@ from bot.services.hours import (
     reject_report,
     report_history,
     report_hours,
-    review_queue,
+    waiting_for_review,
     withdraw_report,
     work_options,
 )
@@ -806,13 +806,13 @@ async def _review_pressed(turn: Turn, _: ReviewList, state: DialogState | None) 
 
 
 async def show_review(turn: Turn) -> None:
-    views = await review_queue(turn.uow, turn.actor, turn.now, REVIEW_PAGE + 1)
-    shown = views[:REVIEW_PAGE]
+    page = await waiting_for_review(turn.uow, turn.actor, turn.now, limit=REVIEW_PAGE)
+    shown = page.items
     if not shown:
         turn.say(msg("hours.review_title"), msg("hours.review_none"), buttons=((MENU,),))
         return
     parts = [msg("hours.review_title"), *(_review_item(turn, v) for v in shown)]
-    if len(views) > len(shown):
+    if page.next_cursor is not None:
         parts.append(msg("hours.review_more"))
     rows: list[tuple[Button, ...]] = [
         (
@@ -845,8 +845,8 @@ async def _approve(turn: Turn, report_ids: list[int]) -> None:
 async def _approve_range(turn: Turn, pressed: ApproveShown, state: DialogState | None) -> Next:
     """'Approve all shown': the list shows pending reports by id, so the range is what was shown."""
     first, last = sorted((pressed.first_id, pressed.last_id))
-    views = await review_queue(turn.uow, turn.actor, turn.now, REVIEW_PAGE * 4)
-    ids = [v.report.id for v in views if first <= v.report.id <= last]
+    page = await waiting_for_review(turn.uow, turn.actor, turn.now, limit=REVIEW_PAGE * 4)
+    ids = [v.report.id for v in page.items if first <= v.report.id <= last]
     await _approve(turn, ids[:REVIEW_PAGE])
     return None
 

@@ -26,7 +26,7 @@ from bot.domain.replies import Button, Msg, msg
 from bot.domain.requests import OPEN
 from bot.services import access, cards, requests
 from bot.services import volunteers as volunteer_service
-from bot.services.hours import review_queue
+from bot.services.hours import waiting_for_review
 
 PAGE = 8
 SCAN = 200  # per kind: a co-op's waiting work is far less; the count says "200+" beyond it
@@ -106,11 +106,7 @@ async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
                     Button(msg("triage.queue.open_volunteer", id=a.id), OpenVolunteerCard(a.id)),
                 )
             )
-    reports = [
-        v
-        for v in await review_queue(uow, actor, now, SCAN)
-        if centre is None or v.report.centre_id == centre
-    ]
+    reports = (await waiting_for_review(uow, actor, now, centre_id=centre, limit=SCAN)).items
     for hours_view in reports:
         report = hours_view.report
         entries.append(

@@ -1,4 +1,5 @@
-"""The staff web desk's sign-in: one-time links, browser sessions, and the audit log's search.
+"""The staff web desk's sign-in: one-time links and browser sessions (the audit log's search is
+`bot.domain.audit`).
 
 A sign-in link carries a random token; only its SHA-256 is stored, so a copy of the database
 cannot sign anyone in. A session id is random too and stored hashed; its CSRF token is stored as
@@ -11,7 +12,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 LINK_TTL = timedelta(minutes=10)
 IDLE_TIMEOUT = timedelta(minutes=30)
@@ -53,24 +53,3 @@ class DeskSession:
 
     def is_live(self, now: datetime, idle: timedelta = IDLE_TIMEOUT) -> bool:
         return self.ended_at is None and now - self.last_seen_at <= idle
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    at: datetime
-    actor_person_id: int | None
-    action: str
-    subject: str
-    details: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class AuditQuery:
-    """The audit log's search: every field given narrows it; `subject` matches exactly."""
-
-    subject: str | None = None  # e.g. "person:12"
-    actor_person_id: int | None = None
-    action: str | None = None  # an exact action, or a prefix ending in "." ("hours.")
-    since: datetime | None = None
-    until: datetime | None = None  # exclusive

@@ -180,7 +180,7 @@ class AssemblyReminderDue(Event):
 class AssemblyAnswerRequested(Event):
     """Staff asked, from the desk, the members who have not answered a notice to answer it:
     each of `members` hears once on `day` (the co-op's date), under the key
-    `bot.services.desk_assemblies.answer_request_key`."""
+    `bot.services.assemblies.answer_request_key`."""
 
     assembly_id: int
     members: tuple[int, ...]

@@ -23,7 +23,7 @@ from bot.domain.reminders import recipient_key
 from bot.domain.replies import Button, Msg, Reply, msg
 from bot.notices.context import Handler, NoticeContext
 from bot.ports.store import UnitOfWork
-from bot.services.desk_assemblies import answer_request_key
+from bot.services.assemblies import answer_request_key
 
 
 async def members(uow: UnitOfWork, ids: Iterable[int]) -> list[Person]:

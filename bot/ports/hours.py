@@ -28,8 +28,23 @@ class HourReportRepository(Protocol):
         """The person's reports for days in [start, end), by day then id (every status)."""
         ...
 
-    async def pending(self, limit: int) -> Sequence[HourReport]:
-        """Reports waiting for review, oldest (lowest id) first."""
+    async def pending(
+        self,
+        limit: int,
+        *,
+        centre_id: int | None = None,
+        exclude_person: int | None = None,
+        after: int = 0,
+    ) -> Sequence[HourReport]:
+        """Reports waiting for review with id > `after`, oldest (lowest id) first; of one centre
+        and without one person's own, when given. A keyset page: the thousandth page costs what
+        the first does."""
+        ...
+
+    async def count_pending(
+        self, centre_id: int | None = None, exclude_person: int | None = None
+    ) -> int:
+        """How many `pending` would list in all."""
         ...
 
     async def add_change(self, change: HourChange) -> None: ...

@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from bot.domain.assemblies import Answer
+from bot.domain.audit import AuditEntry, AuditQuery
 from bot.domain.coop import Assembly, BusinessCentre, NewAssembly, NewShift, Shift
 from bot.domain.dialogs import DialogState
 from bot.domain.events import Event
@@ -37,6 +38,12 @@ class PeopleRepository(Protocol):
     async def with_role(self, role: Role) -> Sequence[Person]:
         """Everyone holding `role`, by id (small sets: staff, admins)."""
         ...
+
+    async def page(self, role: Role | None, after: int, limit: int) -> Sequence[Person]:
+        """People (holding `role`, if given) with id > `after`, by id: a keyset page."""
+        ...
+
+    async def count_by_role(self) -> dict[Role, int]: ...
 
 
 class InviteRepository(Protocol):
@@ -134,6 +141,12 @@ class AuditRepository(Protocol):
         details: dict[str, Any] | None = None,
     ) -> None: ...
 
+    async def search(
+        self, query: AuditQuery, before: int | None, limit: int
+    ) -> Sequence[AuditEntry]:
+        """Matching entries with id < `before` (all when None), newest first."""
+        ...
+
 
 class CentreRepository(Protocol):
     async def add(self, name_ja: str, name_en: str) -> BusinessCentre: ...
@@ -155,6 +168,10 @@ class ShiftRepository(Protocol):
 
     async def on_shift(self, shift_id: int) -> Sequence[Person]:
         """Everyone assigned to the shift, by person id."""
+        ...
+
+    async def update(self, shift: Shift) -> bool:
+        """Writes a shift's centre, times, kind, capacity and volunteer flag; False if absent."""
         ...
 
 
@@ -182,6 +199,11 @@ class AssemblyRepository(Protocol):
 
     async def checked_in(self, assembly_id: int) -> frozenset[int]:
         """The person ids checked in at the assembly."""
+        ...
+
+    async def update(self, assembly: Assembly) -> bool:
+        """Writes a notice's titles, places, agenda and quorum (never its dates); False if there
+        is none."""
         ...
 
 

@@ -1,20 +1,27 @@
-"""Use cases of assembly notices: staff publish, members answer, coordinators count and check in.
+"""Use cases of assembly notices: staff publish and edit, members answer, coordinators count,
+ask those who have not answered, and check in.
 
 Members entitled to vote are the people holding the member role. Every request is authorised
 here, whatever button it came from: an unknown notice, a proxy holder who is not a member, or a
 staff-only action asked for by someone else is refused and written to the audit log.
+
+An edit changes titles, places, agenda and quorum, in both languages; the date and the answer
+deadline stay as published: members' reminders are planned from them
+(`bot.services.reminders`), and a new date deserves a new notice. Asking for answers reaches
+each member once a day however often it is asked (`bot.notices.assemblies` composes the message).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.assemblies import Answer, Rsvp, Tally, check_dates, tally
+from bot.domain.assemblies import Answer, Quorum, Rsvp, Tally, check_dates, tally
 from bot.domain.coop import Assembly, NewAssembly
 from bot.domain.errors import DomainError
+from bot.domain.events import AssemblyAnswerRequested
 from bot.domain.people import STAFF_ROLES, Actor, Person, Role
 from bot.domain.reminders import DEFAULT_OFFSETS
 from bot.ports.store import UnitOfWork
@@ -196,3 +203,64 @@ async def check_in(
             {"person": member.id},
         )
     return await count(uow, actor, assembly_id, now), member
+
+
+async def edit_notice(
+    uow: UnitOfWork,
+    actor: Actor,
+    assembly_id: int,
+    *,
+    title_ja: str,
+    title_en: str,
+    place_ja: str,
+    place_en: str,
+    agenda_ja: str,
+    agenda_en: str,
+    quorum: Quorum,
+    now: datetime,
+) -> Assembly:
+    """Errors: assembly_over (it has begun). Refusals are those of the coordinators' count."""
+    current = (await count(uow, actor, assembly_id, now)).assembly
+    if current.starts_at <= now:
+        raise DomainError("assembly_over")
+    edited = replace(
+        current,
+        title_ja=title_ja,
+        title_en=title_en,
+        place_ja=place_ja,
+        place_en=place_en,
+        agenda_ja=agenda_ja,
+        agenda_en=agenda_en,
+        quorum=quorum,
+    )
+    await uow.assemblies.update(edited)
+    await uow.audit.add(
+        now, actor.person_id, "assembly.edited", f"assembly:{assembly_id}", {"quorum": str(quorum)}
+    )
+    return edited
+
+
+def answer_request_key(assembly_id: int, person_id: int, day: date) -> str:
+    """The outbox dedupe key of one member's "please answer" from the desk on `day`."""
+    return f"desk:asm_remind:{assembly_id}:{person_id}:{day.isoformat()}"
+
+
+async def request_answers(
+    uow: UnitOfWork, actor: Actor, assembly_id: int, now: datetime, tz: ZoneInfo
+) -> int:
+    """Asks every member who has not answered, and has not been asked today, to answer; returns
+    how many are asked now. Refusals are those of the coordinators' count."""
+    counted = await count(uow, actor, assembly_id, now)
+    day = now.astimezone(tz).date()
+    reachable = [
+        p for p in counted.not_answered if p.telegram_user_id is not None and not p.unreachable
+    ]
+    keys = [answer_request_key(assembly_id, p.id, day) for p in reachable]
+    asked_today = await uow.outbox.deliveries(keys) if keys else {}
+    asked = tuple(p.id for p, key in zip(reachable, keys, strict=True) if key not in asked_today)
+    if asked:
+        uow.record(AssemblyAnswerRequested(now, assembly_id, asked, day))
+    await uow.audit.add(
+        now, actor.person_id, "assembly.reminded", f"assembly:{assembly_id}", {"sent": len(asked)}
+    )
+    return len(asked)

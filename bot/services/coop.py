@@ -1,4 +1,5 @@
-"""Read-only use cases of the co-op's working life: my shifts, who else works one, assemblies.
+"""Read-only use cases of the co-op's working life: its centres, my shifts, who else works one,
+assemblies.
 
 Members and staff may look; everyone else is refused, and the refusal is audited. A shift's
 colleagues are shown only to the people on that shift and to staff.
@@ -26,6 +27,12 @@ class ShiftView:
 
     shift: Shift
     centre: BusinessCentre
+
+
+async def centres(uow: UnitOfWork) -> list[BusinessCentre]:
+    """The co-op's business centres, by id, as filters and forms offer them (names only: no
+    check, no audit)."""
+    return list(await uow.centres.all())
 
 
 async def _views(uow: UnitOfWork, shifts: Sequence[Shift]) -> list[ShiftView]:

@@ -1,4 +1,5 @@
-"""Use cases of hour reports: report, change or withdraw while pending, review, the month's view.
+"""Use cases of hour reports: report, change or withdraw while pending, the review queue (one for
+every door, chosen in SQL) and the decisions, the month's view.
 
 Members report their own hours; staff approve or reject them (never their own). Every change is
 written to the report's history in the same transaction. A refusal of someone acting beyond
@@ -29,12 +30,17 @@ from bot.domain.hours import (
 from bot.domain.people import Actor, Person, Role
 from bot.ports.store import UnitOfWork
 from bot.services import access
+from bot.services.paging import PAGE, Page
 
 # Volunteers report the hours of the slots they took; theirs are flagged as volunteer hours.
 MAY_REPORT: frozenset[Role] = frozenset({Role.MEMBER, Role.VOLUNTEER})
 # How far around today a member's shifts count as "their own centres".
 OWN_CENTRES_BEFORE = timedelta(days=62)
 OWN_CENTRES_AFTER = timedelta(days=14)
+# Audited when someone who is not staff asks for the review queue: from Telegram, or on the desk
+# (its own action, so the log says which door was knocked on).
+REVIEW_REFUSED = "hours.review_refused"
+DESK_REVIEW_REFUSED = "desk.hours_refused"
 
 
 @dataclass(frozen=True)
@@ -249,19 +255,23 @@ async def waiting_for_review(
     *,
     centre_id: int | None = None,
     after: int = 0,
-    limit: int = 10,
-    refused: str = "hours.review_refused",
-) -> tuple[list[ReportView], int | None]:
+    limit: int = PAGE,
+    refused: str = REVIEW_REFUSED,
+) -> Page[ReportView]:
     """Others' reports waiting for a decision, oldest first (one's own go to another staff).
 
-    The one review queue: the Telegram review list (`review_queue`) and the desk's
-    (`bot.services.desk.pending_hours`) both list it. A page of `limit` reports after the report
-    id `after`, optionally of one centre, chosen in SQL by the store (pending, not the staff
-    member's own, keyset-paged), with the cursor of the next page (None on the last). `refused`
-    is the audit action of a refusal, which says which door was knocked on.
+    The one review queue: the Telegram review list (`bot.dialogs.hours`), `/queue` and the
+    desk's hours page all list it with this function. A page of `limit` reports after the
+    report id `after`, optionally of one centre, chosen in SQL by the store (pending, not the
+    staff member's own, keyset-paged), with the cursor of the next page (None on the last).
+    `refused` is the audit action of a refusal, which says which door was knocked on.
     """
     staff_id = await access.require_staff(uow, actor, now, refused=refused)
-    reports = list(await uow.desk.pending_hours(centre_id, staff_id, after, limit + 1))
+    reports = list(
+        await uow.hours.pending(
+            limit + 1, centre_id=centre_id, exclude_person=staff_id, after=after
+        )
+    )
     by_centre = {centre.id: centre for centre in await uow.centres.all()}
     views: list[ReportView] = []
     people: dict[int, Person | None] = {}
@@ -272,15 +282,20 @@ async def waiting_for_review(
         if person is not None and report.centre_id in by_centre:
             views.append(ReportView(report, by_centre[report.centre_id], person))
     more = reports[limit - 1].id if len(reports) > limit else None
-    return views, more
+    return Page(views, more)
 
 
-async def review_queue(
-    uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 10
-) -> list[ReportView]:
-    """The first `limit` reports of the review queue (`waiting_for_review`), for Telegram."""
-    views, _ = await waiting_for_review(uow, actor, now, limit=limit)
-    return views
+async def count_waiting(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    *,
+    centre_id: int | None = None,
+    refused: str = REVIEW_REFUSED,
+) -> int:
+    """How many reports `waiting_for_review` lists in all, counted by the store."""
+    staff_id = await access.require_staff(uow, actor, now, refused=refused)
+    return await uow.hours.count_pending(centre_id, staff_id)
 
 
 async def for_review(uow: UnitOfWork, actor: Actor, report_id: int, now: datetime) -> ReportView:
@@ -289,10 +304,10 @@ async def for_review(uow: UnitOfWork, actor: Actor, report_id: int, now: datetim
 
 
 async def _decidable(uow: UnitOfWork, actor: Actor, report_id: int, now: datetime) -> HourReport:
-    staff_id = await access.require_staff(uow, actor, now, refused="hours.review_refused")
+    staff_id = await access.require_staff(uow, actor, now, refused=REVIEW_REFUSED)
     report = await uow.hours.get(report_id)
     if report is None:
-        await access.refuse(uow, actor, now, "hours.review_refused", f"hour_report:{report_id}")
+        await access.refuse(uow, actor, now, REVIEW_REFUSED, f"hour_report:{report_id}")
     if report.person_id == staff_id:
         # Hours are money: nobody approves their own.
         await access.refuse(uow, actor, now, "hours.own_review_refused", f"hour_report:{report_id}")

@@ -1,4 +1,5 @@
-"""Use cases of one-time invite codes: staff issue them, people redeem them to gain a role."""
+"""Use cases of one-time invite codes: staff issue them, list the open ones and revoke them;
+people redeem them to gain a role."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.invites import Invite, new_code, normalise_code
 from bot.domain.people import Actor, Person, Role
 from bot.ports.store import UnitOfWork
+from bot.services import access
+from bot.services.paging import PAGE
 from bot.services.people import add_role
 
 # Who may invite whom: staff bring in members and volunteers; only admins make staff and admins.
@@ -67,3 +70,25 @@ async def redeem_invite(uow: UnitOfWork, person: Person, typed: str, now: dateti
         now, person.id, "invite.redeemed", f"person:{person.id}", {"role": invite.role}
     )
     return invite
+
+
+async def open_invites(uow: UnitOfWork, actor: Actor, now: datetime) -> list[Invite]:
+    """Unused codes that have not expired, newest first (a page): staff only."""
+    await access.require_staff(uow, actor, now, refused="desk.invites_refused")
+    return list(await uow.invites.open_invites(now, PAGE))
+
+
+async def revoke_invite(uow: UnitOfWork, actor: Actor, code: str, now: datetime) -> None:
+    """Ends an unused code at once. Staff may revoke codes for the roles they may invite.
+    Errors: invite_gone (used, expired or unknown)."""
+    await access.require_staff(uow, actor, now, refused="desk.invites_refused")
+    invite = await uow.invites.get(code)
+    if invite is None or invite.is_used or invite.is_expired(now):
+        raise DomainError("invite_gone")
+    if invite.role not in invitable_roles(actor):
+        await access.refuse(uow, actor, now, "invite.revoke_refused", f"invite:{code[:2]}…")
+    if not await uow.invites.revoke_invite(code, now):
+        raise DomainError("invite_gone")
+    await uow.audit.add(
+        now, actor.person_id, "invite.revoked", f"invite:{code[:2]}…", {"role": invite.role}
+    )

@@ -1,16 +1,35 @@
-"""Use cases about who someone is: resolving the actor, registering a newcomer, their language."""
+"""Use cases about who someone is: resolving the actor, registering a newcomer, their language;
+and staff looking after people (lists by role, a person's data, every view audited, and roles,
+which only admins change).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from bot.domain.errors import InvalidInput
+from bot.domain.coop import Shift
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.hours import HourReport
 from bot.domain.incoming import Incoming
 from bot.domain.people import Actor, NewPerson, Person, Role
 from bot.i18n import SUPPORTED, resolve_locale
 from bot.ports.store import UnitOfWork
+from bot.services import access
+from bot.services.paging import PAGE, Page
 
 MAX_NAME_LENGTH = 64
+RECENT_DAYS = 62  # a person's hours shown to staff: this far back
+ADMINS: frozenset[Role] = frozenset({Role.ADMIN})  # who may change roles
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """What staff see of one person: who they are, their recent hours and coming shifts."""
+
+    person: Person
+    hours: list[HourReport]
+    shifts: list[Shift]
 
 
 async def find_actor(
@@ -67,3 +86,62 @@ async def add_role(uow: UnitOfWork, person: Person, role: Role, now: datetime) -
         await uow.audit.add(
             now, person.id, "person.role_added", f"person:{person.id}", {"role": role}
         )
+
+
+async def page(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    *,
+    role: Role | None,
+    after: int = 0,
+    limit: int = PAGE,
+) -> Page[Person]:
+    """People (holding `role`, if given) after the person id `after`, by id: staff only."""
+    await access.require_staff(uow, actor, now, refused="desk.people_refused")
+    found = list(await uow.people.page(role, after, limit + 1))
+    more = found[limit - 1].id if len(found) > limit else None
+    return Page(found[:limit], more)
+
+
+async def role_counts(uow: UnitOfWork, actor: Actor, now: datetime) -> dict[Role, int]:
+    await access.require_staff(uow, actor, now, refused="desk.people_refused")
+    return await uow.people.count_by_role()
+
+
+async def person_data(
+    uow: UnitOfWork, actor: Actor, person_id: int, today: date, now: datetime
+) -> PersonData:
+    """One person's data for staff; the view itself is written to the audit log."""
+    await access.require_staff(uow, actor, now, refused="desk.people_refused")
+    person = await uow.people.get(person_id)
+    if person is None:
+        await access.refuse(uow, actor, now, "person.view_refused", f"person:{person_id}")
+    hours = await uow.hours.for_person(
+        person.id, today - timedelta(days=RECENT_DAYS), today + timedelta(days=1)
+    )
+    shifts = await uow.shifts.for_person(person.id, now, now + timedelta(days=14))
+    await uow.audit.add(now, actor.person_id, "person.data_viewed", f"person:{person.id}")
+    return PersonData(person, list(hours), list(shifts))
+
+
+async def change_role(
+    uow: UnitOfWork, actor: Actor, person_id: int, role: Role, *, grant: bool, now: datetime
+) -> Person:
+    """Admins only. Errors: own_admin (an admin cannot drop their own admin role)."""
+    subject = f"person:{person_id}"
+    await access.require(uow, actor, now, ADMINS, refused="person.role_refused", subject=subject)
+    person = await uow.people.get(person_id)
+    if person is None:
+        await access.refuse(uow, actor, now, "person.role_refused", subject)
+    if not grant and role is Role.ADMIN and person.id == actor.person_id:
+        raise DomainError("own_admin")  # somebody must still be able to make admins
+    if grant and role not in person.roles:
+        await uow.people.add_role(person.id, role)
+        await uow.audit.add(now, actor.person_id, "person.role_added", subject, {"role": role})
+    elif not grant and role in person.roles:
+        await uow.people.remove_role(person.id, role)
+        await uow.audit.add(now, actor.person_id, "person.role_removed", subject, {"role": role})
+    changed = await uow.people.get(person.id)
+    assert changed is not None  # noqa: S101 -- read a moment ago in this transaction
+    return changed

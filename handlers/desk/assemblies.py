@@ -12,7 +12,6 @@ from bot.domain.assemblies import MAX_AGENDA, MAX_PLACE, MAX_TITLE, parse_quorum
 from bot.domain.coop import NewAssembly
 from bot.domain.errors import DomainError, InvalidInput
 from bot.services import assemblies as service
-from bot.services.desk_assemblies import edit_notice, request_answers
 from handlers.desk.context import config, int_arg, now, redirect, render, translator, unit, user
 
 FIELDS = (
@@ -73,7 +72,7 @@ async def remind(request: web.Request) -> web.StreamResponse:
     if assembly_id is None:
         raise web.HTTPNotFound()
     async with unit(request) as uow:
-        sent = await request_answers(
+        sent = await service.request_answers(
             uow, user(request).actor, assembly_id, now(request), config(request).tz
         )
         await uow.commit()
@@ -139,7 +138,7 @@ async def edit(request: web.Request) -> web.StreamResponse:
                 "text_too_long", limit=MAX_AGENDA, length=max(len(agenda_ja), len(agenda_en))
             )
         async with unit(request) as uow:
-            await edit_notice(
+            await service.edit_notice(
                 uow,
                 user(request).actor,
                 count.assembly.id,

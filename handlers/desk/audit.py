@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.domain.desk import AuditQuery
-from bot.services import desk as desk_service
+from bot.domain.audit import AuditQuery
+from bot.services import audit
 from handlers.desk.context import config, int_arg, now, render, translator, unit, user
 
 
@@ -40,9 +40,7 @@ async def index(request: web.Request) -> web.Response:
     )
     before = int_arg(q.get("before"))
     async with unit(request) as uow:
-        page = await desk_service.audit_log(
-            uow, user(request).actor, query, now(request), before=before
-        )
+        page = await audit.search(uow, user(request).actor, query, now(request), before=before)
     keep = {
         k: v for k, v in q.items() if k in ("person", "actor", "action", "since", "until") and v
     }

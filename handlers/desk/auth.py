@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.domain.errors import DomainError, PermissionDenied
-from bot.services import desk as desk_service
+from bot.services import queue as desk_service
 from bot.services.desk_auth import current, link_problem, set_locale, sign_in, sign_out
 from handlers.desk.context import (
     COOKIE,

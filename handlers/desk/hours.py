@@ -7,8 +7,15 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.domain.errors import DomainError, InvalidInput
-from bot.services import desk as desk_service
-from bot.services.hours import approve_reports, for_review, reject_report
+from bot.services.coop import centres
+from bot.services.hours import (
+    DESK_REVIEW_REFUSED,
+    approve_reports,
+    count_waiting,
+    for_review,
+    reject_report,
+    waiting_for_review,
+)
 from handlers.desk.context import (
     int_arg,
     now,
@@ -27,16 +34,19 @@ async def queue(request: web.Request) -> web.Response:
     after = int_arg(request.query.get("after")) or 0
     actor = user(request).actor
     async with unit(request) as uow:
-        page = await desk_service.pending_hours(
-            uow, actor, now(request), centre_id=centre_id, after=after
+        # The review queue of Telegram's review list, audited as the desk's on a refusal.
+        page = await waiting_for_review(
+            uow, actor, now(request), centre_id=centre_id, after=after, refused=DESK_REVIEW_REFUSED
         )
-        total = await desk_service.count_hours(uow, actor, now(request), centre_id)
-        centres = await desk_service.centres(uow)
+        total = await count_waiting(
+            uow, actor, now(request), centre_id=centre_id, refused=DESK_REVIEW_REFUSED
+        )
+        listed = await centres(uow)
     back = "/desk/hours" + (f"?centre={centre_id}" if centre_id else "")
     return render(
         request,
         "hours.html",
-        {"page": page, "total": total, "centres": centres, "centre_id": centre_id, "back": back},
+        {"page": page, "total": total, "centres": listed, "centre_id": centre_id, "back": back},
     )
 
 

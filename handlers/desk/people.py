@@ -8,8 +8,8 @@ from aiohttp import web
 from bot.domain.errors import DomainError
 from bot.domain.invites import display_code
 from bot.domain.people import Role
-from bot.services import desk_people
-from bot.services.invites import invitable_roles, issue_invite
+from bot.services import people
+from bot.services.invites import invitable_roles, issue_invite, open_invites, revoke_invite
 from handlers.desk.context import config, int_arg, now, redirect, render, translator, unit, user
 
 ROLES = (Role.MEMBER, Role.VOLUNTEER, Role.RESIDENT, Role.STAFF, Role.ADMIN)
@@ -21,8 +21,8 @@ async def index(request: web.Request) -> web.Response:
     after = int_arg(request.query.get("after")) or 0
     actor = user(request).actor
     async with unit(request) as uow:
-        page = await desk_people.people(uow, actor, now(request), role=role, after=after)
-        counts = await desk_people.role_counts(uow, actor, now(request))
+        page = await people.page(uow, actor, now(request), role=role, after=after)
+        counts = await people.role_counts(uow, actor, now(request))
     context = {"page": page, "role": role, "roles": ROLES, "role_counts": counts}
     return render(request, "people.html", context)
 
@@ -32,7 +32,7 @@ async def _show(
 ) -> web.Response:
     desk = config(request)
     async with unit(request) as uow:
-        data = await desk_people.person_data(
+        data = await people.person_data(
             uow,
             user(request).actor,
             person_id,
@@ -66,7 +66,7 @@ async def roles(request: web.Request) -> web.StreamResponse:
     try:
         async with unit(request) as uow:
             for role in ROLES:
-                await desk_people.change_role(
+                await people.change_role(
                     uow, actor, person_id, role, grant=role.value in wanted, now=now(request)
                 )
             await uow.commit()
@@ -82,7 +82,7 @@ async def roles(request: web.Request) -> web.StreamResponse:
 async def invites(request: web.Request) -> web.Response:
     actor = user(request).actor
     async with unit(request) as uow:
-        found = await desk_people.open_invites(uow, actor, now(request))
+        found = await open_invites(uow, actor, now(request))
     context = {
         "invites": found,
         "invitable": [r for r in ROLES if r in invitable_roles(actor)],
@@ -100,7 +100,7 @@ async def issue(request: web.Request) -> web.Response:
     async with unit(request) as uow:
         invite = await issue_invite(uow, actor, role, now(request), desk.invite_ttl_hours)
         await uow.commit()
-        found = await desk_people.open_invites(uow, actor, now(request))
+        found = await open_invites(uow, actor, now(request))
     context = {
         "invites": found,
         "invitable": [r for r in ROLES if r in invitable_roles(actor)],
@@ -115,7 +115,7 @@ async def revoke(request: web.Request) -> web.StreamResponse:
     code = str(form.get("code") or "")[:16]
     try:
         async with unit(request) as uow:
-            await desk_people.revoke_invite(uow, user(request).actor, code, now(request))
+            await revoke_invite(uow, user(request).actor, code, now(request))
             await uow.commit()
     except DomainError as error:
         if error.code != "invite_gone":

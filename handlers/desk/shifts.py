@@ -13,8 +13,8 @@ from aiohttp import web
 
 from bot.domain.coop import NewShift, WorkKind
 from bot.domain.errors import DomainError, InvalidInput
-from bot.services import desk as desk_service
-from bot.services import desk_shifts
+from bot.services import coop
+from bot.services import shifts as service
 from bot.services.calendar import holiday_name
 from bot.services.shift_import import import_shifts
 from handlers.desk.context import (
@@ -45,7 +45,7 @@ async def week(request: web.Request) -> web.Response:
     today = now(request).astimezone(desk.tz).date()
     monday = _week_start(request.query.get("week"), today)
     async with unit(request) as uow:
-        centres = await desk_service.centres(uow)
+        centres = await coop.centres(uow)
         if not centres:
             return render(
                 request,
@@ -59,7 +59,7 @@ async def week(request: web.Request) -> web.Response:
         wanted = int_arg(request.query.get("centre") or None)
         centre = next((c for c in centres if c.id == wanted), centres[0])
         start = datetime.combine(monday, time(0), desk.tz)
-        shifts = await desk_shifts.week(
+        shifts = await service.week(
             uow, user(request).actor, centre.id, start, start + timedelta(days=7), now(request)
         )
     locale = locale_of(request)
@@ -117,7 +117,7 @@ def _parse(values: dict[str, Any], request: web.Request) -> dict[str, Any]:
     if values["kind"] not in {k.value for k in WorkKind}:
         raise InvalidInput("bad_kind")
     capacity = int_arg(values["capacity"])
-    if capacity is None or not 1 <= capacity <= desk_shifts.MAX_CAPACITY:
+    if capacity is None or not 1 <= capacity <= service.MAX_CAPACITY:
         raise InvalidInput("bad_capacity")
     if values["centre"] is None:
         raise InvalidInput("unknown_centre")
@@ -152,10 +152,10 @@ async def _form(
     status: int = 200,
 ) -> web.Response:
     async with unit(request) as uow:
-        centres = await desk_service.centres(uow)
+        centres = await coop.centres(uow)
         candidates = []
         if detail is not None:
-            candidates = await desk_shifts.candidates(
+            candidates = await service.candidates(
                 uow, user(request).actor, detail.shift.centre_id, now(request)
             )
     context = {
@@ -190,7 +190,7 @@ async def create(request: web.Request) -> web.StreamResponse:
     try:
         fields = _parse(values, request)
         async with unit(request) as uow:
-            shift = await desk_shifts.create_shift(
+            shift = await service.create_shift(
                 uow, user(request).actor, NewShift(**fields), now(request)
             )
             await uow.commit()
@@ -204,7 +204,7 @@ async def _detail(request: web.Request) -> Any:
     if shift_id is None:
         raise web.HTTPNotFound()
     async with unit(request) as uow:
-        return await desk_shifts.shift(uow, user(request).actor, shift_id, now(request))
+        return await service.shift(uow, user(request).actor, shift_id, now(request))
 
 
 def _values_of(request: web.Request, detail: Any) -> dict[str, Any]:
@@ -232,7 +232,7 @@ async def edit(request: web.Request) -> web.StreamResponse:
     try:
         fields = _parse(values, request)
         async with unit(request) as uow:
-            await desk_shifts.edit_shift(
+            await service.edit_shift(
                 uow, user(request).actor, detail.shift.id, now=now(request), **fields
             )
             await uow.commit()
@@ -252,9 +252,7 @@ async def assign(request: web.Request) -> web.StreamResponse:
         if person_id is None:
             raise InvalidInput("unknown_member")
         async with unit(request) as uow:
-            await desk_shifts.assign(
-                uow, user(request).actor, detail.shift.id, person_id, now(request)
-            )
+            await service.assign(uow, user(request).actor, detail.shift.id, person_id, now(request))
             await uow.commit()
     except DomainError as error:
         values = _values_of(request, detail)
@@ -269,7 +267,7 @@ async def unassign(request: web.Request) -> web.StreamResponse:
     person_id = int_arg(str(form.get("person") or ""))
     if person_id is not None:
         async with unit(request) as uow:
-            await desk_shifts.unassign(
+            await service.unassign(
                 uow, user(request).actor, detail.shift.id, person_id, now(request)
             )
             await uow.commit()

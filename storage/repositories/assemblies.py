@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.assemblies import Answer, Quorum, Rsvp
 from bot.domain.coop import Assembly, NewAssembly
 from storage.models import AssemblyAnswerRow, AssemblyCheckInRow, AssemblyRow
-from storage.repositories._sql import upsert_insert
+from storage.repositories._sql import rowcount, upsert_insert
 
 _ASSEMBLY_COLUMNS = (
     AssemblyRow.id,
@@ -139,6 +139,24 @@ class SqlAssemblyRepository:
             )
         )
         return frozenset(ids.scalars())
+
+    async def update(self, assembly: Assembly) -> bool:
+        # The dates are left out on purpose: members' reminders are planned from them.
+        result = await self._session.execute(
+            update(AssemblyRow)
+            .where(AssemblyRow.id == assembly.id)
+            .values(
+                title_ja=assembly.title_ja,
+                title_en=assembly.title_en,
+                place_ja=assembly.place_ja,
+                place_en=assembly.place_en,
+                agenda_ja=assembly.agenda_ja,
+                agenda_en=assembly.agenda_en,
+                quorum_numerator=assembly.quorum.numerator,
+                quorum_denominator=assembly.quorum.denominator,
+            )
+        )
+        return rowcount(result) == 1
 
 
 def _assembly(row: Any) -> Assembly:

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, insert, select
+from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.coop import BusinessCentre, NewShift, Shift, WorkKind
 from bot.domain.people import Person
 from storage.models import CentreRow, ShiftAssignmentRow, ShiftRow
-from storage.repositories._sql import upsert_insert
+from storage.repositories._sql import rowcount, upsert_insert
 from storage.repositories.people import SqlPeopleRepository
 
 _SHIFT_COLUMNS = (
@@ -99,6 +99,21 @@ class SqlShiftRepository:
         people = SqlPeopleRepository(self._session)
         found = [await people.get(person_id) for person_id in ids.all()]
         return [person for person in found if person is not None]
+
+    async def update(self, shift: Shift) -> bool:
+        result = await self._session.execute(
+            update(ShiftRow)
+            .where(ShiftRow.id == shift.id)
+            .values(
+                centre_id=shift.centre_id,
+                starts_at=shift.starts_at,
+                ends_at=shift.ends_at,
+                kind=shift.kind.value,
+                capacity=shift.capacity,
+                for_volunteers=shift.for_volunteers,
+            )
+        )
+        return rowcount(result) == 1
 
     async def _shifts(self, *where: ColumnElement[bool]) -> list[Shift]:
         rows = (

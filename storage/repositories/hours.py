@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, insert, select, update
+from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.coop import WorkKind
@@ -96,12 +96,35 @@ class SqlHourReportRepository:
             order=(HourReportRow.day, HourReportRow.id),
         )
 
-    async def pending(self, limit: int) -> Sequence[HourReport]:
+    async def pending(
+        self,
+        limit: int,
+        *,
+        centre_id: int | None = None,
+        exclude_person: int | None = None,
+        after: int = 0,
+    ) -> Sequence[HourReport]:
         return await self._reports(
-            HourReportRow.status == ReportStatus.PENDING.value,
+            *_pending(centre_id, exclude_person),
+            HourReportRow.id > after,
             order=(HourReportRow.id,),
             limit=max(limit, 0),
         )
+
+    async def count_pending(
+        self, centre_id: int | None = None, exclude_person: int | None = None
+    ) -> int:
+        # All pending ones are counted from an index alone (status, centre, id: 0012); the staff
+        # member's own few, found by person, are taken away. Filtering "not mine" row by row
+        # instead read every pending row of the table: 0.5 s a page with a million reports.
+        total = select(func.count()).where(*_pending(centre_id, None))
+        count = int((await self._session.execute(total)).scalar_one())
+        if exclude_person is None:
+            return count
+        own = select(func.count()).where(
+            *_pending(centre_id, None), HourReportRow.person_id == exclude_person
+        )
+        return count - int((await self._session.execute(own)).scalar_one())
 
     async def add_change(self, change: HourChange) -> None:
         await self._session.execute(
@@ -147,6 +170,15 @@ class SqlHourReportRepository:
         if limit is not None:
             stmt = stmt.limit(limit)
         return [_report(row) for row in await self._session.execute(stmt)]
+
+
+def _pending(centre_id: int | None, exclude_person: int | None) -> list[ColumnElement[bool]]:
+    where = [HourReportRow.status == ReportStatus.PENDING.value]
+    if centre_id is not None:
+        where.append(HourReportRow.centre_id == centre_id)
+    if exclude_person is not None:
+        where.append(HourReportRow.person_id != exclude_person)
+    return where
 
 
 def _report(row: Any) -> HourReport:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.people import NewPerson, Person, Role
@@ -33,6 +33,25 @@ class SqlPeopleRepository:
         # One query per person: role holders asked for this way are few (staff, admins).
         people = [await self.get(person_id) for person_id in ids.all()]
         return [person for person in people if person is not None]
+
+    async def page(self, role: Role | None, after: int, limit: int) -> Sequence[Person]:
+        stmt = select(PersonRow.id).where(PersonRow.id > after).order_by(PersonRow.id).limit(limit)
+        if role is not None:
+            stmt = stmt.where(
+                PersonRow.id.in_(
+                    select(PersonRoleRow.person_id).where(PersonRoleRow.role == Role(role).value)
+                )
+            )
+        ids = (await self._session.execute(stmt)).scalars().all()
+        # A page is at most a few dozen people: one small query each keeps roles exact.
+        people = [await self.get(person_id) for person_id in ids]
+        return [person for person in people if person is not None]
+
+    async def count_by_role(self) -> dict[Role, int]:
+        rows = await self._session.execute(
+            select(PersonRoleRow.role, func.count()).group_by(PersonRoleRow.role)
+        )
+        return {Role(role): int(count) for role, count in rows}
 
     async def add(self, person: NewPerson) -> Person:
         person_id = (

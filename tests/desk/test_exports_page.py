@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime
 import pytest
 from openpyxl import load_workbook
 
+from bot.domain.audit import AuditQuery
 from bot.domain.coop import WorkKind
-from bot.domain.desk import AuditQuery
 from bot.domain.hours import NewHourReport, ReportStatus
 from kyodo.app import open_store
 from tests.desk.conftest import MARIA, TANAKA, Desk, DeskClient
@@ -90,7 +90,7 @@ async def test_staff_export_a_month_as_excel_and_as_csv_from_the_desk(page, desk
     ]
 
     async with open_store(desk.app.settings) as store, store.uow() as uow:
-        audit = await uow.desk.audit(AuditQuery(action="export.hours"), None, 10)
+        audit = await uow.audit.search(AuditQuery(action="export.hours"), None, 10)
     assert [entry.action for entry in audit] == ["export.hours", "export.hours"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -84,3 +85,19 @@ class MemoryAssemblyRepository:
 
     async def checked_in(self, assembly_id: int) -> frozenset[int]:
         return frozenset(pid for aid, pid in self._s.assembly_checkins if aid == assembly_id)
+
+    async def update(self, assembly: Assembly) -> bool:
+        stored = self._s.assemblies.get(assembly.id)
+        if stored is None:
+            return False
+        self._s.assemblies[assembly.id] = replace(  # the dates stay as published
+            stored,
+            title_ja=assembly.title_ja,
+            title_en=assembly.title_en,
+            place_ja=assembly.place_ja,
+            place_en=assembly.place_en,
+            agenda_ja=assembly.agenda_ja,
+            agenda_en=assembly.agenda_en,
+            quorum=assembly.quorum,
+        )
+        return True

@@ -88,11 +88,30 @@ class MemoryHourReportRepository:
         ]
         return sorted(mine, key=lambda r: (r.day, r.id))
 
-    async def pending(self, limit: int) -> Sequence[HourReport]:
-        waiting = [
-            r for _, r in sorted(self._s.hour_reports.items()) if r.status is ReportStatus.PENDING
-        ]
+    async def pending(
+        self,
+        limit: int,
+        *,
+        centre_id: int | None = None,
+        exclude_person: int | None = None,
+        after: int = 0,
+    ) -> Sequence[HourReport]:
+        waiting = [r for r in self._pending(centre_id, exclude_person) if r.id > after]
         return waiting[: max(limit, 0)]
+
+    async def count_pending(
+        self, centre_id: int | None = None, exclude_person: int | None = None
+    ) -> int:
+        return len(self._pending(centre_id, exclude_person))
+
+    def _pending(self, centre_id: int | None, exclude_person: int | None) -> list[HourReport]:
+        return [
+            r
+            for _, r in sorted(self._s.hour_reports.items())
+            if r.status is ReportStatus.PENDING
+            and (centre_id is None or r.centre_id == centre_id)
+            and (exclude_person is None or r.person_id != exclude_person)
+        ]
 
     async def add_change(self, change: HourChange) -> None:
         if change.report_id not in self._s.hour_reports:

@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from bot.domain.assemblies import Answer
+from bot.domain.audit import AuditEntry, AuditQuery
 from bot.domain.broadcasts import Broadcast
 from bot.domain.cards import CardCopy
 from bot.domain.coop import Assembly, BusinessCentre, NewShift, Shift, WorkKind
@@ -232,6 +233,21 @@ class MemoryPeopleRepository:
 
     async def with_role(self, role: Role) -> Sequence[Person]:
         return [p for _, p in sorted(self._s.people.items()) if Role(role) in p.roles]
+
+    async def page(self, role: Role | None, after: int, limit: int) -> Sequence[Person]:
+        found = [
+            p
+            for _, p in sorted(self._s.people.items())
+            if p.id > after and (role is None or role in p.roles)
+        ]
+        return found[:limit]
+
+    async def count_by_role(self) -> dict[Role, int]:
+        counts: dict[Role, int] = {}
+        for person in self._s.people.values():
+            for role in person.roles:
+                counts[role] = counts.get(role, 0) + 1
+        return counts
 
     async def add(self, person: NewPerson) -> Person:
         if person.telegram_user_id is not None and await self.by_telegram_id(
@@ -475,6 +491,45 @@ class MemoryAuditRepository:
             AuditRecord(_utc(at), actor_person_id, action, subject, copy.deepcopy(details))
         )
 
+    async def search(
+        self, query: AuditQuery, before: int | None, limit: int
+    ) -> Sequence[AuditEntry]:
+        found: list[AuditEntry] = []
+        for index in range(len(self._s.audit), 0, -1):  # an entry's id is its place, from 1
+            record = self._s.audit[index - 1]
+            if before is not None and index >= before:
+                continue
+            if query.subject and record.subject != query.subject:
+                continue
+            if (
+                query.actor_person_id is not None
+                and record.actor_person_id != query.actor_person_id
+            ):
+                continue
+            if query.action and not (
+                record.action.startswith(query.action)
+                if query.action.endswith(".")
+                else record.action == query.action
+            ):
+                continue
+            if query.since is not None and record.at < query.since:
+                continue
+            if query.until is not None and record.at >= query.until:
+                continue
+            found.append(
+                AuditEntry(
+                    index,
+                    record.at,
+                    record.actor_person_id,
+                    record.action,
+                    record.subject,
+                    record.details,
+                )
+            )
+            if len(found) == limit:
+                break
+        return found
+
 
 class MemoryCentreRepository:
     def __init__(self, state: MemoryState, ids: _Ids) -> None:
@@ -534,6 +589,17 @@ class MemoryShiftRepository:
     async def on_shift(self, shift_id: int) -> Sequence[Person]:
         ids = sorted(who for sid, who in self._s.shift_assignments if sid == shift_id)
         return [self._s.people[person_id] for person_id in ids if person_id in self._s.people]
+
+    async def update(self, shift: Shift) -> bool:
+        if shift.id not in self._s.shifts:
+            return False
+        self._s.shifts[shift.id] = replace(  # who is on it is kept apart, as in SQL
+            shift,
+            starts_at=_utc(shift.starts_at),
+            ends_at=_utc(shift.ends_at),
+            assigned=frozenset(),
+        )
+        return True
 
     def _with_people(self, shift: Shift) -> Shift:
         people = frozenset(who for sid, who in self._s.shift_assignments if sid == shift.id)

@@ -5,6 +5,7 @@ Part of the contract suite: each test runs on the memory fake, SQLite and Postgr
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from bot.domain.assemblies import Answer, Quorum, Rsvp
@@ -105,3 +106,31 @@ async def test_checking_in_twice_keeps_one_check_in(uow_factory: UnitOfWorkFacto
     async with uow_factory() as uow:
         assert await uow.assemblies.checked_in(assembly.id) == {me.id}
         assert await uow.assemblies.checked_in(other.id) == frozenset()
+
+
+async def test_a_notice_is_edited_but_keeps_its_dates(uow_factory: UnitOfWorkFactory):
+    async with uow_factory() as uow:
+        stored = await uow.assemblies.add(
+            NewAssembly("総会", "Assembly", T0 + timedelta(days=9), "本部", "HQ", T0)
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        edited = replace(
+            stored,
+            title_en="General assembly",
+            agenda_ja="1. 予算",
+            quorum=Quorum(2, 3),
+            starts_at=T0 + timedelta(days=99),  # not written: dates stay as published
+        )
+        assert await uow.assemblies.update(edited) is True
+        assert await uow.assemblies.update(replace(edited, id=stored.id + 99)) is False
+        await uow.commit()
+    async with uow_factory() as uow:
+        after = await uow.assemblies.get(stored.id)
+    assert after is not None
+    assert (after.title_en, after.agenda_ja, after.quorum) == (
+        "General assembly",
+        "1. 予算",
+        Quorum(2, 3),
+    )
+    assert after.starts_at == T0 + timedelta(days=9)

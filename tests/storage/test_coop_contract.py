@@ -5,6 +5,7 @@ Part of the contract suite: each test runs on the memory fake, SQLite and Postgr
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -112,6 +113,27 @@ async def test_shifts_not_committed_are_gone(uow_factory: UnitOfWorkFactory):
     async with uow_factory() as uow:
         assert await uow.shifts.get(discarded.id) is None
         assert list(await uow.centres.all()) == [centre]
+
+
+async def test_a_shift_is_edited_and_keeps_who_is_on_it(uow_factory: UnitOfWorkFactory):
+    member = await add_person(uow_factory, 1)
+    async with uow_factory() as uow:
+        centre = await uow.centres.add("港", "Minato")
+        shift = await uow.shifts.add(
+            NewShift(centre.id, T0, T0 + timedelta(hours=4), WorkKind.CLEANING, 2)
+        )
+        await uow.shifts.assign(shift.id, member.id)
+        await uow.commit()
+    async with uow_factory() as uow:
+        moved = replace(shift, ends_at=T0 + timedelta(hours=6), capacity=3, for_volunteers=True)
+        assert await uow.shifts.update(moved) is True
+        assert await uow.shifts.update(replace(moved, id=shift.id + 99)) is False
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.shifts.get(shift.id)
+    assert stored is not None and (stored.capacity, stored.for_volunteers) == (3, True)
+    assert stored.ends_at == T0 + timedelta(hours=6)
+    assert stored.assigned == {member.id}
 
 
 async def test_upcoming_assemblies_start_now_or_later_soonest_first(uow_factory: UnitOfWorkFactory):

@@ -140,3 +140,33 @@ async def test_the_store_refuses_minutes_that_are_not_quarter_hours_within_a_day
         with pytest.raises(Exception):  # noqa: B017 -- IntegrityError on SQL, ValueError in memory
             async with uow_factory() as uow:
                 await uow.hours.add(_new(person_id, centre_id, minutes=minutes), T0)
+
+
+async def test_pending_reports_come_a_keyset_page_at_a_time_by_centre_and_not_ones_own(
+    uow_factory: UnitOfWorkFactory,
+):
+    a = await add_person(uow_factory, 1)
+    b = await add_person(uow_factory, 2)
+    async with uow_factory() as uow:
+        one = await uow.centres.add("中央", "Chuo")
+        two = await uow.centres.add("港", "Minato")
+        ids = []
+        for day, person, centre in ((1, a, one), (2, b, two), (3, a, two), (4, b, one)):
+            report = await uow.hours.add(
+                NewHourReport(
+                    person.id, centre.id, WorkKind.CLEANING, date(2026, 11, day), 60, None
+                ),
+                T0,
+            )
+            ids.append(report.id)
+        await uow.commit()
+    async with uow_factory() as uow:
+        first = await uow.hours.pending(2)
+        assert [r.id for r in first] == ids[:2]
+        rest = await uow.hours.pending(2, after=first[-1].id)
+        assert [r.id for r in rest] == ids[2:]
+        assert [r.id for r in await uow.hours.pending(10, centre_id=two.id)] == ids[1:3]
+        mine_left_out = await uow.hours.pending(10, exclude_person=a.id)
+        assert [r.id for r in mine_left_out] == [ids[1], ids[3]]
+        assert await uow.hours.count_pending() == 4
+        assert await uow.hours.count_pending(one.id, b.id) == 1

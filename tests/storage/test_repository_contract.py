@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.domain.desk import AuditQuery
+from bot.domain.audit import AuditQuery
 from bot.domain.dialogs import DialogState
 from bot.domain.invites import Invite
 from bot.domain.outbound import OutboundMessage
@@ -118,6 +118,19 @@ async def test_people_with_a_role_are_listed_by_id(uow_factory: UnitOfWorkFactor
         assert await uow.people.with_role(Role.VOLUNTEER) == []
 
 
+async def test_people_by_role_a_page_at_a_time(uow_factory: UnitOfWorkFactory):
+    members = [await add_person(uow_factory, n, frozenset({Role.MEMBER})) for n in range(1, 4)]
+    staff = await add_person(uow_factory, 9, frozenset({Role.STAFF, Role.MEMBER}))
+    async with uow_factory() as uow:
+        page = await uow.people.page(Role.MEMBER, 0, 2)
+        assert [p.id for p in page] == [members[0].id, members[1].id]
+        page = await uow.people.page(Role.MEMBER, page[-1].id, 2)
+        assert [p.id for p in page] == [members[2].id, staff.id]
+        assert [p.id for p in await uow.people.page(Role.STAFF, 0, 10)] == [staff.id]
+        assert len(await uow.people.page(None, 0, 10)) == 4
+        assert await uow.people.count_by_role() == {Role.MEMBER: 4, Role.STAFF: 1}
+
+
 async def test_locale_and_telegram_language_are_set_and_cleared(uow_factory: UnitOfWorkFactory):
     person = await add_person(uow_factory)
     async with uow_factory() as uow:
@@ -199,6 +212,20 @@ async def test_using_an_unknown_invite_fails(uow_factory: UnitOfWorkFactory):
     person = await add_person(uow_factory)
     async with uow_factory() as uow:
         assert await uow.invites.mark_used("NOPE2345", person.id, T0) is False
+
+
+async def test_an_invite_is_revoked_once_and_leaves_the_open_ones(uow_factory: UnitOfWorkFactory):
+    async with uow_factory() as uow:
+        for code in ("AAAABBBB", "CCCCDDDD"):
+            await uow.invites.add(Invite(code, Role.MEMBER, None, T0, T0 + timedelta(days=3)))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.invites.revoke_invite("AAAABBBB", T0 + timedelta(hours=1)) is True
+        assert await uow.invites.revoke_invite("AAAABBBB", T0 + timedelta(hours=2)) is False
+        await uow.commit()
+    async with uow_factory() as uow:
+        still = await uow.invites.open_invites(T0 + timedelta(hours=2), 10)
+    assert [i.code for i in still] == ["CCCCDDDD"]
 
 
 # --- dialogs ------------------------------------------------------------------------------
@@ -493,13 +520,44 @@ async def test_audit_entries_are_stored_as_given_with_and_without_details(
     async with uow_factory() as uow:
         await uow.audit.add(later, None, "rolled_back", "request:14")  # never committed
     async with uow_factory() as uow:
-        entries = await uow.desk.audit(AuditQuery(), None, 10)
+        entries = await uow.audit.search(AuditQuery(), None, 10)
     stored = [(e.at, e.actor_person_id, e.action, e.subject, e.details) for e in entries]
     assert stored == [  # newest first
         (later, None, "purge", "request:13", None),
         (T0, staff.id, "view_request", "request:12", {"fields": ["phone"]}),
     ]
     assert entries[0].id > entries[1].id
+
+
+async def test_the_audit_log_is_searched_newest_first(uow_factory: UnitOfWorkFactory):
+    staff = await add_person(uow_factory, 1, frozenset({Role.STAFF}))
+    async with uow_factory() as uow:
+        await uow.audit.add(T0, staff.id, "hours.approved", "person:7")
+        await uow.audit.add(T0 + timedelta(days=1), staff.id, "hours.rejected", "person:8")
+        await uow.audit.add(T0 + timedelta(days=2), None, "invite.issued", "person:7")
+        await uow.audit.add(T0 + timedelta(days=3), staff.id, "hoursx", "person:7")
+        await uow.commit()
+    async with uow_factory() as uow:
+        every = await uow.audit.search(AuditQuery(), None, 10)
+        assert [e.action for e in every] == [
+            "hoursx",
+            "invite.issued",
+            "hours.rejected",
+            "hours.approved",
+        ]
+        older = await uow.audit.search(AuditQuery(), every[1].id, 10)
+        assert [e.action for e in older] == ["hours.rejected", "hours.approved"]
+        prefix = await uow.audit.search(AuditQuery(action="hours."), None, 10)
+        assert [e.action for e in prefix] == ["hours.rejected", "hours.approved"]
+        person = await uow.audit.search(AuditQuery(subject="person:7"), None, 10)
+        assert [e.action for e in person] == ["hoursx", "invite.issued", "hours.approved"]
+        by = await uow.audit.search(AuditQuery(actor_person_id=staff.id), None, 2)
+        assert [e.action for e in by] == ["hoursx", "hours.rejected"]
+        window = AuditQuery(since=T0 + timedelta(days=1), until=T0 + timedelta(days=3))
+        assert [e.action for e in await uow.audit.search(window, None, 10)] == [
+            "invite.issued",
+            "hours.rejected",
+        ]
 
 
 async def test_times_come_back_as_the_same_instant_in_utc(uow_factory: UnitOfWorkFactory):

@@ -1,4 +1,5 @@
-"""One review queue: the Telegram review list and the desk list the same reports, chosen in SQL.
+"""One review queue: the Telegram review list and the desk list the same reports, chosen in SQL
+by one function (`bot.services.hours.waiting_for_review`) and counted by the store.
 
 Runs on every store (the memory fake, SQLite, PostgreSQL where available): the staff member's own
 pending reports, however many, never hide others' from the list.
@@ -12,7 +13,7 @@ from bot.domain.coop import WorkKind
 from bot.domain.hours import NewHourReport
 from bot.domain.people import Actor, Role
 from bot.ports.store import UnitOfWorkFactory
-from bot.services import desk, hours
+from bot.services import hours
 from tests.fixtures.contract import add_person
 
 T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
@@ -37,12 +38,18 @@ async def test_both_doors_list_the_same_reports_and_never_ones_own(uow_factory: 
         await uow.commit()
     actor = Actor(person_id=staff.id, roles=frozenset({Role.STAFF, Role.MEMBER}), locale="ja")
     async with uow_factory() as uow:
-        telegram = await hours.review_queue(uow, actor, T0, 10)
-        page = await desk.pending_hours(uow, actor, T0, limit=10)
-        first = await desk.pending_hours(uow, actor, T0, limit=2)
+        telegram = await hours.waiting_for_review(uow, actor, T0, limit=10)  # as bot.dialogs
+        desk = hours.DESK_REVIEW_REFUSED
+        page = await hours.waiting_for_review(uow, actor, T0, refused=desk)  # as handlers.desk
+        first = await hours.waiting_for_review(uow, actor, T0, limit=2, refused=desk)
         assert first.next_cursor is not None
-        rest = await desk.pending_hours(uow, actor, T0, after=first.next_cursor, limit=2)
-    assert [v.report.id for v in telegram] == others
+        rest = await hours.waiting_for_review(
+            uow, actor, T0, after=first.next_cursor, limit=2, refused=desk
+        )
+        counted = await hours.count_waiting(uow, actor, T0, refused=desk)
+        of_centre = await hours.count_waiting(uow, actor, T0, centre_id=centre.id + 1)
+    assert [v.report.id for v in telegram.items] == others and telegram.next_cursor is None
     assert [v.report.id for v in page.items] == others and page.next_cursor is None
+    assert counted == len(others) and of_centre == 0
     assert [v.report.id for v in first.items + rest.items] == others
-    assert {v.person.id for v in telegram} == {member.id}
+    assert {v.person.id for v in telegram.items} == {member.id}

@@ -1,5 +1,11 @@
-"""Staff manage shifts from the desk: a centre's week, create and edit a shift, put members on
-it and take them off. (Importing a CSV file is `bot.services.shift_import`, as from the shell.)
+"""Staff plan shifts: a centre's week, create and edit a shift, put members on it and take them
+off (the desk's shifts pages call these).
+
+A module of its own rather than part of `bot.services.shift_swaps` or `bot.services.coop`: those
+are what members do with their own shifts (give a place up, take an open one, see their week and
+colleagues), with members' rules (only one's own place, only an open shift); this is the staff's
+plan, with staff's rules (any member, capacity, no overlap). Importing a CSV file of shifts is
+`bot.services.shift_import`, as from the shell.
 
 Staff only; a refusal, or an id that does not exist, is audited alike.
 """
@@ -104,7 +110,7 @@ async def edit_shift(
         capacity=capacity,
         for_volunteers=for_volunteers,
     )
-    await uow.desk.update_shift(edited)
+    await uow.shifts.update(edited)
     await uow.audit.add(now, actor.person_id, "shift.edited", f"shift:{shift_id}")
     return edited
 

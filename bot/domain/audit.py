@@ -1,0 +1,33 @@
+"""The audit log as the core reads it back: one entry, and the search that narrows the log.
+
+Entries are written by `uow.audit.add` wherever something is looked at, changed or refused
+(`bot.services.access` writes the refusals); staff search them on the desk
+(`bot.services.audit`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor_person_id: int | None
+    action: str
+    subject: str
+    details: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """The audit log's search: every field given narrows it; `subject` matches exactly."""
+
+    subject: str | None = None  # e.g. "person:12"
+    actor_person_id: int | None = None
+    action: str | None = None  # an exact action, or a prefix ending in "." ("hours.")
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
