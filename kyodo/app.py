@@ -32,8 +32,8 @@ from bot.runtime.broadcast_pump import BroadcastPump
 from bot.runtime.card_feed import CardFeed
 from bot.runtime.inbox import InboxIntake, InboxWorker
 from bot.runtime.polling import PollingLoop
-from bot.runtime.sender import OutboxSender
 from bot.runtime.ratelimit import ChatLimits
+from bot.runtime.sender import OutboxSender
 from kyodo.demo import DEMO_PEOPLE, load_demo
 from kyodo.scheduler import LeaderScheduler, make_scheduler
 from storage.database import create_engine

@@ -76,8 +76,8 @@ class CallbackData:
     @classmethod
     def unpack(cls, data: str) -> Self | None:
         """The button `data` asks for, or None if it is not one of this kind (old or forged)."""
-        if len(data.encode()) > MAX_BYTES:
-            return None
+        if _wire_size(data) > MAX_BYTES:
+            return None  # too long, or text no Telegram client can send (a lone surrogate)
         if data != cls.tag and not data.startswith(cls.tag + ":"):
             return None
         rest = data[len(cls.tag) + 1 :]
@@ -176,3 +176,11 @@ def _unpack_value(f: _Field, raw: str) -> object:
         return f.kind(raw)
     except ValueError:
         return _INVALID
+
+
+def _wire_size(data: str) -> int:
+    """The bytes `data` takes as UTF-8; above any limit when it cannot be UTF-8 at all."""
+    try:
+        return len(data.encode())
+    except UnicodeEncodeError:
+        return MAX_BYTES + 1

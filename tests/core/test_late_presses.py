@@ -53,7 +53,9 @@ def _value(hint: typing.Any) -> st.SearchStrategy[typing.Any]:
     if hint is int:
         return _ids()
     if hint is str:
-        return st.text(alphabet=st.characters(blacklist_characters=":"), min_size=1, max_size=30)
+        # Values Kyodo itself puts in a button: text that UTF-8 can carry.
+        text = st.characters(codec="utf-8", blacklist_characters=":")
+        return st.text(alphabet=text, min_size=1, max_size=30)
     if hint is datetime:
         return st.datetimes(datetime(2025, 1, 1), datetime(2027, 12, 31), timezones=st.just(UTC))
     if hint is date:
@@ -227,6 +229,12 @@ def test_any_bytes_as_callback_data_are_refused_or_handled(text: str) -> None:
     """Whatever arrives as callback data decodes to a known button or to nothing: no crash."""
     pressed = REGISTRY.decode(text)
     assert pressed is None or pressed.data.pack().startswith(pressed.route.data_type.tag)
+
+
+@pytest.mark.parametrize("data", ["rq:a:\ud800", "\udfff", "hr:d:\ud83d"])
+def test_callback_data_that_is_not_utf8_is_nobodys_button(data: str) -> None:
+    """JSON may carry a lone surrogate (`"\\ud800"`); no button has one, and nothing crashes."""
+    assert REGISTRY.decode(data) is None
 
 
 def test_a_state_of_an_older_version_is_out_of_date_not_a_crash(presses: Presses) -> None:
