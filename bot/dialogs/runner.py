@@ -7,8 +7,9 @@ the new state for this chat and writes every reply to the outbox. The inbox work
 
 from __future__ import annotations
 
+import logging
 import unicodedata
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -24,6 +25,8 @@ from bot.services.people import find_actor
 
 CHANNEL = "telegram"
 
+log = logging.getLogger(__name__)
+
 
 def normalise(text: str) -> str:
     """NFKC folds full-width digits and letters (０９０ → 090, ＡＢ → AB) before any parsing."""
@@ -33,6 +36,10 @@ def normalise(text: str) -> str:
 class FloodGuard:
     """At most `limit` updates per person in `window`; beyond that, one warning, then silence.
 
+    An update is counted once, however often it is tried: the inbox worker tries a failing
+    update again (a full disk, a database restarting), and counting every try dropped a
+    person's messages in silence after a few storage errors. A retry gets its first verdict.
+
     In memory on purpose: it protects this process from a runaway client, and a restart that
     forgets it costs nothing.
     """
@@ -41,9 +48,13 @@ class FloodGuard:
         self.limit = limit
         self.window = window
         self._seen: dict[int, deque[datetime]] = {}
+        self._verdicts: OrderedDict[int, str] = OrderedDict()  # by update id, newest last
 
-    def check(self, user_id: int, now: datetime) -> str:
-        """'ok', 'warn' (first update over the limit) or 'drop'."""
+    def check(self, user_id: int, now: datetime, update_id: int | None = None) -> str:
+        """'ok', 'warn' (first update over the limit) or 'drop'; the same for every try of
+        `update_id`."""
+        if update_id is not None and update_id in self._verdicts:
+            return self._verdicts[update_id]
         if len(self._seen) > 10_000:
             # Forget people who have been quiet for a window, so memory stays flat.
             self._seen = {u: d for u, d in self._seen.items() if d and now - d[-1] <= self.window}
@@ -52,8 +63,14 @@ class FloodGuard:
             seen.popleft()
         seen.append(now)
         if len(seen) <= self.limit:
-            return "ok"
-        return "warn" if len(seen) == self.limit + 1 else "drop"
+            verdict = "ok"
+        else:
+            verdict = "warn" if len(seen) == self.limit + 1 else "drop"
+        if update_id is not None:
+            self._verdicts[update_id] = verdict
+            if len(self._verdicts) > 10_000:  # retries come within seconds; keep the newest
+                self._verdicts.popitem(last=False)
+        return verdict
 
 
 class Conversation:
@@ -87,10 +104,17 @@ class Conversation:
             )
             chat_id = user_id
         if incoming.user_id is not None:
-            verdict = self.flood.check(incoming.user_id, now)
+            verdict = self.flood.check(incoming.user_id, now, incoming.update_id)
             if verdict == "drop":
                 return HandleResult()
             if verdict == "warn":
+                log.warning(
+                    "update %s: over %s updates in %ss from one person; warned, and the rest "
+                    "of this flood goes unanswered",
+                    incoming.update_id,
+                    self.flood.limit,
+                    int(self.flood.window.total_seconds()),
+                )
                 await self._send(uow, Reply((msg("input.flood"),)), chat_id, actor.locale, now)
                 return HandleResult()
         raw = incoming.args if incoming.kind is InputKind.COMMAND else incoming.text
