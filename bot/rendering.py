@@ -2,11 +2,46 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from html import unescape
 
-from bot.domain.outbound import OutboundMessage
+from bot.domain.outbound import Carries, OutboundMessage
 from bot.domain.replies import Msg, Reply
 from bot.i18n import I18n
+
+# Messages that hand someone a credential (a link or a code that lets its holder in): the
+# outbox keeps their text only until they are sent. tests/core/test_carries.py checks that every
+# message with a {link}, {url}, {code} or {token} that goes through the outbox is listed here.
+CREDENTIAL_KEYS = frozenset({"invite.issued", "desk.tg.link", "shifts.calendar_link"})
+# The last words to someone just forgotten: once sent, the outbox row loses their chat id too.
+FAREWELL_KEYS = frozenset({"forget.done.deleted", "forget.done.anonymised", "forget.stranger"})
+
+
+def _free_text(value: object) -> bool:
+    """Whether an argument is text from a person (a name, an address, an answer), not a code."""
+    if isinstance(value, Msg):
+        return any(_free_text(arg) for arg in value.args.values())
+    if isinstance(value, list | tuple):
+        return any(_free_text(item) for item in value)
+    return isinstance(value, str) and not isinstance(value, Enum) and value.strip() != ""
+
+
+def _keys(message: Msg) -> set[str]:
+    nested = [_keys(arg) for arg in message.args.values() if isinstance(arg, Msg)]
+    return {message.key}.union(*nested)
+
+
+def carries(reply: Reply) -> Carries | None:
+    """What the rendered reply carries that its outbox copy must not keep once sent."""
+    keys = set().union(*(_keys(part) for part in reply.parts))
+    if keys & FAREWELL_KEYS:
+        return Carries.FAREWELL
+    if keys & CREDENTIAL_KEYS:
+        return Carries.CREDENTIAL
+    labels = [button.label for row in reply.buttons for button in row]
+    if any(_free_text(part) for part in (*reply.parts, *labels)):
+        return Carries.PERSONAL
+    return None
 
 
 class Renderer:
@@ -39,4 +74,5 @@ class Renderer:
             buttons=rows,
             edit_message_id=edit_message_id if reply.edit else None,
             is_group=is_group,
+            carries=carries(reply),
         )

@@ -96,9 +96,12 @@ class PersonRoleRow(Base):
 
 
 class InviteRow(Base):
+    """A one-time invite code, stored as its slow hash only (migration 0015): a backup of the
+    database gives nobody a code to redeem (bot.domain.invites.code_hash says why slow)."""
+
     __tablename__ = "invites"
 
-    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     role: Mapped[str] = mapped_column(String(20))
     # SET NULL: forgetting a person must not be blocked by the invites they issued or used.
     created_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id", ondelete="SET NULL"))
@@ -155,6 +158,8 @@ class OutboxRow(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # Unique but nullable: NULLs never collide, so only messages that ask for it are deduplicated.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # What the text carries that must go once it is sent (bot.domain.outbound.Carries; 0015).
+    carries: Mapped[str | None] = mapped_column(String(12))
 
 
 class AuditRow(Base):
@@ -632,6 +637,24 @@ Index("ix_audit_log_actor_person_id_id", AuditRow.actor_person_id, AuditRow.id)
 Index("ix_audit_log_subject_id", AuditRow.subject, AuditRow.id)
 Index("ix_audit_log_action_id", AuditRow.action, AuditRow.id)
 Index("ix_audit_log_at", AuditRow.at)
+
+# --- Personal data and credentials (migration 0015) ---
+
+
+class InviteFailureRow(Base):
+    """Wrong invite codes from one Telegram account, whichever way they came (the join button,
+    `/start CODE`, `/join CODE`): one counter, and the lockout it led to. Deleted once the
+    lockout is over, by a right code, by /forget and by the nightly purge."""
+
+    __tablename__ = "invite_failures"
+
+    telegram_user_id: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, autoincrement=False
+    )
+    failures: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
 
 # --- Staff cards (migration 0011) ---
 

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
 ButtonRows = tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, callback_data)
+
+REDACTED = "[redacted once sent]"  # what the outbox keeps of a message that carried something
+
+
+class Carries(StrEnum):
+    """What a message carries that must not outlive its delivery (the outbox row's `carries`).
+
+    Once the message is sent (or has failed for good) its text and buttons are replaced by
+    `REDACTED`; a farewell loses its chat id too. A message carrying nothing keeps its text
+    until the outbox prune (KYODO_OUTBOX_KEEP_DAYS).
+    """
+
+    PERSONAL = "personal"  # a name, an address, a phone number, anything a person typed
+    CREDENTIAL = "credential"  # a sign-in link, a calendar link, an invite code
+    FAREWELL = "farewell"  # the last words to someone just forgotten: their chat id goes too
 
 
 @dataclass(frozen=True)
@@ -19,6 +34,17 @@ class OutboundMessage:
     edit_message_id: int | None = None
     parse_mode: str | None = "HTML"
     is_group: bool = False  # groups get 20 messages a minute, private chats one a second
+    carries: Carries | None = None  # redacted once sent (see Carries); None: nothing to hide
+
+
+def once_settled(message: OutboundMessage, *, sent: bool) -> OutboundMessage:
+    """What the outbox keeps of a message once it is sent, or has failed for good: a credential
+    and a farewell go either way; personal data goes once sent (a failed message keeps it until
+    the prune, for staff to send again)."""
+    if message.carries is None or (message.carries is Carries.PERSONAL and not sent):
+        return message
+    chat_id = 0 if message.carries is Carries.FAREWELL else message.chat_id
+    return replace(message, chat_id=chat_id, text=REDACTED, buttons=())
 
 
 class OutboxStatus(StrEnum):

@@ -47,9 +47,11 @@ class PeopleRepository(Protocol):
 
 
 class InviteRepository(Protocol):
+    """Invites by the hash of their code (`bot.domain.invites.code_hash`): no code is stored."""
+
     async def add(self, invite: Invite) -> None: ...
-    async def get(self, code: str) -> Invite | None: ...
-    async def mark_used(self, code: str, person_id: int, at: datetime) -> bool:
+    async def get(self, code_hash: str) -> Invite | None: ...
+    async def mark_used(self, code_hash: str, person_id: int, at: datetime) -> bool:
         """Uses the code only if still unused (a conditional update); False if someone won."""
         ...
 
@@ -57,7 +59,7 @@ class InviteRepository(Protocol):
         """Unused invites that have not expired, newest first."""
         ...
 
-    async def revoke_invite(self, code: str, at: datetime) -> bool:
+    async def revoke_invite(self, code_hash: str, at: datetime) -> bool:
         """Ends an unused, unexpired invite now; False if it was used, expired or unknown."""
         ...
 

@@ -112,7 +112,7 @@ async def issue(request: web.Request) -> web.Response:
 
 async def revoke(request: web.Request) -> web.StreamResponse:
     form = await request.post()
-    code = str(form.get("code") or "")[:16]
+    code = str(form.get("code") or "")[:64]  # the invite's hash: the list shows no codes
     try:
         async with unit(request) as uow:
             await revoke_invite(uow, user(request).actor, code, now(request))

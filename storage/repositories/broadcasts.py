@@ -270,6 +270,7 @@ class SqlBroadcastRepository:
                     "attempts": 0,
                     "created_at": at,
                     "dedupe_key": f"bc:{broadcast_id}:{pid}",
+                    "carries": None if message.carries is None else message.carries.value,
                 }
                 for pid, message in chunk
             ]

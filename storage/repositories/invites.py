@@ -1,4 +1,5 @@
-"""One-time invite codes in SQL; using a code is a conditional update, so only one person wins."""
+"""One-time invite codes in SQL, by the hash of the code (never the code); using one is a
+conditional update, so only one person wins."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ class SqlInviteRepository:
     async def add(self, invite: Invite) -> None:
         await self._session.execute(
             insert(InviteRow).values(
-                code=invite.code,
+                code_hash=invite.code_hash,
                 role=Role(invite.role).value,
                 created_by=invite.created_by,
                 created_at=invite.created_at,
@@ -31,24 +32,24 @@ class SqlInviteRepository:
             )
         )
 
-    async def get(self, code: str) -> Invite | None:
+    async def get(self, code_hash: str) -> Invite | None:
         row = (
             await self._session.execute(
                 select(
-                    InviteRow.code,
+                    InviteRow.code_hash,
                     InviteRow.role,
                     InviteRow.created_by,
                     InviteRow.created_at,
                     InviteRow.expires_at,
                     InviteRow.used_by,
                     InviteRow.used_at,
-                ).where(InviteRow.code == code)
+                ).where(InviteRow.code_hash == code_hash)
             )
         ).one_or_none()
         if row is None:
             return None
         return Invite(
-            code=row.code,
+            code_hash=row.code_hash,
             role=Role(row.role),
             created_by=row.created_by,
             created_at=row.created_at,
@@ -57,12 +58,12 @@ class SqlInviteRepository:
             used_at=row.used_at,
         )
 
-    async def mark_used(self, code: str, person_id: int, at: datetime) -> bool:
+    async def mark_used(self, code_hash: str, person_id: int, at: datetime) -> bool:
         # The WHERE re-checks "unused" at write time: of two people racing for one code, the
         # second update matches no row (PostgreSQL re-evaluates it after the first commits).
         result = await self._session.execute(
             update(InviteRow)
-            .where(InviteRow.code == code, InviteRow.used_by.is_(None))
+            .where(InviteRow.code_hash == code_hash, InviteRow.used_by.is_(None))
             .values(used_by=person_id, used_at=at)
         )
         return rowcount(result) == 1
@@ -70,7 +71,7 @@ class SqlInviteRepository:
     async def open_invites(self, now: datetime, limit: int) -> Sequence[Invite]:
         rows = await self._session.execute(
             select(
-                InviteRow.code,
+                InviteRow.code_hash,
                 InviteRow.role,
                 InviteRow.created_by,
                 InviteRow.created_at,
@@ -81,14 +82,18 @@ class SqlInviteRepository:
             .limit(limit)
         )
         return [
-            Invite(row.code, Role(row.role), row.created_by, row.created_at, row.expires_at)
+            Invite(row.code_hash, Role(row.role), row.created_by, row.created_at, row.expires_at)
             for row in rows
         ]
 
-    async def revoke_invite(self, code: str, at: datetime) -> bool:
+    async def revoke_invite(self, code_hash: str, at: datetime) -> bool:
         result = await self._session.execute(
             update(InviteRow)
-            .where(InviteRow.code == code, InviteRow.used_by.is_(None), InviteRow.expires_at > at)
+            .where(
+                InviteRow.code_hash == code_hash,
+                InviteRow.used_by.is_(None),
+                InviteRow.expires_at > at,
+            )
             .values(expires_at=at)
         )
         return rowcount(result) == 1

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.outbound import OutboundMessage, OutboxDelivery, OutboxItem, OutboxStatus
 from storage.models import OutboxRow
+from storage.repositories._settled import settled_columns
 from storage.repositories._sql import dialect_name, upsert_insert
 
 _ITEM_COLUMNS = (
@@ -81,6 +82,7 @@ class SqlOutboxRepository:
                 not_before=not_before,
                 attempts=0,
                 created_at=at,
+                carries=None if message.carries is None else message.carries.value,
                 dedupe_key=dedupe_key,
             )
             # The only unique column a caller controls is dedupe_key: a conflict means "queued".
@@ -124,6 +126,7 @@ class SqlOutboxRepository:
             sent_at=at,
             telegram_message_id=telegram_message_id,
             lease_until=None,
+            **settled_columns(sent=True),
         )
 
     async def mark_sent_many(self, marks: Sequence[tuple[int, datetime, int | None]]) -> None:
@@ -138,6 +141,7 @@ class SqlOutboxRepository:
                 sent_at=bindparam("mark_at"),
                 telegram_message_id=bindparam("mark_message_id"),
                 lease_until=None,
+                **settled_columns(sent=True),
             )
             .execution_options(synchronize_session=False),
             [
@@ -154,6 +158,7 @@ class SqlOutboxRepository:
             sent_at=at,
             last_error=error,
             lease_until=None,
+            **settled_columns(sent=False),
         )
 
     async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from bot.domain.incoming import ChatType
+from bot.domain.invites import code_hash
 from bot.domain.people import Actor, Role
 from bot.services.invites import issue_invite
 from tests.fakes.chat import User
@@ -70,7 +72,7 @@ async def test_a_member_joins_with_a_typed_code_written_in_full_width_lower_case
     assert "組合員メニュー" in turn.text
     person = next(iter(memory_store.state.people.values()))
     assert Role.MEMBER in person.roles
-    assert memory_store.state.invites[code].used_by == person.id
+    assert memory_store.state.invites[code_hash(code)].used_by == person.id
 
 
 async def test_a_deep_link_joins_in_one_tap(chat, memory_store, clock):
@@ -142,8 +144,9 @@ async def test_staff_issue_an_invite_with_a_deep_link_and_babel_formatted_expiry
     assert "Invite code for a new member" in turn.text
     assert "https://t.me/kyodo_test_bot?start=" in turn.text
     assert "Wed, Nov 25, 9:00" in turn.text.replace("\u202f", " ")
-    codes = [c for c, inv in memory_store.state.invites.items() if inv.used_by is None]
-    assert len(codes) == 1 and f"start={codes[0]}" in turn.text
+    [unused] = [h for h, inv in memory_store.state.invites.items() if inv.used_by is None]
+    [code] = re.findall(r"start=([A-Z0-9]{8})", turn.text)
+    assert code_hash(code) == unused  # the store keeps the code's hash, never the code
 
 
 async def test_a_member_replaying_a_staff_button_is_refused_and_audited(chat, memory_store, clock):
@@ -213,7 +216,7 @@ async def test_a_flood_gets_one_warning_then_silence(chat, clock):
 
 async def test_invite_codes_expire_after_the_configured_time(memory_store, clock):
     code = await make_invite(memory_store, clock, ttl_hours=5)
-    invite = memory_store.state.invites[code]
+    invite = memory_store.state.invites[code_hash(code)]
     assert invite.expires_at - invite.created_at == timedelta(hours=5)
 
 

@@ -44,14 +44,15 @@ async def test_staff_revoke_the_codes_they_may_issue_only(memory_store, clock):
         await uow.commit()
     async with memory_store.uow() as uow:
         with pytest.raises(PermissionDenied):
-            await revoke_invite(uow, staff, for_staff.code, clock.now())
-        await revoke_invite(uow, staff, for_member.code, clock.now())
+            await revoke_invite(uow, staff, for_staff.invite.code_hash, clock.now())
+        await revoke_invite(uow, staff, for_member.invite.code_hash, clock.now())
         with pytest.raises(DomainError) as gone:
-            await revoke_invite(uow, staff, for_member.code, clock.now())
+            await revoke_invite(uow, staff, for_member.invite.code_hash, clock.now())
         await uow.commit()
     assert gone.value.code == "invite_gone"
     async with memory_store.uow() as uow:
-        assert [i.code for i in await open_invites(uow, admin, clock.now())] == [for_staff.code]
+        listed = await open_invites(uow, admin, clock.now())
+        assert [i.code_hash for i in listed] == [for_staff.invite.code_hash]
 
 
 async def test_every_view_of_a_persons_data_is_audited(memory_store, clock):

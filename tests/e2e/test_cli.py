@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.config import load_settings
+from bot.domain.invites import code_hash
 from bot.domain.people import Role
 from kyodo.app import open_store
 from tests.fixtures.cli import kyodo
@@ -18,7 +19,7 @@ async def test_the_first_admin_gets_a_code_and_a_deep_link(tmp_path):
     assert f"https://t.me/kyodo_coop_bot?start={code[1].replace('-', '')}" in done.stdout
     settings = load_settings({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'kyodo.db'}"})
     async with open_store(settings) as store, store.uow() as uow:
-        invite = await uow.invites.get(code[1].replace("-", ""))
+        invite = await uow.invites.get(code_hash(code[1].replace("-", "")))
     assert invite is not None and invite.role is Role.ADMIN and invite.used_by is None
 
 

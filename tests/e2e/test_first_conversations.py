@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.domain.invites import Invite
+from bot.domain.invites import Invite, code_hash
 from bot.domain.people import Role
 from bot.ports.clock import SystemClock
 from kyodo.app import KyodoApp, open_store
@@ -76,7 +76,13 @@ async def test_an_expired_code_is_refused(kyodo, person):
     now = SystemClock().now()
     async with open_store(kyodo.settings) as store, store.uow() as uow:
         await uow.invites.add(
-            Invite("ABCDEFGH", Role.MEMBER, None, now - timedelta(days=4), now - timedelta(days=1))
+            Invite(
+                code_hash("ABCDEFGH"),
+                Role.MEMBER,
+                None,
+                now - timedelta(days=4),
+                now - timedelta(days=1),
+            )
         )
         await uow.commit()
     answer = await person(509, "C", "en").says("/start ABCD-EFGH")

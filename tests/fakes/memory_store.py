@@ -34,6 +34,7 @@ from bot.domain.outbound import (
     OutboxDelivery,
     OutboxItem,
     OutboxStatus,
+    once_settled,
 )
 from bot.domain.people import NewPerson, Person, Role
 from bot.domain.reminders import ReminderPrefs, ScheduledSend
@@ -295,34 +296,34 @@ class MemoryInviteRepository:
         self._s = state
 
     async def add(self, invite: Invite) -> None:
-        if invite.code in self._s.invites:
-            raise ValueError(f"invite {invite.code} exists")
-        self._s.invites[invite.code] = replace(
+        if invite.code_hash in self._s.invites:
+            raise ValueError(f"invite {invite.code_hash} exists")
+        self._s.invites[invite.code_hash] = replace(
             invite,
             created_at=_utc(invite.created_at),
             expires_at=_utc(invite.expires_at),
             used_at=_utc_or_none(invite.used_at),
         )
 
-    async def get(self, code: str) -> Invite | None:
-        return self._s.invites.get(code)
+    async def get(self, code_hash: str) -> Invite | None:
+        return self._s.invites.get(code_hash)
 
-    async def mark_used(self, code: str, person_id: int, at: datetime) -> bool:
-        invite = self._s.invites.get(code)
+    async def mark_used(self, code_hash: str, person_id: int, at: datetime) -> bool:
+        invite = self._s.invites.get(code_hash)
         if invite is None or invite.used_by is not None:
             return False
-        self._s.invites[code] = replace(invite, used_by=person_id, used_at=_utc(at))
+        self._s.invites[code_hash] = replace(invite, used_by=person_id, used_at=_utc(at))
         return True
 
     async def open_invites(self, now: datetime, limit: int) -> Sequence[Invite]:
         found = [i for i in self._s.invites.values() if i.used_by is None and i.expires_at > now]
         return sorted(found, key=lambda i: i.created_at, reverse=True)[:limit]
 
-    async def revoke_invite(self, code: str, at: datetime) -> bool:
-        invite = self._s.invites.get(code)
+    async def revoke_invite(self, code_hash: str, at: datetime) -> bool:
+        invite = self._s.invites.get(code_hash)
         if invite is None or invite.used_by is not None or invite.expires_at <= at:
             return False
-        self._s.invites[code] = replace(invite, expires_at=_utc(at))
+        self._s.invites[code_hash] = replace(invite, expires_at=_utc(at))
         return True
 
 
@@ -427,6 +428,7 @@ class MemoryOutboxRepository:
             record.sent_at = _utc(at)
             record.telegram_message_id = telegram_message_id
             record.lease_until = None
+            record.message = once_settled(record.message, sent=True)
 
     async def mark_sent_many(self, marks: Sequence[tuple[int, datetime, int | None]]) -> None:
         for item_id, at, message_id in marks:
@@ -438,6 +440,7 @@ class MemoryOutboxRepository:
             record.sent_at = _utc(at)
             record.last_error = error
             record.lease_until = None
+            record.message = once_settled(record.message, sent=False)
 
     async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None:
         if record := self._s.outbox.get(item_id):

@@ -48,7 +48,6 @@ def one(pattern: str, text: str) -> str:
     return str(found[0])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: invite codes and sent links in clear")
 async def test_links_and_codes_are_kept_only_as_hashes_once_sent(chat: SqlChat):
     invite = "\n".join(m.text for m in await chat.press(HANAKO, "inv:admin"))
     desk = "\n".join(m.text for m in await chat.send(HANAKO, "/desk"))

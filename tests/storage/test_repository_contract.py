@@ -173,7 +173,7 @@ async def test_a_person_is_marked_unreachable_by_telegram_id_and_back(
 
 def invite(code: str = "ABCD2345", created_by: int | None = None) -> Invite:
     return Invite(
-        code=code,
+        code_hash=code,  # any string: the repository stores what the service hashed
         role=Role.MEMBER,
         created_by=created_by,
         created_at=T0,
@@ -225,7 +225,7 @@ async def test_an_invite_is_revoked_once_and_leaves_the_open_ones(uow_factory: U
         await uow.commit()
     async with uow_factory() as uow:
         still = await uow.invites.open_invites(T0 + timedelta(hours=2), 10)
-    assert [i.code for i in still] == ["CCCCDDDD"]
+    assert [i.code_hash for i in still] == ["CCCCDDDD"]
 
 
 # --- dialogs ------------------------------------------------------------------------------
