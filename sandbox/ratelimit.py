@@ -7,11 +7,21 @@ at the sustained rate. Defaults: global 30/s with a burst of 30; a private chat 
 of 3; a group 20/min with a burst of 20. A call beyond a limit gets 429 with ``retry_after`` (whole
 seconds, at least 1); a call that arrives while an earlier ``retry_after`` is still running is
 counted as "sent too early" (a client that does not honour 429 is a bug).
+
+``strict_window`` (opt-in) replaces the global bucket by what a strict server does: it counts
+the bot's messages per sliding second as they arrive and refuses the one that would make more
+than ``global_rate`` in any second, with no burst at all. ``arrival_jitter`` models the way
+there: each call is counted as arriving up to that many seconds after the sandbox received it
+(uniformly, from a seeded generator), so calls that left evenly arrive bunched, as they do on
+a real network. A client that sends exactly ``global_rate`` a second by its own clock then gets
+429s; one that keeps a margin does not (bot/runtime/ratelimit.py).
 """
 
 from __future__ import annotations
 
+import bisect
 import math
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +38,9 @@ class RateLimits:
     private_burst: float = 3.0
     group_rate: float = 20.0 / 60.0
     group_burst: float = 20.0
+    strict_window: bool = False  # count arrivals per sliding second instead of a global bucket
+    arrival_jitter: float = 0.0  # seconds a call may take to "arrive" (strict_window only)
+    jitter_seed: int = 13
 
     @classmethod
     def disabled(cls) -> RateLimits:
@@ -52,11 +65,44 @@ class TokenBucket:
 
 
 @dataclass
+class SlidingWindow:
+    """Arrival times of the last seconds; refuses one that makes more than `limit` in any
+    `window` (closed at the end, open at the start: (e - window, e])."""
+
+    limit: int
+    window: float = 1.0
+    arrivals: list[float] = field(default_factory=list)  # sorted
+
+    def admit(self, at: float) -> bool:
+        """Counts an arrival at `at` if no window holding it would exceed the limit."""
+        arrivals = self.arrivals
+        # Arrivals long before any window holding `at` or a later one are gone for good (a
+        # jittered arrival is never more than the jitter before the newest one).
+        horizon = at - 2 * self.window
+        drop = bisect.bisect_right(arrivals, horizon)
+        if drop:
+            del arrivals[:drop]
+        position = bisect.bisect_right(arrivals, at)
+        candidate = [*arrivals[:position], at, *arrivals[position:]]
+        # Windows that hold `at` end at `at` or at a later arrival less than a window after it.
+        for end_index in range(position, len(candidate)):
+            end = candidate[end_index]
+            if end >= at + self.window:
+                break
+            start_index = bisect.bisect_right(candidate, end - self.window)
+            if end_index + 1 - start_index > self.limit:
+                return False
+        arrivals.insert(position, at)
+        return True
+
+
+@dataclass
 class Verdict:
     """The outcome of one call: allowed, or refused with ``retry_after`` seconds."""
 
     retry_after: int = 0
     too_early: bool = False
+    strict: bool = False  # refused by the strict sliding second (RateLimits.strict_window)
 
     @property
     def allowed(self) -> bool:
@@ -70,6 +116,16 @@ class RateLimiter:
     _buckets: dict[tuple[int, str], TokenBucket] = field(default_factory=dict)
     # (bot id, chat key or "*") -> monotonic time until which a 429 answered earlier holds.
     _windows: dict[tuple[int, str], float] = field(default_factory=dict)
+    _strict: dict[int, SlidingWindow] = field(default_factory=dict)
+    _jitter: random.Random | None = None
+
+    def _arrival(self, now: float) -> float:
+        if self.limits.arrival_jitter <= 0:
+            return now
+        if self._jitter is None:
+            # A model of the network, seeded so that a run can be repeated: not cryptography.
+            self._jitter = random.Random(self.limits.jitter_seed)  # noqa: S311
+        return now + self._jitter.uniform(0.0, self.limits.arrival_jitter)
 
     def _bucket(self, key: tuple[int, str], rate: float, burst: float, now: float) -> TokenBucket:
         bucket = self._buckets.get(key)
@@ -99,7 +155,9 @@ class RateLimiter:
             return Verdict()
         now = self.clock()
         limits = self.limits
-        waits = [self._bucket((bot_id, "*"), limits.global_rate, limits.global_burst, now)]
+        waits = []
+        if not limits.strict_window:
+            waits.append(self._bucket((bot_id, "*"), limits.global_rate, limits.global_burst, now))
         if chat_key is not None:
             rate, burst = (
                 (limits.group_rate, limits.group_burst)
@@ -110,11 +168,21 @@ class RateLimiter:
         # Take from every bucket only when all have a token, so a refusal costs nothing.
         snapshot = [(b.tokens, b.updated) for b in waits]
         needed = [b.take(now) for b in waits]
-        if max(needed) > 0:
+        if needed and max(needed) > 0:
             for bucket, (tokens, updated) in zip(waits, snapshot, strict=True):
                 bucket.tokens, bucket.updated = tokens, updated
             retry_after = max(1, math.ceil(max(needed)))
             key = chat_key if chat_key is not None and needed[-1] > 0 and len(waits) > 1 else None
             self.open_window(bot_id, key, retry_after)
             return Verdict(retry_after=retry_after)
+        if limits.strict_window:
+            window = self._strict.get(bot_id)
+            if window is None:
+                window = self._strict[bot_id] = SlidingWindow(math.floor(limits.global_rate))
+            if not window.admit(self._arrival(now)):
+                # Counted by the chat's bucket already: give its token back.
+                for bucket, (tokens, updated) in zip(waits, snapshot, strict=True):
+                    bucket.tokens, bucket.updated = tokens, updated
+                self.open_window(bot_id, None, 1)
+                return Verdict(retry_after=1, strict=True)
         return Verdict()

@@ -164,6 +164,9 @@ class OutboxRow(Base):
 
 class AuditRow(Base):
     __tablename__ = "audit_log"
+    # Bulk (broadcast copies, reminders, digests) takes what people's answers leave of the
+    # global rate (migration 0013).
+    bulk: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -529,6 +532,9 @@ class BroadcastRow(Base):
 
 class BroadcastDeliveryRow(Base):
     """A recipient of a broadcast and the outbox row that carries their copy."""
+    # The progress message shows a question (cancel?) awaiting an answer: progress edits wait
+    # (migration 0013).
+    asking: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
 
     __tablename__ = "broadcast_deliveries"
 

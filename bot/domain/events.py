@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import ClassVar
 
 from bot.domain.broadcasts import Progress
 from bot.domain.requests import RequestAction, RequestStatus
@@ -21,6 +22,10 @@ from bot.domain.requests import RequestAction, RequestStatus
 @dataclass(frozen=True)
 class Event:
     """Base of every domain event; `at` is when it happened (the use case's clock)."""
+
+    # Bulk: what its consequences queue (reminders, digests, notices to many) goes out with what
+    # people's answers leave of the sending rate (bot/notices/bus.py, bot/runtime/sender.py).
+    bulk: ClassVar[bool] = False
 
     at: datetime
 
@@ -142,6 +147,8 @@ class ShiftReminderDue(Event):
     (not yet begun, the person's preferences); the handler skips a person it cannot reach.
     """
 
+    bulk = True
+
     shift_id: int
     person_id: int
     day: date
@@ -159,6 +166,8 @@ class AssemblyPublished(Event):
     their language under the dedupe key `recipient_key(send_key, member)`. The service chose
     them: members Kyodo can reach who have not had their copy yet."""
 
+    bulk = True
+
     assembly_id: int
     send_key: str
     members: tuple[int, ...]
@@ -169,6 +178,8 @@ class AssemblyReminderDue(Event):
     """A reminder of an assembly came due (the scheduled send `send_key`): the members in
     `asked` have not answered and are asked to, those in `attending` said they will come and
     are reminded of it; each once, under `recipient_key(send_key, member)`."""
+
+    bulk = True
 
     assembly_id: int
     send_key: str
@@ -181,6 +192,8 @@ class AssemblyAnswerRequested(Event):
     """Staff asked, from the desk, the members who have not answered a notice to answer it:
     each of `members` hears once on `day` (the co-op's date), under the key
     `bot.services.assemblies.answer_request_key`."""
+
+    bulk = True
 
     assembly_id: int
     members: tuple[int, ...]
@@ -195,6 +208,8 @@ class StaffDigestDue(Event):
     `recipient_key(send_key, person)`."""
 
     send_key: str
+    bulk = True
+
     staff: tuple[int, ...]
     waiting: tuple[tuple[str, int], ...]
 

@@ -61,6 +61,7 @@ class OutboxItem:
     attempts: int
     created_at: datetime
     dedupe_key: str | None = None
+    bulk: bool = False  # a broadcast copy, reminder or digest: after people's answers
 
 
 @dataclass(frozen=True)

@@ -54,4 +54,9 @@ class Consequences:
         handler = HANDLERS.get(type(event))
         if handler is None:
             raise LookupError(f"no consequence handler for {type(event).__name__}")
-        await handler(self.context, uow, event)
+        if not event.bulk:
+            await handler(self.context, uow, event)
+            return
+        # Reminders, digests, notices to many: after people's answers (bot/runtime/sender.py).
+        with uow.outbox.as_bulk():
+            await handler(self.context, uow, event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
@@ -103,11 +104,23 @@ class OutboxRepository(Protocol):
         not_before: datetime | None = None,
         dedupe_key: str | None = None,
     ) -> int | None:
-        """Queues a message; returns None when `dedupe_key` was queued before (sent once)."""
+        """Queues a message; returns None when `dedupe_key` was queued before (sent once).
+
+        `bulk` (or `as_bulk()`): a broadcast copy, reminder or digest, sent with what people's
+        answers leave of the rate. An edit replaces the edits of the same message still pending
+        (only the latest one is sent: each carries the whole text and buttons)."""
         ...
 
-    async def claim(self, now: datetime, lease_until: datetime, limit: int) -> Sequence[OutboxItem]:
-        """Takes due rows (pending, or sending with an expired lease) for this sender."""
+    def as_bulk(self) -> AbstractContextManager[None]:
+        """Within it, every row this repository queues is bulk (consequences of bulk events)."""
+        ...
+
+    async def claim(
+        self, now: datetime, lease_until: datetime, limit: int, bulk_limit: int | None = None
+    ) -> Sequence[OutboxItem]:
+        """Takes due rows (pending, or sending with an expired lease) for this sender: up to
+        `limit`, people's answers before bulk, of which at most `bulk_limit` bulk (no cap when
+        None)."""
         ...
 
     async def mark_sent(
@@ -125,6 +138,7 @@ class OutboxRepository(Protocol):
 
     async def counts(self) -> dict[str, int]:
         """Rows per status, for monitoring and tests."""
+        bulk: bool = False,
         ...
 
     async def deliveries(self, dedupe_keys: Sequence[str]) -> dict[str, OutboxDelivery]:

@@ -5,9 +5,22 @@ id order, and starts a delivery for every chat whose turn has come: the global t
 a token, the chat's own limit allows it (1/s to a person, 20/min to a group) and no other
 message to that chat is in flight. Chats wait for their turn without holding up other chats.
 
+People's answers go first. Bulk rows (broadcast copies, reminders, digests) take what answers
+leave of the global rate: answers are claimed as soon as the sender is woken, chats whose next
+message is an answer are served before any bulk one, and bulk may fill only part of the
+deliveries in flight. The sender holds at most `bulk_ahead` seconds' worth of bulk rows, so
+that an answer never queues behind a backlog in memory and a paused or cancelled broadcast
+stops within that time (rows a sender holds are no longer pending: a pause cannot recall them).
+
+The global limit keeps a margin (`window_margin`): Telegram counts messages per second as they
+arrive, and requests sent evenly bunch on the way, so at most `rate` messages leave in any
+1 + margin seconds (bot/runtime/ratelimit.py; the sandbox models such a server).
+
 Outcomes are committed as they come, so a crash repeats at most the messages in flight:
-- sent: marked sent; marks that arrive while one is being committed are committed together,
-  so under load one transaction records many deliveries (and the rows stay held until then);
+- sent: marked sent at once; marks that arrive while one is being committed are committed
+  together, so under load one transaction records many deliveries (and the rows stay held until
+  then). At most `max_unmarked` deliveries may wait for their mark before the sender stops
+  starting new ones: a SIGKILL repeats the requests on the wire plus at most that many;
 - 429 RateLimited: all sending pauses for `retry_after`, then the message is tried again;
 - 403 Unreachable: failed, the person marked unreachable, an audit row tells staff;
 - 400 BadRequest: failed (the same request cannot succeed later);
@@ -56,6 +69,15 @@ class _Held:
     not_before: float = 0.0  # set when a 429 sends it back to the head of its queue
 
 
+def _enqueue(queue: deque[_Held], held: _Held) -> None:
+    """Adds a claimed row to its chat's queue: in id order, a person's answers before bulk."""
+    if held.item.bulk or not queue or not queue[-1].item.bulk:
+        queue.append(held)
+        return
+    first_bulk = next(i for i, h in enumerate(queue) if h.item.bulk)
+    queue.insert(first_bulk, held)
+
+
 def _is_group(item: OutboxItem) -> bool:
     # Group and channel ids are negative: a message marked private by mistake still gets the
     # group's limit rather than a 429.
@@ -79,20 +101,31 @@ class OutboxSender:
         backoff_max: float = 900.0,
         chat_limits: ChatLimits | None = None,
         claim_interval: float = 0.005,
+        bulk_ahead: float = 0.5,
+        max_unmarked: int | None = None,
+        window_margin: float = 0.05,
         sleep: Sleep = asyncio.sleep,
         on_settled: Callable[[], None] | None = None,
     ) -> None:
         """`claim_interval`: claims come at most this often, so that a burst of commits, each
         waking the sender, is claimed in a few batches rather than a transaction per row.
+        `bulk_ahead`: seconds of bulk sending held in memory (what a pause lets through).
+        `max_unmarked`: deliveries whose sent mark is not committed yet before no new one starts
+        (by default a twentieth of a second's worth, at least two). `window_margin`: seconds
+        added to the global limit's one-second window (see the module's docstring).
         `on_settled` is called once sent marks or failures are committed: a staff card copy
         whose first send had no message id yet can be edited now (bot/runtime/card_feed.py)."""
         self._uow = uow_factory
         self._gateway = gateway
         self._clock = clock
-        self._bucket = TokenBucket(global_rate)
+        self._bucket = TokenBucket(global_rate, margin=window_margin)
         self._chats = ChatLimiter(chat_limits)
         self._max_in_flight = max_in_flight or max(4, min(256, math.ceil(global_rate)))
+        # Bulk never fills every slot: an answer finds one free without waiting for a bulk send.
+        self._max_bulk_in_flight = max(1, self._max_in_flight - max(1, self._max_in_flight // 4))
+        self._max_unmarked = max_unmarked or max(2, math.ceil(global_rate / 20))
         self._batch_size = batch_size or max(20, min(1000, math.ceil(global_rate * 2)))
+        self._bulk_cap = max(2, math.ceil(global_rate * bulk_ahead))
         self._lease = lease
         self._lease_margin = min(30.0, lease.total_seconds() / 4)
         self._poll_interval = poll_interval
@@ -102,15 +135,19 @@ class OutboxSender:
         self._sleep = sleep
         self._queues: dict[int, deque[_Held]] = {}
         self._held_ids: set[int] = set()
+        self._bulk_ids: set[int] = set()  # the held rows that are bulk
         self._busy: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._bulk_tasks = 0  # bulk deliveries in flight
         self._paused_until = 0.0
         self._wakeup = Wakeup(sleep)
         self._stopping = False
         self._last_forget = 0.0
         self._epoch: datetime | None = None
         self._claim_interval = claim_interval
-        self._next_claim = 0.0
+        self._next_claim = 0.0  # claims come at most every claim_interval
+        self._next_answers = 0.0  # no answer was pending: look again then, or when woken
+        self._next_bulk = 0.0  # no bulk row was pending: likewise
         self._sent: list[tuple[int, datetime, int | None]] = []
         self._unmarked = 0  # delivered, sent mark not yet committed: what a kill could repeat
         self._flushing: asyncio.Task[None] | None = None
@@ -121,7 +158,8 @@ class OutboxSender:
 
     def wake(self) -> None:
         """Call right after committing outbox rows: they go out now, not at the next poll."""
-        self._next_claim = 0.0  # new rows: claim at once, even after an empty claim
+        # New rows: claim at once, even after an empty claim.
+        self._next_claim = self._next_answers = self._next_bulk = 0.0
         self._wakeup.set()
 
     def stop(self) -> None:
@@ -178,7 +216,8 @@ class OutboxSender:
             self._last_forget = t
         claim_deferred = False
         claiming = self._claiming is not None and not self._claiming.done()
-        if len(self._held_ids) <= self._batch_size // 2 and t >= self._paused_until:
+        wanted = self._wanted(t)
+        if wanted is not None and t >= self._paused_until:
             if claiming:
                 pass  # the claim under way wakes the loop when its rows are in
             elif t >= self._next_claim:
@@ -187,9 +226,10 @@ class OutboxSender:
                     # Prefetch: claim the next batch while the held ones keep going out. A
                     # claim awaited here stalled sending for a transaction each batch, and
                     # the bucket's small burst cannot make up for that: the rate fell short.
-                    self._claiming = asyncio.create_task(self._claim_in_background(now, t))
+                    self._claiming = asyncio.create_task(self._claim_in_background(now, t, *wanted))
                 else:
-                    self._after_claim(t, await self._claim(now))  # nothing to send meanwhile
+                    # Nothing to send meanwhile.
+                    self._after_claim(t, wanted, await self._claim(now, *wanted))
             else:
                 claim_deferred = True
         if t < self._paused_until:
@@ -201,14 +241,25 @@ class OutboxSender:
             return await self._idle_delay(now)
         return max(0.001, min(next_change - t, self._poll_interval))
 
-    async def _claim(self, now: datetime) -> tuple[int, int]:
-        """Claims up to a batch; returns (rows claimed, rows wanted)."""
-        want = self._batch_size - len(self._held_ids)
-        if want <= 0:
-            return 0, 0
+    def _wanted(self, t: float) -> tuple[int, int] | None:
+        """How many answers and bulk rows to claim now (None: no claim is due). Answers are
+        claimed whenever there is room and some may be pending; bulk once half of what may be
+        held has gone, so that claims come in batches."""
+        answers = self._batch_size - (len(self._held_ids) - len(self._bulk_ids))
+        if t < self._next_answers or len(self._held_ids) >= self._batch_size:
+            answers = 0
+        bulk = self._bulk_cap - len(self._bulk_ids)
+        if t < self._next_bulk or bulk * 2 < self._bulk_cap:
+            bulk = 0
+        if answers <= 0 and bulk <= 0:
+            return None
+        return max(0, answers), max(0, bulk)
+
+    async def _claim(self, now: datetime, answers: int, bulk: int) -> tuple[int, int]:
+        """Claims up to `answers` answers and `bulk` bulk rows; returns how many of each came."""
         lease_until = now + self._lease
         async with self._uow() as uow:
-            items = await uow.outbox.claim(now, lease_until, want)
+            items = await uow.outbox.claim(now, lease_until, answers + bulk, bulk_limit=bulk)
             exhausted = [i for i in items if i.attempts > self._max_attempts]
             for item in exhausted:
                 await uow.outbox.mark_failed(item.id, now, "too many attempts")
@@ -219,25 +270,30 @@ class OutboxSender:
             if item.id in self._held_ids or item.attempts > self._max_attempts:
                 continue
             self._held_ids.add(item.id)
+            if item.bulk:
+                self._bulk_ids.add(item.id)
             held = _Held(item, self._seconds(lease_until))
-            self._queues.setdefault(item.message.chat_id, deque()).append(held)
-        return len(items), want
+            _enqueue(self._queues.setdefault(item.message.chat_id, deque()), held)
+        got_bulk = sum(1 for item in items if item.bulk)
+        return len(items) - got_bulk, got_bulk
 
-    async def _claim_in_background(self, now: datetime, t: float) -> None:
+    async def _claim_in_background(self, now: datetime, t: float, answers: int, bulk: int) -> None:
         try:
-            if self._after_claim(t, await self._claim(now)):
+            if self._after_claim(t, (answers, bulk), await self._claim(now, answers, bulk)):
                 self._wakeup.set()
         except Exception:
             log.exception("claiming outbox rows failed; trying again shortly")
             self._next_claim = t + self._poll_interval
 
-    def _after_claim(self, t: float, outcome: tuple[int, int]) -> bool:
-        """After a claim that found fewer rows than it wanted, the outbox is drained: the next
-        claim waits for a poll interval or a `wake()`, rather than asking again at every step."""
-        got, wanted = outcome
-        if got < wanted:
-            self._next_claim = max(self._next_claim, t + self._poll_interval)
-        return got > 0
+    def _after_claim(self, t: float, wanted: tuple[int, int], got: tuple[int, int]) -> bool:
+        """After a claim that found fewer rows of a kind than it wanted, that kind is drained:
+        the next claim of it waits for a poll interval or a `wake()`, rather than asking again
+        at every step."""
+        if got[0] < wanted[0]:
+            self._next_answers = max(self._next_answers, t + self._poll_interval)
+        if got[1] < wanted[1]:
+            self._next_bulk = max(self._next_bulk, t + self._poll_interval)
+        return sum(got) > 0
 
     def _dispatch(self, t: float) -> float | None:
         """Starts deliveries that are allowed now; returns when the next one may be (None: idle)."""
@@ -247,35 +303,46 @@ class OutboxSender:
             nonlocal next_change
             next_change = at if next_change is None else min(next_change, at)
 
-        for chat_id, queue in list(self._queues.items()):
-            if not queue:
-                del self._queues[chat_id]
-                continue
-            if chat_id in self._busy:
-                continue  # the delivery's completion wakes the loop
-            head = queue[0]
-            if head.not_before > t:
-                later(head.not_before)
-                continue
-            ready = self._chats.ready_at(chat_id, _is_group(head.item), t)
-            if ready > t:
-                later(ready)
-                continue
-            # A delivery counts as in flight until its sent mark is committed: that bounds what
-            # a kill at any instant can send twice, however slow the store is to take the marks.
-            if len(self._tasks) + self._unmarked >= self._max_in_flight:
-                break
-            wait = self._bucket.wait_time(t)
-            if wait > 0:
-                later(t + wait)
-                break
-            self._bucket.take(t)
-            self._chats.record(chat_id, t)
-            queue.popleft()
-            self._busy.add(chat_id)
-            task = asyncio.create_task(self._deliver(head))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        # Two passes: chats whose next message is an answer, then those whose next is bulk.
+        # Whatever stops the first pass (the global rate, the deliveries in flight) stops both:
+        # bulk only gets what answers leave.
+        for bulk in (False, True):
+            for chat_id, queue in list(self._queues.items()):
+                if not queue:
+                    del self._queues[chat_id]
+                    continue
+                head = queue[0]
+                if head.item.bulk is not bulk or chat_id in self._busy:
+                    continue  # the other pass's, or in flight (its completion wakes the loop)
+                if head.not_before > t:
+                    later(head.not_before)
+                    continue
+                ready = self._chats.ready_at(chat_id, _is_group(head.item), t)
+                if ready > t:
+                    later(ready)
+                    continue
+                # A delivery counts as in flight until its sent mark is committed: that bounds
+                # what a kill at any instant can send twice, however slow the store is to take
+                # the marks. Completions and committed marks wake the loop.
+                if len(self._tasks) + self._unmarked >= self._max_in_flight:
+                    return next_change
+                if self._unmarked >= self._max_unmarked:
+                    return next_change
+                if bulk and self._bulk_tasks >= self._max_bulk_in_flight:
+                    return next_change
+                wait = self._bucket.wait_time(t)
+                if wait > 0:
+                    later(t + wait)
+                    return next_change
+                self._bucket.take(t)
+                self._chats.record(chat_id, t)
+                queue.popleft()
+                self._busy.add(chat_id)
+                if bulk:
+                    self._bulk_tasks += 1
+                task = asyncio.create_task(self._deliver(head))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
         return next_change
 
     async def _idle_delay(self, now: datetime) -> float:
@@ -303,6 +370,8 @@ class OutboxSender:
             self._forget(item.id)
         finally:
             self._busy.discard(chat_id)
+            if item.bulk:
+                self._bulk_tasks -= 1
             self._wakeup.set()
 
     async def _deliver_once(self, held: _Held) -> None:
@@ -369,6 +438,7 @@ class OutboxSender:
 
     def _forget(self, item_id: int) -> None:
         self._held_ids.discard(item_id)
+        self._bulk_ids.discard(item_id)
 
     async def _failed(self, item: OutboxItem, error: str) -> None:
         async with self._uow() as uow:

@@ -41,7 +41,7 @@ from storage.models import (
 )
 from storage.repositories._sql import rowcount, upsert_insert
 
-# Rows per INSERT: SQLite caps bound parameters per statement (11 columns a row here).
+# Rows per INSERT: SQLite caps bound parameters per statement (12 columns a row here).
 _INSERT_SLICE = 500
 _UNSENT = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
 
@@ -271,6 +271,7 @@ class SqlBroadcastRepository:
                     "created_at": at,
                     "dedupe_key": f"bc:{broadcast_id}:{pid}",
                     "carries": None if message.carries is None else message.carries.value,
+                    "bulk": True,  # after people's answers (bot/runtime/sender.py)
                 }
                 for pid, message in chunk
             ]

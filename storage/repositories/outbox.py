@@ -1,12 +1,19 @@
-"""Outgoing messages in SQL, and how concurrent senders claim them without sending one twice."""
+"""Outgoing messages in SQL, and how concurrent senders claim them without sending one twice.
+
+People's answers are claimed before bulk rows (broadcast copies, reminders, digests), and a
+sender says how many bulk rows it takes at once. An edit replaces the edits of the same message
+still pending: each carries the message's whole text and buttons, so only the latest matters,
+and a slow chat (one a second) does not replay every progress step of a broadcast.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.outbound import OutboundMessage, OutboxDelivery, OutboxItem, OutboxStatus
@@ -26,6 +33,7 @@ _ITEM_COLUMNS = (
     OutboxRow.created_at,
     OutboxRow.dedupe_key,
 )
+    OutboxRow.bulk,
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
@@ -55,12 +63,22 @@ def _item(row: Any) -> OutboxItem:
         created_at=row.created_at,
         dedupe_key=row.dedupe_key,
     )
+        bulk=row.bulk,
 
 
 class SqlOutboxRepository:
     def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
+        self._bulk = False
+
+    @contextmanager
+    def as_bulk(self) -> Iterator[None]:
+        previous, self._bulk = self._bulk, True
+        try:
+            yield
+        finally:
+            self._bulk = previous
     async def add(
         self,
         message: OutboundMessage,
@@ -69,6 +87,7 @@ class SqlOutboxRepository:
         not_before: datetime | None = None,
         dedupe_key: str | None = None,
     ) -> int | None:
+        bulk: bool = False,
         stmt = (
             upsert_insert(self._session, OutboxRow)
             .values(
@@ -85,22 +104,42 @@ class SqlOutboxRepository:
                 carries=None if message.carries is None else message.carries.value,
                 dedupe_key=dedupe_key,
             )
+                bulk=bulk or self._bulk,
             # The only unique column a caller controls is dedupe_key: a conflict means "queued".
             .on_conflict_do_nothing()
             .returning(OutboxRow.id)
         )
         new_id: int | None = (await self._session.execute(stmt)).scalar_one_or_none()
         return new_id
+        if new_id is not None and message.edit_message_id is not None:
+            await self._supersede(message.chat_id, message.edit_message_id, new_id)
 
-    async def claim(self, now: datetime, lease_until: datetime, limit: int) -> Sequence[OutboxItem]:
+    async def _supersede(self, chat_id: int, message_id: int, newest: int) -> None:
+        """Drops the earlier edits of one message that no sender has taken yet: the newest
+        carries everything they would have shown. Rows under a dedupe key stay (a caller may
+        look them up by it)."""
+        await self._session.execute(
+            delete(OutboxRow)
+            .where(
+                OutboxRow.status == OutboxStatus.PENDING.value,
+                OutboxRow.chat_id == chat_id,
+                OutboxRow.edit_message_id == message_id,
+                OutboxRow.dedupe_key.is_(None),
+                OutboxRow.id < newest,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+    async def claim(
+        self, now: datetime, lease_until: datetime, limit: int, bulk_limit: int | None = None
+    ) -> Sequence[OutboxItem]:
         if limit <= 0:
             return []
-        candidates = select(OutboxRow.id).where(_due(now)).order_by(OutboxRow.id).limit(limit)
-        if dialect_name(self._session) == "postgresql":
-            # Rows another sender has locked are skipped, not waited for: senders never queue
-            # behind each other, and never both take one row.
-            candidates = candidates.with_for_update(skip_locked=True)
-        ids = list((await self._session.execute(candidates)).scalars())
+        if bulk_limit is None:
+            ids = await self._candidates(now, None, limit)
+        else:
+            ids = await self._candidates(now, False, limit)
+            ids += await self._candidates(now, True, min(bulk_limit, limit - len(ids)))
         if not ids:
             return []
         # One UPDATE for the batch (a statement per row cost the sender its rate at 1,000/s).
@@ -120,6 +159,22 @@ class SqlOutboxRepository:
         return sorted((_item(row) for row in rows), key=lambda item: item.id)
 
     async def mark_sent(self, item_id: int, at: datetime, telegram_message_id: int | None) -> None:
+    async def _candidates(self, now: datetime, bulk: bool | None, limit: int) -> list[int]:
+        """Ids of due rows, people's answers first (`bulk` None: both kinds, answers first)."""
+        if limit <= 0:
+            return []
+        candidates = select(OutboxRow.id).where(_due(now))
+        if bulk is None:
+            candidates = candidates.order_by(OutboxRow.bulk, OutboxRow.id)
+        else:
+            candidates = candidates.where(OutboxRow.bulk == bulk).order_by(OutboxRow.id)
+        candidates = candidates.limit(limit)
+        if dialect_name(self._session) == "postgresql":
+            # Rows another sender has locked are skipped, not waited for: senders never queue
+            # behind each other, and never both take one row.
+            candidates = candidates.with_for_update(skip_locked=True)
+        return list((await self._session.execute(candidates)).scalars())
+
         await self._set(
             item_id,
             status=OutboxStatus.SENT.value,

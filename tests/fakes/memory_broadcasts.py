@@ -150,7 +150,7 @@ class MemoryBroadcastRepository:
         new = 0
         for person_id, message in messages:
             key = f"bc:{broadcast_id}:{person_id}"
-            outbox_id = await outbox.add(message, at, dedupe_key=key)
+            outbox_id = await outbox.add(message, at, dedupe_key=key, bulk=True)
             if outbox_id is not None:
                 self._s.broadcast_deliveries[(broadcast_id, person_id)] = outbox_id
                 new += 1

@@ -12,7 +12,8 @@ too, so it cannot drift from the SQL store unnoticed.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -104,6 +105,7 @@ class OutboxRecord:
     sent_at: datetime | None = None
     telegram_message_id: int | None = None
 
+    bulk: bool = False
     def is_due(self, now: datetime) -> bool:
         if self.status is OutboxStatus.PENDING:
             return self.not_before is None or self.not_before <= now
@@ -405,8 +407,15 @@ class MemoryOutboxRepository:
         self._s.outbox[record.id] = record
         return record.id
 
-    async def claim(self, now: datetime, lease_until: datetime, limit: int) -> Sequence[OutboxItem]:
-        due = [r for _, r in sorted(self._s.outbox.items()) if r.is_due(now)][: max(limit, 0)]
+    async def claim(
+        self, now: datetime, lease_until: datetime, limit: int, bulk_limit: int | None = None
+    ) -> Sequence[OutboxItem]:
+        ready = [r for _, r in sorted(self._s.outbox.items()) if r.is_due(now)]
+        answers = [r for r in ready if not r.bulk][: max(limit, 0)]
+        bulk_room = max(limit, 0) - len(answers)
+        if bulk_limit is not None:
+            bulk_room = min(bulk_room, bulk_limit)
+        due = answers + [r for r in ready if r.bulk][: max(bulk_room, 0)]
         for record in due:
             record.status = OutboxStatus.SENDING
             record.lease_until = _utc(lease_until)
@@ -419,7 +428,7 @@ class MemoryOutboxRepository:
                 created_at=r.created_at,
                 dedupe_key=r.dedupe_key,
             )
-            for r in due
+            for r in sorted(due, key=lambda r: r.id)
         ]
 
     async def mark_sent(self, item_id: int, at: datetime, telegram_message_id: int | None) -> None:
@@ -433,6 +442,15 @@ class MemoryOutboxRepository:
     async def mark_sent_many(self, marks: Sequence[tuple[int, datetime, int | None]]) -> None:
         for item_id, at, message_id in marks:
             await self.mark_sent(item_id, at, message_id)
+        self._bulk = False
+
+    @contextmanager
+    def as_bulk(self) -> Iterator[None]:
+        previous, self._bulk = self._bulk, True
+        try:
+            yield
+        finally:
+            self._bulk = previous
 
     async def mark_failed(self, item_id: int, at: datetime, error: str) -> None:
         if record := self._s.outbox.get(item_id):
@@ -441,6 +459,7 @@ class MemoryOutboxRepository:
             record.last_error = error
             record.lease_until = None
             record.message = once_settled(record.message, sent=False)
+        bulk: bool = False,
 
     async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None:
         if record := self._s.outbox.get(item_id):
@@ -452,7 +471,18 @@ class MemoryOutboxRepository:
     async def next_due(self) -> datetime | None:
         times = [
             r.not_before or r.created_at
+            bulk=bulk or self._bulk,
             for r in self._s.outbox.values()
+        if message.edit_message_id is not None:
+            # The SQL store's rule: the newest edit of a message replaces the pending ones.
+            for old in list(self._s.outbox.values()):
+                if (
+                    old.status is OutboxStatus.PENDING
+                    and old.dedupe_key is None
+                    and old.message.chat_id == message.chat_id
+                    and old.message.edit_message_id == message.edit_message_id
+                ):
+                    del self._s.outbox[old.id]
             if r.status is OutboxStatus.PENDING
         ] + [
             r.lease_until
@@ -469,6 +499,7 @@ class MemoryOutboxRepository:
 
     async def deliveries(self, dedupe_keys: Sequence[str]) -> dict[str, OutboxDelivery]:
         wanted = set(dedupe_keys)
+                bulk=r.bulk,
         return {
             r.dedupe_key: OutboxDelivery(
                 r.dedupe_key, r.message.chat_id, r.status, r.telegram_message_id

@@ -12,10 +12,12 @@ from bot.ports.telegram import (
     AmbiguousTimeout,
     BadRequest,
     RateLimited,
+    SentMessage,
     TransientError,
     Unreachable,
 )
 from bot.runtime.sender import OutboxSender
+from sandbox.ratelimit import RateLimiter, RateLimits
 from tests.fakes.gateway import FakeGateway
 from tests.fakes.memory_store import MemoryStore
 from tests.transport.vtime import VirtualTime
@@ -354,3 +356,119 @@ async def test_delivered_messages_count_as_in_flight_until_their_sent_mark_is_co
     await sender_for(store, gateway, vtime).drain()
     assert sorted(r.message.chat_id for r in gateway.sent) == [4000 + i for i in range(50)]
     assert status_of(store) == {"sent": 50}
+
+
+# Answers before bulk -----------------------------------------------------------------------------
+
+
+def bulk_times(gateway: FakeGateway) -> list[float]:
+    return [r.at.timestamp() for r in gateway.sent if r.at and r.message.text.startswith("b")]
+
+
+async def test_an_answer_goes_out_before_a_bulk_backlog_queued_earlier(store, gateway, vtime):
+    await queue(store, vtime, *(msg(5000 + i, f"b{i}") for i in range(200)), bulk=True)
+    sender = sender_for(store, gateway, vtime, global_rate=10)
+    running = asyncio.create_task(sender.run())
+    await vtime.sleep(3)  # the broadcast is under way
+
+    await queue(store, vtime, msg(PERSON, "answer"))
+    asked = vtime.now().timestamp()
+    sender.wake()
+    await vtime.sleep(3)
+    sender.stop()
+    await running
+
+    [answered] = gateway.send_times(PERSON)
+    between = [t for t in bulk_times(gateway) if asked <= t < answered.timestamp()]
+    assert len(between) <= 1, between  # at most the one whose token was already taken
+    assert len(bulk_times(gateway)) > 30  # and the broadcast went on
+
+
+async def test_bulk_gets_only_what_answers_leave_of_the_rate(store, gateway, vtime):
+    await queue(store, vtime, *(msg(5000 + i, f"b{i}") for i in range(40)), bulk=True)
+    await queue(store, vtime, *(msg(6000 + i, f"a{i}") for i in range(20)))
+
+    await sender_for(store, gateway, vtime, global_rate=10).drain()
+
+    order = [r.message.text[0] for r in gateway.sent]
+    assert order == ["a"] * 20 + ["b"] * 40
+    assert status_of(store) == {"sent": 60}
+
+
+async def test_an_answer_to_someone_with_bulk_waiting_goes_before_it(store, gateway, vtime):
+    await queue(store, vtime, msg(PERSON, "b-broadcast"), bulk=True)
+    await queue(store, vtime, msg(PERSON, "answer"))
+
+    await sender_for(store, gateway, vtime).drain()
+
+    assert gateway.texts_to(PERSON) == ["answer", "b-broadcast"]
+
+
+async def test_bulk_held_by_the_sender_is_at_most_half_a_second_of_sending(store, gateway, vtime):
+    """A pause holds the pending rows (their not_before moves far ahead); what the sender had
+    already claimed still goes, and that must be done within a second."""
+    await queue(store, vtime, *(msg(5000 + i, f"b{i}") for i in range(200)), bulk=True)
+    sender = sender_for(store, gateway, vtime, global_rate=10)
+    running = asyncio.create_task(sender.run())
+    await vtime.sleep(3)
+
+    paused = vtime.now()
+    for record in store.state.outbox.values():  # what broadcasts.hold does on a pause
+        if record.status.value == "pending":
+            record.not_before = paused + timedelta(days=3650)
+    await vtime.sleep(5)
+    sender.stop()
+    await running
+
+    after = [t - paused.timestamp() for t in bulk_times(gateway) if t >= paused.timestamp()]
+    assert after and max(after) < 1.0, after
+    assert sender.held == 0
+
+
+# The margin a strict server needs ----------------------------------------------------------------
+
+
+class StrictServer(FakeGateway):
+    """A Bot API that counts messages per sliding second as they arrive, arrivals jittered: the
+    sandbox's strict model (sandbox/ratelimit.py) on virtual time."""
+
+    def __init__(self, vtime: VirtualTime, rate: float, jitter: float) -> None:
+        super().__init__(clock=vtime, sleep=vtime.sleep)
+        limits = RateLimits(
+            global_rate=rate,
+            private_rate=100.0,
+            private_burst=100.0,
+            strict_window=True,
+            arrival_jitter=jitter,
+        )
+        self.limiter = RateLimiter(limits, clock=lambda: vtime.elapsed)
+        self.refused = 0
+
+    async def send(self, message: OutboundMessage) -> SentMessage:
+        verdict = self.limiter.check(1, str(message.chat_id), False)
+        if not verdict.allowed:
+            self.refused += 1
+            raise RateLimited(verdict.retry_after)
+        return await super().send(message)
+
+
+async def test_a_strict_server_never_answers_429_at_the_configured_rate(store, vtime):
+    await queue(store, vtime, *(msg(5000 + i, "hi") for i in range(200)), bulk=True)
+    server = StrictServer(vtime, rate=20, jitter=0.04)
+
+    await sender_for(store, server, vtime, global_rate=20).drain()
+
+    assert server.refused == 0
+    assert len(server.sent) == 200
+    assert 200 / vtime.elapsed >= 0.9 * 20  # the margin costs under a tenth of the rate
+
+
+async def test_without_the_margin_the_strict_server_refuses_some(store, vtime):
+    """The model is not toothless: sending exactly 20 a second by our clock gets 429s."""
+    await queue(store, vtime, *(msg(5000 + i, "hi") for i in range(200)), bulk=True)
+    server = StrictServer(vtime, rate=20, jitter=0.04)
+
+    await sender_for(store, server, vtime, global_rate=20, window_margin=0.0).drain()
+
+    assert server.refused > 0
+    assert len(server.sent) == 200
