@@ -3,6 +3,7 @@
 pytest_plugins = [
     "tests.fixtures.core",
     "tests.fixtures.stores",
+    "tests.fixtures.line",
     "tests.fixtures.sandbox",
     "tests.fixtures.kyodo",
     "tests.fixtures.browser",
