@@ -274,6 +274,11 @@ class SandboxServer:
             self.bot(bot_id), self._user(user), message_id, callback_data, chat_id
         )
 
+    def restart_update_ids(self, first_update_id: int, *, bot_id: int | None = None) -> None:
+        """As Telegram does after a week without updates: the bot's next update id is
+        `first_update_id` (a random value there), lower than the last one, say."""
+        self.bot(bot_id).next_update_id = max(1, first_update_id)
+
     def redeliver(self, update_id: int, *, bot_id: int | None = None) -> dict[str, Any]:
         """Deliver an update once more, as Telegram does when a confirmation was lost."""
         return self.people.redeliver(self.bot(bot_id), update_id)

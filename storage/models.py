@@ -131,6 +131,10 @@ class InboxRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(Json)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set aside after its failed attempts, for staff to let go again (migration 0014): not
+    # pending, not handled. The reason is the error's kind only.
+    parked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    park_reason: Mapped[str | None] = mapped_column(String(100))
 
 
 class OutboxRow(Base):

@@ -33,9 +33,27 @@ class PostgresServer:
     host: str
     port: int
     user: str
+    # pg_ctl's command line and its `-o` options: `stop()` and `start()` take the server down
+    # and bring it back on the same port (tests of reconnection).
+    pg_ctl: tuple[str, ...] = ()
+    options: str = ""
+    log: str = ""
 
     def url(self, database: str) -> str:
         return f"postgresql+asyncpg://{self.user}@{self.host}:{self.port}/{database}"
+
+    def stop(self) -> None:
+        """Stops the server at once, as a crash would (connections are cut)."""
+        subprocess.run(
+            [*self.pg_ctl, "-m", "immediate", "-w", "stop"], check=True, capture_output=True
+        )
+
+    def start(self) -> None:
+        subprocess.run(
+            [*self.pg_ctl, "-o", self.options, "-l", self.log, "-w", "start"],
+            check=True,
+            capture_output=True,
+        )
 
     async def admin(self) -> asyncpg.Connection:
         return await asyncpg.connect(
@@ -122,7 +140,14 @@ def running_postgres() -> Iterator[PostgresServer]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        yield PostgresServer(host="127.0.0.1", port=port, user=POSTGRES_USER)
+        yield PostgresServer(
+            host="127.0.0.1",
+            port=port,
+            user=POSTGRES_USER,
+            pg_ctl=tuple(pg_ctl),
+            options=options,
+            log=str(base / "server.log"),
+        )
     finally:
         subprocess.run(stop, check=False, capture_output=True)
         watchdog.kill()

@@ -4,6 +4,10 @@ Service requests still open, volunteer applications and hour reports waiting for
 one list by age, a page at a time; each entry's button opens its card. Staff only: anyone else
 is refused and the attempt audited. Buttons: `QueuePage(centre id or 0, page)`; each entry opens
 its card through triage's buttons.
+
+Updates Kyodo could not handle (parked by the inbox worker) are listed too, by age, each with
+`HandleAgain(update id)`, and a line counts the people whose messages may not have arrived
+(the desk's Deliveries page lists them): both from bot/services/deliveries.py.
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ from bot.dialogs.menus import (
     QueuePage,
 )
 from bot.dialogs.registry import Dialog, Next
+from bot.domain.callbacks import CallbackData
 from bot.domain.dialogs import DialogState
-from bot.domain.errors import PermissionDenied
+from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.replies import Button, Msg, msg
 from bot.domain.requests import OPEN
-from bot.services import access, cards, requests
+from bot.services import access, cards, deliveries, requests
 from bot.services import volunteers as volunteer_service
 from bot.services.hours import waiting_for_review
 
@@ -33,6 +38,13 @@ SCAN = 200  # per kind: a co-op's waiting work is far less; the count says "200+
 
 DIALOG = Dialog("queue", prefixes=("tq",))
 DIALOGS = (DIALOG,)
+
+
+@dataclass(frozen=True)
+class HandleAgain(CallbackData, tag="tq:again"):
+    """Lets an update Kyodo could not handle go back to the inbox worker."""
+
+    update_id: int
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,21 @@ async def command(turn: Turn, state: DialogState | None) -> Next:
 async def _page_pressed(turn: Turn, pressed: QueuePage, state: DialogState | None) -> Next:
     """A page or a centre filter; an unknown centre shows all, a page beyond the end the last."""
     await show(turn, centre_id=pressed.centre_id, page=pressed.page)
+    return state
+
+
+@DIALOG.button(HandleAgain)
+async def _handle_again(turn: Turn, pressed: HandleAgain, state: DialogState | None) -> Next:
+    """The update is handled again within a second; then the queue as it is now."""
+    try:
+        await deliveries.handle_again(turn.uow, turn.actor, turn.now, pressed.update_id)
+    except PermissionDenied:
+        raise
+    except DomainError:
+        turn.say(msg("triage.queue.not_parked", id=str(pressed.update_id)))
+    else:
+        turn.say(msg("triage.queue.handled_again", id=str(pressed.update_id)))
+    await show(turn)
     return state
 
 
@@ -123,6 +150,32 @@ async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
                 Button(msg("triage.queue.open_hours", id=report.id), OpenHoursCard(report.id)),
             )
         )
+    # Through the service: a look at what needs a person is audited (names, what was written).
+    waiting = await deliveries.needing_a_person(uow, actor, now)
+    if centre is None:  # an update belongs to no centre
+        for unhandled in waiting.updates:
+            update = unhandled.update
+            who = (
+                msg("triage.queue.parked_person", name=unhandled.person.display_name)
+                if unhandled.person is not None
+                else msg("triage.queue.parked_stranger", id=str(update.sender_id or "?"))
+            )
+            entries.append(
+                _Entry(
+                    update.received_at,
+                    msg(
+                        "triage.queue.parked",
+                        id=str(update.update_id),  # an id: no digit grouping
+                        who=who,
+                        when=update.received_at,
+                        reason=update.reason,
+                    ),
+                    Button(
+                        msg("triage.queue.handle_again", id=str(update.update_id)),
+                        HandleAgain(update.update_id),
+                    ),
+                )
+            )
     entries.sort(key=lambda e: e.at)
     pages = max(1, -(-len(entries) // PAGE))
     page = min(max(page, 0), pages - 1)
@@ -144,6 +197,10 @@ async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
             hours=len(reports),
         ),
     ]
+    if waiting.updates and centre is None:
+        parts.append(msg("triage.queue.parked_count", count=len(waiting.updates)))
+    if waiting.people:
+        parts.append(msg("triage.queue.deliveries", count=len(waiting.people)))
     if shown:
         parts.append(msg("triage.queue.page", page=page + 1, pages=pages))
         parts += [e.line for e in shown]

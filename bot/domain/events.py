@@ -204,7 +204,8 @@ class AssemblyAnswerRequested(Event):
 class StaffDigestDue(Event):
     """The staff's morning digest came due (the scheduled send `send_key`): each of `staff`
     hears how many things of each kind wait for review (`waiting`: (kind, count) pairs with a
-    count above zero, kind one of hours, requests, volunteers), under
+    count above zero, kind one of hours, requests, volunteers, deliveries (people whose
+    messages may not have arrived), parked (updates Kyodo could not handle)), under
     `recipient_key(send_key, person)`."""
 
     send_key: str

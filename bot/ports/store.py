@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from bot.domain.assemblies import Answer
 from bot.domain.audit import AuditEntry, AuditQuery
 from bot.domain.coop import Assembly, BusinessCentre, NewAssembly, NewShift, Shift
+from bot.domain.deliveries import FailedSend, ParkedUpdate
 from bot.domain.dialogs import DialogState
 from bot.domain.events import Event
 from bot.domain.invites import Invite
@@ -88,10 +89,32 @@ class InboxRepository(Protocol):
         """Marks the update handled if nobody has; False when another worker already did."""
         ...
 
-    async def prune(self, handled_before: datetime) -> int: ...
+    async def prune(self, handled_before: datetime) -> int:
+        """Deletes updates handled, or parked, before `handled_before`; returns how many."""
+        ...
 
     async def last_update_id(self) -> int | None:
         """The highest update id stored (None when the inbox is empty)."""
+        ...
+
+    async def add_fresh(
+        self, updates: Sequence[tuple[int, dict[str, Any]]], at: datetime, since: datetime
+    ) -> Sequence[int]:
+        """Stores a batch; returns the ids that were new. An id is a repeat only of a row
+        received at or after `since` (the retention window): an older row with that id is
+        replaced, since Telegram starts update ids again after a week without updates."""
+        ...
+
+    async def park(self, update_id: int, at: datetime, reason: str) -> bool:
+        """Sets an unhandled update aside (not pending) for staff; False if it is not pending."""
+        ...
+
+    async def parked(self, limit: int) -> Sequence[ParkedUpdate]:
+        """Parked updates, oldest first."""
+        ...
+
+    async def unpark(self, update_id: int) -> bool:
+        """Makes a parked update pending again; False if it is not parked (any more)."""
         ...
 
 
@@ -144,6 +167,14 @@ class OutboxRepository(Protocol):
     async def deliveries(self, dedupe_keys: Sequence[str]) -> dict[str, OutboxDelivery]:
         """The rows queued under these keys (absent keys are left out): their status and, once
         sent, the Telegram message id, so that a message can later be edited in place."""
+        ...
+
+    async def failed_since(self, since: datetime, limit: int) -> Sequence[FailedSend]:
+        """Rows that failed at or after `since`, unreachable chats left out, by chat then id."""
+        ...
+
+    async def send_again(self, item_ids: Sequence[int], at: datetime) -> int:
+        """Makes these failed rows pending again, as if new; returns how many were failed."""
         ...
 
 

@@ -7,6 +7,12 @@ and the replies it queued in the outbox, so a crash leaves either all of them or
 
 Updates of one chat are handled in update-id order by one lane; different chats are spread over
 `lanes` lanes by a hash of the chat id and run concurrently.
+
+An update id is a repeat only within the inbox's retention window (`KEEP_HANDLED`): there is no
+watermark, since Telegram starts update ids again at a random value after a week without
+updates (the intake says so in the log when ids go backwards). An update that fails all its
+attempts is parked, with an audit row, where staff see it and can let it go again
+(bot/services/deliveries.py); it is never marked handled unhandled.
 """
 
 from __future__ import annotations
@@ -26,6 +32,14 @@ from bot.ports.telegram import MalformedUpdate, UpdateParser
 from bot.runtime.wakeup import Sleep, Wakeup
 
 log = logging.getLogger(__name__)
+
+# How long handled updates are kept, and so how long an update id counts as seen: longer than
+# Telegram resends an unconfirmed update (a day), shorter than the week after which it may
+# start its ids again.
+KEEP_HANDLED = timedelta(days=3)
+# Webhook deliveries run in parallel and may arrive a little out of order; ids that go back
+# further than this mean that Telegram started them again.
+REORDER_SLACK = 1000
 
 
 class CallbackAnswerer(Protocol):
@@ -47,10 +61,13 @@ class InboxIntake:
         clock: Clock,
         *,
         on_stored: Callable[[], None] | None = None,
+        keep: timedelta = KEEP_HANDLED,
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._on_stored = on_stored
+        self._keep = keep
+        self._highest: int | None = None  # the highest id stored, learnt from the first batch
 
     async def accept(self, updates: Sequence[Mapping[str, Any]]) -> int:
         """Commits the batch; returns how many updates were new. Raises if the store fails.
@@ -67,11 +84,30 @@ class InboxIntake:
                 continue
             batch.append((update_id, dict(update)))
         async with self._uow() as uow:
-            added = await uow.inbox.add_many(batch, now)
+            highest = self._highest
+            if highest is None and batch:
+                highest = await uow.inbox.last_update_id()
+            added = await uow.inbox.add_fresh(batch, now, now - self._keep)
             await uow.commit()
+        self._note_order(highest, added)
         if added and self._on_stored is not None:
             self._on_stored()
-        return added
+        return len(added)
+
+    def _note_order(self, highest: int | None, added: Sequence[int]) -> None:
+        if not added:
+            self._highest = highest
+            return
+        if highest is not None and min(added) < highest - REORDER_SLACK:
+            log.warning(
+                "update ids went backwards (%s -> %s): Telegram starts them again after a week "
+                "without updates; these are new updates",
+                highest,
+                min(added),
+            )
+            self._highest = max(added)
+            return
+        self._highest = max(added) if highest is None else max(highest, max(added))
 
 
 class InboxWorker:
@@ -89,7 +125,7 @@ class InboxWorker:
         poll_interval: float = 1.0,
         max_attempts: int = 3,
         retry_delay: float = 0.2,
-        keep_handled: timedelta = timedelta(days=3),
+        keep_handled: timedelta = KEEP_HANDLED,
         prune_every: timedelta = timedelta(hours=1),
         sleep: Sleep = asyncio.sleep,
     ) -> None:
@@ -214,6 +250,7 @@ class InboxWorker:
             await self._claim_only(item, "malformed")
             log.warning("update %s is malformed; marked handled", item.update_id)
             return
+        reason = ""
         for attempt in range(1, self._max_attempts + 1):
             try:
                 async with self._uow() as uow:
@@ -221,7 +258,8 @@ class InboxWorker:
                         return  # another worker (or replica) handled it
                     result = await self._handle(uow, incoming)
                     await uow.commit()
-            except Exception:
+            except Exception as exc:
+                reason = type(exc).__name__  # never str(exc): it may quote what was written
                 log.exception(
                     "update %s failed (attempt %s of %s)",
                     item.update_id,
@@ -233,8 +271,31 @@ class InboxWorker:
                 continue
             await self._after_commit(incoming, result)
             return
-        await self._claim_only(item, "handler failed")
-        log.error("update %s parked after %s failed attempts", item.update_id, self._max_attempts)
+        await self._park(item, reason)
+
+    async def _park(self, item: InboxItem, reason: str) -> None:
+        """Sets the update aside for staff, with an audit row. Should the store refuse even
+        that, the update stays pending and the dispatcher brings it back within a poll
+        interval: it is tried again, never dropped."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            if not await uow.inbox.park(item.update_id, now, reason):
+                return  # handled or parked meanwhile (another replica)
+            await uow.audit.add(
+                now,
+                None,
+                action="inbox.parked",
+                subject=f"update:{item.update_id}",
+                details={"reason": reason, "attempts": self._max_attempts},
+            )
+            await uow.commit()
+        log.error(
+            "update %s parked after %s failed attempts (%s); staff can let it go again from the "
+            "desk or /queue",
+            item.update_id,
+            self._max_attempts,
+            reason,
+        )
 
     async def _claim_only(self, item: InboxItem, reason: str) -> None:
         """Marks an update handled without handling it, with an audit row saying why."""

@@ -42,7 +42,7 @@ from bot.domain.reminders import (
 )
 from bot.domain.requests import RequestStatus
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
-from bot.services import access
+from bot.services import access, deliveries
 from bot.services.calendar import holiday_name
 
 log = logging.getLogger(__name__)
@@ -61,22 +61,32 @@ class ReminderSettings:
     digest_hour: int = 8
 
 
-DigestCounter = Callable[[UnitOfWork], Awaitable[int]]
-"""How many things of one kind wait for staff review (hours, requests, applications...)."""
+DigestCounter = Callable[[UnitOfWork, datetime], Awaitable[int]]
+"""How many things of one kind wait for staff (hours, requests, applications...) at a time."""
 
 
-async def pending_hours(uow: UnitOfWork) -> int:
+async def pending_hours(uow: UnitOfWork, now: datetime) -> int:
     return len(await uow.hours.pending(10_000))
 
 
-async def waiting_requests(uow: UnitOfWork) -> int:
+async def waiting_requests(uow: UnitOfWork, now: datetime) -> int:
     """Service requests no one has accepted or declined yet."""
     counts = await uow.requests.count_by_status()
     return sum(counts.get(status, 0) for status in REVIEW_STATUSES)
 
 
-async def pending_applications(uow: UnitOfWork) -> int:
+async def pending_applications(uow: UnitOfWork, now: datetime) -> int:
     return len(await uow.volunteers.pending(10_000))
+
+
+async def undelivered(uow: UnitOfWork, now: datetime) -> int:
+    """People with messages that may not have arrived (the desk's Deliveries page lists them)."""
+    return len((await deliveries.pending(uow, now)).people)
+
+
+async def unhandled_updates(uow: UnitOfWork, now: datetime) -> int:
+    """Updates Kyodo could not handle, waiting for staff (in /queue and on the desk)."""
+    return len((await deliveries.pending(uow, now)).updates)
 
 
 REVIEW_STATUSES = (RequestStatus.RECEIVED, RequestStatus.UNDER_REVIEW)
@@ -85,6 +95,8 @@ DEFAULT_COUNTERS: dict[str, DigestCounter] = {
     "hours": pending_hours,
     "requests": waiting_requests,
     "volunteers": pending_applications,
+    "deliveries": undelivered,
+    "parked": unhandled_updates,
 }
 
 
@@ -351,7 +363,7 @@ class ReminderRunner:
         return len(reached)
 
     async def _digest(self, uow: UnitOfWork, send: ScheduledSend, now: datetime) -> int:
-        counts = [(kind, await counter(uow)) for kind, counter in self._counters.items()]
+        counts = [(kind, await counter(uow, now)) for kind, counter in self._counters.items()]
         waiting = tuple((kind, count) for kind, count in counts if count > 0)
         if not waiting:
             return 0  # nothing waits: no message, staff are not woken for nothing

@@ -1,5 +1,6 @@
 """The staff web desk: Kyodo's review queues (hours, service requests, volunteers), shifts,
-assemblies, broadcasts, people, the audit log and payroll exports in a browser, mounted under
+assemblies, broadcasts, people, deliveries that need a person, the audit log and payroll
+exports in a browser, mounted under
 `/desk` on Kyodo's own aiohttp server.
 
     web_app.add_subapp("/desk", make_desk_app(DeskConfig(...)))
@@ -20,6 +21,7 @@ from handlers.desk.audit import setup_audit
 from handlers.desk.auth import setup_auth
 from handlers.desk.broadcasts import setup_broadcasts
 from handlers.desk.context import DESK, TEMPLATES, DeskConfig, render
+from handlers.desk.deliveries import setup_deliveries
 from handlers.desk.exports import setup_exports
 from handlers.desk.hours import setup_hours
 from handlers.desk.people import setup_people
@@ -62,6 +64,7 @@ def make_desk_app(config: DeskConfig) -> web.Application:
     setup_shifts(app)
     setup_assemblies(app)
     setup_people(app)
+    setup_deliveries(app)
     setup_audit(app)
     setup_exports(app)
     return app

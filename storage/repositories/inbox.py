@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.deliveries import ParkedUpdate
 from bot.domain.outbound import InboxItem
 from storage.models import InboxRow
 from storage.repositories._sql import rowcount, upsert_insert
@@ -49,7 +50,7 @@ class SqlInboxRepository:
     async def pending(self, limit: int) -> Sequence[InboxItem]:
         rows = await self._session.execute(
             select(InboxRow.update_id, InboxRow.payload, InboxRow.received_at)
-            .where(InboxRow.handled_at.is_(None))
+            .where(InboxRow.handled_at.is_(None), InboxRow.parked_at.is_(None))
             .order_by(InboxRow.update_id)
             .limit(limit)
         )
@@ -67,9 +68,13 @@ class SqlInboxRepository:
         return rowcount(result) == 1
 
     async def prune(self, handled_before: datetime) -> int:
+        # A parked update is kept as long as a handled one: it holds what a person wrote.
         result = await self._session.execute(
             delete(InboxRow).where(
-                InboxRow.handled_at.is_not(None), InboxRow.handled_at < handled_before
+                or_(
+                    and_(InboxRow.handled_at.is_not(None), InboxRow.handled_at < handled_before),
+                    and_(InboxRow.parked_at.is_not(None), InboxRow.parked_at < handled_before),
+                )
             )
         )
         return rowcount(result)
@@ -78,3 +83,86 @@ class SqlInboxRepository:
         result = await self._session.execute(select(func.max(InboxRow.update_id)))
         value = result.scalar_one_or_none()
         return None if value is None else int(value)
+
+    async def add_fresh(
+        self, updates: Sequence[tuple[int, dict[str, Any]]], at: datetime, since: datetime
+    ) -> Sequence[int]:
+        unique = dict(updates)  # the same id twice in one batch is one update
+        if not unique:
+            return []
+        ids = list(unique)
+        # An id last seen before the window belongs to an update from before Telegram started
+        # its ids again: that row is what the next prune would delete anyway.
+        await self._session.execute(
+            delete(InboxRow).where(InboxRow.update_id.in_(ids), InboxRow.received_at < since)
+        )
+        stmt = (
+            upsert_insert(self._session, InboxRow)
+            .values(
+                [
+                    {"update_id": uid, "payload": payload, "received_at": at, "handled_at": None}
+                    for uid, payload in unique.items()
+                ]
+            )
+            .on_conflict_do_nothing()
+            .returning(InboxRow.update_id)
+        )
+        return sorted(int(uid) for uid in (await self._session.execute(stmt)).scalars())
+
+    async def park(self, update_id: int, at: datetime, reason: str) -> bool:
+        result = await self._session.execute(
+            update(InboxRow)
+            .where(
+                InboxRow.update_id == update_id,
+                InboxRow.handled_at.is_(None),
+                InboxRow.parked_at.is_(None),
+            )
+            .values(parked_at=at, park_reason=reason[:100])
+        )
+        return rowcount(result) == 1
+
+    async def parked(self, limit: int) -> Sequence[ParkedUpdate]:
+        rows = await self._session.execute(
+            select(
+                InboxRow.update_id,
+                InboxRow.payload,
+                InboxRow.received_at,
+                InboxRow.parked_at,
+                InboxRow.park_reason,
+            )
+            .where(InboxRow.parked_at.is_not(None), InboxRow.handled_at.is_(None))
+            .order_by(InboxRow.parked_at, InboxRow.update_id)
+            .limit(limit)
+        )
+        return [
+            ParkedUpdate(
+                update_id=r.update_id,
+                payload=dict(r.payload),
+                received_at=r.received_at,
+                parked_at=r.parked_at,
+                reason=r.park_reason or "",
+            )
+            for r in rows
+        ]
+
+    async def unpark(self, update_id: int) -> bool:
+        result = await self._session.execute(
+            update(InboxRow)
+            .where(
+                InboxRow.update_id == update_id,
+                InboxRow.parked_at.is_not(None),
+                InboxRow.handled_at.is_(None),
+            )
+            .values(parked_at=None, park_reason=None)
+        )
+        return rowcount(result) == 1
+
+
+def _from_chat(chat_id: int) -> ColumnElement[bool]:
+    """Raw updates from a private chat: messages in it, and buttons its person pressed."""
+    payload = InboxRow.payload
+    return or_(
+        payload["message"]["chat"]["id"].as_integer() == chat_id,
+        payload["callback_query"]["from"]["id"].as_integer() == chat_id,
+        payload["edited_message"]["chat"]["id"].as_integer() == chat_id,
+    )

@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.deliveries import UNREACHABLE_PREFIX, FailedSend
 from bot.domain.outbound import OutboundMessage, OutboxDelivery, OutboxItem, OutboxStatus
 from storage.models import OutboxRow
 from storage.repositories._settled import settled_columns
-from storage.repositories._sql import dialect_name, upsert_insert
+from storage.repositories._sql import dialect_name, rowcount, upsert_insert
 
 _ITEM_COLUMNS = (
     OutboxRow.id,
@@ -270,6 +271,56 @@ class SqlOutboxRepository:
                 if key is not None:  # the IN never matches NULL; this tells mypy
                     found[key] = OutboxDelivery(key, chat_id, OutboxStatus(status), message_id)
         return found
+
+    async def failed_since(self, since: datetime, limit: int) -> Sequence[FailedSend]:
+        # `sent_at` holds when a failed row's fate was settled (mark_failed).
+        rows = await self._session.execute(
+            select(
+                OutboxRow.id,
+                OutboxRow.chat_id,
+                OutboxRow.text,
+                OutboxRow.edit_message_id,
+                OutboxRow.created_at,
+                OutboxRow.sent_at,
+                OutboxRow.last_error,
+            )
+            .where(
+                OutboxRow.status == OutboxStatus.FAILED.value,
+                OutboxRow.sent_at >= since,
+                ~func.coalesce(OutboxRow.last_error, "").startswith(UNREACHABLE_PREFIX),
+            )
+            .order_by(OutboxRow.chat_id, OutboxRow.id)
+            .limit(limit)
+        )
+        return [
+            FailedSend(
+                outbox_id=r.id,
+                chat_id=r.chat_id,
+                text=r.text,
+                is_edit=r.edit_message_id is not None,
+                created_at=r.created_at,
+                settled_at=r.sent_at,
+                error=r.last_error or "",
+            )
+            for r in rows
+        ]
+
+    async def send_again(self, item_ids: Sequence[int], at: datetime) -> int:
+        if not item_ids:
+            return 0
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(list(item_ids)), OutboxRow.status == OutboxStatus.FAILED.value)
+            .values(
+                status=OutboxStatus.PENDING.value,
+                not_before=at,
+                attempts=0,
+                sent_at=None,
+                lease_until=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
 
     async def _set(self, item_id: int, **values: object) -> None:
         await self._session.execute(

@@ -86,6 +86,7 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, new_con
         "11-people": "/people",
         "12-person": f"/people/{tanaka.id}",
         "13-invites": "/invites",
+        "13b-deliveries": "/deliveries",
         "14-audit": "/audit",
         "15-exports": "/exports",
     }

@@ -29,6 +29,7 @@ from bot.domain.dialogs import DialogState
 from bot.domain.events import Event
 from bot.domain.hours import HourChange, HourReport
 from bot.domain.invites import Invite
+from bot.domain.deliveries import UNREACHABLE_PREFIX, FailedSend, ParkedUpdate
 from bot.domain.outbound import (
     InboxItem,
     OutboundMessage,
@@ -133,6 +134,8 @@ class MemoryState:
     invites: dict[str, Invite] = field(default_factory=dict)
     dialogs: dict[tuple[str, int], DialogState] = field(default_factory=dict)
     inbox: dict[int, tuple[InboxItem, datetime | None]] = field(default_factory=dict)
+    # Parked updates: update id -> (parked at, reason); their rows stay in `inbox`, unhandled.
+    inbox_parked: dict[int, tuple[datetime, str]] = field(default_factory=dict)
     outbox: dict[int, OutboxRecord] = field(default_factory=dict)
     audit: list[AuditRecord] = field(default_factory=list)
     centres: dict[int, BusinessCentre] = field(default_factory=dict)
@@ -175,6 +178,7 @@ _TABLES = (
     "invites",
     "dialogs",
     "inbox",
+    "inbox_parked",
     "outbox",
     "centres",
     "shifts",
@@ -360,7 +364,11 @@ class MemoryInboxRepository:
         return sum([await self.add(uid, payload, at) for uid, payload in dict(updates).items()])
 
     async def pending(self, limit: int) -> Sequence[InboxItem]:
-        unhandled = sorted(k for k, (_, handled) in self._s.inbox.items() if handled is None)
+        unhandled = sorted(
+            k
+            for k, (_, handled) in self._s.inbox.items()
+            if handled is None and k not in self._s.inbox_parked
+        )
         return [self._s.inbox[k][0] for k in unhandled[:limit]]
 
     async def claim(self, update_id: int, at: datetime) -> bool:
@@ -375,9 +383,52 @@ class MemoryInboxRepository:
 
     async def prune(self, handled_before: datetime) -> int:
         old = [k for k, (_, h) in self._s.inbox.items() if h is not None and h < handled_before]
+        old += [k for k, (at, _) in self._s.inbox_parked.items() if at < handled_before]
         for k in old:
             del self._s.inbox[k]
+            self._s.inbox_parked.pop(k, None)
         return len(old)
+
+    async def add_fresh(
+        self, updates: Sequence[tuple[int, dict[str, Any]]], at: datetime, since: datetime
+    ) -> Sequence[int]:
+        added = []
+        for uid, payload in dict(updates).items():
+            old = self._s.inbox.get(uid)
+            if old is not None and old[0].received_at < since:
+                del self._s.inbox[uid]
+                self._s.inbox_parked.pop(uid, None)
+            if await self.add(uid, payload, at):
+                added.append(uid)
+        return sorted(added)
+
+    async def park(self, update_id: int, at: datetime, reason: str) -> bool:
+        entry = self._s.inbox.get(update_id)
+        if entry is None or entry[1] is not None or update_id in self._s.inbox_parked:
+            return False
+        self._s.inbox_parked[update_id] = (_utc(at), reason[:100])
+        return True
+
+    async def parked(self, limit: int) -> Sequence[ParkedUpdate]:
+        found = [
+            ParkedUpdate(
+                uid,
+                copy.deepcopy(self._s.inbox[uid][0].payload),
+                self._s.inbox[uid][0].received_at,
+                at,
+                reason,
+            )
+            for uid, (at, reason) in self._s.inbox_parked.items()
+            if uid in self._s.inbox and self._s.inbox[uid][1] is None
+        ]
+        return sorted(found, key=lambda p: (p.parked_at, p.update_id))[:limit]
+
+    async def unpark(self, update_id: int) -> bool:
+        entry = self._s.inbox.get(update_id)
+        if entry is None or entry[1] is not None or update_id not in self._s.inbox_parked:
+            return False
+        del self._s.inbox_parked[update_id]
+        return True
 
 
 class MemoryOutboxRepository:
@@ -507,6 +558,38 @@ class MemoryOutboxRepository:
             for r in self._s.outbox.values()
             if r.dedupe_key is not None and r.dedupe_key in wanted
         }
+
+    async def failed_since(self, since: datetime, limit: int) -> Sequence[FailedSend]:
+        found = [
+            FailedSend(
+                outbox_id=r.id,
+                chat_id=r.message.chat_id,
+                text=r.message.text,
+                is_edit=r.message.edit_message_id is not None,
+                created_at=r.created_at,
+                settled_at=r.sent_at,
+                error=r.last_error or "",
+            )
+            for r in self._s.outbox.values()
+            if r.status is OutboxStatus.FAILED
+            and r.sent_at is not None
+            and r.sent_at >= since
+            and not (r.last_error or "").startswith(UNREACHABLE_PREFIX)
+        ]
+        return sorted(found, key=lambda f: (f.chat_id, f.outbox_id))[:limit]
+
+    async def send_again(self, item_ids: Sequence[int], at: datetime) -> int:
+        count = 0
+        for item_id in item_ids:
+            record = self._s.outbox.get(item_id)
+            if record is not None and record.status is OutboxStatus.FAILED:
+                record.status = OutboxStatus.PENDING
+                record.not_before = _utc(at)
+                record.attempts = 0
+                record.sent_at = None
+                record.lease_until = None
+                count += 1
+        return count
 
 
 class MemoryAuditRepository:

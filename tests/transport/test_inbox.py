@@ -167,15 +167,86 @@ async def test_an_update_that_always_fails_is_parked_without_its_text_in_the_log
     caplog.set_level(logging.INFO)
     handler.fail_times[1] = 99
     await InboxIntake(store.uow, vtime).accept([text_update(1, 5, "my secret address")])
+    worker = make_worker(store, handler, gateway, vtime, wakes, max_attempts=3)
 
-    await make_worker(store, handler, gateway, vtime, wakes, max_attempts=3).run_once()
+    await worker.run_once()
 
-    assert store.state.inbox[1][1] is not None  # claimed: not retried forever
+    assert await worker.run_once() == 0  # parked: not retried forever
     assert store.state.outbox == {}
+    async with store.uow() as uow:
+        [parked] = await uow.inbox.parked(10)
+    assert (parked.update_id, parked.reason) == (1, "RuntimeError")
     [audit] = store.state.audit
     assert (audit.action, audit.subject) == ("inbox.parked", "update:1")
+    assert audit.details == {"reason": "RuntimeError", "attempts": 3}
     assert "my secret address" not in caplog.text
-    assert "update 1 parked" in caplog.text
+    assert "update 1 parked after 3 failed attempts" in caplog.text
+
+
+async def test_a_parked_update_let_go_again_is_handled_once(store, handler, gateway, vtime, wakes):
+    handler.fail_times[1] = 3
+    await InboxIntake(store.uow, vtime).accept([text_update(1, 5)])
+    worker = make_worker(store, handler, gateway, vtime, wakes, max_attempts=3)
+    await worker.run_once()
+
+    async with store.uow() as uow:
+        assert await uow.inbox.unpark(1)
+        assert not await uow.inbox.unpark(1)  # once
+        await uow.commit()
+    assert await worker.run_once() == 1
+
+    assert [i.update_id for i in handler.seen] == [1]
+    assert [r.message.text for r in store.state.outbox.values()] == ["echo 1"]
+    async with store.uow() as uow:
+        assert await uow.inbox.parked(10) == []
+
+
+async def test_an_update_id_from_before_the_retention_window_is_a_new_update(
+    store, handler, gateway, vtime, wakes
+):
+    """Telegram starts update ids again at a random value after a week without updates; a new
+    update whose id an old, unpruned row still holds must be heard, not taken for a repeat."""
+    worker = make_worker(store, handler, gateway, vtime, wakes)
+    await InboxIntake(store.uow, vtime).accept([text_update(7, 5, "last week")])
+    await worker.run_once()
+    await vtime.sleep(8 * 86400)  # nothing pruned meanwhile: Kyodo was down, say
+
+    assert await InboxIntake(store.uow, vtime).accept([text_update(7, 5, "today")]) == 1
+    await worker.run_once()
+
+    assert [i.text for i in handler.seen] == ["last week", "today"]
+    assert len(store.state.outbox) == 2
+
+
+async def test_a_repeat_within_the_retention_window_is_still_skipped(
+    store, handler, gateway, vtime, wakes
+):
+    worker = make_worker(store, handler, gateway, vtime, wakes)
+    await InboxIntake(store.uow, vtime).accept([text_update(7, 5)])
+    await worker.run_once()
+    await vtime.sleep(2 * 86400)
+
+    assert await InboxIntake(store.uow, vtime).accept([text_update(7, 5)]) == 0
+    await worker.run_once()
+
+    assert [i.update_id for i in handler.seen] == [7]
+
+
+async def test_update_ids_that_go_backwards_are_said_in_the_log(store, vtime, caplog):
+    caplog.set_level(logging.INFO)
+    await InboxIntake(store.uow, vtime).accept([text_update(5000, 5), text_update(5001, 5)])
+    await vtime.sleep(8 * 86400)
+    restarted = InboxIntake(store.uow, vtime)  # a new process: it learns 5001 from the store
+
+    await restarted.accept([text_update(3, 5)])
+    await restarted.accept([text_update(4, 5)])
+
+    backwards = [r for r in caplog.records if "went backwards" in r.getMessage()]
+    assert [r.getMessage() for r in backwards] == [
+        "update ids went backwards (5001 -> 3): Telegram starts them again after a week "
+        "without updates; these are new updates"
+    ]
+    assert sorted(store.state.inbox) == [3, 4, 5000, 5001]
 
 
 async def test_a_malformed_update_is_claimed_and_logged_without_content(
