@@ -212,7 +212,21 @@ def message_for(draft: Draft, locale: str) -> Reply:
 
 
 def progress_reply(broadcast: Broadcast, state: Progress) -> Reply:
-    """The progress message: counts, expected finish, and the buttons that still apply."""
+    """The progress message: counts, expected finish, and the buttons that still apply. A
+    cancelled one says what was sent and what never will be (and what was on its way)."""
+    if broadcast.status is BroadcastStatus.CANCELLED:
+        cancelled: list[Msg] = [
+            msg(
+                "broadcasts.progress.cancelled",
+                id=broadcast.id,
+                sent=state.sent,
+                failed=state.failed,
+                not_sent=state.not_sent,
+            )
+        ]
+        if state.pending:
+            cancelled.append(msg("broadcasts.progress.on_the_way", count=state.pending))
+        return Reply(parts=tuple(cancelled), buttons=control_buttons(broadcast))
     parts: list[Msg] = [
         msg(
             "broadcasts.progress",
@@ -600,7 +614,10 @@ def _item(turn: Turn, broadcast: Broadcast) -> Msg:
 @DIALOG.button(AskCancel)
 async def _cancel_asked(turn: Turn, pressed: AskCancel, state: DialogState | None) -> Next:
     try:
-        broadcast = await service.get(turn.uow, turn.actor, pressed.broadcast_id, turn.now)
+        # On the progress message, the question holds its progress edits until answered.
+        broadcast = await service.ask_cancel(
+            turn.uow, turn.actor, pressed.broadcast_id, turn.now, turn.incoming.message_id
+        )
     except PermissionDenied:
         raise
     except DomainError as error:
@@ -639,7 +656,7 @@ async def _cancel(turn: Turn, pressed: ConfirmCancel, state: DialogState | None)
 
 @DIALOG.button(Keep)
 async def _keep(turn: Turn, pressed: Keep, state: DialogState | None) -> Next:
-    await _control(turn, service.get, pressed.broadcast_id)
+    await _control(turn, service.keep, pressed.broadcast_id)
     return state
 
 

@@ -44,6 +44,16 @@ class BroadcastKind(StrEnum):
     NEWS = "news"  # the newsletter
 
 
+# Kinds sent only to people who asked for them (the newsletter); the others go to everyone in
+# the audience who has not opted out. /notifications shows exactly this.
+OPT_IN_KINDS = frozenset({BroadcastKind.NEWS})
+
+
+def receives_by_default(kind: BroadcastKind) -> bool:
+    """Whether someone who never chose gets broadcasts of `kind`."""
+    return kind not in OPT_IN_KINDS
+
+
 class BroadcastStatus(StrEnum):
     SCHEDULED = "scheduled"
     RUNNING = "running"
@@ -109,8 +119,10 @@ class Broadcast:
     progress_outbox_id: int | None = None  # the progress message, edited in place
     progress_at: datetime | None = None
     progress_text: str = ""  # what the progress message says now (edits only on change)
-    planned: int = 0  # the audience's size when it started (for "remaining")
+    planned: int = 0  # the audience's size when it started (for "remaining"); on a cancel,
+    # the rows made plus the people never reached by the cursor (so "not sent" is exact)
     skipped: int = 0  # people left out because they opted out of this kind
+    asking: bool = False  # the progress message shows a question: progress edits wait
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,11 @@ class Progress:
     @property
     def remaining(self) -> int:
         return max(0, self.estimated_total - self.sent - self.failed)
+
+    @property
+    def not_sent(self) -> int:
+        """Of a cancelled broadcast: the people it will never reach (in flight not counted)."""
+        return max(0, self.remaining - self.pending)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,11 @@ the message once per language for the page and addresses it to each recipient.
 The coordinator hears of progress through the pump's events: `BroadcastProgressed` edits one
 progress message in place (the first is sent once, by its dedupe key; an edit goes out only when
 the text changes, which Telegram requires), and `BroadcastFinished` makes that message read
-finished and then sends the summary naming who could not be reached, so staff can phone them.
+finished (or cancelled, with what was not sent) and then sends the summary naming who could not
+be reached, so staff can phone them. Progress edits are people's answers, not bulk: they go
+ahead of the copies, and a newer one replaces one still pending (the outbox keeps the latest
+edit of a message). While the message shows a question (`Broadcast.asking`: cancel?), progress
+waits; only the end of the broadcast replaces it.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from datetime import datetime
 from bot.dialogs.broadcasts import message_for, progress_reply
 from bot.dialogs.engine import DialogSettings
 from bot.domain.broadcasts import (
+    OPEN_STATUSES,
     Broadcast,
     BroadcastChanged,
+    BroadcastStatus,
     Draft,
     Progress,
     Recipient,
@@ -76,6 +82,8 @@ async def finished(ctx: NoticeContext, uow: UnitOfWork, event: BroadcastFinished
     broadcast = await uow.broadcasts.get(event.broadcast_id)
     if broadcast is None or broadcast.coordinator_chat_id is None:
         return
+    if broadcast.status is BroadcastStatus.CANCELLED and broadcast.progress_outbox_id is None:
+        return  # cancelled before its first progress: the coordinator's answer said it all
     await _show_progress(ctx, uow, broadcast, event.progress, event.at)
     # After the last progress edit, so that it reads finished when the summary arrives.
     missed = await uow.broadcasts.unreached(broadcast.id, UNREACHED_SHOWN + 1)
@@ -95,6 +103,8 @@ async def _show_progress(
     chat_id = broadcast.coordinator_chat_id
     if chat_id is None:
         return
+    if broadcast.asking and broadcast.status in OPEN_STATUSES:
+        return  # the message asks the coordinator something: the answer shows the progress
     reply = progress_reply(broadcast, state)
     locale = broadcast.coordinator_locale
     message = ctx.renderer.render(reply, chat_id, locale)
@@ -124,9 +134,17 @@ def summary(broadcast: Broadcast, state: Progress, missed: Sequence[Unreached]) 
     Names fill at most `SUMMARY_CHARS` (a Telegram message holds 4,096 characters, and a name
     may be long); the rest are counted, and the desk lists them all.
     """
-    parts: list[Msg] = [
-        msg("broadcasts.summary", id=broadcast.id, sent=state.sent, failed=state.failed)
-    ]
+    if broadcast.status is BroadcastStatus.CANCELLED:
+        head = msg(
+            "broadcasts.summary.cancelled",
+            id=broadcast.id,
+            sent=state.sent,
+            not_sent=state.not_sent,
+            failed=state.failed,
+        )
+    else:
+        head = msg("broadcasts.summary", id=broadcast.id, sent=state.sent, failed=state.failed)
+    parts: list[Msg] = [head]
     lines: list[str] = []
     used = 0
     for person in missed:

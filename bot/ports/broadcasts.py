@@ -38,11 +38,22 @@ class BroadcastRepository(Protocol):
     async def get(self, broadcast_id: int) -> Broadcast | None: ...
 
     async def save(self, broadcast: Broadcast, *, was: BroadcastStatus, was_cursor: int) -> bool:
-        """Writes the changeable fields only if status and cursor are still `was`/`was_cursor`.
+        """Writes the changeable fields only if status and cursor are still `was`/`was_cursor`
+        and `asking` is still what `broadcast` says (it is never written here: `set_asking`).
 
         A conditional update: of two replicas advancing one broadcast, one wins (True), the
-        other changes nothing (False) and must drop what it prepared.
+        other changes nothing (False) and must drop what it prepared. A progress edit prepared
+        before a question was put on the progress message is dropped this way.
         """
+        ...
+
+    async def set_asking(self, broadcast_id: int, asking: bool) -> None:
+        """Marks the progress message as showing a question (True) or the progress again."""
+        ...
+
+    async def in_progress(self, limit: int) -> Sequence[Broadcast]:
+        """Running broadcasts, and cancelled ones not finished (`finished_at` unset: messages
+        were on their way when it was cancelled), soonest `send_at` first."""
         ...
 
     async def with_status(
@@ -58,12 +69,17 @@ class BroadcastRepository(Protocol):
     async def recipients(
         self, audience: Audience, kind: BroadcastKind, after: int, limit: int
     ) -> Sequence[Recipient]:
-        """The next page of the audience with a Telegram account, by person id after `after`;
-        people who opted out of `kind` are left out."""
+        """The next page of those who receive it, by person id after `after`: people with a
+        Telegram account, in the audience, who want `kind` (opted in to an opt-in kind, not
+        opted out of another; see `bot.domain.broadcasts.OPT_IN_KINDS`)."""
         ...
 
-    async def count_audience(self, audience: Audience, kind: BroadcastKind) -> tuple[int, int]:
-        """(recipients, opted out): how many would get it, and how many are skipped."""
+    async def count_audience(
+        self, audience: Audience, kind: BroadcastKind, after: int = 0
+    ) -> tuple[int, int]:
+        """(recipients, left out) among people with id > `after`: how many `recipients` would
+        give, and how many of the audience do not want `kind` (their settings show it off).
+        The OPTED_IN audience is those who want it, so none is left out."""
         ...
 
     async def queue(

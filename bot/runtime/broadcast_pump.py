@@ -10,7 +10,11 @@ almost everything.
 The use cases (compose, pause, resume, cancel, progress) are bot/services/broadcasts.py. What
 people read comes from the `Copies` the pump is given at composition
 (bot/notices/broadcasts.py); the coordinator's progress and the final summary are consequences of
-the events it records (`BroadcastProgressed` every few seconds, `BroadcastFinished` once).
+the events it records (`BroadcastProgressed` every few seconds, `BroadcastFinished` once). A
+cancelled broadcast is finished here too, once the messages on their way when it was cancelled
+are settled, so that its final counts are true.
+
+Its rows are bulk: the sender sends them with what people's answers leave of the rate.
 """
 
 from __future__ import annotations
@@ -95,10 +99,11 @@ class BroadcastPump:
         now = self._clock.now()
         await start_due_broadcasts(self._uow, now)
         async with self._uow() as uow:
-            running = await uow.broadcasts.with_status(frozenset({BroadcastStatus.RUNNING}), 20)
+            under_way = await uow.broadcasts.in_progress(20)
         busy = False
-        for broadcast in running:
-            busy = await self._advance(broadcast.id, now) or busy
+        for broadcast in under_way:
+            if broadcast.status is BroadcastStatus.RUNNING:
+                busy = await self._advance(broadcast.id, now) or busy
             await self._report(broadcast.id, self._clock.now())
         return busy
 
@@ -135,7 +140,12 @@ class BroadcastPump:
         """Records the progress (at most every few seconds), or finishes the broadcast."""
         async with self._uow() as uow:
             broadcast = await uow.broadcasts.get(broadcast_id)
-            if broadcast is None or broadcast.status is not BroadcastStatus.RUNNING:
+            if broadcast is None:
+                return
+            if broadcast.status is BroadcastStatus.CANCELLED and broadcast.finished_at is None:
+                await self._settle_cancel(uow, broadcast, now)
+                return
+            if broadcast.status is not BroadcastStatus.RUNNING:
                 return
             state = await delivery_progress(uow, broadcast, now, self._rate)
             if broadcast.materialised and state.pending == 0:
@@ -153,6 +163,24 @@ class BroadcastPump:
                 await uow.commit()
             except BroadcastChanged:
                 return  # moved by another replica meanwhile: nothing kept, the next step retries
+        if self._on_queued is not None:
+            self._on_queued()
+
+    async def _settle_cancel(self, uow: UnitOfWork, broadcast: Broadcast, now: datetime) -> None:
+        """A cancelled broadcast is finished once nothing of it is on its way any more."""
+        state = await delivery_progress(uow, broadcast, now, self._rate)
+        if state.pending:
+            return  # a sender still holds some: their outcome changes the counts
+        done = replace(broadcast, finished_at=now)
+        if not await uow.broadcasts.save(
+            done, was=BroadcastStatus.CANCELLED, was_cursor=broadcast.cursor
+        ):
+            return
+        uow.record(BroadcastFinished(at=now, broadcast_id=broadcast.id, progress=state))
+        try:
+            await uow.commit()
+        except BroadcastChanged:
+            return
         if self._on_queued is not None:
             self._on_queued()
 

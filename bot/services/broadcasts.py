@@ -5,6 +5,12 @@ opt out of (or into) a kind of broadcast. The API the other doors use (the web d
 scheduler) is: `audience_count`, `preview`, `create`, `pause`, `resume`, `cancel`, `progress`,
 `upcoming`, `start_due_broadcasts`.
 
+Pause, resume, keep and cancel record the broadcast's progress (`BroadcastProgressed`), so its
+progress message shows the change whichever door it came from. While a question (cancel?) is
+on the progress message, progress edits wait (`ask_cancel` marks it, `keep` and `cancel` end
+it). A cancel is final and exact: the rows not yet taken by a sender are dropped, and "not
+sent" counts them and the audience the pump had not reached yet (the same query as the pages).
+
 The pump that turns a running broadcast into outbox rows is a runtime loop
 (bot/runtime/broadcast_pump.py); it calls `start_due_broadcasts` and `delivery_progress` here.
 
@@ -37,9 +43,11 @@ from bot.domain.broadcasts import (
     check_draft,
     check_send_at,
     estimate_finish,
+    receives_by_default,
 )
 from bot.domain.coop import Assembly, BusinessCentre
 from bot.domain.errors import DomainError
+from bot.domain.events import BroadcastProgressed
 from bot.domain.outbound import OutboundMessage
 from bot.domain.people import Actor
 from bot.domain.replies import Msg, Reply, msg
@@ -176,13 +184,25 @@ async def _change(uow: UnitOfWork, broadcast: Broadcast, new: Broadcast) -> Broa
     return new
 
 
+async def _show(uow: UnitOfWork, broadcast: Broadcast, now: datetime) -> None:
+    """Its progress message (once there is one) shows what just changed, with counts as of now:
+    the consequence edits it (bot/notices/broadcasts.py)."""
+    if broadcast.progress_outbox_id is None:
+        return
+    state = await delivery_progress(uow, broadcast, now, DEFAULT_RATE)
+    uow.record(BroadcastProgressed(at=now, broadcast_id=broadcast.id, progress=state))
+
+
 async def pause(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime) -> Broadcast:
     broadcast = await _get(uow, actor, broadcast_id, now)
     if broadcast.status not in (BroadcastStatus.RUNNING, BroadcastStatus.SCHEDULED):
         raise DomainError("broadcast_not_running", status=broadcast.status.value)
     paused = await _change(uow, broadcast, replace(broadcast, status=BroadcastStatus.PAUSED))
+    # The rows not claimed yet wait; a sender holds at most half a second's worth of others
+    # (bot/runtime/sender.py), so sending stops within a second.
     await uow.broadcasts.hold(broadcast_id, now + HOLD)
     await uow.audit.add(now, actor.person_id, "broadcast.paused", f"broadcast:{broadcast_id}")
+    await _show(uow, paused, now)
     return paused
 
 
@@ -195,19 +215,78 @@ async def resume(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime
     resumed = await _change(uow, broadcast, replace(broadcast, status=status))
     await uow.broadcasts.hold(broadcast_id, now)
     await uow.audit.add(now, actor.person_id, "broadcast.resumed", f"broadcast:{broadcast_id}")
+    await _show(uow, resumed, now)
     return resumed
 
 
-async def cancel(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime) -> Broadcast:
-    """Stops it for good: rows no sender has claimed yet are dropped (claimed ones still go)."""
+async def ask_cancel(
+    uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime, on_message: int | None
+) -> Broadcast:
+    """The coordinator pressed Cancel and is asked to confirm. If the question replaces the
+    progress message (`on_message` is its Telegram id), progress edits wait for the answer."""
     broadcast = await _get(uow, actor, broadcast_id, now)
     if broadcast.status not in OPEN_STATUSES:
         raise DomainError("broadcast_finished", status=broadcast.status.value)
-    cancelled = await _change(
-        uow, broadcast, replace(broadcast, status=BroadcastStatus.CANCELLED, finished_at=now)
+    progress_message = (
+        None
+        if broadcast.progress_outbox_id is None
+        else await uow.broadcasts.message_id(broadcast.progress_outbox_id)
     )
-    await uow.broadcasts.drop_pending(broadcast_id)
-    await uow.audit.add(now, actor.person_id, "broadcast.cancelled", f"broadcast:{broadcast_id}")
+    if on_message is not None and on_message == progress_message:
+        await uow.broadcasts.set_asking(broadcast_id, True)
+        broadcast = replace(broadcast, asking=True)
+    return broadcast
+
+
+async def keep(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime) -> Broadcast:
+    """The coordinator decided not to cancel: the progress message shows the progress again."""
+    broadcast = await _get(uow, actor, broadcast_id, now)
+    if broadcast.asking:
+        await uow.broadcasts.set_asking(broadcast_id, False)
+        broadcast = replace(broadcast, asking=False)
+    await _show(uow, broadcast, now)
+    return broadcast
+
+
+async def cancel(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime) -> Broadcast:
+    """Stops it for good: rows no sender has claimed yet are dropped (claimed ones still go).
+
+    `planned` becomes every row made plus everyone the pump had not reached, so that the
+    progress says exactly how many will never get it. A broadcast that had begun is finished
+    by the pump once the messages on their way are settled (the final counts, the summary)."""
+    broadcast = await _get(uow, actor, broadcast_id, now)
+    if broadcast.status not in OPEN_STATUSES:
+        raise DomainError("broadcast_finished", status=broadcast.status.value)
+    made = sum((await uow.broadcasts.delivery_counts(broadcast_id)).values())
+    unmade = 0
+    if not broadcast.materialised:
+        unmade, _ = await uow.broadcasts.count_audience(
+            broadcast.draft.audience, broadcast.draft.kind, after=broadcast.cursor
+        )
+    begun = broadcast.started_at is not None
+    cancelled = await _change(
+        uow,
+        broadcast,
+        replace(
+            broadcast,
+            status=BroadcastStatus.CANCELLED,
+            materialised=True,
+            planned=made + unmade,
+            finished_at=None if begun else now,
+        ),
+    )
+    dropped = await uow.broadcasts.drop_pending(broadcast_id)
+    if broadcast.asking:
+        await uow.broadcasts.set_asking(broadcast_id, False)
+        cancelled = replace(cancelled, asking=False)
+    await uow.audit.add(
+        now,
+        actor.person_id,
+        "broadcast.cancelled",
+        f"broadcast:{broadcast_id}",
+        {"not_sent": dropped + unmade},
+    )
+    await _show(uow, cancelled, now)
     return cancelled
 
 
@@ -228,8 +307,10 @@ async def delivery_progress(
     pending = counts.get("pending", 0) + counts.get("sending", 0)
     made = sent + failed + pending
     total = made if broadcast.materialised else max(made, broadcast.planned)
-    if broadcast.status in (BroadcastStatus.CANCELLED, BroadcastStatus.DONE):
+    if broadcast.status is BroadcastStatus.DONE:
         total = made
+    if broadcast.status is BroadcastStatus.CANCELLED:
+        total = max(made, broadcast.planned)  # what was dropped or never made is not sent
     left = max(0, total - sent - failed)
     finish = None
     if broadcast.status is BroadcastStatus.RUNNING:
@@ -264,14 +345,15 @@ async def set_preference(
 
 
 async def preferences(uow: UnitOfWork, actor: Actor) -> dict[BroadcastKind, bool]:
-    """Whether the person receives each kind: opted out is False, opted in or not chosen True;
-    the newsletter (NEWS) is only sent to those who opted in."""
+    """Whether the person receives each kind: what they chose, else the kind's default (the
+    newsletter is sent only to those who opted in: `OPT_IN_KINDS`). The store's recipients
+    query follows the same rule."""
     if actor.person_id is None:
         raise DomainError("broadcast_unknown_person")
     out = await uow.broadcasts.opted_out(actor.person_id)
     opted_in = await uow.broadcasts.opted_in(actor.person_id)
     return {
-        kind: (kind in opted_in) if kind is BroadcastKind.NEWS else kind not in out
+        kind: kind in opted_in or (kind not in out and receives_by_default(kind))
         for kind in BroadcastKind
     }
 

@@ -1,7 +1,9 @@
 """Broadcasts in SQL: the campaigns, their recipients streamed by keyset, deliveries, opt-outs.
 
 The audience is a query over people, read one page at a time after a person id (`id > :after
-ORDER BY id LIMIT :n`), so a broadcast to 60,000 people never holds more than a page. A chunk of
+ORDER BY id LIMIT :n`), so a broadcast to 60,000 people never holds more than a page. Who
+receives a broadcast is one predicate (`_addressed` and `_wants`: audience x kind x opt-out),
+used by the pages, the counts of the preview and the "not sent" of a cancel alike. A chunk of
 messages is queued with one multi-row INSERT ... ON CONFLICT DO NOTHING on the outbox's unique
 dedupe key, so queuing a chunk twice (a replica that lost a race, a restart) adds nothing.
 """
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, insert, select, update
+from sqlalchemy import ColumnElement, and_, case, exists, func, insert, select, true, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -25,6 +27,7 @@ from bot.domain.broadcasts import (
     Draft,
     Recipient,
     Unreached,
+    receives_by_default,
 )
 from bot.domain.outbound import OutboundMessage, OutboxStatus
 from bot.domain.people import Role
@@ -72,6 +75,7 @@ def _broadcast(row: Any) -> Broadcast:
         progress_text=row.progress_text,
         planned=row.planned,
         skipped=row.skipped,
+        asking=row.asking,
     )
 
 
@@ -100,7 +104,7 @@ def _in_audience(audience: Audience) -> ColumnElement[bool]:
     raise ValueError(f"not an audience of people: {kind}")
 
 
-def _preference(kind: BroadcastKind, receive: bool) -> ColumnElement[bool]:
+def _chose(kind: BroadcastKind, receive: bool) -> ColumnElement[bool]:
     return exists().where(
         BroadcastPreferenceRow.person_id == PersonRow.id,
         BroadcastPreferenceRow.kind == kind.value,
@@ -108,12 +112,17 @@ def _preference(kind: BroadcastKind, receive: bool) -> ColumnElement[bool]:
     )
 
 
-def _receives(audience: Audience, kind: BroadcastKind) -> ColumnElement[bool]:
-    """Who gets a broadcast of `kind` to `audience`: opted in, or in it and not opted out."""
-    reachable = PersonRow.telegram_user_id.is_not(None)
-    if audience.kind is AudienceKind.OPTED_IN:
-        return and_(reachable, _preference(kind, True))
-    return and_(reachable, _in_audience(audience), ~_preference(kind, False))
+def _wants(kind: BroadcastKind) -> ColumnElement[bool]:
+    """The person's settings show `kind` on: opted in to an opt-in kind (the newsletter), or
+    not opted out of another (bot.domain.broadcasts.receives_by_default)."""
+    return ~_chose(kind, False) if receives_by_default(kind) else _chose(kind, True)
+
+
+def _addressed(audience: Audience, kind: BroadcastKind, after: int) -> ColumnElement[bool]:
+    """The people a broadcast of `kind` to `audience` is for, with a Telegram account, after a
+    person id: its recipients are those of them who `_want` it."""
+    who = _wants(kind) if audience.kind is AudienceKind.OPTED_IN else _in_audience(audience)
+    return and_(PersonRow.telegram_user_id.is_not(None), PersonRow.id > after, who)
 
 
 class SqlBroadcastRepository:
@@ -174,6 +183,7 @@ class SqlBroadcastRepository:
                 BroadcastRow.id == broadcast.id,
                 BroadcastRow.status == was.value,
                 BroadcastRow.cursor == was_cursor,
+                BroadcastRow.asking == broadcast.asking,
             )
             .values(
                 status=broadcast.status.value,
@@ -190,6 +200,29 @@ class SqlBroadcastRepository:
             .execution_options(synchronize_session=False)
         )
         return rowcount(result) == 1
+
+    async def set_asking(self, broadcast_id: int, asking: bool) -> None:
+        await self._session.execute(
+            update(BroadcastRow)
+            .where(BroadcastRow.id == broadcast_id)
+            .values(asking=asking)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def in_progress(self, limit: int) -> Sequence[Broadcast]:
+        rows = await self._session.execute(
+            select(BroadcastRow.__table__)
+            .where(
+                (BroadcastRow.status == BroadcastStatus.RUNNING.value)
+                | (
+                    (BroadcastRow.status == BroadcastStatus.CANCELLED.value)
+                    & BroadcastRow.finished_at.is_(None)
+                )
+            )
+            .order_by(BroadcastRow.send_at, BroadcastRow.id)
+            .limit(limit)
+        )
+        return [_broadcast(row) for row in rows]
 
     async def with_status(
         self, statuses: frozenset[BroadcastStatus], limit: int
@@ -224,31 +257,28 @@ class SqlBroadcastRepository:
                 PersonRow.locale,
                 PersonRow.telegram_language,
             )
-            .where(PersonRow.id > after, _receives(audience, kind))
+            .where(_addressed(audience, kind, after), _wants(kind))
             .order_by(PersonRow.id)
             .limit(limit)
         )
         return [Recipient(r.id, r.telegram_user_id, r.locale, r.telegram_language) for r in rows]
 
-    async def count_audience(self, audience: Audience, kind: BroadcastKind) -> tuple[int, int]:
-        recipients = await self._session.scalar(
-            select(func.count()).select_from(PersonRow).where(_receives(audience, kind))
-        )
-        opted_out = 0
-        if audience.kind is not AudienceKind.OPTED_IN:
-            opted_out = (
-                await self._session.scalar(
-                    select(func.count())
-                    .select_from(PersonRow)
-                    .where(
-                        PersonRow.telegram_user_id.is_not(None),
-                        _in_audience(audience),
-                        _preference(kind, False),
-                    )
+    async def count_audience(
+        self, audience: Audience, kind: BroadcastKind, after: int = 0
+    ) -> tuple[int, int]:
+        wants = _wants(kind) if audience.kind is not AudienceKind.OPTED_IN else true()
+        row = (
+            await self._session.execute(
+                select(
+                    func.count(),
+                    func.coalesce(func.sum(case((wants, 1), else_=0)), 0),
                 )
-                or 0
+                .select_from(PersonRow)
+                .where(_addressed(audience, kind, after))
             )
-        return int(recipients or 0), int(opted_out)
+        ).one()
+        addressed, recipients = int(row[0]), int(row[1])
+        return recipients, addressed - recipients
 
     async def queue(
         self, broadcast_id: int, messages: Sequence[tuple[int, OutboundMessage]], at: datetime

@@ -9,6 +9,7 @@ import pytest
 
 from bot.domain.broadcasts import BroadcastStatus
 from bot.domain.outbound import OutboxStatus
+from bot.domain.people import NewPerson, Role
 from bot.notices.broadcasts import BroadcastCopies
 from bot.rendering import Renderer
 from bot.runtime.broadcast_pump import BroadcastPump
@@ -319,7 +320,7 @@ async def test_stop_these_messages_skips_the_person_next_time(demo_chat, memory_
     assert "You will no longer receive “Co-op notices”" in stopped.text
     assert ("🔔 Receive them again", "bc:i:notice") in stopped.buttons
     preview = await compose(demo_chat, "本文", "Text")
-    assert "1 人に届きます" in preview.text and "受け取らないと選んだ 1 人" in preview.text
+    assert "1 人に届きます" in preview.text and "受け取らない設定の 1 人" in preview.text
     await demo_chat.press(HANAKO, "bc:now")
     await run_pump(pump)
     assert set(rows_of(memory_store, 1)) == {TANAKA.id}
@@ -381,3 +382,154 @@ async def test_progress_is_edited_in_place_at_most_every_few_seconds(
     edits = [r for r in memory_store.state.outbox.values() if r.message.edit_message_id == 777]
     assert edits and "送信済み:" in edits[-1].message.text
     assert timedelta(0) <= clock.now() - first.created_at
+
+
+# The progress message, a question on it, an honest cancel ---------------------------------------
+
+PROGRESS_MESSAGE = 777  # the Telegram id the progress message was given when it went out
+
+
+def progress_sent(store) -> None:
+    """What the sender does with the first progress message: sends it, records its id."""
+    first = next(r for r in store.state.outbox.values() if r.dedupe_key == "bc:1:progress")
+    first.status, first.telegram_message_id = OutboxStatus.SENT, PROGRESS_MESSAGE
+
+
+def shown_on_progress(store) -> str:
+    """What the progress message says now: its latest edit (or the first text)."""
+    edits = [
+        r for r in store.state.outbox.values() if r.message.edit_message_id == PROGRESS_MESSAGE
+    ]
+    if edits:
+        return max(edits, key=lambda r: r.id).message.text
+    first = next(r for r in store.state.outbox.values() if r.dedupe_key == "bc:1:progress")
+    return first.message.text
+
+
+async def more_members(store, clock, count: int) -> None:
+    async with store.uow() as uow:
+        for i in range(count):
+            await uow.people.add(
+                NewPerson(
+                    8000 + i, f"Member {i}", "ja", clock.now(), roles=frozenset({Role.MEMBER})
+                )
+            )
+        await uow.commit()
+
+
+async def test_a_cancel_question_on_the_progress_message_is_not_overwritten_by_progress(
+    demo_chat, memory_store, pump, clock
+):
+    await more_members(memory_store, clock, 5)
+    await compose(demo_chat, "本文", "Text")
+    await demo_chat.press(HANAKO, "bc:now")
+    await run_pump(pump, 1)
+    progress_sent(memory_store)
+    asked = await demo_chat.press(HANAKO, "bc:x:1", message_id=PROGRESS_MESSAGE)
+    assert "一斉送信 #1 を中止しますか" in asked.text
+    assert broadcasts(memory_store)[0].asking
+
+    for _ in range(3):  # the broadcast goes on, and progress comes due every few seconds
+        clock.advance(seconds=4)
+        await run_pump(pump, 2)
+        await demo_chat.send(TANAKA, "/help")  # the harness sends what was queued meanwhile
+    assert "中止しますか" in shown_on_progress(memory_store)
+
+    kept = await demo_chat.press(HANAKO, "bc:v:1", message_id=PROGRESS_MESSAGE)
+    assert "送信中" in kept.text and not broadcasts(memory_store)[0].asking
+    clock.advance(seconds=4)
+    await run_pump(pump, 1)
+    assert "送信済み:" in shown_on_progress(memory_store)
+
+
+async def test_a_question_on_another_message_does_not_hold_the_progress(
+    demo_chat, memory_store, pump, clock
+):
+    await compose(demo_chat, "本文", "Text")
+    await demo_chat.press(HANAKO, "bc:now")
+    await run_pump(pump, 1)
+    progress_sent(memory_store)
+    await demo_chat.press(HANAKO, "bc:x:1", message_id=PROGRESS_MESSAGE + 1)  # the list's item
+    assert not broadcasts(memory_store)[0].asking
+
+
+async def test_cancel_says_exactly_how_many_were_sent_and_how_many_never_will_be(
+    demo_chat, memory_store, pump, clock
+):
+    await more_members(memory_store, clock, 5)  # seven members in all
+    await compose(demo_chat, "本文", "Text")
+    await demo_chat.press(HANAKO, "bc:now")
+    await run_pump(pump, 1)  # Tanaka's copy is queued ...
+    progress_sent(memory_store)
+    await demo_chat.press(HANAKO, "bc:x:1", message_id=PROGRESS_MESSAGE)  # ... and goes out
+    await run_pump(pump, 1)  # Maria's copy is queued, not sent; five members not reached yet
+    cancelled = await demo_chat.press(HANAKO, "bc:xx:1", message_id=PROGRESS_MESSAGE)
+
+    assert cancelled.toast == "中止しました"
+    assert "（中止）" in cancelled.text
+    assert "送信済み: 1" in cancelled.text and "送らなかった: 6" in cancelled.text
+    assert "残り: 0" not in shown_on_progress(memory_store)
+    assert "送らなかった: 6" in shown_on_progress(memory_store)
+    (broadcast,) = broadcasts(memory_store)
+    assert broadcast.status is BroadcastStatus.CANCELLED and not broadcast.asking
+    cancel = next(a for a in memory_store.state.audit if a.action == "broadcast.cancelled")
+    assert cancel.details == {"not_sent": 6}
+
+    await run_pump(pump, 2)  # nothing was on its way: the pump finishes it, once
+    await run_pump(pump, 2)
+    summaries = [r for r in memory_store.state.outbox.values() if r.dedupe_key == "bc:1:summary"]
+    assert len(summaries) == 1
+    assert "中止しました。送信 1 件、送らなかった 6 件" in summaries[0].message.text
+    assert broadcasts(memory_store)[0].finished_at is not None
+    assert len(rows_of(memory_store, 1)) == 1  # nobody else was queued after the cancel
+
+
+async def test_a_message_on_its_way_at_the_cancel_is_counted_when_it_arrives(
+    demo_chat, memory_store, pump, clock
+):
+    await compose(demo_chat, "本文", "Text")
+    await demo_chat.press(HANAKO, "bc:now")
+    await run_pump(pump, 1)
+    progress_sent(memory_store)
+    rows_of(memory_store, 1)[TANAKA.id].status = OutboxStatus.SENDING  # a sender holds it
+    cancelled = await demo_chat.press(HANAKO, "bc:xx:1", message_id=PROGRESS_MESSAGE)
+    assert "送信済み: 0" in cancelled.text and "送らなかった: 1" in cancelled.text
+    assert "送信中だった 1 件" in cancelled.text
+    await run_pump(pump, 2)
+    assert broadcasts(memory_store)[0].finished_at is None  # still on its way
+
+    rows_of(memory_store, 1)[TANAKA.id].status = OutboxStatus.SENT  # it arrived
+    await run_pump(pump, 2)
+    assert broadcasts(memory_store)[0].finished_at is not None
+    assert "送信済み: 1" in shown_on_progress(memory_store)
+    assert "送らなかった: 1" in shown_on_progress(memory_store)
+
+
+async def test_pause_and_resume_show_on_the_progress_message_whichever_door(
+    demo_chat, memory_store, pump, clock
+):
+    await compose(demo_chat, "本文", "Text")
+    await demo_chat.press(HANAKO, "bc:now")
+    await run_pump(pump, 1)
+    progress_sent(memory_store)
+    await demo_chat.press(HANAKO, "bc:l")  # the list: another message with the same buttons
+    await demo_chat.press(HANAKO, "bc:p:1", message_id=PROGRESS_MESSAGE + 1)
+    assert "一時停止中" in shown_on_progress(memory_store)
+    await demo_chat.press(HANAKO, "bc:r:1", message_id=PROGRESS_MESSAGE + 1)
+    assert "送信中" in shown_on_progress(memory_store)
+    assert "一時停止中" not in shown_on_progress(memory_store)
+
+
+async def test_the_newsletter_goes_only_to_those_who_switched_it_on(demo_chat, memory_store, pump):
+    shown = await demo_chat.send(TANAKA, "/notifications")
+    assert ("🔕 ニュースレター: 受け取らない", "bc:t:news") in shown.buttons
+    await demo_chat.press(MARIA, "bc:t:news")  # Maria switches it on
+    await demo_chat.send(HANAKO, "/broadcast")
+    await demo_chat.press(HANAKO, "bc:a:members")
+    await demo_chat.press(HANAKO, "bc:k:news")
+    await demo_chat.send(HANAKO, "ニュース")
+    preview = await demo_chat.send(HANAKO, "News")
+    assert "1 人に届きます" in preview.text and "受け取らない設定の 1 人" in preview.text
+    await demo_chat.press(HANAKO, "bc:now")
+    await run_pump(pump)
+    assert set(rows_of(memory_store, 1)) == {MARIA.id}

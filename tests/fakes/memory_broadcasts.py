@@ -16,6 +16,7 @@ from bot.domain.broadcasts import (
     Draft,
     Recipient,
     Unreached,
+    receives_by_default,
 )
 from bot.domain.outbound import OutboundMessage, OutboxStatus
 from bot.domain.people import Person, Role
@@ -66,10 +67,26 @@ class MemoryBroadcastRepository:
         stored = self._s.broadcasts.get(broadcast.id)
         if stored is None or stored.status is not was or stored.cursor != was_cursor:
             return False
+        if stored.asking is not broadcast.asking:
+            return False
         self._s.broadcasts[broadcast.id] = replace(
             broadcast, draft=stored.draft, created_at=stored.created_at, send_at=stored.send_at
         )
         return True
+
+    async def set_asking(self, broadcast_id: int, asking: bool) -> None:
+        stored = self._s.broadcasts.get(broadcast_id)
+        if stored is not None:
+            self._s.broadcasts[broadcast_id] = replace(stored, asking=asking)
+
+    async def in_progress(self, limit: int) -> Sequence[Broadcast]:
+        found = [
+            b
+            for b in self._s.broadcasts.values()
+            if b.status is BroadcastStatus.RUNNING
+            or (b.status is BroadcastStatus.CANCELLED and b.finished_at is None)
+        ]
+        return sorted(found, key=lambda b: (b.send_at, b.id))[:limit]
 
     async def with_status(
         self, statuses: frozenset[BroadcastStatus], limit: int
@@ -106,13 +123,17 @@ class MemoryBroadcastRepository:
         return False  # OPTED_IN is decided by the preferences alone
 
     def _wanted(self, person: Person, audience: Audience, kind: BroadcastKind) -> bool | None:
-        """True: gets it; False: opted out; None: not in the audience."""
+        """True: gets it; False: in the audience, but their settings show `kind` off; None: not
+        in the audience (or no Telegram account)."""
+        if person.telegram_user_id is None:
+            return None
         pref = self._s.broadcast_prefs.get((person.id, kind.value))
+        wants = pref if pref is not None else receives_by_default(kind)
         if audience.kind is AudienceKind.OPTED_IN:
-            return True if pref is True else None
+            return True if wants else None
         if not self._in_audience(person, audience):
             return None
-        return pref is not False
+        return wants
 
     async def recipients(
         self, audience: Audience, kind: BroadcastKind, after: int, limit: int
@@ -131,12 +152,10 @@ class MemoryBroadcastRepository:
                 break
         return found
 
-    async def count_audience(self, audience: Audience, kind: BroadcastKind) -> tuple[int, int]:
-        wanted = [
-            self._wanted(p, audience, kind)
-            for p in self._s.people.values()
-            if p.telegram_user_id is not None
-        ]
+    async def count_audience(
+        self, audience: Audience, kind: BroadcastKind, after: int = 0
+    ) -> tuple[int, int]:
+        wanted = [self._wanted(p, audience, kind) for p in self._s.people.values() if p.id > after]
         return sum(1 for w in wanted if w is True), sum(1 for w in wanted if w is False)
 
     async def queue(
