@@ -1,4 +1,4 @@
-"""``python -m sandbox --port 8081``: run the local Telegram until interrupted."""
+"""``python -m sandbox --port 8081``: run the local Telegram and LINE until interrupted."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import contextlib
 import logging
 import signal
 
+from sandbox.line.quota import COMMUNICATION_PLAN
+from sandbox.line.ratelimit import LineRateLimits
+from sandbox.line.standin import LineStandIn
 from sandbox.ratelimit import RateLimits
 from sandbox.server import DEFAULT_TOKEN, SandboxServer
 
@@ -29,6 +32,20 @@ def _arguments() -> argparse.Namespace:
         metavar="ID:NAME:LANG",
         help="a person to chat as on the page (repeatable)",
     )
+    parser.add_argument("--line-webhook", metavar="URL", help="where LINE posts the bot's events")
+    parser.add_argument(
+        "--line-quota",
+        type=int,
+        default=COMMUNICATION_PLAN,
+        help="LINE messages a month (200, 5000, 30000 by plan; 0 for no limit)",
+    )
+    parser.add_argument(
+        "--line-person",
+        action="append",
+        default=[],
+        metavar="NAME:LANG",
+        help="a LINE friend of the account to chat as on /line (repeatable)",
+    )
     return parser.parse_args()
 
 
@@ -38,7 +55,15 @@ async def _serve(args: argparse.Namespace) -> None:
         bot_username=args.username,
         rate_limits=RateLimits.disabled() if args.no_rate_limits else None,
         reference=not args.no_reference,
+        line=LineStandIn(
+            webhook_url=args.line_webhook,
+            quota=args.line_quota or None,
+            rate_limits=LineRateLimits.disabled() if args.no_rate_limits else None,
+        ),
     )
+    for spec in args.line_person:
+        name, language = [*spec.split(":"), "ja"][:2]
+        server.line.add_person(name, language)
     for spec in args.persona:
         user_id, name, language = [*spec.split(":"), "ja"][:3]
         server.add_persona(int(user_id), name, language)
@@ -49,7 +74,12 @@ async def _serve(args: argparse.Namespace) -> None:
     await server.start(args.host, args.port)
     print(f"Bot API:   {server.api_base_url}<token>/<method>   (e.g. token {server.token})")
     print(f"Chat page: {server.page_url}")
-    print(f"Control:   {server.base_url}/_sandbox/info", flush=True)
+    print(f"Control:   {server.base_url}/_sandbox/info")
+    print(
+        f"LINE API:  {server.line.api_base_url}   (channel access token {server.line.access_token})"
+    )
+    print(f"LINE chat: {server.line.page_url}   (channel secret {server.line.channel_secret})")
+    print(f"LINE control: {server.base_url}/_sandbox/line/info", flush=True)
     try:
         await stopping.wait()
     finally:

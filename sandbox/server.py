@@ -20,6 +20,7 @@ from sandbox.faults import Fault, FaultInjector
 from sandbox.gateway import Call, Gateway, Violation
 from sandbox.http_api import setup_bot_api
 from sandbox.http_control import SERVER_KEY, setup_control
+from sandbox.line.standin import LineStandIn
 from sandbox.page import setup_page
 from sandbox.people import People
 from sandbox.ratelimit import RateLimiter, RateLimits
@@ -56,6 +57,7 @@ class SandboxServer:
         webhook_retry_base: float = 0.2,
         webhook_max_attempts: int = 6,
         first_update_id: int = 1,
+        line: LineStandIn | None = None,
     ) -> None:
         """`first_update_id`: where the default bot's update ids start. Telegram keeps counting
         for a week between a bot's sessions; a sandbox restarted on the same store is told where
@@ -100,6 +102,8 @@ class SandboxServer:
             self._closing,
         )
         self.people = People(self.world, self.notifier)
+        # LINE's stand-in, served on the same port (its paths are /v2/bot/..., /_sandbox/line/).
+        self.line = line or LineStandIn()
         self._bots: dict[int, BotState] = {}
         self._runner: web.AppRunner | None = None
         self.host = "127.0.0.1"
@@ -113,6 +117,7 @@ class SandboxServer:
         setup_bot_api(app, self.gateway, self.bot)
         setup_control(app)
         setup_page(app)
+        self.line.setup(app)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -126,12 +131,14 @@ class SandboxServer:
         await site.start()
         self.host = host
         self.port = int(self._runner.addresses[0][1])
+        await self.line.open(self.base_url)
         log.info("sandbox Telegram listening on %s (chat page %s)", self.base_url, self.page_url)
 
     async def stop(self) -> None:
         self._closing.set()
         self.notifier.notify()
         await self.webhooks.stop()
+        await self.line.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

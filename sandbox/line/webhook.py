@@ -165,7 +165,7 @@ class WebhookSender:
                 return str(answer.status)
         except TimeoutError:
             return "timeout"
-        except aiohttp.ClientError as error:
+        except (aiohttp.ClientError, ValueError) as error:  # ValueError: a malformed URL
             return f"connection failed: {error}"
 
     def body(self, events: list[dict[str, Any]]) -> dict[str, Any]:
