@@ -8,7 +8,7 @@ from bot.config import load_settings
 from bot.domain.invites import code_hash
 from bot.domain.people import Role
 from kyodo.app import open_store
-from tests.fixtures.cli import kyodo
+from tests.fixtures.cli import kyodo, kyodo_process
 
 
 async def test_the_first_admin_gets_a_code_and_a_deep_link(tmp_path):
@@ -24,7 +24,8 @@ async def test_the_first_admin_gets_a_code_and_a_deep_link(tmp_path):
 
 
 def test_the_shell_speaks_japanese_to_a_japanese_terminal(tmp_path):
-    done = kyodo(tmp_path, "invite", "--role", "member", LANG="ja_JP.UTF-8")
+    # The real `python -m kyodo.cli` process, once: what the other tests run in-process.
+    done = kyodo_process(tmp_path, "invite", "--role", "member", LANG="ja_JP.UTF-8")
     assert "新しい組合員の招待コード" in done.stdout
 
 
@@ -34,7 +35,7 @@ def test_db_upgrade_is_idempotent(tmp_path):
 
 
 def test_a_bad_setting_stops_kyodo_naming_the_key(tmp_path):
-    done = kyodo(tmp_path, "run", KYODO_TRANSPORT="aiogram")
+    done = kyodo_process(tmp_path, "run", KYODO_TRANSPORT="aiogram")
     assert done.returncode == 2
     assert "KYODO_TRANSPORT" in done.stderr
 
