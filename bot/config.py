@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.errors import InvalidInput
@@ -20,6 +21,7 @@ from bot.domain.requests import DEFAULT_AREAS, ServiceArea, parse_areas
 SUPPORTED_LOCALES = ("ja", "en")
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _TELEGRAM_API = "https://api.telegram.org/bot"
+_LINE_API = "https://api.line.me"
 
 
 class ConfigError(Exception):
@@ -62,6 +64,10 @@ class Settings:
     # Seconds between the scheduler's looks at what is due: a published notice waits this long.
     scheduler_tick: float = 10.0
     outbox_lease: float = 30.0  # seconds before a dead sender's claimed messages go out again
+    # LINE (handlers/line): on when both secrets are set; with no token at all, the sandbox's.
+    line_channel_secret: str | None = field(default=None, repr=False)
+    line_access_token: str | None = field(default=None, repr=False)
+    line_api_base_url: str = _LINE_API
 
     @property
     def tz(self) -> ZoneInfo:
@@ -70,6 +76,10 @@ class Settings:
     @property
     def sandbox_mode(self) -> bool:
         return self.bot_token is None
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_access_token)
 
 
 def _int(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
@@ -173,7 +183,25 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         digest_hour=_int(env, "KYODO_DIGEST_HOUR", 8, 0, 23),
         scheduler_tick=_float(env, "KYODO_SCHEDULER_TICK", 10.0, 0.2, 3600.0),
         outbox_lease=_float(env, "KYODO_OUTBOX_LEASE", 30.0, 2.0, 3600.0),
+        **_line(env),
     )
+
+
+class _LineSettings(TypedDict):
+    line_channel_secret: str | None
+    line_access_token: str | None
+    line_api_base_url: str
+
+
+def _line(env: Mapping[str, str]) -> _LineSettings:
+    secret = (env.get("LINE_CHANNEL_SECRET") or "").strip() or None
+    token = (env.get("LINE_CHANNEL_ACCESS_TOKEN") or "").strip() or None
+    if (secret is None) != (token is None):
+        raise ConfigError("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN go together")
+    base = (env.get("LINE_API_BASE_URL") or _LINE_API).strip().rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise ConfigError("LINE_API_BASE_URL must start with http:// or https://")
+    return {"line_channel_secret": secret, "line_access_token": token, "line_api_base_url": base}
 
 
 def _offsets(env: Mapping[str, str]) -> tuple[timedelta, ...]:

@@ -48,6 +48,24 @@ SETTINGS: tuple[SettingDoc, ...] = (
         "any Bot API server (the sandbox, a local `telegram-bot-api`)",
     ),
     SettingDoc(
+        "LINE_CHANNEL_SECRET",
+        "line_channel_secret",
+        "the LINE channel's secret (LINE Developers console, Messaging API channel): checks "
+        "the webhook's signatures; set with `LINE_CHANNEL_ACCESS_TOKEN`",
+        unset="none: no LINE; with no Telegram token either, the sandbox's stand-in",
+    ),
+    SettingDoc(
+        "LINE_CHANNEL_ACCESS_TOKEN",
+        "line_access_token",
+        "the channel's long-lived access token; LINE posts to `<KYODO_WEB_URL>/line/webhook`",
+        unset="none: no LINE; with no Telegram token either, the sandbox's stand-in",
+    ),
+    SettingDoc(
+        "LINE_API_BASE_URL",
+        "line_api_base_url",
+        "LINE's Messaging API (another address: a stand-in such as the sandbox's)",
+    ),
+    SettingDoc(
         "KYODO_TRANSPORT",
         "transport",
         "`ptb` (python-telegram-bot) or `aiohttp` (Kyodo's own Bot API client)",

@@ -21,11 +21,13 @@ from urllib.parse import urlsplit
 from bot.config import Settings
 from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
+from bot.domain.channels import Channel
 from bot.i18n import SUPPORTED, I18n
 from bot.log_privacy import quiet_payload_loggers
 from bot.notices.broadcasts import BroadcastCopies
 from bot.notices.bus import Consequences
 from bot.ports.clock import Clock, SystemClock
+from bot.ports.line import OutboxGateway
 from bot.ports.telegram import GatewayError, TelegramGateway, UpdateParser
 from bot.rendering import Renderer
 from bot.runtime.broadcast_pump import BroadcastPump
@@ -120,6 +122,9 @@ class KyodoApp:
         self.sender: OutboxSender | None = None
         self.scheduler: LeaderScheduler | None = None
         self.gateway: TelegramGateway | None = None
+        self._line_webhook: Any = None  # handlers.line.webhook.LineWebhook, when LINE is on
+        self._line_client: Any = None
+        self.line_webhook_url: str | None = None  # where LINE is to post, once the web server runs
 
     async def start(self) -> None:
         settings = self.settings
@@ -128,6 +133,18 @@ class KyodoApp:
         store = SqlStore(self._engine)
         gateway, parser = make_transport(settings)
         self.gateway = gateway
+        channels: dict[Channel, OutboxGateway] = {}
+        if settings.line_enabled:
+            # LINE's events share the inbox, and its chats the outbox (handlers/line).
+            from handlers.line.client import LineClient
+            from handlers.line.gateway import LineGateway
+            from handlers.line.parse import with_line
+
+            parser = with_line(parser)
+            self._line_client = LineClient(
+                settings.line_access_token or "", settings.line_api_base_url
+            )
+            channels[Channel.LINE] = LineGateway(store.uow, self._line_client, self.clock)
         i18n = I18n(settings.tz, settings.default_locale)
         calendar_url = await self._start_web(store, i18n)
         dialog_settings = make_dialog_settings(
@@ -152,6 +169,7 @@ class KyodoApp:
             lease=timedelta(seconds=settings.outbox_lease),
             # A delivery brings a card copy's message id: a lagging copy can be edited now.
             on_settled=lambda: feed.wake(),
+            channels=channels,
         )
         self.sender = sender
         # Running broadcasts become outbox rows, chunk by chunk (bot/runtime/broadcast_pump.py).
@@ -179,6 +197,17 @@ class KyodoApp:
             store.uow, parser, conversation, gateway, self.clock, on_committed=committed
         )
         intake = InboxIntake(store.uow, self.clock, on_stored=worker.wake)
+        if self._line_webhook is not None:
+            from handlers.line.webhook import LineIntake
+
+            self._line_webhook.intake = LineIntake(
+                store.uow,
+                # LINE's update ids follow event times and go back on a redelivery: no restarts.
+                InboxIntake(store.uow, self.clock, on_stored=worker.wake, ids_restart=False),
+                self._line_client,
+                self.clock,
+                max_text_length=settings.max_text_length,
+            )
         self.scheduler = make_scheduler(settings, store.uow, self.clock, sender.wake)
         self._tasks = [
             asyncio.create_task(sender.run(), name="outbox-sender"),
@@ -230,6 +259,10 @@ class KyodoApp:
                 service_areas=settings.service_areas,
             ),
         )
+        if settings.line_enabled:
+            from handlers.line.webhook import LINE_WEBHOOK_PATH, setup_line_webhook
+
+            self._line_webhook = setup_line_webhook(app, settings.line_channel_secret or "")
         runner = web.AppRunner(app, access_log=None)  # the path is a secret: never log it
         await runner.setup()
         site = web.TCPSite(runner, settings.web_host, settings.web_port)
@@ -239,6 +272,8 @@ class KyodoApp:
         self.web_port = int(sockets[0].getsockname()[1]) if sockets else settings.web_port
         base = settings.web_url or f"http://{settings.web_host}:{self.web_port}"
         self.desk_url = base + "/desk"  # where `/desk` sign-in links point
+        if self._line_webhook is not None:
+            self.line_webhook_url = base + LINE_WEBHOOK_PATH
         return base + CALENDAR_PATH
 
     async def _start_webhook(self, gateway: TelegramGateway, intake: InboxIntake) -> None:
@@ -280,6 +315,8 @@ class KyodoApp:
                     await task
         if self.gateway is not None:
             await self.gateway.close()
+        if self._line_client is not None:
+            await self._line_client.close()
         if self._engine is not None:
             await self._engine.dispose()
 
@@ -312,7 +349,8 @@ async def run(settings: Settings) -> int:
             await uow.commit()
         # The sandbox goes on counting update ids where the last session on this store stopped,
         # as Telegram does: ids it started again at 1 would be taken for updates already handled.
-        sandbox = SandboxServer(first_update_id=(last_update or 0) + 1)
+        # (LINE's events have negative ids: bot.domain.channels.)
+        sandbox = SandboxServer(first_update_id=max(last_update or 0, 0) + 1)
         await sandbox.start(port=settings.sandbox_port)
         for person in DEMO_PEOPLE:
             sandbox.add_persona(
@@ -322,15 +360,27 @@ async def run(settings: Settings) -> int:
                 f"{person.name}: {person.label_ja} / {person.label_en}",
             )
         settings = replace(settings, bot_token=sandbox.token, api_base_url=sandbox.api_base_url)
+        if not settings.line_enabled:
+            # LINE too: the sandbox's stand-in, where /line opens a LINE-style chat.
+            settings = replace(
+                settings,
+                line_channel_secret=sandbox.line.channel_secret,
+                line_access_token=sandbox.line.access_token,
+                line_api_base_url=sandbox.line.api_base_url,
+            )
+            sandbox.line.add_person("LINE の新しい方 / LINE newcomer", "ja")
         print(
             f"\n  Kyodo sandbox: open {sandbox.page_url} in your browser\n"
-            "  Pick who you are, send /start and tap the buttons. Ctrl+C stops.\n",
+            "  Pick who you are, send /start and tap the buttons. Ctrl+C stops.\n"
+            f"  LINE: open {sandbox.line.page_url} and chat as a LINE user.\n",
             file=sys.stderr,
             flush=True,
         )
     app = KyodoApp(settings)
     try:
         await app.start()
+        if sandbox is not None and app.line_webhook_url and sandbox.line.webhook_url is None:
+            sandbox.line.webhook_url = app.line_webhook_url  # LINE posts to Kyodo's web server
         await _wait_for_signal()
     finally:
         await app.stop()

@@ -725,3 +725,38 @@ Index(
     HourReportRow.id,
 )
 # (The audit log's indexes for the desk's search came with the desk, migration 0010.)
+
+
+# --- LINE (migration 0016) ---
+
+
+class LineUserRow(Base):
+    """A LINE user id and the surrogate chat id the core knows them by (bot.domain.channels:
+    `LINE_CHAT_BASE + id`). Kept after /forget only until the farewell is delivered."""
+
+    __tablename__ = "line_users"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), unique=True)
+    forgotten: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+
+
+class LineEventRow(Base):
+    """A webhook event by its webhookEventId: its inbox id (a redelivery finds the same one),
+    and its reply token until it is used or expires (bot/ports/line.py)."""
+
+    __tablename__ = "line_events"
+    __table_args__ = (
+        # A chat's tokens, oldest first, for the sender; and the prune by age.
+        Index("ix_line_events_chat_id_update_id", "chat_id", "update_id"),
+        Index("ix_line_events_received_at", "received_at"),
+    )
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reply_token: Mapped[str | None] = mapped_column(String(256))
+    reply_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The outbox row that claimed the token (committed before the reply goes out).
+    reply_outbox_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)

@@ -19,6 +19,7 @@ from bot.ports.desk import DeskRepository
 from bot.ports.events import EventLog, Publisher
 from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
+from bot.ports.line import LineRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.scheduling import ReminderRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
@@ -52,6 +53,7 @@ from storage.repositories.cards import SqlStaffCardRepository
 from storage.repositories.desk import SqlDeskRepository
 from storage.repositories.exports import SqlExportRepository
 from storage.repositories.hours import SqlHourReportRepository
+from storage.repositories.line import SqlLineRepository
 from storage.repositories.reminders import SqlReminderRepository
 from storage.repositories.requests import SqlServiceRequestRepository
 from storage.repositories.shift_swaps import SqlShiftSwapRepository
@@ -106,6 +108,7 @@ class SqlUnitOfWork:
     privacy: PersonalDataRepository
     exports: ExportRepository
     desk: DeskRepository
+    line: LineRepository
 
     def __init__(
         self,
@@ -150,6 +153,7 @@ class SqlUnitOfWork:
         self.privacy = SqlPersonalDataRepository(connection)
         self.exports = SqlExportRepository(connection)
         self.desk = SqlDeskRepository(connection)
+        self.line = SqlLineRepository(connection)
         return self
 
     async def __aexit__(

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.dialogs.engine import DialogSettings, Turn, queue_notice
 from bot.dialogs.router import REGISTRY, route
+from bot.domain.channels import Channel
 from bot.domain.incoming import ChatType, Incoming, InputKind
 from bot.domain.replies import Reply, msg
 from bot.ports.clock import Clock
@@ -22,8 +23,6 @@ from bot.ports.handling import HandleResult
 from bot.ports.store import UnitOfWork
 from bot.rendering import Renderer
 from bot.services.people import find_actor
-
-CHANNEL = "telegram"
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +127,8 @@ class Conversation:
             locale=actor.locale,
             settings=self.settings,
         )
-        state = await uow.dialogs.get(CHANNEL, chat_id)
+        channel = Channel.of(chat_id).value  # Telegram's or LINE's: told by the chat id
+        state = await uow.dialogs.get(channel, chat_id)
         if len(turn.text) > self.settings.max_text_length:
             turn.say(
                 msg("input.too_long", length=len(turn.text), limit=self.settings.max_text_length)
@@ -138,9 +138,9 @@ class Conversation:
             new_state = await route(turn, state)
         if new_state != state:
             if new_state is None:
-                await uow.dialogs.delete(CHANNEL, chat_id)
+                await uow.dialogs.delete(channel, chat_id)
             else:
-                await uow.dialogs.put(CHANNEL, chat_id, new_state, now)
+                await uow.dialogs.put(channel, chat_id, new_state, now)
         for reply in turn.replies:
             await self._send(uow, reply, chat_id, turn.locale, now, incoming.message_id)
         for notice in turn.notices:

@@ -22,6 +22,7 @@ from bot.ports.cards import StaffCardRepository
 from bot.ports.desk import DeskRepository
 from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
+from bot.ports.line import LineRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.scheduling import ReminderRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
@@ -276,6 +277,7 @@ class UnitOfWork(Protocol):
     privacy: PersonalDataRepository
     exports: ExportRepository
     desk: DeskRepository
+    line: LineRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -62,11 +62,16 @@ class InboxIntake:
         *,
         on_stored: Callable[[], None] | None = None,
         keep: timedelta = KEEP_HANDLED,
+        ids_restart: bool = True,
     ) -> None:
+        """`ids_restart`: the source may start its ids again (Telegram), so ids that go far
+        back are logged; LINE's come from event times (bot.domain.channels) and go back
+        whenever an event is redelivered."""
         self._uow = uow_factory
         self._clock = clock
         self._on_stored = on_stored
         self._keep = keep
+        self._ids_restart = ids_restart
         self._highest: int | None = None  # the highest id stored, learnt from the first batch
 
     async def accept(self, updates: Sequence[Mapping[str, Any]]) -> int:
@@ -85,7 +90,7 @@ class InboxIntake:
             batch.append((update_id, dict(update)))
         async with self._uow() as uow:
             highest = self._highest
-            if highest is None and batch:
+            if highest is None and batch and self._ids_restart:
                 highest = await uow.inbox.last_update_id()
             added = await uow.inbox.add_fresh(batch, now, now - self._keep)
             await uow.commit()
@@ -95,6 +100,8 @@ class InboxIntake:
         return len(added)
 
     def _note_order(self, highest: int | None, added: Sequence[int]) -> None:
+        if not self._ids_restart:
+            return
         if not added:
             self._highest = highest
             return

@@ -41,17 +41,20 @@ import contextlib
 import logging
 import math
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain.channels import Channel
 from bot.domain.outbound import OutboxItem
 from bot.ports.clock import Clock
+from bot.ports.line import OutboxGateway
 from bot.ports.store import UnitOfWorkFactory
 from bot.ports.telegram import (
     AmbiguousTimeout,
     BadRequest,
     RateLimited,
+    SentMessage,
     TelegramGateway,
     TransientError,
     Unreachable,
@@ -106,6 +109,7 @@ class OutboxSender:
         window_margin: float = 0.05,
         sleep: Sleep = asyncio.sleep,
         on_settled: Callable[[], None] | None = None,
+        channels: Mapping[Channel, OutboxGateway] | None = None,
     ) -> None:
         """`claim_interval`: claims come at most this often, so that a burst of commits, each
         waking the sender, is claimed in a few batches rather than a transaction per row.
@@ -114,7 +118,9 @@ class OutboxSender:
         (by default a twentieth of a second's worth, at least two). `window_margin`: seconds
         added to the global limit's one-second window (see the module's docstring).
         `on_settled` is called once sent marks or failures are committed: a staff card copy
-        whose first send had no message id yet can be edited now (bot/runtime/card_feed.py)."""
+        whose first send had no message id yet can be edited now (bot/runtime/card_feed.py).
+        `channels`: the gateways of other messengers, which deliver their chats' rows (a chat's
+        messenger is told by its id: bot.domain.channels); every other chat is Telegram's."""
         self._uow = uow_factory
         self._gateway = gateway
         self._clock = clock
@@ -153,6 +159,7 @@ class OutboxSender:
         self._flushing: asyncio.Task[None] | None = None
         self._claiming: asyncio.Task[None] | None = None
         self._on_settled = on_settled
+        self._channels = dict(channels or {})
 
     # -- control -------------------------------------------------------------------------
 
@@ -378,7 +385,7 @@ class OutboxSender:
         item = held.item
         message = item.message
         try:
-            sent = await self._gateway.send(message)
+            sent = await self._send(item)
         except RateLimited as exc:
             now = self._seconds(self._clock.now())
             self._paused_until = max(self._paused_until, now + exc.retry_after)
@@ -403,6 +410,12 @@ class OutboxSender:
             self._record_sent(item.id, sent.message_id)
             return  # held until the mark is committed
         self._forget(item.id)
+
+    async def _send(self, item: OutboxItem) -> SentMessage:
+        gateway = self._channels.get(Channel.of(item.message.chat_id))
+        if gateway is not None:
+            return await gateway.deliver(item)
+        return await self._gateway.send(item.message)
 
     def _record_sent(self, item_id: int, message_id: int | None) -> None:
         self._sent.append((item_id, self._clock.now(), message_id))

@@ -159,10 +159,12 @@ class SqlInboxRepository:
 
 
 def _from_chat(chat_id: int) -> ColumnElement[bool]:
-    """Raw updates from a private chat: messages in it, and buttons its person pressed."""
+    """Raw updates from a private chat: messages in it, and buttons its person pressed; LINE's
+    events carry their chat id beside the event (handlers/line/parse.py)."""
     payload = InboxRow.payload
     return or_(
         payload["message"]["chat"]["id"].as_integer() == chat_id,
         payload["callback_query"]["from"]["id"].as_integer() == chat_id,
         payload["edited_message"]["chat"]["id"].as_integer() == chat_id,
+        payload["line"]["chat_id"].as_integer() == chat_id,
     )

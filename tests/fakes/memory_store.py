@@ -49,6 +49,7 @@ from bot.ports.desk import DeskRepository
 from bot.ports.events import EventLog, Publisher
 from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
+from bot.ports.line import LineRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.scheduling import ReminderRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
@@ -70,6 +71,7 @@ from tests.fakes.memory_cards import MemoryStaffCardRepository, StaffCardRecord
 from tests.fakes.memory_desk import MemoryDeskRepository
 from tests.fakes.memory_exports import MemoryExportRepository
 from tests.fakes.memory_hours import MemoryHourReportRepository
+from tests.fakes.memory_line import LineEventRecord, LineUserRecord, MemoryLineRepository
 from tests.fakes.memory_reminders import MemoryReminderRepository
 from tests.fakes.memory_requests import MemoryServiceRequestRepository
 from tests.fakes.memory_shift_swaps import MemoryShiftSwapRepository
@@ -170,6 +172,8 @@ class MemoryState:
     reminder_prefs: dict[int, ReminderPrefs] = field(default_factory=dict)  # by person id
     desk_logins: dict[str, DeskLogin] = field(default_factory=dict)  # by token hash
     desk_sessions: dict[str, DeskSession] = field(default_factory=dict)  # by id hash
+    line_users: dict[int, LineUserRecord] = field(default_factory=dict)  # by row number
+    line_events: dict[str, LineEventRecord] = field(default_factory=dict)  # by event id
 
 
 # The keyed tables of MemoryState, merged row by row on commit (audit is append-only).
@@ -205,6 +209,8 @@ _TABLES = (
     "reminder_prefs",
     "desk_logins",
     "desk_sessions",
+    "line_users",
+    "line_events",
 )
 _MISSING = object()
 
@@ -746,6 +752,7 @@ class MemoryUnitOfWork:
     reminders: ReminderRepository
     desk: DeskRepository
     exports: ExportRepository
+    line: LineRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -807,6 +814,7 @@ class MemoryUnitOfWork:
         self.reminders = MemoryReminderRepository(state, ids)
         self.desk = MemoryDeskRepository(state)
         self.exports = MemoryExportRepository(state)
+        self.line = MemoryLineRepository(state, ids)
 
 
 def _merge(committed: MemoryState, base: MemoryState, working: MemoryState) -> None:

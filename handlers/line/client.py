@@ -1,0 +1,167 @@
+"""The official SDK's asyncio client (``line-bot-sdk`` 3), and what its failures mean to Kyodo.
+
+`LineClient` makes the three calls Kyodo needs (reply, push with a retry key, a person's profile)
+and turns every failure into one of `bot.ports.telegram`'s errors, or one of the subclasses
+below that say more: whether the request may have reached LINE (`MaybeArrived`), or certainly
+did not (`NotSent`), is what the gateway's exactly-once rests on.
+
+The SDK is used as the issue asks; nothing measured argues against it (its request path is
+one aiohttp request with pydantic models on each side). Its client is made on first use,
+inside the event loop it belongs to. With LINE's own address (`DEFAULT_API_BASE_URL`) the SDK
+keeps its own hosts (api.line.me, and api-data.line.me for content); another address (the
+stand-in) replaces both.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import aiohttp
+from linebot.v3.messaging import (
+    ApiException,
+    AsyncApiClient,
+    AsyncMessagingApi,
+    Configuration,
+    PushMessageRequest,
+    ReplyMessageRequest,
+)
+
+from bot.ports.telegram import BadRequest, GatewayError, RateLimited, TransientError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_BASE_URL = "https://api.line.me"
+_MAX_MESSAGE_ID = 2**63 - 1  # the outbox keeps a sent message's id in a BIGINT
+
+
+class MaybeArrived(TransientError):
+    """The request went out and no answer came (a timeout, a broken connection, a 5xx): it may
+    have been carried out."""
+
+
+class NotSent(TransientError):
+    """The request never reached LINE (no connection): certainly not carried out."""
+
+
+class InvalidReplyToken(BadRequest):
+    """LINE refused the reply token: used already, or expired. Nothing was sent."""
+
+
+class QuotaSpent(BadRequest):
+    """The month's push messages are spent (429): pushes fail until next month or a bigger
+    plan; replies still go."""
+
+
+class AlreadyAccepted(GatewayError):
+    """409 to a retry key: LINE accepted this very request before. It is delivered."""
+
+    def __init__(self, message_ids: list[str]) -> None:
+        super().__init__("a request with this retry key was accepted before")
+        self.message_ids = message_ids
+
+
+def _body(error: ApiException) -> dict[str, Any]:
+    try:
+        body = json.loads(error.body or b"{}")
+    except (TypeError, ValueError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _sent_ids(body: dict[str, Any]) -> list[str]:
+    sent = body.get("sentMessages")
+    if not isinstance(sent, list):
+        return []
+    return [str(m["id"]) for m in sent if isinstance(m, dict) and "id" in m]
+
+
+def message_id(ids: list[str]) -> int | None:
+    """The last message's id as the outbox keeps it (None when LINE gave none usable)."""
+    if not ids or not ids[-1].isdigit():
+        return None
+    value = int(ids[-1])
+    return value if value <= _MAX_MESSAGE_ID else None
+
+
+def translate(error: ApiException) -> GatewayError:
+    """One Messaging API error answer as the gateway's error types."""
+    body = _body(error)
+    text = str(body.get("message") or error.reason or "")
+    status = error.status or 0
+    if status == 409:
+        return AlreadyAccepted(_sent_ids(body))
+    if status == 429:
+        if "monthly limit" in text.lower():
+            return QuotaSpent(text)
+        return RateLimited(1.0)
+    if status == 400:
+        if "reply token" in text.lower():
+            return InvalidReplyToken(text)
+        return BadRequest(text)
+    if status == 403:
+        return BadRequest(text)  # this channel may not use the endpoint (its plan)
+    if status >= 500:
+        return MaybeArrived(f"HTTP {status}: {text}")
+    # 401 and 404 mean a wrong token or address: retried with backoff rather than losing the
+    # outbox to a typo (as the Telegram transports do).
+    return TransientError(f"HTTP {status}: {text}")
+
+
+class LineClient:
+    def __init__(self, access_token: str, base_url: str = DEFAULT_API_BASE_URL) -> None:
+        host = None if base_url.rstrip("/") == DEFAULT_API_BASE_URL else base_url.rstrip("/")
+        self._configuration = Configuration(host=host, access_token=access_token)
+        self._client: AsyncApiClient | None = None
+        self._api: AsyncMessagingApi | None = None
+
+    def _messaging(self) -> AsyncMessagingApi:
+        if self._api is None:
+            self._client = AsyncApiClient(self._configuration)
+            self._api = AsyncMessagingApi(self._client)
+        return self._api
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = self._api = None
+
+    async def reply(self, token: str, messages: list[dict[str, Any]], timeout: float) -> list[str]:
+        request = ReplyMessageRequest.from_dict({"replyToken": token, "messages": messages})
+        answer = await self._call(
+            self._messaging().reply_message(request, _request_timeout=_timeout(timeout))
+        )
+        return [str(m.id) for m in answer.sent_messages or ()]
+
+    async def push(
+        self, to: str, messages: list[dict[str, Any]], retry_key: str, timeout: float
+    ) -> list[str]:
+        request = PushMessageRequest.from_dict({"to": to, "messages": messages})
+        answer = await self._call(
+            self._messaging().push_message(
+                request, x_line_retry_key=retry_key, _request_timeout=_timeout(timeout)
+            )
+        )
+        return [str(m.id) for m in answer.sent_messages or ()]
+
+    async def profile(self, user_id: str, timeout: float) -> tuple[str, str | None]:
+        """(display name, language of their LINE app, if they let it be known)."""
+        answer = await self._call(
+            self._messaging().get_profile(user_id, _request_timeout=_timeout(timeout))
+        )
+        return answer.display_name or "", answer.language
+
+    async def _call(self, request: Any) -> Any:
+        try:
+            return await request
+        except ApiException as error:
+            raise translate(error) from None
+        except aiohttp.ClientConnectorError as error:
+            raise NotSent(type(error).__name__) from None
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise MaybeArrived(type(error).__name__) from None
+
+
+def _timeout(seconds: float) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(total=seconds)

@@ -1,0 +1,140 @@
+"""`LineGateway`: delivers the outbox rows of LINE chats, each exactly once (`OutboxGateway`).
+
+A row to a LINE chat goes out as a **reply** while one of the chat's reply tokens lives (free:
+replies do not count against the monthly quota), else as a **push** (counted). Either way it
+is delivered at most once, whatever is killed or times out:
+
+- A push carries ``X-Line-Retry-Key``, derived from the row (`retry_key`): a retry after a kill
+  or a timeout repeats the same key, and LINE answers 409 to a key it accepted before without
+  delivering again; 409 counts as delivered. So a push that got no answer is safe to try again
+  (TransientError), where Telegram's is not.
+- A reply has no key. Its claim on a token is committed before it goes out (bot/ports/line.py),
+  so a retry of the row knows the first try may have arrived. While the token lives, the retry
+  replies again: LINE refuses a spent token, so a refusal means the first try arrived. Once it
+  has expired nobody can tell, and the row fails as an ambiguous timeout (staff see it among
+  the failed deliveries) rather than risk a second copy. A refused token on a first try (it
+  expired) means nothing went out: the row is pushed instead.
+LINE's errors become the sender's (bot/ports/telegram.py): 429 RateLimited, a spent monthly
+quota a failure (BadRequest), 400 BadRequest, 5xx and broken connections TransientError.
+
+A forgotten person's LINE user id is kept only for their farewell: once it is delivered, it goes.
+Message text is never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from bot.domain.outbound import OutboxItem
+from bot.ports.clock import Clock
+from bot.ports.line import ReplyClaim
+from bot.ports.store import UnitOfWorkFactory
+from bot.ports.telegram import AmbiguousTimeout, SentMessage, TransientError, Unreachable
+from handlers.line.client import (
+    AlreadyAccepted,
+    InvalidReplyToken,
+    LineClient,
+    MaybeArrived,
+    NotSent,
+    message_id,
+)
+from handlers.line.render import render
+
+log = logging.getLogger(__name__)
+
+# Retry keys are uuid5 names under this namespace (a fixed, random UUID of Kyodo's own).
+RETRY_KEY_NAMESPACE = uuid.UUID("5f0b9a3e-7c1d-4e56-9a0b-6c3f1d2e8b47")
+
+
+def retry_key(item: OutboxItem) -> str:
+    """The row's X-Line-Retry-Key: the same on every try of the row. The row's creation time is
+    in the name with its id: a new database numbers its rows from 1 again, and LINE remembers
+    a key for a day, so an id alone could make a new message look like an old one."""
+    name = f"kyodo-outbox:{item.id}:{item.created_at.isoformat()}"
+    return str(uuid.uuid5(RETRY_KEY_NAMESPACE, name))
+
+
+class LineGateway:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        client: LineClient,
+        clock: Clock,
+        *,
+        timeout: float = 10.0,
+    ) -> None:
+        self._uow = uow_factory
+        self._client = client
+        self._clock = clock
+        self._timeout = timeout
+
+    async def deliver(self, item: OutboxItem) -> SentMessage:
+        chat_id = item.message.chat_id
+        messages = render(item.message)  # a message LINE cannot take fails here, unsent
+        async with self._uow() as uow:
+            address = await uow.line.address(chat_id)
+            if address is None:
+                raise Unreachable("no LINE user has this chat id")
+            claim = await uow.line.claim_reply(chat_id, item.id, self._clock.now())
+            await uow.commit()  # the claim is on record before the reply goes out
+        sent = await self._by_reply(item, claim, messages) if claim is not None else None
+        if sent is None:
+            sent = await self._by_push(item, address.user_id, messages)
+        if address.forgotten:
+            async with self._uow() as uow:
+                await uow.line.drop_forgotten(chat_id)
+                await uow.commit()
+        return sent
+
+    async def _by_reply(
+        self, item: OutboxItem, claim: ReplyClaim, messages: list[dict[str, object]]
+    ) -> SentMessage | None:
+        """The reply's outcome; None when the row must be pushed instead."""
+        if claim.again and not (claim.fresh and claim.token):
+            await self._spend(item.id)
+            raise AmbiguousTimeout("a reply that may have arrived; its token has expired")
+        if claim.token is None:
+            return None
+        try:
+            ids = await self._client.reply(claim.token, messages, self._timeout)
+        except InvalidReplyToken:
+            await self._spend(item.id)
+            if claim.again:
+                # This row's earlier try used the token: that try arrived.
+                log.info("outbox %s: the earlier reply arrived", item.id)
+                return SentMessage(None)
+            return None  # expired before its time: nothing went out, so a push goes
+        except NotSent:
+            await self._release(item.id)
+            raise
+        except MaybeArrived:
+            raise  # the claim stays: the retry replies again while the token lives
+        except TransientError:
+            await self._release(item.id)  # 401/404: LINE turned the request away
+            raise
+        except Exception:
+            await self._spend(item.id)  # 400, a spent quota: refused, and final
+            raise
+        await self._spend(item.id)
+        return SentMessage(message_id(ids))
+
+    async def _by_push(
+        self, item: OutboxItem, user_id: str, messages: list[dict[str, object]]
+    ) -> SentMessage:
+        try:
+            ids = await self._client.push(user_id, messages, retry_key(item), self._timeout)
+        except AlreadyAccepted as accepted:
+            log.info("outbox %s: LINE had accepted this push before (409)", item.id)
+            return SentMessage(message_id(accepted.message_ids))
+        return SentMessage(message_id(ids))
+
+    async def _spend(self, outbox_id: int) -> None:
+        async with self._uow() as uow:
+            await uow.line.spend_reply(outbox_id)
+            await uow.commit()
+
+    async def _release(self, outbox_id: int) -> None:
+        async with self._uow() as uow:
+            await uow.line.release_reply(outbox_id)
+            await uow.commit()
