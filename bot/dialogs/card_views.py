@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.dialogs.volunteers import joined
 from bot.domain.callbacks import CallbackData
 from bot.domain.coop import BusinessCentre
-from bot.domain.hours import as_hours
+from bot.domain.hours import duration
 from bot.domain.replies import Button, Msg, Reply, msg
 from bot.domain.requests import (
     DEFAULT_AREAS,
@@ -108,7 +108,7 @@ class DeclineRequest(CallbackData, tag="tc:r:dec"):
     request_id: int
 
 
-_hours = as_hours
+_hours = duration
 
 
 def _centre(centre: BusinessCentre | None, locale: str) -> str:

@@ -1,8 +1,11 @@
 """Reporting hours by tapping, and their review by staff.
 
 A member taps: day -> centre and kind of work (their own centres first) -> hours -> send, with an
-optional note typed at the last step; four taps for a typical report. Typing is the shortcut:
-`/hours 7.5`, `/hours 7:30 yesterday`, or just `今日 7時間30分`. Every step has Back and Cancel.
+optional note typed at the last step; four taps for a typical report. Typing is the shortcut, in
+the words people use (`bot.domain.hours_parser`): `/hours 7.5`, `昨日は7時間半働きました`,
+`きょう ８じかん`; a time range (`8時から17時`) is followed by a question about the break. A shift
+that is over reports in two taps: "worked as planned" (from My shifts), then Send. Every step has
+Back and Cancel.
 
 Buttons are typed callback data carrying ids only (`hr:c:3:cleaning`, `hr:a:17`); the dialog's
 buttons work only at the steps they belong to, and Send is bound to the draft it was shown for,
@@ -13,7 +16,7 @@ the services, which refuse and audit forged ids.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
 from bot.dialogs.engine import Turn
@@ -22,6 +25,7 @@ from bot.dialogs.menus import (
     HOURS_REVIEW,
     MENU,
     MY_MONTH,
+    MY_SHIFTS,
     REPORT_HOURS,
     Buttons,
     MonthView,
@@ -38,12 +42,12 @@ from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.hours import (
     NOTE_LIMIT,
     HourReport,
-    as_hours,
     check_day,
     check_minutes,
     check_note,
+    duration,
 )
-from bot.domain.hours_parser import parse_hours
+from bot.domain.hours_parser import ParsedHours, Span, parse_break, parse_hours, worked
 from bot.domain.people import Role
 from bot.domain.replies import Button, Msg, msg
 from bot.services.hours import (
@@ -53,6 +57,7 @@ from bot.services.hours import (
     for_review,
     month_summary,
     my_report,
+    planned_work,
     reject_report,
     report_history,
     report_hours,
@@ -64,6 +69,7 @@ from bot.services.hours import (
 NAME = "hours"
 REJECT = "hours_reject"
 QUICK_HOURS = (2, 4, 6, 8)
+BREAKS = (0, 30, 45, 60)  # minutes offered after a time range; any other is typed
 PICKER_PAGE = 14  # days per page of the date picker
 REVIEW_PAGE = 8  # reports per staff review list
 
@@ -85,7 +91,13 @@ class HoursDraft(DialogData):
     note: str | None = None
     other_centre: int | None = None  # a centre picked under "another centre", kind still to pick
     edit: int | None = None  # the pending report being changed
-    replaces: int | None = None  # the report of the same day and centre that Replace withdraws
+    replaces: int | None = None  # the report of the same day, centre and kind Replace withdraws
+    # A time range typed (`8時から17時`), in minutes after the day's midnight (past 1440:
+    # overnight), and the break taken off it: asked at the "break" step, shown at the summary.
+    span_start: int | None = None
+    span_end: int | None = None
+    break_minutes: int | None = None
+    shift_id: int | None = None  # "worked as planned": the shift whose hours these are
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,6 +115,7 @@ ALL_STEPS = (
     "kind",
     "hours",
     "hours_text",
+    "break",
     "confirm",
     "note",
     "duplicate",
@@ -154,6 +167,18 @@ class PickHours(CallbackData, tag="hr:h"):
 @dataclass(frozen=True)
 class TypeHours(CallbackData, tag="hr:ho"):
     pass
+
+
+@dataclass(frozen=True)
+class PickBreak(CallbackData, tag="hr:br"):
+    minutes: int
+
+
+@dataclass(frozen=True)
+class AsPlanned(CallbackData, tag="hr:plan"):
+    """Worked as planned: the hours of this shift (its day, centre, kind, start to end)."""
+
+    shift_id: int
 
 
 @dataclass(frozen=True)
@@ -220,7 +245,7 @@ class ApproveShown(CallbackData, tag="hr:aa"):
 BACK = Button(msg("button.back"), Back())
 
 
-hours = as_hours  # the name every message argument here uses
+hours = duration  # the name every message argument here uses
 
 
 def _today(turn: Turn) -> date:
@@ -392,7 +417,8 @@ async def _summary(turn: Turn, draft: HoursDraft) -> dict[str, object]:
 
 async def _ask_hours(turn: Turn, draft: HoursDraft) -> HoursDraft:
     quick = tuple(
-        Button(msg("hours.hours_button", hours=h), PickHours(h * 60)) for h in QUICK_HOURS
+        Button(msg("hours.hours_button", hours=hours(h * 60)), PickHours(h * 60))
+        for h in QUICK_HOURS
     )
     turn.say(
         msg("hours.ask_hours", **await _summary(turn, draft)),
@@ -407,7 +433,9 @@ async def _hours_picked(turn: Turn, pressed: PickHours, draft: HoursDraft) -> Ne
         minutes = check_minutes(pressed.minutes)
     except InvalidInput:
         raise ForgedButton() from None  # no screen offers such a button
-    return await _confirm(turn, replace(draft, minutes=minutes))
+    # Hours picked replace whatever range or shift the draft had.
+    plain = replace(draft, span_start=None, span_end=None, break_minutes=None, shift_id=None)
+    return await _confirm(turn, replace(plain, minutes=minutes))
 
 
 @DIALOG.button(TypeHours, steps=("hours",))
@@ -420,6 +448,14 @@ async def _confirm(turn: Turn, draft: HoursDraft) -> HoursDraft:
     parts = [
         msg("hours.confirm", hours=hours(_known(draft.minutes)), **await _summary(turn, draft))
     ]
+    if (span := _span(turn, draft)) is not None:
+        if draft.shift_id is not None:
+            parts.append(msg("hours.confirm_planned", **span))
+        elif draft.break_minutes:
+            pause = msg("hours.break_button", minutes=draft.break_minutes)
+            parts.append(msg("hours.confirm_span", pause=pause, **span))
+        else:
+            parts.append(msg("hours.confirm_span_no_break", **span))
     if draft.note:
         parts.append(msg("hours.confirm_note", note=draft.note))
     parts.append(msg("hours.confirm_hint", limit=NOTE_LIMIT))
@@ -491,7 +527,7 @@ async def _submit(turn: Turn, draft: HoursDraft, replaces: int | None) -> Next:
             turn.say(
                 msg(
                     "hours.duplicate",
-                    day=first.day,
+                    **await _summary(turn, draft),
                     hours=hours(first.minutes),
                     status=msg(f"hours.status.{first.status}"),
                 ),
@@ -545,10 +581,118 @@ async def _typed_report(turn: Turn, text: str) -> Next:
     except InvalidInput as error:
         _error(turn, error, buttons=((REPORT_HOURS,), (CANCEL,)))
         return None
-    draft = _new_draft(turn, parsed.minutes)
-    if parsed.day is None:
+    return await _hours_known(turn, _with_parsed(_new_draft(turn), parsed))
+
+
+def _with_parsed(draft: HoursDraft, parsed: ParsedHours) -> HoursDraft:
+    """The draft with what was typed: the minutes, or the range whose break is asked next."""
+    span = parsed.span
+    draft = replace(
+        draft,
+        minutes=parsed.minutes,
+        span_start=None if span is None else span.start,
+        span_end=None if span is None else span.end,
+        break_minutes=parsed.break_minutes,
+        shift_id=None,
+    )
+    if parsed.day is not None and draft.edit is None:
+        draft = replace(draft, day=parsed.day)
+    return draft
+
+
+async def _hours_known(turn: Turn, draft: HoursDraft) -> Next:
+    """The next question once hours were typed: the break, the day, the centre, or none."""
+    if draft.minutes is None:
+        return _ask_break(turn, draft)
+    if draft.day is None:
         return _ask_day(turn, draft)
-    return await _ask_centre(turn, replace(draft, day=parsed.day))
+    if draft.centre_id is None:
+        return await _ask_centre(turn, draft)
+    return await _confirm(turn, draft)
+
+
+def _clock(turn: Turn, draft: HoursDraft, minutes: int) -> datetime:
+    """A time of the range as a datetime, so that Babel formats it in the person's language."""
+    midnight = datetime.combine(draft.day or _today(turn), time(), tzinfo=turn.settings.tz)
+    return midnight + timedelta(minutes=minutes)
+
+
+def _span(turn: Turn, draft: HoursDraft) -> dict[str, object] | None:
+    if draft.span_start is None or draft.span_end is None:
+        return None
+    return {
+        "start": _clock(turn, draft, draft.span_start),
+        "end": _clock(turn, draft, draft.span_end),
+    }
+
+
+def _ask_break(turn: Turn, draft: HoursDraft) -> HoursDraft:
+    span = _span(turn, draft)
+    if span is None or draft.span_start is None or draft.span_end is None:
+        raise StaleScreen()
+    length = hours(draft.span_end - draft.span_start)
+    turn.say(msg("hours.ask_break", span=length, **span), buttons=_nav(_break_choices()))
+    return replace(draft, step="break")
+
+
+def _break_choices() -> tuple[Button, ...]:
+    return tuple(
+        Button(msg("hours.break_button", minutes=m) if m else msg("hours.break_none"), PickBreak(m))
+        for m in BREAKS
+    )
+
+
+async def _break_taken(turn: Turn, draft: HoursDraft, pause: int) -> Next:
+    span = Span(_known(draft.span_start), _known(draft.span_end))
+    try:
+        minutes = worked(span, pause)
+    except InvalidInput as error:
+        _error(turn, error, buttons=_nav(_break_choices()))
+        return draft
+    return await _hours_known(turn, replace(draft, minutes=minutes, break_minutes=pause))
+
+
+@DIALOG.button(PickBreak, steps=("break",))
+async def _break_picked(turn: Turn, pressed: PickBreak, draft: HoursDraft) -> Next:
+    if pressed.minutes not in BREAKS:
+        raise ForgedButton()  # no screen offers such a button
+    return await _break_taken(turn, draft, pressed.minutes)
+
+
+# Worked as planned ---------------------------------------------------------------------------
+
+
+@DIALOG.button(AsPlanned)
+async def _as_planned(turn: Turn, pressed: AsPlanned, state: DialogState | None) -> Next:
+    """One tap on a shift that is over: its hours, ready to send (the usual summary)."""
+    try:
+        planned = await planned_work(
+            turn.uow,
+            turn.actor,
+            pressed.shift_id,
+            now=turn.now,
+            tz=turn.settings.tz,
+            window_days=turn.settings.hours_window_days,
+        )
+    except PermissionDenied:
+        raise
+    except DomainError as error:
+        _error(turn, error, buttons=((MY_SHIFTS,), (MENU,)))
+        return state
+    midnight = datetime.combine(planned.day, time(), tzinfo=turn.settings.tz)
+    minutes_after = (planned.shift.starts_at - midnight).total_seconds() // 60
+    draft = HoursDraft(
+        step="confirm",
+        draft=turn.incoming.update_id,
+        day=planned.day,
+        centre_id=planned.centre.id,
+        kind=planned.shift.kind,
+        minutes=planned.minutes,
+        span_start=int(minutes_after),
+        span_end=int(minutes_after) + planned.minutes,
+        shift_id=planned.shift.id,
+    )
+    return await _confirm(turn, draft)
 
 
 @DIALOG.text
@@ -559,10 +703,14 @@ async def on_text(turn: Turn, draft: HoursDraft) -> Next:
         except InvalidInput as error:
             _error(turn, error, buttons=_nav())
             return draft
-        draft = replace(draft, minutes=parsed.minutes)
-        if parsed.day is not None and draft.edit is None:
-            draft = replace(draft, day=parsed.day)
-        return await _confirm(turn, draft)
+        return await _hours_known(turn, _with_parsed(draft, parsed))
+    if draft.step == "break":
+        try:
+            pause = parse_break(turn.text)
+        except InvalidInput as error:
+            _error(turn, error, buttons=_nav(_break_choices()))
+            return draft
+        return await _break_taken(turn, draft, pause)
     if draft.step in ("confirm", "note"):
         try:
             note = check_note(turn.text)
@@ -585,6 +733,8 @@ async def _back(turn: Turn, _: Back, draft: HoursDraft) -> Next:
     if draft.edit is not None and draft.step in ("hours", "hours_text"):
         await _show_report(turn, draft.edit)
         return None
+    if draft.step == "break" and draft.centre_id is not None:
+        return await _ask_hours(turn, replace(draft, span_start=None, span_end=None))
     previous = {
         "centre": "day",
         "picker": "day",
@@ -618,6 +768,8 @@ async def _back_to(turn: Turn, draft: HoursDraft, step: str) -> Next:
         return await _ask_kind(turn, draft, _known(centre))
     if step in ("hours", "hours_text"):
         return await _ask_hours(turn, draft)
+    if step == "break":
+        return _ask_break(turn, draft)
     return await _confirm(turn, draft)
 
 

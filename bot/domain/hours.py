@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from bot.domain.coop import WorkKind
 from bot.domain.errors import InvalidInput
+from bot.domain.replies import Msg, msg
 
 STEP_MINUTES = 15
 DAY_MINUTES = 24 * 60
@@ -31,7 +31,8 @@ class ReportStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-# Reports that count towards a day's total and block a second report for the same day and centre.
+# Reports that count towards a day's total and block a second report of the same kind of work
+# on the same day at the same centre.
 ACTIVE: frozenset[ReportStatus] = frozenset({ReportStatus.PENDING, ReportStatus.APPROVED})
 
 
@@ -94,17 +95,20 @@ def check_minutes(minutes: int) -> int:
     """More than nothing, at most a day, in steps of 15 minutes."""
     if minutes % STEP_MINUTES:
         raise InvalidInput("hours_granularity")
-    if not 0 < minutes <= DAY_MINUTES:
-        raise InvalidInput("hours_range")
+    if minutes <= 0:
+        raise InvalidInput("hours_none")
+    if minutes > DAY_MINUTES:
+        raise InvalidInput("hours_over_day", hours=duration(minutes), limit=duration(DAY_MINUTES))
     return minutes
 
 
 def check_day(day: date, today: date, window_days: int) -> date:
     """Not in the future, and not older than the window (today counts as day 0)."""
     if day > today:
-        raise InvalidInput("date_future")
-    if day < today - timedelta(days=window_days):
-        raise InvalidInput("date_too_old", days=window_days)
+        raise InvalidInput("date_future", day=day)
+    oldest = today - timedelta(days=window_days)
+    if day < oldest:
+        raise InvalidInput("date_too_old", day=day, oldest=oldest, days=window_days)
     return day
 
 
@@ -117,13 +121,24 @@ def check_note(note: str | None) -> str | None:
     return note
 
 
-def as_hours(minutes: int) -> Decimal:
-    """Minutes as hours for Babel to format: 450 -> 7.5."""
-    return (Decimal(minutes) / 60).normalize()
+def duration(minutes: int) -> Msg:
+    """Minutes as people say them, wherever hours are shown: `7時間30分`, `8時間`, `45分` /
+    `7 h 30 min`, `8 h`, `45 min`. The numbers are formatted by Babel when rendered."""
+    hours, rest = divmod(minutes, 60)
+    if not rest:
+        return msg("hours.duration.h", hours=hours)
+    if not hours:
+        return msg("hours.duration.min", minutes=rest)
+    return msg("hours.duration.h_min", hours=hours, minutes=rest)
 
 
 def check_day_total(minutes: int, others: Iterable[HourReport]) -> None:
     """A member's active reports for one day, with the new one, fit in 24 hours."""
     already = sum(report.minutes for report in others if report.is_active)
     if already + minutes > DAY_MINUTES:
-        raise InvalidInput("hours_day_total", already=as_hours(already), limit=DAY_MINUTES // 60)
+        raise InvalidInput(
+            "hours_day_total",
+            already=duration(already),
+            adding=duration(minutes),
+            limit=duration(DAY_MINUTES),
+        )

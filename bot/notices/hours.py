@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from bot.dialogs.menus import MY_MONTH, REPORT_HOURS, Buttons
 from bot.domain.cards import CardKind
 from bot.domain.events import Event, HoursDecided, HoursReported, HoursWithdrawn
-from bot.domain.hours import ReportStatus, as_hours
+from bot.domain.hours import ReportStatus, duration
 from bot.domain.replies import Reply, msg
 from bot.notices.cards import item_changed
 from bot.notices.context import Handler, NoticeContext
@@ -36,7 +36,7 @@ async def decided(ctx: NoticeContext, uow: UnitOfWork, event: HoursDecided) -> N
     locale = ctx.locale_of(person)
     facts = {
         "day": report.day,
-        "hours": as_hours(report.minutes),
+        "hours": duration(report.minutes),
         "centre": view.centre.name(locale),
     }
     buttons: Buttons

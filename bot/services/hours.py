@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from bot.domain.coop import BusinessCentre, WorkKind
+from bot.domain.coop import BusinessCentre, Shift, WorkKind
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.events import HoursDecided, HoursReported, HoursWithdrawn
 from bot.domain.hours import (
@@ -159,15 +160,18 @@ async def report_hours(
     now: datetime,
     replaces: int | None = None,
 ) -> HourReport:
-    """A new pending report. A second report for the same day and centre must name the first
-    (`replaces`), which is then withdrawn; without it, `hours_duplicate` carries the first."""
+    """A new pending report. A second report of the same kind of work on the same day at the
+    same centre must name the first (`replaces`), which is then withdrawn; without it,
+    `hours_duplicate` carries the first. Two kinds of work at one centre are two reports."""
     person_id = await access.require(uow, actor, now, MAY_REPORT, refused="hours.refused")
     check_day(day, today, window_days)
     check_minutes(minutes)
     note = check_note(note)
     await _centre(uow, centre_id)
     same_day = await uow.hours.for_person(person_id, day, day + timedelta(days=1))
-    first = next((r for r in same_day if r.is_active and r.centre_id == centre_id), None)
+    first = next(
+        (r for r in same_day if r.is_active and (r.centre_id, r.kind) == (centre_id, kind)), None
+    )
     old: HourReport | None = None
     if replaces is not None:
         old = await _own_report(uow, actor, replaces, now)
@@ -192,6 +196,65 @@ async def report_hours(
     if old is not None:
         await _change(uow, old, actor, ChangeAction.REPLACED, now, replaced_by=report.id)
     return report
+
+
+@dataclass(frozen=True)
+class PlannedWork:
+    """A shift that is over, as the hours it would report: its day, centre, kind and length."""
+
+    shift: Shift
+    centre: BusinessCentre
+    day: date
+    minutes: int
+
+
+def _planned(shift: Shift, centre: BusinessCentre, tz: ZoneInfo) -> PlannedWork:
+    minutes = int((shift.ends_at - shift.starts_at).total_seconds() // 60)
+    return PlannedWork(shift, centre, shift.starts_at.astimezone(tz).date(), minutes)
+
+
+async def planned_work(
+    uow: UnitOfWork, actor: Actor, shift_id: int, *, now: datetime, tz: ZoneInfo, window_days: int
+) -> PlannedWork:
+    """ "Worked as planned": the hours of one of the actor's shifts that is over, checked as any
+    report is (the day in the window, steps of 15 minutes). Someone else's shift, or an unknown
+    id, is refused alike and audited."""
+    person_id = await access.require(uow, actor, now, MAY_REPORT, refused="hours.refused")
+    shift = await uow.shifts.get(shift_id)
+    if shift is None or not shift.is_assigned(person_id):
+        await access.refuse(uow, actor, now, "hours.shift_refused", f"shift:{shift_id}")
+    if shift.ends_at > now:
+        raise DomainError("shift_not_over", ends=shift.ends_at)
+    planned = _planned(shift, await _centre(uow, shift.centre_id), tz)
+    check_day(planned.day, now.astimezone(tz).date(), window_days)
+    check_minutes(planned.minutes)
+    return planned
+
+
+async def unreported_shifts(
+    uow: UnitOfWork, actor: Actor, *, now: datetime, tz: ZoneInfo, days: int
+) -> list[PlannedWork]:
+    """The actor's shifts that ended in the last `days` days with no pending or approved report
+    of their day, centre and kind yet, earliest first: what "worked as planned" may report."""
+    person_id = await access.require(uow, actor, now, MAY_REPORT, refused="hours.refused")
+    shifts = [
+        s
+        for s in await uow.shifts.for_person(person_id, now - timedelta(days=days), now)
+        if s.ends_at <= now
+    ]
+    if not shifts:
+        return []
+    centres = {centre.id: centre for centre in await uow.centres.all()}
+    planned = [_planned(s, centres[s.centre_id], tz) for s in shifts if s.centre_id in centres]
+    first = min(p.day for p in planned) if planned else now.date()
+    reports = await uow.hours.for_person(
+        person_id, first, now.astimezone(tz).date() + timedelta(days=1)
+    )
+    reported = {(r.day, r.centre_id, r.kind) for r in reports if r.is_active}
+    return sorted(
+        (p for p in planned if (p.day, p.centre.id, p.shift.kind) not in reported),
+        key=lambda p: p.shift.starts_at,
+    )
 
 
 async def my_report(uow: UnitOfWork, actor: Actor, report_id: int, now: datetime) -> ReportView:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from bot.domain.coop import WorkKind
 from bot.domain.desk import IDLE_TIMEOUT
 from bot.domain.errors import PermissionDenied
+from bot.domain.hours import duration
 from bot.domain.requests import DEFAULT_AREAS, ServiceArea
 from bot.i18n import I18n
 from bot.ports.clock import Clock
@@ -99,6 +100,11 @@ class Translator:
 
     def number(self, value: float | int) -> str:
         return self.i18n.number(value, self.locale)
+
+    def duration(self, minutes: int) -> Markup:
+        """Hours as the bot shows them: `7時間30分` / `7 h 30 min` (bot.domain.hours)."""
+        shown = duration(minutes)
+        return self(shown.key, **shown.args)
 
 
 def translator(request: web.Request) -> Translator:

@@ -79,7 +79,7 @@ async def test_a_typical_report_takes_four_taps_after_opening(demo_chat, memory_
     for data in ["hr:d:0", "hr:c:2:cleaning", "hr:h:480"]:
         await demo_chat.press(TANAKA, data)
     turn = await demo_chat.tap(TANAKA, "送信する")
-    assert "✅ 報告しました: 11月22日(日) 8時間。" in turn.text
+    assert "✅ 報告しました：11月22日(日) 8時間。" in turn.text
     assert "スタッフの承認をお待ちください" in turn.text
     [report] = reports(memory_store, TANAKA.id)
     assert (report.day, report.minutes, report.status) == (TODAY, 480, ReportStatus.PENDING)
@@ -120,9 +120,9 @@ async def test_another_centre_and_kind_can_be_chosen(demo_chat, memory_store):
     other = await demo_chat.tap(MARIA, "✏️ Other")
     assert "<code>7h30</code>" in other.text
     confirm = await demo_chat.send(MARIA, "3:15")
-    assert "⏱ 3.25 hours" in confirm.text and "🏢 Minato Building Cleaning Centre" in confirm.text
+    assert "⏱ 3 h 15 min" in confirm.text and "🏢 Minato Building Cleaning Centre" in confirm.text
     sent = await demo_chat.press_shown(MARIA, "hr:ok")
-    assert "✅ Reported: Sun, Nov 22, 3.25 hours." in sent.text
+    assert "✅ Reported: Sun, Nov 22, 3 h 15 min." in sent.text
     assert reports(memory_store, MARIA.id)[0].centre_id == 2
 
 
@@ -195,7 +195,7 @@ async def test_hours_typed_with_the_command_skip_the_hours_step(demo_chat, memor
     assert "いつの勤務ですか" in asked_day.text
     await demo_chat.tap(TANAKA, "昨日 11月21日(土)")
     confirm = await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
-    assert "📅 11月21日(土)" in confirm.text and "⏱ 7.5時間" in confirm.text
+    assert "📅 11月21日(土)" in confirm.text and "⏱ 7時間30分" in confirm.text
     await demo_chat.press_shown(TANAKA, "hr:ok")
     assert [(r.day, r.minutes) for r in reports(memory_store, TANAKA.id)] == [
         (date(2026, 11, 21), 450)
@@ -231,13 +231,13 @@ async def test_full_width_hours_alone_start_a_report(demo_chat):
     ("typed", "answer"),
     [
         ("/hours 7.1", "時間は15分単位で入力してください"),
-        ("/hours 25", "0時間より多く、24時間以下"),
-        ("/hours 0", "0時間より多く、24時間以下"),
-        ("/hours 2026-11-23 4", "これからの日の勤務は、まだ報告できません"),
-        ("/hours 2026-10-01 4", "31日より前の勤務は報告できません"),
+        ("/hours 25", "1日は24時間までです。25時間は報告できません。"),
+        ("/hours 0", "0時間は報告できません。"),
+        ("/hours 2026-11-23 4", "11月23日(月)はまだ来ていません。"),
+        ("/hours 2026-10-01 4", "10月22日(木)より前の勤務は報告できません（31日前まで）"),
         ("/hours 2/30 4", "その日付はありません"),
         ("/hours abc", "時間が読み取れませんでした"),
-        ("25時間", "0時間より多く、24時間以下"),
+        ("25時間", "1日は24時間までです。25時間は報告できません。"),
     ],
 )
 async def test_bad_hours_get_a_clear_answer(demo_chat, memory_store, typed, answer):
@@ -254,7 +254,7 @@ async def test_bad_typed_hours_inside_the_dialog_keep_the_step(demo_chat):
     wrong = await demo_chat.send(MARIA, "7:10")
     assert "steps of 15 minutes" in wrong.text
     right = await demo_chat.send(MARIA, "7:15")
-    assert "⏱ 7.25 hours" in right.text
+    assert "⏱ 7 h 15 min" in right.text
 
 
 async def test_text_that_is_not_hours_is_answered_as_before(demo_chat):
@@ -283,7 +283,8 @@ async def test_a_day_holds_at_most_24_hours_across_all_reports(demo_chat, memory
     await demo_chat.send(TANAKA, "/hours 今日 10")
     await demo_chat.tap(TANAKA, "保育・子育て支援・中央ケアセンター")
     refused = await demo_chat.press_shown(TANAKA, "hr:ok")
-    assert "この日はすでに16時間報告しています。1日の合計は24時間までです。" in refused.text
+    over = "この日はすでに16時間報告しています。10時間を足すと1日の24時間を超えます。"
+    assert over in refused.text
     await demo_chat.tap(TANAKA, "◀ 戻る")
     fits = await demo_chat.tap(TANAKA, "8時間")
     assert "⏱ 8時間" in fits.text
@@ -300,7 +301,10 @@ async def test_a_second_report_for_the_same_day_and_centre_must_replace_the_firs
     await demo_chat.tap(MARIA, "Elderly day care · Chuo Care Centre")
     await demo_chat.tap(MARIA, "8 h")
     asked = await demo_chat.press_shown(MARIA, "hr:ok")
-    assert "You already reported 6 hours at this centre on Sun, Nov 22 (pending)." in asked.text
+    assert (
+        "You already reported 6 h of Elderly day care at Chuo Care Centre on Sun, Nov 22 "
+        "(pending)." in asked.text
+    )
     assert any(label == "🔁 Replace it" for label, _ in asked.buttons)
     assert len(reports(memory_store, MARIA.id)) == 1
     replaced = await demo_chat.press_shown(MARIA, "hr:rep")
@@ -329,13 +333,13 @@ async def test_a_pending_report_can_be_changed_and_its_history_shows_it(demo_cha
     [report] = reports(memory_store, TANAKA.id)
     month = await demo_chat.tap(TANAKA, "📊 今月の勤務")
     view = await demo_chat.press(TANAKA, month.data_for("11月22日(日) 8時間"))
-    assert "状態: 承認待ち" in view.text
+    assert "状態：承認待ち" in view.text
     assert ("✏️ 時間を直す", f"hr:e:{report.id}") in view.buttons
     asked = await demo_chat.press(TANAKA, f"hr:e:{report.id}")
     assert "何時間働きましたか" in asked.text
     await demo_chat.tap(TANAKA, "6時間")
     done = await demo_chat.press_shown(TANAKA, "hr:ok")
-    assert "報告を直しました: 11月22日(日) 6時間。" in done.text
+    assert "報告を直しました：11月22日(日) 6時間。" in done.text
     [changed] = reports(memory_store, TANAKA.id)
     assert changed.minutes == 360 and changed.id == report.id
     assert history(memory_store, report.id) == [ChangeAction.REPORTED, ChangeAction.EDITED]
@@ -513,7 +517,7 @@ async def test_a_smaller_window_is_honoured(memory_store, i18n, clock):
     ]
     assert "7日前まで" in picker.text
     too_old = await chat.send(TANAKA, "/hours 11/14 4")
-    assert "7日より前の勤務は報告できません" in too_old.text
+    assert "11月15日(日)より前の勤務は報告できません（7日前まで）" in too_old.text
 
 
 async def test_an_old_send_pressed_after_a_second_report_was_typed_sends_nothing(
@@ -527,7 +531,7 @@ async def test_an_old_send_pressed_after_a_second_report_was_typed_sends_nothing
     await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
     first_send = next(data for label, data in demo_chat.shown(TANAKA) if "送信する" in label)
     sent = await demo_chat.press(TANAKA, first_send)
-    assert "✅ 報告しました: 11月20日(金) 1時間。" in sent.text
+    assert "✅ 報告しました：11月20日(金) 1時間。" in sent.text
 
     await demo_chat.send(TANAKA, "11/19 2")
     late = await demo_chat.press(TANAKA, first_send)
@@ -544,7 +548,7 @@ async def test_an_old_send_pressed_after_a_second_report_was_typed_sends_nothing
     assert "この画面は古くなっています" in again.text and "11月19日(木)" in again.text
     assert len(reports(memory_store, TANAKA.id)) == 1
     done = await demo_chat.tap(TANAKA, "送信する")
-    assert "✅ 報告しました: 11月19日(木) 2時間。" in done.text
+    assert "✅ 報告しました：11月19日(木) 2時間。" in done.text
     assert [r.minutes for r in reports(memory_store, TANAKA.id)] == [60, 120]
 
 

@@ -478,7 +478,7 @@ async def _report_hours(harness: CardHarness, telegram_id: int = TANAKA.id) -> i
 async def test_an_hour_report_card_approves_with_one_tap_and_the_member_is_told(cards_chat):
     report_id = await _report_hours(cards_chat)
     card_id, card = cards_chat.card(HANAKO.id, f"勤務時間 #{report_id}")
-    assert "田中 一郎" in card.text and "7.5時間" in card.text and "窓拭き" in card.text
+    assert "田中 一郎" in card.text and "7時間30分" in card.text and "窓拭き" in card.text
     approved = await cards_chat.press(HANAKO, _data(card, "承認"), message_id=card_id)
     assert approved.toast == "承認しました。本人に知らせます。"
     assert cards_chat.store.state.hour_reports[report_id].status.value == "approved"

@@ -36,6 +36,8 @@ async def test_staff_approve_a_selection_of_hours_and_the_members_are_told(desk:
     rows = page.locator("tbody tr")
     await expect(rows).to_have_count(3)
     await expect(rows.first).to_contain_text("田中 一郎")  # oldest first
+    await expect(rows.first).to_contain_text("8時間")  # hours as people say them, not "8"
+    await expect(rows.last).to_contain_text("2時間")
     await page.get_by_label(f"{first}番（田中 一郎さん）を選ぶ").check()
     await page.get_by_label(f"{second}番（Maria Santosさん）を選ぶ").check()
     tanaka_before = len(desk.sandbox.messages_to(TANAKA))

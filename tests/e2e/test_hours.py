@@ -28,9 +28,9 @@ async def test_a_member_reports_by_tapping_and_staff_approve(kyodo, person, sand
     await maria.taps("Today")
     await maria.taps("Elderly day care")
     confirm = await maria.taps("8 h")
-    assert "Send this report?" in confirm.text and "⏱ 8 hours" in confirm.text
+    assert "Send this report?" in confirm.text and "⏱ 8 h" in confirm.text
     sent = await maria.taps("Send")
-    assert "✅ Reported:" in sent.text and "8 hours" in sent.text
+    assert "✅ Reported: " in sent.text and ", 8 h." in sent.text
     assert await stored(kyodo) == [("pending", 480, None)]
 
     await hanako.says("/start")
@@ -50,7 +50,7 @@ async def test_a_typed_report_is_rejected_with_a_reason_the_member_reads(kyodo, 
     centres = await tanaka.says("今日 7時間30分")
     assert "どこで、どんな仕事をしましたか" in centres.text
     confirm = await tanaka.taps("清掃")
-    assert "⏱ 7.5時間" in confirm.text
+    assert "⏱ 7時間30分" in confirm.text
     await tanaka.taps("送信する")
     await hanako.says("/start")
     await hanako.taps("承認待ちの勤務時間")
@@ -60,7 +60,7 @@ async def test_a_typed_report_is_rejected_with_a_reason_the_member_reads(kyodo, 
     await hanako.says("シフトは4時間でした", expect=2)
     notice = (await sandbox.wait_for_messages(tanaka.id, before + 1, timeout=10))[-1]
     assert "勤務時間が差し戻されました" in notice.text
-    assert "理由: シフトは4時間でした" in notice.text
+    assert "理由：シフトは4時間でした" in notice.text
     assert await stored(kyodo) == [("rejected", 450, "シフトは4時間でした")]
     async with open_store(kyodo.settings) as store, store.engine.connect() as db:
         actions = (await db.scalars(select(HourReportChangeRow.action))).all()
