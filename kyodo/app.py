@@ -169,6 +169,8 @@ class KyodoApp:
             lease=timedelta(seconds=settings.outbox_lease),
             # A delivery brings a card copy's message id: a lagging copy can be edited now.
             on_settled=lambda: feed.wake(),
+            # Sent marks go ahead of long transactions: a kill repeats only what was on the wire.
+            marks_uow=store.uow_ahead,
             channels=channels,
         )
         self.sender = sender

@@ -8,6 +8,7 @@ the statements themselves (measured with bench/inbound.py).
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -69,19 +70,38 @@ class _Writer:
     def __init__(self) -> None:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None
+        # Units that go ahead of the queue (`SqlStore.uow_ahead`): the lock is handed to them.
+        self._ahead: deque[asyncio.Future[None]] = deque()
 
-    async def acquire(self) -> None:
+    async def acquire(self, ahead: bool = False) -> None:
         task = asyncio.current_task()
         if task is not None and task is self._owner:
             raise RuntimeError(
                 "a unit of work was opened inside another in the same task: on SQLite (one "
                 "writer at a time) it would wait for itself; finish the first unit first"
             )
-        await self._lock.acquire()
+        if ahead and self._lock.locked():
+            handed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._ahead.append(handed)
+            try:
+                await handed
+            except BaseException:
+                if handed.done() and not handed.cancelled():
+                    self.release()  # it was handed over as we were cancelled: pass it on
+                elif handed in self._ahead:
+                    self._ahead.remove(handed)
+                raise
+        else:
+            await self._lock.acquire()
         self._owner = task
 
     def release(self) -> None:
         self._owner = None
+        while self._ahead:
+            handed = self._ahead.popleft()
+            if not handed.done():
+                handed.set_result(None)  # the lock stays held, now on its behalf
+                return
         self._lock.release()
 
 
@@ -115,17 +135,19 @@ class SqlUnitOfWork:
         engine: AsyncEngine,
         writer: _Writer | None = None,
         publish: Publisher | None = None,
+        ahead: bool = False,
     ) -> None:
         self._engine = engine
         self._connection: AsyncConnection | None = None
         self._writer = writer
         self._events = EventLog(publish)
+        self._ahead = ahead
 
     async def __aenter__(self) -> SqlUnitOfWork:
         if self._connection is not None:
             raise RuntimeError("a unit of work is entered once; ask the factory for another")
         if self._writer is not None:
-            await self._writer.acquire()
+            await self._writer.acquire(self._ahead)
         try:
             # The transaction begins with the first statement (BEGIN IMMEDIATE on SQLite).
             connection = await self._engine.connect()
@@ -205,6 +227,12 @@ class SqlStore:
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(self.engine, self._writer, self.publish)
+
+    def uow_ahead(self) -> UnitOfWork:
+        """A unit that goes ahead of those waiting for SQLite's writer, for a short write that
+        must not wait behind long ones: the sender's sent marks (until one is committed, a kill
+        would send that message again). Elsewhere the same as `uow`."""
+        return SqlUnitOfWork(self.engine, self._writer, self.publish, ahead=True)
 
 
 def make_uow_factory(engine: AsyncEngine, publish: Publisher | None = None) -> UnitOfWorkFactory:

@@ -16,11 +16,14 @@ The global limit keeps a margin (`window_margin`): Telegram counts messages per 
 arrive, and requests sent evenly bunch on the way, so at most `rate` messages leave in any
 1 + margin seconds (bot/runtime/ratelimit.py; the sandbox models such a server).
 
-Outcomes are committed as they come, so a crash repeats at most the messages in flight:
+Outcomes are committed as they come, so a crash repeats at most the messages in flight. A
+delivery counts as in flight from its request until its sent mark is committed, and at most
+`max_in_flight` are (by default a tenth of a second's sending, at least 3: 3 at 30/s): that is
+what a SIGKILL can send twice, whatever the machine's load. The marks go ahead of other units
+waiting for SQLite's writer (`marks_uow`), so they are not held up by long transactions.
 - sent: marked sent at once; marks that arrive while one is being committed are committed
   together, so under load one transaction records many deliveries (and the rows stay held until
-  then). At most `max_unmarked` deliveries may wait for their mark before the sender stops
-  starting new ones: a SIGKILL repeats the requests on the wire plus at most that many;
+  then);
 - 429 RateLimited: all sending pauses for `retry_after`, then the message is tried again;
 - 403 Unreachable: failed, the person marked unreachable, an audit row tells staff;
 - 400 BadRequest: failed (the same request cannot succeed later);
@@ -70,6 +73,7 @@ class _Held:
     item: OutboxItem
     lease_until: float  # seconds since the sender's epoch, like every time it keeps
     not_before: float = 0.0  # set when a 429 sends it back to the head of its queue
+    taken_at: float = 0.0  # when it took its token (the global window counts it from there)
 
 
 def _enqueue(queue: deque[_Held], held: _Held) -> None:
@@ -105,31 +109,34 @@ class OutboxSender:
         chat_limits: ChatLimits | None = None,
         claim_interval: float = 0.005,
         bulk_ahead: float = 0.5,
-        max_unmarked: int | None = None,
-        window_margin: float = 0.05,
+        window_margin: float = 0.1,
         sleep: Sleep = asyncio.sleep,
         on_settled: Callable[[], None] | None = None,
         channels: Mapping[Channel, OutboxGateway] | None = None,
+        marks_uow: UnitOfWorkFactory | None = None,
     ) -> None:
         """`claim_interval`: claims come at most this often, so that a burst of commits, each
         waking the sender, is claimed in a few batches rather than a transaction per row.
         `bulk_ahead`: seconds of bulk sending held in memory (what a pause lets through).
-        `max_unmarked`: deliveries whose sent mark is not committed yet before no new one starts
-        (by default a twentieth of a second's worth, at least two). `window_margin`: seconds
-        added to the global limit's one-second window (see the module's docstring).
+        `max_in_flight`: deliveries sent or being sent whose mark is not committed (see the
+        module's docstring); against a Bot API further than 0.1 s away, more are needed to
+        reach the rate. `window_margin`: seconds added to the global limit's one-second window
+        (see the module's docstring).
         `on_settled` is called once sent marks or failures are committed: a staff card copy
         whose first send had no message id yet can be edited now (bot/runtime/card_feed.py).
         `channels`: the gateways of other messengers, which deliver their chats' rows (a chat's
-        messenger is told by its id: bot.domain.channels); every other chat is Telegram's."""
+        messenger is told by its id: bot.domain.channels); every other chat is Telegram's.
+        `marks_uow`: units for the sent marks, if the store can put them ahead of others
+        waiting for its writer (SQLite: `SqlStore.uow_ahead`)."""
         self._uow = uow_factory
+        self._marks_uow = marks_uow or uow_factory
         self._gateway = gateway
         self._clock = clock
         self._bucket = TokenBucket(global_rate, margin=window_margin)
         self._chats = ChatLimiter(chat_limits)
-        self._max_in_flight = max_in_flight or max(4, min(256, math.ceil(global_rate)))
+        self._max_in_flight = max_in_flight or max(3, min(256, math.ceil(global_rate / 10)))
         # Bulk never fills every slot: an answer finds one free without waiting for a bulk send.
         self._max_bulk_in_flight = max(1, self._max_in_flight - max(1, self._max_in_flight // 4))
-        self._max_unmarked = max_unmarked or max(2, math.ceil(global_rate / 20))
         self._batch_size = batch_size or max(20, min(1000, math.ceil(global_rate * 2)))
         self._bulk_cap = max(2, math.ceil(global_rate * bulk_ahead))
         self._lease = lease
@@ -241,6 +248,10 @@ class OutboxSender:
                 claim_deferred = True
         if t < self._paused_until:
             return self._paused_until - t
+        # The time of the sends themselves, not of the step's start: handing leases back or
+        # claiming may have waited for the store, and sends stamped earlier than they leave
+        # would bunch on the wire.
+        t = self._seconds(self._clock.now())
         next_change = self._dispatch(t)
         if claim_deferred:
             next_change = min(next_change or self._next_claim, self._next_claim)
@@ -333,8 +344,6 @@ class OutboxSender:
                 # the marks. Completions and committed marks wake the loop.
                 if len(self._tasks) + self._unmarked >= self._max_in_flight:
                     return next_change
-                if self._unmarked >= self._max_unmarked:
-                    return next_change
                 if bulk and self._bulk_tasks >= self._max_bulk_in_flight:
                     return next_change
                 wait = self._bucket.wait_time(t)
@@ -342,6 +351,7 @@ class OutboxSender:
                     later(t + wait)
                     return next_change
                 self._bucket.take(t)
+                head.taken_at = t
                 self._chats.record(chat_id, t)
                 queue.popleft()
                 self._busy.add(chat_id)
@@ -384,6 +394,7 @@ class OutboxSender:
     async def _deliver_once(self, held: _Held) -> None:
         item = held.item
         message = item.message
+        self._bucket.restamp(held.taken_at, self._seconds(self._clock.now()))
         try:
             sent = await self._send(item)
         except RateLimited as exc:
@@ -428,7 +439,7 @@ class OutboxSender:
         while self._sent:
             batch, self._sent = self._sent, []
             try:
-                async with self._uow() as uow:
+                async with self._marks_uow() as uow:
                     await uow.outbox.mark_sent_many(batch)
                     await uow.commit()
             except Exception:

@@ -181,7 +181,7 @@ async def test_a_broadcast_to_2000_survives_faults_and_a_kill_and_reaches_everyo
     twice = [m for m, n in arrived.items() if n > 1]
     print(f"delivered before the kill: {killed_at}; delivered twice: {len(twice)}")
     assert max(arrived.values()) <= 2
-    assert len(twice) <= min(256, RATE)  # the sender's in-flight bound at this rate
+    assert len(twice) <= RATE // 10  # the sender's in-flight bound: a tenth of a second
     # The 429s were answered (retried, not given up on) and no flood limit was hit. Nothing
     # coming inside a retry_after is bench/broadcast.py's check (timing: flaky here).
     print(f"requests inside a retry_after: {sandbox.stats['sent_too_early']}")

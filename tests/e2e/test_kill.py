@@ -4,8 +4,10 @@ The sandbox runs in the test; Kyodo runs as a separate `kyodo run` process again
 kills it with SIGKILL midway, starts it again on the same database, and then checks the store and
 the sandbox: every update is in the inbox once and was handled once (one reply queued for each),
 and every person got their answer. Telegram has no idempotency key, so a message in flight at
-the moment of the kill may arrive twice; the test counts those and allows no more than were in
-flight.
+the moment of the kill may arrive twice; the sender commits each sent mark at once (and starts
+no new send while a few wait for theirs), so at 30/s a kill repeats at most 3 (the README says
+so). The sandbox is the strict server (arrivals counted per sliding second, jittered): at the
+configured rate it never has to answer 429.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from storage.models import InboxRow, OutboxRow
 from tests.e2e.processes import start_kyodo, wait_until
 
 UPDATES = 500
-SENDER_RATE = 200  # messages per second Kyodo allows itself (the sandbox allows the same)
+SENDER_RATE = 30  # messages per second Kyodo allows itself (the sandbox allows the same)
+MAX_REPEATS = 3  # what a kill may send twice at this rate: the issue's figure, and the README's
 
 
 def start_on_sqlite(sandbox, db: Path, log: Path):
@@ -43,7 +46,7 @@ def start_on_sqlite(sandbox, db: Path, log: Path):
 
 @pytest.mark.slow
 @pytest.mark.sandbox_options(
-    rate_limits=RateLimits(global_rate=SENDER_RATE, global_burst=SENDER_RATE)
+    rate_limits=RateLimits(global_rate=SENDER_RATE, strict_window=True, arrival_jitter=0.03)
 )
 async def test_sigkill_while_500_updates_flow_loses_nothing_and_repeats_nothing(sandbox, tmp_path):
     db, log = tmp_path / "kyodo.db", tmp_path / "kyodo.log"
@@ -94,6 +97,10 @@ async def test_sigkill_while_500_updates_flow_loses_nothing_and_repeats_nothing(
     delivered = Counter({u["id"]: len(sandbox.messages_to(u["id"])) for u in users})
     twice = [uid for uid, n in delivered.items() if n > 1]
     assert min(delivered.values()) == 1
-    # Only messages in flight at the kill can repeat; the sender holds at most a few hundred.
-    print(f"replies before the kill: {killed_at}; delivered twice: {len(twice)}")
-    assert len(twice) <= SENDER_RATE
+    # Only messages on the wire at the kill (or a few delivered, their mark not yet committed).
+    print(
+        f"replies before the kill: {killed_at}; delivered twice: {len(twice)}; "
+        f"sandbox: {dict(sandbox.stats)}"
+    )
+    assert len(twice) <= MAX_REPEATS
+    assert sandbox.stats["rate_limited"] == 0  # the strict server never had to refuse

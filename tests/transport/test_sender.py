@@ -460,7 +460,7 @@ async def test_a_strict_server_never_answers_429_at_the_configured_rate(store, v
 
     assert server.refused == 0
     assert len(server.sent) == 200
-    assert 200 / vtime.elapsed >= 0.9 * 20  # the margin costs under a tenth of the rate
+    assert 200 / vtime.elapsed >= 0.9 * 20  # the margin costs at most a tenth of the rate
 
 
 async def test_without_the_margin_the_strict_server_refuses_some(store, vtime):
