@@ -351,8 +351,7 @@ async def run(settings: Settings) -> int:
             await uow.commit()
         # The sandbox goes on counting update ids where the last session on this store stopped,
         # as Telegram does: ids it started again at 1 would be taken for updates already handled.
-        # (LINE's events have negative ids: bot.domain.channels.)
-        sandbox = SandboxServer(first_update_id=max(last_update or 0, 0) + 1)
+        sandbox = SandboxServer(first_update_id=(last_update or 0) + 1)
         await sandbox.start(port=settings.sandbox_port)
         for person in DEMO_PEOPLE:
             sandbox.add_persona(

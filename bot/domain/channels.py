@@ -11,10 +11,12 @@ whose `telegram_user_id` is their surrogate chat id (the column is the person's 
 and only the doors and the sender ask which messenger a chat is on.
 
 LINE's events are put in the same inbox as Telegram's updates, whose key is an integer update
-id: `line_update_id` places them in the negative numbers, which Telegram never uses, ordered by
-the event's `timestamp` (LINE's advice: events may arrive out of order, and the inbox worker
-handles one chat's updates in update-id order). Negative ids also leave the inbox's highest id
-Telegram's own, which the polling offset and the sandbox's first update id start from.
+id: `line_update_id` places them from 2**52 up, where Telegram's update ids (counted up from a
+random start, far below) never reach, ordered by the event's `timestamp` (LINE's advice: events
+may arrive out of order, and the inbox worker handles one chat's updates in update-id order).
+They stay positive, as the core expects of update ids (draft ids, staff's "handle again"), and
+below 2**53 until the year 2109, so JSON carries them exactly. The inbox's highest id
+(`last_update_id`), from which Telegram's sandbox goes on counting, is Telegram's own.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from enum import StrEnum
 
 # The first LINE chat id; below it, Telegram's (at most 52 significant bits, groups negative).
 LINE_CHAT_BASE = 2**53
-# Events of one millisecond share a range of this many update ids, in the order they came.
-LINE_UPDATE_SLOTS = 2**20
-# Milliseconds since 1970 stay below 2**42 until the year 2109: every LINE update id is below 0.
-_LINE_UPDATE_OFFSET = 2**62
+# LINE's update ids: from here up (Telegram's are far below).
+LINE_UPDATE_BASE = 2**52
+# Events of one millisecond take its ids in turn (a rare millisecond with more spills over into
+# the next ones: storage/repositories/line.py).
+LINE_UPDATE_SLOTS = 2**10
+# Milliseconds since 1970 stay below 2**42 until the year 2109: LINE's ids stay below 2**53.
 _MAX_MILLIS = 2**42 - 1
 
 
@@ -57,8 +61,8 @@ def line_update_id(timestamp_ms: int, slot: int) -> int:
     if not 0 <= slot < LINE_UPDATE_SLOTS:
         raise ValueError("slot out of range")
     millis = min(max(timestamp_ms, 0), _MAX_MILLIS)
-    return millis * LINE_UPDATE_SLOTS + slot - _LINE_UPDATE_OFFSET
+    return LINE_UPDATE_BASE + millis * LINE_UPDATE_SLOTS + slot
 
 
 def is_line_update(update_id: int) -> bool:
-    return update_id < 0
+    return update_id >= LINE_UPDATE_BASE

@@ -7,12 +7,14 @@ whose gateway delivers outbox rows itself.
 token, a one-use credential that lets one answer go out free of the monthly quota.
 
 A reply has no retry key, so the sender's exactly-once rests on a claim: before a reply goes
-out, the row's claim on a token is committed (`claim_reply`). A retry of that row finds its own
-claim again (`ReplyClaim.again`) and knows that the first try may have arrived: while the
-token lives, replying again is safe (LINE refuses a spent token: nothing arrives twice, and a
-refusal means the first try did arrive); once it has expired nobody can tell, and the row fails
-as an ambiguous timeout rather than risk a second copy. Tokens go as soon as they are used or
-expired (`spend_reply`, `prune`): never kept after use.
+out, the row's claim on a token is committed (`claim_reply`), and once LINE has answered, what
+became of it (`spend_reply`: taken, or refused and the claim dropped). A retry of the row (after
+a kill, or a timeout) finds its own claim again (`ReplyClaim.again`): taken means delivered;
+otherwise the first try may have arrived, and while the token lives, replying again is safe
+(LINE refuses a spent token: nothing arrives twice, and a refusal means the first try did
+arrive); once it has expired nobody can tell, and the row fails as an ambiguous timeout rather
+than risk a second copy. Tokens go as soon as they are used or expired (`spend_reply`,
+`prune`): never kept after use.
 """
 
 from __future__ import annotations
@@ -45,12 +47,13 @@ class LineAddress:
 
 @dataclass(frozen=True)
 class ReplyClaim:
-    """A reply token held for one outbox row. `again`: this row claimed it on an earlier try
-    (which may have arrived); `token` None: it has gone since (expired, pruned)."""
+    """A reply token held for one outbox row. `again`: this row claimed it on an earlier try;
+    `delivered`: LINE took that try's reply; `token` None: it has gone since (used, expired)."""
 
     token: str | None
     again: bool
     fresh: bool  # still within its life (by Kyodo's clock)
+    delivered: bool = False
 
 
 class LineRepository(Protocol):
@@ -74,11 +77,13 @@ class LineRepository(Protocol):
         ...
 
     async def release_reply(self, outbox_id: int) -> None:
-        """Gives the row's claim back: its reply certainly did not go out (429, no connection)."""
+        """Gives the row's claim back, token and all: its reply certainly did not go out (429,
+        no connection), and another try may use the token."""
         ...
 
-    async def spend_reply(self, outbox_id: int) -> None:
-        """The row's token is used or refused: it goes (the claim stays, as a marker)."""
+    async def spend_reply(self, outbox_id: int, *, delivered: bool) -> None:
+        """The row's token is gone: LINE took the reply (`delivered`: the claim stays, so a
+        retry knows), or refused it (the claim goes too: a retry pushes)."""
         ...
 
     async def forget(self, chat_id: int) -> None:

@@ -30,7 +30,13 @@ from bot.domain.outbound import OutboxItem
 from bot.ports.clock import Clock
 from bot.ports.line import ReplyClaim
 from bot.ports.store import UnitOfWorkFactory
-from bot.ports.telegram import AmbiguousTimeout, SentMessage, TransientError, Unreachable
+from bot.ports.telegram import (
+    AmbiguousTimeout,
+    RateLimited,
+    SentMessage,
+    TransientError,
+    Unreachable,
+)
 from handlers.line.client import (
     AlreadyAccepted,
     InvalidReplyToken,
@@ -91,22 +97,27 @@ class LineGateway:
         self, item: OutboxItem, claim: ReplyClaim, messages: list[dict[str, object]]
     ) -> SentMessage | None:
         """The reply's outcome; None when the row must be pushed instead."""
+        if claim.again and claim.delivered:
+            log.info("outbox %s: its reply was delivered before", item.id)
+            return SentMessage(None)
         if claim.again and not (claim.fresh and claim.token):
-            await self._spend(item.id)
+            # Staff may send it again: then it is pushed (their choice, seeing the failure).
+            await self._spend(item.id, delivered=False)
             raise AmbiguousTimeout("a reply that may have arrived; its token has expired")
         if claim.token is None:
             return None
         try:
             ids = await self._client.reply(claim.token, messages, self._timeout)
         except InvalidReplyToken:
-            await self._spend(item.id)
             if claim.again:
-                # This row's earlier try used the token: that try arrived.
+                # This row's earlier try spent the token: that try arrived.
+                await self._spend(item.id, delivered=True)
                 log.info("outbox %s: the earlier reply arrived", item.id)
                 return SentMessage(None)
+            await self._spend(item.id, delivered=False)
             return None  # expired before its time: nothing went out, so a push goes
-        except NotSent:
-            await self._release(item.id)
+        except (NotSent, RateLimited):
+            await self._release(item.id)  # certainly not carried out: the retry replies again
             raise
         except MaybeArrived:
             raise  # the claim stays: the retry replies again while the token lives
@@ -114,9 +125,9 @@ class LineGateway:
             await self._release(item.id)  # 401/404: LINE turned the request away
             raise
         except Exception:
-            await self._spend(item.id)  # 400, a spent quota: refused, and final
+            await self._spend(item.id, delivered=False)  # a 400: refused, and final
             raise
-        await self._spend(item.id)
+        await self._spend(item.id, delivered=True)
         return SentMessage(message_id(ids))
 
     async def _by_push(
@@ -129,9 +140,9 @@ class LineGateway:
             return SentMessage(message_id(accepted.message_ids))
         return SentMessage(message_id(ids))
 
-    async def _spend(self, outbox_id: int) -> None:
+    async def _spend(self, outbox_id: int, *, delivered: bool) -> None:
         async with self._uow() as uow:
-            await uow.line.spend_reply(outbox_id)
+            await uow.line.spend_reply(outbox_id, delivered=delivered)
             await uow.commit()
 
     async def _release(self, outbox_id: int) -> None:

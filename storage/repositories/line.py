@@ -82,17 +82,16 @@ class SqlLineRepository:
     async def _insert(self, event: LineEvent, at: datetime) -> int:
         low = line_update_id(event.timestamp_ms, 0)
         high = line_update_id(event.timestamp_ms, LINE_UPDATE_SLOTS - 1)
-        while True:
-            top = (
-                await self._session.execute(
-                    select(func.max(LineEventRow.update_id)).where(
-                        LineEventRow.update_id.between(low, high)
-                    )
+        top = (
+            await self._session.execute(
+                select(func.max(LineEventRow.update_id)).where(
+                    LineEventRow.update_id.between(low, high)
                 )
-            ).scalar_one_or_none()
-            candidate = low if top is None else int(top) + 1
-            if candidate > high:
-                raise RuntimeError("more LINE events in one millisecond than it has update ids")
+            )
+        ).scalar_one_or_none()
+        # After the millisecond's last id; past its range if it is full (the next ones follow).
+        candidate = low if top is None else int(top) + 1
+        while True:
             stmt = (
                 upsert_insert(self._session, LineEventRow)
                 .values(
@@ -110,7 +109,7 @@ class SqlLineRepository:
             if inserted is not None:
                 return int(inserted)
             # Either the same event, recorded by another request meanwhile, or another event
-            # that took this id: the first keeps its id, the second moves on to the next.
+            # that took this id: the first keeps its id, the second takes the next.
             same = (
                 await self._session.execute(
                     select(LineEventRow.update_id).where(LineEventRow.event_id == event.event_id)
@@ -118,18 +117,19 @@ class SqlLineRepository:
             ).scalar_one_or_none()
             if same is not None:
                 return int(same)
+            candidate += 1
 
     async def claim_reply(self, chat_id: int, outbox_id: int, now: datetime) -> ReplyClaim | None:
         own = (
             await self._session.execute(
-                select(LineEventRow.reply_token, LineEventRow.reply_by).where(
-                    LineEventRow.reply_outbox_id == outbox_id
-                )
+                select(
+                    LineEventRow.reply_token, LineEventRow.reply_by, LineEventRow.reply_done
+                ).where(LineEventRow.reply_outbox_id == outbox_id)
             )
         ).first()
         if own is not None:
             fresh = own.reply_token is not None and own.reply_by is not None and own.reply_by > now
-            return ReplyClaim(own.reply_token, again=True, fresh=fresh)
+            return ReplyClaim(own.reply_token, again=True, fresh=fresh, delivered=own.reply_done)
         while True:
             candidate = (
                 await self._session.execute(
@@ -165,11 +165,12 @@ class SqlLineRepository:
             .values(reply_outbox_id=None)
         )
 
-    async def spend_reply(self, outbox_id: int) -> None:
+    async def spend_reply(self, outbox_id: int, *, delivered: bool) -> None:
+        claim = {"reply_done": True} if delivered else {"reply_outbox_id": None}
         await self._session.execute(
             update(LineEventRow)
             .where(LineEventRow.reply_outbox_id == outbox_id)
-            .values(reply_token=None, reply_by=None)
+            .values(reply_token=None, reply_by=None, **claim)
         )
 
     async def forget(self, chat_id: int) -> None:

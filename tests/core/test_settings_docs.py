@@ -95,13 +95,20 @@ def test_each_documented_key_fills_its_field():
         "KYODO_STAFF_CARDS": "off",
         "KYODO_SERVICE_AREAS": "kita:北区:Kita",
         "KYODO_ASSEMBLY_REMINDERS": "3d",
+        "LINE_API_BASE_URL": "http://127.0.0.1:9000",
+    }
+    pairs = {  # keys that go together
+        "WEBHOOK_URL": ("WEBHOOK_SECRET", "s3cret"),
+        "LINE_CHANNEL_SECRET": ("LINE_CHANNEL_ACCESS_TOKEN", "token"),
+        "LINE_CHANNEL_ACCESS_TOKEN": ("LINE_CHANNEL_SECRET", "secret"),
     }
     base = load_settings({})
     for doc in SETTINGS:
         value = examples.get(doc.key, "11")  # the numbers: 11 is in every range, no default
         env = {doc.key: value}
-        if doc.key == "WEBHOOK_URL":
-            env["WEBHOOK_SECRET"] = "s3cret"
+        if doc.key in pairs:
+            other, other_value = pairs[doc.key]
+            env[other] = other_value
         changed = load_settings(env)
         assert getattr(changed, doc.field) != getattr(base, doc.field), doc.key
 

@@ -30,6 +30,7 @@ class LineEventRecord:
     reply_token: str | None
     reply_by: datetime | None
     reply_outbox_id: int | None = None
+    reply_done: bool = False
 
 
 def _utc(value: datetime) -> datetime:
@@ -63,12 +64,12 @@ class MemoryLineRepository:
         for event in sorted(events, key=lambda e: e.timestamp_ms):
             if event.event_id in self._s.line_events:
                 continue
-            candidate = line_update_id(event.timestamp_ms, 0)
+            low = line_update_id(event.timestamp_ms, 0)
             high = line_update_id(event.timestamp_ms, LINE_UPDATE_SLOTS - 1)
+            used = [uid for uid in taken if low <= uid <= high]
+            candidate = max(used) + 1 if used else low
             while candidate in taken:
                 candidate += 1
-            if candidate > high:
-                raise RuntimeError("more LINE events in one millisecond than it has update ids")
             taken.add(candidate)
             self._s.line_events[event.event_id] = LineEventRecord(
                 candidate,
@@ -84,7 +85,9 @@ class MemoryLineRepository:
         for record in self._s.line_events.values():
             if record.reply_outbox_id == outbox_id:
                 fresh = record.reply_token is not None and (record.reply_by or now) > now
-                return ReplyClaim(record.reply_token, again=True, fresh=fresh)
+                return ReplyClaim(
+                    record.reply_token, again=True, fresh=fresh, delivered=record.reply_done
+                )
         waiting = sorted(
             (
                 (record.update_id, event_id, record)
@@ -110,9 +113,14 @@ class MemoryLineRepository:
         for event_id, record in self._claimed_by(outbox_id):
             self._s.line_events[event_id] = replace(record, reply_outbox_id=None)
 
-    async def spend_reply(self, outbox_id: int) -> None:
+    async def spend_reply(self, outbox_id: int, *, delivered: bool) -> None:
         for event_id, record in self._claimed_by(outbox_id):
-            self._s.line_events[event_id] = replace(record, reply_token=None, reply_by=None)
+            spent = replace(record, reply_token=None, reply_by=None)
+            if delivered:
+                spent = replace(spent, reply_done=True)
+            else:
+                spent = replace(spent, reply_outbox_id=None)
+            self._s.line_events[event_id] = spent
 
     async def forget(self, chat_id: int) -> None:
         for event_id in [k for k, r in self._s.line_events.items() if r.chat_id == chat_id]:

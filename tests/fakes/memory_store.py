@@ -23,6 +23,7 @@ from bot.domain.assemblies import Answer
 from bot.domain.audit import AuditEntry, AuditQuery
 from bot.domain.broadcasts import Broadcast
 from bot.domain.cards import CardCopy
+from bot.domain.channels import LINE_UPDATE_BASE
 from bot.domain.coop import Assembly, BusinessCentre, NewShift, Shift, WorkKind
 from bot.domain.desk import DeskLogin, DeskSession
 from bot.domain.dialogs import DialogState
@@ -385,7 +386,7 @@ class MemoryInboxRepository:
         return True
 
     async def last_update_id(self) -> int | None:
-        return max(self._s.inbox, default=None)
+        return max((u for u in self._s.inbox if u < LINE_UPDATE_BASE), default=None)
 
     async def prune(self, handled_before: datetime) -> int:
         old = [k for k, (_, h) in self._s.inbox.items() if h is not None and h < handled_before]

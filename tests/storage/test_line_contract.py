@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.channels import LINE_CHAT_BASE, Channel
+from bot.domain.channels import LINE_CHAT_BASE, LINE_UPDATE_SLOTS, Channel
 from bot.ports.line import LineAddress, LineEvent, ReplyClaim
 from tests.fixtures.contract import LEASE, T0, message
 
@@ -49,10 +49,20 @@ async def test_an_event_keeps_its_inbox_id_and_ids_follow_event_times(uow_factor
         await uow.commit()
     a, again_later, b, again_a = ids
     assert again_later == later[0] and again_a == a
-    assert a < b < later[0] < 0  # one millisecond's events in turn, all below Telegram's ids
+    assert 2**52 < a < b < later[0]  # one millisecond's events in turn, above Telegram's ids
     async with uow_factory() as uow:
         assert await uow.line.record_events([event("E-b"), event("E-c", MS)], T0) == [b, b + 1]
         await uow.commit()
+
+
+async def test_a_full_millisecond_spills_over_into_the_next_ones(uow_factory):
+    crowd = [event(f"E{n:04d}") for n in range(LINE_UPDATE_SLOTS + 2)]
+    async with uow_factory() as uow:
+        ids = await uow.line.record_events(crowd, T0)
+        [next_ms] = await uow.line.record_events([event("F", MS + 1)], T0)
+        await uow.commit()
+    assert ids == list(range(ids[0], ids[0] + LINE_UPDATE_SLOTS + 2))
+    assert next_ms == ids[-1] + 1  # still after them, still unique
 
 
 async def test_a_reply_token_is_claimed_once_oldest_first_and_goes_once_used(uow_factory):
@@ -75,13 +85,17 @@ async def test_a_reply_token_is_claimed_once_oldest_first_and_goes_once_used(uow
         # A retry of row 11 finds its own claim: its first try may have arrived.
         assert await uow.line.claim_reply(chat, 11, now) == ReplyClaim("token-1", True, True)
         assert await uow.line.claim_reply(chat, 11, GOOD) == ReplyClaim("token-1", True, False)
-        await uow.line.spend_reply(11)
+        await uow.line.spend_reply(11, delivered=True)
         await uow.line.release_reply(12)
         await uow.commit()
     async with uow_factory() as uow:
-        assert await uow.line.claim_reply(chat, 11, now) == ReplyClaim(None, True, False)
+        # Taken by LINE: a retry of row 11 knows it was delivered; the token is gone.
+        assert await uow.line.claim_reply(chat, 11, now) == ReplyClaim(None, True, False, True)
         # Released: free for another row.
         assert await uow.line.claim_reply(chat, 14, now) == ReplyClaim("token-2", False, True)
+        await uow.line.spend_reply(14, delivered=False)  # refused: the claim goes too
+        assert await uow.line.claim_reply(chat, 14, now) is None
+        await uow.commit()
 
 
 async def test_expired_tokens_are_not_claimed_and_go_at_the_prune(uow_factory):

@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 
 from bot.domain.bounds import CUT_FROM
-from bot.domain.channels import LINE_CHAT_BASE, Channel, line_chat_id, line_update_id
+from bot.domain.channels import (
+    LINE_CHAT_BASE,
+    Channel,
+    is_line_update,
+    line_chat_id,
+    line_update_id,
+)
 from bot.domain.incoming import ChatType, Incoming, InputKind
 from bot.ports.telegram import MalformedUpdate
 from handlers.line.parse import parse_line, with_line
@@ -130,11 +136,10 @@ def test_one_parser_reads_both_doors_rows():
 
 def test_line_ids_never_meet_telegrams_and_follow_the_events_time():
     assert line_chat_id(1) == LINE_CHAT_BASE + 1 > 2**52
-    assert (
-        Channel.of(2**52 - 1) is Channel.TELEGRAM and Channel.of(-1001234567890) is Channel.TELEGRAM
-    )
+    assert Channel.of(2**52 - 1) is Channel.TELEGRAM
+    assert Channel.of(-1001234567890) is Channel.TELEGRAM
     earlier, later = line_update_id(1_000, 5), line_update_id(1_001, 0)
-    assert earlier < later < 0
-    assert line_update_id(1_000, 0) < earlier
+    assert 2**52 <= line_update_id(0, 0) < line_update_id(1_000, 0) < earlier < later
+    assert all(is_line_update(u) for u in (earlier, later)) and not is_line_update(2**31)
     assert line_update_id(-5, 0) == line_update_id(0, 0)  # a forged time stays in the range
-    assert line_update_id(2**60, 0) < 0
+    assert line_update_id(2**60, 0) < 2**53  # JSON carries every one exactly

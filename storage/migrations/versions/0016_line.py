@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column('reply_token', sa.String(length=256), nullable=True),
         sa.Column('reply_by', TIMESTAMP, nullable=True),
         sa.Column('reply_outbox_id', sa.BigInteger(), nullable=True),
+        sa.Column('reply_done', sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.PrimaryKeyConstraint('event_id', name='pk_line_events'),
         sa.UniqueConstraint('update_id', name='uq_line_events_update_id'),
         sa.UniqueConstraint('reply_outbox_id', name='uq_line_events_reply_outbox_id'),

@@ -1,0 +1,233 @@
+"""`LineGateway` against the LINE stand-in: a reply while the token lives, else a push with the
+row's retry key, and never a second copy, whatever times out or is tried again after a kill
+(a row delivered again is what a sender does after a kill: its lease ran out, the mark never
+came)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.domain.outbound import OutboundMessage, OutboxItem
+from bot.ports.line import LineEvent
+from bot.ports.telegram import AmbiguousTimeout, RateLimited, TransientError, Unreachable
+from handlers.line.client import LineClient, MaybeArrived
+from handlers.line.gateway import LineGateway, retry_key
+from sandbox.line.standin import LineStandIn
+from tests.fakes.memory_store import MemoryStore
+from tests.fixtures.core import FakeClock
+
+T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+class LosingAnswers(LineClient):
+    """The real client over a network that loses the next `lose` answers on their way back:
+    LINE carried the request out, Kyodo never heard (what a kill or a read timeout leaves)."""
+
+    lose = 0
+
+    async def reply(self, token: str, messages: list[dict[str, Any]], timeout: float) -> list[str]:
+        return self._lost(await super().reply(token, messages, timeout))
+
+    async def push(
+        self, to: str, messages: list[dict[str, Any]], retry_key: str, timeout: float
+    ) -> list[str]:
+        return self._lost(await super().push(to, messages, retry_key, timeout))
+
+    def _lost(self, ids: list[str]) -> list[str]:
+        if self.lose > 0:
+            self.lose -= 1
+            raise MaybeArrived("the answer was lost")
+        return ids
+
+
+@dataclass
+class Door:
+    line: LineStandIn
+    store: MemoryStore
+    clock: FakeClock
+    gateway: LineGateway
+    client: LosingAnswers
+    user_id: str
+    chat_id: int
+
+    async def writes(self, text: str = "こんにちは") -> str:
+        """The person writes; Kyodo's intake records the event's reply token. The token."""
+        record = self.line.sends_text(self.user_id, text)
+        token = str(record.event["replyToken"])
+        millis = int(self.clock.now().timestamp() * 1000)
+        async with self.store.uow() as uow:
+            await uow.line.record_events(
+                [
+                    LineEvent(
+                        record.id,
+                        millis,
+                        self.chat_id,
+                        token,
+                        self.clock.now() + timedelta(seconds=50),
+                    )
+                ],
+                self.clock.now(),
+            )
+            await uow.commit()
+        return token
+
+    def row(self, item_id: int = 1, text: str = "受け付けました") -> OutboxItem:
+        message = OutboundMessage(chat_id=self.chat_id, text=text, buttons=((("OK", "m:ok"),),))
+        return OutboxItem(id=item_id, message=message, attempts=1, created_at=T0)
+
+    @property
+    def received(self) -> list[tuple[str | None, str | None]]:
+        return [(entry.via, entry.text) for entry in self.line.received(self.user_id)]
+
+
+@pytest.fixture
+async def door(line: LineStandIn) -> AsyncIterator[Door]:
+    line.webhook_url = None  # events wait at the stand-in: this test plays Kyodo's intake
+    person = line.add_person("花子")
+    store, clock = MemoryStore(), FakeClock(T0)
+    async with store.uow() as uow:
+        chat_id = await uow.line.chat_for(person.user_id)
+        await uow.commit()
+    client = LosingAnswers(line.access_token, line.api_base_url)
+    gateway = LineGateway(store.uow, client, clock, timeout=0.2)
+    try:
+        yield Door(line, store, clock, gateway, client, person.user_id, chat_id)
+    finally:
+        await client.close()
+
+
+async def test_an_answer_within_the_tokens_life_is_a_free_reply_and_the_token_goes(door: Door):
+    await door.writes()
+    sent = await door.gateway.deliver(door.row())
+    assert door.received == [("reply", "受け付けました")]
+    assert sent.message_id == int(door.line.received(door.user_id)[0].id)
+    async with door.store.uow() as uow:
+        claim = await uow.line.claim_reply(door.chat_id, 1, door.clock.now())
+    assert claim is not None and claim.token is None  # used: not kept
+    assert door.line.stats.get("push_messages", 0) == 0
+
+
+async def test_a_token_expired_at_line_means_a_push_with_the_rows_retry_key(door: Door):
+    await door.writes()
+    door.line.clock.advance(61)
+    item = door.row()
+    await door.gateway.deliver(item)
+    assert door.received == [("push", "受け付けました")]
+    [push] = door.line.calls_of("pushMessage")
+    assert push.retry_key == retry_key(item)
+    assert door.line.stats["reply_token_expired"] == 1
+
+
+async def test_a_push_tried_again_after_a_kill_is_not_delivered_twice(door: Door):
+    item = door.row()
+    first = await door.gateway.deliver(item)
+    again = await door.gateway.deliver(item)  # the mark never came: the row goes again
+    assert door.received == [("push", "受け付けました")]
+    assert again.message_id == first.message_id
+    assert door.line.stats["retry_key_conflicts"] == 1
+
+
+async def test_a_reply_tried_again_after_a_kill_is_not_sent_again(door: Door):
+    await door.writes()
+    item = door.row()
+    await door.gateway.deliver(item)
+    again = await door.gateway.deliver(item)  # the mark never came: the row goes again
+    assert again.message_id is None
+    assert door.received == [("reply", "受け付けました")]
+    assert len(door.line.calls_of("replyMessage")) == 1
+
+
+async def test_a_push_without_an_answer_is_tried_again_and_arrives_once(door: Door):
+    door.client.lose = 1  # it arrived; the answer did not
+    item = door.row()
+    with pytest.raises(TransientError):
+        await door.gateway.deliver(item)
+    await door.gateway.deliver(item)
+    assert door.received == [("push", "受け付けました")]
+    assert door.line.stats["retry_key_conflicts"] == 1
+
+
+async def test_a_push_that_timed_out_before_line_took_it_goes_on_the_retry(door: Door):
+    door.line.inject_fault("timeout", operation="pushMessage", delay=1.0)
+    item = door.row()
+    with pytest.raises(TransientError):
+        await door.gateway.deliver(item)
+    await door.gateway.deliver(item)
+    assert door.received == [("push", "受け付けました")]
+
+
+async def test_a_reply_without_an_answer_is_tried_again_with_its_token_and_arrives_once(door: Door):
+    await door.writes()
+    door.client.lose = 1
+    item = door.row()
+    with pytest.raises(TransientError):
+        await door.gateway.deliver(item)
+    sent = await door.gateway.deliver(item)  # LINE refuses the spent token: it had arrived
+    assert sent.message_id is None
+    assert door.received == [("reply", "受け付けました")]
+    assert door.line.stats.get("push_messages", 0) == 0
+
+
+async def test_a_reply_that_timed_out_before_line_took_it_goes_on_the_retry(door: Door):
+    await door.writes()
+    door.line.inject_fault("timeout", operation="replyMessage", delay=1.0)
+    item = door.row()
+    with pytest.raises(TransientError):
+        await door.gateway.deliver(item)
+    await door.gateway.deliver(item)
+    assert door.received == [("reply", "受け付けました")]
+
+
+async def test_a_reply_of_unknown_fate_once_its_token_expired_fails_rather_than_repeat(door: Door):
+    await door.writes()
+    door.client.lose = 1
+    item = door.row()
+    with pytest.raises(TransientError):
+        await door.gateway.deliver(item)
+    door.clock.advance(seconds=51)
+    with pytest.raises(AmbiguousTimeout):
+        await door.gateway.deliver(item)
+    assert door.received == [("reply", "受け付けました")]
+
+
+async def test_a_reply_refused_for_the_rate_gives_its_token_back(door: Door):
+    await door.writes()
+    door.line.inject_fault("429", operation="replyMessage")
+    item = door.row()
+    with pytest.raises(RateLimited):
+        await door.gateway.deliver(item)
+    await door.gateway.deliver(item)
+    assert door.received == [("reply", "受け付けました")]
+
+
+async def test_tokens_go_to_answers_oldest_first_then_pushes(door: Door):
+    await door.writes("一")
+    await door.writes("二")
+    for number in (1, 2, 3):
+        await door.gateway.deliver(door.row(number, f"答え{number}"))
+    assert door.received == [("reply", "答え1"), ("reply", "答え2"), ("push", "答え3")]
+
+
+async def test_a_chat_nobody_has_is_unreachable(door: Door):
+    item = door.row()
+    stray = OutboxItem(
+        id=9, message=OutboundMessage(chat_id=door.chat_id + 5, text="x"), attempts=1, created_at=T0
+    )
+    with pytest.raises(Unreachable):
+        await door.gateway.deliver(stray)
+    assert item.message.chat_id == door.chat_id
+
+
+async def test_a_forgotten_persons_line_id_goes_once_the_farewell_is_delivered(door: Door):
+    async with door.store.uow() as uow:
+        await uow.line.forget(door.chat_id)
+        await uow.commit()
+    await door.gateway.deliver(door.row(text="さようなら"))
+    assert door.received == [("push", "さようなら")]
+    async with door.store.uow() as uow:
+        assert await uow.line.address(door.chat_id) is None
