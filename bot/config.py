@@ -50,6 +50,9 @@ class Settings:
     hours_window_days: int = 31  # how far back a member may report hours
     # Personal fields of closed requests and declined volunteer applications are purged after this.
     retention_days: int = 365
+    # Sent and failed messages are deleted from the outbox after this (their text, if it carried
+    # anything personal, went when they were sent).
+    outbox_keep_days: int = 7
     log_level: str = "INFO"
     web_host: str = "127.0.0.1"  # Kyodo's own web server (members' calendar links)
     web_port: int = 8090  # 0: any free port
@@ -171,6 +174,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         max_text_length=_int(env, "KYODO_MAX_TEXT_LENGTH", 1000, 10, 4000),
         hours_window_days=_int(env, "KYODO_HOURS_WINDOW_DAYS", 31, 1, 366),
         retention_days=_int(env, "KYODO_RETENTION_DAYS", 365, 1, 3650),
+        outbox_keep_days=_int(env, "KYODO_OUTBOX_KEEP_DAYS", 7, 1, 90),
         log_level=log_level,
         web_host=env.get("KYODO_WEB_HOST", "127.0.0.1"),
         web_port=_int(env, "KYODO_WEB_PORT", 8090, 0, 65535),

@@ -132,6 +132,12 @@ SETTINGS: tuple[SettingDoc, ...] = (
         "applications are purged",
     ),
     SettingDoc(
+        "KYODO_OUTBOX_KEEP_DAYS",
+        "outbox_keep_days",
+        "days a sent or failed message stays in the outbox before the nightly purge deletes it "
+        "(what it carried of a person went when it was sent; 1-90)",
+    ),
+    SettingDoc(
         "KYODO_LOG_LEVEL",
         "log_level",
         "`DEBUG`, `INFO`, `WARNING` or `ERROR`; payload-logging libraries stay at `WARNING`",

@@ -198,7 +198,12 @@ class KyodoApp:
         worker = InboxWorker(
             store.uow, parser, conversation, gateway, self.clock, on_committed=committed
         )
-        intake = InboxIntake(store.uow, self.clock, on_stored=worker.wake)
+        intake = InboxIntake(
+            store.uow,
+            self.clock,
+            on_stored=worker.wake,
+            max_text_length=settings.max_text_length,  # a longer text is not stored whole
+        )
         if self._line_webhook is not None:
             from handlers.line.webhook import LineIntake
 

@@ -242,7 +242,12 @@ def make_scheduler(
             wake_sender()
 
     async def purge(now: datetime) -> None:
-        await purge_expired(uow, now, timedelta(days=settings.retention_days))
+        await purge_expired(
+            uow,
+            now,
+            timedelta(days=settings.retention_days),
+            outbox_keep=timedelta(days=settings.outbox_keep_days),
+        )
 
     return LeaderScheduler(
         runner,

@@ -164,13 +164,13 @@ class OutboxRow(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     # What the text carries that must go once it is sent (bot.domain.outbound.Carries; 0015).
     carries: Mapped[str | None] = mapped_column(String(12))
+    # Bulk (broadcast copies, reminders, digests) takes what people's answers leave of the
+    # global rate (migration 0013).
+    bulk: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
 
 
 class AuditRow(Base):
     __tablename__ = "audit_log"
-    # Bulk (broadcast copies, reminders, digests) takes what people's answers leave of the
-    # global rate (migration 0013).
-    bulk: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -532,13 +532,13 @@ class BroadcastRow(Base):
     progress_text: Mapped[str] = mapped_column(Text, default="")
     planned: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
+    # The progress message shows a question (cancel?) awaiting an answer: progress edits wait
+    # (migration 0013).
+    asking: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
 
 
 class BroadcastDeliveryRow(Base):
     """A recipient of a broadcast and the outbox row that carries their copy."""
-    # The progress message shows a question (cancel?) awaiting an answer: progress edits wait
-    # (migration 0013).
-    asking: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
 
     __tablename__ = "broadcast_deliveries"
 
@@ -658,9 +658,7 @@ class InviteFailureRow(Base):
 
     __tablename__ = "invite_failures"
 
-    telegram_user_id: Mapped[int] = mapped_column(
-        BigInteger, primary_key=True, autoincrement=False
-    )
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     failures: Mapped[int] = mapped_column(Integer)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -758,7 +756,5 @@ class LineEventRow(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reply_token: Mapped[str | None] = mapped_column(String(256))
     reply_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The outbox row that claimed the token (committed before the reply goes out), and whether
-    # LINE took that reply (until then its fate is unknown).
+    # The outbox row that claimed the token (committed before the reply goes out).
     reply_outbox_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
-    reply_done: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)

@@ -2,13 +2,13 @@
 
 `/start` lands here too: with a code (the deep link `t.me/<bot>?start=CODE`) it redeems it, else it
 greets the person with their menu. `/join CODE` redeems; `/join` and the "I have a code" button
-ask for the code, which is typed next. Five wrong codes in a row lock the dialog for a while.
+ask for the code, which is typed next. Wrong codes count against the Telegram account whichever
+way they came, and five in a row lock it for a while (bot.services.invites.redeem_invite).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from bot.dialogs.engine import Turn
 from bot.dialogs.menus import CANCEL, StartJoin, main_menu
@@ -22,16 +22,12 @@ from bot.services.invites import redeem_invite
 from bot.services.people import ensure_person
 
 NAME = "join"
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 
 
 @dataclass(frozen=True, kw_only=True)
 class CodeAsked(DialogData):
-    """The person was asked for their invite code; wrong codes so far, and any lockout."""
-
-    failures: int = 0
-    locked_until: datetime | None = None
+    """The person was asked for their invite code (wrong codes are counted by the service, per
+    Telegram account: tapping the button again starts no new count)."""
 
 
 DIALOG = Dialog(NAME, prefixes=("join",), state=StateCodec(NAME, CodeAsked), steps=("code",))
@@ -80,11 +76,21 @@ async def _resume(turn: Turn, asked: CodeAsked) -> Next:
 
 async def redeem(turn: Turn, typed: str) -> bool:
     """Tries the code; says what happened. True when the person joined."""
-    person = await ensure_person(turn.uow, turn.incoming, turn.now)
+    user_id = turn.incoming.user_id
+    if user_id is None:
+        turn.say(msg("join.error.invite_unknown"), buttons=((CANCEL,),))
+        return False
     try:
-        invite = await redeem_invite(turn.uow, person, typed, turn.now)
+        person, invite = await redeem_invite(
+            turn.uow,
+            user_id,
+            typed,
+            turn.now,
+            lambda: ensure_person(turn.uow, turn.incoming, turn.now),
+        )
     except DomainError as error:
-        turn.say(msg(f"join.error.{error.code}"), buttons=((CANCEL,),))
+        key = "join.locked" if error.code == "invite_locked" else f"join.error.{error.code}"
+        turn.say(msg(key), buttons=((CANCEL,),))
         return False
     actor = Actor(person.id, person.roles | {invite.role}, turn.locale)
     turn.actor = actor
@@ -95,13 +101,6 @@ async def redeem(turn: Turn, typed: str) -> bool:
 
 @DIALOG.text
 async def on_text(turn: Turn, asked: CodeAsked) -> Next:
-    if asked.locked_until is not None and turn.now < asked.locked_until:
-        turn.say(msg("join.locked"), buttons=((CANCEL,),))
-        return asked
     if await redeem(turn, turn.text):
         return None
-    failures = asked.failures + 1
-    if failures >= MAX_FAILURES:
-        # Slows down guessing; codes are long enough that this is only a second fence.
-        return CodeAsked(step="code", locked_until=turn.now + LOCKOUT)
-    return CodeAsked(step="code", failures=failures)
+    return asked

@@ -1,4 +1,6 @@
-"""/mydata (everything Kyodo stores about me) and /forget (delete or anonymise me, confirmed).
+"""/mydata (everything Kyodo stores about me) and /forget (delete or anonymise me, confirmed;
+then what was kept, and why). Someone Kyodo has no person for is forgotten at once: the copies of
+their messages go, and they are told how many.
 
 /mydata answers in several messages when there is much to show, a few lines per message, so that
 no message passes Telegram's length limit. /forget asks first, with buttons; only the confirming
@@ -20,7 +22,14 @@ from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError
 from bot.domain.people import Actor
 from bot.domain.replies import Button, Msg, msg
-from bot.services.personal_data import MyData, forget, my_data
+from bot.services.personal_data import (
+    ForgetReport,
+    Forgotten,
+    MyData,
+    forget,
+    forget_stranger,
+    my_data,
+)
 
 NAME = "forget"
 PER_MESSAGE = 15  # lines of a list per message
@@ -157,18 +166,32 @@ async def show(turn: Turn) -> None:
 
 @DIALOG.command("forget")
 async def _forget_command(turn: Turn, state: DialogState | None) -> Next:
+    if turn.actor.person_id is None:
+        await _forget_stranger(turn)
+        return None
     return ask(turn)
 
 
 @DIALOG.button(Forget)
 async def _forget_pressed(turn: Turn, _: Forget, state: DialogState | None) -> Next:
+    if turn.actor.person_id is None:
+        await _forget_stranger(turn)
+        return None
     return ask(turn)
+
+
+async def _forget_stranger(turn: Turn) -> None:
+    """Nothing to confirm: no person, only copies of messages (and what they left halfway)."""
+    copies = 0
+    if turn.incoming.user_id is not None:
+        copies = await forget_stranger(turn.uow, turn.incoming.user_id, turn.now)
+    title, buttons = main_menu(turn.actor)
+    turn.say(msg("forget.stranger", count=copies), title, buttons=buttons)
 
 
 def ask(turn: Turn) -> ForgetAsked | None:
     if turn.actor.person_id is None:
-        turn.say(msg("mydata.nothing_stored"), buttons=((MENU,),))
-        return None
+        return None  # a stranger: see _forget_command
     _confirm(turn)
     return ForgetAsked(step="confirm")
 
@@ -189,11 +212,24 @@ async def _resume(turn: Turn, asked: ForgetAsked) -> Next:
 @DIALOG.button(ForgetYes, steps=("confirm",))
 async def _forget_confirmed(turn: Turn, _: ForgetYes, asked: ForgetAsked) -> Next:
     try:
-        outcome = await forget(turn.uow, turn.actor, turn.now)
+        report = await forget(turn.uow, turn.actor, turn.now)
     except DomainError:
         turn.say(msg("mydata.nothing_stored"))
         return None
     stranger = Actor(None, frozenset(), turn.locale)
     title, buttons = main_menu(stranger)
-    turn.say(msg(f"forget.done.{outcome}"), title, buttons=buttons)
+    turn.say(*_what_was_kept(report), title, buttons=buttons)
     return None
+
+
+def _what_was_kept(report: ForgetReport) -> list[Msg]:
+    """The truth about what /forget did: what went, what stayed and why."""
+    said = [msg(f"forget.done.{report.outcome}")]
+    if report.withdrawn:
+        said.append(msg("forget.withdrawn", count=report.withdrawn))
+    if report.outcome is Forgotten.ANONYMISED:
+        said.append(
+            msg("forget.kept_records", hours=report.hours_kept, services=report.services_kept)
+        )
+    said.append(msg("forget.kept_always"))
+    return said

@@ -31,6 +31,7 @@ from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.incoming import InputKind
 from bot.domain.replies import Msg, msg
+from bot.services import access
 
 # The buttons and commands that work everywhere, in every state of every dialog.
 CORE = Dialog("core", prefixes=("menu", "help", "cancel"))
@@ -216,7 +217,11 @@ async def _stale(turn: Turn, state: DialogState | None) -> DialogState | None:
 async def _invalid(turn: Turn, state: DialogState | None) -> DialogState | None:
     """Data no dialog knows (forged, or a button of an older Kyodo): refused and audited."""
     await turn.uow.audit.add(
-        turn.now, turn.actor.person_id, "callback.unknown", f"chat:{turn.incoming.chat_id}"
+        turn.now,
+        turn.actor.person_id,
+        "callback.unknown",
+        "callback",
+        access.audit_details(turn.actor, group=turn.incoming.chat_type.value != "private"),
     )
     turn.toast = msg("button.invalid")
     show_menu(turn, msg("button.invalid"))

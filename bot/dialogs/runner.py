@@ -86,6 +86,9 @@ class Conversation:
         self.flood = flood or FloodGuard()
 
     async def __call__(self, uow: UnitOfWork, incoming: Incoming) -> HandleResult:
+        # Handled, the update is kept for its id and kind only: the raw update (the person's
+        # name, what they wrote) goes with this commit.
+        await uow.inbox.handled_as(incoming.update_id, incoming.kind.value)
         if incoming.kind is InputKind.IGNORED or incoming.chat_id is None:
             return HandleResult()
         now = self.clock.now()
@@ -117,22 +120,23 @@ class Conversation:
                 await self._send(uow, Reply((msg("input.flood"),)), chat_id, actor.locale, now)
                 return HandleResult()
         raw = incoming.args if incoming.kind is InputKind.COMMAND else incoming.text
+        # The limit is on the text as sent: NFKC can lengthen it (one "㍻" becomes "平成").
+        length = incoming.text_length or len(raw)
+        too_long = length > self.settings.max_text_length
         turn = Turn(
             uow=uow,
             incoming=incoming,
             actor=actor,
             person=person,
             now=now,
-            text=normalise(raw),
+            text="" if too_long else normalise(raw),
             locale=actor.locale,
             settings=self.settings,
         )
         channel = Channel.of(chat_id).value  # Telegram's or LINE's: told by the chat id
         state = await uow.dialogs.get(channel, chat_id)
-        if len(turn.text) > self.settings.max_text_length:
-            turn.say(
-                msg("input.too_long", length=len(turn.text), limit=self.settings.max_text_length)
-            )
+        if too_long:
+            turn.say(msg("input.too_long", length=length, limit=self.settings.max_text_length))
             new_state = state
         else:
             new_state = await route(turn, state)

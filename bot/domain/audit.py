@@ -11,6 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+# Keys of an audit row's details that point at someone outside Kyodo's ids: a refused stranger's
+# Telegram id, the address of a client that guessed at a link. /forget removes a person's
+# Telegram id; the nightly purge removes both from rows older than the retention period.
+TRACES = ("telegram_id", "client")
+# What an entry about a private chat (`chat:<Telegram id>`) names once that id has to go.
+FORGOTTEN_CHAT = "chat:forgotten"
+
 
 @dataclass(frozen=True)
 class AuditEntry:

@@ -42,3 +42,6 @@ class Incoming:
     # Telegram file_id, so that staff can listen to what someone could not type.
     media: str | None = None
     file_id: str | None = None
+    # The text's length as sent, when the inbox kept only its start (bot.domain.bounds): it was
+    # too long to store, and the answer says how long it was.
+    text_length: int | None = None

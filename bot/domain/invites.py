@@ -9,7 +9,7 @@ import hashlib
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain.errors import InvalidInput
 from bot.domain.people import Role
@@ -17,6 +17,10 @@ from bot.domain.people import Role
 # No 0/O, 1/I/L: codes are read aloud on the phone and typed by people with poor eyesight.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+# Wrong codes from one Telegram account, however typed (the join button, `/start CODE`, `/join
+# CODE`), before it must wait: a second fence behind the codes' length and their slow hash.
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
 
 
 # scrypt, not SHA-256 as for the long random tokens: a code has 31^8 (about 2^40) values, which
@@ -47,6 +51,25 @@ class Invite:
     @property
     def is_used(self) -> bool:
         return self.used_by is not None
+
+
+@dataclass(frozen=True)
+class InviteFailures:
+    """Wrong codes in a row from one Telegram account, and the wait they led to."""
+
+    failures: int
+    locked_until: datetime | None = None
+
+    def locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+    def after_one_more(self, now: datetime) -> InviteFailures:
+        """The count after another wrong code: the fifth locks the account for a while (and
+        the count starts again once the wait is over)."""
+        failures = self.failures + 1
+        if failures >= MAX_FAILURES:
+            return InviteFailures(0, now + LOCKOUT)
+        return InviteFailures(failures, self.locked_until)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,9 @@ class Actor:
     person_id: int | None
     roles: frozenset[Role]
     locale: str
+    # Who is acting as Telegram knows them (a refusal is audited with it, strangers' too);
+    # None from the shell, and where no Telegram account is involved.
+    telegram_user_id: int | None = None
 
     def has_any(self, roles: frozenset[Role]) -> bool:
         return bool(self.roles & roles)

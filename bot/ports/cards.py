@@ -42,6 +42,10 @@ class StaffCardRepository(Protocol):
         """Clears the card's "behind" mark if every copy shows its version; False if one lags."""
         ...
 
+    async def forget_chat(self, chat_id: int) -> int:
+        """Deletes every copy in `chat_id` (a forgotten staff member's chat); returns how many."""
+        ...
+
     async def behind(self, limit: int) -> Sequence[StaffCard]:
         """Cards with a copy showing an older version than the card's, least recently changed
         first: what is left to edit (say, because a copy's first send had no message id yet)."""

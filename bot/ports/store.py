@@ -14,7 +14,7 @@ from bot.domain.coop import Assembly, BusinessCentre, NewAssembly, NewShift, Shi
 from bot.domain.deliveries import FailedSend, ParkedUpdate
 from bot.domain.dialogs import DialogState
 from bot.domain.events import Event
-from bot.domain.invites import Invite
+from bot.domain.invites import Invite, InviteFailures
 from bot.domain.outbound import InboxItem, OutboundMessage, OutboxDelivery, OutboxItem
 from bot.domain.people import NewPerson, Person, Role
 from bot.ports.broadcasts import BroadcastRepository
@@ -66,11 +66,26 @@ class InviteRepository(Protocol):
         """Ends an unused, unexpired invite now; False if it was used, expired or unknown."""
         ...
 
+    async def failures(self, telegram_user_id: int) -> InviteFailures | None:
+        """Wrong codes in a row from this Telegram account (None: none lately)."""
+        ...
+
+    async def put_failures(
+        self, telegram_user_id: int, failures: InviteFailures, at: datetime
+    ) -> None: ...
+    async def clear_failures(self, telegram_user_id: int) -> None: ...
+    async def forget_failures(self, before: datetime) -> int:
+        """Deletes the counters untouched since `before` whose lockout is over; how many."""
+        ...
+
 
 class DialogRepository(Protocol):
     async def get(self, channel: str, chat_id: int) -> DialogState | None: ...
     async def put(self, channel: str, chat_id: int, state: DialogState, at: datetime) -> None: ...
     async def delete(self, channel: str, chat_id: int) -> None: ...
+    async def delete_idle(self, before: datetime) -> int:
+        """Deletes every conversation left untouched since `before`; returns how many."""
+        ...
 
 
 class InboxRepository(Protocol):
@@ -95,8 +110,21 @@ class InboxRepository(Protocol):
         ...
 
     async def last_update_id(self) -> int | None:
-        """The highest Telegram update id stored (None when there is none); LINE's events
-        have ids from `bot.domain.channels.LINE_UPDATE_BASE` up, not counted here."""
+        """The highest update id stored (None when the inbox is empty)."""
+        ...
+
+    async def handled_as(self, update_id: int, kind: str) -> None:
+        """Keeps of a handled update its id and `kind` only: the raw update goes."""
+        ...
+
+    async def forget_payloads(self, handled_before: datetime) -> int:
+        """The same for updates handled before `handled_before` without the core (malformed,
+        given up on) that still hold their raw payload; returns how many."""
+        ...
+
+    async def forget_chat(self, chat_id: int) -> int:
+        """Deletes the raw updates from a private chat that are handled or set aside (one still
+        waiting is left to be handled); returns how many."""
         ...
 
     async def add_fresh(
@@ -128,6 +156,7 @@ class OutboxRepository(Protocol):
         *,
         not_before: datetime | None = None,
         dedupe_key: str | None = None,
+        bulk: bool = False,
     ) -> int | None:
         """Queues a message; returns None when `dedupe_key` was queued before (sent once).
 
@@ -163,12 +192,20 @@ class OutboxRepository(Protocol):
 
     async def counts(self) -> dict[str, int]:
         """Rows per status, for monitoring and tests."""
-        bulk: bool = False,
         ...
 
     async def deliveries(self, dedupe_keys: Sequence[str]) -> dict[str, OutboxDelivery]:
         """The rows queued under these keys (absent keys are left out): their status and, once
         sent, the Telegram message id, so that a message can later be edited in place."""
+        ...
+
+    async def prune(self, settled_before: datetime) -> int:
+        """Deletes rows sent or failed before `settled_before`, except those still needed (a
+        staff card's copies, a broadcast's deliveries and progress message); returns how many."""
+        ...
+
+    async def forget_chat(self, chat_id: int) -> int:
+        """Deletes every row to `chat_id`, whatever its state; returns how many."""
         ...
 
     async def failed_since(self, since: datetime, limit: int) -> Sequence[FailedSend]:
@@ -189,6 +226,15 @@ class AuditRepository(Protocol):
         subject: str,
         details: dict[str, Any] | None = None,
     ) -> None: ...
+
+    async def forget_telegram_id(self, telegram_user_id: int) -> int:
+        """Removes this Telegram id from every entry's details; returns how many changed."""
+        ...
+
+    async def strip_traces(self, before: datetime) -> int:
+        """Removes Telegram ids and client addresses (`bot.domain.audit.TRACES`) from entries
+        older than `before`; returns how many changed."""
+        ...
 
     async def search(
         self, query: AuditQuery, before: int | None, limit: int

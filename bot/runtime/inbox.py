@@ -20,9 +20,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any, Protocol
 
+from bot.domain.bounds import TELEGRAM_TEXT_LIMIT, bounded, length_as_sent
 from bot.domain.incoming import Incoming, InputKind
 from bot.domain.outbound import InboxItem
 from bot.ports.clock import Clock
@@ -62,15 +64,18 @@ class InboxIntake:
         *,
         on_stored: Callable[[], None] | None = None,
         keep: timedelta = KEEP_HANDLED,
+        max_text_length: int = TELEGRAM_TEXT_LIMIT,
         ids_restart: bool = True,
     ) -> None:
-        """`ids_restart`: the source may start its ids again (Telegram), so ids that go far
-        back are logged; LINE's come from event times (bot.domain.channels) and go back
-        whenever an event is redelivered."""
+        """`max_text_length`: longer texts are refused by the core; they are not stored whole
+        (bot.domain.bounds). `ids_restart`: the source may start its ids again (Telegram), so
+        ids that go far back are logged; LINE's come from event times (bot.domain.channels) and
+        go back whenever an event is redelivered."""
         self._uow = uow_factory
         self._clock = clock
         self._on_stored = on_stored
         self._keep = keep
+        self._max_text = max_text_length
         self._ids_restart = ids_restart
         self._highest: int | None = None  # the highest id stored, learnt from the first batch
 
@@ -87,7 +92,7 @@ class InboxIntake:
             if isinstance(update_id, bool) or not isinstance(update_id, int):
                 log.warning("skipping an update without an integer update_id")
                 continue
-            batch.append((update_id, dict(update)))
+            batch.append((update_id, bounded(dict(update), self._max_text)))
         async with self._uow() as uow:
             highest = self._highest
             if highest is None and batch and self._ids_restart:
@@ -223,9 +228,11 @@ class InboxWorker:
 
     def _try_parse(self, item: InboxItem) -> Incoming | None:
         try:
-            return self._parse(dict(item.payload))
+            incoming = self._parse(dict(item.payload))
         except MalformedUpdate:
             return None
+        length = length_as_sent(item.payload)  # the intake kept the start of a long text
+        return incoming if length is None else replace(incoming, text_length=length)
 
     # -- one update ----------------------------------------------------------------------
 

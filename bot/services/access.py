@@ -18,9 +18,24 @@ from bot.ports.store import UnitOfWork
 async def refuse(
     uow: UnitOfWork, actor: Actor, now: datetime, action: str, subject: str | None = None
 ) -> NoReturn:
-    """Audits the refused `action` on `subject` (the actor by default) and raises."""
-    await uow.audit.add(now, actor.person_id, action, subject or f"person:{actor.person_id}")
+    """Audits the refused `action` on `subject` (the actor by default) and raises. The row
+    carries the actor's Telegram id when there is one, so that a stranger's tries can be told
+    apart (/forget and the retention purge remove it: bot.domain.audit.TRACES)."""
+    await uow.audit.add(
+        now,
+        actor.person_id,
+        action,
+        subject or f"person:{actor.person_id}",
+        audit_details(actor),
+    )
     raise PermissionDenied(action)
+
+
+def audit_details(actor: Actor, **details: object) -> dict[str, object] | None:
+    """An audit row's details for a refusal of `actor`: with their Telegram id, if any."""
+    if actor.telegram_user_id is not None:
+        details["telegram_id"] = actor.telegram_user_id
+    return details or None
 
 
 async def require(

@@ -46,7 +46,7 @@ class DeskUser:
 
 def actor_of(person: Person, default_locale: str) -> Actor:
     locale = resolve_locale(person.locale, person.telegram_language, default_locale)
-    return Actor(person_id=person.id, roles=person.roles, locale=locale)
+    return Actor(person.id, person.roles, locale, telegram_user_id=person.telegram_user_id)
 
 
 async def issue_link(uow: UnitOfWork, actor: Actor, now: datetime) -> str:

@@ -4,10 +4,18 @@ people redeem them to gain a role."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.domain.errors import DomainError, PermissionDenied
-from bot.domain.invites import Invite, IssuedInvite, code_hash, new_code, normalise_code
+from bot.domain.invites import (
+    Invite,
+    InviteFailures,
+    IssuedInvite,
+    code_hash,
+    new_code,
+    normalise_code,
+)
 from bot.domain.people import Actor, Person, Role
 from bot.ports.store import UnitOfWork
 from bot.services import access
@@ -43,7 +51,8 @@ async def issue_invite(
 ) -> IssuedInvite:
     """A new code for `role`, shown once to the issuer: only its hash is stored."""
     if role not in invitable_roles(actor):
-        await uow.audit.add(now, actor.person_id, "invite.refused", f"role:{role}")
+        details = access.audit_details(actor)
+        await uow.audit.add(now, actor.person_id, "invite.refused", f"role:{role}", details)
         raise PermissionDenied("invite_not_allowed", role=role)
     for _ in range(5):
         code = new_code()
@@ -65,8 +74,51 @@ async def issue_invite(
     return IssuedInvite(invite, code)
 
 
-async def redeem_invite(uow: UnitOfWork, person: Person, typed: str, now: datetime) -> Invite:
-    """Gives `person` the invite's role. Errors: invite_malformed, _unknown, _used, _expired."""
+async def redeem_invite(
+    uow: UnitOfWork,
+    telegram_user_id: int,
+    typed: str,
+    now: datetime,
+    register: Callable[[], Awaitable[Person]],
+) -> tuple[Person, Invite]:
+    """Gives the person behind `telegram_user_id` the invite's role; `register` gives that
+    person, registering them, and is called only for a code that works (a wrong code leaves no
+    person behind). Errors: invite_locked, invite_malformed, _unknown, _used, _expired.
+
+    Every wrong code counts against the Telegram account, whichever way it was typed, and is
+    audited with its Telegram id; the fifth in a row locks the account for LOCKOUT. The caller
+    commits, refusal or not (the count and the audit row must stay)."""
+    failures = await uow.invites.failures(telegram_user_id)
+    if failures is not None and failures.locked(now):
+        details = {"why": "invite_locked", "telegram_id": telegram_user_id}
+        await uow.audit.add(now, None, "invite.refused", "invite", details)
+        raise DomainError("invite_locked")
+    try:
+        invite = await _usable(uow, typed, now)
+    except DomainError as error:
+        counted = (failures or InviteFailures(0)).after_one_more(now)
+        await uow.invites.put_failures(telegram_user_id, counted, now)
+        details = {
+            "why": error.code,
+            "telegram_id": telegram_user_id,
+            "locked": counted.locked(now),
+        }
+        await uow.audit.add(now, None, "invite.refused", "invite", details)
+        raise
+    person = await register()
+    if not await uow.invites.mark_used(invite.code_hash, person.id, now):
+        raise DomainError("invite_used")  # someone redeemed it a moment before us
+    await uow.invites.clear_failures(telegram_user_id)
+    await add_role(uow, person, invite.role, now)
+    await uow.audit.add(
+        now, person.id, "invite.redeemed", f"person:{person.id}", {"role": invite.role}
+    )
+    return person, invite
+
+
+async def _usable(uow: UnitOfWork, typed: str, now: datetime) -> Invite:
+    """The unused, unexpired invite of the typed code. Errors: invite_malformed, _unknown,
+    _used, _expired."""
     invite = await uow.invites.get(await _hashed(normalise_code(typed)))
     if invite is None:
         raise DomainError("invite_unknown")
@@ -74,12 +126,6 @@ async def redeem_invite(uow: UnitOfWork, person: Person, typed: str, now: dateti
         raise DomainError("invite_used")
     if invite.is_expired(now):
         raise DomainError("invite_expired")
-    if not await uow.invites.mark_used(invite.code_hash, person.id, now):
-        raise DomainError("invite_used")  # someone redeemed it a moment before us
-    await add_role(uow, person, invite.role, now)
-    await uow.audit.add(
-        now, person.id, "invite.redeemed", f"person:{person.id}", {"role": invite.role}
-    )
     return invite
 
 

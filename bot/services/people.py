@@ -41,9 +41,11 @@ async def find_actor(
         person = await uow.people.by_telegram_id(incoming.user_id)
     if person is None:
         locale = resolve_locale(None, incoming.language_code, default_locale)
-        return Actor(person_id=None, roles=frozenset(), locale=locale), None
+        actor = Actor(None, frozenset(), locale, telegram_user_id=incoming.user_id)
+        return actor, None
     locale = resolve_locale(person.locale, incoming.language_code, default_locale)
-    return Actor(person_id=person.id, roles=person.roles, locale=locale), person
+    actor = Actor(person.id, person.roles, locale, telegram_user_id=incoming.user_id)
+    return actor, person
 
 
 async def ensure_person(uow: UnitOfWork, incoming: Incoming, now: datetime) -> Person:

@@ -1,12 +1,18 @@
 """Use cases of personal data: what Kyodo stores about a person, forgetting them, retention.
 
 - `my_data`: everything stored about the actor, read through the repositories.
-- `forget`: deletes the actor, or, where the co-op must keep the record (approved hours, completed
-  services), anonymises them and keeps the numbers; afterwards they are a stranger to Kyodo.
+- `forget`: withdraws the actor's open requests (through the request use cases, so staff cards
+  and the desk say so), then deletes the actor, or, where the co-op must keep the record
+  (approved hours, completed services), anonymises them and keeps the numbers; every copy of
+  their messages, their conversation state and their Telegram id in the audit log go too.
+  Afterwards they are a stranger to Kyodo, and the report says what was kept and why.
+- `forget_stranger`: the same for someone Kyodo has no person for: the copies of their messages.
 - `record_view`: one audit row per time a staff member looks at someone's personal details.
-- `purge_expired`: the retention job (run daily by the scheduler and by
-  `kyodo purge-personal-data`): clears the personal fields of closed service requests and of
-  declined volunteer applications older than the retention period.
+- `purge_expired`: the nightly job (the scheduler; `kyodo purge-personal-data` by hand): the
+  personal fields of service requests closed and volunteer applications declined longer ago
+  than the retention period, conversations and request drafts left for a day, raw updates
+  handled without the core, messages sent or failed longer ago than the outbox keeps them, and
+  Telegram ids and client addresses in audit rows older than the retention period.
 
 Logs and audit rows carry ids and counts, never a name, phone number or address.
 """
@@ -14,16 +20,18 @@ Logs and audit rows carry ids and counts, never a name, phone number or address.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.assemblies import Answer
+from bot.domain.channels import Channel
 from bot.domain.coop import Shift
 from bot.domain.errors import DomainError
 from bot.domain.hours import HourReport, ReportStatus
+from bot.domain.invites import LOCKOUT
 from bot.domain.people import Actor, Person
-from bot.domain.requests import RequestStatus, ServiceRequest
+from bot.domain.requests import DRAFT_TTL, OPEN, RequestStatus, ServiceRequest
 from bot.domain.volunteers import PURGED, Application
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
 from bot.services import requests as request_services
@@ -31,6 +39,7 @@ from bot.services import requests as request_services
 log = logging.getLogger(__name__)
 
 DEFAULT_RETENTION_DAYS = 365
+DEFAULT_OUTBOX_KEEP = timedelta(days=7)  # KYODO_OUTBOX_KEEP_DAYS
 _EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 _MANY = 1000  # more records of one kind than one person has
 
@@ -55,9 +64,25 @@ class MyData:
 
 
 @dataclass(frozen=True)
+class ForgetReport:
+    """What /forget did, and what it kept and why, for the person's last answer."""
+
+    outcome: Forgotten
+    withdrawn: int  # open requests withdrawn (staff see "withdrawn by the requester")
+    hours_kept: int  # approved hour reports, numbers only: the co-op's payroll records
+    services_kept: int  # completed services, without address, phone or details
+    copies: int  # stored copies of messages from and to the person, deleted
+
+
+@dataclass(frozen=True)
 class PurgeCounts:
     requests: int
     applications: int
+    conversations: int = 0  # conversations and request drafts left for a day
+    updates: int = 0  # raw updates reduced to their id and kind
+    messages: int = 0  # sent or failed messages deleted from the outbox
+    traces: int = 0  # audit rows that lost a Telegram id or a client address
+    counters: int = 0  # wrong-invite-code counters of Telegram accounts, done with
 
 
 async def record_view(
@@ -100,19 +125,30 @@ async def my_data(uow: UnitOfWork, actor: Actor) -> MyData:
     )
 
 
-async def forget(uow: UnitOfWork, actor: Actor, now: datetime) -> Forgotten:
-    """Forgets the actor (after they confirmed): deleted, or anonymised where records must stay."""
+async def forget(uow: UnitOfWork, actor: Actor, now: datetime) -> ForgetReport:
+    """Forgets the actor (after they confirmed): deleted, or anonymised where records must stay.
+
+    Open requests are withdrawn first, through the same use case as the resident's own
+    "withdraw" (its consequences tell the staff member handling it and close every staff card).
+    """
     person = await _me(uow, actor)
     reports = await uow.hours.for_person(person.id, date(2000, 1, 1), date(2100, 1, 1))
     requests = await uow.requests.for_requester(person.id, _MANY)
+    withdrawn = 0
+    for request in requests:
+        if request.status in OPEN:
+            await request_services.cancel_mine(uow, actor, request.id, now)
+            withdrawn += 1
     for request in requests:
         await uow.requests.purge_personal(request.id, now)
     await uow.requests.delete_draft(person.id)  # an unsent request form may hold an address
     await uow.volunteers.delete_for_person(person.id)
-    keep = any(r.status is ReportStatus.APPROVED for r in reports) or any(
-        r.status is RequestStatus.DONE for r in requests
-    )
-    if keep:
+    hours_kept = sum(1 for r in reports if r.status is ReportStatus.APPROVED)
+    services_kept = sum(1 for r in requests if r.status is RequestStatus.DONE)
+    copies = 0
+    if person.telegram_user_id is not None:
+        copies = await _forget_chat(uow, person.telegram_user_id)
+    if hours_kept or services_kept:
         await uow.privacy.anonymise_person(person.id, PURGED)
         outcome = Forgotten.ANONYMISED
     else:
@@ -121,13 +157,36 @@ async def forget(uow: UnitOfWork, actor: Actor, now: datetime) -> Forgotten:
     # No actor id once the person row is gone (the audit log's foreign key).
     await uow.audit.add(
         now,
-        person.id if keep else None,
+        person.id if outcome is Forgotten.ANONYMISED else None,
         "personal_data.forgotten",
         f"person:{person.id}",
-        {"outcome": outcome.value},
+        {"outcome": outcome.value, "withdrawn": withdrawn},
     )
     log.info("person %s forgotten (%s)", person.id, outcome.value)
-    return outcome
+    return ForgetReport(outcome, withdrawn, hours_kept, services_kept, copies)
+
+
+async def forget_stranger(uow: UnitOfWork, telegram_user_id: int, now: datetime) -> int:
+    """Forgets someone Kyodo has no person for: the copies of what they wrote and were sent,
+    their conversation state, their Telegram id in the audit log. Returns how many copies."""
+    copies = await _forget_chat(uow, telegram_user_id)
+    await uow.audit.add(now, None, "personal_data.forgotten", "stranger", {"copies": copies})
+    return copies
+
+
+async def _forget_chat(uow: UnitOfWork, telegram_user_id: int) -> int:
+    """Everything kept under a private chat's id (which is the person's Telegram id, or the
+    LINE chat id standing for their LINE user id: bot.domain.channels)."""
+    channel = Channel.of(telegram_user_id)
+    await uow.dialogs.delete(channel.value, telegram_user_id)
+    if channel is Channel.LINE:
+        await uow.line.forget(telegram_user_id)
+    copies = await uow.inbox.forget_chat(telegram_user_id)
+    copies += await uow.outbox.forget_chat(telegram_user_id)
+    await uow.cards.forget_chat(telegram_user_id)
+    await uow.invites.clear_failures(telegram_user_id)
+    await uow.audit.forget_telegram_id(telegram_user_id)
+    return copies
 
 
 async def purge_expired(
@@ -136,8 +195,9 @@ async def purge_expired(
     retention: timedelta,
     *,
     dry_run: bool = False,
+    outbox_keep: timedelta = DEFAULT_OUTBOX_KEEP,
 ) -> PurgeCounts:
-    """Clears the personal fields of what closed more than `retention` ago, in one transaction.
+    """The nightly purge, in one transaction (see the module's docstring for what it reaches).
 
     With `dry_run` it counts what it would clear and changes nothing.
     """
@@ -149,8 +209,15 @@ async def purge_expired(
             requests += batch
             if batch == 0:
                 break
-        applications = await uow.volunteers.purge_declined(cutoff, now)
-        counts = PurgeCounts(requests=requests, applications=applications)
+        counts = PurgeCounts(
+            requests=requests,
+            applications=await uow.volunteers.purge_declined(cutoff, now),
+            conversations=await uow.dialogs.delete_idle(now - DRAFT_TTL),
+            updates=await uow.inbox.forget_payloads(now),
+            messages=await uow.outbox.prune(now - outbox_keep),
+            traces=await uow.audit.strip_traces(cutoff),
+            counters=await uow.invites.forget_failures(now - LOCKOUT),
+        )
         if dry_run:
             await uow.rollback()
         else:
@@ -159,14 +226,20 @@ async def purge_expired(
                 None,
                 "personal_data.purged",
                 "retention",
-                {"requests": requests, "applications": applications, "days": retention.days},
+                {**asdict(counts), "days": retention.days, "outbox_days": outbox_keep.days},
             )
             await uow.commit()
     log.info(
-        "personal data purge%s: %d service requests, %d volunteer applications (over %d days)",
+        "personal data purge%s: %d service requests, %d volunteer applications (over %d days); "
+        "%d conversations, %d raw updates, %d messages (over %d days), %d audit traces",
         " (dry run)" if dry_run else "",
         counts.requests,
         counts.applications,
         retention.days,
+        counts.conversations,
+        counts.updates,
+        counts.messages,
+        outbox_keep.days,
+        counts.traces,
     )
     return counts

@@ -40,6 +40,7 @@ async def _purge(settings: Settings, args: argparse.Namespace, shell_locale: str
             SystemClock().now(),
             timedelta(days=settings.retention_days),
             dry_run=bool(args.dry_run),
+            outbox_keep=timedelta(days=settings.outbox_keep_days),
         )
     i18n = I18n(settings.tz, settings.default_locale)
     key = "cli.purge_dry_run" if args.dry_run else "cli.purged"

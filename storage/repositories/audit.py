@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, insert, select
+from sqlalchemy import ColumnElement, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.audit import AuditEntry, AuditQuery
+from bot.domain.audit import FORGOTTEN_CHAT, TRACES, AuditEntry, AuditQuery
 from storage.models import AuditRow
+from storage.repositories._sql import rowcount
 
 
 class SqlAuditRepository:
@@ -79,3 +80,46 @@ class SqlAuditRepository:
             )
             for row in await self._session.execute(stmt)
         ]
+
+    async def forget_telegram_id(self, telegram_user_id: int) -> int:
+        # A private chat's id is its person's Telegram id: where one names the subject, the
+        # entry keeps what happened, not to whom.
+        renamed = await self._session.execute(
+            update(AuditRow)
+            .where(AuditRow.subject == f"chat:{telegram_user_id}")
+            .values(subject=FORGOTTEN_CHAT)
+        )
+        stripped = await self._strip(
+            AuditRow.details["telegram_id"].as_integer() == telegram_user_id, ("telegram_id",)
+        )
+        return rowcount(renamed) + stripped
+
+    async def strip_traces(self, before: datetime) -> int:
+        # Groups have negative ids, which name no one: only private chats' go.
+        renamed = await self._session.execute(
+            update(AuditRow)
+            .where(
+                AuditRow.at < before,
+                AuditRow.subject.startswith("chat:", autoescape=True),
+                ~AuditRow.subject.startswith("chat:-", autoescape=True),
+                AuditRow.subject != FORGOTTEN_CHAT,
+            )
+            .values(subject=FORGOTTEN_CHAT)
+        )
+        return rowcount(renamed) + await self._strip(AuditRow.at < before, TRACES)
+
+    async def _strip(self, where: ColumnElement[bool], keys: tuple[str, ...]) -> int:
+        # Row by row in Python: removing a key from JSON has no portable SQL (SQLite's
+        # json_remove, PostgreSQL's `-`), and the rows carrying one are few (refusals).
+        has_one = [AuditRow.details[key].as_string().is_not(None) for key in keys]
+        rows = await self._session.execute(
+            select(AuditRow.id, AuditRow.details).where(where, or_(*has_one))
+        )
+        changed = 0
+        for row_id, details in rows.all():
+            kept = {k: v for k, v in (details or {}).items() if k not in keys}
+            await self._session.execute(
+                update(AuditRow).where(AuditRow.id == row_id).values(details=kept or None)
+            )
+            changed += 1
+        return changed

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.cards import CardCopy, CardKind, StaffCard
@@ -14,7 +14,7 @@ from storage.models import (
     StaffCardCopyRow,
     StaffCardRow,
 )
-from storage.repositories._sql import upsert_insert
+from storage.repositories._sql import rowcount, upsert_insert
 
 _CARD_COLUMNS = (
     StaffCardRow.id,
@@ -160,3 +160,10 @@ class SqlStaffCardRepository:
             .limit(limit)
         )
         return [_card(row) for row in rows]
+
+    async def forget_chat(self, chat_id: int) -> int:
+        # A forgotten staff member's private chat: nothing is edited there any more.
+        result = await self._session.execute(
+            delete(StaffCardCopyRow).where(StaffCardCopyRow.chat_id == chat_id)
+        )
+        return rowcount(result)

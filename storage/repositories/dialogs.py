@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.dialogs import DialogState
 from storage.models import DialogStateRow
-from storage.repositories._sql import upsert_insert
+from storage.repositories._sql import rowcount, upsert_insert
 
 
 class SqlDialogRepository:
@@ -48,3 +48,11 @@ class SqlDialogRepository:
                 DialogStateRow.channel == channel, DialogStateRow.chat_id == chat_id
             )
         )
+
+    async def delete_idle(self, before: datetime) -> int:
+        # A conversation left halfway may hold an address or a care need typed into it: it
+        # expires as the request drafts do (bot.domain.requests.DRAFT_TTL).
+        result = await self._session.execute(
+            delete(DialogStateRow).where(DialogStateRow.updated_at < before)
+        )
+        return rowcount(result)

@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.channels import LINE_UPDATE_BASE
 from bot.domain.deliveries import ParkedUpdate
 from bot.domain.outbound import InboxItem
 from storage.models import InboxRow
@@ -81,12 +80,41 @@ class SqlInboxRepository:
         return rowcount(result)
 
     async def last_update_id(self) -> int | None:
-        # Telegram's highest: LINE's events have ids of their own, higher up.
-        result = await self._session.execute(
-            select(func.max(InboxRow.update_id)).where(InboxRow.update_id < LINE_UPDATE_BASE)
-        )
+        result = await self._session.execute(select(func.max(InboxRow.update_id)))
         value = result.scalar_one_or_none()
         return None if value is None else int(value)
+
+    async def handled_as(self, update_id: int, kind: str) -> None:
+        # Once handled an update is kept for its id only (a repeat is recognised), and what
+        # kind it was; the raw update, with the person's name and words, goes in this commit.
+        await self._session.execute(
+            update(InboxRow).where(InboxRow.update_id == update_id).values(payload={"kind": kind})
+        )
+
+    async def forget_payloads(self, handled_before: datetime) -> int:
+        # Updates handled without the core (malformed, or given up on) still hold their raw
+        # payload: the nightly purge keeps their ids only.
+        result = await self._session.execute(
+            update(InboxRow)
+            .where(
+                InboxRow.handled_at.is_not(None),
+                InboxRow.handled_at < handled_before,
+                InboxRow.payload["kind"].as_string().is_(None),
+            )
+            .values(payload={"kind": "unread"})
+        )
+        return rowcount(result)
+
+    async def forget_chat(self, chat_id: int) -> int:
+        # Raw updates from a private chat that are handled or set aside; one still waiting is
+        # left to be handled (it came after what is being forgotten).
+        result = await self._session.execute(
+            delete(InboxRow).where(
+                _from_chat(chat_id),
+                or_(InboxRow.handled_at.is_not(None), InboxRow.parked_at.is_not(None)),
+            )
+        )
+        return rowcount(result)
 
     async def add_fresh(
         self, updates: Sequence[tuple[int, dict[str, Any]]], at: datetime, since: datetime

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.invites import Invite
+from bot.domain.invites import Invite, InviteFailures
 from bot.domain.people import Role
-from storage.models import InviteRow
-from storage.repositories._sql import rowcount
+from storage.models import InviteFailureRow, InviteRow
+from storage.repositories._sql import rowcount, upsert_insert
 
 
 class SqlInviteRepository:
@@ -97,3 +97,45 @@ class SqlInviteRepository:
             .values(expires_at=at)
         )
         return rowcount(result) == 1
+
+    async def failures(self, telegram_user_id: int) -> InviteFailures | None:
+        row = (
+            await self._session.execute(
+                select(InviteFailureRow.failures, InviteFailureRow.locked_until).where(
+                    InviteFailureRow.telegram_user_id == telegram_user_id
+                )
+            )
+        ).one_or_none()
+        return None if row is None else InviteFailures(row.failures, row.locked_until)
+
+    async def put_failures(
+        self, telegram_user_id: int, failures: InviteFailures, at: datetime
+    ) -> None:
+        values = {
+            "failures": failures.failures,
+            "locked_until": failures.locked_until,
+            "updated_at": at,
+        }
+        await self._session.execute(
+            upsert_insert(self._session, InviteFailureRow)
+            .values(telegram_user_id=telegram_user_id, **values)
+            .on_conflict_do_update(index_elements=["telegram_user_id"], set_=values)
+        )
+
+    async def clear_failures(self, telegram_user_id: int) -> None:
+        await self._session.execute(
+            delete(InviteFailureRow).where(InviteFailureRow.telegram_user_id == telegram_user_id)
+        )
+
+    async def forget_failures(self, before: datetime) -> int:
+        # A counter nobody added to since `before`, and no lockout still running: done with.
+        result = await self._session.execute(
+            delete(InviteFailureRow).where(
+                InviteFailureRow.updated_at < before,
+                or_(
+                    InviteFailureRow.locked_until.is_(None),
+                    InviteFailureRow.locked_until < before,
+                ),
+            )
+        )
+        return rowcount(result)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.deliveries import UNREACHABLE_PREFIX, FailedSend
 from bot.domain.outbound import OutboundMessage, OutboxDelivery, OutboxItem, OutboxStatus
-from storage.models import OutboxRow
+from storage.models import BroadcastDeliveryRow, BroadcastRow, OutboxRow, StaffCardCopyRow
 from storage.repositories._settled import settled_columns
 from storage.repositories._sql import dialect_name, rowcount, upsert_insert
 
@@ -33,8 +33,8 @@ _ITEM_COLUMNS = (
     OutboxRow.attempts,
     OutboxRow.created_at,
     OutboxRow.dedupe_key,
-)
     OutboxRow.bulk,
+)
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
@@ -63,14 +63,13 @@ def _item(row: Any) -> OutboxItem:
         attempts=row.attempts,
         created_at=row.created_at,
         dedupe_key=row.dedupe_key,
-    )
         bulk=row.bulk,
+    )
 
 
 class SqlOutboxRepository:
     def __init__(self, session: AsyncConnection) -> None:
         self._session = session
-
         self._bulk = False
 
     @contextmanager
@@ -80,6 +79,7 @@ class SqlOutboxRepository:
             yield
         finally:
             self._bulk = previous
+
     async def add(
         self,
         message: OutboundMessage,
@@ -87,8 +87,8 @@ class SqlOutboxRepository:
         *,
         not_before: datetime | None = None,
         dedupe_key: str | None = None,
-    ) -> int | None:
         bulk: bool = False,
+    ) -> int | None:
         stmt = (
             upsert_insert(self._session, OutboxRow)
             .values(
@@ -104,16 +104,16 @@ class SqlOutboxRepository:
                 created_at=at,
                 carries=None if message.carries is None else message.carries.value,
                 dedupe_key=dedupe_key,
-            )
                 bulk=bulk or self._bulk,
+            )
             # The only unique column a caller controls is dedupe_key: a conflict means "queued".
             .on_conflict_do_nothing()
             .returning(OutboxRow.id)
         )
         new_id: int | None = (await self._session.execute(stmt)).scalar_one_or_none()
-        return new_id
         if new_id is not None and message.edit_message_id is not None:
             await self._supersede(message.chat_id, message.edit_message_id, new_id)
+        return new_id
 
     async def _supersede(self, chat_id: int, message_id: int, newest: int) -> None:
         """Drops the earlier edits of one message that no sender has taken yet: the newest
@@ -159,7 +159,6 @@ class SqlOutboxRepository:
         )
         return sorted((_item(row) for row in rows), key=lambda item: item.id)
 
-    async def mark_sent(self, item_id: int, at: datetime, telegram_message_id: int | None) -> None:
     async def _candidates(self, now: datetime, bulk: bool | None, limit: int) -> list[int]:
         """Ids of due rows, people's answers first (`bulk` None: both kinds, answers first)."""
         if limit <= 0:
@@ -176,6 +175,7 @@ class SqlOutboxRepository:
             candidates = candidates.with_for_update(skip_locked=True)
         return list((await self._session.execute(candidates)).scalars())
 
+    async def mark_sent(self, item_id: int, at: datetime, telegram_message_id: int | None) -> None:
         await self._set(
             item_id,
             status=OutboxStatus.SENT.value,
@@ -318,6 +318,40 @@ class SqlOutboxRepository:
                 sent_at=None,
                 lease_until=None,
             )
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
+    async def prune(self, settled_before: datetime) -> int:
+        # Rows still needed stay: a staff card's copies are edited through their row's message
+        # id, and a broadcast counts its deliveries (and edits its progress) through its rows.
+        # Their text went when they were sent, if they carried anything.
+        result = await self._session.execute(
+            delete(OutboxRow)
+            .where(
+                OutboxRow.status.in_((OutboxStatus.SENT.value, OutboxStatus.FAILED.value)),
+                OutboxRow.sent_at < settled_before,
+                or_(
+                    OutboxRow.dedupe_key.is_(None),
+                    OutboxRow.dedupe_key.not_in(select(StaffCardCopyRow.dedupe_key)),
+                ),
+                OutboxRow.id.not_in(select(BroadcastDeliveryRow.outbox_id)),
+                OutboxRow.id.not_in(
+                    select(BroadcastRow.progress_outbox_id).where(
+                        BroadcastRow.progress_outbox_id.is_not(None)
+                    )
+                ),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
+    async def forget_chat(self, chat_id: int) -> int:
+        # Everything to a person being forgotten, whatever its state: a message still waiting
+        # would otherwise reach them, and its row keep their chat id, after they were forgotten.
+        result = await self._session.execute(
+            delete(OutboxRow)
+            .where(OutboxRow.chat_id == chat_id)
             .execution_options(synchronize_session=False)
         )
         return rowcount(result)

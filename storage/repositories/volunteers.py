@@ -26,7 +26,10 @@ from bot.domain.volunteers import (
 from storage.models import (
     AssemblyAnswerRow,
     AssemblyCheckInRow,
+    BroadcastPreferenceRow,
     CalendarTokenRow,
+    DeskLoginRow,
+    DeskSessionRow,
     DialogStateRow,
     HourReportChangeRow,
     HourReportRow,
@@ -34,6 +37,7 @@ from storage.models import (
     OutboxRow,
     PersonRoleRow,
     PersonRow,
+    ReminderPrefsRow,
     ShiftAssignmentRow,
     ShiftReleaseRow,
     VolunteerApplicationRow,
@@ -219,6 +223,11 @@ class SqlPersonalDataRepository:
             (AssemblyCheckInRow, AssemblyCheckInRow.person_id),
             (ShiftReleaseRow, ShiftReleaseRow.person_id),
             (CalendarTokenRow, CalendarTokenRow.person_id),
+            # Choices and sessions of someone who is no one now: nothing to keep them for.
+            (ReminderPrefsRow, ReminderPrefsRow.person_id),
+            (BroadcastPreferenceRow, BroadcastPreferenceRow.person_id),
+            (DeskLoginRow, DeskLoginRow.person_id),
+            (DeskSessionRow, DeskSessionRow.person_id),
         ):
             await session.execute(delete(table).where(column == person_id))
 

@@ -103,8 +103,8 @@ async def test_forget_asks_first_and_cancel_keeps_everything(demo_chat, memory_s
     assert "この画面は古くなっています" in late.text  # out of date: the menu, nothing forgotten
     me = person_id(memory_store, TANAKA.id)
     assert memory_store.state.people[me].display_name == "田中 一郎"
-    nobody = await chat.send(SATO, "/forget")  # Kyodo has nothing to forget of a stranger
-    assert "保存されている情報はありません" in nobody.text
+    nobody = await chat.send(SATO, "/forget")  # a stranger: only copies of messages, at once
+    assert "Kyodoにはあなたの登録はありませんでした" in nobody.text
 
 
 async def test_forget_deletes_someone_the_coop_need_not_keep(demo_chat, memory_store):
@@ -120,7 +120,7 @@ async def test_forget_deletes_someone_the_coop_need_not_keep(demo_chat, memory_s
     assert not [d for d in memory_store.state.dialogs if d[1] == SATO.id]
     forgotten = [a for a in memory_store.state.audit if a.action == "personal_data.forgotten"]
     assert forgotten[-1].subject == f"person:{me}"
-    assert forgotten[-1].details == {"outcome": "deleted"}
+    assert forgotten[-1].details == {"outcome": "deleted", "withdrawn": 0}
     # Afterwards Kyodo greets them as a stranger.
     again = await chat.send(SATO, "/start")
     assert ("🙋 ボランティアをしたい", "vol") in again.buttons or any(

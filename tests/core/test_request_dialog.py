@@ -404,7 +404,7 @@ async def test_requests_lists_mine_and_cancels_an_open_one_after_confirming(demo
     again = await chat.press(TOME, f"rq:cy:{request.id}")
     assert "もう取り消せません" in again.text
     listed = await chat.send(TOME, "/requests")
-    assert "取り消し済み" in listed.text and "を取り消す" not in listed.text
+    assert "依頼者が取り下げ" in listed.text and "を取り消す" not in listed.text
 
 
 # --- Personal data never reaches the logs --------------------------------------------------------

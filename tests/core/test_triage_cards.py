@@ -823,7 +823,7 @@ async def test_a_stale_cards_decline_on_a_closed_request_says_so_before_asking_a
         await rq.cancel_mine(uow, actor(cards_chat.store, TOME.id), request_id, NOW)
         await uow.commit()
     cards_chat.deliver()  # the cancel's consequences edited every copy, no feed involved
-    assert "Status: <b>Cancelled</b>" in cards_chat.screens[JIRO.id][card_id].text
+    assert "Status: <b>Withdrawn by the requester</b>" in cards_chat.screens[JIRO.id][card_id].text
     stale = await cards_chat.press(JIRO, _data(card, "Decline"), message_id=card_id)
     assert stale.toast == (
         "That cannot be done in its current state. The card now shows the latest state."

@@ -134,3 +134,9 @@ class MemoryStaffCardRepository:
     async def behind(self, limit: int) -> Sequence[StaffCard]:
         cards = [r.card for r in self._s.staff_cards.values() if r.is_behind]
         return sorted(cards, key=lambda c: (c.updated_at, c.id))[:limit]
+
+    async def forget_chat(self, chat_id: int) -> int:
+        gone = [key for key in self._s.staff_card_copies if key[1] == chat_id]
+        for key in gone:
+            del self._s.staff_card_copies[key]
+        return len(gone)

@@ -12,7 +12,7 @@ too, so it cannot drift from the SQL store unnoticed.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -20,17 +20,16 @@ from types import TracebackType
 from typing import Any
 
 from bot.domain.assemblies import Answer
-from bot.domain.audit import AuditEntry, AuditQuery
+from bot.domain.audit import FORGOTTEN_CHAT, TRACES, AuditEntry, AuditQuery
 from bot.domain.broadcasts import Broadcast
 from bot.domain.cards import CardCopy
-from bot.domain.channels import LINE_UPDATE_BASE
 from bot.domain.coop import Assembly, BusinessCentre, NewShift, Shift, WorkKind
+from bot.domain.deliveries import UNREACHABLE_PREFIX, FailedSend, ParkedUpdate
 from bot.domain.desk import DeskLogin, DeskSession
 from bot.domain.dialogs import DialogState
 from bot.domain.events import Event
 from bot.domain.hours import HourChange, HourReport
-from bot.domain.invites import Invite
-from bot.domain.deliveries import UNREACHABLE_PREFIX, FailedSend, ParkedUpdate
+from bot.domain.invites import Invite, InviteFailures
 from bot.domain.outbound import (
     InboxItem,
     OutboundMessage,
@@ -108,8 +107,8 @@ class OutboxRecord:
     last_error: str | None = None
     sent_at: datetime | None = None
     telegram_message_id: int | None = None
-
     bulk: bool = False
+
     def is_due(self, now: datetime) -> bool:
         if self.status is OutboxStatus.PENDING:
             return self.not_before is None or self.not_before <= now
@@ -135,7 +134,10 @@ class MemoryState:
 
     people: dict[int, Person] = field(default_factory=dict)
     invites: dict[str, Invite] = field(default_factory=dict)
+    # Telegram id -> (wrong codes in a row, updated at)
+    invite_failures: dict[int, tuple[InviteFailures, datetime]] = field(default_factory=dict)
     dialogs: dict[tuple[str, int], DialogState] = field(default_factory=dict)
+    dialog_times: dict[tuple[str, int], datetime] = field(default_factory=dict)  # updated at
     inbox: dict[int, tuple[InboxItem, datetime | None]] = field(default_factory=dict)
     # Parked updates: update id -> (parked at, reason); their rows stay in `inbox`, unhandled.
     inbox_parked: dict[int, tuple[datetime, str]] = field(default_factory=dict)
@@ -181,7 +183,9 @@ class MemoryState:
 _TABLES = (
     "people",
     "invites",
+    "invite_failures",
     "dialogs",
+    "dialog_times",
     "inbox",
     "inbox_parked",
     "outbox",
@@ -339,6 +343,32 @@ class MemoryInviteRepository:
         self._s.invites[code_hash] = replace(invite, expires_at=_utc(at))
         return True
 
+    async def failures(self, telegram_user_id: int) -> InviteFailures | None:
+        found = self._s.invite_failures.get(telegram_user_id)
+        return None if found is None else found[0]
+
+    async def put_failures(
+        self, telegram_user_id: int, failures: InviteFailures, at: datetime
+    ) -> None:
+        locked = _utc_or_none(failures.locked_until)
+        self._s.invite_failures[telegram_user_id] = (
+            replace(failures, locked_until=locked),
+            _utc(at),
+        )
+
+    async def clear_failures(self, telegram_user_id: int) -> None:
+        self._s.invite_failures.pop(telegram_user_id, None)
+
+    async def forget_failures(self, before: datetime) -> int:
+        done = [
+            tg
+            for tg, (failures, at) in self._s.invite_failures.items()
+            if at < before and (failures.locked_until is None or failures.locked_until < before)
+        ]
+        for tg in done:
+            del self._s.invite_failures[tg]
+        return len(done)
+
 
 class MemoryDialogRepository:
     def __init__(self, state: MemoryState) -> None:
@@ -351,9 +381,30 @@ class MemoryDialogRepository:
 
     async def put(self, channel: str, chat_id: int, state: DialogState, at: datetime) -> None:
         self._s.dialogs[(channel, chat_id)] = copy.deepcopy(state)
+        self._s.dialog_times[(channel, chat_id)] = _utc(at)
 
     async def delete(self, channel: str, chat_id: int) -> None:
         self._s.dialogs.pop((channel, chat_id), None)
+        self._s.dialog_times.pop((channel, chat_id), None)
+
+    async def delete_idle(self, before: datetime) -> int:
+        idle = [key for key, at in self._s.dialog_times.items() if at < before]
+        for key in idle:
+            await self.delete(*key)
+        return len(idle)
+
+
+def _from_chat(payload: dict[str, Any]) -> int | None:
+    """The private chat a raw update came from, read as the SQL store's JSON paths read it."""
+    for key, path in (("message", "chat"), ("edited_message", "chat"), ("callback_query", "from")):
+        part = payload.get(key)
+        inner = part.get(path) if isinstance(part, dict) else None
+        if isinstance(inner, dict) and isinstance(inner.get("id"), int):
+            return int(inner["id"])
+    line = payload.get("line")  # a LINE event (handlers/line/parse.py)
+    if isinstance(line, dict) and isinstance(line.get("chat_id"), int):
+        return int(line["chat_id"])
+    return None
 
 
 class MemoryInboxRepository:
@@ -386,7 +437,34 @@ class MemoryInboxRepository:
         return True
 
     async def last_update_id(self) -> int | None:
-        return max((u for u in self._s.inbox if u < LINE_UPDATE_BASE), default=None)
+        return max(self._s.inbox, default=None)
+
+    async def handled_as(self, update_id: int, kind: str) -> None:
+        if entry := self._s.inbox.get(update_id):
+            item, handled = entry
+            self._s.inbox[update_id] = (replace(item, payload={"kind": kind}), handled)
+
+    async def forget_payloads(self, handled_before: datetime) -> int:
+        raw = [
+            k
+            for k, (item, handled) in self._s.inbox.items()
+            if handled is not None and handled < handled_before and "kind" not in item.payload
+        ]
+        for k in raw:
+            await self.handled_as(k, "unread")
+        return len(raw)
+
+    async def forget_chat(self, chat_id: int) -> int:
+        parked = getattr(self._s, "inbox_parked", {})
+        gone = [
+            k
+            for k, (item, handled) in self._s.inbox.items()
+            if (handled is not None or k in parked) and _from_chat(item.payload) == chat_id
+        ]
+        for k in gone:
+            del self._s.inbox[k]
+            parked.pop(k, None)
+        return len(gone)
 
     async def prune(self, handled_before: datetime) -> int:
         old = [k for k, (_, h) in self._s.inbox.items() if h is not None and h < handled_before]
@@ -442,6 +520,15 @@ class MemoryOutboxRepository:
     def __init__(self, state: MemoryState, ids: _Ids) -> None:
         self._s = state
         self._ids = ids
+        self._bulk = False
+
+    @contextmanager
+    def as_bulk(self) -> Iterator[None]:
+        previous, self._bulk = self._bulk, True
+        try:
+            yield
+        finally:
+            self._bulk = previous
 
     async def add(
         self,
@@ -450,6 +537,7 @@ class MemoryOutboxRepository:
         *,
         not_before: datetime | None = None,
         dedupe_key: str | None = None,
+        bulk: bool = False,
     ) -> int | None:
         if dedupe_key is not None and any(
             r.dedupe_key == dedupe_key for r in self._s.outbox.values()
@@ -461,7 +549,18 @@ class MemoryOutboxRepository:
             created_at=_utc(at),
             dedupe_key=dedupe_key,
             not_before=_utc_or_none(not_before),
+            bulk=bulk or self._bulk,
         )
+        if message.edit_message_id is not None:
+            # The SQL store's rule: the newest edit of a message replaces the pending ones.
+            for old in list(self._s.outbox.values()):
+                if (
+                    old.status is OutboxStatus.PENDING
+                    and old.dedupe_key is None
+                    and old.message.chat_id == message.chat_id
+                    and old.message.edit_message_id == message.edit_message_id
+                ):
+                    del self._s.outbox[old.id]
         self._s.outbox[record.id] = record
         return record.id
 
@@ -485,6 +584,7 @@ class MemoryOutboxRepository:
                 attempts=r.attempts,
                 created_at=r.created_at,
                 dedupe_key=r.dedupe_key,
+                bulk=r.bulk,
             )
             for r in sorted(due, key=lambda r: r.id)
         ]
@@ -500,15 +600,6 @@ class MemoryOutboxRepository:
     async def mark_sent_many(self, marks: Sequence[tuple[int, datetime, int | None]]) -> None:
         for item_id, at, message_id in marks:
             await self.mark_sent(item_id, at, message_id)
-        self._bulk = False
-
-    @contextmanager
-    def as_bulk(self) -> Iterator[None]:
-        previous, self._bulk = self._bulk, True
-        try:
-            yield
-        finally:
-            self._bulk = previous
 
     async def mark_failed(self, item_id: int, at: datetime, error: str) -> None:
         if record := self._s.outbox.get(item_id):
@@ -517,7 +608,6 @@ class MemoryOutboxRepository:
             record.last_error = error
             record.lease_until = None
             record.message = once_settled(record.message, sent=False)
-        bulk: bool = False,
 
     async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None:
         if record := self._s.outbox.get(item_id):
@@ -529,18 +619,7 @@ class MemoryOutboxRepository:
     async def next_due(self) -> datetime | None:
         times = [
             r.not_before or r.created_at
-            bulk=bulk or self._bulk,
             for r in self._s.outbox.values()
-        if message.edit_message_id is not None:
-            # The SQL store's rule: the newest edit of a message replaces the pending ones.
-            for old in list(self._s.outbox.values()):
-                if (
-                    old.status is OutboxStatus.PENDING
-                    and old.dedupe_key is None
-                    and old.message.chat_id == message.chat_id
-                    and old.message.edit_message_id == message.edit_message_id
-                ):
-                    del self._s.outbox[old.id]
             if r.status is OutboxStatus.PENDING
         ] + [
             r.lease_until
@@ -557,7 +636,6 @@ class MemoryOutboxRepository:
 
     async def deliveries(self, dedupe_keys: Sequence[str]) -> dict[str, OutboxDelivery]:
         wanted = set(dedupe_keys)
-                bulk=r.bulk,
         return {
             r.dedupe_key: OutboxDelivery(
                 r.dedupe_key, r.message.chat_id, r.status, r.telegram_message_id
@@ -565,6 +643,33 @@ class MemoryOutboxRepository:
             for r in self._s.outbox.values()
             if r.dedupe_key is not None and r.dedupe_key in wanted
         }
+
+    async def prune(self, settled_before: datetime) -> int:
+        cards = {c.dedupe_key for c in self._s.staff_card_copies.values()}
+        broadcasts = set(self._s.broadcast_deliveries.values()) | {
+            b.progress_outbox_id for b in self._s.broadcasts.values()
+        }
+        old = [
+            r.id
+            for r in self._s.outbox.values()
+            if r.status in (OutboxStatus.SENT, OutboxStatus.FAILED)
+            and r.sent_at is not None
+            and r.sent_at < settled_before
+            and r.dedupe_key not in cards
+            and r.id not in broadcasts
+        ]
+        for item_id in old:
+            del self._s.outbox[item_id]
+        return len(old)
+
+    async def forget_chat(self, chat_id: int) -> int:
+        gone = [r.id for r in self._s.outbox.values() if r.message.chat_id == chat_id]
+        for item_id in gone:
+            del self._s.outbox[item_id]
+        self._s.broadcast_deliveries = {
+            key: oid for key, oid in self._s.broadcast_deliveries.items() if oid not in gone
+        }
+        return len(gone)
 
     async def failed_since(self, since: datetime, limit: int) -> Sequence[FailedSend]:
         found = [
@@ -614,6 +719,38 @@ class MemoryAuditRepository:
         self._s.audit.append(
             AuditRecord(_utc(at), actor_person_id, action, subject, copy.deepcopy(details))
         )
+
+    async def forget_telegram_id(self, telegram_user_id: int) -> int:
+        renamed = self._rename(lambda r: r.subject == f"chat:{telegram_user_id}")
+        return renamed + self._strip(
+            lambda r: (r.details or {}).get("telegram_id") == telegram_user_id, ("telegram_id",)
+        )
+
+    async def strip_traces(self, before: datetime) -> int:
+        renamed = self._rename(
+            lambda r: (
+                r.at < before
+                and r.subject.startswith("chat:")
+                and not r.subject.startswith("chat:-")
+                and r.subject != FORGOTTEN_CHAT
+            )
+        )
+        return renamed + self._strip(lambda r: r.at < before, TRACES)
+
+    def _rename(self, where: Callable[[AuditRecord], bool]) -> int:
+        changed = [record for record in self._s.audit if where(record)]
+        for record in changed:
+            record.subject = FORGOTTEN_CHAT
+        return len(changed)
+
+    def _strip(self, where: Callable[[AuditRecord], bool], keys: Sequence[str]) -> int:
+        changed = 0
+        for record in self._s.audit:
+            if where(record) and any(key in (record.details or {}) for key in keys):
+                kept = {k: v for k, v in (record.details or {}).items() if k not in keys}
+                record.details = kept or None
+                changed += 1
+        return changed
 
     async def search(
         self, query: AuditQuery, before: int | None, limit: int
@@ -838,6 +975,10 @@ def _merge(committed: MemoryState, base: MemoryState, working: MemoryState) -> N
         else:
             table[key] = value
     committed.audit.extend(working.audit[len(base.audit) :])
+    # Entries are appended, and only their details ever change (a trace stripped): in place.
+    for index, (was, now) in enumerate(zip(base.audit, working.audit, strict=False)):
+        if was != now:
+            committed.audit[index] = now
 
 
 class MemoryStore:

@@ -189,6 +189,10 @@ class MemoryPersonalDataRepository:
         _drop(s.assembly_checkins, lambda k, v: k[1] == person_id)
         _drop(s.shift_releases, lambda k, v: v.person_id == person_id)
         _drop(s.calendar_tokens, lambda k, v: k == person_id)
+        _drop(s.reminder_prefs, lambda k, v: k == person_id)
+        _drop(s.broadcast_prefs, lambda k, v: k[0] == person_id)
+        _drop(s.desk_logins, lambda k, v: v.person_id == person_id)
+        _drop(s.desk_sessions, lambda k, v: v.person_id == person_id)
 
     async def messages_of(self, chat_id: int) -> tuple[int, int]:
         received = sum(1 for item, _ in self._s.inbox.values() if _chat_of(item.payload) == chat_id)

@@ -14,11 +14,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.dialogs.engine import DialogSettings
 from bot.domain.coop import NewShift, WorkKind
 from bot.domain.people import Actor
+from bot.domain.replies import Reply, msg
 from bot.i18n import I18n
 from bot.rendering import Renderer
 from bot.services import hours as hours_service
@@ -26,6 +28,7 @@ from bot.services import requests as request_service
 from bot.services import shift_swaps
 from bot.services.personal_data import purge_expired
 from kyodo.demo import load_demo
+from storage.models import OutboxRow, StaffCardCopyRow
 from storage.uow import SqlStore
 from tests.fakes.chat import User
 from tests.fixtures.core import FakeClock
@@ -62,6 +65,10 @@ NO_FREE_TEXT = {
     "staff_card_copies": "a staff chat, a language and an outbox key",
     "audit_log": "ids and codes; a Telegram id only in refusals (stripped by forget and purge)",
     "invite_failures": "a Telegram id and a count, for 15 minutes",
+    # LINE (handlers/line): no text a person types is kept there; a LINE user's own rows go
+    # when that user is forgotten (bot.services.personal_data._forget_chat).
+    "line_users": "a LINE user id and the chat number Kyodo knows them by",
+    "line_events": "LINE's webhook event ids, to recognise a redelivery",
 }
 
 T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
@@ -203,40 +210,44 @@ async def assert_nothing_left(chat: SqlChat, user: User) -> None:
 # --- The paths ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 12: the outbox keeps staff's copies and the farewell's chat id"
-)
 async def test_forget_of_a_resident_leaves_nothing_in_any_table(chat: SqlChat):
     chat.needles = needles(RESIDENT)
-    await resident_asks_for_help(chat)
+    request_id = await resident_asks_for_help(chat)
     assert {"service_requests", "outbox", "inbox", "people"} <= chat.seen.keys()
-    await forget(chat, RESIDENT)
+    staff_saw = len(chat.delivered[HANAKO.id])
+    said = await forget(chat, RESIDENT)
+    assert "受付中のご依頼1件を取り下げました" in said and "監査記録" in said
+    assert "承認済みの勤務報告" not in said  # nothing of a resident is kept
     await assert_nothing_left(chat, RESIDENT)
+    # Staff see the request withdrawn, on its card and in the desk's status; nobody can ask
+    # its requester anything any more.
+    told = "\n".join(m.text for m in chat.delivered[HANAKO.id][staff_saw:])
+    assert "依頼者が取り下げ" in told and "K-2611-0001" in told
+    asked = await chat.press(HANAKO, f"tc:r:ask:{request_id}")
+    assert "ご依頼者への質問を入力してください" not in "\n".join(m.text for m in asked)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 12: the outbox keeps staff's copies and the farewell's chat id"
-)
 async def test_forget_of_a_volunteer_leaves_nothing_in_any_table(chat: SqlChat):
     chat.needles = needles(VOLUNTEER)
     await volunteer_works(chat)
     assert {"volunteer_applications", "hour_reports", "shift_releases"} <= chat.seen.keys()
-    await forget(chat, VOLUNTEER)
+    said = await forget(chat, VOLUNTEER)
+    assert "承認済みの勤務報告1件(給与計算のため)" in said  # the hours stay, as numbers only
     await assert_nothing_left(chat, VOLUNTEER)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: the outbox keeps the farewell's chat id")
 async def test_forget_of_a_stranger_leaves_nothing_and_says_what_it_deleted(chat: SqlChat):
     chat.needles = needles(STRANGER)
     await stranger_writes(chat)
     assert {"inbox", "outbox"} <= chat.seen.keys()
-    await forget(chat, STRANGER)
+    said = await forget(chat, STRANGER)
+    # The truth, not "Kyodo stores nothing about you": it held copies of the conversation.
+    assert "Kyodo had no record of you as a person" in said
+    copies = int(said.split(" stored copies")[0].rsplit(" ", 1)[1])
+    assert copies >= 3
     await assert_nothing_left(chat, STRANGER)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 12: the purge reaches neither the inbox nor the outbox"
-)
 async def test_the_retention_purge_leaves_nothing_of_what_closed_long_ago(chat: SqlChat):
     # The resident stays a person (their name is theirs until they leave or are forgotten);
     # what they typed into the declined request, the half-filled form and every copy must go.
@@ -260,3 +271,31 @@ async def test_the_paths_reach_every_table_that_can_hold_text(chat: SqlChat):
     await volunteer_works(chat)
     unreached = await text_tables(chat.engine) - chat.seen.keys() - NO_FREE_TEXT.keys()
     assert unreached == set(), f"no path puts a marker into {unreached}: add one, or say why"
+
+
+async def test_an_outbox_prune_keeps_only_the_rows_still_needed(chat: SqlChat):
+    chat.needles = needles(RESIDENT)
+    await resident_asks_for_help(chat)
+    now = chat.clock.now()
+    async with chat.store.uow() as uow:  # a personal message that failed: kept, to send again
+        greeting = Reply((msg("welcome", name=RESIDENT.name),))
+        failed = await uow.outbox.add(chat.renderer.render(greeting, RESIDENT.id, "ja"), now)
+        assert failed is not None
+        await uow.outbox.mark_failed(failed, now, "bad request")
+        await uow.commit()
+    assert "text" in (await scan(chat.engine, (MARKER,)))["outbox"]
+    chat.clock.advance(days=8)
+    counts = await purge_expired(chat.store.uow, chat.clock.now(), timedelta(days=365))
+    assert counts.messages > 10
+    left = await scan(chat.engine, needles(RESIDENT))
+    assert "outbox" not in left
+    async with chat.engine.connect() as connection:
+        kept = await connection.execute(
+            select(OutboxRow.dedupe_key, OutboxRow.text).where(
+                or_(
+                    OutboxRow.dedupe_key.is_(None),
+                    OutboxRow.dedupe_key.not_in(select(StaffCardCopyRow.dedupe_key)),
+                )
+            )
+        )
+        assert kept.all() == []  # what stays: the staff cards' copies, to edit them later
