@@ -109,6 +109,7 @@ def _fold(text: str) -> str:
     # ½ folds to 1⁄2: 7½ is 71⁄2.
     text = re.sub(r"(\d*)1⁄2", lambda m: (m.group(1) or "0") + ".5", text)
     text = re.sub(r"[、。!?「」『』…・]", " ", text)
+    text = re.sub(r"(?<!\d):|:(?!\d)", " ", text)  # "today: 7.5"; 7:30 keeps its colon
     # A comma or a dot that is not inside a number is punctuation; 7,5 stays and is refused.
     text = re.sub(r"(?<!\d),|,(?!\d)", " ", text)
     text = re.sub(r"(?<!\d)\.(?!\d)|(?<=\d)\.(?!\d)", " ", text)
@@ -306,10 +307,13 @@ def _weekday(today: date, match: re.Match[str]) -> _Named:
 
 
 def _one_day(days: list[_Named]) -> date | None:
+    """The day named (several naming the same day are one), or why a date cannot be read."""
+    found: list[date] = []
     for named in days:
         if isinstance(named, InvalidInput):
             raise named
-    return days[0] if days else None  # type: ignore[return-value]
+        found.append(named)
+    return found[0] if found else None
 
 
 # 3. Numbers -------------------------------------------------------------------------------------
@@ -382,7 +386,7 @@ def _kanji(match: re.Match[str]) -> str:
     if "十" not in run and "百" not in run:
         return "".join(str(_KANJI_DIGITS[c]) for c in run)  # positional: 二〇二六
     parts = _KANJI_STRUCTURED.fullmatch(run)
-    if parts is None or not run:
+    if parts is None:
         return run  # 十十: left as it is, and so unreadable
     hundreds, tens, ones = parts.groups()
     value = 0
@@ -438,13 +442,14 @@ _FILLERS_JA = (
     "勤務", "仕事しました", "仕事", "しごとしました", "しごと", "労働", "実働", "作業",
     "合計", "トータル", "だいたい", "大体", "ちょうど", "丁度", "およそ", "約",
     "くらい", "ぐらい", "ほど", "程度", "でした", "です", "だった", "ました", "した",
-    "まで", "よろしくお願いします", "お願いします", "おねがいします", "報告します", "報告",
-    "は", "も", "の", "に", "を", "で", "ね", "よ", "だ", "です",
+    "まで", "頃", "ごろ", "よろしくお願いします", "お願いします", "おねがいします",
+    "報告します", "報告",
+    "は", "も", "の", "に", "を", "で", "ね", "よ", "だ",
 )  # fmt: skip
 _FILLERS_EN = (
     "i've", "i have", "i", "ive", "worked", "working", "work", "did", "have", "had", "for",
     "about", "around", "approximately", "approx", "roughly", "in total", "total", "from",
-    "of", "the", "was", "it", "my", "shift", "please", "hours worked",
+    "of", "the", "was", "it", "my", "shift", "please",
 )  # fmt: skip
 _FILLER = re.compile(
     "|".join(re.escape(w) for w in sorted(_FILLERS_JA, key=len, reverse=True))
@@ -468,9 +473,9 @@ _HOURS_HALF = re.compile(rf"(\d+)\s?{_H}\s?半")
 _MINUTES = re.compile(rf"(\d+)\s?{_M}")
 _DECIMAL = re.compile(rf"({_NUMBER})\s?(?:{_H})?")
 
-_AMPM = r"午前|午後|am|pm"
+_AMPM = r"午前|午後|朝|夕方|夜|am|pm"
 _CLOCK = (
-    r"(?P<{p}pre>午前|午後)?\s?(?P<{p}next>翌)?\s?(?P<{p}h>\d{{1,2}})"
+    r"(?P<{p}pre>午前|午後|朝|夕方|夜)?\s?(?P<{p}next>翌)?\s?(?P<{p}h>\d{{1,2}})"
     r"(?:\s?:(?P<{p}m>\d{{2}})|時(?:(?P<{p}mm>\d{{1,2}})分|(?P<{p}half>半))?)?"
     r"(?:\s?(?P<{p}post>am|pm))?"
 )
@@ -535,10 +540,16 @@ def _amount_or_range(text: str) -> _Amount:
         raise InvalidInput("hours_format")
     head, pause = _split_break(text)
     span = _range(head)
+    if pause == "":
+        if span is None:
+            raise InvalidInput("hours_break_without_times")  # 7時間休憩
+        return _Amount(None, span)  # 8時から17時 休憩: how long is asked next
     if pause is not None:
         if span is None:
+            minutes = _amount(head)
+            if _break(pause) == 0:
+                return _Amount(minutes)  # 7時間（休憩なし）: nothing to take off
             # 7時間 休憩1時間: worked 7 with the break, or 6? Asked, never guessed.
-            _amount(head)
             raise InvalidInput("hours_break_without_times")
         return _Amount(None, span, _break(pause))
     if span is not None:
@@ -547,10 +558,15 @@ def _amount_or_range(text: str) -> _Amount:
 
 
 def _split_break(text: str) -> tuple[str, str | None]:
+    """The range and its break: `8時から17時 休憩1時間`, `8時～17時（休憩1時間）`, or the break
+    first, `休憩1時間で8時から17時`."""
     found = _BREAK_WORDS.search(text)
     if found is None:
         return text, None
-    head, tail = text[: found.start()].strip(), text[found.end() :].strip()
+    head, tail = text[: found.start()].strip(" ("), text[found.end() :].strip(" ()")
+    if not head:
+        pause, _, head = tail.partition(" ")
+        tail = pause
     if not head:
         raise InvalidInput("hours_format")
     return head, tail
@@ -620,12 +636,14 @@ def _range(text: str) -> Span | None:
 
 
 def _end_after(start: int, end: int, *, start_pm: bool | None, end_marked: bool) -> int:
-    """An end at or before the start: the afternoon of a morning's start, or the next morning."""
+    """An end at or before the start: the same end on the 12-hour clock (5 after 午後1時 is
+    17:00, 12 after 夜9時 is midnight), or the next morning (22時から6時)."""
     if end == start:
         raise InvalidInput("hours_range_empty")
-    if not end_marked and end < HALF_DAY and end + HALF_DAY > start:
-        if start_pm:
-            return end + HALF_DAY  # 午後1時から5時: the 5 is afternoon too
+    twelve_hour = end + HALF_DAY if end < HALF_DAY else DAY_MINUTES if end == HALF_DAY else None
+    if not end_marked and twelve_hour is not None and twelve_hour > start:
+        if start_pm is not None:
+            return twelve_hour  # the start said 午前/午後/朝/夜: the end speaks the same clock
         # 9時から5時: 17時, or 5 the next morning (20 hours)? Asked, never guessed.
         raise InvalidInput("hours_range_ambiguous", end=end // 60, pm=end // 60 + 12)
     return end + DAY_MINUTES  # 22時から6時: overnight
@@ -641,7 +659,7 @@ def _clock(match: re.Match[str], p: str) -> tuple[int, bool | None]:
     marks = [m for m in (match.group(f"{p}pre"), match.group(f"{p}post")) if m]
     pm: bool | None = None
     if marks:
-        pm = marks[0].startswith(("午後", "p"))
+        pm = marks[0].startswith(("午後", "夕方", "夜", "p"))
         if (hour > 12 and not pm) or hour > 23:
             raise InvalidInput("hours_format")  # 午前15時
         if hour < 12 and pm:

@@ -136,6 +136,14 @@ def test_a_day_may_come_before_or_after_the_hours(typed: str, day: date):
         ("午前9時から午後5時 休憩なし", None, 480),
         ("22時から翌6時 休憩60分", None, 420),
         ("22時から6時 休憩60分", None, 420),
+        ("8時～17時（休憩1時間）", None, 480),
+        ("休憩1時間で8時から17時", None, 480),
+        ("9時～18時、休憩は1時間", None, 480),
+        ("7時間（休憩なし）", None, 420),
+        ("Today: 7.5", TODAY, 450),
+        ("8時間勤務", None, 480),
+        ("7じかん30ぷん", None, 450),
+        ("7時間半ぐらい", None, 450),
     ],
 )
 def test_everyday_ways_of_writing_hours(typed: str, day: date | None, minutes: int | None):
@@ -158,6 +166,10 @@ def test_everyday_ways_of_writing_hours(typed: str, day: date | None, minutes: i
         ("9 a.m. to 5 p.m.", Span(540, 1020)),
         ("22時から翌6時", Span(1320, 1800)),
         ("17時ー24時", Span(1020, 1440)),
+        ("朝9時から夕方5時", Span(540, 1020)),
+        ("夜9時から12時", Span(1260, 1440)),
+        ("朝9時から5時", Span(540, 1020)),
+        ("8時頃から17時頃", Span(480, 1020)),
     ],
 )
 def test_a_time_range_without_its_break_leaves_the_minutes_to_ask(typed: str, span: Span):
@@ -175,6 +187,7 @@ def test_a_time_range_without_its_break_leaves_the_minutes_to_ask(typed: str, sp
         ("8時", "hours_clock_time"),
         ("午後3時", "hours_clock_time"),
         ("9時から5時", "hours_range_ambiguous"),
+        ("21時から12時", "hours_range_ambiguous"),
         ("8時から8時", "hours_range_empty"),
         ("7〜8時間", "hours_one_amount"),
         ("7-8", "hours_one_amount"),
