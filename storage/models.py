@@ -756,5 +756,7 @@ class LineEventRow(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reply_token: Mapped[str | None] = mapped_column(String(256))
     reply_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The outbox row that claimed the token (committed before the reply goes out).
+    # The outbox row that claimed the token (committed before the reply goes out), and whether
+    # LINE took that reply (until then its fate is unknown).
     reply_outbox_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    reply_done: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)

@@ -110,7 +110,8 @@ class InboxRepository(Protocol):
         ...
 
     async def last_update_id(self) -> int | None:
-        """The highest update id stored (None when the inbox is empty)."""
+        """The highest Telegram update id stored (None when there is none); LINE's events
+        have ids from `bot.domain.channels.LINE_UPDATE_BASE` up, not counted here."""
         ...
 
     async def handled_as(self, update_id: int, kind: str) -> None:

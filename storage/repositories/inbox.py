@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.channels import LINE_UPDATE_BASE
 from bot.domain.deliveries import ParkedUpdate
 from bot.domain.outbound import InboxItem
 from storage.models import InboxRow
@@ -80,7 +81,10 @@ class SqlInboxRepository:
         return rowcount(result)
 
     async def last_update_id(self) -> int | None:
-        result = await self._session.execute(select(func.max(InboxRow.update_id)))
+        # Telegram's highest: LINE's events have ids of their own, higher up.
+        result = await self._session.execute(
+            select(func.max(InboxRow.update_id)).where(InboxRow.update_id < LINE_UPDATE_BASE)
+        )
         value = result.scalar_one_or_none()
         return None if value is None else int(value)
 

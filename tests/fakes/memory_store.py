@@ -23,6 +23,7 @@ from bot.domain.assemblies import Answer
 from bot.domain.audit import FORGOTTEN_CHAT, TRACES, AuditEntry, AuditQuery
 from bot.domain.broadcasts import Broadcast
 from bot.domain.cards import CardCopy
+from bot.domain.channels import LINE_UPDATE_BASE
 from bot.domain.coop import Assembly, BusinessCentre, NewShift, Shift, WorkKind
 from bot.domain.deliveries import UNREACHABLE_PREFIX, FailedSend, ParkedUpdate
 from bot.domain.desk import DeskLogin, DeskSession
@@ -437,7 +438,7 @@ class MemoryInboxRepository:
         return True
 
     async def last_update_id(self) -> int | None:
-        return max(self._s.inbox, default=None)
+        return max((u for u in self._s.inbox if u < LINE_UPDATE_BASE), default=None)
 
     async def handled_as(self, update_id: int, kind: str) -> None:
         if entry := self._s.inbox.get(update_id):
