@@ -228,6 +228,15 @@ async def test_worked_as_planned_reports_a_shift_in_two_taps(demo_chat, memory_s
     assert "予定どおり" not in again.text
 
 
+async def test_who_else_on_a_shift_that_is_over_offers_worked_as_planned(demo_chat, clock):
+    clock.advance(hours=4)  # 13:00 in Tokyo: the 8:00-12:00 shift is over
+    await demo_chat.press(TANAKA, "shifts")
+    who = await demo_chat.tap(TANAKA, "👥 11月22日(日) 8:00")
+    labels = [label for label, _ in who.buttons]
+    assert "✅ 11月22日(日) 8:00 予定どおり働いた" in labels
+    assert "🙅 行けなくなりました" not in labels  # a shift that is over cannot be given up
+
+
 async def test_worked_as_planned_in_english_and_for_yesterdays_shift(
     demo_chat, memory_store, clock
 ):
