@@ -95,6 +95,13 @@ class RequestDetail(CallbackData, tag="tc:r:info"):
 
 
 @dataclass(frozen=True)
+class ShowAnswer(CallbackData, tag="tc:r:ans"):
+    """The requester's answer, which the card does not print, to the presser alone (audited)."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
 class AskRequester(CallbackData, tag="tc:r:ask"):
     """Asks for the question, then sends it to the requester."""
 
@@ -266,16 +273,14 @@ def _request_card(
         parts.append(msg("triage.card.reason", reason=request.decline_reason))
     if item.question is not None:
         parts.append(msg("triage.card.question", text=item.question.text or "—"))
-        if item.answer is not None:
-            answer = item.answer.text or ("🎤" if item.answer.voice_file_id else "—")
-            parts.append(msg("triage.card.answer", text=answer))
-        else:
-            parts.append(msg("triage.card.no_answer"))
+        # A resident's answer may hold a care need: a card goes to every staff member (a whole
+        # group, with KYODO_STAFF_CHAT_ID), so it says only that there is one.
+        parts.append(msg("triage.card.answered" if item.answer else "triage.card.no_answer"))
     parts += _last(item.last)
-    return parts, _request_buttons(request.id, request.status)
+    return parts, _request_buttons(request.id, request.status, answered=item.answer is not None)
 
 
-def _request_buttons(request_id: int, status: RequestStatus) -> Buttons:
+def _request_buttons(request_id: int, status: RequestStatus, *, answered: bool = False) -> Buttons:
     possible = set(actions_from(status))
     if not possible - {RequestAction.CANCELLED}:
         return ()
@@ -296,6 +301,8 @@ def _request_buttons(request_id: int, status: RequestStatus) -> Buttons:
     if RequestAction.DONE in possible:
         first.append(button("done", RequestDone(request_id)))
     second: list[Button] = [button("info", RequestDetail(request_id))]
+    if answered:
+        second.append(button("answer", ShowAnswer(request_id)))
     if RequestAction.ASKED in possible:
         second.append(button("ask", AskRequester(request_id)))
     if RequestAction.DECLINED in possible:

@@ -32,6 +32,7 @@ from bot.dialogs.card_views import (
     RequestDetail,
     RequestDone,
     ScheduleRequest,
+    ShowAnswer,
     TakeRequest,
     card_reply,
 )
@@ -440,6 +441,22 @@ async def _hour_picked(turn: Turn, pressed: VisitHour, visit: VisitTime) -> Next
 async def _detail(turn: Turn, pressed: RequestDetail, state: DialogState | None) -> Next:
     async def show() -> Next:
         await _show_detail(turn, pressed.request_id)
+        return state
+
+    return await _on_request(turn, pressed.request_id, show)
+
+
+@DIALOG.button(ShowAnswer)
+async def _answer(turn: Turn, pressed: ShowAnswer, state: DialogState | None) -> Next:
+    """The requester's answer, which the card only says exists, to the presser alone."""
+
+    async def show() -> Next:
+        view, answer = await requests.latest_answer(
+            turn.uow, turn.actor, pressed.request_id, turn.now
+        )
+        text = "—" if answer is None else answer.text or ("🎤" if answer.voice_file_id else "—")
+        reference = view.request.reference
+        turn.say(msg("triage.answer_shown", reference=reference, text=text), buttons=((MENU,),))
         return state
 
     return await _on_request(turn, pressed.request_id, show)

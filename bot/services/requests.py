@@ -322,6 +322,21 @@ async def detail(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) 
     return RequestDetail(await view_of(uow, request), history, messages)
 
 
+async def latest_answer(
+    uow: UnitOfWork, actor: Actor, request_id: int, now: datetime
+) -> tuple[RequestView, RequestMessage | None]:
+    """The requester's latest answer, for the staff member who asked to see it: audited, as
+    every look at a resident's words is (staff cards say only that there is an answer)."""
+    _, request = await _staff_request(uow, actor, request_id, now)
+    answers = [
+        m for m in await uow.requests.messages(request_id) if m.direction is MessageDirection.ANSWER
+    ]
+    await uow.audit.add(
+        now, actor.person_id, "request.answer_viewed", f"service_request:{request_id}"
+    )
+    return await view_of(uow, request), (answers[-1] if answers else None)
+
+
 async def take(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) -> RequestView:
     """The staff member takes the request on. Of two taking at once one wins; the other gets
     `request_already_taken` with `by` (the winner's name) and `view`."""

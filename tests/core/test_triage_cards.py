@@ -306,8 +306,20 @@ async def test_ask_and_answer_come_back_onto_the_card_and_to_the_staff_member_wh
         )
         await uow.commit()
     cards_chat.release()  # the answer's consequences edited the card: no feed involved
-    assert "ポストの中にあります" in cards_chat.screens[JIRO.id][card_id].text
-    assert "ポストの中にあります" in cards_chat.last_to(JIRO.id).text  # the asker's notice
+    # Every copy says there is an answer; none prints it (it may hold a care need).
+    jiro_card = cards_chat.screens[JIRO.id][card_id]
+    assert "The requester has answered" in jiro_card.text
+    assert "ポストの中にあります" not in jiro_card.text
+    # The staff member who asked hears the answer in their own chat.
+    assert any("ポストの中にあります" in m.text for m in cards_chat.delivered[JIRO.id])
+    hanako_id, hanako_card = cards_chat.card(HANAKO.id, reference)
+    assert "ポストの中にあります" not in cards_chat.screens[HANAKO.id][hanako_id].text
+    shown = await cards_chat.press(HANAKO, _data(hanako_card, "回答を見る"), message_id=hanako_id)
+    assert "ポストの中にあります" in shown.text and "この表示は記録されます" in shown.text
+    viewed = [a for a in cards_chat.store.state.audit if a.action == "request.answer_viewed"]
+    assert [(a.actor_person_id, a.subject) for a in viewed] == [
+        (person_id(cards_chat.store, HANAKO.id), f"service_request:{request_id}")
+    ]
 
 
 async def test_accept_by_centre_day_and_hour_buttons_tells_the_resident_which_centre_and_when(
