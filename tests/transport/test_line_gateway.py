@@ -14,7 +14,13 @@ import pytest
 
 from bot.domain.outbound import OutboundMessage, OutboxItem
 from bot.ports.line import LineEvent
-from bot.ports.telegram import AmbiguousTimeout, RateLimited, TransientError, Unreachable
+from bot.ports.telegram import (
+    AmbiguousTimeout,
+    BadRequest,
+    RateLimited,
+    TransientError,
+    Unreachable,
+)
 from handlers.line.client import LineClient, MaybeArrived
 from handlers.line.gateway import LineGateway, retry_key
 from sandbox.line.standin import LineStandIn
@@ -231,3 +237,13 @@ async def test_a_forgotten_persons_line_id_goes_once_the_farewell_is_delivered(d
     assert door.received == [("push", "さようなら")]
     async with door.store.uow() as uow:
         assert await uow.line.address(door.chat_id) is None
+
+
+@pytest.mark.line_options(quota=1)
+async def test_a_spent_quota_fails_pushes_and_leaves_replies_free(door: Door):
+    await door.gateway.deliver(door.row(1, "一"))  # the month's one push
+    with pytest.raises(BadRequest, match="monthly limit"):
+        await door.gateway.deliver(door.row(2, "二"))
+    await door.writes()
+    await door.gateway.deliver(door.row(3, "三"))
+    assert door.received == [("push", "一"), ("reply", "三")]
