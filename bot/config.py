@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -19,7 +21,9 @@ from bot.domain.reminders import DEFAULT_OFFSETS, parse_offsets
 from bot.domain.requests import DEFAULT_AREAS, ServiceArea, parse_areas
 
 SUPPORTED_LOCALES = ("ja", "en")
-_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Telegram's alphabet for a webhook's secret token; 32 characters at least (~190 bits), so that
+# guessing it is hopeless whatever the rate of tries.
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,256}$")
 _TELEGRAM_API = "https://api.telegram.org/bot"
 _LINE_API = "https://api.line.me"
 
@@ -113,6 +117,7 @@ def _float(env: Mapping[str, str], key: str, default: float, low: float, high: f
 
 def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
     """Reads settings from `env` (default: os.environ, after loading `.env` if present)."""
+    saved_in: Path | None = None  # where a generated webhook secret can be kept
     if env is None:
         from dotenv import dotenv_values
 
@@ -120,6 +125,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         merged = {k: v for k, v in dotenv_values(path).items() if v is not None}
         merged.update(os.environ)
         env = merged
+        saved_in = path
     token = env.get("TELEGRAM_BOT_TOKEN") or None
     transport = env.get("KYODO_TRANSPORT", "ptb").strip().lower()
     if transport not in ("ptb", "aiohttp"):
@@ -142,9 +148,12 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         if not webhook_url.startswith(("https://", "http://")):
             raise ConfigError("WEBHOOK_URL must start with https://")
         if secret is None:
-            raise ConfigError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
+            secret = _made_webhook_secret(saved_in)
     if secret is not None and not _SECRET_TOKEN.match(secret):
-        raise ConfigError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        raise ConfigError(
+            "WEBHOOK_SECRET must be 32-256 characters of A-Z, a-z, 0-9, _ and - "
+            "(leave it out, and Kyodo makes one and says where it keeps it)"
+        )
     if token is not None and not re.fullmatch(r"[0-9]+:[A-Za-z0-9_-]+", token):
         raise ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits:letters)")
     database_url = env.get("DATABASE_URL", "sqlite+aiosqlite:///kyodo.db")
@@ -206,6 +215,33 @@ def _line(env: Mapping[str, str]) -> _LineSettings:
     if not base.startswith(("http://", "https://")):
         raise ConfigError("LINE_API_BASE_URL must start with http:// or https://")
     return {"line_channel_secret": secret, "line_access_token": token, "line_api_base_url": base}
+
+
+def _made_webhook_secret(dotenv: Path | None) -> str:
+    """A new webhook secret, kept in `dotenv` (appended) so that every start and every replica
+    uses the same one; without a file, for this run only. Says where, never what."""
+    secret = secrets.token_urlsafe(36)  # 48 characters of Telegram's alphabet
+    if dotenv is None:
+        print(
+            "WEBHOOK_SECRET was not set: Kyodo made one for this run only "
+            "(set WEBHOOK_SECRET to keep one across restarts and replicas)",
+            file=sys.stderr,
+        )
+        return secret
+    try:
+        with dotenv.open("a", encoding="utf-8") as file:
+            file.write("\n# Made by Kyodo: Telegram sends it with every webhook call.\n")
+            file.write(f"WEBHOOK_SECRET={secret}\n")
+    except OSError:
+        raise ConfigError(
+            f"WEBHOOK_SECRET is not set, and Kyodo could not keep the one it made in {dotenv}: "
+            "set WEBHOOK_SECRET (32-256 characters of A-Z, a-z, 0-9, _ and -)"
+        ) from None
+    print(
+        f"WEBHOOK_SECRET was not set: Kyodo made one and keeps it in {dotenv.resolve()}",
+        file=sys.stderr,
+    )
+    return secret
 
 
 def _offsets(env: Mapping[str, str]) -> tuple[timedelta, ...]:

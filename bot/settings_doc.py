@@ -84,7 +84,8 @@ SETTINGS: tuple[SettingDoc, ...] = (
     SettingDoc(
         "WEBHOOK_SECRET",
         "webhook_secret",
-        "required with `WEBHOOK_URL`; checked on every call (1-256 of `A-Z a-z 0-9 _ -`)",
+        "checked on every webhook call: 32-256 of `A-Z a-z 0-9 _ -`; left out with "
+        "`WEBHOOK_URL` set, Kyodo makes one, appends it to `.env` and says so",
         unset="none",
     ),
     SettingDoc(

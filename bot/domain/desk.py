@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 LINK_TTL = timedelta(minutes=10)
 IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_MAX_AGE = timedelta(hours=12)  # a session ends this long after sign-in, whatever its use
 TOKEN_BYTES = 32  # 43 URL-safe characters
 
 

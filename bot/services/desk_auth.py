@@ -2,8 +2,11 @@
 
 `/desk` in Telegram asks `issue_link` for a one-time token (valid ten minutes, stored hashed);
 opening the link calls `sign_in`, which uses the token up and opens a session; every later
-request calls `current`, which refuses an ended or idle session and re-checks the staff role,
-so losing the role locks the desk at the next click. Refusals are audited with why.
+request calls `current`, which refuses an ended, idle or 12-hour-old session (whatever its use)
+and re-checks the staff role, so losing the role locks the desk at the next click. Refusals of a
+real link are audited with why; a token that is no link at all (a guess) is not written down
+one by one: the door counts guesses per client and writes one row a minute
+(bot.services.refusals).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import datetime, timedelta
 from bot.domain.desk import (
     IDLE_TIMEOUT,
     LINK_TTL,
+    SESSION_MAX_AGE,
     DeskLogin,
     DeskSession,
     looks_like_token,
@@ -68,13 +72,14 @@ async def _refuse(uow: UnitOfWork, person_id: int | None, code: str, now: dateti
 
 
 async def sign_in(uow: UnitOfWork, token: str, now: datetime) -> SignedIn:
-    """Uses the link up and opens a session. Errors (each audited): desk_link_unknown,
-    desk_link_used, desk_link_expired, desk_not_staff. The caller commits, refusal or not."""
+    """Uses the link up and opens a session. Errors: desk_link_unknown (a guess: not written
+    down here, the door counts it), desk_link_used, desk_link_expired, desk_not_staff (each
+    audited). The caller commits, refusal or not."""
     if not looks_like_token(token):
-        raise await _refuse(uow, None, "desk_link_unknown", now)
+        raise DomainError("desk_link_unknown")
     login = await uow.desk.get_login(token_hash(token))
     if login is None:
-        raise await _refuse(uow, None, "desk_link_unknown", now)
+        raise DomainError("desk_link_unknown")
     if login.used_at is not None:
         raise await _refuse(uow, login.person_id, "desk_link_used", now)
     if now >= login.expires_at:
@@ -97,13 +102,21 @@ async def current(
     default_locale: str,
     idle: timedelta = IDLE_TIMEOUT,
 ) -> DeskUser:
-    """The staff member of a live session, seen now. Errors: desk_signed_out (no, ended or
-    idle session), desk_not_staff (the role was taken away: the session is ended, audited)."""
+    """The staff member of a live session, seen now. Errors: desk_signed_out (no, ended, idle
+    or 12-hour-old session), desk_not_staff (the role was taken away: the session is ended,
+    audited)."""
     if not looks_like_token(session_id):
         raise DomainError("desk_signed_out")
     id_hash = token_hash(session_id)
     session = await uow.desk.get_session(id_hash)
     if session is None or not session.is_live(now, idle):
+        raise DomainError("desk_signed_out")
+    if now - session.created_at >= SESSION_MAX_AGE:
+        # However busy: a stolen cookie is good for half a day at most.
+        await uow.desk.end_session(id_hash, now)
+        await uow.audit.add(
+            now, session.person_id, "desk.session_expired", f"person:{session.person_id}"
+        )
         raise DomainError("desk_signed_out")
     person = await uow.people.get(session.person_id)
     actor = actor_of(person, default_locale) if person is not None else None

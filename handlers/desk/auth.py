@@ -5,22 +5,29 @@
 - Every other request goes through `guard`: a live session of someone who is staff *now*, and
   on every POST the session's CSRF token, compared in constant time. A refusal is a page that
   says why, in the person's language, and is audited.
+- Sign-in links are guessed at cheaply: a client's refused links are counted in memory, ten in a
+  minute and it is refused before anything is looked up (429), and one audit row a minute says
+  how many guesses came from which address (bot.services.refusals).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import suppress
 
 from aiohttp import web
 
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.services import queue as desk_service
 from bot.services.desk_auth import current, link_problem, set_locale, sign_in, sign_out
+from bot.services.refusals import GuessGate
 from handlers.desk.context import (
     COOKIE,
     COUNTS,
+    DESK,
     USER,
     config,
     message_page,
@@ -34,6 +41,7 @@ log = logging.getLogger(__name__)
 
 PUBLIC = ("/desk/login/", "/desk/static/")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+GUESSES = web.AppKey("desk_guesses", GuessGate)
 
 _REFUSALS = {
     "desk_link_unknown": "desk.login.unknown",
@@ -133,27 +141,53 @@ async def _csrf_refused(request: web.Request) -> web.Response | None:
     return message_page(request, "desk.refused.title", "desk.csrf.body", status=403)
 
 
+def client_of(request: web.Request) -> str:
+    """The address a request came from (the proxy's, behind one: see docs/personal-data.md)."""
+    return request.remote or "unknown"
+
+
+async def _throttled(request: web.Request) -> web.Response | None:
+    """The 429 page when this client has used up its guesses this minute; writes the minutes
+    of guesses that are over."""
+    gate = request.app[GUESSES]
+    if gate.due(now(request)):
+        await gate.flush(config(request).uow, now(request))
+    if not gate.blocked(client_of(request), now(request)):
+        return None
+    response = message_page(request, "desk.login.refused_title", "desk.login.throttled", status=429)
+    response.headers["Retry-After"] = "60"
+    return response
+
+
+async def _refused(request: web.Request, code: str) -> web.Response:
+    request.app[GUESSES].refused(client_of(request), now(request), code)
+    key = _REFUSALS.get(code, "desk.login.unknown")
+    return message_page(request, "desk.login.refused_title", key, status=403)
+
+
 async def login_page(request: web.Request) -> web.Response:
     """Shows the sign-in button, or why this link cannot sign anyone in."""
+    if (throttled := await _throttled(request)) is not None:
+        return throttled
     token = request.match_info["token"]
     async with config(request).uow() as uow:
         problem = await link_problem(uow, token, now(request))
     if problem is not None:
-        key = _REFUSALS.get(problem, "desk.login.unknown")
-        return message_page(request, "desk.login.refused_title", key, status=403)
+        return await _refused(request, problem)
     return render(request, "login.html", {"token": token})
 
 
 async def login(request: web.Request) -> web.StreamResponse:
+    if (throttled := await _throttled(request)) is not None:
+        return throttled
     token = request.match_info["token"]
     desk = config(request)
     async with desk.uow() as uow:
         try:
             signed = await sign_in(uow, token, now(request))
         except DomainError as error:
-            await uow.commit()  # the refusal's audit row
-            key = _REFUSALS.get(error.code, "desk.login.unknown")
-            return message_page(request, "desk.login.refused_title", key, status=403)
+            await uow.commit()  # the audit row of a real link's refusal (a guess has none)
+            return await _refused(request, error.code)
         await uow.commit()
     response = web.HTTPSeeOther("/desk/")
     response.set_cookie(
@@ -190,7 +224,30 @@ async def language(request: web.Request) -> web.StreamResponse:
     raise redirect(target.split("?")[0])
 
 
+async def _write_guesses(app: web.Application) -> AsyncIterator[None]:
+    """Writes the guesses of each minute that is over, quiet or not, and the rest at shutdown."""
+    gate, desk = app[GUESSES], app[DESK]
+
+    async def every_minute() -> None:
+        while True:
+            await asyncio.sleep(60)
+            try:
+                await gate.flush(desk.uow, desk.clock.now())
+            except Exception:  # a store hiccup: the rows are written next time
+                log.exception("desk: writing the sign-in guesses' audit rows failed")
+
+    task = asyncio.create_task(every_minute())
+    yield
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
+    with suppress(Exception):
+        await gate.flush(desk.uow, desk.clock.now(), everything=True)
+
+
 def setup_auth(app: web.Application) -> None:
+    app[GUESSES] = GuessGate("desk.sign_in_refused")
+    app.cleanup_ctx.append(_write_guesses)
     app.middlewares.append(guard)
     app.router.add_get("/login/{token}", login_page)
     app.router.add_post("/login/{token}", login)

@@ -138,3 +138,27 @@ async def test_signing_out_ends_the_session(memory_store, clock):
         with pytest.raises(DomainError):
             await current(uow, signed.session_id, clock.now(), "ja")
     assert actions(memory_store).count("desk.signed_out") == 1
+
+
+async def test_a_session_ends_twelve_hours_after_sign_in_however_busy(memory_store, clock):
+    staff = await person(memory_store, clock, {Role.STAFF})
+    signed = await attempt(memory_store, clock, await link(memory_store, clock, staff))
+    for _ in range(24):  # a click every 29 minutes for 11 h 36 min
+        clock.advance(minutes=29)
+        async with memory_store.uow() as uow:
+            await current(uow, signed.session_id, clock.now(), "ja")
+            await uow.commit()
+    clock.advance(minutes=24)  # 12 hours since sign-in
+    async with memory_store.uow() as uow:
+        with pytest.raises(DomainError) as expired:
+            await current(uow, signed.session_id, clock.now(), "ja")
+        await uow.commit()
+    assert expired.value.code == "desk_signed_out"
+    assert actions(memory_store)[-1] == "desk.session_expired"
+
+
+async def test_a_guess_at_a_link_writes_nothing_by_itself(memory_store, clock):
+    before = len(memory_store.state.audit)
+    with pytest.raises(DomainError):
+        await attempt(memory_store, clock, "x" * 43)
+    assert len(memory_store.state.audit) == before  # the door counts guesses per client

@@ -83,7 +83,7 @@ def test_each_documented_key_fills_its_field():
         "KYODO_TRANSPORT": "aiohttp",
         "DATABASE_URL": "sqlite+aiosqlite:///other.db",
         "WEBHOOK_URL": "https://kyodo.example.org/hook",
-        "WEBHOOK_SECRET": "s3cret",
+        "WEBHOOK_SECRET": "s3cret_0123456789abcdefghijklmnopq",
         "WEBHOOK_LISTEN_HOST": "192.0.2.1",
         "KYODO_TIMEZONE": "Europe/Paris",
         "KYODO_DEFAULT_LOCALE": "en",
@@ -98,7 +98,7 @@ def test_each_documented_key_fills_its_field():
         "LINE_API_BASE_URL": "http://127.0.0.1:9000",
     }
     pairs = {  # keys that go together
-        "WEBHOOK_URL": ("WEBHOOK_SECRET", "s3cret"),
+        "WEBHOOK_URL": ("WEBHOOK_SECRET", "s3cret_0123456789abcdefghijklmnopq"),
         "LINE_CHANNEL_SECRET": ("LINE_CHANNEL_ACCESS_TOKEN", "token"),
         "LINE_CHANNEL_ACCESS_TOKEN": ("LINE_CHANNEL_SECRET", "secret"),
     }

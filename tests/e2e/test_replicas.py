@@ -99,7 +99,7 @@ def start_replica(sandbox, proxy: CountingProxy, url: str, log: Path):
         KYODO_TRANSPORT="aiohttp",
         DATABASE_URL=url,
         WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
-        WEBHOOK_SECRET="replicas-secret",
+        WEBHOOK_SECRET="replicas-secret_0123456789abcdefghij",
         WEBHOOK_LISTEN_PORT=str(port),
         KYODO_GLOBAL_RATE=str(RATE),
         KYODO_SCHEDULER_TICK="0.5",

@@ -18,7 +18,7 @@ async def inbox_rows(settings) -> int:
 async def test_kyodo_registers_its_webhook_with_the_secret(kyodo_webhook, sandbox):
     [call] = sandbox.calls_of("setWebhook")
     assert call.params["url"] == kyodo_webhook.settings.webhook_url
-    assert call.params["secret_token"] == "test-secret_0123"
+    assert call.params["secret_token"] == "test-secret_0123456789abcdefghijklmnop"
 
 
 async def test_a_stranger_is_welcomed_through_the_webhook(kyodo_webhook, person):
