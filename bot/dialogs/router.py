@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.dialogs import (
     assemblies,
     broadcasts,
+    confirm,
     desk,
     hours,
     invites,
@@ -77,6 +78,7 @@ async def _cancel_command(turn: Turn, state: DialogState | None) -> Next:
 REGISTRY = Registry(
     [
         CORE,
+        *confirm.DIALOGS,
         *language.DIALOGS,
         *hours.DIALOGS,
         *join.DIALOGS,

@@ -3,8 +3,10 @@ served, open shifts with take buttons, and the member's calendar link.
 
 The buttons are registered on the shifts dialog (`bot.dialogs.shifts.DIALOG`, which owns the
 `shift` and `shifts` prefixes); the one step with state is the optional reason typed after
-"I can't make it" (`REASON_DIALOG`). The services record what happened; telling the
-coordinators and offering the place to others are its consequences (`bot.notices.shifts`).
+"I can't make it" (`REASON_DIALOG`). "I can't make it" goes through the confirm-and-undo
+mechanism (`bot.dialogs.confirm`): the shift and who will be told first, an Undo after. The
+services record what happened; telling the coordinators and offering the place to others are
+its consequences (`bot.notices.shifts`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.dialogs.confirm import Done, Undoable, confirm, undoable
 from bot.dialogs.engine import Turn
 from bot.dialogs.menus import (
     MENU,
@@ -27,14 +30,17 @@ from bot.dialogs.state import DialogData, StateCodec
 from bot.domain.callbacks import CallbackData
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, PermissionDenied
-from bot.domain.replies import Button, msg
+from bot.domain.replies import Button, Msg, msg
 from bot.domain.shift_swaps import MAX_REASON_LENGTH
+from bot.domain.undo import UndoKind
 from bot.services.shift_swaps import (
     give_reason,
     new_calendar_token,
     open_shifts,
+    preview_release,
     release_shift,
     take_shift,
+    undo_release,
 )
 
 NAME = "shift_reason"
@@ -76,19 +82,49 @@ def _refused(turn: Turn, error: DomainError) -> None:
 
 @DIALOG.button(CantMakeShift)
 async def _release(turn: Turn, pressed: CantMakeShift, state: DialogState | None) -> Next:
-    try:
-        done = await release_shift(turn.uow, turn.actor, pressed.shift_id, turn.now)
-    except DomainError as error:
-        _refused(turn, error)
-        return None
-    turn.toast = msg("shifts.released_toast")
-    turn.say(
-        msg("shifts.released"),
-        item(done.view, turn.locale, turn.settings.tz),
-        msg("shifts.ask_reason", limit=MAX_REASON_LENGTH),
-        buttons=((MY_SHIFTS,), (MENU,)),
+    # Never at once, however old the message: the shift and who will be told, then Yes or No.
+    await confirm(turn, UndoKind.SHIFT_RELEASE, pressed.shift_id)
+    return state
+
+
+async def _ask_release(turn: Turn, shift_id: int) -> tuple[Msg, ...]:
+    preview = await preview_release(turn.uow, turn.actor, shift_id, turn.now)
+    return (
+        item(preview.view, turn.locale, turn.settings.tz),
+        msg("undo.shift_release.who", staff=preview.coordinators, offered=preview.offered),
     )
-    return ShiftReason(step="reason", release_id=done.release.id)
+
+
+async def _do_release(turn: Turn, shift_id: int) -> Done:
+    done = await release_shift(turn.uow, turn.actor, shift_id, turn.now)
+    return Done(
+        done.release.id,
+        (
+            msg("undo.shift_release.done"),
+            item(done.view, turn.locale, turn.settings.tz),
+            msg("shifts.ask_reason", limit=MAX_REASON_LENGTH),
+        ),
+        buttons=((MY_SHIFTS,), (MENU,)),
+        toast=msg("shifts.released_toast"),
+        state=ShiftReason(step="reason", release_id=done.release.id),
+    )
+
+
+async def _undo_release(turn: Turn, release_id: int) -> tuple[Msg, ...]:
+    view = await undo_release(turn.uow, turn.actor, release_id, turn.now)
+    return (msg("undo.shift_release.undone"), item(view, turn.locale, turn.settings.tz))
+
+
+undoable(
+    Undoable(
+        UndoKind.SHIFT_RELEASE,
+        ask=_ask_release,
+        do=_do_release,
+        undo=_undo_release,
+        refused=_refused,
+        back=((MY_SHIFTS,), (MENU,)),
+    )
+)
 
 
 @REASON_DIALOG.text

@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from bot.domain.broadcasts import Progress
 from bot.domain.requests import RequestAction, RequestStatus
+from bot.domain.undo import UndoKind
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,17 @@ class ShiftReleased(Event):
 
     release_id: int
     shift_id: int
+    person_id: int
+
+
+@dataclass(frozen=True)
+class ActionUndone(Event):
+    """`person_id` undid their action `kind` on `subject` in its undo window (a shift released,
+    a member checked in, a request done; `bot.domain.undo`): the notices it held are withdrawn,
+    so nobody hears of it."""
+
+    kind: UndoKind
+    subject: int
     person_id: int
 
 

@@ -17,6 +17,7 @@ from bot.notices import hours, volunteers
 from bot.notices import reminders as reminder_notices
 from bot.notices import requests as service_requests
 from bot.notices import shifts as shift_notices
+from bot.notices import undo as undo_notices
 from bot.notices.context import Handler, NoticeContext
 from bot.ports.store import UnitOfWork
 from bot.rendering import Renderer
@@ -41,6 +42,7 @@ HANDLERS = _merge(
     volunteers.HANDLERS,
     assembly_notices.HANDLERS,
     reminder_notices.HANDLERS,
+    undo_notices.HANDLERS,
 )
 
 

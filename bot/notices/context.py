@@ -32,12 +32,14 @@ class NoticeContext:
         *,
         at: datetime,
         dedupe_key: str | None = None,
+        not_before: datetime | None = None,
     ) -> bool:
-        """Queues `reply` to the person's private chat; False if they cannot be reached."""
+        """Queues `reply` to the person's private chat; False if they cannot be reached.
+        `not_before`: held until then (the notice of an action that may still be undone)."""
         if person.telegram_user_id is None:
             return False  # forgotten, or known from the desk only
         rendered = self.renderer.render(reply, person.telegram_user_id, self.locale_of(person))
-        await uow.outbox.add(rendered, at, dedupe_key=dedupe_key)
+        await uow.outbox.add(rendered, at, dedupe_key=dedupe_key, not_before=not_before)
         return True
 
     async def queue(self, uow: UnitOfWork, notice: Notice, *, at: datetime) -> None:

@@ -24,6 +24,7 @@ from bot.domain.events import (
 )
 from bot.domain.reminders import recipient_key
 from bot.domain.replies import Button, Msg, Reply, msg
+from bot.domain.undo import UndoKind, held_key, held_until
 from bot.notices.context import Handler, NoticeContext
 from bot.ports.store import UnitOfWork
 from bot.services.coop import ShiftView
@@ -50,12 +51,13 @@ async def _tell_coordinators(
     *,
     at: datetime,
     dedupe: str | None,
+    not_before: datetime | None = None,
 ) -> None:
     """`head` and the shift to each coordinator; `dedupe` + their person id is each one's key."""
     for staff in await coordinators(uow):
         reply = Reply(parts=(head, item(view, ctx.locale_of(staff), ctx.settings.tz)))
         key = None if dedupe is None else f"{dedupe}{staff.id}"
-        await ctx.tell(uow, staff, reply, at=at, dedupe_key=key)
+        await ctx.tell(uow, staff, reply, at=at, dedupe_key=key, not_before=not_before)
 
 
 async def released(ctx: NoticeContext, uow: UnitOfWork, event: ShiftReleased) -> None:
@@ -64,13 +66,16 @@ async def released(ctx: NoticeContext, uow: UnitOfWork, event: ShiftReleased) ->
         return
     offered = await offered_to(uow, view.shift, event.person_id)
     name = await _name(uow, event.person_id)
+    # Held until the member's undo window is over: an undo withdraws them all.
+    held = held_key(UndoKind.SHIFT_RELEASE, event.release_id)
     await _tell_coordinators(
         ctx,
         uow,
         msg("shifts.released_staff", name=name, offered=len(offered)),
         view,
         at=event.at,
-        dedupe=f"shift-release:{event.release_id}:staff:",
+        dedupe=f"{held}staff:",
+        not_before=held_until(event.at),
     )
     take = take_button(view.shift.id, view.shift.starts_at)
     for person in offered:
@@ -83,7 +88,8 @@ async def released(ctx: NoticeContext, uow: UnitOfWork, event: ShiftReleased) ->
             person,
             reply,
             at=event.at,
-            dedupe_key=f"shift-release:{event.release_id}:offer:{person.id}",
+            dedupe_key=f"{held}offer:{person.id}",
+            not_before=held_until(event.at),
         )
 
 
@@ -96,7 +102,17 @@ async def reason_given(ctx: NoticeContext, uow: UnitOfWork, event: ShiftReasonGi
         return
     name = await _name(uow, release.person_id)
     head = msg("shifts.reason_staff", name=name, reason=release.reason or "")
-    await _tell_coordinators(ctx, uow, head, view, at=event.at, dedupe=None)
+    # After the release's own notice, and withdrawn with it if the release is undone.
+    key = held_key(UndoKind.SHIFT_RELEASE, release.id)
+    await _tell_coordinators(
+        ctx,
+        uow,
+        head,
+        view,
+        at=event.at,
+        dedupe=f"{key}reason:{event.at.isoformat()}:",
+        not_before=max(event.at, held_until(release.released_at)),
+    )
 
 
 async def taken(ctx: NoticeContext, uow: UnitOfWork, event: ShiftTaken) -> None:

@@ -46,6 +46,12 @@ class ShiftSwapRepository(Protocol):
         """The oldest release of the shift whose place nobody took yet now records its taker."""
         ...
 
+    async def take_back(self, release_id: int) -> bool:
+        """Undoes a release whose place nobody took: the release is deleted and its person is on
+        the shift again, decided under the lock `take` uses. False (nothing changes) if the
+        place was taken, or the release is gone."""
+        ...
+
     async def set_calendar_token(self, person_id: int, token_hash: str, at: datetime) -> None:
         """The person's calendar link (only its hash is stored); replaces the previous one."""
         ...

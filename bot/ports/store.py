@@ -205,6 +205,11 @@ class OutboxRepository(Protocol):
         staff card's copies, a broadcast's deliveries and progress message); returns how many."""
         ...
 
+    async def withdraw(self, dedupe_prefix: str) -> int:
+        """Deletes the pending rows whose dedupe key starts with `dedupe_prefix` (held notices
+        of an undone action); rows being sent or sent stay. Returns how many."""
+        ...
+
     async def forget_chat(self, chat_id: int) -> int:
         """Deletes every row to `chat_id`, whatever its state; returns how many."""
         ...

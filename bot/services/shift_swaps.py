@@ -1,11 +1,13 @@
 """Use cases of giving up and taking shifts, open shifts, and the calendar feed of one's shifts.
 
-"I can't make it" releases the member's place and records `ShiftReleased`: its consequences
-(`bot.notices.shifts`) tell the coordinators (staff) and offer the place to the centre's other
-workers; a reason given after it (`ShiftReasonGiven`) and a place taken (`ShiftTaken`) reach the
-coordinators the same way. Taking a place is first come, first served: the
-store decides under a lock on the shift, so two people cannot both get the last place. Every shift
-id arrives from a button, so an unknown or someone else's shift is refused and audited.
+"I can't make it" is confirmed first (`preview_release` says who will be told), then releases
+the member's place and records `ShiftReleased`: its consequences (`bot.notices.shifts`) tell the
+coordinators (staff) and offer the place to the centre's other workers once the undo window is
+over (`bot.domain.undo`), unless `undo_release` put the member back first; a reason given
+after it (`ShiftReasonGiven`) and a place taken (`ShiftTaken`) reach the coordinators the same
+way. Taking a place is first come, first served: the store decides under a lock on the shift,
+so two people cannot both get the last place. Every shift id arrives from a button, so an
+unknown or someone else's shift is refused and audited.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from datetime import datetime, timedelta
 
 from bot.domain.coop import Shift
 from bot.domain.errors import DomainError
-from bot.domain.events import ShiftReasonGiven, ShiftReleased, ShiftTaken
+from bot.domain.events import ActionUndone, ShiftReasonGiven, ShiftReleased, ShiftTaken
 from bot.domain.people import Actor, Person, Role
 from bot.domain.shift_swaps import MAX_REASON_LENGTH, ShiftRelease, TakeOutcome
+from bot.domain.undo import UndoKind, may_undo
 from bot.ports.store import UnitOfWork
 from bot.services import access
 from bot.services.coop import ShiftView
@@ -74,6 +77,57 @@ async def release_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datet
     assert after is not None  # noqa: S101 -- read above in this transaction
     uow.record(ShiftReleased(at=now, release_id=release.id, shift_id=shift_id, person_id=person_id))
     return Released(await view_of(uow, after), release)
+
+
+@dataclass(frozen=True)
+class ReleasePreview:
+    """What "I can't make it" would do, shown before it is done: who would be told."""
+
+    view: ShiftView
+    coordinators: int
+    offered: int
+
+
+async def preview_release(
+    uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime
+) -> ReleasePreview:
+    """The shift the actor would give up and who would hear of it. Errors: shift_started."""
+    person_id = await access.require(uow, actor, now, _MAY_SWAP, refused="shifts.refused")
+    shift = await uow.shifts.get(shift_id)
+    if shift is None or not shift.is_assigned(person_id):
+        await access.refuse(uow, actor, now, "shift.refused", f"shift:{shift_id}")
+    if shift.starts_at <= now:
+        raise DomainError("shift_started")
+    offered = await offered_to(uow, shift, person_id)
+    staff = [p for p in await coordinators(uow) if p.id != person_id]
+    return ReleasePreview(await view_of(uow, shift), len(staff), len(offered))
+
+
+async def undo_release(uow: UnitOfWork, actor: Actor, release_id: int, now: datetime) -> ShiftView:
+    """Puts the actor back on the shift they gave up, within the undo window and while nobody
+    took the place; nobody is told of the release (`ActionUndone` withdraws its notices).
+
+    Errors: undo_expired, undo_taken, shift_started."""
+    person_id = await access.require(uow, actor, now, _MAY_SWAP, refused="shifts.refused")
+    release = await uow.shift_swaps.get_release(release_id)
+    if release is None or release.person_id != person_id:
+        await access.refuse(uow, actor, now, "shift.refused", f"release:{release_id}")
+    if release.taken_by is not None:
+        raise DomainError("undo_taken")
+    if not may_undo(release.released_at, now):
+        raise DomainError("undo_expired")
+    shift = await uow.shifts.get(release.shift_id)
+    if shift is None or shift.starts_at <= now:
+        raise DomainError("shift_started")
+    if not await uow.shift_swaps.take_back(release_id):
+        raise DomainError("undo_taken")
+    await uow.audit.add(now, person_id, "shift.release_undone", f"shift:{release.shift_id}")
+    uow.record(
+        ActionUndone(at=now, kind=UndoKind.SHIFT_RELEASE, subject=release_id, person_id=person_id)
+    )
+    after = await uow.shifts.get(release.shift_id)
+    assert after is not None  # noqa: S101 -- read above in this transaction
+    return await view_of(uow, after)
 
 
 async def offered_to(uow: UnitOfWork, shift: Shift, released_by: int) -> list[Person]:

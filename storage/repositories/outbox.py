@@ -346,6 +346,18 @@ class SqlOutboxRepository:
         )
         return rowcount(result)
 
+    async def withdraw(self, dedupe_prefix: str) -> int:
+        # Only rows still pending: a row being sent or sent has reached someone already.
+        result = await self._session.execute(
+            delete(OutboxRow)
+            .where(
+                OutboxRow.dedupe_key.startswith(dedupe_prefix, autoescape=True),
+                OutboxRow.status == OutboxStatus.PENDING.value,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
     async def forget_chat(self, chat_id: int) -> int:
         # Everything to a person being forgotten, whatever its state: a message still waiting
         # would otherwise reach them, and its row keep their chat id, after they were forgotten.

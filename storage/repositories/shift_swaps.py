@@ -173,6 +173,24 @@ class SqlShiftSwapRepository:
         )
         return await self.get_release(oldest)
 
+    async def take_back(self, release_id: int) -> bool:
+        release = await self.get_release(release_id)
+        if release is None or release.taken_by is not None:
+            return False
+        # The same lock as `take`: a taker of the last free place and this undo are serial.
+        capacity = (
+            await self._session.execute(
+                select(ShiftRow.capacity).where(ShiftRow.id == release.shift_id).with_for_update()
+            )
+        ).scalar_one_or_none()
+        again = await self.get_release(release_id)
+        if capacity is None or again is None or again.taken_by is not None:
+            return False
+        if await self.take(release.shift_id, release.person_id) is not TakeOutcome.TAKEN:
+            return False
+        await self._session.execute(delete(ShiftReleaseRow).where(ShiftReleaseRow.id == release_id))
+        return True
+
     async def set_calendar_token(self, person_id: int, token_hash: str, at: datetime) -> None:
         stmt = upsert_insert(self._session, CalendarTokenRow).values(
             person_id=person_id, token_hash=token_hash, created_at=at

@@ -83,11 +83,18 @@ def audited(store) -> list[tuple[int | None, str, str]]:
     return [(a.actor_person_id, a.action, a.subject) for a in store.state.audit]
 
 
+async def give_up(chat, user: User, shift_id: int):
+    """ "I can't make it", then Yes on the confirmation: what the member sees after it."""
+    asked = await chat.press(user, f"shift:cant:{shift_id}")
+    assert "本当に" in asked.text or "really" in asked.text, asked.text
+    return await chat.tap(user, "はい" if user.language == "ja" else "Yes")
+
+
 async def test_i_cant_make_it_is_one_tap_from_the_shift(chat, memory_store, clock):
     ids = await coop(memory_store, clock)
     shift = await chat.press(TANAKA, f"shift:who:{ids['tomorrow']}")
     assert ("🙅 行けなくなりました", f"shift:cant:{ids['tomorrow']}") in shift.buttons
-    turn = await chat.press(TANAKA, f"shift:cant:{ids['tomorrow']}")
+    turn = await give_up(chat, TANAKA, ids["tomorrow"])
     assert turn.toast == "シフトを外れました。"
     assert "<b>このシフトを外れました。</b>" in turn.text
     assert "<b>11月23日(月) 10:00〜14:00</b>\n清掃・港ビル清掃センター" in turn.text
@@ -105,7 +112,9 @@ async def test_the_coordinator_is_told_and_the_centres_free_members_are_offered_
     chat, memory_store, clock
 ):
     ids = await coop(memory_store, clock)
-    await chat.press(TANAKA, f"shift:cant:{ids['tomorrow']}")
+    await give_up(chat, TANAKA, ids["tomorrow"])
+    assert HANAKO.id not in chat.delivered  # held while Tanaka may still undo
+    chat.wait(minutes=5)
     [staff] = chat.delivered[HANAKO.id]
     assert "<b>田中 一郎さんがこのシフトに行けなくなりました。</b>" in staff.text
     assert "組合員2人に空きをお知らせしました" in staff.text
@@ -124,7 +133,8 @@ async def test_first_come_first_served_the_second_taker_is_told_it_is_gone(
     chat, memory_store, clock
 ):
     ids = await coop(memory_store, clock)
-    await chat.press(TANAKA, f"shift:cant:{ids['tomorrow']}")
+    await give_up(chat, TANAKA, ids["tomorrow"])
+    chat.wait(minutes=5)
     chat.delivered.clear()
     first = await chat.press(MARIA, f"shift:take:{ids['tomorrow']}")
     assert first.toast == "The shift is yours."
@@ -141,11 +151,12 @@ async def test_first_come_first_served_the_second_taker_is_told_it_is_gone(
 
 async def test_a_reason_typed_after_the_tap_reaches_the_coordinator(chat, memory_store, clock):
     ids = await coop(memory_store, clock)
-    await chat.press(TANAKA, f"shift:cant:{ids['tomorrow']}")
+    await give_up(chat, TANAKA, ids["tomorrow"])
     too_long = await chat.send(TANAKA, "熱" * 201)
     assert "200文字以内で入力してください" in too_long.text
     turn = await chat.send(TANAKA, "熱が出ました <b>")
     assert "理由をコーディネーターに伝えました" in turn.text
+    chat.wait(minutes=5)
     reason = chat.delivered[HANAKO.id][-1].text
     assert "田中 一郎さんの理由:</b>熱が出ました &lt;b&gt;" in reason
     [release] = memory_store.state.shift_releases.values()
@@ -160,6 +171,7 @@ async def test_a_started_shift_cannot_be_given_up_here(chat, memory_store, clock
     assert not [d for _, d in shift.buttons if d.startswith("shift:cant")]
     turn = await chat.press(TANAKA, f"shift:cant:{ids['started']}")
     assert "もう始まっているため" in turn.text
+    assert "本当に" not in turn.text
     assert ids[TANAKA.name] in assigned(memory_store, ids["started"])
 
 
@@ -205,7 +217,7 @@ async def test_open_shifts_list_free_places_with_take_buttons(chat, memory_store
 
 async def test_taking_a_shift_that_overlaps_ones_own_is_refused(chat, memory_store, clock):
     ids = await coop(memory_store, clock)
-    await chat.press(TANAKA, f"shift:cant:{ids['tomorrow']}")
+    await give_up(chat, TANAKA, ids["tomorrow"])
     turn = await chat.press(KEN, f"shift:take:{ids['tomorrow']}")
     assert "You already have a shift at that time." in turn.text
     assert assigned(memory_store, ids["tomorrow"]) == set()
@@ -296,7 +308,9 @@ async def test_a_shift_reminder_lists_the_days_shifts_with_a_button_each(chat, m
         (("🙅 I can't make it: Mon, Nov 23, 12:00\u202fPM", f"shift:cant:{ids['ken_busy']}"),),
         (("🔔 Shift reminder settings", "rem:prefs"),),
     )
-    turn = await chat.press(TANAKA, tanaka.message.buttons[1][0][1])
+    asked = await chat.press(TANAKA, tanaka.message.buttons[1][0][1])
+    assert "本当にこのシフトを外れますか？" in asked.text
+    turn = await chat.tap(TANAKA, "はい、シフトを外れます")
     assert turn.toast == "シフトを外れました。"
 
 
@@ -310,8 +324,9 @@ async def test_every_coordinator_hears_of_a_release_its_reason_and_the_take(
             NewPerson(second.id, second.name, "en", clock.now(), None, frozenset({Role.STAFF}))
         )
         await uow.commit()
-    await chat.press(TANAKA, f"shift:cant:{ids['tomorrow']}")
+    await give_up(chat, TANAKA, ids["tomorrow"])
     await chat.send(TANAKA, "熱が出ました")
+    chat.wait(minutes=5)
     await chat.press(MARIA, f"shift:take:{ids['tomorrow']}")
     for staff in (HANAKO, second):
         told = [m.text for m in chat.delivered[staff.id]]

@@ -47,7 +47,9 @@ async def test_a_volunteer_takes_and_gives_up_a_slot(chat, memory_store, volunte
     who = await chat.press(JIRO, f"shift:who:{volunteer_slot}")
     assert f"shift:cant:{volunteer_slot}" in {d for _, d in who.buttons}
     await chat.press(JIRO, f"shift:cant:{volunteer_slot}")
+    await chat.tap(JIRO, "はい、シフトを外れます")
     assert (volunteer_slot, me) not in memory_store.state.shift_assignments
+    chat.wait(minutes=5)
     assert any(HANAKO.id == chat_id for chat_id in chat.delivered)  # the staff were told
 
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from bot.dialogs.runner import Conversation
 from bot.domain.incoming import ChatType, Incoming, InputKind
 from bot.domain.outbound import OutboundMessage
+from bot.domain.undo import HELD_PREFIX
 from tests.fakes.memory_store import MemoryStore
 
 
@@ -119,6 +120,11 @@ class ChatHarness:
                         return await self.press(user, data)
         raise AssertionError(f"no button {tag!r} was shown to {user.name}")
 
+    def wait(self, **delta: float) -> dict[int, list[OutboundMessage]]:
+        """Lets time pass (`minutes=5`): what has become due by then is delivered."""
+        self.clock.advance(**delta)
+        return self._drain()
+
     async def sticker(self, user: User) -> Turn:
         return await self._run(
             self._incoming(user, ChatType.PRIVATE, None, kind=InputKind.UNSUPPORTED)
@@ -129,7 +135,9 @@ class ChatHarness:
         out: dict[int, list[OutboundMessage]] = {}
         now = self.clock.now() + timedelta(days=1)
         for record in sorted(self.store.state.outbox.values(), key=lambda r: r.id):
-            if record.is_due(now):
+            # A held notice (of an action that may still be undone) waits for the clock itself.
+            held = (record.dedupe_key or "").startswith(HELD_PREFIX)
+            if record.is_due(self.clock.now() if held else now):
                 out.setdefault(record.message.chat_id, []).append(record.message)
                 self.delivered.setdefault(record.message.chat_id, []).append(record.message)
                 record.status = type(record.status).SENT

@@ -102,6 +102,15 @@ class MemoryShiftSwapRepository:
         self._s.shift_releases[taken.id] = taken
         return taken
 
+    async def take_back(self, release_id: int) -> bool:
+        release = self._s.shift_releases.get(release_id)
+        if release is None or release.taken_by is not None:
+            return False
+        if await self.take(release.shift_id, release.person_id) is not TakeOutcome.TAKEN:
+            return False
+        del self._s.shift_releases[release_id]
+        return True
+
     async def set_calendar_token(self, person_id: int, token_hash: str, at: datetime) -> None:
         if person_id not in self._s.people:
             raise ValueError(f"no person {person_id}")

@@ -663,6 +663,16 @@ class MemoryOutboxRepository:
             del self._s.outbox[item_id]
         return len(old)
 
+    async def withdraw(self, dedupe_prefix: str) -> int:
+        gone = [
+            r.id
+            for r in self._s.outbox.values()
+            if r.status is OutboxStatus.PENDING and (r.dedupe_key or "").startswith(dedupe_prefix)
+        ]
+        for item_id in gone:
+            del self._s.outbox[item_id]
+        return len(gone)
+
     async def forget_chat(self, chat_id: int) -> int:
         gone = [r.id for r in self._s.outbox.values() if r.message.chat_id == chat_id]
         for item_id in gone:

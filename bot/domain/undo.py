@@ -1,0 +1,44 @@
+"""Undo: the rule of Kyodo's one confirm-and-undo mechanism, in time and keys.
+
+An action that tells other people or cannot be taken back is confirmed first, then done at
+once, while the notices it causes are held in the outbox until `HELD_UNTIL` after it (a
+not-before time). Its doer may undo it for `UNDO_WINDOW`, and only while nobody else has acted
+on it; an undo withdraws the held notices, so nobody is told. The notices are held a minute
+longer than the window, so that a notice is still pending (never half sent) when the last
+allowed undo withdraws it.
+
+Held notices are queued under `held_key(kind, subject)` followed by each recipient's own part:
+the key names the action, so an undo finds exactly what that action queued.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+UNDO_WINDOW = timedelta(minutes=3)
+HELD_UNTIL = UNDO_WINDOW + timedelta(minutes=1)
+HELD_PREFIX = "held:"
+
+
+class UndoKind(StrEnum):
+    """What can be undone (short: it travels in a button's 64 bytes)."""
+
+    SHIFT_RELEASE = "sr"
+    CHECK_IN = "ci"
+    REQUEST_DONE = "rd"
+
+
+def held_key(kind: UndoKind, subject: int) -> str:
+    """The dedupe-key prefix of every notice that the action `kind` on `subject` holds."""
+    return f"{HELD_PREFIX}{kind.value}:{subject}:"
+
+
+def held_until(done_at: datetime) -> datetime:
+    """When the notices of an action done at `done_at` go out (unless it is undone)."""
+    return done_at + HELD_UNTIL
+
+
+def may_undo(done_at: datetime, now: datetime) -> bool:
+    """True while the undo window of an action done at `done_at` is open."""
+    return now < done_at + UNDO_WINDOW

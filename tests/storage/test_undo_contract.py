@@ -1,0 +1,72 @@
+"""Store contract of undo (bot/domain/undo.py), on every store: held notices are withdrawn only
+while pending, by their key's prefix; a released place is taken back only while nobody took it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.domain.coop import NewShift, WorkKind
+from bot.domain.outbound import OutboxStatus
+from bot.domain.undo import UndoKind, held_key
+from tests.fixtures.contract import LEASE, T0, add_person, message
+
+
+async def test_withdraw_deletes_only_the_pending_rows_under_the_prefix(uow_factory):
+    held = held_key(UndoKind.SHIFT_RELEASE, 7)
+    later = T0 + timedelta(minutes=4)
+    async with uow_factory() as uow:
+        sent = await uow.outbox.add(message("sent"), T0, dedupe_key=f"{held}a")
+        await uow.outbox.add(message("held"), T0, not_before=later, dedupe_key=f"{held}b")
+        await uow.outbox.add(message("other"), T0, not_before=later, dedupe_key="held:sr:70:c")
+        await uow.outbox.add(message("like"), T0, not_before=later, dedupe_key="held:sr:7_:d")
+        await uow.commit()
+    async with uow_factory() as uow:
+        [claimed] = await uow.outbox.claim(T0, T0 + LEASE, 10)
+        assert claimed.id == sent
+        await uow.outbox.mark_sent(sent, T0, 1)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.withdraw(held) == 1
+        await uow.commit()
+    async with uow_factory() as uow:
+        counts = await uow.outbox.counts()
+        assert (counts.get(OutboxStatus.SENT.value), counts.get(OutboxStatus.PENDING.value)) == (
+            1,
+            2,
+        )
+        assert await uow.outbox.withdraw(held) == 0
+        due = await uow.outbox.claim(later, later + LEASE, 10)
+        assert sorted(item.message.text for item in due) == ["like", "other"]
+
+
+async def test_take_back_puts_the_person_back_unless_the_place_was_taken(uow_factory):
+    a = await add_person(uow_factory, 1)
+    b = await add_person(uow_factory, 2)
+    async with uow_factory() as uow:
+        centre = await uow.centres.add("港", "Minato")
+        start = T0 + timedelta(days=1)
+        shift = await uow.shifts.add(
+            NewShift(centre.id, start, start + timedelta(hours=4), WorkKind.CLEANING, 1)
+        )
+        await uow.shifts.assign(shift.id, a.id)
+        await uow.shift_swaps.unassign(shift.id, a.id)
+        first = await uow.shift_swaps.add_release(shift.id, a.id, T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.shift_swaps.take_back(first.id) is True
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert (await uow.shifts.get(shift.id)).assigned == {a.id}
+        assert await uow.shift_swaps.get_release(first.id) is None
+        assert await uow.shift_swaps.take_back(first.id) is False  # gone
+        await uow.shift_swaps.unassign(shift.id, a.id)
+        second = await uow.shift_swaps.add_release(shift.id, a.id, T0)
+        await uow.shift_swaps.take(shift.id, b.id)
+        await uow.shift_swaps.mark_taken(shift.id, b.id, T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.shift_swaps.take_back(second.id) is False
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert (await uow.shifts.get(shift.id)).assigned == {b.id}
+        assert (await uow.shift_swaps.get_release(second.id)).taken_by == b.id
