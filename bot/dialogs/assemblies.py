@@ -6,7 +6,12 @@ and check-in work from any message; the publishing buttons (answer-by, quorum, p
 the step of the draft that shows them.
 
 Publishing is a short typed dialog: title, place, date and time, answer-by date, quorum, agenda,
-then a summary to confirm. Its draft lives in the dialog state in SQL.
+the agenda in English (or "Japanese only"), then a summary to confirm. Every step has Back, to
+the step before with what was entered kept and shown, and a step already filled in offers
+"Keep as is". Its draft lives in the dialog state in SQL.
+
+A proxy holder told of a proxy (bot/notices/assemblies.py) may decline it here; the giver is
+asked again from their notice.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from bot.domain.assemblies import (
     Quorum,
     Rsvp,
     Tally,
+    agenda_in,
     parse_quorum,
     parse_text,
     parse_when,
@@ -41,7 +47,7 @@ from bot.services import access
 from bot.services import assemblies as service
 
 NAME = "asm_publish"
-STEPS = ("title", "place", "when", "answer_by", "quorum", "agenda", "confirm")
+STEPS = ("title", "place", "when", "answer_by", "quorum", "agenda", "agenda_en", "confirm")
 ANSWER_BY_CHOICES = (7, 3)
 QUORUM_CHOICES = (Quorum(1, 2), Quorum(2, 3))
 MAX_PROXY_BUTTONS = 30
@@ -64,6 +70,7 @@ class PublishDraft(DialogData):
     answer_by: datetime | None = None
     quorum: str | None = None  # as `parse_quorum` reads it: `2/3`
     agenda: str | None = None
+    agenda_en: str | None = None  # "" when the agenda is in Japanese only
 
 
 DIALOG = Dialog(NAME, prefixes=("asm",), state=StateCodec(NAME, PublishDraft), steps=STEPS)
@@ -136,6 +143,33 @@ class Publish(CallbackData, tag="asm:pub"):
     pass
 
 
+@dataclass(frozen=True)
+class BackStep(CallbackData, tag="asm:bk"):
+    """Back from the publishing step `step` (its index in STEPS) to the one before."""
+
+    step: int
+
+
+@dataclass(frozen=True)
+class KeepStep(CallbackData, tag="asm:kp"):
+    """Keep what the publishing step `step` (its index in STEPS) already holds, and go on."""
+
+    step: int
+
+
+@dataclass(frozen=True)
+class JapaneseOnly(CallbackData, tag="asm:jo"):
+    """No English agenda: English readers get the Japanese one, with a note."""
+
+
+@dataclass(frozen=True)
+class DeclineProxy(CallbackData, tag="asm:pd"):
+    """The proxy holder declines the proxy `giver_id` gave them."""
+
+    assembly_id: int
+    giver_id: int
+
+
 def _known(value: T | None) -> T:
     """A field the step needs; a draft without it is a screen of another time."""
     if value is None:
@@ -200,8 +234,9 @@ async def show_one(turn: Turn, assembly_id: int, before: tuple[Msg, ...] = ()) -
     view = await service.notice(turn.uow, turn.actor, assembly_id, turn.now)
     a = view.assembly
     parts = [*before, _item(turn, a), msg("asm.quorum", quorum=str(a.quorum))]
-    if a.agenda(turn.locale):
-        parts.append(msg("asm.agenda", agenda=a.agenda(turn.locale)))
+    agenda, japanese_only = agenda_in(turn.locale, a.agenda_ja, a.agenda_en)
+    if agenda:
+        parts.append(msg("asm.agenda_ja_only" if japanese_only else "asm.agenda", agenda=agenda))
     rows: list[tuple[Button, ...]] = []
     if view.may_answer:
         parts.append(_your_answer(view))
@@ -278,6 +313,20 @@ async def choose_proxy(turn: Turn, assembly_id: int) -> None:
     )
 
 
+@DIALOG.button(DeclineProxy)
+async def _decline_pressed(turn: Turn, pressed: DeclineProxy, state: DialogState | None) -> Next:
+    giver = await service.decline_proxy(
+        turn.uow, turn.actor, pressed.assembly_id, pressed.giver_id, turn.now
+    )
+    open_it = Button(msg("rem.asm.open_button"), OpenAssembly(pressed.assembly_id))
+    if giver is None:
+        turn.say(msg("asm.decline.nothing"), buttons=((open_it,), (MENU,)))
+        return None
+    turn.toast = msg("asm.decline.done", name=giver.display_name)
+    turn.say(msg("asm.decline.done", name=giver.display_name), buttons=((open_it,), (MENU,)))
+    return None
+
+
 # Counting and checking in (staff) ---------------------------------------------------------
 
 
@@ -302,6 +351,8 @@ def _count_parts(turn: Turn, count: service.Count) -> list[Msg]:
     if count.not_answered:
         names = "\n".join(p.display_name for p in count.not_answered)
         parts.append(msg("asm.count.not_answered", names=names))
+    for giver, why in count.unusable:
+        parts.append(msg(f"asm.count.unusable.{why}", name=giver.display_name))
     if t.present:
         parts.append(_met(t))
     return parts
@@ -394,31 +445,54 @@ async def _new_pressed(turn: Turn, _: NewNotice, state: DialogState | None) -> N
 
 async def start_publish(turn: Turn) -> PublishDraft:
     await access.require_staff(turn.uow, turn.actor, turn.now, refused=PUBLISH_REFUSED)
-    turn.say(msg("asm.new.title"), buttons=((CANCEL,),))
-    return PublishDraft(step="title")
+    return _ask(turn, PublishDraft(step="title"), "title")
+
+
+def _entered(draft: PublishDraft, step: str) -> Msg | None:
+    """What the step already holds, shown when it is asked again (after Back)."""
+    if step in ("when", "answer_by"):
+        moment = draft.when if step == "when" else draft.answer_by
+        return None if moment is None else msg("asm.new.entered_time", when=moment)
+    if step == "agenda_en" and draft.agenda_en == "":
+        return msg("asm.new.entered_ja_only")
+    text = {
+        "title": draft.title,
+        "place": draft.place,
+        "quorum": draft.quorum,
+        "agenda": draft.agenda,
+        "agenda_en": draft.agenda_en,
+    }.get(step)
+    return None if text is None else msg("asm.new.entered", value=text)
+
+
+def _back_row(step: str) -> tuple[Button, ...]:
+    return (Button(msg("asm.button.back"), BackStep(STEPS.index(step))),)
 
 
 def _ask(turn: Turn, draft: PublishDraft, step: str) -> PublishDraft:
-    buttons: Buttons = ((CANCEL,),)
+    choices: tuple[Button, ...] = ()
     if step == "answer_by":
-        buttons = (
-            tuple(
-                Button(msg("asm.new.days_before", days=d), AnswerBy(d)) for d in ANSWER_BY_CHOICES
-            ),
-            (CANCEL,),
+        choices = tuple(
+            Button(msg("asm.new.days_before", days=d), AnswerBy(d)) for d in ANSWER_BY_CHOICES
         )
     if step == "quorum":
-        buttons = (
-            tuple(
-                Button(
-                    msg("asm.new.quorum_choice", quorum=str(q)),
-                    PickQuorum(q.numerator, q.denominator),
-                )
-                for q in QUORUM_CHOICES
-            ),
-            (CANCEL,),
+        choices = tuple(
+            Button(
+                msg("asm.new.quorum_choice", quorum=str(q)),
+                PickQuorum(q.numerator, q.denominator),
+            )
+            for q in QUORUM_CHOICES
         )
-    turn.say(msg(f"asm.new.{step}"), buttons=buttons)
+    if step == "agenda_en":
+        choices = (Button(msg("asm.new.ja_only_button"), JapaneseOnly()),)
+    parts = [msg(f"asm.new.{step}")]
+    rows: list[tuple[Button, ...]] = [choices] if choices else []
+    entered = _entered(draft, step)
+    if entered is not None:
+        parts.append(entered)
+        rows.append((Button(msg("asm.new.keep_button"), KeepStep(STEPS.index(step))),))
+    buttons: Buttons = (*rows, _back_row(step), (CANCEL,))
+    turn.say(*parts, buttons=buttons)
     return replace(draft, step=step)
 
 
@@ -426,7 +500,6 @@ def _notice(draft: PublishDraft) -> NewAssembly:
     """The draft as the notice to publish; a draft missing a field is out of date."""
     title_ja, title_en = split_bilingual(_known(draft.title))
     place_ja, place_en = split_bilingual(_known(draft.place))
-    agenda = _known(draft.agenda)
     return NewAssembly(
         title_ja=title_ja,
         title_en=title_en,
@@ -434,8 +507,8 @@ def _notice(draft: PublishDraft) -> NewAssembly:
         place_ja=place_ja,
         place_en=place_en,
         answer_by=_known(draft.answer_by),
-        agenda_ja=agenda,
-        agenda_en=agenda,
+        agenda_ja=_known(draft.agenda),
+        agenda_en=_known(draft.agenda_en),
         quorum=parse_quorum(_known(draft.quorum)),
     )
 
@@ -453,7 +526,14 @@ def _confirm(turn: Turn, draft: PublishDraft) -> PublishDraft:
         ),
         msg("asm.quorum", quorum=str(notice.quorum)),
         msg("asm.agenda", agenda=notice.agenda_ja),
-        buttons=((Button(msg("asm.new.publish_button"), Publish()),), (CANCEL,)),
+        msg("asm.new.agenda_en_shown", agenda=notice.agenda_en)
+        if notice.agenda_en
+        else msg("asm.new.no_english_agenda"),
+        buttons=(
+            (Button(msg("asm.new.publish_button"), Publish()),),
+            _back_row("confirm"),
+            (CANCEL,),
+        ),
     )
     return replace(draft, step="confirm")
 
@@ -490,15 +570,58 @@ async def on_text(turn: Turn, draft: PublishDraft) -> Next:
             return _next(turn, replace(draft, quorum=str(parse_quorum(turn.text))))
         if draft.step == "agenda":
             return _next(turn, replace(draft, agenda=parse_text(turn.text, MAX_AGENDA)))
+        if draft.step == "agenda_en":
+            return _next(turn, replace(draft, agenda_en=parse_text(turn.text, MAX_AGENDA)))
     except InvalidInput as error:
-        _error(turn, error)
+        _error(turn, error, draft)
         return draft
-    turn.say(msg("asm.new.use_buttons"), buttons=((CANCEL,),))
+    turn.say(msg("asm.new.use_buttons"), buttons=(_back_row(draft.step), (CANCEL,)))
     return draft
 
 
-def _error(turn: Turn, error: DomainError) -> None:
-    turn.say(msg(f"asm.error.{error.code}", **error.details), buttons=((CANCEL,),))
+def _error(turn: Turn, error: DomainError, draft: PublishDraft) -> None:
+    turn.say(
+        msg(f"asm.error.{error.code}", **error.details),
+        buttons=(_back_row(draft.step), (CANCEL,)),
+    )
+
+
+def _pressed_step(draft: PublishDraft, index: int) -> str:
+    """The step a Back or Keep button was shown at; a button of another step is out of date."""
+    if not 0 <= index < len(STEPS) or STEPS[index] != draft.step:
+        raise StaleScreen()
+    return draft.step
+
+
+@DIALOG.button(BackStep, steps=STEPS)
+async def _back_pressed(turn: Turn, pressed: BackStep, draft: PublishDraft) -> Next:
+    await access.require_staff(turn.uow, turn.actor, turn.now, refused=PUBLISH_REFUSED)
+    step = _pressed_step(draft, pressed.step)
+    if step == STEPS[0]:
+        await show(turn)
+        return None
+    return _ask(turn, draft, STEPS[STEPS.index(step) - 1])
+
+
+@DIALOG.button(KeepStep, steps=STEPS[:-1])
+async def _keep_pressed(turn: Turn, pressed: KeepStep, draft: PublishDraft) -> Next:
+    await access.require_staff(turn.uow, turn.actor, turn.now, refused=PUBLISH_REFUSED)
+    step = _pressed_step(draft, pressed.step)
+    if _entered(draft, step) is None:
+        raise StaleScreen()
+    try:
+        if step == "answer_by":  # the date may have changed since
+            return _answer_by(turn, draft, _known(draft.answer_by))
+        return _next(turn, draft)
+    except InvalidInput as error:
+        _error(turn, error, draft)
+        return draft
+
+
+@DIALOG.button(JapaneseOnly, steps=("agenda_en",))
+async def _japanese_only_pressed(turn: Turn, _: JapaneseOnly, draft: PublishDraft) -> Next:
+    await access.require_staff(turn.uow, turn.actor, turn.now, refused=PUBLISH_REFUSED)
+    return _next(turn, replace(draft, agenda_en=""))
 
 
 def _answer_by(turn: Turn, draft: PublishDraft, answer_by: datetime) -> PublishDraft:
@@ -517,7 +640,7 @@ async def _answer_by_pressed(turn: Turn, pressed: AnswerBy, draft: PublishDraft)
     try:
         return _answer_by(turn, draft, _known(draft.when) - timedelta(days=pressed.days_before))
     except InvalidInput as error:
-        _error(turn, error)
+        _error(turn, error, draft)
         return draft
 
 
@@ -543,7 +666,7 @@ async def _publish_pressed(turn: Turn, _: Publish, draft: PublishDraft) -> Next:
             turn.settings.assembly_reminders,
         )
     except InvalidInput as error:
-        _error(turn, error)
+        _error(turn, error, draft)
         return draft
     await show_one(turn, assembly.id, (msg("asm.new.published"),))
     return None
@@ -553,8 +676,8 @@ async def _publish_pressed(turn: Turn, _: Publish, draft: PublishDraft) -> Next:
 async def _resume(turn: Turn, draft: PublishDraft) -> Next:
     """After a stale press: the step the draft is at, asked again."""
     await access.require_staff(turn.uow, turn.actor, turn.now, refused=PUBLISH_REFUSED)
+    if draft.step == "confirm" and draft.agenda_en is None:  # a draft from before that step
+        return _ask(turn, draft, "agenda_en")
     if draft.step == "confirm":
         return _confirm(turn, draft)
-    if draft.step == "title":
-        return await start_publish(turn)
     return _ask(turn, draft, draft.step)

@@ -2,8 +2,11 @@
 staff enter when they publish a notice.
 
 A quorum is a fraction of the members entitled to vote (everyone holding the member role). Before
-the day the expectation counts answers; on the day it counts people checked in plus the written
-proxies that can be exercised (given by someone absent, to the chair or to someone present).
+the day the expectation counts answers: those attending, and the written proxies whose holder
+will be there (the chair, or a member who answered "attending"; a holder who is absent, has not
+answered, or passed their own proxy on cannot exercise it). On the day it counts people checked
+in plus the written proxies that can be exercised (given by someone absent, to the chair or to
+someone present).
 Parsers take NFKC-normalised text and raise only `InvalidInput` with a code.
 """
 
@@ -70,6 +73,13 @@ class Quorum:
         return f"{self.numerator}/{self.denominator}"
 
 
+class Unusable(StrEnum):
+    """Why a written proxy cannot be exercised: translated as `asm.count.unusable.<code>`."""
+
+    HOLDER_ABSENT = "holder_absent"  # absent, passed their own proxy on, or no longer a member
+    HOLDER_NO_ANSWER = "holder_no_answer"
+
+
 @dataclass(frozen=True)
 class Tally:
     """Live counts of a notice's answers, and whether the quorum is expected or met."""
@@ -82,10 +92,17 @@ class Tally:
     no_answer: int
     present: int  # checked in on the day
     proxies_valid: int  # proxies that count on the day: giver not present, holder chair/present
+    # Proxies the forecast leaves out, by giver: (person id, why), in answer order.
+    unusable: tuple[tuple[int, Unusable], ...] = ()
+
+    @property
+    def proxies_usable(self) -> int:
+        """Proxies the forecast counts: their holder is the chair or attends."""
+        return self.proxies - len(self.unusable)
 
     @property
     def expected(self) -> int:
-        return self.attending + self.proxies
+        return self.attending + self.proxies_usable
 
     @property
     def quorum_expected(self) -> bool:
@@ -112,6 +129,18 @@ def tally(quorum: Quorum, entitled: set[int], answers: list[Answer], checked_in:
         and a.person_id not in present
         and (a.proxy_to is None or a.proxy_to in present)
     )
+    # A chain (A to B, B to C) leaves A's proxy unused: B does not attend, and a proxy holder
+    # cannot pass a proxy on.
+    rsvp_of = {a.person_id: a.rsvp for a in current}
+    unusable: list[tuple[int, Unusable]] = []
+    for a in current:
+        if a.rsvp is not Rsvp.PROXY or a.proxy_to is None:
+            continue
+        holder = rsvp_of.get(a.proxy_to)
+        if a.proxy_to not in entitled or holder in (Rsvp.ABSENT, Rsvp.PROXY):
+            unusable.append((a.person_id, Unusable.HOLDER_ABSENT))
+        elif holder is None:
+            unusable.append((a.person_id, Unusable.HOLDER_NO_ANSWER))
     return Tally(
         entitled=len(entitled),
         required=quorum.required(len(entitled)),
@@ -121,6 +150,7 @@ def tally(quorum: Quorum, entitled: set[int], answers: list[Answer], checked_in:
         no_answer=len(entitled) - len(current),
         present=len(present),
         proxies_valid=valid,
+        unusable=tuple(unusable),
     )
 
 
@@ -180,6 +210,14 @@ def parse_text(text: str, limit: int) -> str:
     if len(text) > limit:
         raise InvalidInput("text_too_long", limit=limit, length=len(text))
     return text
+
+
+def agenda_in(locale: str, agenda_ja: str, agenda_en: str) -> tuple[str, bool]:
+    """The agenda a person reads, and whether it is the Japanese one standing in for a missing
+    English one (the reader is told so)."""
+    if locale == "ja" or agenda_en.strip():
+        return (agenda_ja if locale == "ja" else agenda_en), False
+    return agenda_ja, bool(agenda_ja.strip())
 
 
 def split_bilingual(text: str) -> tuple[str, str]:

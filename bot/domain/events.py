@@ -213,6 +213,26 @@ class AssemblyAnswerRequested(Event):
 
 
 @dataclass(frozen=True)
+class AssemblyProxyGiven(Event):
+    """A member (`giver`) gave their written proxy for a notice to another member (`holder`),
+    who is told and may decline it."""
+
+    assembly_id: int
+    giver: int
+    holder: int
+
+
+@dataclass(frozen=True)
+class AssemblyProxyDeclined(Event):
+    """`holder` declined the written proxy `giver` gave them: it passed to the chair, and the
+    giver is told and asked to choose again."""
+
+    assembly_id: int
+    giver: int
+    holder: int
+
+
+@dataclass(frozen=True)
 class StaffDigestDue(Event):
     """The staff's morning digest came due (the scheduled send `send_key`): each of `staff`
     hears how many things of each kind wait for review (`waiting`: (kind, count) pairs with a

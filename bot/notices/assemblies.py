@@ -1,5 +1,6 @@
 """Consequences of assembly notices: members hear of a published notice, are reminded of it by
-the clock, and are asked to answer when staff ask from the desk.
+the clock, and are asked to answer when staff ask from the desk; a member named as a proxy holder
+hears of it (with a button to decline), and a giver whose proxy was declined is asked again.
 
 The one place where these messages are composed. The service chose whom to tell (members Kyodo
 can reach, who have not had this message yet); each is told once in their own language, under
@@ -10,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from bot.dialogs.assemblies import ChooseProxy, DeclineProxy
 from bot.dialogs.menus import OpenAssembly
 from bot.domain.coop import Assembly
 from bot.domain.events import (
     AssemblyAnswerRequested,
+    AssemblyProxyDeclined,
+    AssemblyProxyGiven,
     AssemblyPublished,
     AssemblyReminderDue,
     Event,
@@ -90,8 +94,55 @@ async def answer_requested(
         await ctx.tell(uow, person, Reply((text,), ((open_it,),)), at=event.at, dedupe_key=key)
 
 
+async def _pair(uow: UnitOfWork, giver: int, holder: int) -> tuple[Person, Person] | None:
+    people = {p.id: p for p in await members(uow, (giver, holder))}
+    if giver not in people or holder not in people:
+        return None
+    return people[giver], people[holder]
+
+
+async def proxy_given(ctx: NoticeContext, uow: UnitOfWork, event: AssemblyProxyGiven) -> None:
+    """The holder hears who gave them a proxy, and may decline it."""
+    assembly = await uow.assemblies.get(event.assembly_id)
+    pair = await _pair(uow, event.giver, event.holder)
+    if assembly is None or pair is None:
+        return
+    giver, holder = pair
+    locale = ctx.locale_of(holder)
+    text = msg(
+        "asm.proxy_given",
+        name=giver.display_name,
+        title=assembly.title(locale),
+        when=assembly.starts_at,
+    )
+    buttons = (
+        (Button(msg("asm.button.decline_proxy"), DeclineProxy(assembly.id, giver.id)),),
+        (Button(msg("rem.asm.open_button"), OpenAssembly(assembly.id)),),
+    )
+    await ctx.tell(uow, holder, Reply((text,), buttons), at=event.at)
+
+
+async def proxy_declined(ctx: NoticeContext, uow: UnitOfWork, event: AssemblyProxyDeclined) -> None:
+    """The giver hears that the holder declined, that the chair holds the proxy meanwhile, and
+    is asked to choose again."""
+    assembly = await uow.assemblies.get(event.assembly_id)
+    pair = await _pair(uow, event.giver, event.holder)
+    if assembly is None or pair is None:
+        return
+    giver, holder = pair
+    locale = ctx.locale_of(giver)
+    text = msg("asm.proxy_declined", name=holder.display_name, title=assembly.title(locale))
+    buttons = (
+        (Button(msg("asm.button.choose_again"), ChooseProxy(assembly.id)),),
+        (Button(msg("rem.asm.open_button"), OpenAssembly(assembly.id)),),
+    )
+    await ctx.tell(uow, giver, Reply((text,), buttons), at=event.at)
+
+
 HANDLERS: Mapping[type[Event], Handler] = {
     AssemblyPublished: published,
     AssemblyReminderDue: reminder_due,
     AssemblyAnswerRequested: answer_requested,
+    AssemblyProxyGiven: proxy_given,
+    AssemblyProxyDeclined: proxy_declined,
 }

@@ -9,6 +9,10 @@ An edit changes titles, places, agenda and quorum, in both languages; the date a
 deadline stay as published: members' reminders are planned from them
 (`bot.services.reminders`), and a new date deserves a new notice. Asking for answers reaches
 each member once a day however often it is asked (`bot.notices.assemblies` composes the message).
+
+A member named as a proxy holder is told (`AssemblyProxyGiven`) and may decline: the proxy then
+passes to the chair, so the giver's vote is not lost, and the giver is told and asked to choose
+again (`AssemblyProxyDeclined`).
 """
 
 from __future__ import annotations
@@ -18,10 +22,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.assemblies import Answer, Quorum, Rsvp, Tally, check_dates, tally
+from bot.domain.assemblies import Answer, Quorum, Rsvp, Tally, Unusable, check_dates, tally
 from bot.domain.coop import Assembly, NewAssembly
 from bot.domain.errors import DomainError
-from bot.domain.events import AssemblyAnswerRequested
+from bot.domain.events import (
+    AssemblyAnswerRequested,
+    AssemblyProxyDeclined,
+    AssemblyProxyGiven,
+)
 from bot.domain.people import STAFF_ROLES, Actor, Person, Role
 from bot.domain.reminders import DEFAULT_OFFSETS
 from bot.ports.store import UnitOfWork
@@ -50,6 +58,8 @@ class Count:
     tally: Tally
     not_answered: Sequence[Person]
     not_checked_in: Sequence[Person]
+    # The proxies the forecast leaves out, with their givers, in the tally's order.
+    unusable: Sequence[tuple[Person, Unusable]] = ()
 
 
 async def _require(
@@ -160,9 +170,12 @@ async def answer(
             await refuse(uow, actor, now, "assembly.proxy_refused", f"person:{proxy_to}")
     if not assembly.is_open(now):
         raise DomainError("answer_closed", answer_by=assembly.answer_by)
-    await uow.assemblies.put_answer(
-        Answer(assembly.id, actor.person_id, rsvp, proxy_to if rsvp is Rsvp.PROXY else None, now)
-    )
+    before = await uow.assemblies.answer_of(assembly.id, actor.person_id)
+    holder_id = proxy_to if rsvp is Rsvp.PROXY else None
+    await uow.assemblies.put_answer(Answer(assembly.id, actor.person_id, rsvp, holder_id, now))
+    # A holder hears of a proxy once, not again when the giver presses the same button twice.
+    if holder_id is not None and (before is None or before.proxy_to != holder_id):
+        uow.record(AssemblyProxyGiven(now, assembly.id, actor.person_id, holder_id))
     await uow.audit.add(
         now, actor.person_id, "assembly.answered", f"assembly:{assembly.id}", {"rsvp": rsvp.value}
     )
@@ -176,12 +189,41 @@ async def count(uow: UnitOfWork, actor: Actor, assembly_id: int, now: datetime) 
     answers = list(await uow.assemblies.answers(assembly.id))
     present = await uow.assemblies.checked_in(assembly.id)
     answered = {a.person_id for a in answers}
+    counted = tally(assembly.quorum, {p.id for p in members}, answers, set(present))
+    by_id = {p.id: p for p in members}
     return Count(
         assembly,
-        tally(assembly.quorum, {p.id for p in members}, answers, set(present)),
+        counted,
         [p for p in members if p.id not in answered],
         [p for p in members if p.id not in present],
+        [(by_id[giver], why) for giver, why in counted.unusable],
     )
+
+
+async def decline_proxy(
+    uow: UnitOfWork, actor: Actor, assembly_id: int, giver_id: int, now: datetime
+) -> Person | None:
+    """The holder declines the proxy `giver_id` gave them: it passes to the chair and the giver
+    is asked to choose again. Returns the giver, or None when there is nothing to decline (the
+    giver changed their answer, or the assembly has begun). Errors: none."""
+    assembly = await _get(uow, actor, frozenset({Role.MEMBER}), now, assembly_id)
+    assert actor.person_id is not None  # noqa: S101 -- _get refuses an actor without a person
+    given = await uow.assemblies.answer_of(assembly.id, giver_id)
+    if given is None or given.proxy_to != actor.person_id or assembly.starts_at <= now:
+        return None
+    giver = await uow.people.get(giver_id)
+    if giver is None:
+        return None
+    await uow.assemblies.put_answer(replace(given, proxy_to=None, answered_at=now))
+    uow.record(AssemblyProxyDeclined(now, assembly.id, giver_id, actor.person_id))
+    await uow.audit.add(
+        now,
+        actor.person_id,
+        "assembly.proxy_declined",
+        f"assembly:{assembly.id}",
+        {"giver": giver_id},
+    )
+    return giver
 
 
 async def check_in(

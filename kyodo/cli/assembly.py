@@ -1,7 +1,10 @@
 """`kyodo assembly publish`: an administrator publishes an assembly notice from the shell.
 
 Dates are read in the co-op's zone with the same parser as the Telegram dialog; a date alone
-for `--answer-by` means the end of that day. Refusals print the same localised text as the bot.
+for `--answer-by` means the end of that day. Titles and places default to the Japanese text in
+English; the agenda does not: without `--agenda-en`, members who read English get the Japanese
+agenda with a note that it is in Japanese only, as from the Telegram dialog. Refusals print the
+same localised text as the bot.
 """
 
 from __future__ import annotations
@@ -36,7 +39,11 @@ def add_parser(sub: Subparsers) -> None:
     publish.add_argument("--place-ja", required=True)
     publish.add_argument("--place-en", help="English place (default: the Japanese one)")
     publish.add_argument("--agenda-ja", default="", help="agenda; \\n starts a new item")
-    publish.add_argument("--agenda-en", default=None)
+    publish.add_argument(
+        "--agenda-en",
+        default=None,
+        help="English agenda (default: none; English readers get the Japanese one, marked)",
+    )
     publish.add_argument("--quorum", default="1/2", help="fraction of members entitled to vote")
     publish.add_argument("--answer-by", required=True, help="deadline, e.g. 2026-12-05")
     publish.add_argument("--centre", type=int, default=None, help="a centre meeting: centre id")
@@ -50,7 +57,7 @@ def _draft(args: argparse.Namespace, settings: Settings) -> NewAssembly:
     title_ja = text(args.title_ja, MAX_TITLE)
     place_ja = text(args.place_ja, MAX_PLACE)
     agenda_ja = text(args.agenda_ja, MAX_AGENDA) if args.agenda_ja.strip() else ""
-    agenda_en = args.agenda_en
+    agenda_en = args.agenda_en or ""
     starts_at = parse_when(args.at, settings.tz)
     answer_by = parse_when(args.answer_by, settings.tz, end_of_day=True)
     if answer_by > starts_at:
@@ -63,7 +70,7 @@ def _draft(args: argparse.Namespace, settings: Settings) -> NewAssembly:
         place_en=text(args.place_en, MAX_PLACE) if args.place_en else place_ja,
         answer_by=answer_by,
         agenda_ja=agenda_ja,
-        agenda_en=text(agenda_en, MAX_AGENDA) if agenda_en else agenda_ja,
+        agenda_en=text(agenda_en, MAX_AGENDA) if agenda_en.strip() else "",
         quorum=parse_quorum(args.quorum),
         centre_id=args.centre,
     )

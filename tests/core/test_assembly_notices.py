@@ -180,7 +180,8 @@ async def test_staff_publish_a_notice_by_typing_and_tapping(chat, memory_store, 
     assert "全員(1/1)以下" in bad.text
     agenda = await chat.press(HANAKO, quorum.data_for("2/3"))
     assert "議案を入力してください" in agenda.text
-    confirm = await chat.send(HANAKO, "1. 定款変更")
+    await chat.send(HANAKO, "1. 定款変更")
+    confirm = await chat.send(HANAKO, "1. Amending the articles")
     assert "<b>臨時総会</b>\n🗓 日時: 12月20日(日) 14:30" in confirm.text
     assert "出欠は 12月13日(日) 14:30 までに" in confirm.text
     assert "定足数: 議決権のある組合員の 2/3" in confirm.text
@@ -262,3 +263,145 @@ async def test_an_old_publishing_button_pressed_later_says_the_screen_is_out_of_
     assert "古くなっています" in ended.toast
     assert "議案" not in ended.text
     assert memory_store.state.dialogs == {}
+
+
+STAFF_EN = User(7001, "Alex", "en")
+
+
+async def english_staff(store, clock) -> None:
+    async with store.uow() as uow:
+        await uow.people.add(
+            NewPerson(STAFF_EN.id, "Alex", "en", clock.now(), None, frozenset({Role.STAFF}))
+        )
+        await uow.commit()
+
+
+async def test_the_forecast_leaves_out_a_proxy_whose_holder_is_absent_and_says_so(
+    chat, memory_store, clock
+):
+    await demo(memory_store, clock)
+    await english_staff(memory_store, clock)
+    aid = the_assembly(memory_store)
+    await chat.press(MARIA, f"asm:pm:{aid}:{person_id(memory_store, TANAKA.id)}")
+    waiting = await chat.press(HANAKO, f"asm:t:{aid}")
+    assert "Maria Santos さんの委任は、受任者がまだ回答していません。" in waiting.text
+    await chat.press(TANAKA, f"asm:n:{aid}")
+    counts = await chat.press(HANAKO, f"asm:t:{aid}")
+    assert "📝 委任状: 1" in counts.text
+    assert "見込み(出席+委任状): 0" in counts.text
+    assert "⚠️ Maria Santos さんの委任は使えません（受任者が欠席）" in counts.text
+    english = await chat.press(STAFF_EN, f"asm:t:{aid}")
+    assert "⚠️ Maria Santos's proxy cannot be used (the holder is absent)" in english.text
+    await chat.press(TANAKA, f"asm:y:{aid}")
+    counts = await chat.press(HANAKO, f"asm:t:{aid}")
+    assert "見込み(出席+委任状): 2" in counts.text
+    assert "委任は使えません" not in counts.text
+
+
+async def test_the_proxy_holder_is_told_and_may_decline_then_the_giver_is_asked_again(
+    chat, memory_store, clock
+):
+    await demo(memory_store, clock)
+    aid = the_assembly(memory_store)
+    await chat.press(MARIA, f"asm:pm:{aid}:{person_id(memory_store, TANAKA.id)}")
+    [told] = chat.delivered[TANAKA.id]
+    assert "Maria Santos さんから「第12回 通常総会」の委任状を受けました。" in told.text
+    declined = await chat.tap(TANAKA, "委任を断る")
+    assert "Maria Santos さんの委任をお断りしました。" in declined.text
+    asked = chat.delivered[MARIA.id][-1]
+    assert "田中 一郎 cannot hold your written proxy" in asked.text
+    assert "held by the chair" in asked.text
+    answer = answer_of(memory_store, MARIA.id)
+    assert (answer.rsvp, answer.proxy_to) == (Rsvp.PROXY, None)
+    choose = await chat.tap(MARIA, "Choose who holds it")
+    assert "Who should hold your written proxy?" in choose.text
+    [old_decline] = [d for row in told.buttons for label, d in row if "委任を断る" in label]
+    again = await chat.press(TANAKA, old_decline)  # pressed again: nothing left to decline
+    assert "委任状はありません" in again.text
+    assert actions(memory_store).count("assembly.proxy_declined") == 1
+
+
+async def test_an_english_proxy_holder_is_told_in_english(chat, memory_store, clock):
+    await demo(memory_store, clock)
+    aid = the_assembly(memory_store)
+    await chat.press(TANAKA, f"asm:pm:{aid}:{person_id(memory_store, MARIA.id)}")
+    [told] = chat.delivered[MARIA.id]
+    assert "田中 一郎 has given you their written proxy" in told.text
+    declined = await chat.tap(MARIA, "Decline")
+    assert "You declined 田中 一郎's proxy." in declined.text
+    asked = chat.delivered[TANAKA.id][-1]
+    assert "Maria Santos さんは委任を受けられません。" in asked.text
+    # Choosing the same holder again tells them again; the chair is never "told".
+    chat.delivered.clear()
+    await chat.press(TANAKA, f"asm:pc:{aid}")
+    assert MARIA.id not in chat.delivered
+
+
+async def test_staff_go_back_through_the_publishing_steps_keeping_what_they_typed(
+    chat, memory_store, clock
+):
+    await demo(memory_store, clock)
+    await chat.press(HANAKO, "asm:new")
+    await chat.send(HANAKO, "臨時総会 / Extraordinary assembly")
+    await chat.send(HANAKO, "本部 / Head office")
+    deadline = await chat.send(HANAKO, "2026年12月20日 14時")
+    back = await chat.tap(HANAKO, "もどる")
+    assert "開始日時を入力してください" in back.text
+    assert "入力済み：12月20日(日) 14:00" in back.text
+    back = await chat.tap(HANAKO, "もどる")
+    assert "場所を入力してください" in back.text
+    assert "入力済み：本部 / Head office" in back.text
+    await chat.tap(HANAKO, "このまま")
+    again = await chat.tap(HANAKO, "このまま")
+    assert "出欠の締め切りはいつにしますか" in again.text
+    assert deadline.data_for("7日前") in [data for _, data in again.buttons]
+    await chat.tap(HANAKO, "7日前")
+    await chat.tap(HANAKO, "1/2")
+    await chat.send(HANAKO, "1. 定款変更")
+    ask_en = await chat.tap(HANAKO, "もどる")
+    assert "議案を入力してください" in ask_en.text
+    assert "入力済み：1. 定款変更" in ask_en.text
+    english = await chat.tap(HANAKO, "このまま")
+    assert "英語の議案を入力してください" in english.text
+    confirm = await chat.send(HANAKO, "1. Amending the articles")
+    assert "1. 定款変更" in confirm.text
+    back = await chat.tap(HANAKO, "もどる")
+    assert "入力済み：1. Amending the articles" in back.text
+    await chat.tap(HANAKO, "このまま")
+    await chat.tap(HANAKO, "📣 お知らせを出す")
+    published = max(memory_store.state.assemblies.values(), key=lambda a: a.id)
+    assert (published.place_ja, published.place_en) == ("本部", "Head office")
+    assert (published.agenda_ja, published.agenda_en) == ("1. 定款変更", "1. Amending the articles")
+    notice = await chat.press(MARIA, f"asm:o:{published.id}")
+    assert "1. Amending the articles" in notice.text
+    assert "定款変更" not in notice.text
+
+
+async def test_back_at_the_first_publishing_step_returns_to_the_notices(chat, memory_store, clock):
+    await demo(memory_store, clock)
+    await chat.press(HANAKO, "asm:new")
+    listing = await chat.tap(HANAKO, "もどる")
+    assert "第12回 通常総会" in listing.text
+    assert memory_store.state.dialogs == {}
+
+
+async def test_without_an_english_agenda_english_readers_get_the_japanese_one_with_a_note(
+    chat, memory_store, clock
+):
+    await demo(memory_store, clock)
+    await chat.press(HANAKO, "asm:new")
+    await chat.send(HANAKO, "臨時総会")
+    await chat.send(HANAKO, "本部")
+    await chat.send(HANAKO, "2026年12月20日 14時")
+    await chat.tap(HANAKO, "7日前")
+    await chat.tap(HANAKO, "1/2")
+    await chat.send(HANAKO, "1. 定款変更")
+    confirm = await chat.tap(HANAKO, "日本語のみ")
+    assert "英語の議案はありません" in confirm.text
+    await chat.tap(HANAKO, "📣 お知らせを出す")
+    published = max(memory_store.state.assemblies.values(), key=lambda a: a.id)
+    assert (published.agenda_ja, published.agenda_en) == ("1. 定款変更", "")
+    notice = await chat.press(MARIA, f"asm:o:{published.id}")
+    assert "The agenda is in Japanese only:\n1. 定款変更" in plain(notice.text)
+    japanese = await chat.press(TANAKA, f"asm:o:{published.id}")
+    assert "英語" not in japanese.text and "1. 定款変更" in japanese.text

@@ -14,6 +14,8 @@ from bot.domain.assemblies import (
     Answer,
     Quorum,
     Rsvp,
+    Unusable,
+    agenda_in,
     check_dates,
     parse_quorum,
     parse_text,
@@ -174,6 +176,35 @@ def test_the_deadline_comes_before_the_assembly_which_lies_ahead():
         assert refused.value.code == code
 
 
+def test_the_forecast_counts_a_proxy_only_when_its_holder_attends():
+    answers = [
+        Answer(1, 1, Rsvp.ATTENDING, None, NOW),
+        Answer(1, 2, Rsvp.PROXY, 1, NOW),  # to member 1, who attends
+        Answer(1, 3, Rsvp.PROXY, 4, NOW),  # to member 4, who said absent
+        Answer(1, 4, Rsvp.ABSENT, None, NOW),
+        Answer(1, 5, Rsvp.PROXY, 6, NOW),  # a chain: 5 to 6, 6 to 7
+        Answer(1, 6, Rsvp.PROXY, 7, NOW),
+        Answer(1, 7, Rsvp.ATTENDING, None, NOW),
+        Answer(1, 8, Rsvp.PROXY, None, NOW),  # to the chair
+        Answer(1, 9, Rsvp.PROXY, 99, NOW),  # to someone who left the co-op
+    ]
+    result = tally(Quorum(1, 2), set(range(1, 11)), answers, set())
+    assert result.unusable == (
+        (3, Unusable.HOLDER_ABSENT),
+        (5, Unusable.HOLDER_ABSENT),
+        (9, Unusable.HOLDER_ABSENT),
+    )
+    assert (result.attending, result.proxies, result.proxies_usable) == (2, 6, 3)
+    assert result.expected == 5 and result.quorum_expected  # 10 entitled need 5
+
+
+def test_an_english_agenda_falls_back_to_the_japanese_one_marked_as_such():
+    assert agenda_in("ja", "定款変更", "") == ("定款変更", False)
+    assert agenda_in("en", "定款変更", "Articles") == ("Articles", False)
+    assert agenda_in("en", "定款変更", " ") == ("定款変更", True)
+    assert agenda_in("en", "", "") == ("", False)
+
+
 def test_on_the_day_a_proxy_counts_when_its_holder_is_there_or_the_chair_holds_it():
     answers = [
         Answer(1, 1, Rsvp.ATTENDING, None, NOW),
@@ -185,6 +216,8 @@ def test_on_the_day_a_proxy_counts_when_its_holder_is_there_or_the_chair_holds_i
     ]
     result = tally(Quorum(1, 2), {1, 2, 3, 4, 5, 6, 7, 8}, answers, {1, 6})
     assert (result.attending, result.proxies, result.absent, result.no_answer) == (1, 4, 0, 3)
-    assert result.expected == 5 and result.quorum_expected
+    # Before the day the proxy to member 4, who has not answered, is not expected to count.
+    assert result.unusable == ((3, Unusable.HOLDER_NO_ANSWER),)
+    assert result.expected == 4 and result.quorum_expected
     assert (result.present, result.proxies_valid, result.counted) == (2, 2, 4)
     assert result.required == 4 and result.quorum_met

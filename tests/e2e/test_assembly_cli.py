@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.config import load_settings
+from bot.domain.assemblies import agenda_in
 from kyodo.app import open_store
 from tests.fixtures.cli import kyodo
 
@@ -13,6 +14,7 @@ NOTICE = ("--title-ja", "臨時総会", "--place-ja", "本部", "--quorum", "2/3
 
 
 async def test_a_notice_is_published_with_english_defaulting_to_japanese(tmp_path):
+    """Titles and places fall back to the Japanese text; the agenda is marked Japanese only."""
     done = kyodo(
         tmp_path,
         "assembly",
@@ -36,7 +38,33 @@ async def test_a_notice_is_published_with_english_defaulting_to_japanese(tmp_pat
         "本部",
         "2/3",
     )
-    assert assembly.agenda("en") == "1. 定款変更\n2. 予算"
+    assert agenda_in("en", assembly.agenda_ja, assembly.agenda_en) == ("1. 定款変更\n2. 予算", True)
+
+
+async def test_an_english_agenda_is_published_for_english_readers(tmp_path):
+    done = kyodo(
+        tmp_path,
+        "assembly",
+        "publish",
+        *NOTICE,
+        "--at",
+        f"{AT.isoformat()}T14:00",
+        "--answer-by",
+        (AT - timedelta(days=7)).isoformat(),
+        "--agenda-ja",
+        "1. 定款変更",
+        "--agenda-en",
+        "1. Amending the articles\n2. Budget",
+    )
+    assert done.returncode == 0, done.stderr
+    settings = load_settings({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'kyodo.db'}"})
+    async with open_store(settings) as store, store.uow() as uow:
+        assembly = await uow.assemblies.get(1)
+    assert assembly is not None
+    assert (assembly.agenda_ja, assembly.agenda_en) == (
+        "1. 定款変更",
+        "1. Amending the articles\n2. Budget",
+    )
 
 
 def test_bad_dates_are_refused_in_the_terminals_language(tmp_path):

@@ -89,7 +89,9 @@ async def test_staff_publish_a_notice_from_telegram(kyodo, person):
     await hanako.says(f"{at.year}年{at.month}月{at.day}日 18時")
     await hanako.taps("3日前")
     await hanako.taps("1/2")
-    confirm = await hanako.says("1. 次年度の計画")
+    english = await hanako.says("1. 次年度の計画")
+    assert "英語の議案" in english.text
+    confirm = await hanako.says("1. Next year's plan")
     assert "ブロック会議" in confirm.text
     published = await hanako.taps("📣")
     assert "お知らせを出しました" in published.text
@@ -99,6 +101,9 @@ async def test_staff_publish_a_notice_from_telegram(kyodo, person):
     notices = await maria.taps("Assembly notices")
     assert "Block meeting" in notices.text
     assert "Minato building" in notices.text
+    notice = await maria.taps("Block meeting")
+    assert "1. Next year's plan" in notice.text
+    assert "次年度" not in notice.text
 
 
 async def test_forged_assembly_buttons_are_refused(kyodo, person):
