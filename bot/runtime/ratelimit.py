@@ -25,7 +25,7 @@ class TokenBucket:
     server counts arrivals, and requests that left evenly arrive bunched (the network, both
     event loops): if no two requests' delays differ by more than the margin, no second of
     arrivals holds more than `rate`. It costs a steady flow `margin / (window + margin)` of the
-    rate (9% for the sender's 0.1 s: the price of never meeting a 429 from such a server).
+    rate (7% for the sender's 0.08 s: the price of never meeting a 429 from such a server).
     """
 
     def __init__(

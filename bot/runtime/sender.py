@@ -109,7 +109,7 @@ class OutboxSender:
         chat_limits: ChatLimits | None = None,
         claim_interval: float = 0.005,
         bulk_ahead: float = 0.5,
-        window_margin: float = 0.1,
+        window_margin: float = 0.08,
         sleep: Sleep = asyncio.sleep,
         on_settled: Callable[[], None] | None = None,
         channels: Mapping[Channel, OutboxGateway] | None = None,
