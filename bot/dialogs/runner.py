@@ -145,10 +145,13 @@ class Conversation:
                 await uow.dialogs.delete(channel, chat_id)
             else:
                 await uow.dialogs.put(channel, chat_id, new_state, now)
-        if turn.toast is not None and channel == Channel.LINE.value:
-            # LINE has no toasts: what one would say is said, ahead of the answer (once).
-            if not any(turn.toast in reply.parts for reply in turn.replies):
-                await self._send(uow, Reply((turn.toast,)), chat_id, turn.locale, now)
+        # LINE has no toasts: what one would say is said, ahead of the answer (once).
+        if (
+            turn.toast is not None
+            and channel == Channel.LINE.value
+            and not any(turn.toast in reply.parts for reply in turn.replies)
+        ):
+            await self._send(uow, Reply((turn.toast,)), chat_id, turn.locale, now)
         for reply in turn.replies:
             await self._send(uow, reply, chat_id, turn.locale, now, incoming.message_id)
         for notice in turn.notices:
