@@ -125,6 +125,7 @@ class KyodoApp:
         self._line_webhook: Any = None  # handlers.line.webhook.LineWebhook, when LINE is on
         self._line_client: Any = None
         self.line_webhook_url: str | None = None  # where LINE is to post, once the web server runs
+        self.line_menus: Any = None  # handlers.line.richmenus.RichMenus, when LINE is on
 
     async def start(self) -> None:
         settings = self.settings
@@ -139,12 +140,21 @@ class KyodoApp:
             from handlers.line.client import LineClient
             from handlers.line.gateway import LineGateway
             from handlers.line.parse import with_line
+            from kyodo.line_menus import rich_menus
 
             parser = with_line(parser)
             self._line_client = LineClient(
                 settings.line_access_token or "", settings.line_api_base_url
             )
-            channels[Channel.LINE] = LineGateway(store.uow, self._line_client, self.clock)
+            # A rich menu per role and language, made (or found) on LINE once the loops run.
+            self.line_menus = rich_menus(
+                self._line_client,
+                I18n(settings.tz, settings.default_locale),
+                settings.default_locale,
+            )
+            channels[Channel.LINE] = LineGateway(
+                store.uow, self._line_client, self.clock, menus=self.line_menus
+            )
         i18n = I18n(settings.tz, settings.default_locale)
         calendar_url = await self._start_web(store, i18n)
         dialog_settings = make_dialog_settings(
@@ -223,6 +233,10 @@ class KyodoApp:
             asyncio.create_task(self.scheduler.run(), name="scheduler"),
             asyncio.create_task(feed.run(), name="card-feed"),
         ]
+        if self.line_menus is not None:
+            self._tasks.append(
+                asyncio.create_task(self.line_menus.ensure(), name="line-rich-menus")
+            )
         try:
             await register_commands(gateway, i18n, settings.default_locale)
         except GatewayError as error:

@@ -1,7 +1,8 @@
 """The official SDK's asyncio client (``line-bot-sdk`` 3), and what its failures mean to Kyodo.
 
-`LineClient` makes the three calls Kyodo needs (reply, push with a retry key, a person's profile)
-and turns every failure into one of `bot.ports.telegram`'s errors, or one of the subclasses
+`LineClient` makes the calls Kyodo needs (reply, push with a retry key, a person's profile, and
+the rich menus': list, create, picture, link) and turns every failure into one of
+`bot.ports.telegram`'s errors, or one of the subclasses
 below that say more: whether the request may have reached LINE (`MaybeArrived`), or certainly
 did not (`NotSent`), is what the gateway's exactly-once rests on.
 
@@ -23,9 +24,11 @@ from linebot.v3.messaging import (
     ApiException,
     AsyncApiClient,
     AsyncMessagingApi,
+    AsyncMessagingApiBlob,
     Configuration,
     PushMessageRequest,
     ReplyMessageRequest,
+    RichMenuRequest,
 )
 
 from bot.ports.telegram import BadRequest, GatewayError, RateLimited, TransientError
@@ -115,6 +118,7 @@ class LineClient:
         self._configuration = Configuration(host=host, access_token=access_token)
         self._client: AsyncApiClient | None = None
         self._api: AsyncMessagingApi | None = None
+        self._blob: AsyncMessagingApiBlob | None = None
 
     def _messaging(self) -> AsyncMessagingApi:
         if self._api is None:
@@ -122,10 +126,17 @@ class LineClient:
             self._api = AsyncMessagingApi(self._client)
         return self._api
 
+    def _blobs(self) -> AsyncMessagingApiBlob:
+        """LINE's content host (api-data.line.me): rich menu pictures."""
+        if self._blob is None:
+            self._messaging()
+            self._blob = AsyncMessagingApiBlob(self._client)
+        return self._blob
+
     async def close(self) -> None:
         if self._client is not None:
             await self._client.close()
-            self._client = self._api = None
+            self._client = self._api = self._blob = None
 
     async def reply(self, token: str, messages: list[dict[str, Any]], timeout: float) -> list[str]:
         request = ReplyMessageRequest.from_dict({"replyToken": token, "messages": messages})
@@ -151,6 +162,61 @@ class LineClient:
             self._messaging().get_profile(user_id, _request_timeout=_timeout(timeout))
         )
         return answer.display_name or "", answer.language
+
+    async def rich_menus(self, timeout: float) -> list[tuple[str, str]]:
+        """(id, name) of every rich menu of the channel."""
+        answer = await self._call(
+            self._messaging().get_rich_menu_list(_request_timeout=_timeout(timeout))
+        )
+        return [(str(m.rich_menu_id), str(m.name)) for m in answer.richmenus or ()]
+
+    async def create_rich_menu(self, body: dict[str, Any], timeout: float) -> str:
+        request = RichMenuRequest.from_dict(body)
+        answer = await self._call(
+            self._messaging().create_rich_menu(request, _request_timeout=_timeout(timeout))
+        )
+        return str(answer.rich_menu_id)
+
+    async def has_rich_menu_image(self, menu_id: str, timeout: float) -> bool:
+        """Whether the menu has its picture (LINE links no menu without one: 404 otherwise)."""
+        try:
+            await self._call(
+                self._blobs().get_rich_menu_image(menu_id, _request_timeout=_timeout(timeout))
+            )
+        except TransientError as error:
+            if "HTTP 404" in str(error):
+                return False
+            raise
+        return True
+
+    async def upload_rich_menu_image(self, menu_id: str, png: bytes, timeout: float) -> None:
+        await self._call(
+            self._blobs().set_rich_menu_image(
+                menu_id,
+                png,
+                _headers={"Content-Type": "image/png"},
+                _request_timeout=_timeout(timeout),
+            )
+        )
+
+    async def delete_rich_menu(self, menu_id: str, timeout: float) -> None:
+        await self._call(
+            self._messaging().delete_rich_menu(menu_id, _request_timeout=_timeout(timeout))
+        )
+
+    async def link_rich_menu(self, user_id: str, menu_id: str, timeout: float) -> None:
+        await self._call(
+            self._messaging().link_rich_menu_id_to_user(
+                user_id, menu_id, _request_timeout=_timeout(timeout)
+            )
+        )
+
+    async def unlink_rich_menu(self, user_id: str, timeout: float) -> None:
+        await self._call(
+            self._messaging().unlink_rich_menu_id_from_user(
+                user_id, _request_timeout=_timeout(timeout)
+            )
+        )
 
     async def _call(self, request: Any) -> Any:
         try:

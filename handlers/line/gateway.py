@@ -18,6 +18,7 @@ LINE's errors become the sender's (bot/ports/telegram.py): 429 RateLimited, a sp
 quota a failure (BadRequest), 400 BadRequest, 5xx and broken connections TransientError.
 
 A forgotten person's LINE user id is kept only for their farewell: once it is delivered, it goes.
+After a delivery the person's rich menu follows their role and language (`RichMenus.follow`).
 Message text is never logged.
 """
 
@@ -46,6 +47,7 @@ from handlers.line.client import (
     message_id,
 )
 from handlers.line.render import render
+from handlers.line.richmenus import RichMenus
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +71,13 @@ class LineGateway:
         clock: Clock,
         *,
         timeout: float = 10.0,
+        menus: RichMenus | None = None,
     ) -> None:
         self._uow = uow_factory
         self._client = client
         self._clock = clock
         self._timeout = timeout
+        self._menus = menus
 
     async def deliver(self, item: OutboxItem) -> SentMessage:
         chat_id = item.message.chat_id
@@ -83,10 +87,18 @@ class LineGateway:
             if address is None:
                 raise Unreachable("no LINE user has this chat id")
             claim = await uow.line.claim_reply(chat_id, item.id, self._clock.now())
+            person = None
+            if self._menus is not None and not address.forgotten:
+                person = await uow.people.by_telegram_id(chat_id)
             await uow.commit()  # the claim is on record before the reply goes out
         sent = await self._by_reply(item, claim, messages) if claim is not None else None
         if sent is None:
             sent = await self._by_push(item, address.user_id, messages)
+        if self._menus is not None:
+            if address.forgotten:
+                self._menus.forget(chat_id)
+            else:
+                await self._menus.follow(chat_id, address.user_id, person)
         if address.forgotten:
             async with self._uow() as uow:
                 await uow.line.drop_forgotten(chat_id)
