@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from bot.dialogs.confirm import Undoable, undo_hint, undo_row, undoable
 from bot.dialogs.engine import Turn
 from bot.dialogs.menus import ASSEMBLIES, CANCEL, MENU, AssemblyNotices, Buttons, OpenAssembly
 from bot.dialogs.registry import Dialog, ForgedButton, Next, StaleScreen
@@ -43,6 +44,7 @@ from bot.domain.coop import Assembly, NewAssembly
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.replies import Button, Msg, msg
+from bot.domain.undo import UndoKind
 from bot.services import access
 from bot.services import assemblies as service
 
@@ -428,11 +430,39 @@ async def check_in(turn: Turn, assembly_id: int, person_id: int) -> None:
         turn.say(msg("asm.checkin.not_today", day=error.details["day"]), buttons=((MENU,),))
         return
     turn.toast = msg("asm.checkin.done", name=member.display_name)
+    # Done at once (it tells nobody), with an Undo for a wrong name (bot/dialogs/confirm.py).
     turn.say(
         msg("asm.checkin.done", name=member.display_name),
         _met(count.tally),
-        buttons=(*_check_in_rows(count), (ASSEMBLIES,), (MENU,)),
+        undo_hint(),
+        buttons=(
+            undo_row(UndoKind.CHECK_IN, assembly_id, member.id),
+            *_check_in_rows(count),
+            (ASSEMBLIES,),
+            (MENU,),
+        ),
     )
+
+
+async def _undo_check_in(turn: Turn, assembly_id: int, person_id: int) -> tuple[Msg, ...]:
+    count, member = await service.undo_check_in(
+        turn.uow, turn.actor, assembly_id, person_id, turn.now
+    )
+    return (msg("undo.check_in.undone", name=member.display_name), _met(count.tally))
+
+
+async def _check_in_refused(turn: Turn, _: int, error: DomainError) -> None:
+    raise error  # only refusals (PermissionDenied) reach here: "too late" is the mechanism's
+
+
+undoable(
+    Undoable(
+        UndoKind.CHECK_IN,
+        undo=_undo_check_in,
+        refused=_check_in_refused,
+        back=((ASSEMBLIES,), (MENU,)),
+    )
+)
 
 
 # Publishing: a short dialog for staff -----------------------------------------------------

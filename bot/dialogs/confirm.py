@@ -13,6 +13,10 @@ acted on it, and records `ActionUndone`, whose consequence withdraws the held no
 
 The buttons carry only the kind and an id; every check is the service's, so a late, repeated or
 forged press is refused like any other (`StaleScreen`, `ForgedButton`, `PermissionDenied`).
+
+An action that tells nobody and only needs to be taken back quickly (a check-in at the door) is
+done at once by its feature, which puts `undo_row` and `undo_hint` under its answer; its undo
+is this module's like any other.
 """
 
 from __future__ import annotations
@@ -56,10 +60,12 @@ class Decline(CallbackData, tag="cf:no"):
 
 @dataclass(frozen=True)
 class UndoPressed(CallbackData, tag="cf:undo"):
-    """Undo the action `kind` that was done as `done` (a release, a check-in, a request)."""
+    """Undo the action `kind` that was done as `done` (a release, a request; an assembly whose
+    member `also` was checked in)."""
 
     kind: UndoKind
     done: int
+    also: int = 0
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ class Done:
 
     done_id: int
     parts: tuple[Msg, ...]
+    also: int = 0  # a second id, for an action on a pair (an assembly and a member)
     buttons: Rows = ()
     toast: Msg | None = None
     state: Next = None  # the dialog state after it (a reason to type, say)
@@ -76,14 +83,16 @@ class Done:
 @dataclass(frozen=True)
 class Undoable:
     """One action under the mechanism. `ask`, `do` and `undo` call the feature's services and
-    raise its `DomainError`s; `refused` answers those in the feature's words; `back` are the
-    buttons shown after "No" and after an undo."""
+    raise its `DomainError`s; `refused` answers those in the feature's words (given the subject or
+    the done id); `back` are the buttons shown after "No" and after an undo."""
 
     kind: UndoKind
-    ask: Callable[[Turn, int], Awaitable[tuple[Msg, ...]]]
-    do: Callable[[Turn, int], Awaitable[Done]]
-    undo: Callable[[Turn, int], Awaitable[tuple[Msg, ...]]]
-    refused: Callable[[Turn, DomainError], None]
+    undo: Callable[[Turn, int, int], Awaitable[tuple[Msg, ...]]]
+    refused: Callable[[Turn, int, DomainError], Awaitable[None]]
+    # None for an action done at once, without asking (it tells nobody): its feature shows
+    # `undo_row` under its own answer.
+    ask: Callable[[Turn, int], Awaitable[tuple[Msg, ...]]] | None = None
+    do: Callable[[Turn, int], Awaitable[Done]] | None = None
     back: Rows = ((MENU,),)
 
 
@@ -108,10 +117,12 @@ def _action(kind: UndoKind) -> Undoable:
 async def confirm(turn: Turn, kind: UndoKind, subject: int) -> Next:
     """Shows what the action would do and who would be told, with Yes and No. Never acts."""
     action = _action(kind)
+    if action.ask is None:
+        raise ForgedButton  # an action done at once is never confirmed
     try:
         parts = await action.ask(turn, subject)
     except DomainError as error:
-        action.refused(turn, error)
+        await action.refused(turn, subject, error)
         return None
     turn.say(
         msg(f"undo.ask.{kind.value}"),
@@ -131,20 +142,36 @@ def _minutes() -> int:
 
 @DIALOG.button(Consent)
 async def _consent(turn: Turn, pressed: Consent, state: DialogState | None) -> Next:
-    action = _action(pressed.kind)
+    return await act(turn, pressed.kind, pressed.subject, state)
+
+
+async def act(turn: Turn, kind: UndoKind, subject: int, state: DialogState | None = None) -> Next:
+    """Does the confirmed action and shows its answer with Undo."""
+    action = _action(kind)
+    if action.do is None:
+        raise ForgedButton  # an action done at once is never confirmed
     try:
-        done = await action.do(turn, pressed.subject)
+        done = await action.do(turn, subject)
     except DomainError as error:
-        action.refused(turn, error)
+        await action.refused(turn, subject, error)
         return state
     turn.toast = done.toast
-    undo = Button(msg("undo.button"), UndoPressed(pressed.kind, done.done_id))
     turn.say(
         *done.parts,
-        msg("undo.hint", minutes=_minutes()),
-        buttons=((undo,), *done.buttons),
+        undo_hint(),
+        buttons=(undo_row(kind, done.done_id, done.also), *done.buttons),
     )
     return done.state
+
+
+def undo_row(kind: UndoKind, done: int, also: int = 0) -> tuple[Button, ...]:
+    """The Undo button of an action just done, as the first row of its answer."""
+    return (Button(msg("undo.button"), UndoPressed(kind, done, also)),)
+
+
+def undo_hint() -> Msg:
+    """How long Undo works, said under the answer that carries it."""
+    return msg("undo.hint", minutes=_minutes())
 
 
 @DIALOG.button(Decline)
@@ -159,10 +186,10 @@ async def _decline(turn: Turn, pressed: Decline, state: DialogState | None) -> N
 async def _undo(turn: Turn, pressed: UndoPressed, state: DialogState | None) -> Next:
     action = _action(pressed.kind)
     try:
-        parts = await action.undo(turn, pressed.done)
+        parts = await action.undo(turn, pressed.done, pressed.also)
     except DomainError as error:
         if error.code not in TOO_LATE:
-            action.refused(turn, error)
+            await action.refused(turn, pressed.done, error)
             return state
         reason = msg(f"undo.too_late.{error.code}", minutes=_minutes())
         turn.toast = reason

@@ -110,9 +110,13 @@ async def _do_release(turn: Turn, shift_id: int) -> Done:
     )
 
 
-async def _undo_release(turn: Turn, release_id: int) -> tuple[Msg, ...]:
+async def _undo_release(turn: Turn, release_id: int, _: int) -> tuple[Msg, ...]:
     view = await undo_release(turn.uow, turn.actor, release_id, turn.now)
     return (msg("undo.shift_release.undone"), item(view, turn.locale, turn.settings.tz))
+
+
+async def _release_refused(turn: Turn, _: int, error: DomainError) -> None:
+    _refused(turn, error)
 
 
 undoable(
@@ -121,7 +125,7 @@ undoable(
         ask=_ask_release,
         do=_do_release,
         undo=_undo_release,
-        refused=_refused,
+        refused=_release_refused,
         back=((MY_SHIFTS,), (MENU,)),
     )
 )

@@ -36,6 +36,7 @@ from bot.dialogs.card_views import (
     TakeRequest,
     card_reply,
 )
+from bot.dialogs.confirm import Done, Undoable, confirm, undoable
 from bot.dialogs.engine import Notice, Turn
 from bot.dialogs.menus import CANCEL, MENU, OpenHoursCard, OpenRequestCard, OpenVolunteerCard
 from bot.dialogs.registry import Dialog, ForgedButton, Next, StaleScreen
@@ -54,6 +55,7 @@ from bot.domain.requests import (
     ServiceArea,
     allowed,
 )
+from bot.domain.undo import UndoKind
 from bot.ports.store import UnitOfWork
 from bot.services import access, cards, requests
 from bot.services import volunteers as volunteer_service
@@ -464,12 +466,54 @@ async def _answer(turn: Turn, pressed: ShowAnswer, state: DialogState | None) ->
 
 @DIALOG.button(RequestDone)
 async def _done(turn: Turn, pressed: RequestDone, state: DialogState | None) -> Next:
-    async def done() -> Next:
-        view = await requests.done(turn.uow, turn.actor, pressed.request_id, turn.now)
-        turn.toast = msg("triage.done.done", reference=view.request.reference)
+    # "Done" tells the resident: asked first, held for the undo window (bot/dialogs/confirm.py).
+    async def ask() -> Next:
+        await confirm(turn, UndoKind.REQUEST_DONE, pressed.request_id)
         return state
 
-    return await _on_request(turn, pressed.request_id, done)
+    return await _on_request(turn, pressed.request_id, ask)
+
+
+async def _ask_done(turn: Turn, request_id: int) -> tuple[Msg, ...]:
+    view = await requests.preview_done(turn.uow, turn.actor, request_id, turn.now)
+    parts = [msg("undo.request_done.who", reference=view.request.reference)]
+    when = view.request.scheduled_for
+    if when is not None and when > turn.now:
+        parts.append(msg("undo.request_done.early", when=when))
+    return tuple(parts)
+
+
+async def _do_done(turn: Turn, request_id: int) -> Done:
+    view = await requests.done(turn.uow, turn.actor, request_id, turn.now)
+    reference = view.request.reference
+    return Done(
+        request_id,
+        (msg("triage.done.done", reference=reference), msg("undo.request_done.later")),
+        buttons=((MENU,),),
+        toast=msg("triage.done.done", reference=reference),
+    )
+
+
+async def _undo_done(turn: Turn, request_id: int, _: int) -> tuple[Msg, ...]:
+    view = await requests.undo_done(turn.uow, turn.actor, request_id, turn.now)
+    return (msg("undo.request_done.undone", reference=view.request.reference),)
+
+
+async def _done_refused(turn: Turn, request_id: int, error: DomainError) -> None:
+    if isinstance(error, PermissionDenied):
+        raise error
+    await _refused(turn, CardKind.REQUEST, request_id, error)
+
+
+undoable(
+    Undoable(
+        UndoKind.REQUEST_DONE,
+        ask=_ask_done,
+        do=_do_done,
+        undo=_undo_done,
+        refused=_done_refused,
+    )
+)
 
 
 @DIALOG.button(AskRequester)

@@ -121,6 +121,7 @@ class RequestAction(StrEnum):
     ASKED = "asked"  # staff asked the resident a question
     ANSWERED = "answered"  # the resident answered
     PURGED = "purged"  # personal fields removed after the retention period
+    UNDONE = "undone"  # staff undid their "done" in its undo window (bot/domain/undo.py)
 
 
 _R, _U, _A, _S = (

@@ -22,6 +22,7 @@ from bot.domain.events import (
 )
 from bot.domain.replies import Msg, Reply, msg
 from bot.domain.requests import RequestAction, RequestStatus, ServiceRequest
+from bot.domain.undo import UndoKind, held_key, held_until
 from bot.notices.cards import item_changed
 from bot.notices.context import Handler, NoticeContext
 from bot.ports.store import UnitOfWork
@@ -85,13 +86,20 @@ async def _tell_requester(
     notice = await _notice(uow, request, event, ctx.locale_of(requester))
     if notice is None:
         return
-    await ctx.tell(
-        uow,
-        requester,
-        Reply((notice,)),
-        at=event.at,
-        dedupe_key=f"rq:{request.id}:{event.action.value}:{event.at.isoformat()}",
-    )
+    key = f"rq:{request.id}:{event.action.value}:{event.at.isoformat()}"
+    if event.action is RequestAction.DONE:
+        # Held while the staff member may still undo it (bot/dialogs/confirm.py).
+        held = held_key(UndoKind.REQUEST_DONE, request.id)
+        await ctx.tell(
+            uow,
+            requester,
+            Reply((notice,)),
+            at=event.at,
+            dedupe_key=f"{held}{key}",
+            not_before=held_until(event.at),
+        )
+        return
+    await ctx.tell(uow, requester, Reply((notice,)), at=event.at, dedupe_key=key)
 
 
 async def _notice(

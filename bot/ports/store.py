@@ -302,6 +302,13 @@ class AssemblyRepository(Protocol):
         """The person ids checked in at the assembly."""
         ...
 
+    async def undo_check_in(
+        self, assembly_id: int, person_id: int, by: int | None, since: datetime
+    ) -> bool:
+        """Removes a check-in made by `by` at or after `since` (an undo); False (and nothing
+        changes) if there is none such."""
+        ...
+
     async def update(self, assembly: Assembly) -> bool:
         """Writes a notice's titles, places, agenda and quorum (never its dates); False if there
         is none."""

@@ -26,12 +26,14 @@ from bot.domain.assemblies import Answer, Quorum, Rsvp, Tally, Unusable, check_d
 from bot.domain.coop import Assembly, NewAssembly
 from bot.domain.errors import DomainError
 from bot.domain.events import (
+    ActionUndone,
     AssemblyAnswerRequested,
     AssemblyProxyDeclined,
     AssemblyProxyGiven,
 )
 from bot.domain.people import STAFF_ROLES, Actor, Person, Role
 from bot.domain.reminders import DEFAULT_OFFSETS
+from bot.domain.undo import UNDO_WINDOW, UndoKind
 from bot.ports.store import UnitOfWork
 from bot.services.access import refuse
 from bot.services.reminders import schedule_assembly
@@ -244,6 +246,33 @@ async def check_in(
             f"assembly:{assembly.id}",
             {"person": member.id},
         )
+    return await count(uow, actor, assembly_id, now), member
+
+
+async def undo_check_in(
+    uow: UnitOfWork, actor: Actor, assembly_id: int, person_id: int, now: datetime
+) -> tuple[Count, Person]:
+    """Staff take back their own check-in of a member within the undo window (a wrong name
+    pressed at the door). Errors: undo_expired (too late, or not theirs to take back)."""
+    assembly = await _get(uow, actor, MAY_ORGANISE, now, assembly_id)
+    member = await uow.people.get(person_id)
+    if member is None:
+        await refuse(uow, actor, now, "assembly.check_in_refused", f"person:{person_id}")
+    since = now - UNDO_WINDOW
+    if not await uow.assemblies.undo_check_in(assembly.id, member.id, actor.person_id, since):
+        raise DomainError("undo_expired")
+    await uow.audit.add(
+        now,
+        actor.person_id,
+        "assembly.check_in_undone",
+        f"assembly:{assembly.id}",
+        {"person": member.id},
+    )
+    uow.record(
+        ActionUndone(
+            at=now, kind=UndoKind.CHECK_IN, subject=assembly.id, person_id=actor.person_id or 0
+        )
+    )
     return await count(uow, actor, assembly_id, now), member
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from bot.domain.coop import BusinessCentre
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.events import (
+    ActionUndone,
     RequestAnswered,
     RequestMoved,
     RequestQuestionAsked,
@@ -48,6 +49,7 @@ from bot.domain.requests import (
     parse_phone,
     reference_month,
 )
+from bot.domain.undo import UndoKind, may_undo
 from bot.ports.store import UnitOfWork
 from bot.services import access
 
@@ -428,6 +430,44 @@ async def schedule(
 async def done(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) -> RequestView:
     _, request = await _staff_request(uow, actor, request_id, now)
     return await _move(uow, actor, request, RequestAction.DONE, now)
+
+
+async def preview_done(
+    uow: UnitOfWork, actor: Actor, request_id: int, now: datetime
+) -> RequestView:
+    """The request staff would mark done (asked before it is). Errors: request_transition."""
+    _, request = await _staff_request(uow, actor, request_id, now)
+    next_status(request.status, RequestAction.DONE)
+    return await view_of(uow, request)
+
+
+async def undo_done(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) -> RequestView:
+    """Takes back the actor's own "done" within the undo window, before the resident was told
+    and while nobody acted on the request since: it is open again, as it was before.
+
+    Errors: undo_expired, undo_acted."""
+    staff_id, request = await _staff_request(uow, actor, request_id, now)
+    history = await uow.requests.history(request.id)
+    last = history[-1] if history else None
+    if (
+        last is None
+        or last.action is not RequestAction.DONE
+        or request.status is not RequestStatus.DONE
+        or last.from_status is None
+    ):
+        raise DomainError("undo_acted")
+    if last.actor_person_id != staff_id:
+        await access.refuse(uow, actor, now, REFUSED, f"service_request:{request.id}")
+    if not may_undo(last.at, now):
+        raise DomainError("undo_expired")
+    back = replace(request, status=last.from_status, updated_at=now)
+    if not await uow.requests.save(back, was=RequestStatus.DONE):
+        raise DomainError("undo_acted")
+    await _record(uow, actor, request, RequestAction.UNDONE, back.status, now)
+    uow.record(
+        ActionUndone(at=now, kind=UndoKind.REQUEST_DONE, subject=request.id, person_id=staff_id)
+    )
+    return await view_of(uow, back)
 
 
 async def decline(

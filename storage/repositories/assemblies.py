@@ -140,6 +140,19 @@ class SqlAssemblyRepository:
         )
         return frozenset(ids.scalars())
 
+    async def undo_check_in(
+        self, assembly_id: int, person_id: int, by: int | None, since: datetime
+    ) -> bool:
+        result = await self._session.execute(
+            delete(AssemblyCheckInRow).where(
+                AssemblyCheckInRow.assembly_id == assembly_id,
+                AssemblyCheckInRow.person_id == person_id,
+                AssemblyCheckInRow.checked_in_by == by,
+                AssemblyCheckInRow.checked_in_at >= since,
+            )
+        )
+        return rowcount(result) > 0
+
     async def update(self, assembly: Assembly) -> bool:
         # The dates are left out on purpose: members' reminders are planned from them.
         result = await self._session.execute(

@@ -5,11 +5,29 @@ while nobody else has acted on it; an undo leaves the store as it was and nobody
 from __future__ import annotations
 
 import copy
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.people import NewPerson, Role
+from bot.domain.requests import RequestStatus
 from tests.core.test_shift_swaps import HANAKO, KEN, MARIA, TANAKA, YUKI, assigned, audited, coop
+from tests.core.test_triage_cards import (
+    ANN,
+    JIRO,
+    CardHarness,
+    _data,
+    _first_centre,
+    _setup,
+    make_harness,
+    request_of,
+    submit_request,
+)
+from tests.core.test_triage_cards import audited as triage_audited
 from tests.fakes.chat import User
+from tests.fixtures.people import HANAKO as HANAKO_STAFF
+from tests.fixtures.people import demo, person_id
 
 WORDS = {
     "ja": {
@@ -165,3 +183,169 @@ async def test_someone_elses_undo_button_is_refused_and_audited(chat, memory_sto
     assert turn.toast is not None and "Undone" not in (turn.text or "")
     assert assigned(memory_store, ids["tomorrow"]) == set()
     assert any(action == "shift.refused" for _, action, _ in audited(memory_store))
+
+
+# --- Staff "Done" on a request card -----------------------------------------------------------
+
+DONE_WORDS = {
+    "ja": {
+        "done": "完了",
+        "ask": "本当に完了にしますか？",
+        "yes": "はい、完了にします",
+        "undo": "元に戻す",
+        "undone": "を完了にする前に戻しました。",
+        "acted": "ほかのスタッフがもう対応したため、元に戻せません。",
+        "expired": "元に戻せる時間（3分）を過ぎたため",
+    },
+    "en": {
+        "done": "Done",
+        "ask": "Do you really want to mark this request done?",
+        "yes": "Yes, mark it done",
+        "undo": "Undo",
+        "undone": "is open again, as it was before.",
+        "acted": "another staff member has already acted on it",
+        "expired": "the 3 minutes are over",
+    },
+}
+
+
+@pytest.fixture
+async def cards_chat(memory_store, i18n, clock) -> CardHarness:
+    """Staff with their own copy of each card (as in tests/core/test_triage_cards.py)."""
+    await _setup(memory_store, clock)
+    return make_harness(memory_store, i18n, clock, None)
+
+
+async def _accepted(cards_chat: CardHarness, staff: User) -> tuple[int, str, int]:
+    """Ann's request, accepted at a centre by `staff`: its id, reference and card message id."""
+    request_id = await submit_request(cards_chat, telegram_id=ANN.id)
+    reference = request_of(cards_chat.store, request_id).reference
+    card_id, card = cards_chat.card(staff.id, reference)
+    accept = "受け入れる" if staff.language == "ja" else "Accept"
+    centres = await cards_chat.press(staff, _data(card, accept), message_id=card_id)
+    await cards_chat.press(staff, _first_centre(centres))
+    await cards_chat.send(staff, "11/23 10:00")
+    return request_id, reference, card_id
+
+
+@pytest.mark.parametrize("staff", [HANAKO_STAFF, JIRO], ids=["ja", "en"])
+async def test_done_then_undo_leaves_the_request_as_before_and_the_resident_is_not_told(
+    cards_chat, staff
+):
+    words = DONE_WORDS[staff.language]
+    request_id, reference, card_id = await _accepted(cards_chat, staff)
+    before = copy.deepcopy(request_of(cards_chat.store, request_id))
+    told_before = list(cards_chat.delivered.get(ANN.id, []))
+    card = cards_chat.screens[staff.id][card_id]
+    asked = await cards_chat.press(staff, _data(card, words["done"]), message_id=card_id)
+    assert words["ask"] in asked.text and reference in asked.text
+    assert request_of(cards_chat.store, request_id) == before  # asking changes nothing
+    await cards_chat.tap(staff, words["yes"])
+    assert request_of(cards_chat.store, request_id).status is RequestStatus.DONE
+    assert cards_chat.delivered.get(ANN.id, []) == told_before  # held
+    cards_chat.clock.advance(minutes=2)
+    undone = await cards_chat.tap(staff, words["undo"])
+    assert reference in undone.text and words["undone"] in undone.text
+    after = request_of(cards_chat.store, request_id)
+    assert (after.status, after.scheduled_for, after.taken_by) == (
+        before.status,
+        before.scheduled_for,
+        before.taken_by,
+    )
+    assert f"service_request:{request_id}" in triage_audited(cards_chat.store, "request.undone")
+    cards_chat.clock.advance(hours=1)
+    cards_chat.deliver()
+    assert cards_chat.delivered.get(ANN.id, []) == told_before  # never told it was done
+    reopened = cards_chat.screens[staff.id][card_id]
+    assert words["done"] in " ".join(label for row in reopened.buttons for label, _ in row)
+
+
+@pytest.mark.parametrize("staff", [HANAKO_STAFF, JIRO], ids=["ja", "en"])
+async def test_undo_of_done_after_the_window_is_refused_and_the_resident_was_told(
+    cards_chat, staff
+):
+    words = DONE_WORDS[staff.language]
+    request_id, _, card_id = await _accepted(cards_chat, staff)
+    card = cards_chat.screens[staff.id][card_id]
+    await cards_chat.press(staff, _data(card, words["done"]), message_id=card_id)
+    await cards_chat.tap(staff, words["yes"])
+    cards_chat.clock.advance(minutes=5)
+    cards_chat.deliver()
+    assert "complete" in cards_chat.last_to(ANN.id).text
+    refused = await cards_chat.tap(staff, words["undo"])
+    assert words["expired"] in refused.text
+    assert request_of(cards_chat.store, request_id).status is RequestStatus.DONE
+
+
+async def test_undo_of_done_is_the_doers_alone(cards_chat):
+    request_id, _, card_id = await _accepted(cards_chat, HANAKO_STAFF)
+    card = cards_chat.screens[HANAKO_STAFF.id][card_id]
+    await cards_chat.press(HANAKO_STAFF, _data(card, "完了"), message_id=card_id)
+    await cards_chat.tap(HANAKO_STAFF, "はい、完了にします")
+    undo = next(d for label, d in cards_chat.shown(HANAKO_STAFF) if "元に戻す" in label)
+    other = await cards_chat.press(JIRO, undo)
+    assert "Undone" not in other.text
+    assert request_of(cards_chat.store, request_id).status is RequestStatus.DONE
+    mine = await cards_chat.press(HANAKO_STAFF, undo)
+    assert "完了にする前に戻しました" in mine.text
+    again = await cards_chat.press(HANAKO_STAFF, undo)
+    assert DONE_WORDS["ja"]["acted"] in again.text
+
+
+# --- A check-in at an assembly ----------------------------------------------------------------
+
+JANE = User(1009, "Jane Staff", "en")  # staff reading English
+CHECK_IN_WORDS = {
+    "ja": {"undo": "元に戻す", "undone": "田中 一郎さんの受付を取り消しました。", "late": "3分"},
+    "en": {"undo": "Undo", "undone": "田中 一郎 is no longer checked in.", "late": "3 minutes"},
+}
+
+
+async def _assembly_day(memory_store, clock) -> int:
+    await demo(memory_store, clock)
+    async with memory_store.uow() as uow:
+        await uow.people.add(
+            NewPerson(JANE.id, JANE.name, "en", clock.now(), None, frozenset({Role.STAFF}))
+        )
+        await uow.commit()
+    clock.current = datetime(2026, 12, 9, 13, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    return next(iter(memory_store.state.assemblies))
+
+
+@pytest.mark.parametrize("staff", [HANAKO_STAFF, JANE], ids=["ja", "en"])
+async def test_a_wrong_check_in_is_undone_and_the_count_is_as_before(
+    chat, memory_store, clock, staff
+):
+    aid = await _assembly_day(memory_store, clock)
+    words = CHECK_IN_WORDS[staff.language]
+    listing = await chat.press(staff, f"asm:c:{aid}")
+    before = dict(memory_store.state.assembly_checkins)
+    checked = await chat.press(staff, listing.data_for("田中 一郎"))
+    assert (aid, person_id(memory_store, TANAKA.id)) in memory_store.state.assembly_checkins
+    assert words["undo"] in checked.buttons[0][0]
+    clock.advance(minutes=1)
+    undone = await chat.tap(staff, words["undo"])
+    assert words["undone"] in undone.text
+    assert memory_store.state.assembly_checkins == before
+    assert any(a.action == "assembly.check_in_undone" for a in memory_store.state.audit)
+    again = await chat.press(staff, f"asm:c:{aid}")
+    assert "☑️ 田中 一郎" in [label for label, _ in again.buttons]  # may be checked in again
+
+
+@pytest.mark.parametrize("staff", [HANAKO_STAFF, JANE], ids=["ja", "en"])
+async def test_a_check_in_undo_after_the_window_or_by_someone_else_is_refused(
+    chat, memory_store, clock, staff
+):
+    aid = await _assembly_day(memory_store, clock)
+    words = CHECK_IN_WORDS[staff.language]
+    other = JANE if staff is HANAKO_STAFF else HANAKO_STAFF
+    listing = await chat.press(staff, f"asm:c:{aid}")
+    await chat.press(staff, listing.data_for("田中 一郎"))
+    undo = next(d for label, d in chat.shown(staff) if words["undo"] in label)
+    by_other = await chat.press(other, undo)
+    assert by_other.toast is not None
+    assert (aid, person_id(memory_store, TANAKA.id)) in memory_store.state.assembly_checkins
+    clock.advance(minutes=4)
+    late = await chat.press(staff, undo)
+    assert words["late"] in late.text
+    assert (aid, person_id(memory_store, TANAKA.id)) in memory_store.state.assembly_checkins

@@ -22,6 +22,7 @@ from bot.domain.incoming import ChatType, InputKind
 from bot.domain.outbound import OutboundMessage, OutboxStatus
 from bot.domain.people import Actor, NewPerson, Role
 from bot.domain.requests import DEFAULT_AREAS, RequestStatus
+from bot.domain.undo import HELD_PREFIX
 from bot.notices.bus import Consequences
 from bot.rendering import Renderer
 from bot.runtime.card_feed import CardFeed
@@ -63,7 +64,9 @@ class CardHarness(ChatHarness):
             return out
         now = self.clock.now() + timedelta(days=1)
         for record in sorted(self.store.state.outbox.values(), key=lambda r: r.id):
-            if not record.is_due(now):
+            # A held notice (of an action that may still be undone) waits for the clock itself.
+            held = (record.dedupe_key or "").startswith(HELD_PREFIX)
+            if not record.is_due(self.clock.now() if held else now):
                 continue
             message = record.message
             screen = self.screens.setdefault(message.chat_id, {})
@@ -398,7 +401,11 @@ async def test_schedule_by_typed_date_refuses_nonsense_and_past_then_done_closes
     assert request.scheduled_for == datetime(2026, 11, 25, 5, 30, tzinfo=UTC)
     assert "予定: 11月25日(水) 14:30" in cards_chat.screens[HANAKO.id][card_id].text
     card = cards_chat.screens[HANAKO.id][card_id]
-    await cards_chat.press(HANAKO, _data(card, "完了"), message_id=card_id)
+    asked = await cards_chat.press(HANAKO, _data(card, "完了"), message_id=card_id)
+    assert "本当に完了にしますか？" in asked.text and reference in asked.text
+    assert "予定の日時（11月25日(水) 14:30）はまだ来ていません。" in asked.text
+    assert request_of(cards_chat.store, request_id).status is RequestStatus.SCHEDULED
+    await cards_chat.tap(HANAKO, "はい、完了にします")
     closed = cards_chat.screens[JIRO.id][cards_chat.card(JIRO.id, reference)[0]]
     assert "Status: <b>Done</b>" in closed.text and closed.buttons == ()
     assert "Last: done by 佐藤 花子" in closed.text

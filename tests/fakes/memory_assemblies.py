@@ -86,6 +86,15 @@ class MemoryAssemblyRepository:
     async def checked_in(self, assembly_id: int) -> frozenset[int]:
         return frozenset(pid for aid, pid in self._s.assembly_checkins if aid == assembly_id)
 
+    async def undo_check_in(
+        self, assembly_id: int, person_id: int, by: int | None, since: datetime
+    ) -> bool:
+        found = self._s.assembly_checkins.get((assembly_id, person_id))
+        if found is None or found[0] != by or found[1] < _utc(since):
+            return False
+        del self._s.assembly_checkins[(assembly_id, person_id)]
+        return True
+
     async def update(self, assembly: Assembly) -> bool:
         stored = self._s.assemblies.get(assembly.id)
         if stored is None:

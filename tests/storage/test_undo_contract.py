@@ -9,6 +9,7 @@ from bot.domain.coop import NewShift, WorkKind
 from bot.domain.outbound import OutboxStatus
 from bot.domain.undo import UndoKind, held_key
 from tests.fixtures.contract import LEASE, T0, add_person, message
+from tests.storage.test_assembly_contract import notice
 
 
 async def test_withdraw_deletes_only_the_pending_rows_under_the_prefix(uow_factory):
@@ -70,3 +71,23 @@ async def test_take_back_puts_the_person_back_unless_the_place_was_taken(uow_fac
     async with uow_factory() as uow:
         assert (await uow.shifts.get(shift.id)).assigned == {b.id}
         assert (await uow.shift_swaps.get_release(second.id)).taken_by == b.id
+
+
+async def test_undo_check_in_removes_only_the_staff_members_own_recent_check_in(uow_factory):
+    me = await add_person(uow_factory, 1)
+    staff = await add_person(uow_factory, 2)
+    other = await add_person(uow_factory, 3)
+    async with uow_factory() as uow:
+        assembly = await uow.assemblies.add(notice())
+        await uow.assemblies.check_in(assembly.id, me.id, staff.id, T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        later = T0 + timedelta(minutes=1)
+        assert await uow.assemblies.undo_check_in(assembly.id, me.id, other.id, T0) is False
+        assert await uow.assemblies.undo_check_in(assembly.id, me.id, staff.id, later) is False
+        assert await uow.assemblies.checked_in(assembly.id) == {me.id}
+        assert await uow.assemblies.undo_check_in(assembly.id, me.id, staff.id, T0) is True
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.assemblies.checked_in(assembly.id) == frozenset()
+        assert await uow.assemblies.undo_check_in(assembly.id, me.id, staff.id, T0) is False
