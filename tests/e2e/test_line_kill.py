@@ -69,7 +69,14 @@ def start_with_line(sandbox: SandboxServer, db: Path, log: Path, port: int):
 
 
 @pytest.mark.slow
-async def test_sigkill_during_500_line_events_loses_none_and_delivers_none_twice(sandbox, tmp_path):
+@pytest.mark.parametrize("answered_by", ["reply", "push"])
+async def test_sigkill_during_500_line_events_loses_none_and_delivers_none_twice(
+    sandbox, tmp_path, answered_by
+):
+    """`reply`: the events arrive while Kyodo works and each is answered with its reply token.
+    `push`: LINE held the events back past their tokens' minute (no webhook URL, the stand-in's
+    clock moved on), so every answer is a push with its row's retry key, and the pushes in
+    flight at the kill go again with the same key (LINE answers 409, delivers nothing)."""
     db, log = tmp_path / "kyodo.db", tmp_path / "kyodo.log"
     line = sandbox.line
     line.quota.limit = None  # pushes after the kill are this test's point, not the plan's quota
@@ -84,12 +91,17 @@ async def test_sigkill_during_500_line_events_loses_none_and_delivers_none_twice
     try:
         line.webhook_url = f"http://127.0.0.1:{port}/line/webhook"
         await listening(line)
+        if answered_by == "push":
+            line.webhook_url = None
         # Events keep coming while Kyodo works: 50 at a time, from 50 people at once.
         for round_ in range(EACH * 2):
             for user_id in people[(round_ % 2) * 50 : (round_ % 2) * 50 + 50]:
                 line.sends_text(user_id, "/help")
+            if answered_by == "push" and round_ == EACH * 2 - 1:
+                line.clock.advance(61)  # every reply token has expired
+                line.webhook_url = f"http://127.0.0.1:{port}/line/webhook"
             await asyncio.sleep(0.1)
-            if round_ == 4:
+            if round_ == (4 if answered_by == "reply" else EACH * 2 - 1):
                 await wait_until(lambda: answered() >= 120, 90, "the first answers")
                 kyodo.send_signal(signal.SIGKILL)
                 kyodo.wait(timeout=10)
@@ -130,7 +142,9 @@ async def test_sigkill_during_500_line_events_loses_none_and_delivers_none_twice
     pushes = line.calls_of("pushMessage")
     repeats = sum(1 for call in pushes if call.status == 409)
     redelivered = sum(1 for r in line.events if r.redelivery)
-    assert 0 < redelivered < EVENTS  # the kill cut some posts off, and only some
+    assert redelivered < EVENTS
+    if answered_by == "reply":
+        assert redelivered > 0  # the kill cut some posts off, and only some
     print(
         f"answers before the kill: {killed_at}; events redelivered by LINE: {redelivered}; "
         f"via reply: {sum(1 for u in people for e in line.received(u) if e.via == 'reply')}; "
@@ -138,3 +152,8 @@ async def test_sigkill_during_500_line_events_loses_none_and_delivers_none_twice
         f"pushes repeated and refused (409): {repeats}; delivered twice: 0"
     )
     assert line.stats.get("rate_limited", 0) == 0
+    vias = {entry.via for user_id in people for entry in line.received(user_id)}
+    assert vias == {answered_by}
+    if answered_by == "push":
+        assert all(call.retry_key for call in pushes)
+        assert sum(1 for call in pushes if call.status == 200) == EVENTS
