@@ -1,5 +1,6 @@
-"""End to end, over both transports: a member gives up a shift, another takes it, the coordinator
-is told of both; a member's calendar link serves their shifts from Kyodo's web server."""
+"""End to end, over both transports: a member gives up a shift (asked first, with an Undo),
+another takes the free place, the coordinator is told; a member's calendar link serves their
+shifts from Kyodo's web server."""
 
 from __future__ import annotations
 
@@ -49,22 +50,24 @@ async def test_a_member_gives_up_a_shift_another_takes_it_and_the_coordinator_is
     await tanaka.says("/start")
     await tanaka.taps("わたしのシフト")
     await tanaka.taps(f"{ja_day(day)} 18:00")
-    released = await tanaka.taps("行けなくなりました")
+    asked = await tanaka.taps("行けなくなりました")
+    assert "本当にこのシフトを外れますか？" in asked.text
+    assert f"{ja_day(day)} 18:00〜20:00" in asked.text
+    released = await tanaka.taps("はい、シフトを外れます")
     assert "このシフトを外れました" in released.text
+    assert "元に戻す" in released.buttons[0]["text"]
 
-    told = await sandbox.wait_for_messages(hanako.id, 2, timeout=10)
-    assert "田中 一郎さんがこのシフトに行けなくなりました" in told[-1].text
-    assert f"{ja_day(day)} 18:00〜20:00" in told[-1].text
-    offer = (await sandbox.wait_for_messages(maria.id, 2, timeout=10))[-1]
-    assert "A place is open on this shift." in offer.text
-
-    taken = await maria.taps("Take it")
+    # The release is told after the undo window; the free place is open at once.
+    await maria.taps("Open shifts")
+    taken = await maria.taps(f"Take it: {day:%a, %b} {day.day}, 6:00")
     assert "The shift is yours." in taken.text
-    told = await sandbox.wait_for_messages(hanako.id, 3, timeout=10)
+    told = await sandbox.wait_for_messages(hanako.id, 2, timeout=10)
     assert "Maria Santosさんがこのシフトの空きに入りました" in told[-1].text
+    assert f"{ja_day(day)} 18:00〜20:00" in told[-1].text
+    assert not any("行けなくなりました" in m.text for m in hanako.messages)  # still held
 
-    again = await maria.presses_data(offer.buttons[0]["callback_data"])
-    assert "You are already on this shift." in again.text
+    too_late = await tanaka.presses_data(released.buttons[0]["callback_data"])
+    assert "ほかの方がもうこのシフトに入ったため、元に戻せません。" in too_late.text
 
 
 async def test_the_second_taker_hears_the_place_is_gone(kyodo, person, sandbox):
@@ -75,9 +78,10 @@ async def test_the_second_taker_hears_the_place_is_gone(kyodo, person, sandbox):
     who = await tanaka.taps(f"{ja_day(day)} 18:00")
     cant = next(b["callback_data"] for b in who.buttons if "行けなく" in b["text"])
     await tanaka.taps("行けなくなりました")
+    await tanaka.taps("はい、シフトを外れます")
     take = "shift:take:" + cant.rsplit(":", 1)[1]
     maria = person(2002, "Maria", "en")
-    await sandbox.wait_for_messages(maria.id, 1, timeout=10)  # the offer
+    await maria.says("/start")
     assert "The shift is yours." in (await maria.presses_data(take)).text
     back = await tanaka.presses_data(take)
     assert "ほかの方が先に入りました" in back.text
