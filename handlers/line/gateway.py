@@ -96,7 +96,7 @@ class LineGateway:
             sent = await self._by_push(item, address.user_id, messages)
         if self._menus is not None:
             if address.forgotten:
-                self._menus.forget(chat_id)
+                await self._menus.forget(chat_id, address.user_id)
             else:
                 await self._menus.follow(chat_id, address.user_id, person)
         if address.forgotten:

@@ -157,5 +157,10 @@ class RichMenus:
             return
         self._linked[chat_id] = wanted
 
-    def forget(self, chat_id: int) -> None:
+    async def forget(self, chat_id: int, user_id: str) -> None:
+        """After a /forget's farewell: no menu of a role they no longer have."""
         self._linked.pop(chat_id, None)
+        try:
+            await self._client.unlink_rich_menu(user_id, self._timeout)
+        except GatewayError as error:
+            log.warning("LINE rich menu not unlinked: %s", type(error).__name__)

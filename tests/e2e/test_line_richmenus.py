@@ -105,6 +105,11 @@ async def test_a_member_gets_their_menu_at_the_join_and_a_new_one_when_their_rol
     links = sandbox.line.calls_of("linkRichMenuIdToUser")
     assert len(links) == 2  # one per change, not one per message
 
+    # After /forget they are nobody to Kyodo: no menu of a role they no longer have.
+    await ken.says("/forget")
+    await ken.taps("Yes, delete")
+    assert linked(sandbox, ken.user_id) is None
+
 
 async def test_a_japanese_resident_gets_the_japanese_menu(kyodo, sandbox):
     await load(kyodo)
