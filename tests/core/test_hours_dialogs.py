@@ -12,6 +12,7 @@ from bot.domain.people import NewPerson, Role
 from bot.rendering import Renderer
 from tests.fakes.chat import ChatHarness, User
 from tests.fixtures.core import conversation_on
+from tests.fixtures.hours import TODAY, reports, tap_report
 from tests.fixtures.people import (
     HANAKO,
     MARIA,
@@ -23,7 +24,6 @@ from tests.fixtures.people import (
     plain,
 )
 
-TODAY = date(2026, 11, 22)  # the fake clock's day in Tokyo (9:00 on a Sunday)
 CANCELLED = "操作をやめました。"
 
 
@@ -33,13 +33,6 @@ async def demo_chat(chat, memory_store, clock):
     return chat
 
 
-def reports(store, telegram_id: int | None = None):
-    found = sorted(store.state.hour_reports.values(), key=lambda r: r.id)
-    if telegram_id is None:
-        return found
-    return [r for r in found if r.person_id == person_id(store, telegram_id)]
-
-
 def history(store, report_id: int) -> list[ChangeAction]:
     changes = sorted(store.state.hour_changes.items())
     return [c.action for _, c in changes if c.report_id == report_id]
@@ -47,16 +40,6 @@ def history(store, report_id: int) -> list[ChangeAction]:
 
 def audited(store, action: str) -> list[str]:
     return [a.subject for a in store.state.audit if a.action == action]
-
-
-async def tap_report(chat, user: User, day: str = "hr:d:0", hours: str = "hr:h:480", option=0):
-    """Opens the dialog and reports by tapping: day, centre and kind, hours, send."""
-    await chat.press(user, "hr")
-    centres = await chat.press(user, day)
-    choice = [d for _, d in centres.buttons if d.startswith("hr:c:")][option]
-    await chat.press(user, choice)
-    await chat.press(user, hours)
-    return await chat.press_shown(user, "hr:ok")
 
 
 # Tapping ------------------------------------------------------------------------------------

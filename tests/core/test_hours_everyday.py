@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from bot.domain.hours import ReportStatus
-from tests.core.test_hours_dialogs import TODAY, reports, tap_report
+from tests.fixtures.hours import TODAY, reports, tap_report
 from tests.fixtures.people import (
     HANAKO,
     MARIA,
