@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.dialogs.confirm import Done, Undoable, confirm, undoable
+from bot.dialogs.confirm import Done, Undoable, confirm, undo_row, undoable
 from bot.dialogs.engine import Turn
 from bot.dialogs.menus import (
     MENU,
@@ -141,7 +141,9 @@ async def on_text(turn: Turn, state: ShiftReason) -> Next:
     except DomainError as error:
         turn.say(msg(f"shifts.error.{error.code}", **error.details), buttons=((MENU,),))
         return state
-    turn.say(msg("shifts.reason_sent"), buttons=((MY_SHIFTS,), (MENU,)))
+    # The Undo stays at hand on the latest screen (a reason does not end the undo window).
+    undo = undo_row(UndoKind.SHIFT_RELEASE, state.release_id)
+    turn.say(msg("shifts.reason_sent"), buttons=(undo, (MY_SHIFTS,), (MENU,)))
     return None
 
 
