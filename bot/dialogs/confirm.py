@@ -37,7 +37,7 @@ NAME = "confirm"
 DIALOG = Dialog(NAME, prefixes=("cf",), group_ok=True)
 DIALOGS = (DIALOG,)
 # Why an undo is refused: the codes an `undo` may raise, each with its message.
-TOO_LATE = frozenset({"undo_expired", "undo_taken", "undo_told", "undo_acted"})
+TOO_LATE = frozenset({"undo_expired", "undo_taken", "undo_told", "undo_acted", "undo_already"})
 
 Rows = tuple[tuple[Button, ...], ...]
 

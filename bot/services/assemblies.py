@@ -253,11 +253,14 @@ async def undo_check_in(
     uow: UnitOfWork, actor: Actor, assembly_id: int, person_id: int, now: datetime
 ) -> tuple[Count, Person]:
     """Staff take back their own check-in of a member within the undo window (a wrong name
-    pressed at the door). Errors: undo_expired (too late, or not theirs to take back)."""
+    pressed at the door). Errors: undo_expired (too late, or not theirs to take back),
+    undo_already (not checked in any more)."""
     assembly = await _get(uow, actor, MAY_ORGANISE, now, assembly_id)
     member = await uow.people.get(person_id)
     if member is None:
         await refuse(uow, actor, now, "assembly.check_in_refused", f"person:{person_id}")
+    if member.id not in await uow.assemblies.checked_in(assembly.id):
+        raise DomainError("undo_already")  # Undo pressed again, or someone else undid it
     since = now - UNDO_WINDOW
     if not await uow.assemblies.undo_check_in(assembly.id, member.id, actor.person_id, since):
         raise DomainError("undo_expired")

@@ -445,10 +445,13 @@ async def undo_done(uow: UnitOfWork, actor: Actor, request_id: int, now: datetim
     """Takes back the actor's own "done" within the undo window, before the resident was told
     and while nobody acted on the request since: it is open again, as it was before.
 
-    Errors: undo_expired, undo_acted."""
+    Errors: undo_expired, undo_acted, undo_already."""
     staff_id, request = await _staff_request(uow, actor, request_id, now)
     history = await uow.requests.history(request.id)
     last = history[-1] if history else None
+    undone = last is not None and last.action is RequestAction.UNDONE
+    if undone and last is not None and last.actor_person_id == staff_id:
+        raise DomainError("undo_already")  # Undo pressed again
     if (
         last is None
         or last.action is not RequestAction.DONE

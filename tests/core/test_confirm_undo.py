@@ -289,15 +289,25 @@ async def test_undo_of_done_is_the_doers_alone(cards_chat):
     mine = await cards_chat.press(HANAKO_STAFF, undo)
     assert "完了にする前に戻しました" in mine.text
     again = await cards_chat.press(HANAKO_STAFF, undo)
-    assert DONE_WORDS["ja"]["acted"] in again.text
+    assert "これはもう元に戻してあります。" in again.text
 
 
 # --- A check-in at an assembly ----------------------------------------------------------------
 
 JANE = User(1009, "Jane Staff", "en")  # staff reading English
 CHECK_IN_WORDS = {
-    "ja": {"undo": "元に戻す", "undone": "田中 一郎さんの受付を取り消しました。", "late": "3分"},
-    "en": {"undo": "Undo", "undone": "田中 一郎 is no longer checked in.", "late": "3 minutes"},
+    "ja": {
+        "undo": "元に戻す",
+        "undone": "田中 一郎さんの受付を取り消しました。",
+        "late": "3分",
+        "already": "これはもう元に戻してあります。",
+    },
+    "en": {
+        "undo": "Undo",
+        "undone": "田中 一郎 is no longer checked in.",
+        "late": "3 minutes",
+        "already": "This has already been undone.",
+    },
 }
 
 
@@ -328,6 +338,8 @@ async def test_a_wrong_check_in_is_undone_and_the_count_is_as_before(
     assert words["undone"] in undone.text
     assert memory_store.state.assembly_checkins == before
     assert any(a.action == "assembly.check_in_undone" for a in memory_store.state.audit)
+    twice = await chat.press(staff, undone_data(chat, staff))
+    assert words["already"] in twice.text
     again = await chat.press(staff, f"asm:c:{aid}")
     assert "☑️ 田中 一郎" in [label for label, _ in again.buttons]  # may be checked in again
 
