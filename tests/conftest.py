@@ -2,6 +2,7 @@
 
 pytest_plugins = [
     "tests.fixtures.core",
+    "tests.fixtures.cards",
     "tests.fixtures.stores",
     "tests.fixtures.line",
     "tests.fixtures.sandbox",

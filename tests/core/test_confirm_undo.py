@@ -12,8 +12,8 @@ import pytest
 
 from bot.domain.people import NewPerson, Role
 from bot.domain.requests import RequestStatus
-from tests.core.test_shift_swaps import HANAKO, KEN, MARIA, TANAKA, YUKI, assigned, audited, coop
-from tests.core.test_triage_cards import (
+from tests.fakes.chat import User
+from tests.fixtures.cards import (
     ANN,
     JIRO,
     CardHarness,
@@ -24,10 +24,10 @@ from tests.core.test_triage_cards import (
     request_of,
     submit_request,
 )
-from tests.core.test_triage_cards import audited as triage_audited
-from tests.fakes.chat import User
+from tests.fixtures.cards import audited as triage_audited
 from tests.fixtures.people import HANAKO as HANAKO_STAFF
 from tests.fixtures.people import demo, person_id
+from tests.fixtures.shift_swaps import HANAKO, KEN, MARIA, TANAKA, YUKI, assigned, audited, coop
 
 WORDS = {
     "ja": {

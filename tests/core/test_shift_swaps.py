@@ -3,84 +3,26 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from bot.domain.coop import NewShift, WorkKind
 from bot.domain.events import ShiftReminderDue
 from bot.domain.people import NewPerson, Role
 from tests.fakes.chat import User
-
-TOKYO = ZoneInfo("Asia/Tokyo")
-HANAKO = User(1001, "佐藤 花子", "ja")  # staff coordinator
-TANAKA = User(2001, "田中 一郎", "ja")
-MARIA = User(2002, "Maria Santos", "en")
-KEN = User(2003, "Ken", "en")  # busy at the time of Tanaka's shift
-YUKI = User(2004, "Yuki", "ja")
-JIRO = User(3001, "鈴木 次郎", "ja")  # volunteer
-TOME = User(4001, "山本 トメ", "ja")  # resident
-REFUSED_JA = "申し訳ありませんが、その操作は行えません。"
-
-
-def at(day: int, hour: int) -> datetime:
-    """`day` days after 2026-11-22 (the fake clock's day), at `hour` in Tokyo."""
-    return datetime(2026, 11, 22 + day, hour, 0, tzinfo=TOKYO)
-
-
-async def coop(store, clock) -> dict[str, int]:
-    """Tanaka works tomorrow 10-14 alone at Minato; Maria, Ken and Yuki worked there yesterday;
-    Ken is on another centre's shift tomorrow 12-16."""
-    people = {
-        HANAKO: {Role.STAFF},
-        TANAKA: {Role.MEMBER},
-        MARIA: {Role.MEMBER},
-        KEN: {Role.MEMBER},
-        YUKI: {Role.MEMBER},
-        JIRO: {Role.VOLUNTEER},
-        TOME: {Role.RESIDENT},
-    }
-    ids: dict[str, int] = {}
-    async with store.uow() as uow:
-        for user, roles in people.items():
-            person = await uow.people.add(
-                NewPerson(user.id, user.name, user.language, clock.now(), None, frozenset(roles))
-            )
-            ids[user.name] = person.id
-        minato = await uow.centres.add("港ビル清掃センター", "Minato Building Cleaning Centre")
-        chuo = await uow.centres.add("中央ケアセンター", "Chuo Care Centre")
-
-        async def shift(centre: int, start: datetime, hours: int, cap: int, *who: str, vol=False):
-            added = await uow.shifts.add(
-                NewShift(
-                    centre,
-                    start,
-                    start + timedelta(hours=hours),
-                    WorkKind.CLEANING,
-                    cap,
-                    for_volunteers=vol,
-                )
-            )
-            for name in who:
-                await uow.shifts.assign(added.id, ids[name])
-            return added.id
-
-        ids["tomorrow"] = await shift(minato.id, at(1, 10), 4, 1, TANAKA.name)
-        ids["yesterday"] = await shift(minato.id, at(-1, 10), 4, 3, MARIA.name, KEN.name, YUKI.name)
-        ids["ken_busy"] = await shift(chuo.id, at(1, 12), 4, 1, KEN.name)
-        ids["started"] = await shift(minato.id, at(0, 8), 4, 2, TANAKA.name)
-        ids["open"] = await shift(chuo.id, at(3, 9), 3, 2, MARIA.name)
-        ids["volunteers"] = await shift(chuo.id, at(4, 9), 3, 2, vol=True)
-        ids["full"] = await shift(chuo.id, at(5, 9), 3, 1, YUKI.name)
-        await uow.commit()
-    return ids
-
-
-def assigned(store, shift_id: int) -> set[int]:
-    return {who for sid, who in store.state.shift_assignments if sid == shift_id}
-
-
-def audited(store) -> list[tuple[int | None, str, str]]:
-    return [(a.actor_person_id, a.action, a.subject) for a in store.state.audit]
+from tests.fixtures.shift_swaps import (
+    HANAKO,
+    JIRO,
+    KEN,
+    MARIA,
+    REFUSED_JA,
+    TANAKA,
+    TOME,
+    YUKI,
+    assigned,
+    at,
+    audited,
+    coop,
+)
 
 
 async def give_up(chat, user: User, shift_id: int):

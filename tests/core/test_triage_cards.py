@@ -9,20 +9,15 @@ would see them.
 from __future__ import annotations
 
 import asyncio
-import itertools
 from datetime import UTC, date, datetime, timedelta
-
-import pytest
 
 from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
 from bot.domain.cards import CardKind
 from bot.domain.coop import WorkKind
 from bot.domain.incoming import ChatType, InputKind
-from bot.domain.outbound import OutboundMessage, OutboxStatus
 from bot.domain.people import Actor, NewPerson, Role
 from bot.domain.requests import DEFAULT_AREAS, RequestStatus
-from bot.domain.undo import HELD_PREFIX
 from bot.notices.bus import Consequences
 from bot.rendering import Renderer
 from bot.runtime.card_feed import CardFeed
@@ -33,185 +28,28 @@ from kyodo.demo import load_demo
 from storage.database import create_engine
 from storage.migrate import upgrade
 from storage.uow import SqlStore
-from tests.fakes.chat import ChatHarness, Turn, User
+from tests.fakes.chat import ChatHarness, User
 from tests.fakes.memory_store import MemoryStore
+from tests.fixtures.cards import (
+    ANN,
+    GROUP,
+    JIRO,
+    NOW,
+    REFUSED_JA,
+    TODAY,
+    CardHarness,
+    _data,
+    _first_centre,
+    _labels,
+    _setup,
+    actor,
+    audited,
+    request_of,
+    submit_request,
+)
 from tests.fixtures.core import FakeClock, conversation_on
 from tests.fixtures.forms import form
-from tests.fixtures.people import HANAKO, TANAKA, TOME, demo, person_id
-
-NOW = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)  # 9:00 on Sunday in Tokyo
-TODAY = date(2026, 11, 22)
-JIRO = User(1002, "Jiro Staff", "en")  # a second staff member, English
-ANN = User(4002, "Ann Smith", "en")  # an English-speaking resident
-GROUP = -1001234567890
-REFUSED_JA = "申し訳ありませんが、その操作は行えません。"
-
-
-class CardHarness(ChatHarness):
-    """A chat harness whose "Telegram" numbers messages and applies edits to what chats show."""
-
-    def __init__(self, store, conversation, clock, feed: CardFeed) -> None:
-        super().__init__(store, conversation, clock)
-        self.feed = feed
-        self._message_ids = itertools.count(100)
-        self.screens: dict[int, dict[int, OutboundMessage]] = {}
-        self.edits: list[OutboundMessage] = []
-        self.hold = False  # True: leave queued messages unsent (no message id yet)
-
-    def _drain(self) -> dict[int, list[OutboundMessage]]:
-        out: dict[int, list[OutboundMessage]] = {}
-        if self.hold:
-            return out
-        now = self.clock.now() + timedelta(days=1)
-        for record in sorted(self.store.state.outbox.values(), key=lambda r: r.id):
-            # A held notice (of an action that may still be undone) waits for the clock itself.
-            held = (record.dedupe_key or "").startswith(HELD_PREFIX)
-            if not record.is_due(self.clock.now() if held else now):
-                continue
-            message = record.message
-            screen = self.screens.setdefault(message.chat_id, {})
-            if message.edit_message_id is not None:
-                assert message.edit_message_id in screen, "an edit of a message never sent"
-                screen[message.edit_message_id] = message
-                self.edits.append(message)
-                record.telegram_message_id = None
-            else:
-                record.telegram_message_id = next(self._message_ids)
-                screen[record.telegram_message_id] = message
-            out.setdefault(message.chat_id, []).append(message)
-            self.delivered.setdefault(message.chat_id, []).append(message)
-            record.status = OutboxStatus.SENT
-        return out
-
-    def release(self) -> None:
-        self.hold = False
-        self._drain()
-
-    async def feed_step(self) -> int:
-        """One step of the card feed (edits of copies left behind), then delivery."""
-        queued = await self.feed.step()
-        self._drain()
-        return queued
-
-    def deliver(self) -> None:
-        """Sends what the outbox holds (after a service called directly, as the desk does)."""
-        self._drain()
-
-    def cards_in(self, chat_id: int) -> list[OutboundMessage]:
-        return [m for m in self.screens.get(chat_id, {}).values() if "tc:" in _datas(m)]
-
-    def card(self, chat_id: int, needle: str) -> tuple[int, OutboundMessage]:
-        found = [(mid, m) for mid, m in self.screens.get(chat_id, {}).items() if needle in m.text]
-        assert found, (needle, [m.text for m in self.screens.get(chat_id, {}).values()])
-        return found[-1]
-
-    def last_to(self, chat_id: int) -> OutboundMessage:
-        return self.delivered[chat_id][-1]
-
-    async def press_in_group(self, user: User, data: str, message_id: int) -> Turn:
-        incoming = self._incoming(
-            user,
-            ChatType.SUPERGROUP,
-            GROUP,
-            kind=InputKind.BUTTON,
-            callback_data=data,
-            callback_query_id=str(next(self._ids)),
-            message_id=message_id,
-        )
-        async with self.store.uow() as uow:
-            result = await self.conversation(uow, incoming)
-            await uow.commit()
-        mine = self._drain().get(user.id, [])
-        return Turn(mine, result.callback_answer)
-
-
-def _datas(message: OutboundMessage) -> str:
-    return " ".join(data for row in message.buttons for _, data in row)
-
-
-def _labels(message: OutboundMessage) -> list[str]:
-    return [label for row in message.buttons for label, _ in row]
-
-
-def _data(message: OutboundMessage, label_part: str) -> str:
-    found = [d for row in message.buttons for label, d in row if label_part in label]
-    assert len(found) == 1, (label_part, _labels(message))
-    return found[0]
-
-
-def _first_centre(turn: Turn) -> str:
-    return next(d for label, d in turn.buttons if label.startswith("🏢"))
-
-
-def make_harness(memory_store, i18n, clock, staff_chat_id: int | None) -> CardHarness:
-    settings = DialogSettings(
-        bot_username="kyodo_test_bot",
-        invite_ttl_hours=72,
-        max_text_length=1000,
-        default_locale="ja",
-        staff_chat_id=staff_chat_id,
-    )
-    renderer = Renderer(i18n)
-    feed = CardFeed(memory_store.uow, renderer, clock, settings)
-    return CardHarness(
-        memory_store, conversation_on(memory_store, renderer, settings, clock), clock, feed
-    )
-
-
-async def _setup(memory_store, clock) -> None:
-    await demo(memory_store, clock)
-    async with memory_store.uow() as uow:
-        await uow.people.add(
-            NewPerson(JIRO.id, JIRO.name, "en", NOW, roles=frozenset({Role.STAFF}))
-        )
-        await uow.people.add(
-            NewPerson(ANN.id, ANN.name, "en", NOW, roles=frozenset({Role.RESIDENT}))
-        )
-        await uow.commit()
-
-
-@pytest.fixture
-async def cards_chat(memory_store, i18n, clock) -> CardHarness:
-    """Private mode: every staff member gets their own copy of each card."""
-    await _setup(memory_store, clock)
-    return make_harness(memory_store, i18n, clock, None)
-
-
-@pytest.fixture
-async def group_chat(memory_store, i18n, clock) -> CardHarness:
-    """Group mode: one copy of each card, in the staff group."""
-    await _setup(memory_store, clock)
-    return make_harness(memory_store, i18n, clock, GROUP)
-
-
-def actor(store, telegram_id: int) -> Actor:
-    person = store.state.people[person_id(store, telegram_id)]
-    return Actor(person.id, person.roles, person.locale or person.telegram_language or "ja")
-
-
-async def submit_request(harness: CardHarness, telegram_id: int = TOME.id, **changes) -> int:
-    async with harness.store.uow() as uow:
-        view = await rq.submit(
-            uow,
-            actor(harness.store, telegram_id),
-            form(**changes),
-            consent=True,
-            today=TODAY,
-            areas=DEFAULT_AREAS,
-            now=harness.clock.now(),
-        )
-        await uow.commit()
-    harness.deliver()  # the card went out as a consequence of the submit
-    return view.request.id
-
-
-def request_of(store, request_id: int):
-    return store.state.service_requests[request_id]
-
-
-def audited(store, action: str) -> list[str]:
-    return [a.subject for a in store.state.audit if a.action == action]
-
+from tests.fixtures.people import HANAKO, TANAKA, TOME, person_id
 
 # --- A new request becomes a card -------------------------------------------------------------
 

@@ -11,25 +11,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from bot.domain.assemblies import Answer, Quorum, Rsvp
 from bot.domain.coop import NewAssembly
 from bot.ports.store import UnitOfWorkFactory
-from tests.fixtures.contract import add_person
+from tests.fixtures.contract import add_person, notice
 
 T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
 JST = timezone(timedelta(hours=9))
-
-
-def notice(centre_id: int | None = None) -> NewAssembly:
-    return NewAssembly(
-        title_ja="臨時総会",
-        title_en="Extraordinary assembly",
-        starts_at=datetime(2026, 12, 12, 14, 0, tzinfo=JST),
-        place_ja="本部",
-        place_en="Head office",
-        answer_by=datetime(2026, 12, 5, 23, 59, tzinfo=JST),
-        agenda_ja="1. 決算\n2. 役員選挙",
-        agenda_en="1. Accounts\n2. Board election",
-        quorum=Quorum(2, 3),
-        centre_id=centre_id,
-    )
 
 
 async def test_a_notice_keeps_its_agenda_quorum_and_centre(uow_factory: UnitOfWorkFactory):

@@ -8,8 +8,7 @@ from datetime import timedelta
 from bot.domain.coop import NewShift, WorkKind
 from bot.domain.outbound import OutboxStatus
 from bot.domain.undo import UndoKind, held_key
-from tests.fixtures.contract import LEASE, T0, add_person, message
-from tests.storage.test_assembly_contract import notice
+from tests.fixtures.contract import LEASE, T0, add_person, message, notice
 
 
 async def test_withdraw_deletes_only_the_pending_rows_under_the_prefix(uow_factory):
