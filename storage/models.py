@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -188,6 +189,11 @@ class CentreRow(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     name_ja: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
+    # Migration 0017: what `kyodo centres` and the desk's Centres page set.
+    phone: Mapped[str | None] = mapped_column(String(30))
+    kinds: Mapped[list[str]] = mapped_column(Json, server_default=text("'[]'"))  # WorkKind codes
+    areas: Mapped[list[str]] = mapped_column(Json, server_default=text("'[]'"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ShiftRow(Base):

@@ -37,9 +37,19 @@ class BusinessCentre:
     id: int
     name_ja: str
     name_en: str
+    phone: str | None = None
+    kinds: frozenset[WorkKind] = frozenset()  # the kinds of work it offers
+    areas: tuple[str, ...] = ()  # the towns or wards it serves, as staff wrote them
+    # A closed centre stays for the history of its shifts, hours and requests, but is offered
+    # for nothing new.
+    closed_at: datetime | None = None
 
     def name(self, locale: str) -> str:
         return pick(locale, self.name_ja, self.name_en)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
 
 
 @dataclass(frozen=True)

@@ -252,7 +252,12 @@ class AuditRepository(Protocol):
 class CentreRepository(Protocol):
     async def add(self, name_ja: str, name_en: str) -> BusinessCentre: ...
     async def all(self) -> Sequence[BusinessCentre]:
-        """Every business centre, by id (a co-op has a handful)."""
+        """Every business centre, closed ones too, by id (a co-op has a few hundred)."""
+        ...
+
+    async def get(self, centre_id: int) -> BusinessCentre | None: ...
+    async def update(self, centre: BusinessCentre) -> bool:
+        """Writes a centre's names, phone, kinds of work, areas and closing; False if absent."""
         ...
 
 

@@ -26,6 +26,17 @@ _SHIFT_COLUMNS = (
 )
 
 
+_CENTRE_COLUMNS = (
+    CentreRow.id,
+    CentreRow.name_ja,
+    CentreRow.name_en,
+    CentreRow.phone,
+    CentreRow.kinds,
+    CentreRow.areas,
+    CentreRow.closed_at,
+)
+
+
 class SqlCentreRepository:
     def __init__(self, session: AsyncConnection) -> None:
         self._session = session
@@ -33,16 +44,49 @@ class SqlCentreRepository:
     async def add(self, name_ja: str, name_en: str) -> BusinessCentre:
         centre_id = (
             await self._session.execute(
-                insert(CentreRow).values(name_ja=name_ja, name_en=name_en).returning(CentreRow.id)
+                insert(CentreRow)
+                .values(name_ja=name_ja, name_en=name_en, kinds=[], areas=[])
+                .returning(CentreRow.id)
             )
         ).scalar_one()
         return BusinessCentre(id=centre_id, name_ja=name_ja, name_en=name_en)
 
     async def all(self) -> Sequence[BusinessCentre]:
-        rows = await self._session.execute(
-            select(CentreRow.id, CentreRow.name_ja, CentreRow.name_en).order_by(CentreRow.id)
+        rows = await self._session.execute(select(*_CENTRE_COLUMNS).order_by(CentreRow.id))
+        return [_centre(row) for row in rows]
+
+    async def get(self, centre_id: int) -> BusinessCentre | None:
+        row = (
+            await self._session.execute(select(*_CENTRE_COLUMNS).where(CentreRow.id == centre_id))
+        ).one_or_none()
+        return None if row is None else _centre(row)
+
+    async def update(self, centre: BusinessCentre) -> bool:
+        result = await self._session.execute(
+            update(CentreRow)
+            .where(CentreRow.id == centre.id)
+            .values(
+                name_ja=centre.name_ja,
+                name_en=centre.name_en,
+                phone=centre.phone,
+                kinds=sorted(kind.value for kind in centre.kinds),
+                areas=list(centre.areas),
+                closed_at=centre.closed_at,
+            )
         )
-        return [BusinessCentre(id=r.id, name_ja=r.name_ja, name_en=r.name_en) for r in rows]
+        return rowcount(result) == 1
+
+
+def _centre(row: Any) -> BusinessCentre:
+    return BusinessCentre(
+        id=row.id,
+        name_ja=row.name_ja,
+        name_en=row.name_en,
+        phone=row.phone,
+        kinds=frozenset(WorkKind(code) for code in row.kinds or ()),
+        areas=tuple(row.areas or ()),
+        closed_at=row.closed_at,
+    )
 
 
 class SqlShiftRepository:

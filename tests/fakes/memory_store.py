@@ -816,6 +816,16 @@ class MemoryCentreRepository:
     async def all(self) -> Sequence[BusinessCentre]:
         return [centre for _, centre in sorted(self._s.centres.items())]
 
+    async def get(self, centre_id: int) -> BusinessCentre | None:
+        return self._s.centres.get(centre_id)
+
+    async def update(self, centre: BusinessCentre) -> bool:
+        if centre.id not in self._s.centres:
+            return False
+        closed = None if centre.closed_at is None else _utc(centre.closed_at)
+        self._s.centres[centre.id] = replace(centre, closed_at=closed)
+        return True
+
 
 class MemoryShiftRepository:
     def __init__(self, state: MemoryState, ids: _Ids) -> None:
