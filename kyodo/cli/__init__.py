@@ -1,7 +1,8 @@
 """The `kyodo` command: run the bot, issue invite codes, migrate the database, load demo data,
-import shifts, publish assembly notices, export hours, purge personal data.
+import shifts, set up business centres, publish assembly notices, export hours, purge personal
+data.
 
-One module per command (`run`, `invite`, `db`, `demo`, `shifts`, `assembly`, `export`,
+One module per command (`run`, `invite`, `db`, `demo`, `shifts`, `centres`, `assembly`, `export`,
 `purge_personal_data`): each adds its argparse subparser and sets its `handler`, an async
 function of the settings and the parsed arguments that returns the exit status. `main` parses,
 loads the settings and runs that handler, in the one `asyncio.run` of the command line.
@@ -20,14 +21,24 @@ from collections.abc import Sequence
 
 from bot.config import ConfigError, load_settings
 from bot.log_privacy import quiet_payload_loggers
-from kyodo.cli import assembly, db, demo, export, invite, purge_personal_data, run, shifts
+from kyodo.cli import (
+    assembly,
+    centres,
+    db,
+    demo,
+    export,
+    invite,
+    purge_personal_data,
+    run,
+    shifts,
+)
 from kyodo.cli.shell import Handler
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kyodo", description="Kyodo co-operative assistant")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (run, invite, db, demo, shifts, assembly, export, purge_personal_data):
+    for command in (run, invite, db, demo, shifts, centres, assembly, export, purge_personal_data):
         command.add_parser(sub)
     return parser
 

@@ -1,0 +1,233 @@
+"""`kyodo centres list|add|rename|describe|close|import FILE [--dry-run]`: an admin sets up the
+co-op's business centres at the shell (bot/services/centres.py does the work).
+
+Messages go through the catalogs in the terminal's language, like the rest of the `kyodo` command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import sys
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+
+from bot.config import Settings
+from bot.domain import centre_csv
+from bot.domain.centre_csv import CentreFields
+from bot.domain.coop import BusinessCentre
+from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.people import Actor, Role
+from bot.domain.replies import Msg, msg
+from bot.i18n import I18n
+from bot.ports.clock import SystemClock
+from bot.ports.store import UnitOfWork
+from kyodo.cli.shell import Subparsers, shell_locale, upgrade
+from kyodo.cli.shifts import kind_names
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def add_parser(sub: Subparsers) -> None:
+    centres = sub.add_parser("centres", help="set up the co-op's business centres")
+    centres_sub = centres.add_subparsers(dest="centres_command", required=True)
+    centres_sub.add_parser("list", help="every centre, closed ones too").set_defaults(
+        handler=handle_list
+    )
+    add = centres_sub.add_parser("add", help="a new centre: its Japanese and English names")
+    add.add_argument("name_ja")
+    add.add_argument("name_en")
+    _details(add)
+    add.set_defaults(handler=handle_add)
+    rename = centres_sub.add_parser("rename", help="a centre's new Japanese and English names")
+    rename.add_argument("id", type=int)
+    rename.add_argument("name_ja")
+    rename.add_argument("name_en")
+    rename.set_defaults(handler=handle_rename)
+    describe = centres_sub.add_parser(
+        "describe", help="set a centre's phone, kinds of work and service areas"
+    )
+    describe.add_argument("id", type=int)
+    _details(describe)
+    describe.set_defaults(handler=handle_describe)
+    close = centres_sub.add_parser("close", help="close a centre (kept for its history)")
+    close.add_argument("id", type=int)
+    close.set_defaults(handler=handle_close)
+    imp = centres_sub.add_parser("import", help="import centres from a CSV file (see README)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+    imp.set_defaults(handler=handle_import)
+
+
+def _details(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--phone", default="", help="the centre's phone number")
+    parser.add_argument("--kinds", default="", help="kinds of work, separated by ;")
+    parser.add_argument("--areas", default="", help="service areas, separated by ;")
+
+
+def _say(i18n: I18n, key: str, locale: str, args: Mapping[str, object] | None = None) -> str:
+    # The catalogs escape values for Telegram's HTML; a terminal shows them as typed.
+    return html.unescape(i18n.text(key, locale, args))
+
+
+def _line(i18n: I18n, locale: str, centre: BusinessCentre) -> Msg:
+    separator = "、" if locale == "ja" else ", "
+    kinds = separator.join(sorted(i18n.text(f"work.{kind}", locale) for kind in centre.kinds))
+    key = "cli.centres.row" if centre.is_open else "cli.centres.row_closed"
+    return msg(
+        key,
+        id=centre.id,
+        name_ja=centre.name_ja,
+        name_en=centre.name_en,
+        phone=centre.phone or "—",
+        kinds=kinds or "—",
+        areas=separator.join(centre.areas) or "—",
+    )
+
+
+# The shell is the admin's own door, as for `kyodo invite` and `kyodo shifts import`.
+def _admin(locale: str) -> Actor:
+    return Actor(person_id=None, roles=frozenset({Role.ADMIN}), locale=locale)
+
+
+async def _run(
+    settings: Settings,
+    act: Callable[[UnitOfWork, I18n, str], Awaitable[str]],
+) -> int:
+    """Runs one change or listing, prints its line, commits; an error is said on stderr."""
+    from kyodo.app import open_store
+
+    await upgrade(settings)
+    locale = shell_locale()
+    i18n = I18n(settings.tz, settings.default_locale)
+    async with open_store(settings) as store, store.uow() as uow:
+        try:
+            said = await act(uow, i18n, locale)
+        except (InvalidInput, NotFound) as error:
+            code = "not_found" if isinstance(error, NotFound) else error.code
+            reason = _say(i18n, f"centres.error.{code}", locale)
+            print(_say(i18n, "cli.centres.refused", locale, {"reason": reason}), file=sys.stderr)
+            return 1
+        await uow.commit()
+    print(said)
+    return 0
+
+
+def _fields(args: argparse.Namespace, i18n: I18n, name_ja: str, name_en: str) -> CentreFields:
+    return CentreFields(
+        name_ja=centre_csv.parse_name(name_ja),
+        name_en=centre_csv.parse_name(name_en),
+        phone=centre_csv.parse_phone(args.phone),
+        kinds=centre_csv.parse_kinds(args.kinds, kind_names(i18n)),
+        areas=centre_csv.parse_areas(args.areas),
+    )
+
+
+async def handle_list(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services import centres
+
+    async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
+        found = await centres.listing(uow, _admin(locale), SystemClock().now())
+        if not found:
+            return _say(i18n, "cli.centres.none", locale)
+        rows = [_line(i18n, locale, centre) for centre in found]
+        return "\n".join(_say(i18n, row.key, locale, dict(row.args)) for row in rows)
+
+    return await _run(settings, act)
+
+
+async def handle_add(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services import centres
+
+    async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
+        fields = _fields(args, i18n, args.name_ja, args.name_en)
+        added = await centres.add(uow, _admin(locale), SystemClock().now(), fields)
+        return _say(i18n, "cli.centres.added", locale, {"row": _line(i18n, locale, added)})
+
+    return await _run(settings, act)
+
+
+async def handle_rename(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services import centres
+
+    async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
+        now = SystemClock().now()
+        renamed = await centres.rename(
+            uow, _admin(locale), now, args.id, args.name_ja, args.name_en
+        )
+        return _say(i18n, "cli.centres.renamed", locale, {"row": _line(i18n, locale, renamed)})
+
+    return await _run(settings, act)
+
+
+async def handle_describe(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services import centres
+
+    async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
+        described = await centres.describe(
+            uow,
+            _admin(locale),
+            SystemClock().now(),
+            args.id,
+            phone=centre_csv.parse_phone(args.phone),
+            kinds=centre_csv.parse_kinds(args.kinds, kind_names(i18n)),
+            areas=centre_csv.parse_areas(args.areas),
+        )
+        return _say(i18n, "cli.centres.described", locale, {"row": _line(i18n, locale, described)})
+
+    return await _run(settings, act)
+
+
+async def handle_close(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services import centres
+
+    async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
+        closed = await centres.close(uow, _admin(locale), SystemClock().now(), args.id)
+        return _say(i18n, "cli.centres.closed", locale, {"row": _line(i18n, locale, closed)})
+
+    return await _run(settings, act)
+
+
+async def handle_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services.centres import import_centres
+    from kyodo.app import open_store
+
+    await upgrade(settings)
+    locale = shell_locale()
+    i18n = I18n(settings.tz, settings.default_locale)
+    data = args.file.read_bytes()[: MAX_FILE_BYTES + 1]
+    async with open_store(settings) as store, store.uow() as uow:
+        try:
+            if len(data) > MAX_FILE_BYTES:
+                raise InvalidInput("csv_too_long")
+            report = await import_centres(
+                uow,
+                _admin(locale),
+                data,
+                SystemClock().now(),
+                kind_names=kind_names(i18n),
+                dry_run=args.dry_run,
+            )
+        except InvalidInput as error:
+            reason = _say(i18n, f"centres.error.{error.code}", locale)
+            print(
+                _say(i18n, "cli.centres_import.file", locale, {"reason": reason}), file=sys.stderr
+            )
+            return 1
+        if report.imported:
+            await uow.commit()
+    for broken in report.errors:
+        reason = _say(i18n, f"centres.error.{broken.code}", locale)
+        line = _say(
+            i18n, "cli.centres_import.line", locale, {"line": broken.line, "reason": reason}
+        )
+        print(line, file=sys.stderr)
+    counts = {"count": len(report.good), "broken": len(report.errors)}
+    if args.dry_run:
+        print(_say(i18n, "cli.centres_import.dry_run", locale, counts))
+        return 1 if report.errors else 0
+    if report.errors:
+        print(_say(i18n, "cli.centres_import.refused", locale, counts), file=sys.stderr)
+        return 1
+    print(_say(i18n, "cli.centres_import.done", locale, {"count": report.imported}))
+    return 0
