@@ -568,7 +568,8 @@ async def _show_detail(turn: Turn, request_id: int) -> None:
 
 
 async def _ask_centre(turn: Turn, request_id: int, *, accept: bool) -> None:
-    centres = await turn.uow.centres.all()
+    # A closed centre is offered no new request (bot.services.centres).
+    centres = [c for c in await turn.uow.centres.all() if c.is_open]
     rows = tuple(
         (
             Button(

@@ -143,7 +143,9 @@ async def work_options(
         key = (shift.centre_id, shift.kind)
         if key not in own and shift.centre_id in centres:
             own[key] = WorkOption(centres[shift.centre_id], shift.kind)
-    return list(own.values()), list(centres.values())
+    # One's own centres stay (hours worked before a centre closed are still reported); a closed
+    # centre is not offered among the others.
+    return list(own.values()), [c for c in centres.values() if c.is_open]
 
 
 async def report_hours(

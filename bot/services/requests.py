@@ -119,6 +119,11 @@ async def _centre(uow: UnitOfWork, centre_id: int | None) -> BusinessCentre | No
     return next((c for c in await uow.centres.all() if c.id == centre_id), None)
 
 
+def _offered(centre: BusinessCentre | None) -> bool:
+    # A closed centre keeps its requests, but is given no new one.
+    return centre is not None and centre.is_open
+
+
 async def view_of(uow: UnitOfWork, request: ServiceRequest) -> RequestView:
     requester = None if request.requester_id is None else await uow.people.get(request.requester_id)
     taken_by = None if request.taken_by is None else await uow.people.get(request.taken_by)
@@ -374,7 +379,7 @@ async def assign_centre(
 ) -> RequestView:
     """Gives the request to a business centre (and to the actor, if nobody had taken it)."""
     staff_id, request = await _staff_request(uow, actor, request_id, now)
-    if await _centre(uow, centre_id) is None:
+    if not _offered(await _centre(uow, centre_id)):
         raise InvalidInput("unknown_centre")
     return await _move(
         uow,
@@ -397,7 +402,7 @@ async def accept(
 ) -> RequestView:
     """Accepted: `centre_id` will contact the resident at `contact_when` (not in the past)."""
     staff_id, request = await _staff_request(uow, actor, request_id, now)
-    if await _centre(uow, centre_id) is None:
+    if not _offered(await _centre(uow, centre_id)):
         raise InvalidInput("unknown_centre")
     if contact_when < now:
         raise InvalidInput("date_past")

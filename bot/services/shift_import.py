@@ -92,6 +92,8 @@ async def import_shifts(
         try:
             if centre is None:
                 raise InvalidInput("unknown_centre")
+            if not centre.is_open:
+                raise InvalidInput("centre_closed")
             if line.starts_at <= now:
                 raise InvalidInput("in_the_past")
             people = await _check(uow, line, centre, seen, booked)

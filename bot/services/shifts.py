@@ -74,7 +74,8 @@ def _check(starts_at: datetime, ends_at: datetime, capacity: int) -> None:
 async def create_shift(uow: UnitOfWork, actor: Actor, draft: NewShift, now: datetime) -> Shift:
     """Errors: unknown_centre, end_before_start, bad_capacity, in_the_past."""
     await access.require_staff(uow, actor, now, refused="desk.shifts_refused")
-    await _centre(uow, draft.centre_id)
+    if not (await _centre(uow, draft.centre_id)).is_open:
+        raise InvalidInput("unknown_centre")  # a closed centre gets no new shift
     if draft.starts_at <= now:
         raise InvalidInput("in_the_past")
     created = await uow.shifts.add(draft)

@@ -3,18 +3,19 @@ and the all-or-nothing CSV import (UTF-8 with or without BOM, or cp932)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.domain import centre_csv
 from bot.domain.centre_csv import CentreFields
-from bot.domain.coop import WorkKind
+from bot.domain.coop import NewShift, WorkKind
 from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
 from bot.domain.people import Actor, Role
 from bot.i18n import I18n
-from bot.services import centres
+from bot.services import centres, hours, shifts
+from bot.services.shift_import import import_shifts
 from kyodo.cli.shifts import kind_names
 from tests.fakes.memory_store import MemoryStore
 
@@ -194,3 +195,34 @@ def test_a_raw_value_too_long_is_refused_before_it_is_normalised():
     with pytest.raises(InvalidInput) as raw:
         centre_csv.parse_areas("a;" * 1500)
     assert long_name.value.code == raw.value.code == "too_long"
+
+
+async def test_a_closed_centre_is_offered_for_nothing_new_but_keeps_its_history():
+    store = MemoryStore()
+    async with store.uow() as uow:
+        closed = await centres.add(uow, ADMIN, NOW, CentreFields("旧センター", "Old Centre"))
+        kept = await centres.add(uow, ADMIN, NOW, CHUO)
+        start = NOW + timedelta(days=2)
+        old_shift = await uow.shifts.add(
+            NewShift(closed.id, start, start + timedelta(hours=4), WorkKind.CLEANING, 2)
+        )
+        await centres.close(uow, ADMIN, NOW, closed.id)
+        await uow.commit()
+    member = Actor(person_id=3, roles=frozenset({Role.MEMBER}), locale="en")
+    async with store.uow() as uow:
+        _, others = await hours.work_options(uow, member, NOW)
+        assert [c.id for c in others] == [kept.id]
+        with pytest.raises(InvalidInput) as new_shift:
+            await shifts.create_shift(
+                uow,
+                STAFF,
+                NewShift(closed.id, start, start + timedelta(hours=4), WorkKind.CLEANING, 2),
+                NOW,
+            )
+        # Its past shifts are still shown with their centre.
+        assert (await shifts.shift(uow, STAFF, old_shift.id, NOW)).centre.id == closed.id
+        row = f"Old Centre,{start:%Y/%m/%d},9:00,12:00,cleaning,1"
+        text = f"centre,date,start,end,kind,capacity\n{row}\n"
+        report = await import_shifts(uow, ADMIN, text.encode(), NOW, ZoneInfo("Asia/Tokyo"))
+    assert new_shift.value.code == "unknown_centre"
+    assert [(e.line, e.code) for e in report.errors] == [(2, "centre_closed")]
