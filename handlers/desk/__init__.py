@@ -1,4 +1,4 @@
-"""The staff web desk: Kyodo's review queues (hours, service requests, volunteers), shifts,
+"""The staff web desk: Kyodo's review queues (hours, service requests, volunteers), shifts, centres,
 assemblies, broadcasts, people, deliveries that need a person, the audit log and payroll
 exports in a browser, mounted under
 `/desk` on Kyodo's own aiohttp server.
@@ -20,6 +20,7 @@ from handlers.desk.assemblies import setup_assemblies
 from handlers.desk.audit import setup_audit
 from handlers.desk.auth import setup_auth
 from handlers.desk.broadcasts import setup_broadcasts
+from handlers.desk.centres import setup_centres
 from handlers.desk.context import DESK, TEMPLATES, DeskConfig, render
 from handlers.desk.deliveries import setup_deliveries
 from handlers.desk.exports import setup_exports
@@ -62,6 +63,7 @@ def make_desk_app(config: DeskConfig) -> web.Application:
     setup_volunteers(app)
     setup_broadcasts(app)
     setup_shifts(app)
+    setup_centres(app)
     setup_assemblies(app)
     setup_people(app)
     setup_deliveries(app)

@@ -79,6 +79,8 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, new_con
         "05-shift-new": "/shifts/new",
         "06-shift-edit": f"/shifts/{shift.id}",
         "07-shift-import": "/shifts/import",
+        "07a-centres": "/centres",
+        "07b-centre": f"/centres/{shift.centre_id}",
         "08-assemblies": "/assemblies",
         "09-assembly": f"/assemblies/{assembly.id}",
         "10-assembly-new": "/assemblies/new",
