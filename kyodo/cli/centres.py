@@ -53,7 +53,9 @@ def add_parser(sub: Subparsers) -> None:
     close = centres_sub.add_parser("close", help="close a centre (kept for its history)")
     close.add_argument("id", type=int)
     close.set_defaults(handler=handle_close)
-    imp = centres_sub.add_parser("import", help="import centres from a CSV file (see README)")
+    imp = centres_sub.add_parser(
+        "import", help="import centres from a CSV file (see docs/centres.md)"
+    )
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
     imp.set_defaults(handler=handle_import)
