@@ -3,6 +3,7 @@ notices in their own language, refusals of forged or out-of-role actions, and ra
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -295,6 +296,16 @@ async def test_assigning_a_centre_puts_it_under_review_once(store, i18n):
     assert view.request.centre_id == minato
     assert view.request.status is RequestStatus.UNDER_REVIEW
     assert len(sent_to(store, RESIDENT_TG)) == 1
+
+
+async def test_a_closed_centre_is_given_no_new_request(store, i18n):
+    request_id = await submitted(store)
+    chuo = centre_id(store, "Chuo Care Centre")
+    store.state.centres[chuo] = replace(store.state.centres[chuo], closed_at=NOW)
+    with pytest.raises(InvalidInput) as refused:
+        await staff_does(store, i18n, "assign_centre", request_id, chuo)
+    assert refused.value.code == "unknown_centre"
+    assert store.state.service_requests[request_id].centre_id is None
 
 
 async def test_the_second_taker_is_told_who_has_it(store, i18n):
