@@ -78,8 +78,10 @@ async def test_a_second_run_on_the_same_store_answers_at_once(tmp_path: Path):
     """The README's first command, twice in a row on the same store: the second run's sandbox
     goes on counting update ids, so its updates are not taken for the first run's (which made
     Kyodo deaf until the new ids passed the old ones)."""
-    store, port = tmp_path / "kyodo.db", free_port()
+    store = tmp_path / "kyodo.db"
     for run in (1, 2):
-        with kyodo_run(store, port) as url:
+        # A port of its own each time: the one the first run let go may be taken meanwhile by
+        # another test's listener on an ephemeral port (seen under load: "address in use").
+        with kyodo_run(store, free_port()) as url:
             answer = await _start_and_read_the_answer(url, 2001)  # 田中 一郎, demo member
             assert "田中 一郎さん、こんにちは" in answer, (run, answer)
