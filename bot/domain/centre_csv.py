@@ -1,6 +1,7 @@
 """The centres CSV that an admin imports (`kyodo centres import FILE`): the row-by-row syntax
-and the rules of a centre's fields. Decoding is the shift CSV's (UTF-8 with or without BOM, or
-cp932 as Japanese Excel writes it); names already in the store are checked by the service.
+and the rules of a centre's fields. Decoding (UTF-8 with or without BOM, or cp932 as Japanese
+Excel writes it) and reading rows are bot.domain.csv_rows'; names already in the store are
+checked by the service.
 
 The format (one header row, in English or Japanese, columns in any order):
 
@@ -13,15 +14,14 @@ separated by `;` or `、`; phone, kinds and areas may be empty.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.domain.coop import WorkKind
+from bot.domain.csv_rows import LineError, normalise, read_rows
 from bot.domain.errors import InvalidInput
-from bot.domain.shift_csv import LineError, normalise, parse_kind
+from bot.domain.shift_csv import parse_kind
 
 MAX_ROWS = 2000
 MAX_NAME = 200
@@ -116,53 +116,26 @@ def split(text: str) -> list[str]:
     return [part.strip() for part in _LIST.split(text) if part.strip()]
 
 
-def _header(row: list[str]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, name in enumerate(row):
-        field = HEADERS.get(normalise(name).casefold())
-        if field is not None and field not in columns:
-            columns[field] = index
-    if any(name not in columns for name in REQUIRED):
-        raise InvalidInput("csv_header")
-    return columns
+def _row(number: int, cells: dict[str, str], names: Mapping[str, WorkKind]) -> CentreLine:
+    fields = CentreFields(
+        name_ja=parse_name(cells["name_ja"]),
+        name_en=parse_name(cells["name_en"]),
+        phone=parse_phone(cells.get("phone", "")),
+        kinds=parse_kinds(cells.get("kinds", ""), names),
+        areas=parse_areas(cells.get("areas", "")),
+    )
+    return CentreLine(number, fields)
 
 
 def parse(
     text: str, kind_names: Mapping[str, WorkKind] | None = None
 ) -> tuple[list[CentreLine], list[LineError]]:
     """Every row, well-formed or not. Raises InvalidInput only for the file as a whole."""
-    if "\x00" in text:
-        raise InvalidInput("csv_encoding")
     names = {normalise(k).casefold(): v for k, v in (kind_names or {}).items()}
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    columns: dict[str, int] | None = None
-    lines: list[CentreLine] = []
-    errors: list[LineError] = []
-    try:
-        for row in reader:
-            number = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if columns is None:
-                columns = _header(row)
-                continue
-            if len(lines) + len(errors) >= MAX_ROWS:
-                raise InvalidInput("csv_too_long")
-            cells = {name: row[i] if i < len(row) else "" for name, i in columns.items()}
-            try:
-                fields = CentreFields(
-                    name_ja=parse_name(cells["name_ja"]),
-                    name_en=parse_name(cells["name_en"]),
-                    phone=parse_phone(cells.get("phone", "")),
-                    kinds=parse_kinds(cells.get("kinds", ""), names),
-                    areas=parse_areas(cells.get("areas", "")),
-                )
-            except InvalidInput as error:
-                errors.append(LineError(number, error.code))
-                continue
-            lines.append(CentreLine(number, fields))
-    except csv.Error:
-        raise InvalidInput("csv_malformed", line=reader.line_num) from None
-    if columns is None:
-        raise InvalidInput("csv_header")
-    return lines, errors
+    return read_rows(
+        text,
+        headers=HEADERS,
+        required=REQUIRED,
+        max_rows=MAX_ROWS,
+        parse_row=lambda number, cells: _row(number, cells, names),
+    )

@@ -1,5 +1,5 @@
-"""The shift CSV that staff import: decoding (UTF-8, with or without BOM, or Shift_JIS/cp932 as
-Japanese Excel writes it) and the row-by-row syntax. Names of centres and people are resolved
+"""The shift CSV that staff import: its columns and the syntax of their fields (decoding and
+reading rows are bot.domain.csv_rows'). Names of centres and people are resolved
 against the store by the import service; this module only reads text.
 
 The format (one header row, in English or Japanese, columns in any order):
@@ -13,16 +13,14 @@ shift whose open places volunteers may take too.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.coop import WorkKind
+from bot.domain.csv_rows import LineError, normalise, read_rows
 from bot.domain.errors import InvalidInput
 
 MAX_CAPACITY = 100
@@ -75,37 +73,6 @@ class ShiftLine:
     capacity: int
     members: tuple[int, ...]  # Telegram user ids
     for_volunteers: bool
-
-
-@dataclass(frozen=True)
-class LineError:
-    """Why one row cannot be imported; `code` is shown as `shifts.import.error.<code>`."""
-
-    line: int
-    code: str
-
-
-def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped) or else Shift_JIS/cp932; anything else is refused."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    else:
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        try:
-            return data.decode("cp932")
-        except UnicodeDecodeError:
-            raise InvalidInput("csv_encoding") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInput("csv_encoding") from None
 
 
 def parse_date(text: str) -> date:
@@ -172,17 +139,6 @@ def parse_kind(text: str, names: Mapping[str, WorkKind]) -> WorkKind:
     return found
 
 
-def _header(row: list[str]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, name in enumerate(row):
-        field = HEADERS.get(normalise(name).casefold())
-        if field is not None and field not in columns:
-            columns[field] = index
-    if any(name not in columns for name in REQUIRED):
-        raise InvalidInput("csv_header")
-    return columns
-
-
 def _line(
     number: int,
     cells: dict[str, str],
@@ -219,30 +175,11 @@ def parse(
     text: str, tz: ZoneInfo, kind_names: Mapping[str, WorkKind] | None = None
 ) -> tuple[list[ShiftLine], list[LineError]]:
     """Every row, well-formed or not. Raises InvalidInput only for the file as a whole."""
-    if "\x00" in text:
-        raise InvalidInput("csv_encoding")
     names = {normalise(k).casefold(): v for k, v in (kind_names or {}).items()}
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    columns: dict[str, int] | None = None
-    lines: list[ShiftLine] = []
-    errors: list[LineError] = []
-    try:
-        for row in reader:
-            number = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if columns is None:
-                columns = _header(row)
-                continue
-            if len(lines) + len(errors) >= MAX_ROWS:
-                raise InvalidInput("csv_too_long")
-            cells = {name: row[i] if i < len(row) else "" for name, i in columns.items()}
-            try:
-                lines.append(_line(number, cells, tz, names))
-            except InvalidInput as error:
-                errors.append(LineError(number, error.code))
-    except csv.Error:
-        raise InvalidInput("csv_malformed", line=reader.line_num) from None
-    if columns is None:
-        raise InvalidInput("csv_header")
-    return lines, errors
+    return read_rows(
+        text,
+        headers=HEADERS,
+        required=REQUIRED,
+        max_rows=MAX_ROWS,
+        parse_row=lambda number, cells: _line(number, cells, tz, names),
+    )

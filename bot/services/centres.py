@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from bot.domain import centre_csv, shift_csv
+from bot.domain import centre_csv, csv_rows
 from bot.domain.centre_csv import CentreFields, CentreLine
 from bot.domain.coop import BusinessCentre, WorkKind
+from bot.domain.csv_rows import LineError
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.people import STAFF_ROLES, Actor, Role
-from bot.domain.shift_csv import LineError
 from bot.ports.store import UnitOfWork
 from bot.services import access
 
@@ -35,7 +35,7 @@ class CentreImportReport:
 
 
 def _key(name: str) -> str:
-    return shift_csv.normalise(name).casefold()
+    return csv_rows.normalise(name).casefold()
 
 
 async def _require(uow: UnitOfWork, actor: Actor, now: datetime, roles: frozenset[Role]) -> None:
@@ -150,7 +150,7 @@ async def import_centres(
     """All or nothing: a file with any broken row (or a name already taken, in the store or
     earlier in the file) imports nothing. Raises InvalidInput for a file that cannot be read."""
     await _require(uow, actor, now, MAY_CHANGE)
-    lines, errors = centre_csv.parse(shift_csv.decode(data), kind_names)
+    lines, errors = centre_csv.parse(csv_rows.decode(data), kind_names)
     report = CentreImportReport(errors=list(errors))
     known = list(await uow.centres.all())
     seen: set[str] = set()

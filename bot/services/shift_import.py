@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain import shift_csv
+from bot.domain import csv_rows, shift_csv
 from bot.domain.coop import BusinessCentre, NewShift, WorkKind
+from bot.domain.csv_rows import LineError
 from bot.domain.errors import InvalidInput
 from bot.domain.people import Actor, Person, Role
-from bot.domain.shift_csv import LineError, ShiftLine
+from bot.domain.shift_csv import ShiftLine
 from bot.ports.store import UnitOfWork
 from bot.services import access
 
@@ -34,7 +35,7 @@ def _centre_index(centres: list[BusinessCentre]) -> dict[str, BusinessCentre]:
     index: dict[str, BusinessCentre] = {}
     for centre in centres:
         for name in (centre.name_ja, centre.name_en):
-            index.setdefault(shift_csv.normalise(name).casefold(), centre)
+            index.setdefault(csv_rows.normalise(name).casefold(), centre)
     return index
 
 
@@ -81,7 +82,7 @@ async def import_shifts(
     """Raises InvalidInput for a file that cannot be read at all (encoding, header)."""
     if not actor.is_staff:
         await access.refuse(uow, actor, now, "shifts.import_refused", "shifts")
-    lines, errors = shift_csv.parse(shift_csv.decode(data), tz, kind_names)
+    lines, errors = shift_csv.parse(csv_rows.decode(data), tz, kind_names)
     report = ImportReport(errors=list(errors))
     centres = _centre_index(list(await uow.centres.all()))
     seen: set[tuple[int, datetime, datetime, WorkKind]] = set()

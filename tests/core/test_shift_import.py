@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain import shift_csv
+from bot.domain import csv_rows, shift_csv
 from bot.domain.coop import WorkKind
 from bot.domain.errors import InvalidInput, PermissionDenied
 from bot.domain.people import Actor, NewPerson, Role
@@ -53,13 +53,13 @@ async def run(store, data: bytes, **flags: bool):
 
 def test_utf8_with_and_without_bom_and_cp932_read_the_same():
     text = HEADER + GOOD
-    assert shift_csv.decode(text.encode("utf-8")) == text
-    assert shift_csv.decode(b"\xef\xbb\xbf" + text.encode("utf-8")) == text
-    assert shift_csv.decode(text.replace("９:００", "9:00").encode("cp932")) == text.replace(
+    assert csv_rows.decode(text.encode("utf-8")) == text
+    assert csv_rows.decode(b"\xef\xbb\xbf" + text.encode("utf-8")) == text
+    assert csv_rows.decode(text.replace("９:００", "9:00").encode("cp932")) == text.replace(
         "９:００", "9:00"
     )
     with pytest.raises(InvalidInput) as error:
-        shift_csv.decode(b"\xef\xbb\xbf\xff\xfe")
+        csv_rows.decode(b"\xef\xbb\xbf\xff\xfe")
     assert error.value.code == "csv_encoding"
 
 
