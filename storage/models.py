@@ -196,6 +196,22 @@ class CentreRow(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class CentreMembershipRow(Base):
+    """A person belongs to a business centre (migration 0018): members, volunteers and staff,
+    one row per centre. A staff member's scope is their centres (bot.domain.scope)."""
+
+    __tablename__ = "centre_memberships"
+
+    # CASCADE: forgetting a person forgets which centres they belonged to.
+    person_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Indexed for a centre's members (broadcast audiences, quorum, card recipients).
+    centre_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("business_centres.id"), primary_key=True, index=True
+    )
+
+
 class ShiftRow(Base):
     __tablename__ = "shifts"
     __table_args__ = (

@@ -21,6 +21,7 @@ from bot.ports.events import EventLog, Publisher
 from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.line import LineRepository
+from bot.ports.memberships import MembershipRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.scheduling import ReminderRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
@@ -55,6 +56,7 @@ from storage.repositories.desk import SqlDeskRepository
 from storage.repositories.exports import SqlExportRepository
 from storage.repositories.hours import SqlHourReportRepository
 from storage.repositories.line import SqlLineRepository
+from storage.repositories.memberships import SqlMembershipRepository
 from storage.repositories.reminders import SqlReminderRepository
 from storage.repositories.requests import SqlServiceRequestRepository
 from storage.repositories.shift_swaps import SqlShiftSwapRepository
@@ -129,6 +131,7 @@ class SqlUnitOfWork:
     exports: ExportRepository
     desk: DeskRepository
     line: LineRepository
+    memberships: MembershipRepository
 
     def __init__(
         self,
@@ -176,6 +179,7 @@ class SqlUnitOfWork:
         self.exports = SqlExportRepository(connection)
         self.desk = SqlDeskRepository(connection)
         self.line = SqlLineRepository(connection)
+        self.memberships = SqlMembershipRepository(connection)
         return self
 
     async def __aexit__(

@@ -15,6 +15,9 @@ class Role(StrEnum):
     ADMIN = "admin"
     VOLUNTEER = "volunteer"
     RESIDENT = "resident"
+    # Held together with STAFF: a staff member whose scope is the whole co-op, not only the
+    # centres they belong to (bot.domain.scope). On its own it grants nothing.
+    COORDINATOR = "coordinator"
 
 
 # Roles that can only be obtained with an invite code issued by staff.

@@ -23,6 +23,7 @@ from bot.ports.desk import DeskRepository
 from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.line import LineRepository
+from bot.ports.memberships import MembershipRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.scheduling import ReminderRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
@@ -343,6 +344,7 @@ class UnitOfWork(Protocol):
     exports: ExportRepository
     desk: DeskRepository
     line: LineRepository
+    memberships: MembershipRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -3,6 +3,13 @@
 Every service asks here before it acts. A refusal writes an audit row (the action refused and
 its subject, ids only) in the caller's transaction and raises `PermissionDenied`, which every
 door answers in the person's language. A forged id learns nothing beyond "not allowed".
+
+Scope (need-to-know): `scope_of` is the one place that says which business centres a staff
+member acts for: admins and coordinators the whole co-op, other staff the centres they belong
+to (`uow.memberships`; none: nothing). Services filter their lists by it and ask
+`require_in_scope` before showing or changing one centre's item, which refuses and audits
+exactly like `refuse`. Something of no centre yet (a request before triage) is the whole
+co-op's (bot.domain.scope).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from typing import NoReturn
 
 from bot.domain.errors import PermissionDenied
 from bot.domain.people import STAFF_ROLES, Actor, Role
+from bot.domain.scope import NOTHING, Scope, is_whole_coop
 from bot.ports.store import UnitOfWork
 
 
@@ -58,3 +66,51 @@ async def require_staff(
 ) -> int:
     """The acting staff member's (or admin's) person id; anyone else is refused and audited."""
     return await require(uow, actor, now, STAFF_ROLES, refused=refused, subject=subject)
+
+
+async def scope_of(uow: UnitOfWork, actor: Actor) -> Scope:
+    """The centres `actor` may see and act on as staff: the whole co-op for admins (the shell
+    too) and coordinators, the centres they belong to for other staff, nothing for anyone else."""
+    if not actor.is_staff:
+        return NOTHING
+    if is_whole_coop(actor.roles):
+        return Scope.whole_coop()
+    if actor.person_id is None:
+        return NOTHING
+    return Scope.of(await uow.memberships.centres_of(actor.person_id))
+
+
+async def require_in_scope(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    centre_id: int | None,
+    *,
+    refused: str,
+    subject: str | None = None,
+) -> Scope:
+    """The actor's scope if it covers `centre_id` (None: no centre yet, the whole co-op's);
+    otherwise `refused` is audited on `subject` and raised, exactly like `refuse`."""
+    scope = await scope_of(uow, actor)
+    if not scope.covers(centre_id):
+        await refuse(uow, actor, now, refused, subject)
+    return scope
+
+
+async def require_person_in_scope(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    person_id: int,
+    *,
+    refused: str,
+    subject: str | None = None,
+) -> Scope:
+    """The actor's scope if the person belongs to one of its centres (a person of no centre is
+    the whole co-op's; one's own record is always in scope); otherwise audited and raised."""
+    scope = await scope_of(uow, actor)
+    if scope.is_whole or person_id == actor.person_id:
+        return scope
+    if not scope.covers_any(await uow.memberships.centres_of(person_id)):
+        await refuse(uow, actor, now, refused, subject or f"person:{person_id}")
+    return scope

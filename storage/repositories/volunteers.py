@@ -28,6 +28,7 @@ from storage.models import (
     AssemblyCheckInRow,
     BroadcastPreferenceRow,
     CalendarTokenRow,
+    CentreMembershipRow,
     DeskLoginRow,
     DeskSessionRow,
     DialogStateRow,
@@ -228,6 +229,8 @@ class SqlPersonalDataRepository:
             (BroadcastPreferenceRow, BroadcastPreferenceRow.person_id),
             (DeskLoginRow, DeskLoginRow.person_id),
             (DeskSessionRow, DeskSessionRow.person_id),
+            # Which centres someone who is no one now belonged to (their numbers stay).
+            (CentreMembershipRow, CentreMembershipRow.person_id),
         ):
             await session.execute(delete(table).where(column == person_id))
 

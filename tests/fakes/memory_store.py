@@ -51,6 +51,7 @@ from bot.ports.events import EventLog, Publisher
 from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.line import LineRepository
+from bot.ports.memberships import MembershipRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.scheduling import ReminderRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
@@ -73,6 +74,7 @@ from tests.fakes.memory_desk import MemoryDeskRepository
 from tests.fakes.memory_exports import MemoryExportRepository
 from tests.fakes.memory_hours import MemoryHourReportRepository
 from tests.fakes.memory_line import LineEventRecord, LineUserRecord, MemoryLineRepository
+from tests.fakes.memory_memberships import MemoryMembershipRepository
 from tests.fakes.memory_reminders import MemoryReminderRepository
 from tests.fakes.memory_requests import MemoryServiceRequestRepository
 from tests.fakes.memory_shift_swaps import MemoryShiftSwapRepository
@@ -178,6 +180,8 @@ class MemoryState:
     desk_sessions: dict[str, DeskSession] = field(default_factory=dict)  # by id hash
     line_users: dict[int, LineUserRecord] = field(default_factory=dict)  # by row number
     line_events: dict[str, LineEventRecord] = field(default_factory=dict)  # by event id
+    # One row per (person id, centre id), as in SQL (centre_memberships).
+    memberships: dict[tuple[int, int], bool] = field(default_factory=dict)
 
 
 # The keyed tables of MemoryState, merged row by row on commit (audit is append-only).
@@ -217,6 +221,7 @@ _TABLES = (
     "desk_sessions",
     "line_users",
     "line_events",
+    "memberships",
 )
 _MISSING = object()
 
@@ -912,6 +917,7 @@ class MemoryUnitOfWork:
     desk: DeskRepository
     exports: ExportRepository
     line: LineRepository
+    memberships: MembershipRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -974,6 +980,7 @@ class MemoryUnitOfWork:
         self.desk = MemoryDeskRepository(state)
         self.exports = MemoryExportRepository(state)
         self.line = MemoryLineRepository(state, ids)
+        self.memberships = MemoryMembershipRepository(state)
 
 
 def _merge(committed: MemoryState, base: MemoryState, working: MemoryState) -> None:

@@ -142,6 +142,7 @@ class MemoryPersonalDataRepository:
         _drop(s.broadcast_deliveries, lambda k, v: k[1] == person_id)
         _drop(s.desk_logins, lambda k, v: v.person_id == person_id)
         _drop(s.desk_sessions, lambda k, v: v.person_id == person_id)
+        _drop(s.memberships, lambda k, v: k[0] == person_id)
         # ON DELETE SET NULL
         _null(s.service_requests, "requester_id", person_id)
         _null(s.service_requests, "taken_by", person_id)
@@ -193,6 +194,7 @@ class MemoryPersonalDataRepository:
         _drop(s.broadcast_prefs, lambda k, v: k[0] == person_id)
         _drop(s.desk_logins, lambda k, v: v.person_id == person_id)
         _drop(s.desk_sessions, lambda k, v: v.person_id == person_id)
+        _drop(s.memberships, lambda k, v: k[0] == person_id)
 
     async def messages_of(self, chat_id: int) -> tuple[int, int]:
         received = sum(1 for item, _ in self._s.inbox.values() if _chat_of(item.payload) == chat_id)
