@@ -11,31 +11,26 @@ hold text, or that the table is listed below with why a person's words never go 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.dialogs.engine import DialogSettings
 from bot.domain.coop import NewShift, WorkKind
 from bot.domain.people import Actor
 from bot.domain.replies import Reply, msg
 from bot.domain.undo import HELD_UNTIL
 from bot.i18n import I18n
-from bot.rendering import Renderer
 from bot.services import hours as hours_service
 from bot.services import requests as request_service
 from bot.services import shift_swaps
 from bot.services.personal_data import purge_expired
-from kyodo.demo import load_demo
 from storage.models import OutboxRow, StaffCardCopyRow
-from storage.uow import SqlStore
 from tests.fakes.chat import User
-from tests.fixtures.core import FakeClock
 from tests.fixtures.forms import apply
 from tests.fixtures.people import HANAKO
-from tests.fixtures.whole_db import SqlChat, scan, text_tables
+from tests.fixtures.whole_db import DEMO_T0, SqlChat, demo_chat, scan, text_tables
 
 MARKER = "Zqxmark"
 PHONE = "090-7777-0123"
@@ -72,7 +67,7 @@ NO_FREE_TEXT = {
     "line_events": "LINE's webhook event ids, to recognise a redelivery",
 }
 
-T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
+T0 = DEMO_T0
 
 
 def needles(user: User) -> tuple[str, ...]:
@@ -81,18 +76,7 @@ def needles(user: User) -> tuple[str, ...]:
 
 @pytest.fixture
 async def chat(sql_engine: AsyncEngine, i18n: I18n) -> SqlChat:
-    clock = FakeClock(T0)
-    store = SqlStore(sql_engine)
-    async with store.uow() as uow:
-        await load_demo(uow, clock.now())
-        await uow.commit()
-    settings = DialogSettings(
-        bot_username="kyodo_test_bot",
-        invite_ttl_hours=72,
-        max_text_length=1000,
-        default_locale="ja",
-    )
-    return SqlChat(store, sql_engine, clock, settings, Renderer(i18n))
+    return await demo_chat(sql_engine, i18n)
 
 
 async def actor_of(chat: SqlChat, user: User) -> Actor:

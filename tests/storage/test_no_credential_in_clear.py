@@ -9,37 +9,20 @@ calendar token. Only hashes may be there.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.dialogs.engine import DialogSettings
 from bot.i18n import I18n
-from bot.rendering import Renderer
-from kyodo.demo import load_demo
-from storage.uow import SqlStore
-from tests.fixtures.core import FakeClock
 from tests.fixtures.people import HANAKO, TANAKA
-from tests.fixtures.whole_db import SqlChat, scan
+from tests.fixtures.whole_db import DEMO_T0, SqlChat, demo_chat, scan
 
-T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
+T0 = DEMO_T0
 
 
 @pytest.fixture
 async def chat(sql_engine: AsyncEngine, i18n: I18n) -> SqlChat:
-    clock = FakeClock(T0)
-    store = SqlStore(sql_engine)
-    async with store.uow() as uow:
-        await load_demo(uow, clock.now())
-        await uow.commit()
-    settings = DialogSettings(
-        bot_username="kyodo_test_bot",
-        invite_ttl_hours=72,
-        max_text_length=1000,
-        default_locale="ja",
-    )
-    return SqlChat(store, sql_engine, clock, settings, Renderer(i18n))
+    return await demo_chat(sql_engine, i18n)
 
 
 def one(pattern: str, text: str) -> str:
