@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.channels import Channel
+from bot.domain.deliveries import AMBIGUOUS_TIMEOUT
 from bot.domain.outbound import OutboxItem
 from bot.ports.clock import Clock
 from bot.ports.line import OutboxGateway
@@ -411,7 +412,7 @@ class OutboxSender:
             await self._failed(item, f"bad request: {exc}")
         except AmbiguousTimeout:
             log.warning("outbox %s to chat %s: no answer, not resent", item.id, message.chat_id)
-            await self._failed(item, "ambiguous timeout")
+            await self._failed(item, AMBIGUOUS_TIMEOUT)
         except TransientError as exc:
             await self._transient(item, str(exc))
         except Exception as exc:

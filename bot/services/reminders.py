@@ -66,7 +66,7 @@ DigestCounter = Callable[[UnitOfWork, datetime], Awaitable[int]]
 
 
 async def pending_hours(uow: UnitOfWork, now: datetime) -> int:
-    return len(await uow.hours.pending(10_000))
+    return await uow.hours.count_pending()
 
 
 async def waiting_requests(uow: UnitOfWork, now: datetime) -> int:
