@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.contact import OfficeHours, parse_office_hours, parse_phone
 from bot.domain.errors import InvalidInput
 from bot.domain.reminders import DEFAULT_OFFSETS, parse_offsets
 from bot.domain.requests import DEFAULT_AREAS, ServiceArea, parse_areas
@@ -64,6 +65,9 @@ class Settings:
     staff_chat_id: int | None = None  # staff cards go to this group; None: staff's private chats
     staff_cards: bool = True  # False: no cards are sent (staff use /queue or the web desk)
     service_areas: tuple[ServiceArea, ...] = DEFAULT_AREAS  # the area buttons of a request
+    # A person to reach (bot/domain/contact.py): shown in /help, on errors and refusals.
+    coop_phone: str | None = None
+    office_hours: tuple[OfficeHours, ...] | None = None
     # Reminders (kyodo/scheduler.py): assembly offsets, shift reminders' evening hour, digest hour.
     assembly_reminders: tuple[timedelta, ...] = DEFAULT_OFFSETS
     shift_reminder_hour: int = 18
@@ -191,6 +195,8 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         staff_chat_id=_staff_chat(env),
         staff_cards=_on_off(env, "KYODO_STAFF_CARDS", True),
         service_areas=_areas(env),
+        coop_phone=_phone(env),
+        office_hours=_office_hours(env),
         assembly_reminders=_offsets(env),
         shift_reminder_hour=_int(env, "KYODO_SHIFT_REMINDER_HOUR", 18, 0, 23),
         digest_hour=_int(env, "KYODO_DIGEST_HOUR", 8, 0, 23),
@@ -288,6 +294,31 @@ def _areas(env: Mapping[str, str]) -> tuple[ServiceArea, ...]:
         raise ConfigError(
             "KYODO_SERVICE_AREAS must be code:名前:Name entries separated by ';' "
             "(codes: a-z, 0-9, _)"
+        ) from None
+
+
+def _phone(env: Mapping[str, str]) -> str | None:
+    raw = (env.get("KYODO_COOP_PHONE") or "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_phone(raw)
+    except InvalidInput:
+        raise ConfigError(
+            "KYODO_COOP_PHONE must be a phone number such as 03-1234-5678 or +81 3 1234 5678"
+        ) from None
+
+
+def _office_hours(env: Mapping[str, str]) -> tuple[OfficeHours, ...] | None:
+    raw = (env.get("KYODO_OFFICE_HOURS") or "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_office_hours(raw)
+    except InvalidInput:
+        raise ConfigError(
+            "KYODO_OFFICE_HOURS must be days and times such as 'mon-fri 09:00-17:00; "
+            "sat 09:00-12:00' (mon tue wed thu fri sat sun; up to 7 spans)"
         ) from None
 
 

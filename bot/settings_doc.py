@@ -172,6 +172,19 @@ SETTINGS: tuple[SettingDoc, ...] = (
         "the area buttons of a service request: `code:名前:Name` entries separated by `;`",
     ),
     SettingDoc(
+        "KYODO_COOP_PHONE",
+        "coop_phone",
+        "the co-op's phone number, shown in /help, on errors and refusals and with reference "
+        "numbers (a centre's own number comes first where the person's centre is known)",
+        unset="none: no phone is shown",
+    ),
+    SettingDoc(
+        "KYODO_OFFICE_HOURS",
+        "office_hours",
+        "when that phone is answered: `mon-fri 09:00-17:00; sat 09:00-12:00`",
+        unset="none: no hours are shown",
+    ),
+    SettingDoc(
         "KYODO_ASSEMBLY_REMINDERS",
         "assembly_reminders",
         "when members are reminded before an assembly (`d`, `h`, `m`; empty: none)",

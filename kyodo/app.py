@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
 from bot.domain.channels import Channel
+from bot.domain.contact import coop_contact
 from bot.i18n import SUPPORTED, I18n
 from bot.log_privacy import quiet_payload_loggers
 from bot.notices.broadcasts import BroadcastCopies
@@ -64,6 +65,7 @@ def make_dialog_settings(
         staff_chat_id=settings.staff_chat_id,
         staff_cards=settings.staff_cards,
         service_areas=settings.service_areas,
+        contact=coop_contact(settings.coop_phone, settings.office_hours),
         calendar_url=calendar_url,
         desk_url=desk_url,
     )

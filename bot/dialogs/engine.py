@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.contact import Contact
 from bot.domain.dialogs import DialogState
 from bot.domain.incoming import Incoming
 from bot.domain.people import Actor, Person
@@ -43,6 +44,7 @@ class DialogSettings:
     shift_reminder_hour: int = 18  # the evening before a shift (KYODO_SHIFT_REMINDER_HOUR)
     desk_url: str = "http://127.0.0.1:8090/desk"  # the staff web desk (sign-in links)
     service_areas: tuple[ServiceArea, ...] = DEFAULT_AREAS  # KYODO_SERVICE_AREAS
+    contact: Contact | None = None  # the co-op's phone and hours (KYODO_COOP_PHONE); None: unset
 
 
 @dataclass(frozen=True)

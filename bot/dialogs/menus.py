@@ -27,6 +27,11 @@ class Help(CallbackData, tag="help"):
 
 
 @dataclass(frozen=True)
+class NeedHelp(CallbackData, tag="need"):
+    """ "困ったとき / I need help": whom to call, and writing to the staff (bot/dialogs/reach.py)."""
+
+
+@dataclass(frozen=True)
 class Cancel(CallbackData, tag="cancel"):
     """Ends whatever dialog is going on (bot/dialogs/router.py)."""
 
@@ -170,6 +175,7 @@ class OpenHoursCard(CallbackData, tag="tc:h:open"):
 
 LANGUAGE = Button(msg("button.language"), Language())
 HELP = Button(msg("button.help"), Help())
+NEED_HELP = Button(msg("help.button.need_help"), NeedHelp())
 MENU = Button(msg("button.menu"), Menu())
 CANCEL = Button(msg("button.cancel"), Cancel())
 MY_SHIFTS = Button(msg("button.my_shifts"), MyShifts())
@@ -233,6 +239,8 @@ def main_menu(actor: Actor) -> tuple[Msg, Buttons]:
     rows.extend(
         (_INVITE_BUTTONS[role],) for role in _INVITE_BUTTONS if role in invitable_roles(actor)
     )
+    # Every menu ends with a way to a person (the one place menus are made: every role's).
+    rows.append((NEED_HELP,))
     rows.append((LANGUAGE, HELP))
     return _title(actor), tuple(rows)
 

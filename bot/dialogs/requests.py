@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from bot.dialogs.engine import Turn
 from bot.dialogs.menus import CANCEL, MENU, MyRequests, StartRequest, main_menu
+from bot.dialogs.reach import contact_parts
 from bot.dialogs.registry import Dialog, ForgedButton, Next, StaleScreen
 from bot.dialogs.state import DialogData, StateCodec
 from bot.domain.callbacks import CallbackData
@@ -598,7 +599,14 @@ async def _on_no_consent(turn: Turn, _: ConsentNo, data: RequestData) -> Next:
     # Without consent nothing is kept: not the request, not the draft.
     await service.discard_draft(turn.uow, turn.actor)
     title, buttons = main_menu(turn.actor)
-    turn.say(msg("requests.consent_refused"), title, buttons=buttons)
+    # Not agreeing is no dead end: who to ask instead (the menu ends with "I need help").
+    turn.say(
+        msg("requests.consent_refused"),
+        msg("help.after_refusal"),
+        *await contact_parts(turn),
+        title,
+        buttons=buttons,
+    )
     return None
 
 
@@ -651,6 +659,8 @@ async def _on_send(turn: Turn, _: Send, data: RequestData) -> Next:
         return await _go(turn, step, replace(data, fixing=True))
     turn.say(
         msg("requests.sent", reference=view.request.reference),
+        # "Quote it if you call us": the number to call (its centre's once it has one).
+        *await contact_parts(turn, view.request.centre_id),
         *_summary_parts(turn, data),
         buttons=((MY_REQUESTS,), (MENU,)),
     )

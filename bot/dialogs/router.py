@@ -18,6 +18,7 @@ from bot.dialogs import (
     language,
     personal_data,
     queue,
+    reach,
     requests,
     scheduled,
     shift_swaps,
@@ -26,7 +27,7 @@ from bot.dialogs import (
     volunteers,
 )
 from bot.dialogs.engine import Turn
-from bot.dialogs.menus import MENU, Cancel, Help, Menu, help_text, main_menu
+from bot.dialogs.menus import MENU, NEED_HELP, Cancel, Help, Menu, help_text, main_menu
 from bot.dialogs.registry import Dialog, ForgedButton, Next, Registry, StaleScreen
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, PermissionDenied
@@ -52,14 +53,20 @@ async def _menu_command(turn: Turn, state: DialogState | None) -> Next:
 
 @CORE.button(Help)
 async def _help_pressed(turn: Turn, _: Help, state: DialogState | None) -> Next:
-    turn.say(help_text(turn.actor), buttons=((MENU,),))
+    await _help(turn)
     return state
 
 
 @CORE.command("help")
 async def _help_command(turn: Turn, state: DialogState | None) -> Next:
-    turn.say(help_text(turn.actor), buttons=((MENU,),))
+    await _help(turn)
     return state
+
+
+async def _help(turn: Turn) -> None:
+    turn.say(
+        help_text(turn.actor), *await reach.contact_parts(turn), buttons=((NEED_HELP,), (MENU,))
+    )
 
 
 @CORE.button(Cancel)
@@ -86,6 +93,7 @@ REGISTRY = Registry(
         *personal_data.DIALOGS,
         *desk.DIALOGS,
         *queue.DIALOGS,
+        *reach.DIALOGS,
         *triage.DIALOGS,
         *broadcasts.DIALOGS,
         *shifts.DIALOGS,
@@ -103,6 +111,12 @@ def show_menu(turn: Turn, *before: Msg) -> None:
     turn.say(*before, title, buttons=buttons)
 
 
+async def show_error(turn: Turn, error: Msg) -> None:
+    """The core's one way to answer an error or a refusal: what went wrong, whom to call (the
+    co-op's phone and hours, when set), then the menu, whose last button leads to a person."""
+    show_menu(turn, error, *await reach.contact_parts(turn))
+
+
 async def route(turn: Turn, state: DialogState | None) -> DialogState | None:
     """One turn: a command, a button, text or media, found by lookup. A refusal from any of them
     is answered in the person's language with their menu (it was audited where it was made)."""
@@ -111,7 +125,7 @@ async def route(turn: Turn, state: DialogState | None) -> DialogState | None:
     except PermissionDenied:
         if turn.incoming.kind is InputKind.BUTTON:
             turn.toast = msg("error.permission_denied")
-        show_menu(turn, msg("error.permission_denied"))
+        await show_error(turn, msg("error.permission_denied"))
         return None
 
 
@@ -127,12 +141,16 @@ async def _route(turn: Turn, state: DialogState | None) -> DialogState | None:
             return await _text(turn, state)
         if state is None and await hours.looks_like_hours(turn):
             return REGISTRY.store(await hours.typed(turn))
-        show_menu(turn, msg("input.not_understood"))
+        await show_error(turn, msg("input.not_understood"))
         return state
     # A sticker, photo or voice message: to the active dialog's media step, if it has one.
     if state is not None and dialog is not None and dialog.on_media is not None:
         return await _text(turn, state)
-    turn.say(msg("input.unsupported"), buttons=((MENU,),))
+    turn.say(
+        msg("input.unsupported"),
+        *await reach.contact_parts(turn),
+        buttons=((NEED_HELP,), (MENU,)),
+    )
     return state
 
 
@@ -141,7 +159,11 @@ async def _command(turn: Turn, state: DialogState | None) -> DialogState | None:
     registered = REGISTRY.command(command or "")
     if registered is not None:
         return REGISTRY.store(await registered(turn, state))
-    turn.say(msg("command.unknown", command=f"/{command}"), buttons=((MENU,),))
+    turn.say(
+        msg("command.unknown", command=f"/{command}"),
+        *await reach.contact_parts(turn),
+        buttons=((NEED_HELP,), (MENU,)),
+    )
     return state
 
 
@@ -152,11 +174,11 @@ async def _text(turn: Turn, state: DialogState) -> DialogState | None:
     typed = None if dialog is None else REGISTRY.typed(dialog, state)
     if dialog is None or typed is None:
         # A state this Kyodo cannot read (written by an older version): start afresh.
-        show_menu(turn, msg("dialog.expired"))
+        await show_error(turn, msg("dialog.expired"))
         return None
     step = dialog.on_text if turn.incoming.kind is InputKind.TEXT else dialog.on_media
     if step is None:
-        show_menu(turn, msg("input.not_understood"))
+        await show_error(turn, msg("input.not_understood"))
         return state
     said = len(turn.replies)
     try:
@@ -226,5 +248,5 @@ async def _invalid(turn: Turn, state: DialogState | None) -> DialogState | None:
         access.audit_details(turn.actor, group=turn.incoming.chat_type.value != "private"),
     )
     turn.toast = msg("button.invalid")
-    show_menu(turn, msg("button.invalid"))
+    await show_error(turn, msg("button.invalid"))
     return state

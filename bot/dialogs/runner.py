@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.dialogs.engine import DialogSettings, Turn, queue_notice
+from bot.dialogs.reach import contact_parts
 from bot.dialogs.router import REGISTRY, route
 from bot.domain.channels import Channel
 from bot.domain.incoming import ChatType, Incoming, InputKind
@@ -136,7 +137,10 @@ class Conversation:
         channel = Channel.of(chat_id).value  # Telegram's or LINE's: told by the chat id
         state = await uow.dialogs.get(channel, chat_id)
         if too_long:
-            turn.say(msg("input.too_long", length=length, limit=self.settings.max_text_length))
+            turn.say(
+                msg("input.too_long", length=length, limit=self.settings.max_text_length),
+                *await contact_parts(turn),
+            )
             new_state = state
         else:
             new_state = await route(turn, state)

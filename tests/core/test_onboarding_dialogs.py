@@ -32,6 +32,7 @@ async def test_a_stranger_is_welcomed_in_japanese_with_four_big_buttons(chat):
         "🤝 サービスを利用したい",
         "🙋 ボランティアをしたい",
         "🔑 組合員です(招待コードがあります)",
+        "🆘 困ったとき",
         "🌐 言語 / Language",
         "❓ ヘルプ",
     ]

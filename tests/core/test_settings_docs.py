@@ -94,6 +94,8 @@ def test_each_documented_key_fills_its_field():
         "KYODO_STAFF_CHAT_ID": "-1001234567890",
         "KYODO_STAFF_CARDS": "off",
         "KYODO_SERVICE_AREAS": "kita:北区:Kita",
+        "KYODO_COOP_PHONE": "03-1234-5678",
+        "KYODO_OFFICE_HOURS": "mon-fri 09:00-17:00",
         "KYODO_ASSEMBLY_REMINDERS": "3d",
         "LINE_API_BASE_URL": "http://127.0.0.1:9000",
     }

@@ -26,6 +26,7 @@ async def test_a_stranger_is_welcomed_in_japanese(kyodo, person):
         "🤝 サービスを利用したい",
         "🙋 ボランティアをしたい",
         "🔑 組合員です(招待コードがあります)",
+        "🆘 困ったとき",
         "🌐 言語 / Language",
         "❓ ヘルプ",
     ]

@@ -1,0 +1,175 @@
+"""Transcripts of "a person to reach" (issue 15): the co-op's phone and office hours in /help, on
+every error and refusal of the core, after a refused consent and with a reference number; the
+"困ったとき / I need help" button of every menu. In Japanese and in English."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+from bot.dialogs.engine import DialogSettings
+from bot.domain.contact import Contact, parse_office_hours
+from bot.rendering import Renderer
+from tests.fakes.chat import ChatHarness, User
+from tests.fixtures.core import conversation_on
+from tests.fixtures.people import HANAKO, MARIA, TANAKA, TOME, demo
+
+ANN = User(5001, "Ann Smith", "en")  # a stranger whose Telegram is in English
+PHONE = "03-1234-5678"
+HOURS = parse_office_hours("mon-fri 09:00-17:00; sat 09:00-12:00")
+HOURS_JA = "月〜金 9:00〜17:00、土 9:00〜12:00"
+HOURS_EN = "Mon–Fri 9:00–17:00; Sat 9:00–12:00"
+
+
+def settings_with(contact: Contact | None) -> DialogSettings:
+    return DialogSettings(
+        bot_username="kyodo_test_bot",
+        invite_ttl_hours=72,
+        max_text_length=1000,
+        default_locale="ja",
+        contact=contact,
+    )
+
+
+@pytest.fixture
+async def reach(memory_store, i18n, clock):
+    """The demo co-op, whose phone and office hours are set."""
+    await demo(memory_store, clock)
+    settings = settings_with(Contact(PHONE, HOURS))
+    return ChatHarness(
+        memory_store, conversation_on(memory_store, Renderer(i18n), settings, clock), clock
+    )
+
+
+# --- The settings ---------------------------------------------------------------------------
+
+
+def test_the_phone_and_office_hours_are_settings():
+    settings = load_settings(
+        {
+            "KYODO_COOP_PHONE": " 03-1234-5678 ",
+            "KYODO_OFFICE_HOURS": "Mon-Fri 9:00-17:00;sat 09:00-12:00",
+        }
+    )
+    assert settings.coop_phone == PHONE
+    assert settings.office_hours == HOURS
+    unset = load_settings({})
+    assert (unset.coop_phone, unset.office_hours) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("KYODO_COOP_PHONE", "call us"),
+        ("KYODO_COOP_PHONE", "12"),
+        ("KYODO_OFFICE_HOURS", "weekdays 9-5"),
+        ("KYODO_OFFICE_HOURS", "fri-mon 09:00-17:00"),
+        ("KYODO_OFFICE_HOURS", "mon 17:00-09:00"),
+        ("KYODO_OFFICE_HOURS", "mon 25:00-26:00"),
+    ],
+)
+def test_a_bad_phone_or_office_hours_stops_kyodo_naming_the_key(key, value):
+    with pytest.raises(ConfigError, match=key):
+        load_settings({key: value})
+
+
+# --- /help and the I need help button -----------------------------------------------------
+
+
+async def test_help_gives_the_phone_and_office_hours_in_japanese(reach):
+    answer = await reach.send(TANAKA, "/help")
+    assert f"📞 お電話でもご相談いただけます：{PHONE}（受付：{HOURS_JA}）" in answer.text
+    assert "🆘 困ったとき" in [label for label, _ in answer.buttons]
+
+
+async def test_help_gives_the_phone_and_office_hours_in_english(reach):
+    answer = await reach.send(MARIA, "/help")
+    assert f"📞 You can also call us: {PHONE} ({HOURS_EN})" in answer.text
+
+
+@pytest.mark.parametrize("user", [TANAKA, MARIA, HANAKO, TOME, ANN])
+async def test_every_role_s_menu_has_the_i_need_help_button(reach, user):
+    menu = await reach.send(user, "/menu")
+    labels = [label for label, _ in menu.buttons]
+    assert ("🆘 困ったとき" if user.language == "ja" else "🆘 I need help") in labels
+    pressed = await reach.tap(user, "🆘")
+    assert PHONE in pressed.text
+    assert ("困ったとき" if user.language == "ja" else "I need help") in pressed.text
+
+
+async def test_without_a_phone_set_help_says_no_number(memory_store, i18n, clock):
+    await demo(memory_store, clock)
+    conversation = conversation_on(memory_store, Renderer(i18n), settings_with(None), clock)
+    chat = ChatHarness(memory_store, conversation, clock)
+    answer = await chat.send(TANAKA, "/help")
+    assert "📞" not in answer.text
+    pressed = await chat.tap(TANAKA, "🆘")
+    assert "📞" not in pressed.text and "困ったとき" in pressed.text
+
+
+# --- Errors and refusals --------------------------------------------------------------------
+
+
+async def test_a_refusal_gives_the_phone(reach):
+    refused = await reach.press(TANAKA, "hrq")  # staff's review list, pressed by a member
+    assert "申し訳ありませんが、その操作は行えません。" in refused.text
+    assert f"{PHONE}（受付：{HOURS_JA}）" in refused.text
+    refused = await reach.press(MARIA, "hrq")
+    assert f"{PHONE} ({HOURS_EN})" in refused.text
+
+
+async def test_an_unknown_command_and_a_forged_button_give_the_phone(reach):
+    unknown = await reach.send(TANAKA, "/denwa")
+    assert "/denwa" in unknown.text and PHONE in unknown.text
+    forged = await reach.press(MARIA, "zz:forged")
+    assert PHONE in forged.text and "🆘 I need help" in [label for label, _ in forged.buttons]
+
+
+async def test_text_too_long_gives_the_phone(reach):
+    answer = await reach.send(MARIA, "a" * 1001)
+    assert "1,001" in answer.text and PHONE in answer.text
+
+
+# --- Consent refused, a reference number ------------------------------------------------------
+
+
+async def _to_consent(chat, user: User):
+    await chat.press(user, "svc")
+    await chat.press(user, "rq:cat:elderly_care")
+    await chat.press(user, "rq:k:home_help")
+    await chat.press(user, "rq:w:self")
+    await chat.press(user, "rq:d:20261124")
+    await chat.press(user, "rq:d:ok")
+    await chat.press(user, "rq:t:morning")
+    return await chat.press(user, "rq:a:chuo")
+
+
+async def test_refusing_consent_says_whom_to_ask_in_japanese(reach):
+    await _to_consent(reach, TOME)
+    refused = await reach.press(TOME, "rq:ok:no")
+    assert "スタッフに聞けます" in refused.text and f"{PHONE}（受付：{HOURS_JA}）" in refused.text
+    assert "🆘 困ったとき" in [label for label, _ in refused.buttons]
+
+
+async def test_refusing_consent_says_whom_to_ask_in_english(reach):
+    await _to_consent(reach, ANN)
+    refused = await reach.press(ANN, "rq:ok:no")
+    assert "you can ask the staff" in refused.text and f"{PHONE} ({HOURS_EN})" in refused.text
+
+
+async def _send_request(chat, user: User):
+    await _to_consent(chat, user)
+    await chat.press(user, "rq:ok:yes")
+    chat.clock.advance(seconds=11)
+    await chat.send(user, "東京都中央区日本橋1-2-3")
+    await chat.send(user, "090-1234-5678")
+    await chat.send(user, "買い物")
+    return await chat.press_shown(user, "rq:send")
+
+
+async def test_a_reference_number_comes_with_the_number_to_call(reach):
+    sent = await _send_request(reach, TOME)
+    assert "受付番号は <b>K-2611-0001</b>" in sent.text
+    assert f"📞 お電話でもご相談いただけます：{PHONE}" in sent.text
+    sent = await _send_request(reach, ANN)
+    assert "Your reference number is" in sent.text and f"call us: {PHONE}" in sent.text
