@@ -6,11 +6,12 @@ statistics and violations. Every endpoint takes an optional ``bot_id`` (default:
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+
+from sandbox.json_api import json_object, respond
 
 if TYPE_CHECKING:
     from sandbox.server import SandboxServer
@@ -21,24 +22,6 @@ routes = web.RouteTableDef()
 
 def _server(request: web.Request) -> SandboxServer:
     return request.app[SERVER_KEY]
-
-
-def _json(body: Any, status: int = 200) -> web.Response:
-    return web.json_response(
-        body, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False, default=str)
-    )
-
-
-async def _body(request: web.Request) -> dict[str, Any]:
-    if not request.can_read_body:
-        return {}
-    try:
-        body = await request.json()
-    except ValueError as error:
-        raise web.HTTPBadRequest(text="the body must be a JSON object") from error
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="the body must be a JSON object")
-    return body
 
 
 def _int(value: Any, name: str) -> int:
@@ -70,7 +53,7 @@ def _guarded(action: Any) -> Any:
 async def info(request: web.Request) -> web.Response:
     server = _server(request)
     bot = server.bot(_bot_id(request, {}))
-    return _json(
+    return respond(
         {
             "bot": bot.user,
             "api_base_url": server.api_base_url,
@@ -83,12 +66,12 @@ async def info(request: web.Request) -> web.Response:
 
 @routes.get("/_sandbox/personas")
 async def personas(request: web.Request) -> web.Response:
-    return _json(_server(request).personas)
+    return respond(_server(request).personas)
 
 
 @routes.post("/_sandbox/personas")
 async def add_persona(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     server = _server(request)
     persona = _guarded(
         lambda: server.add_persona(
@@ -98,26 +81,26 @@ async def add_persona(request: web.Request) -> web.Response:
             body.get("label"),
         )
     )
-    return _json(persona)
+    return respond(persona)
 
 
 @routes.post("/_sandbox/strangers")
 async def new_stranger(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     language = str(body.get("language_code", "ja"))
     if language not in {"ja", "en"}:
         raise web.HTTPBadRequest(text="language_code must be ja or en")
-    return _json(_server(request).new_stranger(language))
+    return respond(_server(request).new_stranger(language))
 
 
 @routes.post("/_sandbox/send")
 async def send(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     server = _server(request)
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
         raise web.HTTPBadRequest(text="text must be a non-empty string")
-    return _json(
+    return respond(
         _guarded(
             lambda: server.user_sends(
                 _user(server, body), text, body.get("chat"), bot_id=_bot_id(request, body)
@@ -128,9 +111,9 @@ async def send(request: web.Request) -> web.Response:
 
 @routes.post("/_sandbox/sticker")
 async def sticker(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     server = _server(request)
-    return _json(
+    return respond(
         _guarded(
             lambda: server.user_sends_sticker(
                 _user(server, body),
@@ -144,9 +127,9 @@ async def sticker(request: web.Request) -> web.Response:
 
 @routes.post("/_sandbox/photo")
 async def photo(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     server = _server(request)
-    return _json(
+    return respond(
         _guarded(
             lambda: server.user_sends_photo(
                 _user(server, body),
@@ -160,10 +143,10 @@ async def photo(request: web.Request) -> web.Response:
 
 @routes.post("/_sandbox/press")
 async def press(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     server = _server(request)
     chat_id = body.get("chat_id")
-    return _json(
+    return respond(
         _guarded(
             lambda: server.user_presses(
                 _user(server, body),
@@ -195,7 +178,7 @@ async def chat(request: web.Request) -> web.Response:
     answers = [
         a for a in server.bot(_bot_id(request, {})).callback_answers if a["chat_id"] == chat_id
     ]
-    return _json(
+    return respond(
         {
             "version": server.notifier.version,
             "reply_keyboard": keyboard,
@@ -209,26 +192,26 @@ async def chat(request: web.Request) -> web.Response:
 async def bot_messages(request: web.Request) -> web.Response:
     server = _server(request)
     chat_id = _int(request.match_info["chat_id"], "chat_id")
-    return _json([m.to_dict() for m in server.messages_to(chat_id, bot_id=_bot_id(request, {}))])
+    return respond([m.to_dict() for m in server.messages_to(chat_id, bot_id=_bot_id(request, {}))])
 
 
 @routes.get("/_sandbox/callback-answers")
 async def callback_answers(request: web.Request) -> web.Response:
     server = _server(request)
-    return _json(server.bot(_bot_id(request, {})).callback_answers)
+    return respond(server.bot(_bot_id(request, {})).callback_answers)
 
 
 @routes.get("/_sandbox/updates")
 async def pending_updates(request: web.Request) -> web.Response:
     server = _server(request)
-    return _json(server.pending_updates(bot_id=_bot_id(request, {})))
+    return respond(server.pending_updates(bot_id=_bot_id(request, {})))
 
 
 @routes.post("/_sandbox/redeliver")
 async def redeliver(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     server = _server(request)
-    return _json(
+    return respond(
         _guarded(
             lambda: server.redeliver(
                 _int(body.get("update_id"), "update_id"), bot_id=_bot_id(request, body)
@@ -240,7 +223,7 @@ async def redeliver(request: web.Request) -> web.Response:
 @routes.get("/_sandbox/faults")
 async def list_faults(request: web.Request) -> web.Response:
     server = _server(request)
-    return _json(
+    return respond(
         {
             "faults": [f.to_dict() for f in server.faults.faults],
             "blocked_users": sorted(server.faults.blocked_users),
@@ -250,7 +233,7 @@ async def list_faults(request: web.Request) -> web.Response:
 
 @routes.post("/_sandbox/faults")
 async def inject_fault(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     server = _server(request)
     delay = body.get("delay")
     fault = _guarded(
@@ -262,32 +245,32 @@ async def inject_fault(request: web.Request) -> web.Response:
             delay=None if delay is None else float(delay),
         )
     )
-    return _json(fault.to_dict())
+    return respond(fault.to_dict())
 
 
 @routes.delete("/_sandbox/faults")
 async def clear_faults(request: web.Request) -> web.Response:
     _server(request).clear_faults()
-    return _json({"ok": True})
+    return respond({"ok": True})
 
 
 @routes.post("/_sandbox/blocked")
 async def blocked(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     _server(request).block_user(
         _int(body.get("user_id"), "user_id"), bool(body.get("blocked", True))
     )
-    return _json({"ok": True})
+    return respond({"ok": True})
 
 
 @routes.get("/_sandbox/stats")
 async def stats(request: web.Request) -> web.Response:
-    return _json(dict(_server(request).stats))
+    return respond(dict(_server(request).stats))
 
 
 @routes.get("/_sandbox/violations")
 async def violations(request: web.Request) -> web.Response:
-    return _json([asdict(v) for v in _server(request).violations])
+    return respond([asdict(v) for v in _server(request).violations])
 
 
 def setup_control(app: web.Application) -> None:

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from sandbox.json_api import json_object, respond
 from sandbox.line.webhook import EventRecord
 
 if TYPE_CHECKING:
@@ -38,24 +38,6 @@ def _line(request: web.Request) -> LineStandIn:
     return request.app[LINE_KEY]
 
 
-def _json(body: Any, status: int = 200) -> web.Response:
-    return web.json_response(
-        body, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False, default=str)
-    )
-
-
-async def _body(request: web.Request) -> dict[str, Any]:
-    if not request.can_read_body:
-        return {}
-    try:
-        body = await request.json()
-    except ValueError as error:
-        raise web.HTTPBadRequest(text="the body must be a JSON object") from error
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="the body must be a JSON object")
-    return body
-
-
 def _guarded(action: Callable[[], Any]) -> Any:
     try:
         return action()
@@ -64,7 +46,7 @@ def _guarded(action: Callable[[], Any]) -> Any:
 
 
 def _event(record: EventRecord | None) -> web.Response:
-    return _json(None if record is None else record.to_dict())
+    return respond(None if record is None else record.to_dict())
 
 
 def _bytes(body: dict[str, Any]) -> bytes | None:
@@ -75,7 +57,7 @@ def _bytes(body: dict[str, Any]) -> bytes | None:
 @routes.get(PREFIX + "/info")
 async def info(request: web.Request) -> web.Response:
     line = _line(request)
-    return _json(
+    return respond(
         {
             "botUserId": line.channel.bot_user_id,
             "botName": line.channel.bot_name,
@@ -89,12 +71,12 @@ async def info(request: web.Request) -> web.Response:
 
 @routes.get(PREFIX + "/people")
 async def people(request: web.Request) -> web.Response:
-    return _json([person.to_dict() for person in _line(request).channel.people.values()])
+    return respond([person.to_dict() for person in _line(request).channel.people.values()])
 
 
 @routes.post(PREFIX + "/people")
 async def add_person(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     line = _line(request)
     language = str(body.get("language", "ja"))
     name = str(body.get("display_name") or ("ゲスト" if language == "ja" else "Guest"))
@@ -103,7 +85,7 @@ async def add_person(request: web.Request) -> web.Response:
             name, language, user_id=body.get("user_id"), friend=bool(body.get("friend", True))
         )
     )
-    return _json(person.to_dict())
+    return respond(person.to_dict())
 
 
 def _act(line: LineStandIn, user_id: str, act: str, body: dict[str, Any]) -> EventRecord | None:
@@ -146,7 +128,7 @@ def _act(line: LineStandIn, user_id: str, act: str, body: dict[str, Any]) -> Eve
 
 @routes.post(PREFIX + "/people/{user_id}/{act}")
 async def act(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     line = _line(request)
     user_id, name = request.match_info["user_id"], request.match_info["act"]
     return _event(_guarded(lambda: _act(line, user_id, name, body)))
@@ -174,7 +156,7 @@ async def chat(request: web.Request) -> web.Response:
     quick = None
     if last is not None and last.sender == "bot" and last.quick_reply and not last.quick_reply_used:
         quick = {"messageId": last.id, "items": last.quick_reply}
-    return _json(
+    return respond(
         {
             "version": line.notifier.version,
             "person": person.to_dict(),
@@ -188,7 +170,7 @@ async def chat(request: web.Request) -> web.Response:
 @routes.get(PREFIX + "/people/{user_id}/received")
 async def received(request: web.Request) -> web.Response:
     line = _line(request)
-    return _json([entry.to_dict() for entry in line.received(request.match_info["user_id"])])
+    return respond([entry.to_dict() for entry in line.received(request.match_info["user_id"])])
 
 
 @routes.get(PREFIX + "/richmenus/{menu_id}/image")
@@ -211,12 +193,12 @@ async def content(request: web.Request) -> web.Response:
 async def list_events(request: web.Request) -> web.Response:
     status = request.query.get("status")
     records = [r for r in _line(request).events if status is None or r.status == status]
-    return _json([record.to_dict() for record in records])
+    return respond([record.to_dict() for record in records])
 
 
 @routes.post(PREFIX + "/events/{event_id}/redeliver")
 async def redeliver(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     line = _line(request)
     event_id = request.match_info["event_id"]
     again = bool(body.get("is_redelivery", True))
@@ -225,74 +207,74 @@ async def redeliver(request: web.Request) -> web.Response:
 
 @routes.get(PREFIX + "/webhook")
 async def get_webhook(request: web.Request) -> web.Response:
-    return _json({"url": _line(request).webhook_url})
+    return respond({"url": _line(request).webhook_url})
 
 
 @routes.post(PREFIX + "/webhook")
 async def set_webhook(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     url = body.get("url")
     _line(request).webhook_url = None if url is None else str(url)
-    return _json({"url": url})
+    return respond({"url": url})
 
 
 @routes.post(PREFIX + "/webhook/bad-signature")
 async def bad_signature(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     signature = body.get("signature", "bad")
     answer = await _line(request).post_bad_signature(
         str(body.get("user_id", "U" + "0" * 32)),
         str(body.get("text", "hello")),
         signature=None if signature is None else str(signature),
     )
-    return _json({"answer": answer})
+    return respond({"answer": answer})
 
 
 @routes.post(PREFIX + "/webhook/connection-check")
 async def connection_check(request: web.Request) -> web.Response:
-    return _json({"answer": await _line(request).post_connection_check()})
+    return respond({"answer": await _line(request).post_connection_check()})
 
 
 @routes.post(PREFIX + "/clock")
 async def clock(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     line = _line(request)
     _guarded(lambda: line.clock.advance(float(body.get("advance", 0))))
-    return _json({"now": line.clock.now(), "month": line.clock.month()})
+    return respond({"now": line.clock.now(), "month": line.clock.month()})
 
 
 @routes.get(PREFIX + "/quota")
 async def get_quota(request: web.Request) -> web.Response:
-    return _json(_line(request).quota.to_dict())
+    return respond(_line(request).quota.to_dict())
 
 
 @routes.post(PREFIX + "/quota")
 async def set_quota(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     quota = _line(request).quota
     limit = body.get("limit")
     quota.limit = None if limit is None else _guarded(lambda: int(limit))
-    return _json(quota.to_dict())
+    return respond(quota.to_dict())
 
 
 @routes.get(PREFIX + "/stats")
 async def stats(request: web.Request) -> web.Response:
-    return _json(_line(request).stats)
+    return respond(_line(request).stats)
 
 
 @routes.get(PREFIX + "/violations")
 async def violations(request: web.Request) -> web.Response:
-    return _json([v.to_dict() for v in _line(request).violations])
+    return respond([v.to_dict() for v in _line(request).violations])
 
 
 @routes.get(PREFIX + "/calls")
 async def calls(request: web.Request) -> web.Response:
-    return _json([c.to_dict() for c in _line(request).calls])
+    return respond([c.to_dict() for c in _line(request).calls])
 
 
 @routes.post(PREFIX + "/faults")
 async def inject_fault(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_object(request)
     line = _line(request)
     delay = body.get("delay")
     fault = _guarded(
@@ -303,13 +285,13 @@ async def inject_fault(request: web.Request) -> web.Response:
             delay=None if delay is None else float(delay),
         )
     )
-    return _json(fault.to_dict())
+    return respond(fault.to_dict())
 
 
 @routes.delete(PREFIX + "/faults")
 async def clear_faults(request: web.Request) -> web.Response:
     _line(request).faults.clear()
-    return _json({"ok": True})
+    return respond({"ok": True})
 
 
 def setup_control(app: web.Application, line: LineStandIn) -> None:
