@@ -34,10 +34,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# What the running bot needs from Debian: time zone data (zoneinfo) and the CA certificates for
-# https to Telegram. Every Python dependency ships as a wheel, so no compiler is installed.
+# What the running bot needs from Debian: time zone data (zoneinfo), the CA certificates for
+# https to Telegram, and IPAex Gothic, the Japanese font embedded in the invitation letters' PDF
+# (bot/letters). Every Python dependency ships as a wheel, so no compiler is installed.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends tzdata ca-certificates \
+    && apt-get install -y --no-install-recommends tzdata ca-certificates fonts-ipaexfont-gothic \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

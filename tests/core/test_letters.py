@@ -6,6 +6,8 @@ person's name, their code and the date in their language; one page per person, i
 from __future__ import annotations
 
 import io
+import re
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -31,7 +33,7 @@ from bot.letters.render import wrap
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(
+needs_font = pytest.mark.skipif(
     not DEFAULT_FONT.is_file(),
     reason=f"{DEFAULT_FONT} missing: install fonts-ipaexfont-gothic (bash .ci/system-deps)",
 )
@@ -110,6 +112,7 @@ def read(pdf: bytes) -> list[PageRead]:
         document.close()
 
 
+@needs_font
 def test_one_page_per_person_each_with_their_own_link_name_and_code(i18n: I18n):
     pages = read(render(PEOPLE, i18n))
     assert len(pages) == 3
@@ -123,6 +126,7 @@ def test_one_page_per_person_each_with_their_own_link_name_and_code(i18n: I18n):
         assert "letters." not in text  # every key translated
 
 
+@needs_font
 def test_each_language_speaks_to_its_reader_with_the_date_through_babel(i18n: I18n):
     ja, en, easy = (page.text for page in read(render(PEOPLE, i18n)))
     assert "山田 花子 様" in ja
@@ -134,6 +138,7 @@ def test_each_language_speaks_to_its_reader_with_the_date_through_babel(i18n: I1
     assert "@kyodo_coop_bot" in ja and "@kyodo_coop_bot" in en and "@kyodo_coop_bot" in easy
 
 
+@needs_font
 def test_a_line_link_is_a_second_qr_code(i18n: I18n):
     with_line = [letter(lang, "佐藤 一郎", "MNPQ2345", line_link=LINE) for lang in ("ja", "en")]
     for page in read(render(with_line, i18n)):
@@ -141,6 +146,7 @@ def test_a_line_link_is_a_second_qr_code(i18n: I18n):
         assert "LINE" in page.text
 
 
+@needs_font
 def test_type_is_large_body_at_least_14_points_the_code_at_least_28(i18n: I18n):
     for page, person in zip(read(render(PEOPLE, i18n)), PEOPLE, strict=True):
         assert min(size for _, size in page.sizes) >= 14
@@ -148,6 +154,7 @@ def test_type_is_large_body_at_least_14_points_the_code_at_least_28(i18n: I18n):
         assert min(page.size_of("03-1234-5678")) >= 14
 
 
+@needs_font
 def test_pages_are_written_as_they_are_drawn_not_all_at_the_end(i18n: I18n):
     out = io.BytesIO()
     written_before: list[int] = []
@@ -164,12 +171,14 @@ def test_pages_are_written_as_they_are_drawn_not_all_at_the_end(i18n: I18n):
     assert len(read(out.getvalue())) == 4
 
 
+@needs_font
 def test_no_letters_write_nothing(i18n: I18n):
     out = io.BytesIO()
     assert render_letters([], i18n, out) == 0
     assert out.getvalue() == b""
 
 
+@needs_font
 def test_a_long_centre_name_wraps_and_the_code_still_reads(i18n: I18n):
     long_centre = "ワーカーズコープ・センター事業団 北関東事業本部 さいたま市見沼区地域福祉事業所"
     people = [
@@ -181,11 +190,13 @@ def test_a_long_centre_name_wraps_and_the_code_still_reads(i18n: I18n):
         assert "HJKM-2345" in page.text
 
 
+@needs_font
 def test_a_letter_with_no_room_for_its_code_is_refused_not_cut(i18n: I18n):
     with pytest.raises(LetterTooLong):
         render([letter("ja", "名" * 600, "ABCD2345")], i18n)
 
 
+@needs_font
 def test_characters_the_font_lacks_are_reported_before_printing():
     assert missing_characters(letter("ja", "𠮷田 太郎", "ABCD2345")) == {"𠮷"}
     assert missing_characters(letter("ja", "髙橋 﨑子", "ABCD2345")) == set()
@@ -196,6 +207,7 @@ def test_a_missing_font_file_is_said_plainly(i18n: I18n, tmp_path: Path):
         render_letters(PEOPLE, i18n, io.BytesIO(), font=tmp_path / "nowhere.ttf")
 
 
+@needs_font
 def test_japanese_lines_break_by_the_rules():
     from bot.letters.pdf import EmbeddedFont
 
@@ -213,8 +225,6 @@ def test_japanese_lines_break_by_the_rules():
 
 
 def test_the_letters_catalog_has_the_same_keys_and_placeholders_in_all_three_languages():
-    import string
-
     def part(lang: str) -> dict[str, str]:
         with (ROOT / "locales" / lang / "LC_MESSAGES" / "letters.po").open("rb") as fp:
             return {m.id: m.string for m in read_po(fp) if m.id}
@@ -228,7 +238,13 @@ def test_the_letters_catalog_has_the_same_keys_and_placeholders_in_all_three_lan
         assert names(ja[key]) == names(en[key]) == names(easy[key]), key
     used = set()
     for path in (ROOT / "bot" / "letters").glob("*.py"):
-        import re
-
         used |= set(re.findall(r'"(letters\.[a-z_.]+)"', path.read_text(encoding="utf-8")))
     assert used and used <= set(ja)
+
+
+def test_the_font_comes_from_the_debian_package_the_image_and_ci_install():
+    assert "/ipaexfont-gothic/" in str(DEFAULT_FONT)
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    runtime = dockerfile.rsplit("\nFROM ", 1)[1]  # the last stage is the image that runs
+    assert re.search(r"apt-get install [^\n]*fonts-ipaexfont-gothic", runtime)
+    assert "need+=(fonts-ipaexfont-gothic)" in (ROOT / ".ci/system-deps").read_text("utf-8")
