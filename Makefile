@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # One catalog per part of Kyodo (kyodo.po, requests.po, ...); the part's name is its gettext domain.
+# Babel knows no locale "ja-easy" (Easy Japanese): its catalogs compile with Japanese plural rules.
 %.mo: %.po $(STAMP)
-	$(BIN)/pybabel --quiet compile -D $(basename $(notdir $<)) -l $(word 2,$(subst /, ,$<)) -i $< -o $@
+	$(BIN)/pybabel --quiet compile -D $(basename $(notdir $<)) -l $(patsubst ja-easy,ja,$(word 2,$(subst /, ,$<))) -i $< -o $@
 
 catalogs: $(MO)
 

@@ -6,6 +6,10 @@ file; all parts of a language are merged into one catalog and a key may live in 
 They are compiled to `.mo` by the build. When a `.mo` is missing or older than its `.po` (a fresh
 clone before `make`), the `.po` is compiled in memory, so the bot never runs with silently empty
 translations.
+
+Easy Japanese (やさしい日本語, code `ja-easy`) is a language of its own catalogs, chosen by a person
+and never guessed from Telegram's language code; Babel knows no such locale, so its dates, numbers
+and plurals are Japanese ones (`babel_locale`), and a key its catalogs lack reads as in Japanese.
 """
 
 from __future__ import annotations
@@ -27,13 +31,20 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from bot.domain.languages import CHOSEN_ONLY as CHOSEN_ONLY
+from bot.domain.languages import SUPPORTED as SUPPORTED
+from bot.domain.languages import base_language, is_japanese
 from bot.domain.replies import Msg
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "kyodo"
-SUPPORTED = ("ja", "en")
 
 log = logging.getLogger(__name__)
+
+
+def babel_locale(locale: str) -> Locale:
+    """Babel's locale for formatting dates, numbers and plurals in `locale`."""
+    return Locale.parse(base_language(locale))
 
 
 class CatalogError(Exception):
@@ -52,7 +63,7 @@ def _load_part(po: Path, lang: str) -> Translations:
         with mo.open("rb") as fp:
             return Translations(fp, domain=domain)
     with po.open("rb") as fp:
-        catalog = read_po(fp, locale=lang, domain=domain)
+        catalog = read_po(fp, locale=base_language(lang), domain=domain)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
@@ -78,12 +89,13 @@ def _load(lang: str, directory: Path) -> Translations:
 
 
 def resolve_locale(chosen: str | None, telegram_language: str | None, default: str) -> str:
-    """The person's own choice, else Telegram's language_code (English for en-*), else default."""
+    """The person's own choice, else Telegram's language_code (English for en-*), else default.
+    Easy Japanese is only ever a choice: a `ja` Telegram is plain Japanese."""
     if chosen in SUPPORTED:
         return chosen
     if telegram_language:
         primary = telegram_language.split("-")[0].lower()
-        if primary in SUPPORTED:
+        if primary in SUPPORTED and primary not in CHOSEN_ONLY:
             return primary
     return default
 
@@ -106,6 +118,13 @@ class I18n:
         self.tz = tz
         self.default_locale = default_locale
         self._catalogs = {lang: _load(lang, directory or LOCALES_DIR) for lang in SUPPORTED}
+        for lang in SUPPORTED:
+            base = base_language(lang)
+            if base == lang:
+                continue
+            # A key missing in Easy Japanese (a part being written) reads as in Japanese, never
+            # as the bare key; the catalog test holds every key in every language.
+            self._catalogs[lang].add_fallback(self._catalogs[base])
 
     def gettext(self, key: str, locale: str) -> str:
         catalog = self._catalogs.get(locale) or self._catalogs[self.default_locale]
@@ -131,7 +150,7 @@ class I18n:
             return escape(self.datetime(value, locale, spec or "medium"))
         if isinstance(value, date):
             if spec == "month":  # `{month:month}`: 2026年11月 / November 2026
-                return escape(format_skeleton("yMMMM", value, locale=Locale.parse(locale)))
+                return escape(format_skeleton("yMMMM", value, locale=babel_locale(locale)))
             return escape(self.date(value, locale))
         if isinstance(value, bool):
             return str(value)
@@ -141,17 +160,17 @@ class I18n:
 
     def date(self, value: date, locale: str) -> str:
         """`11月22日(日)` / `Sun, Nov 22`."""
-        pattern = "M月d日(E)" if locale == "ja" else "EEE, MMM d"
-        return format_date(value, pattern, locale=Locale.parse(locale))
+        pattern = "M月d日(E)" if is_japanese(locale) else "EEE, MMM d"
+        return format_date(value, pattern, locale=babel_locale(locale))
 
     def datetime(self, value: datetime, locale: str, style: str = "medium") -> str:
         """`11月22日(日) 9:00` / `Sun, Nov 22, 9:00 AM`, always in the co-op's time zone."""
         local = value.astimezone(self.tz)
         if style == "time":
-            return format_time(local, "short", tzinfo=self.tz, locale=Locale.parse(locale))
+            return format_time(local, "short", tzinfo=self.tz, locale=babel_locale(locale))
         when = self.date(local.date(), locale)
-        clock = format_time(local, "short", tzinfo=self.tz, locale=Locale.parse(locale))
-        return f"{when} {clock}" if locale == "ja" else f"{when}, {clock}"
+        clock = format_time(local, "short", tzinfo=self.tz, locale=babel_locale(locale))
+        return f"{when} {clock}" if is_japanese(locale) else f"{when}, {clock}"
 
     def number(self, value: float | int | Decimal, locale: str) -> str:
-        return format_decimal(value, locale=Locale.parse(locale))
+        return format_decimal(value, locale=babel_locale(locale))

@@ -23,7 +23,7 @@ from bot.dialogs.engine import DialogSettings
 from bot.dialogs.runner import Conversation
 from bot.domain.channels import Channel
 from bot.domain.contact import coop_contact
-from bot.i18n import SUPPORTED, I18n
+from bot.i18n import CHOSEN_ONLY, SUPPORTED, I18n
 from bot.log_privacy import quiet_payload_loggers
 from bot.notices.broadcasts import BroadcastCopies
 from bot.notices.bus import Consequences
@@ -102,7 +102,8 @@ COMMANDS = ("start", "menu", "hours", "reminders", "help", "language", "cancel")
 
 async def register_commands(gateway: TelegramGateway, i18n: I18n, default_locale: str) -> None:
     """Telegram's command menu in each person's language (the default one for everyone else)."""
-    for language in (None, *SUPPORTED):
+    # Telegram knows two-letter codes only; Easy Japanese readers are shown Japanese commands.
+    for language in (None, *(lang for lang in SUPPORTED if lang not in CHOSEN_ONLY)):
         locale = language or default_locale
         commands = [(name, i18n.text(f"command.{name}", locale)) for name in COMMANDS]
         await gateway.set_commands(commands, language)

@@ -40,7 +40,7 @@ from bot.domain.assemblies import (
     split_bilingual,
 )
 from bot.domain.callbacks import CallbackData
-from bot.domain.coop import Assembly, NewAssembly
+from bot.domain.coop import Assembly, NewAssembly, pick
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.replies import Button, Msg, msg
@@ -549,9 +549,9 @@ def _confirm(turn: Turn, draft: PublishDraft) -> PublishDraft:
         msg("asm.new.confirm"),
         msg(
             "asm.item",
-            title=notice.title_ja if turn.locale == "ja" else notice.title_en,
+            title=pick(turn.locale, notice.title_ja, notice.title_en),
             when=notice.starts_at,
-            place=notice.place_ja if turn.locale == "ja" else notice.place_en,
+            place=pick(turn.locale, notice.place_ja, notice.place_en),
             answer_by=notice.answer_by,
         ),
         msg("asm.quorum", quorum=str(notice.quorum)),

@@ -18,6 +18,7 @@ from bot.dialogs.menus import CANCEL, MENU, main_menu
 from bot.dialogs.registry import Dialog, Next
 from bot.dialogs.state import DialogData, StateCodec
 from bot.domain.callbacks import CallbackData
+from bot.domain.coop import pick
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError
 from bot.domain.people import Actor
@@ -95,7 +96,7 @@ def _lines(data: MyData, locale: str) -> list[list[Msg]]:
         + [
             msg(
                 "mydata.answer_line",
-                title=ja if locale == "ja" else en,
+                title=pick(locale, ja, en),
                 rsvp=msg(f"mydata.rsvp.{a.rsvp}"),
             )
             for ja, en, a in data.answers

@@ -20,6 +20,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
+from bot.domain.languages import is_japanese
 
 MAX_TITLE = 200
 MAX_PLACE = 200
@@ -215,8 +216,8 @@ def parse_text(text: str, limit: int) -> str:
 def agenda_in(locale: str, agenda_ja: str, agenda_en: str) -> tuple[str, bool]:
     """The agenda a person reads, and whether it is the Japanese one standing in for a missing
     English one (the reader is told so)."""
-    if locale == "ja" or agenda_en.strip():
-        return (agenda_ja if locale == "ja" else agenda_en), False
+    if is_japanese(locale) or agenda_en.strip():
+        return (agenda_ja if is_japanese(locale) else agenda_en), False
     return agenda_ja, bool(agenda_ja.strip())
 
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.languages import is_japanese
 
 TEXT_LIMIT = 3500  # Telegram allows 4096 characters; room for escaping and the opt-out line
 # How far ahead a broadcast may be scheduled; further is almost surely a typo in the year.
@@ -98,7 +99,7 @@ class Draft:
 
     def text_for(self, locale: str) -> str:
         """The text a reader of `locale` gets: never blank."""
-        own = self.text_ja if locale == "ja" else self.text_en
+        own = self.text_ja if is_japanese(locale) else self.text_en
         return own or self.text_ja or self.text_en
 
 

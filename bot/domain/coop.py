@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.assemblies import Quorum
+from bot.domain.languages import is_japanese
 
 # Half of the members entitled to vote, unless a notice says otherwise.
 DEFAULT_QUORUM = Quorum(1, 2)
@@ -26,8 +27,9 @@ class WorkKind(StrEnum):
 
 
 def pick(locale: str, ja: str, en: str) -> str:
-    """The Japanese or English text of a bilingual record, for a person's locale."""
-    return ja if locale == "ja" else en
+    """The Japanese or English text of a bilingual record, for a person's locale (Easy Japanese
+    readers get the Japanese)."""
+    return ja if is_japanese(locale) else en
 
 
 @dataclass(frozen=True)

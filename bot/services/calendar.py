@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import holidays
 
+from bot.domain.languages import is_japanese
 from bot.domain.people import Person, Role
 from bot.ports.store import UnitOfWork
 from bot.services.shift_swaps import calendar_owner
@@ -24,7 +25,7 @@ def _japan(language: str) -> holidays.HolidayBase:
 
 def holiday_name(day: date, locale: str) -> str | None:
     """The name of the public holiday on `day` (勤労感謝の日 / Labor Thanksgiving Day), or None."""
-    name: str | None = _japan("ja" if locale == "ja" else "en_US").get(day)
+    name: str | None = _japan("ja" if is_japanese(locale) else "en_US").get(day)
     return name
 
 

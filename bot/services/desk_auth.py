@@ -25,6 +25,7 @@ from bot.domain.desk import (
     token_hash,
 )
 from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.languages import SUPPORTED
 from bot.domain.people import Actor, Person
 from bot.i18n import resolve_locale
 from bot.ports.store import UnitOfWork
@@ -162,7 +163,7 @@ async def link_problem(uow: UnitOfWork, token: str, now: datetime) -> str | None
 
 async def set_locale(uow: UnitOfWork, actor: Actor, locale: str, now: datetime) -> None:
     """The staff member's own language, for the desk and for Kyodo in Telegram alike."""
-    if actor.person_id is None or locale not in ("ja", "en"):
+    if actor.person_id is None or locale not in SUPPORTED:
         raise DomainError("unknown_language")
     await uow.people.set_locale(actor.person_id, locale)
     await uow.audit.add(

@@ -21,6 +21,7 @@ from contextlib import suppress
 from aiohttp import web
 
 from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.languages import SUPPORTED
 from bot.services import queue as desk_service
 from bot.services.desk_auth import current, link_problem, set_locale, sign_in, sign_out
 from bot.services.refusals import GuessGate
@@ -216,7 +217,7 @@ async def language(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     chosen = form.get("locale")
     back = form.get("back")
-    if chosen in ("ja", "en"):
+    if chosen in SUPPORTED:
         async with config(request).uow() as uow:
             await set_locale(uow, user(request).actor, str(chosen), now(request))
             await uow.commit()

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.languages import base_language
 from bot.domain.people import Person, Role
 from bot.ports.telegram import GatewayError
 from handlers.line.client import LineClient
@@ -94,7 +95,8 @@ def menu_for(person: Person | None, default_locale: str) -> str | None:
     role = next((name for roles, name in ROLE_ORDER if person.roles & roles), None)
     if role is None:
         return None
-    language = person.locale or person.telegram_language or default_locale
+    # Easy Japanese readers get the Japanese menu (its labels are short everyday words already).
+    language = base_language(person.locale or person.telegram_language or default_locale)
     return menu_name(role, language if language in LANGUAGES else default_locale)
 
 

@@ -17,6 +17,7 @@ from bot.domain import centre_csv
 from bot.domain.centre_csv import CentreFields
 from bot.domain.coop import BusinessCentre
 from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.languages import is_japanese
 from bot.domain.people import Actor, Role
 from bot.domain.replies import Msg, msg
 from bot.i18n import I18n
@@ -73,7 +74,7 @@ def _say(i18n: I18n, key: str, locale: str, args: Mapping[str, object] | None = 
 
 
 def _line(i18n: I18n, locale: str, centre: BusinessCentre) -> Msg:
-    separator = "、" if locale == "ja" else ", "
+    separator = "、" if is_japanese(locale) else ", "
     kinds = separator.join(sorted(i18n.text(f"work.{kind}", locale) for kind in centre.kinds))
     key = "cli.centres.row" if centre.is_open else "cli.centres.row_closed"
     return msg(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.domain.languages import base_language
 from bot.i18n import SUPPORTED, CatalogError, I18n, catalog_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +22,7 @@ def catalog(lang: str):
     messages = []
     for po in catalog_files(lang):
         with po.open("rb") as fp:
-            messages.extend(read_po(fp, locale=lang))
+            messages.extend(read_po(fp, locale=base_language(lang)))
     return messages
 
 
