@@ -6,6 +6,10 @@ the rich menus': list, create, picture, link) and turns every failure into one o
 below that say more: whether the request may have reached LINE (`MaybeArrived`), or certainly
 did not (`NotSent`), is what the gateway's exactly-once rests on.
 
+LINE's clock: every answer's ``Date`` header says LINE's time, and `line_ahead` keeps how far it
+runs ahead of this machine's (the intake judges a reply token's minute by it: see
+handlers/line/webhook.py).
+
 The SDK is used as the issue asks; nothing measured argues against it (its request path is
 one aiohttp request with pydantic models on each side). Its client is made on first use,
 inside the event loop it belongs to. With LINE's own address (`DEFAULT_API_BASE_URL`) the SDK
@@ -17,11 +21,15 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
 from linebot.v3.messaging import (
     ApiException,
+    ApiResponse,
     AsyncApiClient,
     AsyncMessagingApi,
     AsyncMessagingApiBlob,
@@ -119,6 +127,8 @@ class LineClient:
         self._client: AsyncApiClient | None = None
         self._api: AsyncMessagingApi | None = None
         self._blob: AsyncMessagingApiBlob | None = None
+        # Seconds LINE's clock may be ahead of this machine's, at most (0: in step, or behind).
+        self.line_ahead = 0.0
 
     def _messaging(self) -> AsyncMessagingApi:
         if self._api is None:
@@ -141,7 +151,9 @@ class LineClient:
     async def reply(self, token: str, messages: list[dict[str, Any]], timeout: float) -> list[str]:
         request = ReplyMessageRequest.from_dict({"replyToken": token, "messages": messages})
         answer = await self._call(
-            self._messaging().reply_message(request, _request_timeout=_timeout(timeout))
+            self._messaging().reply_message_with_http_info(
+                request, _request_timeout=_timeout(timeout)
+            )
         )
         return [str(m.id) for m in answer.sent_messages or ()]
 
@@ -150,7 +162,7 @@ class LineClient:
     ) -> list[str]:
         request = PushMessageRequest.from_dict({"to": to, "messages": messages})
         answer = await self._call(
-            self._messaging().push_message(
+            self._messaging().push_message_with_http_info(
                 request, x_line_retry_key=retry_key, _request_timeout=_timeout(timeout)
             )
         )
@@ -159,7 +171,9 @@ class LineClient:
     async def profile(self, user_id: str, timeout: float) -> tuple[str, str | None]:
         """(display name, language of their LINE app, if they let it be known)."""
         answer = await self._call(
-            self._messaging().get_profile(user_id, _request_timeout=_timeout(timeout))
+            self._messaging().get_profile_with_http_info(
+                user_id, _request_timeout=_timeout(timeout)
+            )
         )
         return answer.display_name or "", answer.language
 
@@ -219,14 +233,35 @@ class LineClient:
         )
 
     async def _call(self, request: Any) -> Any:
+        """The request's answer (its data, for a `*_with_http_info` request, whose headers tell
+        LINE's time); LINE's error as the gateway's."""
         try:
-            return await request
+            answer = await request
         except ApiException as error:
+            self._clock_from(error.headers)
             raise translate(error) from None
         except aiohttp.ClientConnectorError as error:
             raise NotSent(type(error).__name__) from None
         except (TimeoutError, aiohttp.ClientError) as error:
             raise MaybeArrived(type(error).__name__) from None
+        if isinstance(answer, ApiResponse):
+            self._clock_from(answer.headers)
+            return answer.data
+        return answer
+
+    def _clock_from(self, headers: Mapping[str, str] | None) -> None:
+        """Keeps how far LINE's clock may run ahead of ours, from an answer's ``Date``. The header
+        is cut to the second, so LINE's clock was up to a second further on (and on by the answer's
+        time on the way); a clock behind ours counts as in step (a token then lives
+        longer than Kyodo counts on)."""
+        value = (headers or {}).get("Date")
+        if not value:
+            return
+        try:
+            line_time = parsedate_to_datetime(value).timestamp()
+        except (TypeError, ValueError):
+            return
+        self.line_ahead = max(0.0, line_time + 1.0 - time.time())
 
 
 def _timeout(seconds: float) -> aiohttp.ClientTimeout:

@@ -12,7 +12,8 @@ other answer makes LINE redeliver (when redelivery is on).
 - each event keeps the inbox id it was first given, by its ``webhookEventId``, so a
   redelivered event is the same inbox row and is handled once; ids follow the event's
   ``timestamp``, so a person's events are handled in the order they were sent;
-- the reply token goes to `line_events` (the sender's, for about a minute), never to the inbox;
+- the reply token goes to `line_events` (the sender's, for about a minute from the event by
+  LINE's clock, as LINE's answers tell it: `LineClient.line_ahead`), never to the inbox;
 - a newcomer's LINE profile (display name, language) is asked for once per process and
   travels with the event, as Telegram's updates carry the sender's name and language; the
   inbox drops it with the raw event once the event is handled;
@@ -132,7 +133,12 @@ class LineIntake:
         millis = _millis(event, now)
         token = event.get("replyToken")
         token = token if isinstance(token, str) and token else None
-        sent_at = min(now, datetime.fromtimestamp(millis / 1000, now.tzinfo))
+        # The event's time is LINE's: on our clock it was `line_ahead` earlier. A token's minute
+        # is LINE's, so it is counted from there (LINE's clock running ahead of ours would let
+        # Kyodo count on tokens LINE holds expired, and a retried reply refused for that looks
+        # like one that arrived: bot/ports/line.py).
+        ahead = timedelta(seconds=self._client.line_ahead)
+        sent_at = min(now, datetime.fromtimestamp(millis / 1000, now.tzinfo) - ahead)
         return LineEvent(
             event_id=str(event["webhookEventId"]),
             timestamp_ms=millis,

@@ -5,10 +5,11 @@ token (401 with LINE's message) -> rate limit (429) -> injected fault, if any ->
 header parameters and the body against the schema and ``rules`` (400 with ``details``, recorded
 as a violation) -> the operation's handler (an operation the stand-in does not implement is a
 501 and a violation: the bot relies on something nothing here checks). Every answer carries
-``X-Line-Request-Id``; a JSON answer is itself checked against the schema the file documents
-for its status (a mismatch is the stand-in's bug, recorded as a violation). The ``api-data``
-host's paths (content, rich menu images) are served on the same host: the SDK's
-``Configuration(host=...)`` replaces both hosts.
+``X-Line-Request-Id`` and a ``Date`` on the stand-in's clock (so a bot that reads LINE's time
+from it sees the minute a test lets pass); a JSON answer is itself checked against the schema
+the file documents for its status (a mismatch is the stand-in's bug, recorded as a violation).
+The ``api-data`` host's paths (content, rich menu images) are served on the same host: the
+SDK's ``Configuration(host=...)`` replaces both hosts.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Mapping
+from email.utils import formatdate
 from typing import Any
 
 from aiohttp import web
@@ -61,7 +63,7 @@ class LineApi:
         if found is None:
             error = not_found(violation=True)
             self._failed(f"{request.method} {request.path}", None, error)
-            return _error_response(error, request_id)
+            return _error_response(error, self._headers(request_id))
         operation, params = found
         body: Any = None
         try:
@@ -91,7 +93,7 @@ class LineApi:
             answer = await handler(self.services, call)
         except LineError as error:
             self._failed(operation.operation_id, body, error, request.headers)
-            return _error_response(error, request_id)
+            return _error_response(error, self._headers(request_id))
         self._check_answer(operation, answer)
         self.record.call(
             Call(
@@ -101,7 +103,13 @@ class LineApi:
                 request.headers.get("X-Line-Retry-Key"),
             )
         )
-        return _response(answer, request_id)
+        return _response(answer, self._headers(request_id))
+
+    def _headers(self, request_id: str) -> dict[str, str]:
+        return {
+            "X-Line-Request-Id": request_id,
+            "Date": formatdate(self.services.channel.clock.now(), usegmt=True),
+        }
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -220,8 +228,7 @@ def _printable(body: Any) -> Any:
     return f"<{len(body)} bytes>" if isinstance(body, bytes) else body
 
 
-def _response(answer: Answer, request_id: str) -> web.Response:
-    headers = {"X-Line-Request-Id": request_id}
+def _response(answer: Answer, headers: dict[str, str]) -> web.Response:
     if answer.blob is not None:
         return web.Response(
             body=answer.blob,
@@ -237,11 +244,11 @@ def _response(answer: Answer, request_id: str) -> web.Response:
     )
 
 
-def _error_response(error: LineError, request_id: str) -> web.Response:
+def _error_response(error: LineError, headers: dict[str, str]) -> web.Response:
     return web.json_response(
         error.payload(),
         status=error.status,
-        headers={"X-Line-Request-Id": request_id, **error.headers},
+        headers={**headers, **error.headers},
         dumps=lambda o: json.dumps(o, ensure_ascii=False),
     )
 

@@ -21,8 +21,10 @@ from bot.ports.telegram import (
     TransientError,
     Unreachable,
 )
+from bot.runtime.inbox import InboxIntake
 from handlers.line.client import LineClient, MaybeArrived
 from handlers.line.gateway import LineGateway, retry_key
+from handlers.line.webhook import LineIntake
 from sandbox.line.standin import LineStandIn
 from tests.fakes.memory_store import MemoryStore
 from tests.fixtures.core import FakeClock
@@ -247,3 +249,40 @@ async def test_a_spent_quota_fails_pushes_and_leaves_replies_free(door: Door):
     await door.writes()
     await door.gateway.deliver(door.row(3, "三"))
     assert door.received == [("push", "一"), ("reply", "三")]
+
+
+async def test_with_lines_clock_a_minute_ahead_an_answer_retried_after_a_kill_still_arrives(
+    line: LineStandIn,
+):
+    """LINE's clock runs a minute ahead of Kyodo's (the event's time looks fresh to Kyodo, LINE
+    holds its token expired). A kill right after a reply's claim was committed leaves the claim;
+    the retry's reply is refused, which within the token's minute means "the first try arrived".
+    Kyodo learns LINE's time from its answers (`Date`), so it never counts on that token: the
+    answer is pushed, and arrives."""
+    line.webhook_url = None
+    person = line.add_person("花子")
+    store, clock = MemoryStore(), FakeClock(datetime.now(UTC))
+    client = LineClient(line.access_token, line.api_base_url)
+    try:
+        record = line.sends_text(person.user_id, "/help")
+        line.clock.advance(61)  # LINE holds it past its token's minute, by LINE's clock
+        intake = LineIntake(
+            store.uow,
+            InboxIntake(store.uow, clock, ids_restart=False),
+            client,
+            clock,
+            max_text_length=4096,
+        )
+        assert await intake.accept([record.as_sent()]) == 1  # asks LINE for the profile
+        async with store.uow() as uow:
+            chat_id = await uow.line.chat_for(person.user_id)
+        item = OutboxItem(
+            id=1, message=OutboundMessage(chat_id=chat_id, text="Help"), attempts=2, created_at=T0
+        )
+        async with store.uow() as uow:  # what a first try commits before its reply goes out
+            await uow.line.claim_reply(chat_id, item.id, clock.now())
+            await uow.commit()
+        await LineGateway(store.uow, client, clock, timeout=2.0).deliver(item)  # the retry
+    finally:
+        await client.close()
+    assert [(e.via, e.text) for e in line.received(person.user_id)] == [("push", "Help")]
