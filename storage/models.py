@@ -110,6 +110,27 @@ class InviteRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_by: Mapped[int | None] = mapped_column(Id, ForeignKey("people.id", ondelete="SET NULL"))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An invitation letter's code is for one imported person (migration 0019): joining with it
+    # makes the redeemer that person. CASCADE: forgetting them ends their letters' codes.
+    person_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+
+
+class MemberRosterRow(Base):
+    """What a member import knows of a person beyond their person row (migration 0019): the
+    reading of their name and a phone number (personal data: /forget deletes them), and the
+    SHA-256 key that finds them at the next import (bot.domain.roster)."""
+
+    __tablename__ = "member_roster"
+
+    person_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_key: Mapped[str] = mapped_column(String(64), unique=True)
+    kana: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class DialogStateRow(Base):

@@ -23,6 +23,7 @@ from bot.ports.hours import HourReportRepository
 from bot.ports.line import LineRepository
 from bot.ports.memberships import MembershipRepository
 from bot.ports.requests import ServiceRequestRepository
+from bot.ports.roster import RosterRepository
 from bot.ports.scheduling import ReminderRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.store import (
@@ -59,6 +60,7 @@ from storage.repositories.line import SqlLineRepository
 from storage.repositories.memberships import SqlMembershipRepository
 from storage.repositories.reminders import SqlReminderRepository
 from storage.repositories.requests import SqlServiceRequestRepository
+from storage.repositories.roster import SqlRosterRepository
 from storage.repositories.shift_swaps import SqlShiftSwapRepository
 from storage.repositories.volunteers import SqlPersonalDataRepository, SqlVolunteerRepository
 
@@ -132,6 +134,7 @@ class SqlUnitOfWork:
     desk: DeskRepository
     line: LineRepository
     memberships: MembershipRepository
+    roster: RosterRepository
 
     def __init__(
         self,
@@ -180,6 +183,7 @@ class SqlUnitOfWork:
         self.desk = SqlDeskRepository(connection)
         self.line = SqlLineRepository(connection)
         self.memberships = SqlMembershipRepository(connection)
+        self.roster = SqlRosterRepository(connection)
         return self
 
     async def __aexit__(

@@ -11,15 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.dialogs.engine import Turn
-from bot.dialogs.language import offer_languages
 from bot.dialogs.menus import CANCEL, StartJoin, main_menu
 from bot.dialogs.registry import Dialog, Next
 from bot.dialogs.state import DialogData, StateCodec
+from bot.domain.callbacks import CallbackData
 from bot.domain.dialogs import DialogState
-from bot.domain.errors import DomainError
-from bot.domain.people import Actor
-from bot.domain.replies import msg
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.people import Actor, Person, Role
+from bot.domain.replies import Button, Msg, msg
+from bot.i18n import resolve_locale
 from bot.services.invites import redeem_invite
+from bot.services.member_import import check_name, set_name
 from bot.services.people import ensure_person
 
 NAME = "join"
@@ -31,25 +33,36 @@ class CodeAsked(DialogData):
     Telegram account: tapping the button again starts no new count)."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class NameAsked(DialogData):
+    """The person joined with an ordinary invite and was asked their name; `suggestion` is
+    their messenger profile's, offered as a button."""
+
+    role: Role
+    suggestion: str
+
+
+@dataclass(frozen=True)
+class KeepName(CallbackData, tag="jname:k"):
+    """The name suggested from the messenger profile is the right one."""
+
+
 DIALOG = Dialog(NAME, prefixes=("join",), state=StateCodec(NAME, CodeAsked), steps=("code",))
-DIALOGS = (DIALOG,)
+# Asking the name is a dialog of its own: one state type per dialog (bot.dialogs.state).
+NAMING = "join_name"
+NAME_DIALOG = Dialog(
+    NAMING, prefixes=("jname",), state=StateCodec(NAMING, NameAsked), steps=("name",)
+)
+DIALOGS = (DIALOG, NAME_DIALOG)
 
 
 @DIALOG.command("start")
 async def _start_command(turn: Turn, state: DialogState | None) -> Next:
     """`/start`: a deep link's code is redeemed; without one, a welcome and the menu."""
     if turn.text:
-        await redeem(turn, turn.text)
-        return None
+        return _then(await redeem(turn, turn.text))
     name = turn.person.display_name if turn.person else turn.incoming.user_name
     title, buttons = main_menu(turn.actor)
-    if turn.person is None or turn.person.locale is None:
-        # Not chosen yet: the language was guessed from Telegram's, and Easy Japanese is only
-        # ever chosen, so the welcome offers all three (one message: its menu is the latest).
-        turn.say(
-            msg("welcome", name=name), msg("language.ask"), title, buttons=offer_languages(buttons)
-        )
-        return None
     turn.say(msg("welcome", name=name), title, buttons=buttons)
     return None
 
@@ -57,9 +70,13 @@ async def _start_command(turn: Turn, state: DialogState | None) -> Next:
 @DIALOG.command("join")
 async def _join_command(turn: Turn, state: DialogState | None) -> Next:
     if turn.text:
-        await redeem(turn, turn.text)
-        return None
+        return _then(await redeem(turn, turn.text))
     return start(turn)
+
+
+def _then(redeemed: Next | bool) -> Next:
+    """After a code given with the command: the name step, or nothing more."""
+    return redeemed if isinstance(redeemed, NameAsked) else None
 
 
 @DIALOG.button(StartJoin)
@@ -82,8 +99,22 @@ async def _resume(turn: Turn, asked: CodeAsked) -> Next:
     return asked
 
 
-async def redeem(turn: Turn, typed: str) -> bool:
-    """Tries the code; says what happened. True when the person joined."""
+@NAME_DIALOG.resumes
+async def _resume_name(turn: Turn, asked: NameAsked) -> Next:
+    _say_ask_name(turn, asked)
+    return asked
+
+
+@NAME_DIALOG.text
+async def on_name(turn: Turn, asked: NameAsked) -> Next:
+    # The raw text, as sent: its length is checked before NFKC (set_name).
+    return await _named(turn, asked, turn.incoming.text or "")
+
+
+async def redeem(turn: Turn, typed: str) -> Next | bool:
+    """Tries the code; says what happened. True when the person joined with a letter's code
+    (their name is the import's); the name step when they joined with an ordinary invite;
+    False when the code did not work."""
     user_id = turn.incoming.user_id
     if user_id is None:
         turn.say(msg("join.error.invite_unknown"), buttons=((CANCEL,),))
@@ -95,20 +126,91 @@ async def redeem(turn: Turn, typed: str) -> bool:
             typed,
             turn.now,
             lambda: ensure_person(turn.uow, turn.incoming, turn.now),
+            telegram_language=turn.incoming.language_code,
         )
     except DomainError as error:
         key = "join.locked" if error.code == "invite_locked" else f"join.error.{error.code}"
+        if error.code == "invite_account_taken":
+            key = "members.join.account_taken"
         turn.say(msg(key), buttons=((CANCEL,),))
         return False
-    actor = Actor(person.id, person.roles | {invite.role}, turn.locale)
+    if invite.person_id is None:
+        # Welcomed at once with their menu, and asked (in the same message, whose buttons are
+        # the menu and the profile's name) the name staff will know them by.
+        return _ask_name(turn, person.id, person.roles | {invite.role}, invite.role, person)
+    # A letter's code: the person the co-op imported, in the language the import gave them.
+    turn.locale = resolve_locale(
+        person.locale, turn.incoming.language_code, turn.settings.default_locale
+    )
+    _welcome(turn, person.id, person.roles | {invite.role}, invite.role, person.display_name)
+    return True
+
+
+def _welcome(turn: Turn, person_id: int, roles: frozenset[Role], role: Role, name: str) -> None:
+    actor = Actor(person_id, roles, turn.locale, telegram_user_id=turn.incoming.user_id)
     turn.actor = actor
     title, buttons = main_menu(actor)
-    turn.say(msg(f"join.welcome.{invite.role}", name=person.display_name), title, buttons=buttons)
-    return True
+    turn.say(msg(f"join.welcome.{role}", name=name), title, buttons=buttons)
+
+
+def _ask_name(
+    turn: Turn, person_id: int, roles: frozenset[Role], role: Role, person: Person
+) -> NameAsked:
+    # A suggestion from the profile only if it could be kept as it is.
+    try:
+        suggestion = check_name(person.display_name)
+    except InvalidInput:
+        suggestion = ""
+    asked = NameAsked(step="name", role=role, suggestion=suggestion)
+    actor = Actor(person_id, roles, turn.locale, telegram_user_id=turn.incoming.user_id)
+    turn.actor = actor
+    title, menu = main_menu(actor)
+    question, keep = _name_question(asked)
+    welcome = msg(f"join.welcome.{role}", name=person.display_name)
+    turn.say(welcome, question, title, buttons=keep + menu)
+    return asked
+
+
+def _name_question(asked: NameAsked) -> tuple[Msg, tuple[tuple[Button, ...], ...]]:
+    if asked.suggestion:
+        keep = Button(msg("members.join.keep_name", name=asked.suggestion), KeepName())
+        return msg("members.join.ask_name_or_keep"), ((keep,),)
+    return msg("members.join.ask_name"), ()
+
+
+def _say_ask_name(turn: Turn, asked: NameAsked) -> None:
+    question, keep = _name_question(asked)
+    turn.say(question, buttons=keep)
+
+
+async def _named(turn: Turn, asked: NameAsked, typed: str) -> Next:
+    if turn.person is None and turn.actor.person_id is None:
+        return None
+    person = await turn.uow.people.get(turn.actor.person_id or 0)
+    if person is None:
+        return None
+    try:
+        name = await set_name(turn.uow, person, typed, turn.now)
+    except InvalidInput as error:
+        turn.say(msg(f"members.join.error.{error.code}"))
+        _say_ask_name(turn, asked)
+        return asked
+    actor = Actor(person.id, person.roles, turn.locale, telegram_user_id=turn.incoming.user_id)
+    title, buttons = main_menu(actor)
+    turn.say(msg("members.join.named", name=name), title, buttons=buttons)
+    return None
+
+
+@NAME_DIALOG.button(KeepName, steps=("name",))
+async def _keep_name(turn: Turn, _: KeepName, asked: NameAsked) -> Next:
+    return await _named(turn, asked, asked.suggestion)
 
 
 @DIALOG.text
 async def on_text(turn: Turn, asked: CodeAsked) -> Next:
-    if await redeem(turn, turn.text):
+    redeemed = await redeem(turn, turn.text)
+    if redeemed is True:
         return None
-    return asked
+    if redeemed is False:
+        return asked
+    return redeemed

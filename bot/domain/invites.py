@@ -44,6 +44,8 @@ class Invite:
     expires_at: datetime
     used_by: int | None = None
     used_at: datetime | None = None
+    # A letter's code is for one imported person: whoever redeems it becomes that person.
+    person_id: int | None = None
 
     def is_expired(self, now: datetime) -> bool:
         return now >= self.expires_at

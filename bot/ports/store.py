@@ -25,6 +25,7 @@ from bot.ports.hours import HourReportRepository
 from bot.ports.line import LineRepository
 from bot.ports.memberships import MembershipRepository
 from bot.ports.requests import ServiceRequestRepository
+from bot.ports.roster import RosterRepository
 from bot.ports.scheduling import ReminderRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
@@ -39,6 +40,19 @@ class PeopleRepository(Protocol):
     async def add_role(self, person_id: int, role: Role) -> None: ...
     async def remove_role(self, person_id: int, role: Role) -> None: ...
     async def mark_unreachable(self, telegram_user_id: int, unreachable: bool) -> None: ...
+    async def attach(
+        self, person_id: int, telegram_user_id: int, telegram_language: str | None
+    ) -> bool:
+        """Gives a person with no chat address yet (an imported one) this one; False if they
+        have one already (nothing changes)."""
+        ...
+
+    async def rename(self, person_id: int, display_name: str) -> None: ...
+    async def remove_placeholder(self, person_id: int) -> None:
+        """Deletes a person row that holds nothing (no role, request or application): the
+        stand-in of someone who then joins as an imported person. Their chat's rows stay."""
+        ...
+
     async def with_role(self, role: Role) -> Sequence[Person]:
         """Everyone holding `role`, by id (small sets: staff, admins)."""
         ...
@@ -61,6 +75,10 @@ class InviteRepository(Protocol):
 
     async def open_invites(self, now: datetime, limit: int) -> Sequence[Invite]:
         """Unused invites that have not expired, newest first."""
+        ...
+
+    async def open_for(self, person_id: int, now: datetime) -> Sequence[Invite]:
+        """Unused, unexpired invites bound to an imported person (their letters), newest first."""
         ...
 
     async def revoke_invite(self, code_hash: str, at: datetime) -> bool:
@@ -345,6 +363,7 @@ class UnitOfWork(Protocol):
     desk: DeskRepository
     line: LineRepository
     memberships: MembershipRepository
+    roster: RosterRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

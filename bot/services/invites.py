@@ -18,7 +18,7 @@ from bot.domain.invites import (
 )
 from bot.domain.people import Actor, Person, Role
 from bot.ports.store import UnitOfWork
-from bot.services import access
+from bot.services import access, member_import
 from bot.services.paging import PAGE
 from bot.services.people import add_role
 
@@ -80,6 +80,7 @@ async def redeem_invite(
     typed: str,
     now: datetime,
     register: Callable[[], Awaitable[Person]],
+    telegram_language: str | None = None,
 ) -> tuple[Person, Invite]:
     """Gives the person behind `telegram_user_id` the invite's role; `register` gives that
     person, registering them, and is called only for a code that works (a wrong code leaves no
@@ -87,7 +88,10 @@ async def redeem_invite(
 
     Every wrong code counts against the Telegram account, whichever way it was typed, and is
     audited with its Telegram id; the fifth in a row locks the account for LOCKOUT. The caller
-    commits, refusal or not (the count and the audit row must stay)."""
+    commits, refusal or not (the count and the audit row must stay).
+
+    A letter's code (an invite bound to an imported person) makes the redeemer that person:
+    their name, language and centres are the import's (bot.services.member_import.claim)."""
     failures = await uow.invites.failures(telegram_user_id)
     if failures is not None and failures.locked(now):
         details = {"why": "invite_locked", "telegram_id": telegram_user_id}
@@ -105,7 +109,10 @@ async def redeem_invite(
         }
         await uow.audit.add(now, None, "invite.refused", "invite", details)
         raise
-    person = await register()
+    if invite.person_id is not None:
+        person = await member_import.claim(uow, invite, telegram_user_id, telegram_language, now)
+    else:
+        person = await register()
     if not await uow.invites.mark_used(invite.code_hash, person.id, now):
         raise DomainError("invite_used")  # someone redeemed it a moment before us
     await uow.invites.clear_failures(telegram_user_id)

@@ -29,6 +29,7 @@ class SqlInviteRepository:
                 expires_at=invite.expires_at,
                 used_by=invite.used_by,
                 used_at=invite.used_at,
+                person_id=invite.person_id,
             )
         )
 
@@ -43,6 +44,7 @@ class SqlInviteRepository:
                     InviteRow.expires_at,
                     InviteRow.used_by,
                     InviteRow.used_at,
+                    InviteRow.person_id,
                 ).where(InviteRow.code_hash == code_hash)
             )
         ).one_or_none()
@@ -56,6 +58,7 @@ class SqlInviteRepository:
             expires_at=row.expires_at,
             used_by=row.used_by,
             used_at=row.used_at,
+            person_id=row.person_id,
         )
 
     async def mark_used(self, code_hash: str, person_id: int, at: datetime) -> bool:
@@ -77,12 +80,45 @@ class SqlInviteRepository:
                 InviteRow.created_at,
                 InviteRow.expires_at,
             )
-            .where(InviteRow.used_by.is_(None), InviteRow.expires_at > now)
+            # A letter's code is listed with its person on the desk's Members page.
+            .where(
+                InviteRow.used_by.is_(None),
+                InviteRow.expires_at > now,
+                InviteRow.person_id.is_(None),
+            )
             .order_by(InviteRow.created_at.desc())
             .limit(limit)
         )
         return [
             Invite(row.code_hash, Role(row.role), row.created_by, row.created_at, row.expires_at)
+            for row in rows
+        ]
+
+    async def open_for(self, person_id: int, now: datetime) -> Sequence[Invite]:
+        rows = await self._session.execute(
+            select(
+                InviteRow.code_hash,
+                InviteRow.role,
+                InviteRow.created_by,
+                InviteRow.created_at,
+                InviteRow.expires_at,
+            )
+            .where(
+                InviteRow.person_id == person_id,
+                InviteRow.used_by.is_(None),
+                InviteRow.expires_at > now,
+            )
+            .order_by(InviteRow.created_at.desc())
+        )
+        return [
+            Invite(
+                row.code_hash,
+                Role(row.role),
+                row.created_by,
+                row.created_at,
+                row.expires_at,
+                person_id=person_id,
+            )
             for row in rows
         ]
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.people import NewPerson, Person, Role
 from storage.models import PersonRoleRow, PersonRow
-from storage.repositories._sql import upsert_insert
+from storage.repositories._sql import rowcount, upsert_insert
 
 
 class SqlPeopleRepository:
@@ -95,6 +95,23 @@ class SqlPeopleRepository:
 
     async def mark_unreachable(self, telegram_user_id: int, unreachable: bool) -> None:
         await self._update(PersonRow.telegram_user_id == telegram_user_id, unreachable=unreachable)
+
+    async def attach(
+        self, person_id: int, telegram_user_id: int, telegram_language: str | None
+    ) -> bool:
+        # Conditional, as an invite's use: of two accounts racing for one person, one wins.
+        result = await self._session.execute(
+            update(PersonRow)
+            .where(PersonRow.id == person_id, PersonRow.telegram_user_id.is_(None))
+            .values(telegram_user_id=telegram_user_id, telegram_language=telegram_language)
+        )
+        return rowcount(result) == 1
+
+    async def rename(self, person_id: int, display_name: str) -> None:
+        await self._update(PersonRow.id == person_id, display_name=display_name)
+
+    async def remove_placeholder(self, person_id: int) -> None:
+        await self._session.execute(delete(PersonRow).where(PersonRow.id == person_id))
 
     async def _update(self, where: ColumnElement[bool], **values: object) -> None:
         await self._session.execute(update(PersonRow).where(where).values(**values))

@@ -42,6 +42,7 @@ from bot.domain.outbound import (
 from bot.domain.people import NewPerson, Person, Role
 from bot.domain.reminders import ReminderPrefs, ScheduledSend
 from bot.domain.requests import RequestChange, RequestDraft, RequestMessage, ServiceRequest
+from bot.domain.roster import RosterEntry
 from bot.domain.shift_swaps import ShiftRelease
 from bot.domain.volunteers import Application
 from bot.ports.broadcasts import BroadcastRepository
@@ -53,6 +54,7 @@ from bot.ports.hours import HourReportRepository
 from bot.ports.line import LineRepository
 from bot.ports.memberships import MembershipRepository
 from bot.ports.requests import ServiceRequestRepository
+from bot.ports.roster import RosterRepository
 from bot.ports.scheduling import ReminderRepository
 from bot.ports.shift_swaps import ShiftSwapRepository
 from bot.ports.store import (
@@ -77,6 +79,7 @@ from tests.fakes.memory_line import LineEventRecord, LineUserRecord, MemoryLineR
 from tests.fakes.memory_memberships import MemoryMembershipRepository
 from tests.fakes.memory_reminders import MemoryReminderRepository
 from tests.fakes.memory_requests import MemoryServiceRequestRepository
+from tests.fakes.memory_roster import MemoryRosterRepository
 from tests.fakes.memory_shift_swaps import MemoryShiftSwapRepository
 from tests.fakes.memory_volunteers import (
     MemoryPersonalDataRepository,
@@ -182,6 +185,7 @@ class MemoryState:
     line_events: dict[str, LineEventRecord] = field(default_factory=dict)  # by event id
     # One row per (person id, centre id), as in SQL (centre_memberships).
     memberships: dict[tuple[int, int], bool] = field(default_factory=dict)
+    roster: dict[int, RosterEntry] = field(default_factory=dict)  # by person id
 
 
 # The keyed tables of MemoryState, merged row by row on commit (audit is append-only).
@@ -222,6 +226,7 @@ _TABLES = (
     "line_users",
     "line_events",
     "memberships",
+    "roster",
 )
 _MISSING = object()
 
@@ -309,6 +314,30 @@ class MemoryPeopleRepository:
         if person := await self.by_telegram_id(telegram_user_id):
             self._change(person.id, unreachable=unreachable)
 
+    async def attach(
+        self, person_id: int, telegram_user_id: int, telegram_language: str | None
+    ) -> bool:
+        person = self._s.people.get(person_id)
+        if person is None or person.telegram_user_id is not None:
+            return False
+        if await self.by_telegram_id(telegram_user_id):
+            # The SQL store refuses this with its unique constraint.
+            raise ValueError(f"telegram user {telegram_user_id} is already a person")
+        self._change(
+            person_id, telegram_user_id=telegram_user_id, telegram_language=telegram_language
+        )
+        return True
+
+    async def rename(self, person_id: int, display_name: str) -> None:
+        self._change(person_id, display_name=display_name)
+
+    async def remove_placeholder(self, person_id: int) -> None:
+        self._s.people.pop(person_id, None)
+        # ON DELETE SET NULL of the audit log's actor, as in SQL.
+        for record in self._s.audit:
+            if record.actor_person_id == person_id:
+                record.actor_person_id = None
+
     def _change(self, person_id: int, **changes: Any) -> None:
         if person := self._s.people.get(person_id):
             self._s.people[person_id] = replace(person, **changes)
@@ -339,8 +368,20 @@ class MemoryInviteRepository:
         return True
 
     async def open_invites(self, now: datetime, limit: int) -> Sequence[Invite]:
-        found = [i for i in self._s.invites.values() if i.used_by is None and i.expires_at > now]
+        found = [
+            i
+            for i in self._s.invites.values()
+            if i.used_by is None and i.expires_at > now and i.person_id is None
+        ]
         return sorted(found, key=lambda i: i.created_at, reverse=True)[:limit]
+
+    async def open_for(self, person_id: int, now: datetime) -> Sequence[Invite]:
+        found = [
+            i
+            for i in self._s.invites.values()
+            if i.person_id == person_id and i.used_by is None and i.expires_at > now
+        ]
+        return sorted(found, key=lambda i: i.created_at, reverse=True)
 
     async def revoke_invite(self, code_hash: str, at: datetime) -> bool:
         invite = self._s.invites.get(code_hash)
@@ -918,6 +959,7 @@ class MemoryUnitOfWork:
     exports: ExportRepository
     line: LineRepository
     memberships: MembershipRepository
+    roster: RosterRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -981,6 +1023,7 @@ class MemoryUnitOfWork:
         self.exports = MemoryExportRepository(state)
         self.line = MemoryLineRepository(state, ids)
         self.memberships = MemoryMembershipRepository(state)
+        self.roster = MemoryRosterRepository(state)
 
 
 def _merge(committed: MemoryState, base: MemoryState, working: MemoryState) -> None:

@@ -1,0 +1,57 @@
+"""Consequences of onboarding: when an imported person joins with their letter, the staff of
+their centres are told who joined (in each staff member's language). A person of no centre, or
+of centres without staff, is told to the admins, so that somebody always hears of it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.domain.events import Event, MemberJoined
+from bot.domain.people import Person, Role
+from bot.domain.replies import Reply, msg
+from bot.notices.context import Handler, NoticeContext
+from bot.ports.store import UnitOfWork
+
+
+async def joined(ctx: NoticeContext, uow: UnitOfWork, event: MemberJoined) -> None:
+    person = await uow.people.get(event.person_id)
+    if person is None:
+        return
+    centres = []
+    staff: dict[int, Person] = {}
+    for centre_id in sorted(await uow.memberships.centres_of(person.id)):
+        centre = await uow.centres.get(centre_id)
+        if centre is not None:
+            centres.append(centre)
+        for member in await uow.memberships.members_of(centre_id, Role.STAFF):
+            staff.setdefault(member.id, member)
+    if not staff:
+        staff = {admin.id: admin for admin in await uow.people.with_role(Role.ADMIN)}
+    staff.pop(person.id, None)
+    for member in staff.values():
+        locale = ctx.locale_of(member)
+        names = [c.name_en if locale == "en" else c.name_ja for c in centres]
+        separator = ", " if locale == "en" else "、"
+        body = msg(
+            "members.joined_notice",
+            name=person.display_name,
+            role=msg(f"members.role.{_role(person)}"),
+            centres=separator.join(names) or "—",
+        )
+        await ctx.tell(
+            uow,
+            member,
+            Reply((body,)),
+            at=event.at,
+            dedupe_key=f"member:joined:{person.id}:{member.id}",
+        )
+
+
+def _role(person: Person) -> str:
+    for role in (Role.STAFF, Role.VOLUNTEER, Role.MEMBER):
+        if role in person.roles:
+            return role.value
+    return Role.MEMBER.value
+
+
+HANDLERS: Mapping[type[Event], Handler] = {MemberJoined: joined}
