@@ -71,6 +71,7 @@ class Settings:
     # Reminders (kyodo/scheduler.py): assembly offsets, shift reminders' evening hour, digest hour.
     assembly_reminders: tuple[timedelta, ...] = DEFAULT_OFFSETS
     shift_reminder_hour: int = 18
+    worked_reminder_hour: int = 19
     digest_hour: int = 8
     # Seconds between the scheduler's looks at what is due: a published notice waits this long.
     scheduler_tick: float = 10.0
@@ -199,6 +200,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         office_hours=_office_hours(env),
         assembly_reminders=_offsets(env),
         shift_reminder_hour=_int(env, "KYODO_SHIFT_REMINDER_HOUR", 18, 0, 23),
+        worked_reminder_hour=_int(env, "KYODO_WORKED_REMINDER_HOUR", 19, 0, 23),
         digest_hour=_int(env, "KYODO_DIGEST_HOUR", 8, 0, 23),
         scheduler_tick=_float(env, "KYODO_SCHEDULER_TICK", 10.0, 0.2, 3600.0),
         outbox_lease=_float(env, "KYODO_OUTBOX_LEASE", 30.0, 2.0, 3600.0),

@@ -232,6 +232,7 @@ def make_scheduler(
         ReminderSettings(
             tz=settings.tz,
             shift_hour=settings.shift_reminder_hour,
+            worked_hour=settings.worked_reminder_hour,
             digest_hour=settings.digest_hour,
         ),
         on_queued=wake_sender,

@@ -94,13 +94,6 @@ class RequestAnswered(Event):
 
 
 @dataclass(frozen=True)
-class MemberJoined(Event):
-    """An imported person joined with their letter's code: their centres' staff are told."""
-
-    person_id: int
-
-
-@dataclass(frozen=True)
 class VolunteerApplied(Event):
     """Someone applied to volunteer: staff's cards show the application."""
 
@@ -173,6 +166,20 @@ class ShiftReminderDue(Event):
     day: date
     send_key: str
     also: tuple[int, ...] = ()  # the person's other shifts that day, if any
+
+
+@dataclass(frozen=True)
+class ShiftWorkedDue(Event):
+    """The evening-after reminder (the scheduler's send `send_key`) asks `person_id` whether
+    they worked `shift_ids` (ended, not reported; earliest first) as planned. The handler
+    renders one message with a "worked as planned" button per shift under the dedupe key
+    `recipient_key(send_key, person_id)`; the service chose whom to ask."""
+
+    bulk = True
+
+    person_id: int
+    send_key: str
+    shift_ids: tuple[int, ...]
 
 
 # Assemblies and reminders --------------------------------------------------------------------

@@ -27,6 +27,7 @@ class SendKind(StrEnum):
     ASSEMBLY = "asm"  # a reminder of an assembly, at one of the co-op's offsets
     SHIFTS = "shifts"  # the evening before a day: everyone on a shift that day
     DIGEST = "digest"  # the staff's morning digest of what waits for review
+    WORKED = "worked"  # the evening of a day: shifts over and not reported, "worked as planned?"
 
 
 class SendStatus(StrEnum):
@@ -219,10 +220,32 @@ def plan_digest(day: date, hour: int, tz: ZoneInfo) -> PlannedSend:
     )
 
 
+def plan_worked_reminder(day: date, hour: int, tz: ZoneInfo) -> PlannedSend:
+    """The evening of `day`, at `hour`: everyone whose shift ended since the evening before
+    (`worked_window`) and who has not reported it yet is asked "worked as planned?"."""
+    return PlannedSend(
+        key=f"worked:{day.isoformat()}",
+        kind=SendKind.WORKED,
+        due_at=local_at(day, hour, tz),
+        # Late (Kyodo was down) it still helps until the next morning; the message names the
+        # shifts' own days, so it never says "today" of yesterday.
+        useful_until=local_at(day + timedelta(days=1), 9, tz),
+        payload={"day": day.isoformat()},
+    )
+
+
+def worked_window(day: date, hour: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The shifts the evening-after reminder of `day` asks about: those that ended in
+    [the evening before at `hour`, this evening at `hour`), so that a shift ending late at
+    night is asked about the next evening, and none twice."""
+    return local_at(day - timedelta(days=1), hour, tz), local_at(day, hour, tz)
+
+
 def plan_recurring(
-    now: datetime, tz: ZoneInfo, shift_hour: int, digest_hour: int
+    now: datetime, tz: ZoneInfo, shift_hour: int, digest_hour: int, worked_hour: int = 19
 ) -> list[PlannedSend]:
-    """Today's and tomorrow's digests, and the shift reminders for the next two days."""
+    """Today's and tomorrow's digests and evening-after reminders, and the shift reminders for
+    the next two days."""
     today = now.astimezone(tz).date()
     tomorrow = today + timedelta(days=1)
     return [
@@ -230,6 +253,8 @@ def plan_recurring(
         plan_digest(tomorrow, digest_hour, tz),
         plan_shift_reminder(tomorrow, shift_hour, tz),
         plan_shift_reminder(tomorrow + timedelta(days=1), shift_hour, tz),
+        plan_worked_reminder(today, worked_hour, tz),
+        plan_worked_reminder(tomorrow, worked_hour, tz),
     ]
 
 

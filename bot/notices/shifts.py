@@ -2,8 +2,9 @@
 
 The one place where the coordinators hear that a member gave up a shift (and why) or took a free
 place, where the centre's free workers are offered a released place with a Take button, and
-where a member's shift reminder is composed, whichever door did it. Each person reads it in
-their own language; the dedupe keys make a notice told twice (a retried update) queue once.
+where a member's shift reminder and evening-after "worked as planned?" are composed, whichever
+door did it. Each person reads it in their own language; the dedupe keys make a notice told
+twice (a retried update) queue once.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot.dialogs.menus import REMINDER_SETTINGS, CantMakeShift
+from bot.dialogs.hours import AsPlanned
+from bot.dialogs.menus import REMINDER_SETTINGS, REPORT_HOURS, CantMakeShift
 from bot.dialogs.shift_swaps import take_button
 from bot.dialogs.shifts import item
 from bot.domain.coop import Shift
@@ -21,6 +23,7 @@ from bot.domain.events import (
     ShiftReleased,
     ShiftReminderDue,
     ShiftTaken,
+    ShiftWorkedDue,
 )
 from bot.domain.reminders import recipient_key
 from bot.domain.replies import Button, Msg, Reply, msg
@@ -168,9 +171,44 @@ async def reminder_due(ctx: NoticeContext, uow: UnitOfWork, event: ShiftReminder
     )
 
 
+async def worked_due(ctx: NoticeContext, uow: UnitOfWork, event: ShiftWorkedDue) -> None:
+    """ "Worked as planned?": one button per shift that reports its hours (then Send), and
+    the usual way to report other hours."""
+    person = await uow.people.get(event.person_id)
+    if person is None or person.unreachable:
+        return
+    shifts = [s for s in [await uow.shifts.get(i) for i in event.shift_ids] if s is not None]
+    if not shifts:
+        return
+    centres = {centre.id: centre for centre in await uow.centres.all()}
+    locale = ctx.locale_of(person)
+    items = tuple(
+        msg(
+            "shifts.item",
+            start=s.starts_at,
+            end=s.ends_at,
+            kind=msg(f"work.{s.kind}"),
+            centre=centres[s.centre_id].name(locale),
+        )
+        for s in shifts
+    )
+    buttons = tuple(
+        (Button(msg("shifts.planned_button", start=s.starts_at), AsPlanned(s.id)),)
+        for s in shifts[:MAX_REMINDER_BUTTONS]
+    )
+    reply = Reply(
+        (msg("rem.worked.head"), *items, msg("rem.worked.hint")),
+        (*buttons, (REPORT_HOURS,), (REMINDER_SETTINGS,)),
+    )
+    await ctx.tell(
+        uow, person, reply, at=event.at, dedupe_key=recipient_key(event.send_key, person.id)
+    )
+
+
 HANDLERS: Mapping[type[Event], Handler] = {
     ShiftReleased: released,
     ShiftReasonGiven: reason_given,
     ShiftTaken: taken,
     ShiftReminderDue: reminder_due,
+    ShiftWorkedDue: worked_due,
 }

@@ -26,6 +26,7 @@ from bot.domain.events import (
     AssemblyPublished,
     AssemblyReminderDue,
     ShiftReminderDue,
+    ShiftWorkedDue,
     StaffDigestDue,
 )
 from bot.domain.people import STAFF_ROLES, Actor, Person, Role
@@ -42,7 +43,7 @@ from bot.domain.reminders import (
 )
 from bot.domain.requests import RequestStatus
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
-from bot.services import access, deliveries
+from bot.services import access, deliveries, worked_reminders
 from bot.services.calendar import holiday_name
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class ReminderSettings:
     tz: ZoneInfo
     shift_hour: int = 18
     digest_hour: int = 8
+    worked_hour: int = 19  # the evening-after reminder: "worked as planned?"
 
 
 DigestCounter = Callable[[UnitOfWork, datetime], Awaitable[int]]
@@ -238,7 +240,7 @@ class ReminderRunner:
         s = self.settings
         added = 0
         async with self._uow() as uow:
-            for planned in plan_recurring(now, s.tz, s.shift_hour, s.digest_hour):
+            for planned in plan_recurring(now, s.tz, s.shift_hour, s.digest_hour, s.worked_hour):
                 if planned.due_at <= now:
                     continue
                 day = date.fromisoformat(str(planned.payload["day"]))
@@ -297,6 +299,8 @@ class ReminderRunner:
             return await self._digest(uow, send, now)
         if send.kind is SendKind.SHIFTS:
             return await self._shifts(uow, send, now)
+        if send.kind is SendKind.WORKED:
+            return await self._worked(uow, send, now)
         assembly = await uow.assemblies.get(send.subject_id) if send.subject_id else None
         if assembly is None:
             return 0
@@ -360,6 +364,18 @@ class ReminderRunner:
             shifts = sorted(mine[person.id], key=lambda s: (s.starts_at, s.id))
             first, *also = (s.id for s in shifts)
             uow.record(ShiftReminderDue(now, first, person.id, day, send.key, tuple(also)))
+        return len(reached)
+
+    async def _worked(self, uow: UnitOfWork, send: ScheduledSend, now: datetime) -> int:
+        day = date.fromisoformat(str(send.payload["day"]))
+        shifts = await worked_reminders.unreported_by_person(
+            uow, day, self.settings.worked_hour, self.settings.tz
+        )
+        people = [p for p in [await uow.people.get(i) for i in shifts] if p is not None]
+        reached = await _still_to_reach(uow, send, people)
+        for person in reached:
+            ids = tuple(s.id for s in shifts[person.id])
+            uow.record(ShiftWorkedDue(now, person.id, send.key, ids))
         return len(reached)
 
     async def _digest(self, uow: UnitOfWork, send: ScheduledSend, now: datetime) -> int:

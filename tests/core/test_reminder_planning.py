@@ -24,9 +24,11 @@ from bot.domain.reminders import (
     plan_assembly,
     plan_digest,
     plan_recurring,
+    plan_worked_reminder,
     plan_shift_reminder,
     recipient_key,
     superseded,
+    worked_window,
 )
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -125,6 +127,18 @@ def test_the_evening_before_keeps_its_wall_clock_hour_across_daylight_saving():
     assert local_at(date(2027, 3, 14), 2, NEW_YORK) == datetime(2027, 3, 14, 7, 0, tzinfo=UTC)
 
 
+def test_the_evening_after_reminder_asks_about_shifts_ended_since_the_evening_before():
+    send = plan_worked_reminder(date(2026, 11, 23), 19, TOKYO)
+    assert send.key == "worked:2026-11-23"
+    assert send.due_at == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 19:00 in Tokyo
+    assert send.useful_until == datetime(2026, 11, 24, 0, 0, tzinfo=UTC)  # 9:00 the next day
+    start, end = worked_window(date(2026, 11, 23), 19, TOKYO)
+    assert (start, end) == (datetime(2026, 11, 22, 10, 0, tzinfo=UTC), send.due_at)
+    # Consecutive evenings' windows meet: a shift ending at 22:00 is asked about once, the
+    # next evening.
+    assert worked_window(date(2026, 11, 24), 19, TOKYO)[0] == end
+
+
 def test_the_digest_goes_at_its_hour_and_is_useful_until_the_day_ends():
     send = plan_digest(date(2026, 11, 23), 8, TOKYO)
     assert send.key == "digest:2026-11-23"
@@ -140,6 +154,8 @@ def test_recurring_sends_cover_today_and_tomorrow_in_the_coop_zone():
         "digest:2026-11-23",
         "shifts:2026-11-23",
         "shifts:2026-11-24",
+        "worked:2026-11-22",
+        "worked:2026-11-23",
     ]
     # Half an hour later Tokyo is in the next day, and so is the plan.
     keys = [p.key for p in plan_recurring(late_evening + timedelta(hours=1), TOKYO, 18, 8)]
