@@ -94,6 +94,13 @@ class RequestAnswered(Event):
 
 
 @dataclass(frozen=True)
+class MemberJoined(Event):
+    """An imported person joined with their letter's code: their centres' staff are told."""
+
+    person_id: int
+
+
+@dataclass(frozen=True)
 class VolunteerApplied(Event):
     """Someone applied to volunteer: staff's cards show the application."""
 
