@@ -1,5 +1,7 @@
-"""The catalogs are complete: every key the code uses exists in Japanese and English, with the
-same placeholders, nothing fuzzy, and the catalogs really load (Babel is silent when they don't)."""
+"""The catalogs are complete: every key the code uses exists in Japanese, Easy Japanese and
+English, part by part, with the same placeholders, nothing fuzzy, and the catalogs really load
+(Babel is silent when they don't). Easy Japanese keeps to its guidelines' one checkable rule here:
+no honorific chains (docs/easy-japanese.md)."""
 
 from __future__ import annotations
 
@@ -26,10 +28,43 @@ def catalog(lang: str):
     return messages
 
 
-def test_both_languages_have_the_same_parts():
+def test_every_language_has_the_same_parts():
     parts = {lang: [po.name for po in catalog_files(lang)] for lang in SUPPORTED}
-    assert parts["ja"] == parts["en"]
+    assert set(SUPPORTED) == {"ja", "ja-easy", "en"}
+    for lang in SUPPORTED:
+        assert parts[lang] == parts["ja"], lang
     assert "kyodo.po" in parts["ja"]
+
+
+def part(lang: str, name: str) -> dict[str, str]:
+    with (ROOT / "locales" / lang / "LC_MESSAGES" / name).open("rb") as fp:
+        return {m.id: m.string for m in read_po(fp, locale=base_language(lang)) if m.id}
+
+
+@pytest.mark.parametrize("name", [po.name for po in catalog_files("ja")])
+def test_every_part_has_the_same_keys_and_placeholders_in_every_language(name):
+    """Part by part, so that a key is where its part's owner put it in every language."""
+    ja = part("ja", name)
+    for lang in SUPPORTED:
+        other = part(lang, name)
+        assert sorted(set(ja) - set(other)) == [], (lang, "missing")
+        assert sorted(set(other) - set(ja)) == [], (lang, "not in ja")
+        mismatched = sorted(k for k in ja if placeholders(ja[k]) != placeholders(other[k]))
+        assert mismatched == [], lang
+
+
+# Honorific chains and keigo set phrases that the Easy Japanese guidelines replace with plain
+# です・ます: ご確認ください -> 見てください, いただけます -> できます,
+# 申し訳ありません -> ごめんなさい.
+HONORIFIC = re.compile(
+    r"いただ|申し訳|お問い合わせ|いたしま|存じ|伺|おります|"
+    r"[おご][一-龥]+[ぁ-ん]{0,2}(ください|願|します)"
+)
+
+
+def test_easy_japanese_has_no_honorific_chains():
+    found = {m.id: m.string for m in catalog("ja-easy") if m.id and HONORIFIC.search(m.string)}
+    assert found == {}
 
 
 def test_a_key_lives_in_one_part_only(tmp_path):
@@ -90,11 +125,12 @@ def test_every_message_is_translated_and_not_fuzzy(lang):
     assert [m.id for m in entries if m.fuzzy] == []
 
 
-def test_both_languages_have_the_same_keys_and_placeholders():
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_every_language_has_the_same_keys_and_placeholders(lang):
     ja = {m.id: m.string for m in catalog("ja") if m.id}
-    en = {m.id: m.string for m in catalog("en") if m.id}
-    assert set(ja) == set(en)
-    mismatched = {k for k in ja if placeholders(ja[k]) != placeholders(en[k])}
+    other = {m.id: m.string for m in catalog(lang) if m.id}
+    assert set(ja) == set(other)
+    mismatched = {k for k in ja if placeholders(ja[k]) != placeholders(other[k])}
     assert mismatched == set()
 
 
@@ -108,6 +144,7 @@ def test_every_key_used_in_the_code_is_in_the_catalogs():
 def test_the_catalogs_load_and_really_translate(i18n: I18n):
     assert i18n.text("cancel.done", "ja") == "操作をやめました。"
     assert i18n.text("cancel.done", "en") == "Cancelled."
+    assert i18n.text("cancel.done", "ja-easy") == "やめました。"
 
 
 def test_markup_in_translations_is_valid_telegram_html(i18n: I18n):

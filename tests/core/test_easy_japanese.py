@@ -84,7 +84,7 @@ async def test_staff_reading_easy_japanese_see_dates_formatted_in_japanese(
     turn = await chat.send(JOHN, "/language")
     turn = await chat.press(JOHN, turn.data_for("やさしい"))
     assert "<b>スタッフのメニュー</b>" in turn.text
-    turn = await chat.tap(JOHN, "組合員をよぶ")
+    turn = await chat.tap(JOHN, "組合員（くみあいいん）をよぶ")
     assert "招待（しょうたい）コードです。" in turn.text
     assert "11月25日(水) 9:00まで使えます。" in turn.text
 
