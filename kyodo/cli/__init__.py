@@ -28,6 +28,7 @@ from kyodo.cli import (
     demo,
     export,
     invite,
+    members,
     purge_personal_data,
     run,
     shifts,
@@ -38,7 +39,8 @@ from kyodo.cli.shell import Handler
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kyodo", description="Kyodo co-operative assistant")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (run, invite, db, demo, shifts, centres, assembly, export, purge_personal_data):
+    commands = (run, invite, db, demo, shifts, centres, members, assembly, export)
+    for command in (*commands, purge_personal_data):
         command.add_parser(sub)
     return parser
 
