@@ -81,6 +81,7 @@ class EmbeddedFont:
         self.resource = resource
         self.metrics = font_metrics(path)
         self._used: dict[int, str] = {}  # glyph id -> the text it stands for (ToUnicode)
+        self._advance: dict[str, int] = {}  # character -> advance width (1/1000 em), as met
 
     def lacks(self, text: str) -> set[str]:
         """The characters of `text` this font has no glyph for."""
@@ -90,8 +91,13 @@ class EmbeddedFont:
         return self.metrics.cmap.get(ord(char), 0)
 
     def width(self, text: str, size: float) -> float:
-        advances = self.metrics.advances
-        return sum(advances[self.glyph(char)] for char in text) * size / 1000
+        advance = self._advance
+        total = 0
+        for char in text:
+            if char not in advance:
+                advance[char] = self.metrics.advances[self.glyph(char)]
+            total += advance[char]
+        return total * size / 1000
 
     def encode(self, text: str) -> bytes:
         """`text` as a PDF hex string of glyph ids, e.g. `<0012 0a3f>`."""

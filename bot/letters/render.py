@@ -85,17 +85,19 @@ def wrap(text: str, font: EmbeddedFont, size: float, width: float) -> list[str]:
     Japanese characters except where kinsoku forbids; a word wider than a line is cut."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, line_width = "", 0.0  # the width includes the line's trailing spaces
         for unit in _units(paragraph, font, size, width):
-            fits = not line or font.width((line + unit).rstrip(), size) <= width
+            word = unit.rstrip()
             # A closing mark hangs into the margin rather than start a line.
-            if fits or unit[0] in _NO_START:
+            if not line or line_width + font.width(word, size) <= width or unit[0] in _NO_START:
                 line += unit
-            else:
-                if line[-1] in _NO_END and len(line) > 1:
-                    line, unit = line[:-1], line[-1] + unit
-                lines.append(line.rstrip())
-                line = unit.lstrip()
+                line_width += font.width(unit, size)
+                continue
+            if line[-1] in _NO_END and len(line) > 1:
+                line, unit = line[:-1], line[-1] + unit
+            lines.append(line.rstrip())
+            line = unit.lstrip()
+            line_width = font.width(line, size)
         lines.append(line.rstrip())
     return lines
 
@@ -116,6 +118,7 @@ class Page:
         self.i18n = i18n
         self.font = font
         self.width = A4[0] - 2 * MARGIN
+        self._wrapped: dict[tuple[str, float, float], list[str]] = {}
 
     def say(self, key: str, **args: object) -> str:
         # Not i18n.text: that escapes for Telegram's HTML, and a PDF shows text as it is.
@@ -216,7 +219,11 @@ class Page:
             self._paragraph(canvas, phone, 26, y, bold=True)
 
     def _lines(self, text: str, size: float, width: float) -> list[str]:
-        return wrap(text, self.font, size, width)
+        # Each paragraph is wrapped twice (measured, then drawn): the second time is a lookup.
+        key = (text, size, width)
+        if key not in self._wrapped:
+            self._wrapped[key] = wrap(text, self.font, size, width)
+        return self._wrapped[key]
 
     def _paragraph(
         self,
