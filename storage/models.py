@@ -803,3 +803,48 @@ class LineEventRow(Base):
     # LINE took that reply (until then its fate is unknown).
     reply_outbox_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     reply_done: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+
+
+class ConversationRow(Base):
+    """A chat's conversation with the staff (migration 0020; bot/domain/conversations.py)."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        # What waits for staff, the longest-waiting first; and the retention purge by age.
+        Index("ix_conversations_waiting_last_at", "waiting", "last_at"),
+        Index("ix_conversations_last_at", "last_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # CASCADE: a deleted person's conversation goes with them (/forget deletes it first anyway).
+    person_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    locale: Mapped[str] = mapped_column(String(10))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    waiting: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ConversationMessageRow(Base):
+    """One message of a conversation: the person's (text, or a photo's or voice note's Telegram
+    file_id, never the file) or a staff member's answer."""
+
+    __tablename__ = "conversation_messages"
+    __table_args__ = (CheckConstraint("direction IN ('in', 'out')", name="direction_known"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    direction: Mapped[str] = mapped_column(String(3))
+    # SET NULL: a forgotten staff member's answers stay with the person they answered.
+    author_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    media: Mapped[str | None] = mapped_column(String(10))
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

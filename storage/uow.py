@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.domain.events import Event
 from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.cards import StaffCardRepository
+from bot.ports.conversations import ConversationRepository
 from bot.ports.desk import DeskRepository
 from bot.ports.events import EventLog, Publisher
 from bot.ports.exports import ExportRepository
@@ -53,6 +54,7 @@ from storage.repositories import (
 )
 from storage.repositories.broadcasts import SqlBroadcastRepository
 from storage.repositories.cards import SqlStaffCardRepository
+from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.desk import SqlDeskRepository
 from storage.repositories.exports import SqlExportRepository
 from storage.repositories.hours import SqlHourReportRepository
@@ -134,6 +136,7 @@ class SqlUnitOfWork:
     desk: DeskRepository
     line: LineRepository
     memberships: MembershipRepository
+    conversations: ConversationRepository
     roster: RosterRepository
 
     def __init__(
@@ -183,6 +186,7 @@ class SqlUnitOfWork:
         self.desk = SqlDeskRepository(connection)
         self.line = SqlLineRepository(connection)
         self.memberships = SqlMembershipRepository(connection)
+        self.conversations = SqlConversationRepository(connection)
         self.roster = SqlRosterRepository(connection)
         return self
 

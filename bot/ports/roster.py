@@ -29,6 +29,11 @@ class RosterRepository(Protocol):
         """For each person, the latest expiry of an unused, unexpired invite bound to them."""
         ...
 
+    async def stale(self, cutoff: datetime, limit: int) -> Sequence[int]:
+        """People imported before `cutoff` who never joined and whose every letter's code ran
+        out before `cutoff` (or who never had one): the nightly purge removes them."""
+        ...
+
     async def forget(self, person_id: int) -> None:
         """Deletes the person's entry (kana, phone) and every invite bound to them."""
         ...

@@ -19,6 +19,7 @@ from bot.domain.outbound import InboxItem, OutboundMessage, OutboxDelivery, Outb
 from bot.domain.people import NewPerson, Person, Role
 from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.cards import StaffCardRepository
+from bot.ports.conversations import ConversationRepository
 from bot.ports.desk import DeskRepository
 from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
@@ -363,6 +364,7 @@ class UnitOfWork(Protocol):
     desk: DeskRepository
     line: LineRepository
     memberships: MembershipRepository
+    conversations: ConversationRepository
     roster: RosterRepository
 
     async def __aenter__(self) -> UnitOfWork: ...

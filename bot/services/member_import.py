@@ -315,6 +315,25 @@ async def claim(
     return joined
 
 
+async def forget(uow: UnitOfWork, person_id: int) -> None:
+    """Removes what the roster knows of a person (kana, phone, key) and their letters' codes:
+    part of /forget (bot.services.personal_data)."""
+    await uow.roster.forget(person_id)
+
+
+async def purge_stale(uow: UnitOfWork, cutoff: datetime) -> int:
+    """The nightly purge's part: people imported before `cutoff` who never joined and whose
+    letters all ran out before it are deleted (person, centres, roster entry, codes); a new
+    import brings them back. How many."""
+    removed = 0
+    while batch := await uow.roster.stale(cutoff, 500):
+        for person_id in batch:
+            await uow.roster.forget(person_id)
+            await uow.privacy.delete_person(person_id)
+            removed += 1
+    return removed
+
+
 def check_name(text: str) -> str:
     """A name typed at joining: the raw length first, then NFKC (bot.domain.member_csv)."""
     if len(text) > member_csv.MAX_RAW:

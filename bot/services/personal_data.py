@@ -34,6 +34,7 @@ from bot.domain.people import Actor, Person
 from bot.domain.requests import DRAFT_TTL, OPEN, RequestStatus, ServiceRequest
 from bot.domain.volunteers import PURGED, Application
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
+from bot.services import member_import
 from bot.services import requests as request_services
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class PurgeCounts:
     messages: int = 0  # sent or failed messages deleted from the outbox
     traces: int = 0  # audit rows that lost a Telegram id or a client address
     counters: int = 0  # wrong-invite-code counters of Telegram accounts, done with
+    unjoined: int = 0  # imported people who never joined, their letters long run out
 
 
 async def record_view(
@@ -143,6 +145,7 @@ async def forget(uow: UnitOfWork, actor: Actor, now: datetime) -> ForgetReport:
         await uow.requests.purge_personal(request.id, now)
     await uow.requests.delete_draft(person.id)  # an unsent request form may hold an address
     await uow.volunteers.delete_for_person(person.id)
+    await member_import.forget(uow, person.id)  # an imported person's kana, phone, codes
     hours_kept = sum(1 for r in reports if r.status is ReportStatus.APPROVED)
     services_kept = sum(1 for r in requests if r.status is RequestStatus.DONE)
     copies = 0
@@ -217,6 +220,7 @@ async def purge_expired(
             messages=await uow.outbox.prune(now - outbox_keep),
             traces=await uow.audit.strip_traces(cutoff),
             counters=await uow.invites.forget_failures(now - LOCKOUT),
+            unjoined=await member_import.purge_stale(uow, cutoff),
         )
         if dry_run:
             await uow.rollback()

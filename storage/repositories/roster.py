@@ -78,6 +78,23 @@ class SqlRosterRepository:
             found.update({row.person_id: row.until for row in rows})
         return found
 
+    async def stale(self, cutoff: datetime, limit: int) -> Sequence[int]:
+        recent = select(InviteRow.person_id).where(
+            InviteRow.person_id == MemberRosterRow.person_id, InviteRow.expires_at >= cutoff
+        )
+        rows = await self._session.execute(
+            select(MemberRosterRow.person_id)
+            .join(PersonRow, PersonRow.id == MemberRosterRow.person_id)
+            .where(
+                MemberRosterRow.imported_at < cutoff,
+                PersonRow.telegram_user_id.is_(None),
+                ~recent.exists(),
+            )
+            .order_by(MemberRosterRow.person_id)
+            .limit(limit)
+        )
+        return [row.person_id for row in rows]
+
     async def forget(self, person_id: int) -> None:
         await self._session.execute(
             delete(MemberRosterRow).where(MemberRosterRow.person_id == person_id)

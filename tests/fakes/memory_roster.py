@@ -52,6 +52,19 @@ class MemoryRosterRepository:
                 found[pid] = max(found.get(pid, invite.expires_at), invite.expires_at)
         return {pid: at.astimezone(UTC) for pid, at in found.items()}
 
+    async def stale(self, cutoff: datetime, limit: int) -> Sequence[int]:
+        recent = {
+            i.person_id for i in self._s.invites.values() if i.expires_at >= cutoff and i.person_id
+        }
+        found = [
+            person_id
+            for person_id, entry in sorted(self._s.roster.items())
+            if entry.imported_at < cutoff
+            and self._s.people[person_id].telegram_user_id is None
+            and person_id not in recent
+        ]
+        return found[:limit]
+
     async def forget(self, person_id: int) -> None:
         self._s.roster.pop(person_id, None)
         for code_hash in [h for h, i in self._s.invites.items() if i.person_id == person_id]:

@@ -24,6 +24,7 @@ from bot.domain.audit import FORGOTTEN_CHAT, TRACES, AuditEntry, AuditQuery
 from bot.domain.broadcasts import Broadcast
 from bot.domain.cards import CardCopy
 from bot.domain.channels import LINE_UPDATE_BASE
+from bot.domain.conversations import Conversation, ConversationMessage
 from bot.domain.coop import Assembly, BusinessCentre, NewShift, Shift, WorkKind
 from bot.domain.deliveries import UNREACHABLE_PREFIX, FailedSend, ParkedUpdate
 from bot.domain.desk import DeskLogin, DeskSession
@@ -47,6 +48,7 @@ from bot.domain.shift_swaps import ShiftRelease
 from bot.domain.volunteers import Application
 from bot.ports.broadcasts import BroadcastRepository
 from bot.ports.cards import StaffCardRepository
+from bot.ports.conversations import ConversationRepository
 from bot.ports.desk import DeskRepository
 from bot.ports.events import EventLog, Publisher
 from bot.ports.exports import ExportRepository
@@ -72,6 +74,7 @@ from bot.ports.volunteers import PersonalDataRepository, VolunteerRepository
 from tests.fakes.memory_assemblies import MemoryAssemblyRepository
 from tests.fakes.memory_broadcasts import MemoryBroadcastRepository
 from tests.fakes.memory_cards import MemoryStaffCardRepository, StaffCardRecord
+from tests.fakes.memory_conversations import MemoryConversationRepository
 from tests.fakes.memory_desk import MemoryDeskRepository
 from tests.fakes.memory_exports import MemoryExportRepository
 from tests.fakes.memory_hours import MemoryHourReportRepository
@@ -185,6 +188,9 @@ class MemoryState:
     line_events: dict[str, LineEventRecord] = field(default_factory=dict)  # by event id
     # One row per (person id, centre id), as in SQL (centre_memberships).
     memberships: dict[tuple[int, int], bool] = field(default_factory=dict)
+    # Conversations with the staff, by id, and their messages, by id (bot/domain/conversations).
+    conversations: dict[int, Conversation] = field(default_factory=dict)
+    conversation_messages: dict[int, ConversationMessage] = field(default_factory=dict)
     roster: dict[int, RosterEntry] = field(default_factory=dict)  # by person id
 
 
@@ -226,6 +232,8 @@ _TABLES = (
     "line_users",
     "line_events",
     "memberships",
+    "conversations",
+    "conversation_messages",
     "roster",
 )
 _MISSING = object()
@@ -959,6 +967,7 @@ class MemoryUnitOfWork:
     exports: ExportRepository
     line: LineRepository
     memberships: MembershipRepository
+    conversations: ConversationRepository
     roster: RosterRepository
 
     def __init__(self, store: MemoryStore) -> None:
@@ -1023,6 +1032,7 @@ class MemoryUnitOfWork:
         self.exports = MemoryExportRepository(state)
         self.line = MemoryLineRepository(state, ids)
         self.memberships = MemoryMembershipRepository(state)
+        self.conversations = MemoryConversationRepository(state, ids.take)
         self.roster = MemoryRosterRepository(state)
 
 

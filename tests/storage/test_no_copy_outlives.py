@@ -18,13 +18,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.coop import NewShift, WorkKind
-from bot.domain.people import Actor
+from bot.domain.people import Actor, Role
 from bot.domain.replies import Reply, msg
 from bot.domain.undo import HELD_UNTIL
 from bot.i18n import I18n
 from bot.services import hours as hours_service
 from bot.services import requests as request_service
-from bot.services import shift_swaps
+from bot.services import member_import, shift_swaps
 from bot.services.personal_data import purge_expired
 from storage.models import OutboxRow, StaffCardCopyRow
 from tests.fakes.chat import User
@@ -186,6 +186,24 @@ async def stranger_writes(chat: SqlChat) -> None:
     await chat.send(STRANGER, "/start ABCD2345")  # a wrong invite code
 
 
+KANA = "ゾヌマーク イチロウ"  # the kana reading an import gives (a marker in kana)
+IMPORTED = User(7770005, "ゲスト", "ja")
+
+
+async def member_imported(chat: SqlChat, user: User = IMPORTED, join: bool = True) -> None:
+    """The co-op imports a member (name, kana, phone) with a letter; they join with its code."""
+    text = f"name,kana,centres,phone\n{MARKER} 一郎,{KANA},中央ケアセンター,{PHONE}\n"
+    admin = Actor(None, frozenset({Role.ADMIN}), "ja")
+    async with chat.store.uow() as uow:
+        report = await member_import.import_members(
+            uow, admin, text.encode(), chat.clock.now(), letters=True
+        )
+        await uow.commit()
+    await chat.look()
+    if join:
+        await chat.send(user, f"/start {report.letters[0].code}")
+
+
 async def assert_nothing_left(chat: SqlChat, user: User) -> None:
     # Notices of what the person did before /forget that are held for its undo window (a
     # released shift, its reason) still reach the staff entitled to them, minutes later; once
@@ -237,6 +255,29 @@ async def test_forget_of_a_stranger_leaves_nothing_and_says_what_it_deleted(chat
     await assert_nothing_left(chat, STRANGER)
 
 
+async def test_forget_of_an_imported_member_leaves_nothing_of_the_import(chat: SqlChat):
+    chat.needles = (*needles(IMPORTED), KANA)
+    await member_imported(chat)
+    assert {"member_roster", "people"} <= chat.seen.keys()
+    await forget(chat, IMPORTED)
+    left = await scan(chat.engine, chat.needles)
+    assert left == {}, f"personal data left in: {left}"
+
+
+async def test_the_retention_purge_removes_an_imported_member_who_never_joined(chat: SqlChat):
+    chat.needles = (MARKER, *PHONE_NEEDLES, KANA)
+    await member_imported(chat, join=False)
+    assert {"member_roster", "people"} <= chat.seen.keys()
+    chat.clock.advance(days=300)  # the letter's code ran out, but not a retention period ago
+    counts = await purge_expired(chat.store.uow, chat.clock.now(), timedelta(days=365))
+    assert counts.unjoined == 0
+    chat.clock.advance(days=130)
+    counts = await purge_expired(chat.store.uow, chat.clock.now(), timedelta(days=365))
+    assert counts.unjoined == 1
+    left = await scan(chat.engine, chat.needles)
+    assert left == {}, f"personal data left after the purge in: {left}"
+
+
 async def test_the_retention_purge_leaves_nothing_of_what_closed_long_ago(chat: SqlChat):
     # The resident stays a person (their name is theirs until they leave or are forgotten);
     # what they typed into the declined request, the half-filled form and every copy must go.
@@ -258,6 +299,7 @@ async def test_the_paths_reach_every_table_that_can_hold_text(chat: SqlChat):
     chat.needles = (MARKER, *PHONE_NEEDLES, str(RESIDENT.id), str(VOLUNTEER.id))
     await resident_asks_for_help(chat)
     await volunteer_works(chat)
+    await member_imported(chat)
     unreached = await text_tables(chat.engine) - chat.seen.keys() - NO_FREE_TEXT.keys()
     assert unreached == set(), f"no path puts a marker into {unreached}: add one, or say why"
 
