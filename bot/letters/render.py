@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from babel.dates import format_date
 
-from bot.i18n import I18n, babel_locale
+from bot.i18n import SUPPORTED, I18n, babel_locale
 from bot.letters.pdf import A4, Canvas, Document, EmbeddedFont
 from bot.letters.qr import QUIET_ZONE, matrix, rectangles
 
@@ -115,6 +115,8 @@ class Page:
 
     def __init__(self, letter: Letter, i18n: I18n, font: EmbeddedFont) -> None:
         self.letter = letter
+        # A language Kyodo does not speak prints in the co-op's, dates included, never mixed.
+        self.locale = letter.locale if letter.locale in SUPPORTED else i18n.default_locale
         self.i18n = i18n
         self.font = font
         self.width = A4[0] - 2 * MARGIN
@@ -122,11 +124,11 @@ class Page:
 
     def say(self, key: str, **args: object) -> str:
         # Not i18n.text: that escapes for Telegram's HTML, and a PDF shows text as it is.
-        return self.i18n.gettext(key, self.letter.locale).format(**args)
+        return self.i18n.gettext(key, self.locale).format(**args)
 
     def draw(self, canvas: Canvas) -> None:
         letter = self.letter
-        expires = format_date(letter.expires, "full", locale=babel_locale(letter.locale))
+        expires = format_date(letter.expires, "full", locale=babel_locale(self.locale))
         links = [("Telegram", letter.telegram_link)]
         if letter.line_link:
             links.append(("LINE", letter.line_link))

@@ -139,6 +139,14 @@ def test_each_language_speaks_to_its_reader_with_the_date_through_babel(i18n: I1
 
 
 @needs_font
+def test_a_language_kyodo_does_not_speak_prints_in_the_coops_default(i18n: I18n):
+    (page,) = read(render([letter("fr", "Jean Dupont", "ABCD2345")], i18n))
+    assert "Jean Dupont 様" in page.text
+    assert "2027年1月31日日曜日" in page.text
+    assert page.qr_codes == [BOT + "ABCD2345"]
+
+
+@needs_font
 def test_a_line_link_is_a_second_qr_code(i18n: I18n):
     with_line = [letter(lang, "佐藤 一郎", "MNPQ2345", line_link=LINE) for lang in ("ja", "en")]
     for page in read(render(with_line, i18n)):
