@@ -19,6 +19,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.domain import member_csv
 from bot.domain.coop import BusinessCentre
@@ -29,6 +30,7 @@ from bot.domain.invites import Invite, code_hash, new_code
 from bot.domain.member_csv import MemberLine
 from bot.domain.people import Actor, NewPerson, Person, Role
 from bot.domain.roster import RosterEntry, Waiting
+from bot.letters.render import Letter
 from bot.ports.store import UnitOfWork
 from bot.services import access
 from bot.services.paging import PAGE, Page
@@ -166,6 +168,34 @@ async def _issue(
             )
             issued.append(IssuedLetter(person, role, code, expires_at, centre))
     return issued
+
+
+def to_letters(
+    issued: Sequence[IssuedLetter], *, bot_username: str, tz: ZoneInfo, default_locale: str
+) -> list[Letter]:
+    """What bot.letters prints for each issued code: the deep link, the person's name in their
+    language, their first centre's name and phone, the last day the code works (in `tz`)."""
+    letters = []
+    for one in issued:
+        locale = one.person.locale or default_locale
+        centre = one.centre
+        centre_name = ""
+        if centre is not None:
+            centre_name = centre.name_en if locale == "en" else centre.name_ja
+        last_day = (one.expires_at - timedelta(microseconds=1)).astimezone(tz).date()
+        letters.append(
+            Letter(
+                locale=locale,
+                name=one.person.display_name,
+                code=one.code,
+                telegram_link=f"https://t.me/{bot_username}?start={one.code}",
+                line_link=None,
+                centre_name=centre_name,
+                centre_phone=None if centre is None else centre.phone,
+                expires=last_day,
+            )
+        )
+    return letters
 
 
 def _role_of(person: Person) -> Role:

@@ -25,6 +25,7 @@ from handlers.desk.context import DESK, TEMPLATES, DeskConfig, render
 from handlers.desk.deliveries import setup_deliveries
 from handlers.desk.exports import setup_exports
 from handlers.desk.hours import setup_hours
+from handlers.desk.members import setup_members
 from handlers.desk.people import setup_people
 from handlers.desk.requests import setup_requests
 from handlers.desk.shifts import setup_shifts
@@ -64,6 +65,7 @@ def make_desk_app(config: DeskConfig) -> web.Application:
     setup_broadcasts(app)
     setup_shifts(app)
     setup_centres(app)
+    setup_members(app)
     setup_assemblies(app)
     setup_people(app)
     setup_deliveries(app)

@@ -63,28 +63,15 @@ def _write_letters(
     settings: Settings, i18n: I18n, issued: Sequence[IssuedLetter], path: Path
 ) -> Path:
     """Renders the letters into a file beside `path`; returns it (renamed after the commit)."""
-    from bot.letters.render import Letter, render_letters
+    from bot.letters.render import render_letters
+    from bot.services.member_import import to_letters
 
-    letters = []
-    for one in issued:
-        locale = one.person.locale or settings.default_locale
-        centre = one.centre
-        centre_name = (
-            "" if centre is None else (centre.name_en if locale == "en" else centre.name_ja)
-        )
-        last_day = (one.expires_at - timedelta(microseconds=1)).astimezone(settings.tz).date()
-        letters.append(
-            Letter(
-                locale=locale,
-                name=one.person.display_name,
-                code=one.code,
-                telegram_link=f"https://t.me/{settings.bot_username}?start={one.code}",
-                line_link=None,
-                centre_name=centre_name,
-                centre_phone=None if centre is None else centre.phone,
-                expires=last_day,
-            )
-        )
+    letters = to_letters(
+        issued,
+        bot_username=settings.bot_username,
+        tz=settings.tz,
+        default_locale=settings.default_locale,
+    )
     partial = path.with_name(path.name + ".partial")
     with partial.open("wb") as out:
         render_letters(letters, i18n, out)
