@@ -141,11 +141,17 @@ async def _route(turn: Turn, state: DialogState | None) -> DialogState | None:
             return await _text(turn, state)
         if state is None and await hours.looks_like_hours(turn):
             return REGISTRY.store(await hours.typed(turn))
+        if state is None and reach.offers(turn):
+            # Nothing here reads it, but a person can: "send this to the staff?".
+            return REGISTRY.store(reach.offer_text(turn))
         await show_error(turn, msg("input.not_understood"))
         return state
     # A sticker, photo or voice message: to the active dialog's media step, if it has one.
     if state is not None and dialog is not None and dialog.on_media is not None:
         return await _text(turn, state)
+    if state is None and turn.incoming.file_id and reach.offers(turn):
+        # A photo of a time card, a voice note: staff can look and listen.
+        return REGISTRY.store(reach.offer_media(turn))
     turn.say(
         msg("input.unsupported"),
         *await reach.contact_parts(turn),

@@ -287,3 +287,23 @@ class BroadcastFinished(Event):
 
     broadcast_id: int
     progress: Progress
+
+
+# Conversations with the staff ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConversationWritten(Event):
+    """Someone sent the staff a message (text Kyodo could not read, a photo, a voice note):
+    the staff who look after them are told, with a button to answer."""
+
+    conversation_id: int
+    message_id: int
+
+
+@dataclass(frozen=True)
+class ConversationAnswered(Event):
+    """A staff member answered: Kyodo carries the answer to the person, in their language."""
+
+    conversation_id: int
+    message_id: int

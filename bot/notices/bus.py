@@ -13,6 +13,7 @@ from bot.dialogs.engine import DialogSettings
 from bot.domain import events as ev
 from bot.notices import assemblies as assembly_notices
 from bot.notices import broadcasts as broadcast_notices
+from bot.notices import conversations as conversation_notices
 from bot.notices import hours, members, volunteers
 from bot.notices import reminders as reminder_notices
 from bot.notices import requests as service_requests
@@ -43,6 +44,7 @@ HANDLERS = _merge(
     assembly_notices.HANDLERS,
     reminder_notices.HANDLERS,
     undo_notices.HANDLERS,
+    conversation_notices.HANDLERS,
     members.HANDLERS,
 )
 

@@ -85,6 +85,7 @@ class PurgeCounts:
     traces: int = 0  # audit rows that lost a Telegram id or a client address
     counters: int = 0  # wrong-invite-code counters of Telegram accounts, done with
     unjoined: int = 0  # imported people who never joined, their letters long run out
+    staff_conversations: int = 0  # conversations with the staff untouched for the retention
 
 
 async def record_view(
@@ -187,6 +188,8 @@ async def _forget_chat(uow: UnitOfWork, telegram_user_id: int) -> int:
     copies = await uow.inbox.forget_chat(telegram_user_id)
     copies += await uow.outbox.forget_chat(telegram_user_id)
     await uow.cards.forget_chat(telegram_user_id)
+    # What they wrote to the staff, and the file ids of their photos and voice notes.
+    copies += await uow.conversations.forget_chat(telegram_user_id)
     await uow.invites.clear_failures(telegram_user_id)
     await uow.audit.forget_telegram_id(telegram_user_id)
     return copies
@@ -221,6 +224,7 @@ async def purge_expired(
             traces=await uow.audit.strip_traces(cutoff),
             counters=await uow.invites.forget_failures(now - LOCKOUT),
             unjoined=await member_import.purge_stale(uow, cutoff),
+            staff_conversations=await uow.conversations.purge_idle(cutoff),
         )
         if dry_run:
             await uow.rollback()

@@ -23,8 +23,8 @@ from bot.domain.replies import Reply, msg
 from bot.domain.undo import HELD_UNTIL
 from bot.i18n import I18n
 from bot.services import hours as hours_service
-from bot.services import requests as request_service
 from bot.services import member_import, shift_swaps
+from bot.services import requests as request_service
 from bot.services.personal_data import purge_expired
 from storage.models import OutboxRow, StaffCardCopyRow
 from tests.fakes.chat import User
@@ -131,6 +131,11 @@ async def resident_asks_for_help(chat: SqlChat, resident: User = RESIDENT) -> in
     await chat.send(HANAKO, "何時ごろご在宅ですか")
     await chat.press(resident, chat.data_for(resident.id, "rq:ans"))
     await chat.send(resident, f"{MARKER} 午後なら在宅です")
+    # Text Kyodo cannot read, sent to the staff as a conversation, and the staff's answer.
+    await chat.send(resident, f"{MARKER} 電話で相談したいです {PHONE}")
+    await chat.press(resident, "need:y")
+    await chat.press(HANAKO, chat.data_for(HANAKO.id, "conv:r"))
+    await chat.send(HANAKO, f"{MARKER} さんにお電話します")
     await request_form(chat, resident, f"{MARKER} 別の住所 4-5-6")  # left halfway
     await chat.send(resident, "/mydata")
     return request_id
@@ -183,6 +188,7 @@ async def volunteer_works(chat: SqlChat) -> None:
 async def stranger_writes(chat: SqlChat) -> None:
     await chat.send(STRANGER, "/start")
     await chat.send(STRANGER, f"{MARKER} hello, I live at 1-2-3 Chuo, call {PHONE}")
+    await chat.press(STRANGER, "need:y")  # sent to the staff, as Kyodo offers
     await chat.send(STRANGER, "/start ABCD2345")  # a wrong invite code
 
 
@@ -220,7 +226,9 @@ async def assert_nothing_left(chat: SqlChat, user: User) -> None:
 async def test_forget_of_a_resident_leaves_nothing_in_any_table(chat: SqlChat):
     chat.needles = needles(RESIDENT)
     request_id = await resident_asks_for_help(chat)
-    assert {"service_requests", "outbox", "inbox", "people"} <= chat.seen.keys()
+    assert {"service_requests", "outbox", "inbox", "people", "conversation_messages"} <= (
+        chat.seen.keys()
+    )
     staff_saw = len(chat.delivered[HANAKO.id])
     said = await forget(chat, RESIDENT)
     assert "受付中のご依頼1件を取り下げました" in said and "監査記録" in said
@@ -246,7 +254,7 @@ async def test_forget_of_a_volunteer_leaves_nothing_in_any_table(chat: SqlChat):
 async def test_forget_of_a_stranger_leaves_nothing_and_says_what_it_deleted(chat: SqlChat):
     chat.needles = needles(STRANGER)
     await stranger_writes(chat)
-    assert {"inbox", "outbox"} <= chat.seen.keys()
+    assert {"inbox", "outbox", "conversations", "conversation_messages"} <= chat.seen.keys()
     said = await forget(chat, STRANGER)
     # The truth, not "Kyodo stores nothing about you": it held copies of the conversation.
     assert "Kyodo had no record of you as a person" in said

@@ -1,0 +1,195 @@
+"""Transcripts of a conversation with the staff (issue 15, "a person to reach"): text Kyodo cannot
+read outside a dialog, and any photo or voice note, is offered to the staff; Yes makes it a
+message staff see with a button to answer, and the answer reaches the person in their language.
+Also: writing to the staff from the "I need help" button, No sending nothing, a stranger's
+message, /forget. In Japanese and English; rows in the store are what staff would see."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogs.engine import DialogSettings
+from bot.domain.contact import Contact
+from bot.domain.conversations import Direction, MediaKind
+from bot.domain.incoming import ChatType, InputKind
+from bot.domain.people import Role
+from bot.rendering import Renderer
+from tests.fakes.chat import ChatHarness, User
+from tests.fixtures.core import conversation_on
+from tests.fixtures.people import HANAKO, MARIA, TANAKA, actor, demo
+
+ANN = User(5001, "Ann Smith", "en")  # a stranger whose Telegram is in English
+PHONE = "03-1234-5678"
+
+
+@pytest.fixture
+async def chat(memory_store, i18n, clock):
+    await demo(memory_store, clock)
+    settings = DialogSettings(
+        bot_username="kyodo_test_bot",
+        invite_ttl_hours=72,
+        max_text_length=1000,
+        default_locale="ja",
+        contact=Contact(PHONE),
+    )
+    return ChatHarness(
+        memory_store, conversation_on(memory_store, Renderer(i18n), settings, clock), clock
+    )
+
+
+def messages(store):
+    return sorted(store.state.conversation_messages.values(), key=lambda m: m.id)
+
+
+async def photo(chat, user: User, kind: str = "photo", file_id: str = "AgACphoto1"):
+    incoming = chat._incoming(
+        user, ChatType.PRIVATE, None, kind=InputKind.UNSUPPORTED, media=kind, file_id=file_id
+    )
+    return await chat._run(incoming)
+
+
+async def test_text_kyodo_cannot_read_goes_to_the_staff_and_the_answer_comes_back_in_japanese(
+    chat,
+):
+    offered = await chat.send(TANAKA, "電話で相談したいです")
+    assert "このメッセージをスタッフに送りますか？" in offered.text
+    assert chat.store.state.conversations == {}  # nothing is sent before Yes
+    sent = await chat.tap(TANAKA, "はい、スタッフに送る")
+    [conversation] = chat.store.state.conversations.values()
+    assert f"スタッフに届けました（受付番号 #{conversation.id}）" in sent.text
+    [message] = messages(chat.store)
+    assert (message.direction, message.text) == (Direction.IN, "電話で相談したいです")
+    # The staff hear of it, with the person's language and a button to answer.
+    [card] = chat.delivered[HANAKO.id]
+    assert "田中 一郎さん（日本語で読みます）" in card.text and "電話で相談したいです" in card.text
+    await chat.press(HANAKO, card.buttons[0][0][1])
+    answered = await chat.send(HANAKO, "明日の10時にお電話します。")
+    assert f"#{conversation.id} に返事を送りました。" in answered.text
+    reply = chat.delivered[TANAKA.id][-1]
+    assert "スタッフからの返事" in reply.text and "明日の10時にお電話します。" in reply.text
+    assert chat.store.state.conversations[conversation.id].waiting is False
+    assert ("conversation.answered", f"conversation:{conversation.id}") in [
+        (r.action, r.subject) for r in chat.store.state.audit
+    ]
+
+
+async def test_an_english_member_s_message_and_the_answer_in_english(chat):
+    offered = await chat.send(MARIA, "I lost my code")
+    assert "Shall we send this message to the staff?" in offered.text
+    await chat.tap(MARIA, "Yes, send it to the staff")
+    [card] = chat.delivered[HANAKO.id]
+    assert "Maria Santosさん（英語で読みます）" in card.text and "I lost my code" in card.text
+    await chat.press(HANAKO, card.buttons[0][0][1])
+    asked = chat.delivered[HANAKO.id][-1]
+    assert "Maria Santosさんは英語で読みます" in asked.text
+    await chat.send(HANAKO, "新しいコードを送ります / We will send a new code.")
+    reply = chat.delivered[MARIA.id][-1]
+    assert "A reply from the staff" in reply.text and "We will send a new code." in reply.text
+    assert "✉ Write to the staff" in [label for row in reply.buttons for label, _ in row]
+
+
+async def test_no_sends_nothing(chat):
+    await chat.send(TANAKA, "コードをなくしました")
+    answer = await chat.tap(TANAKA, "いいえ")
+    assert "送りませんでした。" in answer.text
+    assert chat.store.state.conversations == {}
+    assert HANAKO.id not in chat.delivered
+
+
+async def test_a_photo_of_a_time_card_is_offered_and_staff_are_told_it_came(chat):
+    offered = await photo(chat, TANAKA)
+    assert "写真はここでは読み取れません。" in offered.text
+    await chat.tap(TANAKA, "はい、スタッフに送る")
+    [message] = messages(chat.store)
+    assert (message.media, message.file_id, message.text) == (MediaKind.PHOTO, "AgACphoto1", "")
+    [card] = chat.delivered[HANAKO.id]
+    assert "写真を送りました" in card.text
+
+
+async def test_a_voice_note_in_english(chat):
+    offered = await photo(chat, MARIA, kind="voice", file_id="AwACvoice1")
+    assert "Kyodo cannot read a voice message here." in offered.text
+    await chat.tap(MARIA, "Yes, send it")
+    [message] = messages(chat.store)
+    assert message.media is MediaKind.VOICE
+
+
+async def test_a_stranger_writes_to_the_staff_from_the_i_need_help_button(chat):
+    await chat.send(ANN, "/menu")
+    help_screen = await chat.tap(ANN, "I need help")
+    assert f"call us: {PHONE}" in help_screen.text
+    asked = await chat.tap(ANN, "Write to the staff")
+    assert "Please type your message to the staff" in asked.text
+    sent = await chat.send(ANN, "Can someone visit my mother?")
+    assert "Your message has reached the staff" in sent.text
+    [conversation] = chat.store.state.conversations.values()
+    assert (conversation.person_id, conversation.name, conversation.chat_id) == (
+        None,
+        "Ann Smith",
+        ANN.id,
+    )
+    [card] = chat.delivered[HANAKO.id]
+    await chat.press(HANAKO, card.buttons[0][0][1])
+    await chat.send(HANAKO, "Yes, on Friday.")
+    assert "Yes, on Friday." in chat.delivered[ANN.id][-1].text
+    assert "A reply from the staff" in chat.delivered[ANN.id][-1].text
+
+
+async def test_an_overlong_message_is_refused_with_the_phone_and_nothing_is_kept(chat):
+    await chat.send(TANAKA, "/menu")
+    await chat.tap(TANAKA, "困ったとき")
+    await chat.tap(TANAKA, "スタッフに書く")
+    too_long = await chat.send(TANAKA, "あ" * 1001)
+    assert "1,001文字" in too_long.text and PHONE in too_long.text
+    assert chat.store.state.conversations == {}
+    sent = await chat.send(TANAKA, "やっぱり電話します")  # still writing to the staff
+    assert "スタッフに届けました" in sent.text
+
+
+async def test_a_member_cannot_answer_a_conversation(chat, memory_store, clock):
+    await chat.send(TANAKA, "電話で相談したいです")
+    await chat.tap(TANAKA, "はい")
+    [conversation] = memory_store.state.conversations.values()
+    refused = await chat.press(MARIA, f"conv:r:{conversation.id}")
+    assert "🆘 I need help" in [label for label, _ in refused.buttons]
+    assert ("conversations.refused", f"conversation:{conversation.id}") in [
+        (r.action, r.subject) for r in memory_store.state.audit
+    ]
+
+
+async def test_staff_of_another_centre_do_not_see_a_member_s_conversation(
+    chat, memory_store, clock
+):
+    async with memory_store.uow() as uow:
+        tanaka = await uow.people.by_telegram_id(TANAKA.id)
+        theirs = sorted(await uow.memberships.centres_of(tanaka.id))
+        if not theirs:
+            theirs = [min(memory_store.state.centres)]
+            await uow.memberships.add(tanaka.id, theirs[0])
+        elsewhere = await uow.centres.add("別のセンター", "Another centre")
+        await uow.commit()
+    other = await actor(memory_store, clock, {Role.STAFF}, 9001)
+    async with memory_store.uow() as uow:
+        await uow.people.remove_role(other.person_id, Role.COORDINATOR)  # a centre's staff only
+        await uow.memberships.add(other.person_id, elsewhere.id)
+        await uow.commit()
+    same = await actor(memory_store, clock, {Role.STAFF}, 9002)
+    async with memory_store.uow() as uow:
+        await uow.people.remove_role(same.person_id, Role.COORDINATOR)  # a centre's staff only
+        await uow.memberships.add(same.person_id, theirs[0])
+        await uow.commit()
+    await chat.send(TANAKA, "電話で相談したいです")
+    await chat.tap(TANAKA, "はい")
+    assert 9001 not in chat.delivered  # not their centre's member
+    assert "電話で相談したいです" in chat.delivered[9002][0].text  # their centre's staff
+    assert chat.delivered[HANAKO.id]  # the admin sees the whole co-op
+
+
+async def test_forget_removes_the_conversation(chat, memory_store):
+    await chat.send(TANAKA, "電話で相談したいです")
+    await chat.tap(TANAKA, "はい")
+    assert memory_store.state.conversations
+    await chat.send(TANAKA, "/forget")
+    await chat.press_shown(TANAKA, "pd:yes")
+    assert memory_store.state.conversations == {}
+    assert memory_store.state.conversation_messages == {}
