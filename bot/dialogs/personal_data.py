@@ -21,6 +21,7 @@ from bot.domain.callbacks import CallbackData
 from bot.domain.coop import pick
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError
+from bot.domain.languages import SUPPORTED
 from bot.domain.people import Actor
 from bot.domain.replies import Button, Msg, msg
 from bot.services.personal_data import (
@@ -55,6 +56,14 @@ class ForgetYes(CallbackData, tag="pd:yes"):
     """The confirmation: forgets the person who pressed it."""
 
 
+def _language(chosen: str | None, telegram: str | None) -> Msg | str:
+    """The language chosen, by its own name (やさしい にほんご, not `ja-easy`); else Telegram's
+    language code, as Telegram gave it."""
+    if chosen in SUPPORTED:
+        return msg(f"language.{chosen.replace('-', '_')}")
+    return chosen or telegram or "—"
+
+
 def _lines(data: MyData, locale: str) -> list[list[Msg]]:
     """The sections of /mydata, each a heading and its lines."""
     person = data.person
@@ -64,7 +73,7 @@ def _lines(data: MyData, locale: str) -> list[list[Msg]]:
             "mydata.profile",
             name=person.display_name,
             telegram_id=str(person.telegram_user_id or "—"),
-            language=person.locale or person.telegram_language or "—",
+            language=_language(person.locale, person.telegram_language),
             since=person.created_at,
             roles=_join(roles) if roles else msg("mydata.nothing"),
         )
