@@ -4,14 +4,18 @@ what staff write for its readers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.broadcasts import Audience, AudienceKind, BroadcastKind, Draft
 from bot.domain.coop import pick
-from bot.domain.people import NewPerson, Role
+from bot.domain.people import NewPerson, Person, Role
 from bot.i18n import SUPPORTED, I18n, resolve_locale
+from handlers.line.richmenus import menu_for
+from kyodo.app import register_commands
 from tests.fakes.chat import User
+from tests.fakes.gateway import FakeGateway
 
 HANAKO = User(201, "花子", "ja")
 JOHN = User(202, "John", "en")
@@ -126,3 +130,25 @@ def test_a_key_its_catalogs_lack_reads_as_japanese_not_as_the_key(tmp_path):
     i18n = I18n(ZoneInfo("Asia/Tokyo"), directory=tmp_path)
     assert i18n.text("a", "ja-easy") == "a-ja-easy"
     assert i18n.text("b", "ja-easy") == "b-ja"
+
+
+async def test_telegram_is_given_command_menus_for_two_letter_codes_only(i18n: I18n):
+    """setMyCommands takes ISO 639-1 codes: Easy Japanese readers see the Japanese menu."""
+    gateway = FakeGateway()
+    await register_commands(gateway, i18n, "ja")
+    assert set(gateway.commands) == {None, "ja", "en"}
+    assert ("language", "日本語 / やさしい にほんご / English") in gateway.commands["ja"]
+
+
+def test_its_readers_get_the_japanese_line_menu():
+    reader = Person(
+        id=1,
+        telegram_user_id=None,
+        display_name="Ahmed",
+        locale="ja-easy",
+        telegram_language="en",
+        roles=frozenset({Role.MEMBER}),
+        created_at=datetime(2026, 12, 7, tzinfo=UTC),
+    )
+    assert menu_for(reader, "en") == menu_for(replace(reader, locale="ja"), "en")
+    assert menu_for(reader, "en") == "kyodo-member-ja"
