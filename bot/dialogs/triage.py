@@ -189,9 +189,7 @@ async def catch_up(turn: Turn, kind: CardKind, item_id: int) -> None:
 
 async def show_card(turn: Turn, kind: CardKind, item_id: int) -> None:
     """The item's card sent afresh to this chat (from /queue), kept up to date from then on."""
-    await access.require_staff(
-        turn.uow, turn.actor, turn.now, refused=cards.REFUSED, subject=f"card:{kind}:{item_id}"
-    )
+    await cards.require_in_scope(turn.uow, turn.actor, turn.now, kind, item_id)
     if await load(turn.uow, kind, item_id) is None:
         await access.refuse(turn.uow, turn.actor, turn.now, cards.REFUSED, f"card:{kind}:{item_id}")
     chat_id = turn.incoming.chat_id or 0

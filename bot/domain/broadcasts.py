@@ -31,7 +31,7 @@ class BroadcastChanged(DomainError):
 
 class AudienceKind(StrEnum):
     MEMBERS = "members"  # everyone with the member role
-    CENTRE = "centre"  # people on the shifts of one business centre
+    CENTRE = "centre"  # everyone who belongs to one business centre (its membership)
     VOLUNTEERS = "volunteers"
     NO_ANSWER = "noanswer"  # members who have not answered an assembly notice
     OPTED_IN = "optin"  # everyone who asked for broadcasts of this kind

@@ -40,7 +40,10 @@ async def submitted(ctx: NoticeContext, uow: UnitOfWork, event: RequestSubmitted
     body = msg(
         "requests.staff.voice", reference=request.reference, count=len(request.voice_file_ids)
     )
-    for target in await cards.targets(uow, settings.staff_chat_id, settings.default_locale):
+    to = await cards.targets(
+        uow, settings.staff_chat_id, settings.default_locale, request.centre_id
+    )
+    for target in to:
         notice = Notice(
             target.chat_id,
             target.locale,

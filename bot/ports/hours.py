@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -35,14 +35,19 @@ class HourReportRepository(Protocol):
         centre_id: int | None = None,
         exclude_person: int | None = None,
         after: int = 0,
+        centres: Collection[int] | None = None,
     ) -> Sequence[HourReport]:
-        """Reports waiting for review with id > `after`, oldest (lowest id) first; of one centre
-        and without one person's own, when given. A keyset page: the thousandth page costs what
-        the first does."""
+        """Reports waiting for review with id > `after`, oldest (lowest id) first; of one centre,
+        of the centres in `centres` (a staff member's scope; empty: none) and without one
+        person's own, when given. A keyset page: the thousandth page costs what the first
+        does."""
         ...
 
     async def count_pending(
-        self, centre_id: int | None = None, exclude_person: int | None = None
+        self,
+        centre_id: int | None = None,
+        exclude_person: int | None = None,
+        centres: Collection[int] | None = None,
     ) -> int:
         """How many `pending` would list in all."""
         ...

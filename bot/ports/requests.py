@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -53,11 +53,15 @@ class ServiceRequestRepository(Protocol):
         centre_id: int | None = None,
         limit: int = 50,
         offset: int = 0,
+        centres: Collection[int] | None = None,
     ) -> Sequence[ServiceRequest]:
-        """Requests in `statuses` (optionally of one centre), oldest first."""
+        """Requests in `statuses` (optionally of one centre, and of the centres in `centres`,
+        a staff member's scope: a request of no centre yet is then left out), oldest first."""
         ...
 
-    async def count_by_status(self, centre_id: int | None = None) -> dict[RequestStatus, int]: ...
+    async def count_by_status(
+        self, centre_id: int | None = None, centres: Collection[int] | None = None
+    ) -> dict[RequestStatus, int]: ...
 
     async def closed_before(self, cutoff: datetime, limit: int) -> Sequence[ServiceRequest]:
         """Closed requests last changed before `cutoff` whose personal fields are still there."""

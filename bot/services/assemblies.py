@@ -1,9 +1,14 @@
 """Use cases of assembly notices: staff publish and edit, members answer, coordinators count,
 ask those who have not answered, and check in.
 
-Members entitled to vote are the people holding the member role. Every request is authorised
-here, whatever button it came from: an unknown notice, a proxy holder who is not a member, or a
-staff-only action asked for by someone else is refused and written to the audit log.
+Members entitled to vote (`entitled_voters`): at a general assembly every person holding the
+member role; at a business centre's meeting the members who belong to that centre (membership,
+migration 0018). The quorum and its forecast count those; only they are sent the notice, may
+answer, hold a proxy or be checked in. Staff organise the meetings of centres in their scope
+(bot.services.access); a general assembly is the whole co-op's (admins, coordinators). Every
+request is authorised here, whatever button it came from: an unknown notice, a proxy holder who
+is not entitled, or a staff-only action asked for by someone else (or for another centre) is
+refused and written to the audit log.
 
 An edit changes titles, places, agenda and quorum, in both languages; the date and the answer
 deadline stay as published: members' reminders are planned from them
@@ -35,7 +40,8 @@ from bot.domain.people import STAFF_ROLES, Actor, Person, Role
 from bot.domain.reminders import DEFAULT_OFFSETS
 from bot.domain.undo import UNDO_WINDOW, UndoKind
 from bot.ports.store import UnitOfWork
-from bot.services.access import refuse
+from bot.services import memberships
+from bot.services.access import refuse, require_in_scope
 from bot.services.reminders import schedule_assembly
 
 MAY_READ: frozenset[Role] = frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})
@@ -86,8 +92,24 @@ async def _get(
     return assembly
 
 
-async def _members(uow: UnitOfWork) -> list[Person]:
-    return list(await uow.people.with_role(Role.MEMBER))
+# The voters of an assembly: bot.services.memberships (the reminders read them too).
+entitled_voters = memberships.voters
+_is_entitled = memberships.is_voter
+
+
+async def _organise(uow: UnitOfWork, actor: Actor, now: datetime, assembly_id: int) -> Assembly:
+    """The assembly, for staff whose scope covers it (a centre meeting: its centre; a general
+    assembly: the whole co-op); anyone else is refused and audited."""
+    assembly = await _get(uow, actor, MAY_ORGANISE, now, assembly_id)
+    await require_in_scope(
+        uow,
+        actor,
+        now,
+        assembly.centre_id,
+        refused="assembly.refused",
+        subject=f"assembly:{assembly_id}",
+    )
+    return assembly
 
 
 async def publish(
@@ -106,6 +128,14 @@ async def publish(
     """
     if not actor.has_any(MAY_ORGANISE):
         await refuse(uow, actor, now, "assemblies.refused", f"person:{actor.person_id}")
+    await require_in_scope(
+        uow,
+        actor,
+        now,
+        draft.centre_id,
+        refused="assemblies.refused",
+        subject=f"person:{actor.person_id}",
+    )
     check_dates(draft.starts_at, draft.answer_by, now)
     if draft.centre_id is not None and draft.centre_id not in {
         centre.id for centre in await uow.centres.all()
@@ -139,20 +169,32 @@ async def _view(uow: UnitOfWork, actor: Actor, assembly: Assembly) -> NoticeView
     holder = None
     if answer is not None and answer.proxy_to is not None:
         holder = await uow.people.get(answer.proxy_to)
+    me = await uow.people.get(actor.person_id)
     return NoticeView(
         assembly,
         answer,
         holder.display_name if holder else None,
-        Role.MEMBER in actor.roles,
+        me is not None and await _is_entitled(uow, assembly, me),
     )
 
 
 async def proxy_candidates(
     uow: UnitOfWork, actor: Actor, assembly_id: int, now: datetime
 ) -> tuple[Assembly, list[Person]]:
-    """The members who may hold the actor's written proxy: every other member."""
+    """The members who may hold the actor's written proxy: every other entitled voter."""
     assembly = await _get(uow, actor, frozenset({Role.MEMBER}), now, assembly_id)
-    return assembly, [p for p in await _members(uow) if p.id != actor.person_id]
+    await _require_entitled(uow, actor, assembly, now)
+    voters = await entitled_voters(uow, assembly)
+    return assembly, [p for p in voters if p.id != actor.person_id]
+
+
+async def _require_entitled(
+    uow: UnitOfWork, actor: Actor, assembly: Assembly, now: datetime
+) -> None:
+    """A centre meeting is answered by its centre's members only; anyone else is refused."""
+    me = None if actor.person_id is None else await uow.people.get(actor.person_id)
+    if me is None or not await _is_entitled(uow, assembly, me):
+        await refuse(uow, actor, now, "assembly.refused", f"assembly:{assembly.id}")
 
 
 async def answer(
@@ -166,9 +208,14 @@ async def answer(
     """A member answers or changes their answer until the deadline. Errors: answer_closed."""
     assembly = await _get(uow, actor, frozenset({Role.MEMBER}), now, assembly_id)
     assert actor.person_id is not None  # noqa: S101 -- _get refuses an actor without a person
+    await _require_entitled(uow, actor, assembly, now)
     if rsvp is Rsvp.PROXY and proxy_to is not None:
         holder = await uow.people.get(proxy_to)
-        if holder is None or Role.MEMBER not in holder.roles or holder.id == actor.person_id:
+        if (
+            holder is None
+            or not await _is_entitled(uow, assembly, holder)
+            or holder.id == actor.person_id
+        ):
             await refuse(uow, actor, now, "assembly.proxy_refused", f"person:{proxy_to}")
     if not assembly.is_open(now):
         raise DomainError("answer_closed", answer_by=assembly.answer_by)
@@ -185,9 +232,10 @@ async def answer(
 
 
 async def count(uow: UnitOfWork, actor: Actor, assembly_id: int, now: datetime) -> Count:
-    """Live counts for coordinators; whether the quorum is expected, or met on the day."""
-    assembly = await _get(uow, actor, MAY_ORGANISE, now, assembly_id)
-    members = await _members(uow)
+    """Live counts for coordinators; whether the quorum is expected, or met on the day, of the
+    entitled voters (`entitled_voters`)."""
+    assembly = await _organise(uow, actor, now, assembly_id)
+    members = await entitled_voters(uow, assembly)
     answers = list(await uow.assemblies.answers(assembly.id))
     present = await uow.assemblies.checked_in(assembly.id)
     answered = {a.person_id for a in answers}
@@ -232,9 +280,9 @@ async def check_in(
     uow: UnitOfWork, actor: Actor, assembly_id: int, person_id: int, now: datetime, tz: ZoneInfo
 ) -> tuple[Count, Person]:
     """Staff check a member in on the assembly's day. Errors: check_in_not_today."""
-    assembly = await _get(uow, actor, MAY_ORGANISE, now, assembly_id)
+    assembly = await _organise(uow, actor, now, assembly_id)
     member = await uow.people.get(person_id)
-    if member is None or Role.MEMBER not in member.roles:
+    if member is None or not await _is_entitled(uow, assembly, member):
         await refuse(uow, actor, now, "assembly.check_in_refused", f"person:{person_id}")
     if now.astimezone(tz).date() != assembly.starts_at.astimezone(tz).date():
         raise DomainError("check_in_not_today", day=assembly.starts_at)
@@ -255,7 +303,7 @@ async def undo_check_in(
     """Staff take back their own check-in of a member within the undo window (a wrong name
     pressed at the door). Errors: undo_expired (too late, or not theirs to take back),
     undo_already (not checked in any more)."""
-    assembly = await _get(uow, actor, MAY_ORGANISE, now, assembly_id)
+    assembly = await _organise(uow, actor, now, assembly_id)
     member = await uow.people.get(person_id)
     if member is None:
         await refuse(uow, actor, now, "assembly.check_in_refused", f"person:{person_id}")

@@ -1,6 +1,9 @@
 """Use cases of broadcasts.
 
-Staff compose, schedule, pause, resume and cancel; everyone else is refused and audited. People
+Staff compose, schedule, pause, resume and cancel; everyone else is refused and audited. A
+staff member of some centres (bot.services.access) may address, count and control broadcasts
+to those centres only (the CENTRE audience); every other audience is the whole co-op's, for
+admins and coordinators. People
 opt out of (or into) a kind of broadcast. The API the other doors use (the web desk, the
 scheduler) is: `audience_count`, `preview`, `create`, `pause`, `resume`, `cancel`, `progress`,
 `upcoming`, `start_due_broadcasts`.
@@ -32,6 +35,7 @@ from typing import Protocol
 from bot.domain.broadcasts import (
     OPEN_STATUSES,
     Audience,
+    AudienceKind,
     Broadcast,
     BroadcastChanged,
     BroadcastKind,
@@ -79,13 +83,26 @@ class AudienceCount:
 
 
 async def _get(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime) -> Broadcast:
-    await access.require_staff(
-        uow, actor, now, refused=REFUSED, subject=f"broadcast:{broadcast_id}"
-    )
+    subject = f"broadcast:{broadcast_id}"
+    await access.require_staff(uow, actor, now, refused=REFUSED, subject=subject)
     broadcast = await uow.broadcasts.get(broadcast_id)
     if broadcast is None:
         raise DomainError("broadcast_unknown")
+    await _require_audience(uow, actor, now, broadcast.draft.audience, subject)
     return broadcast
+
+
+def _audience_centre(audience: Audience) -> int | None:
+    """The one centre an audience is of (CENTRE); None: the whole co-op's."""
+    return audience.centre_id if audience.kind is AudienceKind.CENTRE else None
+
+
+async def _require_audience(
+    uow: UnitOfWork, actor: Actor, now: datetime, audience: Audience, subject: str
+) -> None:
+    await access.require_in_scope(
+        uow, actor, now, _audience_centre(audience), refused=REFUSED, subject=subject
+    )
 
 
 # -- composing ---------------------------------------------------------------------------
@@ -108,6 +125,7 @@ async def audience_count(
     uow: UnitOfWork, actor: Actor, audience: Audience, kind: BroadcastKind, now: datetime
 ) -> AudienceCount:
     await access.require_staff(uow, actor, now, refused=REFUSED, subject="broadcast:count")
+    await _require_audience(uow, actor, now, audience, "broadcast:count")
     recipients, opted_out = await uow.broadcasts.count_audience(audience, kind)
     return AudienceCount(recipients, opted_out)
 
@@ -123,6 +141,7 @@ async def create(
 ) -> Broadcast:
     """A broadcast that starts at `send_at` (None: now, at the pump's next step)."""
     await access.require_staff(uow, actor, now, refused=REFUSED, subject="broadcast:create")
+    await _require_audience(uow, actor, now, draft.audience, "broadcast:create")
     check_draft(draft)
     when = now if send_at is None else check_send_at(send_at, now)
     if draft.audience.centre_id is not None and draft.audience.centre_id not in {
@@ -154,9 +173,12 @@ async def create(
 async def upcoming(
     uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 20
 ) -> list[Broadcast]:
-    """Broadcasts not finished yet (scheduled, running, paused), soonest first."""
+    """Broadcasts not finished yet (scheduled, running, paused), soonest first; those the
+    staff member's scope covers."""
     await access.require_staff(uow, actor, now, refused=REFUSED, subject="broadcast:list")
-    return list(await uow.broadcasts.with_status(OPEN_STATUSES, limit))
+    scope = await access.scope_of(uow, actor)
+    found = await uow.broadcasts.with_status(OPEN_STATUSES, limit)
+    return [b for b in found if scope.covers(_audience_centre(b.draft.audience))]
 
 
 async def get(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime) -> Broadcast:
@@ -164,9 +186,10 @@ async def get(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime) -
 
 
 async def centres(uow: UnitOfWork, actor: Actor, now: datetime) -> list[BusinessCentre]:
-    """The business centres one may address (the CENTRE audience)."""
+    """The business centres one may address (the CENTRE audience): those in one's scope."""
     await access.require_staff(uow, actor, now, refused=REFUSED, subject="broadcast:centres")
-    return list(await uow.centres.all())
+    scope = await access.scope_of(uow, actor)
+    return [c for c in await uow.centres.all() if scope.covers(c.id)]
 
 
 async def open_notices(uow: UnitOfWork, actor: Actor, now: datetime) -> list[Assembly]:

@@ -11,6 +11,13 @@ shows an older version is brought up to date:
   "behind" and the card feed tries again once the id is known, so a copy never turns into two
   messages and the latest state is what ends up on screen.
 
+Need-to-know: a card goes to the private chats of the staff whose scope covers its item's
+centre (bot.services.access): whole-co-op staff (admins, coordinators) and the staff who belong
+to that centre; an item of no centre (a request before triage, a volunteer application) to
+whole-co-op staff only. A request handed to another centre reaches that centre's staff then
+(`reach`). A staff group, when configured, gets every card: whoever is in that group sees them
+all, so a co-op that keeps centres apart leaves `KYODO_STAFF_CHAT_ID` unset.
+
 Nothing here renders text: it returns `CardSend`s, which the dialogs render per locale.
 """
 
@@ -22,9 +29,11 @@ from datetime import datetime
 
 from bot.domain.cards import CardCopy, CardKind, StaffCard, edit_key, reopen_key, send_key
 from bot.domain.outbound import OutboxStatus
-from bot.domain.people import Role
+from bot.domain.people import Actor, Person, Role
+from bot.domain.scope import is_whole_coop
 from bot.i18n import resolve_locale
 from bot.ports.store import UnitOfWork
+from bot.services import access
 
 # What a card's action refused to anyone but staff is audited as (a button replayed by a
 # resident or a member, say); the dialogs ask bot.services.access with it.
@@ -52,20 +61,55 @@ class CardSend:
     edit_message_id: int | None  # None: a new message
 
 
+async def staff_for(uow: UnitOfWork, centre_id: int | None) -> list[Person]:
+    """The staff whose scope covers `centre_id` (None: something of no centre yet, the whole
+    co-op's): admins and coordinators, and the staff who belong to that centre; by id."""
+    found: dict[int, Person] = {}
+    for role in (Role.STAFF, Role.ADMIN):
+        for person in await uow.people.with_role(role):
+            if is_whole_coop(person.roles):
+                found[person.id] = person
+    if centre_id is not None:
+        for person in await uow.memberships.members_of(centre_id, Role.STAFF):
+            found[person.id] = person
+    return [found[pid] for pid in sorted(found)]
+
+
 async def targets(
-    uow: UnitOfWork, staff_chat_id: int | None, default_locale: str
+    uow: UnitOfWork, staff_chat_id: int | None, default_locale: str, centre_id: int | None
 ) -> list[CardTarget]:
-    """The staff group if one is configured; else every reachable staff member's private chat."""
+    """The staff group if one is configured; else the private chat of every reachable staff
+    member whose scope covers `centre_id` (the item's centre; None: no centre yet)."""
     if staff_chat_id is not None:
         return [CardTarget(staff_chat_id, default_locale, True)]
     found: dict[int, CardTarget] = {}
-    for role in (Role.STAFF, Role.ADMIN):
-        for person in await uow.people.with_role(role):
-            if person.telegram_user_id is None or person.unreachable:
-                continue
-            locale = resolve_locale(person.locale, person.telegram_language, default_locale)
-            found[person.telegram_user_id] = CardTarget(person.telegram_user_id, locale, False)
+    for person in await staff_for(uow, centre_id):
+        if person.telegram_user_id is None or person.unreachable:
+            continue
+        locale = resolve_locale(person.locale, person.telegram_language, default_locale)
+        found[person.telegram_user_id] = CardTarget(person.telegram_user_id, locale, False)
     return [found[chat] for chat in sorted(found)]
+
+
+async def reach(
+    uow: UnitOfWork, kind: CardKind, item_id: int, to: Sequence[CardTarget]
+) -> list[CardSend]:
+    """The item's card sent to the private chats in `to` that have no copy yet (staff of a
+    centre the item was just handed to); nothing if the item has no card."""
+    card = await uow.cards.find(kind, item_id)
+    if card is None:
+        return []
+    have = {c.chat_id for c in await uow.cards.copies(card.id)}
+    sends = []
+    for target in to:
+        if target.is_group or target.chat_id in have:
+            continue
+        key = send_key(card.id, target.chat_id, card.version)
+        await uow.cards.put_copy(
+            CardCopy(card.id, target.chat_id, target.locale, False, key, card.version)
+        )
+        sends.append(CardSend(card, target.chat_id, target.locale, False, key, None))
+    return sends
 
 
 async def open_card(
@@ -102,6 +146,29 @@ async def reopen(
     return CardSend(card, target.chat_id, target.locale, target.is_group, key, None)
 
 
+async def item_centre(uow: UnitOfWork, kind: CardKind, item_id: int) -> int | None:
+    """The centre an item belongs to now (None: none yet, or a volunteer application, which is
+    the whole co-op's)."""
+    if kind is CardKind.HOURS:
+        report = await uow.hours.get(item_id)
+        return None if report is None else report.centre_id
+    if kind is CardKind.REQUEST:
+        request = await uow.requests.get(item_id)
+        return None if request is None else request.centre_id
+    return None
+
+
+async def require_in_scope(
+    uow: UnitOfWork, actor: Actor, now: datetime, kind: CardKind, item_id: int
+) -> None:
+    """A card shown again (from /queue) only to staff whose scope covers its item's centre;
+    anyone else is refused and audited (bot.services.access)."""
+    subject = f"card:{kind}:{item_id}"
+    await access.require_staff(uow, actor, now, refused=REFUSED, subject=subject)
+    centre_id = await item_centre(uow, kind, item_id)
+    await access.require_in_scope(uow, actor, now, centre_id, refused=REFUSED, subject=subject)
+
+
 async def changed(
     uow: UnitOfWork, kind: CardKind, item_id: int, now: datetime, *, is_open: bool
 ) -> list[CardSend]:
@@ -114,26 +181,24 @@ async def changed(
     return [] if bumped is None else await catch_up(uow, bumped)
 
 
-async def _staff_chats(uow: UnitOfWork) -> set[int]:
-    chats: set[int] = set()
-    for role in (Role.STAFF, Role.ADMIN):
-        chats |= {
-            p.telegram_user_id
-            for p in await uow.people.with_role(role)
-            if p.telegram_user_id is not None and not p.unreachable
-        }
-    return chats
+async def _staff_chats(uow: UnitOfWork, centre_id: int | None) -> set[int]:
+    return {
+        p.telegram_user_id
+        for p in await staff_for(uow, centre_id)
+        if p.telegram_user_id is not None and not p.unreachable
+    }
 
 
 async def catch_up(uow: UnitOfWork, card: StaffCard) -> list[CardSend]:
     """Outbox rows that bring each copy lagging behind `card.version` up to date (see above).
 
-    A private copy of someone who is no longer staff (or no longer reachable) is left as it
-    was: what happens to the item is staff's business only.
+    A private copy of someone who is no longer staff, no longer reachable, or whose scope no
+    longer covers the item's centre is left as it was: what happens to the item is its staff's
+    business only.
     """
     lagging = [c for c in await uow.cards.copies(card.id) if c.shown_version < card.version]
     if any(not c.is_group for c in lagging):
-        staff = await _staff_chats(uow)
+        staff = await _staff_chats(uow, await item_centre(uow, card.kind, card.item_id))
         for copy in [c for c in lagging if not c.is_group and c.chat_id not in staff]:
             await uow.cards.mark_shown(card.id, copy.chat_id, card.version)
             lagging.remove(copy)

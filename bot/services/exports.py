@@ -2,6 +2,8 @@
 
 Only staff export (the file holds every member's name and hours), and each export is written to
 the audit log with what was asked and how many lines it had, never with the data itself.
+A staff member of some centres exports those centres' lines only, and asking for another
+centre is refused and audited (bot.services.access); admins and coordinators export all.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from bot.domain.exports import (
 )
 from bot.domain.people import Actor
 from bot.ports.store import UnitOfWork
+from bot.services import access
 
 
 async def hours_export(
@@ -33,13 +36,23 @@ async def hours_export(
     centres = await uow.centres.all()
     if query.centre_id is not None and all(c.id != query.centre_id for c in centres):
         raise NotFound("export_centre")
-    lines = await uow.exports.hours(query)
-    details = {
+    scope = await access.scope_of(uow, actor)
+    if query.centre_id is not None and not scope.covers(query.centre_id):
+        try:
+            await access.refuse(uow, actor, now, "export.refused", f"hours:{query.month:%Y-%m}")
+        finally:
+            await uow.commit()  # the refusal is kept, whatever the door does next
+    lines = [line for line in await uow.exports.hours(query) if scope.covers(line.centre_id)]
+    if scope.centres is not None:
+        centres = [c for c in centres if c.id in scope.centres]
+    details: dict[str, object] = {
         "month": f"{query.month:%Y-%m}",
         "centre": query.centre_id,
         "scope": query.scope.value,
         "lines": len(lines),
     }
+    if scope.centres is not None:
+        details["centres"] = sorted(scope.centres)  # what a centre's staff member could see
     await uow.audit.add(now, actor.person_id, "export.hours", "hours", details)
     await uow.commit()
     return HoursExport(query=query, lines=lines, centres=centres)

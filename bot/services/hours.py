@@ -330,11 +330,17 @@ async def waiting_for_review(
     report id `after`, optionally of one centre, chosen in SQL by the store (pending, not the
     staff member's own, keyset-paged), with the cursor of the next page (None on the last).
     `refused` is the audit action of a refusal, which says which door was knocked on.
+    Only reports of centres in the staff member's scope are listed (bot.services.access).
     """
     staff_id = await access.require_staff(uow, actor, now, refused=refused)
+    scope = await access.scope_of(uow, actor)
     reports = list(
         await uow.hours.pending(
-            limit + 1, centre_id=centre_id, exclude_person=staff_id, after=after
+            limit + 1,
+            centre_id=centre_id,
+            exclude_person=staff_id,
+            after=after,
+            centres=scope.centres,
         )
     )
     by_centre = {centre.id: centre for centre in await uow.centres.all()}
@@ -360,7 +366,8 @@ async def count_waiting(
 ) -> int:
     """How many reports `waiting_for_review` lists in all, counted by the store."""
     staff_id = await access.require_staff(uow, actor, now, refused=refused)
-    return await uow.hours.count_pending(centre_id, staff_id)
+    scope = await access.scope_of(uow, actor)
+    return await uow.hours.count_pending(centre_id, staff_id, centres=scope.centres)
 
 
 async def for_review(uow: UnitOfWork, actor: Actor, report_id: int, now: datetime) -> ReportView:
@@ -373,6 +380,15 @@ async def _decidable(uow: UnitOfWork, actor: Actor, report_id: int, now: datetim
     report = await uow.hours.get(report_id)
     if report is None:
         await access.refuse(uow, actor, now, REVIEW_REFUSED, f"hour_report:{report_id}")
+    # Another centre's report is refused alike: a staff member decides within their scope.
+    await access.require_in_scope(
+        uow,
+        actor,
+        now,
+        report.centre_id,
+        refused=REVIEW_REFUSED,
+        subject=f"hour_report:{report_id}",
+    )
     if report.person_id == staff_id:
         # Hours are money: nobody approves their own.
         await access.refuse(uow, actor, now, "hours.own_review_refused", f"hour_report:{report_id}")
@@ -434,6 +450,15 @@ async def report_history(
         report = await uow.hours.get(report_id)
         if report is None:
             await access.refuse(uow, actor, now, "hours.report_refused", f"hour_report:{report_id}")
+        if report.person_id != actor.person_id:
+            await access.require_in_scope(
+                uow,
+                actor,
+                now,
+                report.centre_id,
+                refused="hours.report_refused",
+                subject=f"hour_report:{report_id}",
+            )
     else:
         report = await _own_report(uow, actor, report_id, now)
     changes = await uow.hours.history(report_id)

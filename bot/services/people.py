@@ -114,11 +114,16 @@ async def role_counts(uow: UnitOfWork, actor: Actor, now: datetime) -> dict[Role
 async def person_data(
     uow: UnitOfWork, actor: Actor, person_id: int, today: date, now: datetime
 ) -> PersonData:
-    """One person's data for staff; the view itself is written to the audit log."""
+    """One person's data for staff; the view itself is written to the audit log. A staff
+    member of some centres sees the people who belong to one of them (need-to-know); anyone
+    else is refused and audited like an unknown id."""
     await access.require_staff(uow, actor, now, refused="desk.people_refused")
     person = await uow.people.get(person_id)
     if person is None:
         await access.refuse(uow, actor, now, "person.view_refused", f"person:{person_id}")
+    await access.require_person_in_scope(
+        uow, actor, now, person.id, refused="person.view_refused", subject=f"person:{person_id}"
+    )
     hours = await uow.hours.for_person(
         person.id, today - timedelta(days=RECENT_DAYS), today + timedelta(days=1)
     )

@@ -3,7 +3,8 @@ applications. The desk's navigation shows these numbers beside each queue on eve
 lists themselves are each feature's (`hours.waiting_for_review`, `requests.queue`,
 `volunteers.pending`), which Telegram's `/queue` lists too.
 
-Staff only; a refusal is audited.
+Staff only; a refusal is audited. Each number counts what the staff member's scope covers
+(bot.services.access): hours and requests of their centres, applications for whole-co-op staff.
 """
 
 from __future__ import annotations
@@ -27,5 +28,8 @@ async def counts(uow: UnitOfWork, actor: Actor, now: datetime) -> dict[str, int]
         "hours": await hours.count_waiting(uow, actor, now, refused=REFUSED),
         "requests": sum(n for status, n in by_status.items() if status in OPEN),
         # The applications' store has no count: a queue of volunteers is short, 100 at most.
-        "volunteers": len(await uow.volunteers.pending(COUNT_CAP)),
+        # Applications are no centre's yet: counted for whole-co-op staff only.
+        "volunteers": len(await uow.volunteers.pending(COUNT_CAP))
+        if (await access.scope_of(uow, actor)).is_whole
+        else 0,
     }

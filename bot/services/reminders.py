@@ -43,7 +43,7 @@ from bot.domain.reminders import (
 )
 from bot.domain.requests import RequestStatus
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
-from bot.services import access, deliveries, worked_reminders
+from bot.services import access, deliveries, memberships, worked_reminders
 from bot.services.calendar import holiday_name
 
 log = logging.getLogger(__name__)
@@ -311,7 +311,8 @@ class ReminderRunner:
     async def _notice(
         self, uow: UnitOfWork, send: ScheduledSend, assembly: Assembly, now: datetime
     ) -> int:
-        members = await _still_to_reach(uow, send, await uow.people.with_role(Role.MEMBER))
+        voters = await memberships.voters(uow, assembly)  # a centre meeting: its members
+        members = await _still_to_reach(uow, send, voters)
         if members:
             uow.record(AssemblyPublished(now, assembly.id, send.key, _ids(members)))
         return len(members)
@@ -323,7 +324,7 @@ class ReminderRunner:
         answers = {a.person_id: a for a in await uow.assemblies.answers(assembly.id)}
         ask = audience is not Audience.ATTENDING and assembly.is_open(now)
         remind = audience is not Audience.NOT_ANSWERED
-        members = await _still_to_reach(uow, send, await uow.people.with_role(Role.MEMBER))
+        members = await _still_to_reach(uow, send, await memberships.voters(uow, assembly))
         asked: list[Person] = []
         attending: list[Person] = []
         for person in members:

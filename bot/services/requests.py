@@ -97,7 +97,21 @@ async def _staff_request(
     if request is None:
         # An id nobody was shown: forged or replayed. Refused like a stranger's, and audited.
         await access.refuse(uow, actor, now, REFUSED, subject)
+    # Another centre's request (or one of no centre yet, for staff of some centres only) is
+    # refused alike: its address and phone are need-to-know.
+    await access.require_in_scope(
+        uow, actor, now, request.centre_id, refused=REFUSED, subject=subject
+    )
     return staff_id, request
+
+
+async def _require_centre_in_scope(
+    uow: UnitOfWork, actor: Actor, request_id: int, centre_id: int, now: datetime
+) -> None:
+    """A request is handed only to a centre in the staff member's scope."""
+    await access.require_in_scope(
+        uow, actor, now, centre_id, refused=REFUSED, subject=f"service_request:{request_id}"
+    )
 
 
 async def _own_request(
@@ -294,9 +308,13 @@ async def queue(
     limit: int = 20,
     offset: int = 0,
 ) -> list[RequestView]:
-    """Open requests (or those in `statuses`), oldest first, optionally of one centre."""
+    """Open requests (or those in `statuses`), oldest first, optionally of one centre; of the
+    centres in the staff member's scope only (those of no centre yet: whole-co-op staff)."""
     await access.require_staff(uow, actor, now, refused=REFUSED, subject="service_requests")
-    found = await uow.requests.waiting(statuses, centre_id=centre_id, limit=limit, offset=offset)
+    scope = await access.scope_of(uow, actor)
+    found = await uow.requests.waiting(
+        statuses, centre_id=centre_id, limit=limit, offset=offset, centres=scope.centres
+    )
     return [await view_of(uow, request) for request in found]
 
 
@@ -304,7 +322,8 @@ async def counts(
     uow: UnitOfWork, actor: Actor, now: datetime, *, centre_id: int | None = None
 ) -> dict[RequestStatus, int]:
     await access.require_staff(uow, actor, now, refused=REFUSED, subject="service_requests")
-    return await uow.requests.count_by_status(centre_id)
+    scope = await access.scope_of(uow, actor)
+    return await uow.requests.count_by_status(centre_id, centres=scope.centres)
 
 
 async def for_staff(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) -> RequestView:
@@ -379,6 +398,7 @@ async def assign_centre(
 ) -> RequestView:
     """Gives the request to a business centre (and to the actor, if nobody had taken it)."""
     staff_id, request = await _staff_request(uow, actor, request_id, now)
+    await _require_centre_in_scope(uow, actor, request_id, centre_id, now)
     if not _offered(await _centre(uow, centre_id)):
         raise InvalidInput("unknown_centre")
     return await _move(
@@ -402,6 +422,7 @@ async def accept(
 ) -> RequestView:
     """Accepted: `centre_id` will contact the resident at `contact_when` (not in the past)."""
     staff_id, request = await _staff_request(uow, actor, request_id, now)
+    await _require_centre_in_scope(uow, actor, request_id, centre_id, now)
     if not _offered(await _centre(uow, centre_id)):
         raise InvalidInput("unknown_centre")
     if contact_when < now:

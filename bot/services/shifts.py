@@ -51,9 +51,17 @@ async def week(
     uow: UnitOfWork, actor: Actor, centre_id: int, start: datetime, end: datetime, now: datetime
 ) -> list[ShiftDetail]:
     """The centre's shifts starting in [start, end), earliest first, with who is on each."""
-    await access.require_staff(uow, actor, now, refused="desk.shifts_refused")
+    await _require_centre(uow, actor, centre_id, now)
     await _centre(uow, centre_id)
     return [await _detail(uow, s) for s in await uow.shift_swaps.at_centre(centre_id, start, end)]
+
+
+async def _require_centre(uow: UnitOfWork, actor: Actor, centre_id: int, now: datetime) -> None:
+    """Staff plan the shifts of centres in their scope (bot.services.access); audited if not."""
+    await access.require_staff(uow, actor, now, refused="desk.shifts_refused")
+    await access.require_in_scope(
+        uow, actor, now, centre_id, refused="desk.shifts_refused", subject=f"centre:{centre_id}"
+    )
 
 
 async def shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime) -> ShiftDetail:
@@ -61,6 +69,9 @@ async def shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime) -> 
     found = await uow.shifts.get(shift_id)
     if found is None:
         await access.refuse(uow, actor, now, "desk.shift_refused", f"shift:{shift_id}")
+    await access.require_in_scope(
+        uow, actor, now, found.centre_id, refused="desk.shift_refused", subject=f"shift:{shift_id}"
+    )
     return await _detail(uow, found)
 
 
@@ -73,7 +84,7 @@ def _check(starts_at: datetime, ends_at: datetime, capacity: int) -> None:
 
 async def create_shift(uow: UnitOfWork, actor: Actor, draft: NewShift, now: datetime) -> Shift:
     """Errors: unknown_centre, end_before_start, bad_capacity, in_the_past."""
-    await access.require_staff(uow, actor, now, refused="desk.shifts_refused")
+    await _require_centre(uow, actor, draft.centre_id, now)
     if not (await _centre(uow, draft.centre_id)).is_open:
         raise InvalidInput("unknown_centre")  # a closed centre gets no new shift
     if draft.starts_at <= now:
@@ -98,6 +109,7 @@ async def edit_shift(
 ) -> Shift:
     """Errors: those of create_shift, and capacity_below_assigned."""
     current = (await shift(uow, actor, shift_id, now)).shift
+    await _require_centre(uow, actor, centre_id, now)  # moved to another centre: theirs too
     await _centre(uow, centre_id)
     _check(starts_at, ends_at, capacity)
     if capacity < len(current.assigned):
@@ -152,5 +164,5 @@ async def unassign(
 
 async def candidates(uow: UnitOfWork, actor: Actor, centre_id: int, now: datetime) -> list[Person]:
     """Who usually works at the centre: the first names offered when assigning."""
-    await access.require_staff(uow, actor, now, refused="desk.shifts_refused")
+    await _require_centre(uow, actor, centre_id, now)
     return list(await uow.shift_swaps.centre_workers(centre_id))

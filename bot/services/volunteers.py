@@ -1,7 +1,9 @@
 """Use cases of volunteer applications: apply, and staff approve or decline.
 
 Anyone known to Kyodo who is not a volunteer yet may apply once at a time. Staff see pending
-applications (each view of an applicant's personal details is audited) and decide; an approval
+applications (each view of an applicant's personal details is audited) and decide; an
+application belongs to no centre yet, so only whole-co-op staff (admins, coordinators: see
+bot.services.access) see and decide it; an approval
 gives them the volunteer role. What happened is recorded (`bot.domain.events`): telling the
 applicant in their language and the staff cards are its consequences (`bot.notices.volunteers`).
 Every staff action is re-authorised here: a forged or replayed button of someone who is not
@@ -125,6 +127,8 @@ async def pending(
 ) -> list[ApplicationView]:
     """Applications waiting for a decision, oldest first (staff only; names shown are audited)."""
     await access.require_staff(uow, actor, now, refused=REFUSED, subject="volunteer_applications")
+    if not (await access.scope_of(uow, actor)).is_whole:
+        return []  # staff of some centres: applications are no centre's yet
     views = [await _view(uow, a) for a in await uow.volunteers.pending(limit)]
     for view in views:
         if view.person is not None:
@@ -138,6 +142,7 @@ async def for_review(
     """One application with its personal details, for staff; the view is audited."""
     subject = f"volunteer_application:{application_id}"
     await access.require_staff(uow, actor, now, refused=REFUSED, subject=subject)
+    await access.require_in_scope(uow, actor, now, None, refused=REFUSED, subject=subject)
     application = await uow.volunteers.get(application_id)
     if application is None:
         await access.refuse(uow, actor, now, REFUSED, subject)
@@ -157,6 +162,7 @@ async def _decide(
 ) -> ApplicationView:
     subject = f"volunteer_application:{application_id}"
     staff_id = await access.require_staff(uow, actor, now, refused=REFUSED, subject=subject)
+    await access.require_in_scope(uow, actor, now, None, refused=REFUSED, subject=subject)
     application = await uow.volunteers.get(application_id)
     if application is None:
         await access.refuse(uow, actor, now, REFUSED, subject)

@@ -36,11 +36,10 @@ from storage.models import (
     BroadcastDeliveryRow,
     BroadcastPreferenceRow,
     BroadcastRow,
+    CentreMembershipRow,
     OutboxRow,
     PersonRoleRow,
     PersonRow,
-    ShiftAssignmentRow,
-    ShiftRow,
 )
 from storage.repositories._sql import rowcount, upsert_insert
 
@@ -90,10 +89,10 @@ def _in_audience(audience: Audience) -> ColumnElement[bool]:
     if kind is AudienceKind.VOLUNTEERS:
         return _has_role(Role.VOLUNTEER)
     if kind is AudienceKind.CENTRE:
+        # Everyone who belongs to the centre (migration 0018), whether on its shifts or not.
         return exists().where(
-            ShiftAssignmentRow.person_id == PersonRow.id,
-            ShiftRow.id == ShiftAssignmentRow.shift_id,
-            ShiftRow.centre_id == audience.centre_id,
+            CentreMembershipRow.person_id == PersonRow.id,
+            CentreMembershipRow.centre_id == audience.centre_id,
         )
     if kind is AudienceKind.NO_ANSWER:
         answered = exists().where(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -152,18 +152,25 @@ class SqlServiceRequestRepository:
         centre_id: int | None = None,
         limit: int = 50,
         offset: int = 0,
+        centres: Collection[int] | None = None,
     ) -> Sequence[ServiceRequest]:
         where: list[ColumnElement[bool]] = [_R.status.in_(sorted(s.value for s in statuses))]
         if centre_id is not None:
             where.append(_R.centre_id == centre_id)
+        if centres is not None:
+            where.append(_R.centre_id.in_(sorted(centres)))
         return await self._requests(
             *where, order=(_R.created_at, _R.id), limit=max(limit, 0), offset=max(offset, 0)
         )
 
-    async def count_by_status(self, centre_id: int | None = None) -> dict[RequestStatus, int]:
+    async def count_by_status(
+        self, centre_id: int | None = None, centres: Collection[int] | None = None
+    ) -> dict[RequestStatus, int]:
         stmt = select(_R.status, func.count()).group_by(_R.status)
         if centre_id is not None:
             stmt = stmt.where(_R.centre_id == centre_id)
+        if centres is not None:
+            stmt = stmt.where(_R.centre_id.in_(sorted(centres)))
         return {RequestStatus(row[0]): row[1] for row in await self._session.execute(stmt)}
 
     async def closed_before(self, cutoff: datetime, limit: int) -> Sequence[ServiceRequest]:

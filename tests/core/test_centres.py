@@ -21,7 +21,7 @@ from tests.fakes.memory_store import MemoryStore
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 ADMIN = Actor(person_id=1, roles=frozenset({Role.ADMIN}), locale="ja")
-STAFF = Actor(person_id=2, roles=frozenset({Role.STAFF}), locale="ja")
+STAFF = Actor(person_id=2, roles=frozenset({Role.STAFF, Role.COORDINATOR}), locale="ja")
 MEMBER = Actor(person_id=3, roles=frozenset({Role.MEMBER}), locale="ja")
 KINDS = kind_names(I18n(ZoneInfo("Asia/Tokyo")))
 CHUO = CentreFields("中央ケアセンター", "Chuo Care Centre")

@@ -35,7 +35,7 @@ from tests.fakes.memory_store import MemoryStore
 NOV = date(2026, 11, 1)
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 CENTRES = [BusinessCentre(1, "中央ケアセンター", "Chuo Care Centre")]
-STAFF = Actor(person_id=1, roles=frozenset({Role.STAFF}), locale="ja")
+STAFF = Actor(person_id=1, roles=frozenset({Role.STAFF, Role.COORDINATOR}), locale="ja")
 
 
 def export(*lines: HoursLine, scope: HoursScope = HoursScope.APPROVED) -> HoursExport:
@@ -187,7 +187,7 @@ async def _store_with_a_report() -> tuple[MemoryStore, int]:
     store = MemoryStore()
     async with store.uow() as uow:
         staff = await uow.people.add(
-            NewPerson(1001, "佐藤 花子", "ja", NOW, roles=frozenset({Role.STAFF}))
+            NewPerson(1001, "佐藤 花子", "ja", NOW, roles=frozenset({Role.STAFF, Role.COORDINATOR}))
         )
         member = await uow.people.add(
             NewPerson(2001, "田中 一郎", "ja", NOW, roles=frozenset({Role.MEMBER}))
@@ -205,7 +205,7 @@ async def _store_with_a_report() -> tuple[MemoryStore, int]:
 
 async def test_staff_export_and_the_export_is_audited_without_the_data(i18n):
     store, staff_id = await _store_with_a_report()
-    staff = Actor(staff_id, frozenset({Role.STAFF}), "en")
+    staff = Actor(staff_id, frozenset({Role.STAFF, Role.COORDINATOR}), "en")
     async with store.uow() as uow:
         export = await hours_export(uow, staff, HoursQuery(NOV), NOW)
     file = await hours_file(export, ExportFormat.CSV, label_for(i18n, "en"), "en")

@@ -444,7 +444,7 @@ async def test_the_resident_answers_a_staff_question_by_text_or_voice(demo_chat,
     await to_summary(chat, TOME)
     await chat.tap(TOME, "📨 この内容で送る")
     [request] = requests_of(chat.store, TOME.id)
-    staff = Actor(person_id(chat.store, 1001), frozenset({Role.STAFF}), "ja")
+    staff = Actor(person_id(chat.store, 1001), frozenset({Role.STAFF, Role.COORDINATOR}), "ja")
     async with chat.store.uow() as uow:
         await service.ask(uow, staff, request.id, "階段はありますか?", chat.clock.now())
         await uow.commit()

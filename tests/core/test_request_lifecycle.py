@@ -312,6 +312,7 @@ async def test_the_second_taker_is_told_who_has_it(store, i18n):
     request_id = await submitted(store)
     async with store.uow() as uow:
         await uow.people.add_role(person_id(store, MEMBER_TG), Role.STAFF)
+        await uow.people.add_role(person_id(store, MEMBER_TG), Role.COORDINATOR)
         await uow.commit()
     await staff_does(store, i18n, "take", request_id)
     with pytest.raises(DomainError) as lost:

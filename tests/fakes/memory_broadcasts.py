@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -110,11 +110,7 @@ class MemoryBroadcastRepository:
         if kind is AudienceKind.VOLUNTEERS:
             return Role.VOLUNTEER in person.roles
         if kind is AudienceKind.CENTRE:
-            return any(
-                who == person.id and self._s.shifts[sid].centre_id == audience.centre_id
-                for sid, who in self._s.shift_assignments
-                if sid in self._s.shifts
-            )
+            return (person.id, audience.centre_id) in self._s.memberships
         if kind is AudienceKind.NO_ANSWER:
             return (
                 Role.MEMBER in person.roles
@@ -159,7 +155,11 @@ class MemoryBroadcastRepository:
         return sum(1 for w in wanted if w is True), sum(1 for w in wanted if w is False)
 
     async def queue(
-        self, broadcast_id: int, messages: Sequence[tuple[int, OutboundMessage]], at: datetime
+        self,
+        broadcast_id: int,
+        messages: Sequence[tuple[int, OutboundMessage]],
+        at: datetime,
+        line_batches: Mapping[int, str] | None = None,
     ) -> int:
         from tests.fakes.memory_store import MemoryOutboxRepository
 
@@ -171,6 +171,7 @@ class MemoryBroadcastRepository:
             key = f"bc:{broadcast_id}:{person_id}"
             outbox_id = await outbox.add(message, at, dedupe_key=key, bulk=True)
             if outbox_id is not None:
+                self._s.outbox[outbox_id].line_batch = (line_batches or {}).get(person_id)
                 self._s.broadcast_deliveries[(broadcast_id, person_id)] = outbox_id
                 new += 1
         return new

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -95,21 +95,31 @@ class MemoryHourReportRepository:
         centre_id: int | None = None,
         exclude_person: int | None = None,
         after: int = 0,
+        centres: Collection[int] | None = None,
     ) -> Sequence[HourReport]:
-        waiting = [r for r in self._pending(centre_id, exclude_person) if r.id > after]
+        waiting = [r for r in self._pending(centre_id, exclude_person, centres) if r.id > after]
         return waiting[: max(limit, 0)]
 
     async def count_pending(
-        self, centre_id: int | None = None, exclude_person: int | None = None
+        self,
+        centre_id: int | None = None,
+        exclude_person: int | None = None,
+        centres: Collection[int] | None = None,
     ) -> int:
-        return len(self._pending(centre_id, exclude_person))
+        return len(self._pending(centre_id, exclude_person, centres))
 
-    def _pending(self, centre_id: int | None, exclude_person: int | None) -> list[HourReport]:
+    def _pending(
+        self,
+        centre_id: int | None,
+        exclude_person: int | None,
+        centres: Collection[int] | None = None,
+    ) -> list[HourReport]:
         return [
             r
             for _, r in sorted(self._s.hour_reports.items())
             if r.status is ReportStatus.PENDING
             and (centre_id is None or r.centre_id == centre_id)
+            and (centres is None or r.centre_id in centres)
             and (exclude_person is None or r.person_id != exclude_person)
         ]
 

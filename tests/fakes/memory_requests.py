@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -119,19 +119,26 @@ class MemoryServiceRequestRepository:
         centre_id: int | None = None,
         limit: int = 50,
         offset: int = 0,
+        centres: Collection[int] | None = None,
     ) -> Sequence[ServiceRequest]:
         found = [
             r
             for r in self._s.service_requests.values()
-            if r.status in statuses and (centre_id is None or r.centre_id == centre_id)
+            if r.status in statuses
+            and (centre_id is None or r.centre_id == centre_id)
+            and (centres is None or r.centre_id in centres)
         ]
         found.sort(key=lambda r: (r.created_at, r.id))
         return found[max(offset, 0) : max(offset, 0) + max(limit, 0)]
 
-    async def count_by_status(self, centre_id: int | None = None) -> dict[RequestStatus, int]:
+    async def count_by_status(
+        self, centre_id: int | None = None, centres: Collection[int] | None = None
+    ) -> dict[RequestStatus, int]:
         counts: dict[RequestStatus, int] = {}
         for r in self._s.service_requests.values():
-            if centre_id is None or r.centre_id == centre_id:
+            if (centre_id is None or r.centre_id == centre_id) and (
+                centres is None or r.centre_id in centres
+            ):
                 counts[r.status] = counts.get(r.status, 0) + 1
         return counts
 

@@ -23,19 +23,24 @@ T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
 A = AudienceKind
 K = BroadcastKind
 
-# Profiles: (roles, has Telegram, works a shift at the centre, answered the notice) and the
-# audiences each one is in (OPTED_IN is decided by the choice alone).
+# Profiles: (roles, has Telegram, belongs to the centre, works a shift there, answered the
+# notice) and the audiences each one is in (OPTED_IN is decided by the choice alone). A centre's
+# audience is its membership (migration 0018): a shift there alone does not make one of it.
 PROFILES = {
-    "member": ({Role.MEMBER}, True, False, False),
-    "member who answered": ({Role.MEMBER}, True, False, True),
-    "volunteer at the centre": ({Role.VOLUNTEER}, True, True, False),
-    "no role": (set(), True, False, False),
-    "member without Telegram": ({Role.MEMBER}, False, False, False),
+    "member": ({Role.MEMBER}, True, False, False, False),
+    "member who answered": ({Role.MEMBER}, True, False, False, True),
+    "volunteer of the centre": ({Role.VOLUNTEER}, True, True, True, False),
+    "member of the centre, no shift": ({Role.MEMBER}, True, True, False, False),
+    "member of another centre, on a shift here": ({Role.MEMBER}, True, False, True, False),
+    "no role": (set(), True, False, False, False),
+    "member without Telegram": ({Role.MEMBER}, False, False, False, False),
 }
 IN_AUDIENCE = {
     "member": {A.MEMBERS, A.NO_ANSWER},
     "member who answered": {A.MEMBERS},
-    "volunteer at the centre": {A.VOLUNTEERS, A.CENTRE},
+    "volunteer of the centre": {A.VOLUNTEERS, A.CENTRE},
+    "member of the centre, no shift": {A.MEMBERS, A.NO_ANSWER, A.CENTRE},
+    "member of another centre, on a shift here": {A.MEMBERS, A.NO_ANSWER},
     "no role": set(),
     "member without Telegram": {A.MEMBERS, A.NO_ANSWER},
 }
@@ -79,6 +84,7 @@ async def test_audience_kind_and_choice_in_every_combination(uow_factory: UnitOf
     start = T0 + timedelta(days=2)
     async with uow_factory() as uow:
         centre = await uow.centres.add("港", "Minato")
+        other = await uow.centres.add("中央", "Chuo")
         shift = await uow.shifts.add(
             NewShift(centre.id, start, start + timedelta(hours=4), WorkKind.CLEANING, 99)
         )
@@ -89,7 +95,7 @@ async def test_audience_kind_and_choice_in_every_combination(uow_factory: UnitOf
             (profile, {k: choice for k in K}) for profile in PROFILES for choice in CHOICES
         ] + [("member", MIXED)]
         for n, (profile, choices) in enumerate(people):
-            roles, telegram, at_centre, answered = PROFILES[profile]
+            roles, telegram, belongs, on_shift, answered = PROFILES[profile]
             person = await uow.people.add(
                 NewPerson(
                     50_000 + n if telegram else None,
@@ -100,7 +106,8 @@ async def test_audience_kind_and_choice_in_every_combination(uow_factory: UnitOf
                 )
             )
             population[person.id] = (profile, choices)
-            if at_centre:
+            await uow.memberships.add(person.id, centre.id if belongs else other.id)
+            if on_shift:
                 await uow.shifts.assign(shift.id, person.id)
             if answered:
                 await uow.assemblies.put_answer(
