@@ -48,8 +48,8 @@ async def test_a_new_stranger_gets_the_english_welcome_and_taps_language(
     await page.locator("#send").click()
     welcome = page.locator(".msg.bot").last
     await expect(welcome).to_contain_text("What would you like to do?", timeout=10_000)
-    await welcome.locator("button.inline", has_text="Language").click()
-    await page.locator(".msg.bot").last.locator("button.inline", has_text="日本語").click()
+    # No language chosen yet: the welcome itself offers 日本語 / やさしい にほんご / English.
+    await welcome.locator("button.inline", has_text="日本語").click()
     await expect(page.locator(".msg.bot").last).to_contain_text(
         "これから日本語でご案内します", timeout=10_000
     )
