@@ -23,13 +23,14 @@ from bot.dialogs.menus import (
     OpenVolunteerCard,
     QueuePage,
 )
+from bot.dialogs.reach import StaffReply
 from bot.dialogs.registry import Dialog, Next
 from bot.domain.callbacks import CallbackData
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.replies import Button, Msg, msg
 from bot.domain.requests import OPEN
-from bot.services import access, cards, deliveries, requests
+from bot.services import access, cards, conversations, deliveries, requests
 from bot.services import volunteers as volunteer_service
 from bot.services.hours import waiting_for_review
 
@@ -150,6 +151,17 @@ async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
                 Button(msg("triage.queue.open_hours", id=report.id), OpenHoursCard(report.id)),
             )
         )
+    # Messages to the staff that wait for an answer (the person's own words: not shown here,
+    # the Reply button shows them, audited), in every centre filter of the person's.
+    talks = await conversations.waiting(uow, actor, now, limit=SCAN) if centre is None else []
+    for talk in talks:
+        entries.append(
+            _Entry(
+                talk.last_at,
+                msg("help.queue.line", id=talk.id, name=talk.name, when=talk.last_at),
+                Button(msg("help.staff.button.reply", id=talk.id), StaffReply(talk.id)),
+            )
+        )
     # Through the service: a look at what needs a person is audited (names, what was written).
     waiting = await deliveries.needing_a_person(uow, actor, now)
     if centre is None:  # an update belongs to no centre
@@ -197,6 +209,8 @@ async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
             hours=len(reports),
         ),
     ]
+    if talks:
+        parts.append(msg("help.queue.count", count=len(talks)))
     if waiting.updates and centre is None:
         parts.append(msg("triage.queue.parked_count", count=len(waiting.updates)))
     if waiting.people:

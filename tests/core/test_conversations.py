@@ -193,3 +193,20 @@ async def test_forget_removes_the_conversation(chat, memory_store):
     await chat.press_shown(TANAKA, "pd:yes")
     assert memory_store.state.conversations == {}
     assert memory_store.state.conversation_messages == {}
+
+
+async def test_staff_find_a_waiting_message_in_queue_and_answer_it_from_there(chat):
+    await chat.send(MARIA, "I lost my code")
+    await chat.tap(MARIA, "Yes, send it")
+    [conversation] = chat.store.state.conversations.values()
+    queue = await chat.send(HANAKO, "/queue")
+    assert (
+        "スタッフへの相談：1件" in queue.text
+        and f"💬 #{conversation.id} Maria Santos" in queue.text
+    )
+    assert "I lost my code" not in queue.text  # their words are shown when staff open it
+    await chat.tap(HANAKO, f"返事を書く #{conversation.id}")
+    await chat.send(HANAKO, "We will send a new code.")
+    assert "We will send a new code." in chat.delivered[MARIA.id][-1].text
+    after = await chat.send(HANAKO, "/queue")
+    assert "スタッフへの相談" not in after.text  # answered: no longer waiting
