@@ -22,7 +22,7 @@ from bot.dialogs.registry import Dialog, Next, StaleScreen
 from bot.dialogs.state import DialogData, StateCodec
 from bot.domain.callbacks import CallbackData
 from bot.domain.contact import Contact, contact_lines
-from bot.domain.conversations import TEXT_LIMIT, MediaKind
+from bot.domain.conversations import TEXT_LIMIT, ConversationMessage, Direction, MediaKind
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.replies import Button, Msg, msg
@@ -247,6 +247,17 @@ def language_msg(locale: str) -> Msg:
     return msg(f"help.lang.{locale if locale in ('ja', 'en', 'ja-easy') else 'ja'}")
 
 
+SHOWN = 6  # the latest messages shown to staff above their answer (the desk shows them all)
+
+
+def _line(message: ConversationMessage) -> Msg:
+    if message.direction is Direction.OUT:
+        return msg("help.thread.out", when=message.at, text=message.text)
+    if message.file_id is not None and message.media is not None:
+        return msg("help.thread.media", when=message.at, media=_media_msg(message.media))
+    return msg("help.thread.in", when=message.at, text=message.text)
+
+
 async def _ask_reply(turn: Turn, conversation_id: int) -> ReplyData:
     try:
         thread = await service.thread(turn.uow, turn.actor, turn.now, conversation_id)
@@ -260,6 +271,7 @@ async def _ask_reply(turn: Turn, conversation_id: int) -> ReplyData:
     )
     locale = conversation.locale if person is None or person.locale is None else person.locale
     turn.say(
+        *(_line(m) for m in thread.messages[-SHOWN:]),
         msg(
             "help.staff.ask_reply",
             id=conversation.id,
@@ -292,4 +304,3 @@ async def _reply_typed(turn: Turn, data: ReplyData) -> Next:
 @STAFF_DIALOG.resumes
 async def _reply_resume(turn: Turn, data: ReplyData) -> Next:
     return await _ask_reply(turn, data.conversation_id)
-
