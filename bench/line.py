@@ -12,6 +12,10 @@ limits and LINE's monthly quota off, so that Kyodo is what is measured. One `kyo
   same N Telegram chats, then for the N LINE users: on LINE every one is a push with its
   X-Line-Retry-Key (no reply token lives). Rate = (N - 1) / (last arrival - first arrival): the
   sender finds rows queued by another process at its next poll, up to a second later.
+- broadcast: one broadcast to N Telegram members and N LINE members, started by Kyodo's pump
+  as staff's would be: Telegram's copies go one request each at the global rate, LINE's as
+  multicasts of up to 500 people (one retry key a request). Rate per door = N / (the door's last
+  arrival - the broadcast's start): both doors from the same start, in the same run.
 
 Usage: python bench/line.py [--people 1000]
 """
@@ -34,7 +38,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_settings  # noqa: E402
+from bot.domain.broadcasts import (  # noqa: E402
+    Audience,
+    AudienceKind,
+    BroadcastKind,
+    BroadcastStatus,
+    Draft,
+)
 from bot.domain.outbound import OutboundMessage  # noqa: E402
+from bot.domain.people import NewPerson, Role  # noqa: E402
 from kyodo.app import open_store  # noqa: E402
 from sandbox.line.ratelimit import LineRateLimits  # noqa: E402
 from sandbox.line.standin import LineStandIn  # noqa: E402
@@ -150,6 +162,36 @@ class Run:
         times = [self.line.received(u)[b].at / 1000 for u, b in zip(users, before, strict=True)]
         return (self.count - 1) / (max(times) - min(times))
 
+    async def broadcast(self, db: str) -> tuple[float, float]:
+        """(Telegram, LINE) messages a second of one broadcast to N members on each door."""
+        telegram = [5_000_000 + i for i in range(self.count)]
+        on_line = [self.line.add_person(f"M{i}", "en").user_id for i in range(self.count)]
+        settings = load_settings({"DATABASE_URL": db})
+        async with open_store(settings) as store, store.uow() as uow:
+            now = datetime.now(UTC)
+            chats = telegram + [await uow.line.chat_for(u) for u in on_line]
+            for chat_id in chats:
+                await uow.people.add(
+                    NewPerson(chat_id, "Bench", "en", now, "en", frozenset({Role.MEMBER}))
+                )
+            await uow.broadcasts.add(
+                Draft(Audience(AudienceKind.MEMBERS), BroadcastKind.NOTICE, "ベンチ", "Bench"),
+                status=BroadcastStatus.SCHEDULED,
+                created_by=None,
+                created_at=now,
+                send_at=now,
+                coordinator_chat_id=None,
+                coordinator_locale="en",
+            )
+            start = time.time()
+            await uow.commit()
+        got_tg = lambda: all(self.tg_arrived.get(c) for c in telegram)  # noqa: E731
+        got_line = lambda: all(self.line.received(u) for u in on_line)  # noqa: E731
+        await until(lambda: got_tg() and got_line(), 600, "the broadcast's copies")
+        tg_last = max(self.tg_arrived[c][0] for c in telegram)
+        line_last = max(self.line.received(u)[0].at for u in on_line) / 1000
+        return self.count / (tg_last - start), self.count / (line_last - start)
+
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -187,7 +229,9 @@ async def main() -> None:
                 await run.telegram_pushed(db),
                 await run.line_pushed(db),
             ),
+            ("broadcast: LINE by multicast", *await run.broadcast(db)),
         ]
+        multicasts = line.calls_of("multicast")
         pushes = line.calls_of("pushMessage")
         replies = line.calls_of("replyMessage")
     finally:
@@ -211,7 +255,9 @@ async def main() -> None:
         )
     print(
         f"\nLINE calls: {len(replies)} replies, {len(pushes)} pushes "
-        f"({sum(1 for c in pushes if c.retry_key)} with a retry key); "
+        f"({sum(1 for c in pushes if c.retry_key)} with a retry key), "
+        f"{len(multicasts)} multicasts to {sum(len(c.body['to']) for c in multicasts)} people "
+        f"({sum(1 for c in multicasts if c.retry_key)} with a retry key); "
         f"webhook POSTs: {line.stats.get('webhook_posts', 0)}; logs: {log}"
     )
 

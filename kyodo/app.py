@@ -129,6 +129,8 @@ class KyodoApp:
         self._line_client: Any = None
         self.line_webhook_url: str | None = None  # where LINE is to post, once the web server runs
         self.line_menus: Any = None  # handlers.line.richmenus.RichMenus, when LINE is on
+        self.line_multicaster: Any = None  # handlers.line.multicast.LineMulticaster, likewise
+        self.line_quota: Any = None  # handlers.line.quota.LineQuotaReader, likewise
 
     async def start(self) -> None:
         settings = self.settings
@@ -143,6 +145,7 @@ class KyodoApp:
             from handlers.line.client import LineClient
             from handlers.line.gateway import LineGateway
             from handlers.line.parse import with_line
+            from handlers.line.quota import LineQuotaReader
             from kyodo.line_menus import rich_menus
 
             parser = with_line(parser)
@@ -155,13 +158,16 @@ class KyodoApp:
                 I18n(settings.tz, settings.default_locale),
                 settings.default_locale,
             )
+            # LINE's monthly quota, shown where a broadcast is composed (dialog and desk).
+            self.line_quota = LineQuotaReader(self._line_client)
             channels[Channel.LINE] = LineGateway(
                 store.uow, self._line_client, self.clock, menus=self.line_menus
             )
         i18n = I18n(settings.tz, settings.default_locale)
         calendar_url = await self._start_web(store, i18n)
-        dialog_settings = make_dialog_settings(
-            settings, calendar_url=calendar_url, desk_url=self.desk_url
+        dialog_settings = replace(
+            make_dialog_settings(settings, calendar_url=calendar_url, desk_url=self.desk_url),
+            line_quota=self.line_quota,
         )
         # Every unit of work on this store runs its events' consequences before it commits
         # (the desk's, opened above, included: it reads `store.publish` per unit).
@@ -187,13 +193,32 @@ class KyodoApp:
             channels=channels,
         )
         self.sender = sender
+        multicaster = None
+        if self._line_client is not None:
+            # Broadcast copies to LINE people go 500 a request (handlers/line/multicast.py).
+            from handlers.line.multicast import MULTICAST_LIMIT, LineMulticaster
+
+            multicaster = LineMulticaster(
+                store.uow,
+                self._line_client,
+                self.clock,
+                lease=timedelta(seconds=settings.outbox_lease),
+            )
+        self.line_multicaster = multicaster
+
+        def queued() -> None:
+            sender.wake()
+            if multicaster is not None:
+                multicaster.wake()
+
         # Running broadcasts become outbox rows, chunk by chunk (bot/runtime/broadcast_pump.py).
         pump = BroadcastPump(
             store.uow,
             BroadcastCopies(Renderer(i18n), dialog_settings),
             self.clock,
             rate=settings.global_rate,
-            on_queued=sender.wake,
+            on_queued=queued,
+            line_batch=MULTICAST_LIMIT if multicaster is not None else 0,
         )
         # Cards follow their items through events (bot/notices/cards.py); the feed only edits
         # copies whose first send had no message id yet, woken by the sender when deliveries
@@ -240,6 +265,8 @@ class KyodoApp:
             self._tasks.append(
                 asyncio.create_task(self.line_menus.ensure(), name="line-rich-menus")
             )
+        if multicaster is not None:
+            self._tasks.append(asyncio.create_task(multicaster.run(), name="line-multicast"))
         try:
             await register_commands(gateway, i18n, settings.default_locale)
         except GatewayError as error:
@@ -281,6 +308,7 @@ class KyodoApp:
                 bot_username=settings.bot_username,
                 global_rate=settings.global_rate,
                 service_areas=settings.service_areas,
+                line_quota=self.line_quota,
             ),
         )
         if settings.line_enabled:

@@ -49,6 +49,7 @@ from bot.domain.people import Actor
 from bot.domain.replies import Button, Msg, Reply, msg
 from bot.ports.store import UnitOfWork
 from bot.services import broadcasts as service
+from bot.services import line_quota
 
 NAME = "broadcast"
 MAX_CHOICES = 20  # centres or notices offered as buttons
@@ -448,6 +449,9 @@ async def _preview(turn: Turn, state: BroadcastDraft) -> Next:
                 other=msg(f"broadcasts.language.{_OTHER[language]}"),
             )
         )
+    cost = await _line_cost(turn, draft)  # LINE's monthly messages (bot/services/line_quota.py)
+    if cost is not None:
+        header.extend(line_quota.cost_lines(cost))
     chat_id = turn.incoming.chat_id
     if chat_id is None:
         return None
@@ -458,6 +462,15 @@ async def _preview(turn: Turn, state: BroadcastDraft) -> Next:
         preview = message_for(draft, language)
         turn.notify(chat_id, turn.locale, msg(f"broadcasts.preview.as_{language}"))
         turn.notify(chat_id, language, *preview.parts, buttons=preview.buttons)
+    edits = (
+        Button(msg("broadcasts.button.edit_ja"), EditJapanese()),
+        Button(msg("broadcasts.button.edit_en"), EditEnglish()),
+    )
+    if cost is not None and cost.too_many:
+        # Not sendable this month: fewer people (another audience), or nothing.
+        narrow = Button(msg("line.button.narrow"), StartBroadcast())
+        turn.notify(chat_id, turn.locale, msg("line.quota.choose"), buttons=((narrow,), (CANCEL,)))
+        return replace(state, step="confirm")
     turn.notify(
         chat_id,
         turn.locale,
@@ -465,14 +478,17 @@ async def _preview(turn: Turn, state: BroadcastDraft) -> Next:
         buttons=(
             (Button(msg("broadcasts.button.send_now"), SendNow()),),
             (Button(msg("broadcasts.button.send_later"), SendLater()),),
-            (
-                Button(msg("broadcasts.button.edit_ja"), EditJapanese()),
-                Button(msg("broadcasts.button.edit_en"), EditEnglish()),
-            ),
+            edits,
             (CANCEL,),
         ),
     )
     return replace(state, step="confirm")
+
+
+async def _line_cost(turn: Turn, draft: Draft) -> line_quota.LineCost | None:
+    return await line_quota.line_cost(
+        turn.uow, turn.actor, draft.audience, draft.kind, turn.now, turn.settings.line_quota
+    )
 
 
 @DIALOG.button(EditJapanese, steps=("confirm",))
@@ -534,6 +550,11 @@ async def _time_confirmed(turn: Turn, _: ConfirmTime, draft: BroadcastDraft) -> 
 
 
 async def _create(turn: Turn, state: BroadcastDraft, send_at: datetime | None) -> None:
+    cost = await _line_cost(turn, _draft(state))
+    if cost is not None and cost.too_many:  # the month's messages went meanwhile: not started
+        narrow = Button(msg("line.button.narrow"), StartBroadcast())
+        turn.say(*line_quota.cost_lines(cost), buttons=((narrow,), (CANCEL,)), edit=True)
+        return
     try:
         broadcast = await service.create(
             turn.uow,

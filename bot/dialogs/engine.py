@@ -20,6 +20,7 @@ from bot.domain.people import Actor, Person
 from bot.domain.reminders import DEFAULT_OFFSETS
 from bot.domain.replies import Button, Msg, Reply
 from bot.domain.requests import DEFAULT_AREAS, ServiceArea
+from bot.ports.line import LineQuota
 from bot.ports.store import UnitOfWork
 from bot.rendering import Renderer
 
@@ -45,6 +46,8 @@ class DialogSettings:
     desk_url: str = "http://127.0.0.1:8090/desk"  # the staff web desk (sign-in links)
     service_areas: tuple[ServiceArea, ...] = DEFAULT_AREAS  # KYODO_SERVICE_AREAS
     contact: Contact | None = None  # the co-op's phone and hours (KYODO_COOP_PHONE); None: unset
+    # LINE's monthly quota, shown where a broadcast is composed; None: LINE is off.
+    line_quota: LineQuota | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ an audience of any size is never loaded at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -83,11 +83,16 @@ class BroadcastRepository(Protocol):
         ...
 
     async def queue(
-        self, broadcast_id: int, messages: Sequence[tuple[int, OutboundMessage]], at: datetime
+        self,
+        broadcast_id: int,
+        messages: Sequence[tuple[int, OutboundMessage]],
+        at: datetime,
+        line_batches: Mapping[int, str] | None = None,
     ) -> int:
         """Queues one outbox row per (person id, message) and links it to the broadcast, in a few
         statements; a person who already has a row for this broadcast is skipped (the dedupe key
-        is the broadcast and person id). Returns how many rows are new."""
+        is the broadcast and person id). `line_batches`: person id -> the LINE multicast batch
+        their row goes in (the outbox's `claim_batch`). Returns how many rows are new."""
         ...
 
     async def delivery_counts(self, broadcast_id: int) -> dict[str, int]:

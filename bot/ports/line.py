@@ -106,3 +106,23 @@ class OutboxGateway(Protocol):
     gives the retry key, its chat a reply token). Raises `bot.ports.telegram`'s errors."""
 
     async def deliver(self, item: OutboxItem) -> SentMessage: ...
+
+
+@dataclass(frozen=True)
+class MonthQuota:
+    """The LINE channel's monthly messages: its plan's `limit` (None: no limit) and how many
+    were `used` this month (pushes and multicasts count per person; replies are free)."""
+
+    limit: int | None
+    used: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.limit is None else max(0, self.limit - self.used)
+
+
+class LineQuota(Protocol):
+    async def month(self) -> MonthQuota:
+        """This month's quota as LINE tells it now; raises `bot.ports.telegram`'s errors when
+        LINE cannot be asked."""
+        ...

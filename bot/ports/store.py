@@ -198,6 +198,13 @@ class OutboxRepository(Protocol):
         None)."""
         ...
 
+    async def claim_batch(
+        self, now: datetime, lease_until: datetime
+    ) -> tuple[str, Sequence[OutboxItem]] | None:
+        """Takes the oldest due LINE multicast batch whole: its name and its due rows (`claim`
+        never takes a batch's rows); None when no batch is due."""
+        ...
+
     async def mark_sent(
         self, item_id: int, at: datetime, telegram_message_id: int | None
     ) -> None: ...

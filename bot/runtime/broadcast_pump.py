@@ -14,7 +14,11 @@ the events it records (`BroadcastProgressed` every few seconds, `BroadcastFinish
 cancelled broadcast is finished here too, once the messages on their way when it was cancelled
 are settled, so that its final counts are true.
 
-Its rows are bulk: the sender sends them with what people's answers leave of the rate.
+Its rows are bulk: the sender sends them with what people's answers leave of the rate. With
+`line_batch` set (LINE is on), the copies to LINE people of a chunk that read the same are put in
+batches of up to that many (LINE's multicast takes 500 people a request): a batch is named when
+its rows are queued, in the same transaction, so it is the same batch after any kill, and it
+goes in one request (handlers/line/multicast.py) while each row keeps its own outcome.
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.domain.broadcasts import Broadcast, BroadcastChanged, BroadcastStatus, Progress
+from bot.domain.channels import Channel
 from bot.domain.events import BroadcastFinished, BroadcastProgressed
+from bot.domain.outbound import OutboundMessage
 from bot.ports.clock import Clock
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
 from bot.runtime.wakeup import Sleep, Wakeup
@@ -57,16 +63,19 @@ class BroadcastPump:
         poll_interval: float = 1.0,
         on_queued: Callable[[], None] | None = None,
         sleep: Sleep = asyncio.sleep,
+        line_batch: int = 0,
     ) -> None:
         """`copies` renders a page of recipients' messages; `ahead_seconds`: how much sending
         the queued, unsent rows may hold (a pause stops about that much later, and the sender
-        never runs dry waiting for the next chunk)."""
+        never runs dry waiting for the next chunk). `line_batch`: the most LINE people one
+        multicast batch holds (0: no batches); a chunk is then at least that many people."""
         self._uow = uow_factory
         self._copies = copies
         self._clock = clock
         self._rate = rate
         self._ahead = max(100, math.ceil(rate * ahead_seconds))
-        self._chunk = chunk or max(50, min(1000, math.ceil(rate)))
+        self._chunk = max(chunk or max(50, min(1000, math.ceil(rate))), line_batch)
+        self._line_batch = line_batch
         self._progress_every = progress_every
         self._poll_interval = poll_interval
         self._on_queued = on_queued
@@ -121,7 +130,8 @@ class BroadcastPump:
                 broadcast.draft.audience, broadcast.draft.kind, broadcast.cursor, self._chunk
             )
             messages = self._copies(broadcast.draft, page)
-            await uow.broadcasts.queue(broadcast_id, messages, now)
+            batches = self._line_batches(broadcast_id, messages)
+            await uow.broadcasts.queue(broadcast_id, messages, now, batches)
             advanced = replace(
                 broadcast,
                 cursor=page[-1].person_id if page else broadcast.cursor,
@@ -135,6 +145,26 @@ class BroadcastPump:
         if messages and self._on_queued is not None:
             self._on_queued()
         return bool(page) and not advanced.materialised
+
+    def _line_batches(
+        self, broadcast_id: int, messages: Sequence[tuple[int, OutboundMessage]]
+    ) -> dict[int, str]:
+        """Person id -> batch name for the chunk's copies to LINE people: those that read the
+        same (a language, a kind of copy) together, at most `line_batch` a batch, each named
+        after its first person (a person is in one batch of a broadcast)."""
+        if self._line_batch <= 0:
+            return {}
+        alike: dict[tuple[object, ...], list[int]] = {}
+        for person_id, message in messages:
+            if Channel.of(message.chat_id) is Channel.LINE:
+                key = (message.text, message.buttons, message.parse_mode, message.carries)
+                alike.setdefault(key, []).append(person_id)
+        names: dict[int, str] = {}
+        for people in alike.values():
+            for start in range(0, len(people), self._line_batch):
+                batch = people[start : start + self._line_batch]
+                names.update(dict.fromkeys(batch, f"bc:{broadcast_id}:{batch[0]}"))
+        return names
 
     async def _report(self, broadcast_id: int, now: datetime) -> None:
         """Records the progress (at most every few seconds), or finishes the broadcast."""

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from bot.domain.broadcasts import Audience, AudienceKind, BroadcastKind, BroadcastStatus, Draft
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.services import broadcasts as service
+from bot.services import line_quota
 from handlers.desk.context import (
     config,
     int_arg,
@@ -80,6 +81,7 @@ async def _form(
     *,
     preview: dict[str, Markup] | None = None,
     count: service.AudienceCount | None = None,
+    line: list[str] | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> web.Response:
@@ -95,6 +97,7 @@ async def _form(
         "kinds": list(BroadcastKind),
         "preview": preview,
         "count": count,
+        "line": line or [],  # LINE's monthly messages: the cost, what is left (line.po)
         "error": error,
     }
     return render(request, "broadcast_form.html", context, status=status)
@@ -128,16 +131,35 @@ async def compose(request: web.Request) -> web.StreamResponse:
                 count = await service.audience_count(
                     uow, actor, draft.audience, draft.kind, now(request)
                 )
-            return await _form(request, values, preview=preview, count=count)
+                cost = await _line_cost(request, uow, draft)
+            line = _line_texts(request, cost)
+            return await _form(request, values, preview=preview, count=count, line=line)
         send_at = _send_at(values, request)
         async with unit(request) as uow:
-            broadcast = await service.create(uow, actor, draft, now=now(request), send_at=send_at)
-            await uow.commit()
+            cost = await _line_cost(request, uow, draft)
+            if cost is None or not cost.too_many:
+                broadcast = await service.create(
+                    uow, actor, draft, now=now(request), send_at=send_at
+                )
+                await uow.commit()
+        if cost is not None and cost.too_many:  # not started: fewer people, or nothing
+            line = _line_texts(request, cost)
+            return await _form(request, values, error=line[-1], line=line, status=400)
     except PermissionDenied:
         raise
     except DomainError as error:
         return await _form(request, values, error=_error(request, error), status=400)
     raise redirect(f"/desk/broadcasts/{broadcast.id}", done="bc_created")
+
+
+async def _line_cost(request: web.Request, uow: Any, draft: Draft) -> line_quota.LineCost | None:
+    actor, quota = user(request).actor, config(request).line_quota
+    return await line_quota.line_cost(uow, actor, draft.audience, draft.kind, now(request), quota)
+
+
+def _line_texts(request: web.Request, cost: line_quota.LineCost | None) -> list[str]:
+    t = translator(request)
+    return [t(m.key, **m.args) for m in line_quota.cost_lines(cost)] if cost else []
 
 
 async def index(request: web.Request) -> web.Response:

@@ -21,6 +21,7 @@ from bot.domain.hours import duration
 from bot.domain.requests import DEFAULT_AREAS, ServiceArea
 from bot.i18n import I18n
 from bot.ports.clock import Clock
+from bot.ports.line import LineQuota
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
 from bot.rendering import Renderer
 from bot.services.desk_auth import DeskUser
@@ -43,6 +44,7 @@ class DeskConfig:
     global_rate: float = 30.0  # messages per second, for a broadcast's expected finish
     service_areas: tuple[ServiceArea, ...] = DEFAULT_AREAS  # to name a request's area
     idle: timedelta = IDLE_TIMEOUT
+    line_quota: LineQuota | None = None  # LINE's monthly quota at compose; None: LINE is off
     renderer: Renderer = field(init=False)
 
     def __post_init__(self) -> None:

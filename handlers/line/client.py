@@ -1,10 +1,10 @@
 """The official SDK's asyncio client (``line-bot-sdk`` 3), and what its failures mean to Kyodo.
 
-`LineClient` makes the calls Kyodo needs (reply, push with a retry key, a person's profile, and
-the rich menus': list, create, picture, link) and turns every failure into one of
-`bot.ports.telegram`'s errors, or one of the subclasses
-below that say more: whether the request may have reached LINE (`MaybeArrived`), or certainly
-did not (`NotSent`), is what the gateway's exactly-once rests on.
+`LineClient` makes the calls Kyodo needs (reply, push and multicast with a retry key, the
+month's quota and its use, a person's profile, and the rich menus': list, create, picture,
+link) and turns every failure into one of `bot.ports.telegram`'s errors, or one of the
+subclasses below that say more: whether the request may have reached LINE (`MaybeArrived`),
+or certainly did not (`NotSent`), is what the gateway's exactly-once rests on.
 
 LINE's clock: every answer's ``Date`` header says LINE's time, and `line_ahead` keeps how far it
 runs ahead of this machine's (the intake judges a reply token's minute by it: see
@@ -34,6 +34,7 @@ from linebot.v3.messaging import (
     AsyncMessagingApi,
     AsyncMessagingApiBlob,
     Configuration,
+    MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
     RichMenuRequest,
@@ -167,6 +168,28 @@ class LineClient:
             )
         )
         return [str(m.id) for m in answer.sent_messages or ()]
+
+    async def multicast(
+        self, to: list[str], messages: list[dict[str, Any]], retry_key: str, timeout: float
+    ) -> None:
+        """The same messages to up to 500 people in one request (LINE answers no message ids)."""
+        request = MulticastRequest.from_dict({"to": to, "messages": messages})
+        await self._call(
+            self._messaging().multicast_with_http_info(
+                request, x_line_retry_key=retry_key, _request_timeout=_timeout(timeout)
+            )
+        )
+
+    async def quota(self, timeout: float) -> tuple[int | None, int]:
+        """(the month's message limit, None for none; how many were sent this month)."""
+        limit = await self._call(
+            self._messaging().get_message_quota(_request_timeout=_timeout(timeout))
+        )
+        used = await self._call(
+            self._messaging().get_message_quota_consumption(_request_timeout=_timeout(timeout))
+        )
+        value = limit.value if limit.type == "limited" else None
+        return (None if value is None else int(value)), int(used.total_usage or 0)
 
     async def profile(self, user_id: str, timeout: float) -> tuple[str, str | None]:
         """(display name, language of their LINE app, if they let it be known)."""

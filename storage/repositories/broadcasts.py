@@ -10,7 +10,7 @@ dedupe key, so queuing a chunk twice (a replica that lost a race, a restart) add
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -280,8 +280,13 @@ class SqlBroadcastRepository:
         return recipients, addressed - recipients
 
     async def queue(
-        self, broadcast_id: int, messages: Sequence[tuple[int, OutboundMessage]], at: datetime
+        self,
+        broadcast_id: int,
+        messages: Sequence[tuple[int, OutboundMessage]],
+        at: datetime,
+        line_batches: Mapping[int, str] | None = None,
     ) -> int:
+        batches = line_batches or {}
         new = 0
         for start in range(0, len(messages), _INSERT_SLICE):
             chunk = messages[start : start + _INSERT_SLICE]
@@ -301,6 +306,7 @@ class SqlBroadcastRepository:
                     "dedupe_key": f"bc:{broadcast_id}:{pid}",
                     "carries": None if message.carries is None else message.carries.value,
                     "bulk": True,  # after people's answers (bot/runtime/sender.py)
+                    "line_batch": batches.get(pid),
                 }
                 for pid, message in chunk
             ]

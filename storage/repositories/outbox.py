@@ -1,9 +1,10 @@
 """Outgoing messages in SQL, and how concurrent senders claim them without sending one twice.
 
 People's answers are claimed before bulk rows (broadcast copies, reminders, digests), and a
-sender says how many bulk rows it takes at once. An edit replaces the edits of the same message
-still pending: each carries the message's whole text and buttons, so only the latest matters,
-and a slow chat (one a second) does not replay every progress step of a broadcast.
+sender says how many bulk rows it takes at once. Rows of a LINE multicast batch
+(`line_batch`) are claimed whole, by `claim_batch` only. An edit replaces the edits of the same
+message still pending: each carries the message's whole text and buttons, so only the latest
+matters, and a slow chat (one a second) does not replay every progress step of a broadcast.
 """
 
 from __future__ import annotations
@@ -163,7 +164,8 @@ class SqlOutboxRepository:
         """Ids of due rows, people's answers first (`bulk` None: both kinds, answers first)."""
         if limit <= 0:
             return []
-        candidates = select(OutboxRow.id).where(_due(now))
+        # A LINE multicast's rows go together (`claim_batch`), never one by one.
+        candidates = select(OutboxRow.id).where(_due(now), OutboxRow.line_batch.is_(None))
         if bulk is None:
             candidates = candidates.order_by(OutboxRow.bulk, OutboxRow.id)
         else:
@@ -174,6 +176,34 @@ class SqlOutboxRepository:
             # behind each other, and never both take one row.
             candidates = candidates.with_for_update(skip_locked=True)
         return list((await self._session.execute(candidates)).scalars())
+
+    async def claim_batch(
+        self, now: datetime, lease_until: datetime
+    ) -> tuple[str, Sequence[OutboxItem]] | None:
+        """Takes the oldest due LINE batch whole (its name and rows); None when none is due."""
+        first = (
+            select(OutboxRow.line_batch)
+            .where(_due(now), OutboxRow.line_batch.is_not(None))
+            .order_by(OutboxRow.id)
+            .limit(1)
+        )
+        if dialect_name(self._session) == "postgresql":
+            first = first.with_for_update(skip_locked=True)
+        name = (await self._session.execute(first)).scalar_one_or_none()
+        if name is None:
+            return None
+        rows = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.line_batch == name, _due(now))
+            .values(
+                status=OutboxStatus.SENDING.value,
+                lease_until=lease_until,
+                attempts=OutboxRow.attempts + 1,
+            )
+            .returning(*_ITEM_COLUMNS)
+            .execution_options(synchronize_session=False)
+        )
+        return str(name), sorted((_item(row) for row in rows), key=lambda item: item.id)
 
     async def mark_sent(self, item_id: int, at: datetime, telegram_message_id: int | None) -> None:
         await self._set(

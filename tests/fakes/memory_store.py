@@ -117,6 +117,7 @@ class OutboxRecord:
     sent_at: datetime | None = None
     telegram_message_id: int | None = None
     bulk: bool = False
+    line_batch: str | None = None  # a LINE multicast's rows go together (claim_batch)
 
     def is_due(self, now: datetime) -> bool:
         if self.status is OutboxStatus.PENDING:
@@ -622,12 +623,33 @@ class MemoryOutboxRepository:
     async def claim(
         self, now: datetime, lease_until: datetime, limit: int, bulk_limit: int | None = None
     ) -> Sequence[OutboxItem]:
-        ready = [r for _, r in sorted(self._s.outbox.items()) if r.is_due(now)]
+        ready = [
+            r for _, r in sorted(self._s.outbox.items()) if r.is_due(now) and r.line_batch is None
+        ]
         answers = [r for r in ready if not r.bulk][: max(limit, 0)]
         bulk_room = max(limit, 0) - len(answers)
         if bulk_limit is not None:
             bulk_room = min(bulk_room, bulk_limit)
         due = answers + [r for r in ready if r.bulk][: max(bulk_room, 0)]
+        return self._take(due, lease_until)
+
+    async def claim_batch(
+        self, now: datetime, lease_until: datetime
+    ) -> tuple[str, Sequence[OutboxItem]] | None:
+        first = next(
+            (
+                r.line_batch
+                for _, r in sorted(self._s.outbox.items())
+                if r.line_batch is not None and r.is_due(now)
+            ),
+            None,
+        )
+        if first is None:
+            return None
+        due = [r for r in self._s.outbox.values() if r.line_batch == first and r.is_due(now)]
+        return first, self._take(due, lease_until)
+
+    def _take(self, due: list[OutboxRecord], lease_until: datetime) -> list[OutboxItem]:
         for record in due:
             record.status = OutboxStatus.SENDING
             record.lease_until = _utc(lease_until)

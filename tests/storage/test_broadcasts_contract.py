@@ -274,3 +274,31 @@ async def test_a_large_chunk_is_queued_in_slices(uow_factory, count):
     assert queued == count
     async with uow_factory() as uow:
         assert (await uow.broadcasts.delivery_counts(broadcast.id))["pending"] == count
+
+
+async def test_a_line_batch_is_claimed_whole_and_never_row_by_row(uow_factory):
+    members = await people(uow_factory, 4)
+    broadcast = await new_broadcast(uow_factory)
+    chunk = [(m.id, message(m.telegram_user_id or 0)) for m in members]
+    batches = {members[0].id: "bc:1:a", members[1].id: "bc:1:a", members[2].id: "bc:1:b"}
+    lease = timedelta(seconds=30)
+    async with uow_factory() as uow:
+        await uow.broadcasts.queue(broadcast.id, chunk, T0, batches)
+        await uow.commit()
+    async with uow_factory() as uow:
+        alone = await uow.outbox.claim(T0, T0 + lease, 10)
+        first = await uow.outbox.claim_batch(T0, T0 + lease)
+        second = await uow.outbox.claim_batch(T0, T0 + lease)
+        none = await uow.outbox.claim_batch(T0, T0 + lease)
+        await uow.commit()
+    chats = [m.telegram_user_id for m in members]
+    assert [i.message.chat_id for i in alone] == chats[3:]  # the sender's: in no batch
+    assert first is not None and second is not None and none is None
+    assert (first[0], [i.message.chat_id for i in first[1]]) == ("bc:1:a", chats[:2])
+    assert (second[0], [i.message.chat_id for i in second[1]]) == ("bc:1:b", chats[2:3])
+    later = T0 + lease + timedelta(seconds=1)  # a killed process's lease ran out
+    async with uow_factory() as uow:
+        again = await uow.outbox.claim_batch(later, later + lease)
+        await uow.commit()
+    assert again is not None and again[0] == "bc:1:a"
+    assert [i.attempts for i in again[1]] == [2, 2]
