@@ -184,10 +184,11 @@ def _say_ask_name(turn: Turn, asked: NameAsked) -> None:
 
 
 async def _named(turn: Turn, asked: NameAsked, typed: str) -> Next:
-    if turn.person is None and turn.actor.person_id is None:
-        return None
-    person = await turn.uow.people.get(turn.actor.person_id or 0)
-    if person is None:
+    person_id = turn.actor.person_id
+    person = None if person_id is None else await turn.uow.people.get(person_id)
+    if person is None:  # forgotten meanwhile: nobody to name, their menu instead
+        title, buttons = main_menu(turn.actor)
+        turn.say(title, buttons=buttons)
         return None
     try:
         name = await set_name(turn.uow, person, typed, turn.now)
