@@ -1,6 +1,6 @@
 """Demo data for the sandbox: a co-op with two business centres, a coordinator, members, a
-volunteer and a resident to chat as, the members' shifts over the coming week, and one upcoming
-general assembly.
+volunteer (imported as a real co-op's roster is: kyodo/demo/members.py) and a resident to chat
+as, the members' shifts over the coming week, and one upcoming general assembly.
 
 Idempotent: people already present (by Telegram id), centres (by Japanese name), shifts (by
 member, centre and start) and an upcoming assembly are left as they are, so `kyodo run` can load
@@ -14,11 +14,17 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.coop import BusinessCentre, NewAssembly, NewShift, WorkKind
-from bot.domain.people import NewPerson, Role
+from bot.domain.people import Actor, NewPerson, Role
 from bot.ports.store import UnitOfWork
+from bot.services import member_import
+from kyodo.demo.members import MEMBERS_CSV
 from kyodo.demo.requests import load_demo_requests
 
 TOKYO = ZoneInfo("Asia/Tokyo")
+# The demo is loaded by the composition root, acting as the shell does: as an admin.
+_SHELL = Actor(person_id=None, roles=frozenset({Role.ADMIN}), locale="ja")
+# Who comes in through the roster import: everyone but the resident (residents are no members).
+IMPORTED_ROLES = frozenset({Role.MEMBER, Role.VOLUNTEER, Role.STAFF})
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         1001,
         "佐藤 花子",
         "ja",
-        frozenset({Role.STAFF, Role.ADMIN}),
+        frozenset({Role.STAFF, Role.ADMIN, Role.COORDINATOR}),
         "スタッフ(コーディネーター)",
         "Staff coordinator",
     ),
@@ -156,13 +162,47 @@ async def _assembly(uow: UnitOfWork, now: datetime, tz: ZoneInfo) -> int:
     return 1
 
 
+async def _members(uow: UnitOfWork, now: datetime) -> int:
+    """The demo's members, volunteer and staff through the member import (kyodo/demo/members.py),
+    each then attached to the sandbox account they chat as; the rest of a person's roles (admin,
+    coordinator) as an admin would give them. People already present are left as they are."""
+    lines = MEMBERS_CSV.splitlines(keepends=True)
+    missing = [
+        line
+        for line in lines[1:]
+        if await uow.people.by_telegram_id(int(line.rsplit("demo-", 1)[1])) is None
+    ]
+    if not missing:
+        return 0
+    report = await member_import.import_members(
+        uow, _SHELL, "".join([lines[0], *missing]).encode(), now
+    )
+    if report.errors:  # pragma: no cover - the demo's own file
+        raise ValueError(f"the demo roster does not import: {report.errors}")
+    demo = {person.telegram_user_id: person for person in DEMO_PEOPLE}
+    keys = await uow.roster.by_keys([line.fields.key for line in report.good])
+    for line in report.good:
+        assert line.fields.member_no is not None  # noqa: S101 -- every demo row has one
+        telegram_id = int(line.fields.member_no.removeprefix("demo-"))
+        person_id = keys[line.fields.key]
+        await uow.people.attach(person_id, telegram_id, demo[telegram_id].language)
+        # Not chosen by them yet: the sandbox chats as them in the language Telegram says.
+        await uow.people.set_locale(person_id, None)
+        for role in demo[telegram_id].roles - {line.fields.role}:
+            await uow.people.add_role(person_id, role)
+    return report.imported
+
+
 async def load_demo(uow: UnitOfWork, now: datetime, tz: ZoneInfo = TOKYO) -> int:
     """Adds the demo data that is missing; returns how many people were added. Does not commit.
 
     Shifts cover today and the six days after it in `tz`; the assembly is about 2½ weeks ahead.
     """
-    added = 0
+    await _centres(uow)  # before the roster, which names them
+    added = await _members(uow, now)
     for demo in DEMO_PEOPLE:
+        if demo.roles & IMPORTED_ROLES:
+            continue  # imported above
         if await uow.people.by_telegram_id(demo.telegram_user_id) is not None:
             continue
         await uow.people.add(
