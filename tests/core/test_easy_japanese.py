@@ -16,6 +16,7 @@ from handlers.line.richmenus import menu_for
 from kyodo.app import register_commands
 from tests.fakes.chat import User
 from tests.fakes.gateway import FakeGateway
+from tests.fixtures.people import TANAKA, demo
 
 HANAKO = User(201, "花子", "ja")
 JOHN = User(202, "John", "en")
@@ -152,3 +153,78 @@ def test_its_readers_get_the_japanese_line_menu():
     )
     assert menu_for(reader, "en") == menu_for(replace(reader, locale="ja"), "en")
     assert menu_for(reader, "en") == "kyodo-member-ja"
+
+
+async def tap_through(chat, user: User, steps: tuple[tuple[str | None, str, str | None], ...]):
+    """(label to tap or None, what the screen then says, or text typed when the label is None)."""
+    for label, expect, typed in steps:
+        turn = await (chat.tap(user, label) if label else chat.send(user, typed or ""))
+        assert expect in turn.text, (label or typed, turn.text)
+    return turn
+
+
+async def test_a_member_does_the_five_common_tasks_in_easy_japanese(chat, memory_store, clock):
+    """The README's five tasks (tests/core/test_taps_table.py) as Tanaka does them once he has
+    chosen やさしい にほんご: every screen is in Easy Japanese, and each task did its work."""
+    await demo(memory_store, clock)
+    clock.advance(hours=4)  # 13:00 on Sunday: the morning's shift is over, a day to report
+    turn = await chat.send(TANAKA, "/language")
+    await chat.press(TANAKA, turn.data_for("やさしい"))
+    state = memory_store.state
+
+    clock.advance(minutes=2)  # a person's pace: not a flood of messages
+    await chat.send(TANAKA, "/menu")
+    await tap_through(
+        chat,
+        TANAKA,
+        (
+            ("働いた時間を知らせる", "いつ働きましたか？", None),
+            ("今日", "どこで、どんな仕事をしましたか？", None),
+            ("そうじ・港ビル清掃センター", "何時間働きましたか？", None),
+            ("4時間", "これを送りますか？", None),
+            ("送る", "スタッフが見て、承認（しょうにん）します。", None),
+        ),
+    )
+    assert [r.minutes for r in state.hour_reports.values()] == [240]
+
+    clock.advance(minutes=2)  # a person's pace: not a flood of messages
+    await chat.send(TANAKA, "/menu")
+    await tap_through(chat, TANAKA, (("わたしのシフト", "あなたのシフト", None),))
+
+    before = len(state.shift_assignments)
+    clock.advance(minutes=2)
+    await tap_through(
+        chat,
+        TANAKA,
+        (
+            ("11月24日(火) 8:00 にいっしょに働く人", "11月24日(火) 8:00〜12:00", None),
+            ("行けなくなった", "ほんとうに、このシフトから外れますか？", None),
+            ("はい、外れます", "このシフトから外れました。", None),
+        ),
+    )
+    assert len(state.shift_assignments) == before - 1
+
+    clock.advance(minutes=2)  # a person's pace: not a flood of messages
+    await chat.send(TANAKA, "/menu")
+    await tap_through(
+        chat,
+        TANAKA,
+        (
+            ("総会（そうかい）", "総会（そうかい）のお知らせ", None),
+            ("第12回 通常総会", "定足数（ていそくすう）", None),
+            ("出ます", "答えを受け取りました。", None),
+        ),
+    )
+    assert [a.rsvp.value for a in state.assembly_answers.values()] == ["attending"]
+
+    clock.advance(minutes=2)  # a person's pace: not a flood of messages
+    await chat.send(TANAKA, "/menu")
+    await tap_through(
+        chat,
+        TANAKA,
+        (
+            ("困", "スタッフが手伝", None),
+            ("スタッフに書", "スタッフへのメッセージを書", None),
+            (None, "スタッフに送", "電話で相談したいです"),
+        ),
+    )
