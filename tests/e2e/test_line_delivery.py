@@ -8,12 +8,15 @@ again before its sent mark was committed) is not delivered twice."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 import pytest
 from sqlalchemy import func, select, update
 
+from bot.domain.broadcasts import Audience, AudienceKind, BroadcastKind, BroadcastStatus, Draft
+from bot.domain.people import NewPerson, Role
 from kyodo.app import KyodoApp, open_store
 from sandbox.line import events as line_events
 from sandbox.line import ids
@@ -21,6 +24,8 @@ from sandbox.line.webhook import encode, sign
 from sandbox.server import SandboxServer
 from storage.models import InboxRow, OutboxRow
 from tests.fixtures.line_kyodo import LinePerson, kyodo_with_line, settled
+
+MEMBER = frozenset({Role.MEMBER})
 
 
 @pytest.fixture
@@ -123,3 +128,38 @@ async def test_a_push_repeated_after_a_kill_is_not_delivered_twice(kyodo, sandbo
     first, second = sandbox.line.calls_of("pushMessage")
     assert (first.status, second.status) == (200, 409)
     assert first.retry_key == second.retry_key
+
+
+async def test_a_broadcast_reaches_line_members_by_one_multicast_per_language(kyodo, sandbox):
+    line = sandbox.line
+    people = {line.add_person(f"M{i}", "ja" if i % 2 else "en").user_id: i for i in range(6)}
+    async with open_store(kyodo.settings) as store, store.uow() as uow:
+        now = datetime.now(UTC)
+        for user, number in people.items():
+            language = "ja" if number % 2 else "en"
+            chat_id = await uow.line.chat_for(user)
+            member = NewPerson(chat_id, f"M{number}", language, now, language, MEMBER)
+            await uow.people.add(member)
+        await uow.broadcasts.add(
+            Draft(Audience(AudienceKind.MEMBERS), BroadcastKind.NOTICE, "総会です", "AGM"),
+            status=BroadcastStatus.SCHEDULED,
+            created_by=None,
+            created_at=now,
+            send_at=now,
+            coordinator_chat_id=None,
+            coordinator_locale="ja",
+        )
+        await uow.commit()
+    arrived = await line.notifier.wait_until(lambda: all(map(line.received, people)), 15)
+    assert arrived, {user: line.received(user) for user in people}
+    await settled(sandbox, kyodo)
+    calls = line.calls_of("multicast")
+    assert sorted((c.status, len(c.body["to"])) for c in calls) == [(200, 3), (200, 3)]
+    assert all(c.retry_key for c in calls) and not line.calls_of("pushMessage")
+    for user, number in people.items():
+        texts = [e.text or "" for e in line.received(user)]
+        assert any(("総会です" if number % 2 else "AGM") in text for text in texts), texts
+        assert {e.via for e in line.received(user)} == {"multicast"}
+    async with open_store(kyodo.settings) as store, store.engine.connect() as db:
+        statuses = (await db.scalars(select(OutboxRow.status))).all()
+    assert statuses and set(statuses) == {"sent"}
