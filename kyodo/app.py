@@ -294,6 +294,7 @@ class KyodoApp:
         app = web.Application()
         setup_ical(app, store.uow, i18n, self.clock)
         from handlers.desk import DeskConfig, setup_desk
+        from handlers.telegram_files import TelegramFiles
 
         setup_desk(
             app,
@@ -309,6 +310,11 @@ class KyodoApp:
                 global_rate=settings.global_rate,
                 service_areas=settings.service_areas,
                 line_quota=self.line_quota,
+                files=(
+                    TelegramFiles(settings.api_base_url, settings.bot_token)
+                    if settings.bot_token is not None
+                    else None
+                ),
             ),
         )
         if settings.line_enabled:

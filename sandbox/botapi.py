@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import secrets
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -37,6 +38,15 @@ _QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is i
 
 def _state_error(detail: str) -> ApiError:
     return bad_request(detail, violation=False)
+
+
+# The file ids the sandbox hands out (photo-<hex>-<size>, document-<hex>, ...): getFile knows them.
+SANDBOX_FILE = re.compile(r"(photo|document|sticker|voice|audio)-[0-9a-f]{16}(-[0-9]{1,4})?")
+
+
+def file_bytes(file_id: str) -> bytes:
+    """The stand-in contents of a sandbox file: the same bytes for the same id, every time."""
+    return f"sandbox file {file_id}\n".encode() * 64
 
 
 class BotApi:
@@ -256,6 +266,19 @@ class BotApi:
             for size in (90, 320, 800)
         ]
         return self._send(bot, params, "photo", caption or None, entities, {"photo": photo})
+
+    async def _getFile(self, bot: BotState, params: dict[str, Any]) -> Any:
+        """A file the sandbox handed out (a person's photo, voice note, sticker or a document):
+        its path under /file/bot<token>/, where its stand-in bytes are served."""
+        file_id = str(params["file_id"])
+        if not SANDBOX_FILE.fullmatch(file_id):
+            raise bad_request("invalid file_id", violation=False)
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id.split("-")[1],
+            "file_size": len(file_bytes(file_id)),
+            "file_path": f"{file_id.split('-')[0]}s/{file_id}",
+        }
 
     async def _sendDocument(self, bot: BotState, params: dict[str, Any]) -> Any:
         caption, entities = self._rendered(params, "caption")

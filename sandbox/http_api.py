@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.botapi import SANDBOX_FILE, file_bytes
 from sandbox.errors import ApiError
 from sandbox.gateway import Gateway
 from sandbox.state import BotState
@@ -69,3 +70,14 @@ def setup_bot_api(
         return _answer({"ok": True, "result": result})
 
     app.router.add_route("*", r"/bot{token:[^/]+}/{method:[A-Za-z]+}", handle)
+
+    async def download(request: web.Request) -> web.Response:
+        """A file's bytes at the path getFile gave, as api.telegram.org/file/bot<token>/ serves."""
+        if TOKEN.match(request.match_info["token"]) is None:
+            return web.Response(status=401, text="Unauthorized")
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        if not SANDBOX_FILE.fullmatch(file_id):
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=file_bytes(file_id), content_type="application/octet-stream")
+
+    app.router.add_get(r"/file/bot{token:[^/]+}/{path:.+}", download)

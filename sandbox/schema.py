@@ -112,6 +112,7 @@ _METHODS = (
         ),
     ),
     Method("deleteWebhook", (_f("drop_pending_updates", "Boolean"),)),
+    Method("getFile", (_f("file_id", "String", required=True),)),
     Method("getWebhookInfo"),
     Method(
         "sendMessage",

@@ -22,6 +22,7 @@ from handlers.desk.auth import setup_auth
 from handlers.desk.broadcasts import setup_broadcasts
 from handlers.desk.centres import setup_centres
 from handlers.desk.context import DESK, TEMPLATES, DeskConfig, render
+from handlers.desk.conversations import setup_conversations
 from handlers.desk.deliveries import setup_deliveries
 from handlers.desk.exports import setup_exports
 from handlers.desk.hours import setup_hours
@@ -62,6 +63,7 @@ def make_desk_app(config: DeskConfig) -> web.Application:
     setup_hours(app)
     setup_requests(app)
     setup_volunteers(app)
+    setup_conversations(app)
     setup_broadcasts(app)
     setup_shifts(app)
     setup_centres(app)

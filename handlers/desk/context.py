@@ -21,6 +21,7 @@ from bot.domain.hours import duration
 from bot.domain.requests import DEFAULT_AREAS, ServiceArea
 from bot.i18n import I18n
 from bot.ports.clock import Clock
+from bot.ports.files import FileSource
 from bot.ports.line import LineQuota
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
 from bot.rendering import Renderer
@@ -45,6 +46,7 @@ class DeskConfig:
     service_areas: tuple[ServiceArea, ...] = DEFAULT_AREAS  # to name a request's area
     idle: timedelta = IDLE_TIMEOUT
     line_quota: LineQuota | None = None  # LINE's monthly quota at compose; None: LINE is off
+    files: FileSource | None = None  # Telegram's files (photos, voice notes); None: no Telegram
     renderer: Renderer = field(init=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,46 @@
+"""A person's photo or voice note, fetched from Telegram by its file_id for the desk (getFile,
+then the file's URL), and streamed chunk by chunk: nothing is written anywhere.
+
+The URL of a file holds the bot token, so no error from here is logged with its URL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp
+
+log = logging.getLogger(__name__)
+
+CHUNK = 64 * 1024
+TIMEOUT = aiohttp.ClientTimeout(total=120, sock_connect=10)
+
+
+class TelegramFiles:
+    def __init__(self, api_base_url: str, token: str) -> None:
+        """`api_base_url`: the Bot API's base (`https://api.telegram.org/bot`); files live
+        under `.../file/bot<token>/<file_path>` beside it."""
+        base = api_base_url.rstrip("/")
+        root = base.removesuffix("/bot") if base.endswith("/bot") else base
+        self._api = f"{base}{token}"
+        self._files = f"{root}/file/bot{token}"
+
+    async def stream(self, file_id: str) -> AsyncIterator[bytes]:
+        try:
+            async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+                async with session.post(f"{self._api}/getFile", json={"file_id": file_id}) as got:
+                    answer = await got.json(content_type=None)
+                path = (answer.get("result") or {}).get("file_path") if answer.get("ok") else None
+                if not isinstance(path, str) or not path or ".." in path:
+                    log.warning("Telegram has no file for a message's file_id any more")
+                    return
+                async with session.get(f"{self._files}/{path}") as file:
+                    if file.status != 200:
+                        log.warning("Telegram answered %s for a file", file.status)
+                        return
+                    async for chunk in file.content.iter_chunked(CHUNK):
+                        yield chunk
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            # Never the exception's text: it may carry the URL, and the URL the token.
+            log.warning("a file could not be fetched from Telegram (%s)", type(error).__name__)

@@ -1,0 +1,93 @@
+"""The desk's Messages page over plain HTTP, against Kyodo running for real: a member's message
+to the staff is listed as waiting, opened (the look is audited), answered with the CSRF token
+(the member gets the answer in Telegram, in their language), and then listed as answered; a
+photo cannot be fetched without Telegram (the sandbox), which the desk says; an answer without
+the CSRF token changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.domain.conversations import MediaKind
+from bot.domain.people import Actor
+from bot.ports.clock import SystemClock
+from bot.services import conversations
+from sandbox.botapi import file_bytes
+from storage.models import AuditRow
+from tests.desk.conftest import MARIA, Desk, DeskClient
+from tests.fixtures.browser import needs_chromium, on_the_browser_loop
+
+SANDBOX_PHOTO = "photo-0123456789abcdef-800"  # a file id of the kind the sandbox hands out
+pytestmark = [pytest.mark.browser, needs_chromium, on_the_browser_loop]
+
+
+async def writes(desk: Desk, telegram_id: int, text: str, **media: object) -> tuple[int, int]:
+    """The member's message to the staff, as the dialog stores it after their Yes."""
+    async with await desk.store() as store, store.uow() as uow:
+        person = await uow.people.by_telegram_id(telegram_id)
+        assert person is not None
+        actor = Actor(person.id, person.roles, person.locale or "en")
+        message = await conversations.write(
+            uow, actor, telegram_id, person.display_name, text, SystemClock().now(), **media
+        )
+        await uow.commit()
+    return message.conversation_id, message.id
+
+
+async def test_staff_read_and_answer_a_message_on_the_desk(desk: Desk, web: DeskClient):
+    maria = desk.person(MARIA, "Maria Santos", "en")
+    conversation_id, _ = await writes(desk, MARIA, "I lost my code")
+    _, photo_id = await writes(desk, MARIA, "", media=MediaKind.PHOTO, file_id=SANDBOX_PHOTO)
+    await web.sign_in()
+    listed = await web.get("/conversations")
+    assert listed.status == 200 and listed.h1 == "スタッフへの相談"
+    assert (
+        f"#{conversation_id} Maria Santos" in listed.main and "返事を待っている相談" in listed.main
+    )
+
+    opened = await web.get(f"/conversations/{conversation_id}")
+    assert "I lost my code" in opened.main and "Maria Santosさんは英語で読みます。" in opened.main
+    assert f'src="/desk/conversations/media/{photo_id}"' in opened.html
+
+    forged = await web.post(f"/conversations/{conversation_id}", {"text": "forged"})
+    assert forged.status == 403
+
+    csrf = opened.input("csrf")
+    before = len(maria.messages)
+    sent = await web.post(
+        f"/conversations/{conversation_id}", {"text": "We will send a new code.", "csrf": csrf}
+    )
+    assert sent.status == 200 and "返事を送りました。" in sent.main
+    assert "We will send a new code." in sent.main
+    arrived = await desk.sandbox.wait_for_messages(MARIA, before + 1, timeout=10)
+    answer = arrived[-1].text
+    assert "A reply from the staff" in answer and "We will send a new code." in answer
+
+    empty = await web.post(f"/conversations/{conversation_id}", {"text": " ", "csrf": csrf})
+    assert empty.status == 400 and "メッセージが空です" in empty.main
+
+    after = await web.get("/conversations")
+    assert "返事をした相談" in after.main and "返事を待っている相談はありません。" in after.main
+
+    # The photo comes from Telegram (the sandbox's getFile and file URL), streamed, not kept.
+    async with web.http.get(f"{desk.base}/conversations/media/{photo_id}") as response:
+        assert response.status == 200 and response.content_type == "image/jpeg"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert await response.read() == file_bytes(SANDBOX_PHOTO)
+    # A file Telegram no longer has: the desk says so.
+    _, gone_id = await writes(desk, MARIA, "", media=MediaKind.VOICE, file_id="AwACgone")
+    gone = await web.get(f"/conversations/media/{gone_id}")
+    assert gone.status == 404 and "ファイルを表示できません" in gone.main
+
+    async with await desk.store() as store, store.engine.connect() as db:
+        rows = await db.execute(
+            select(AuditRow.action, AuditRow.subject).where(AuditRow.action.like("conversation.%"))
+        )
+        actions = {(row.action, row.subject) for row in rows}
+    subject = f"conversation:{conversation_id}"
+    assert {
+        ("conversation.viewed", subject),
+        ("conversation.answered", subject),
+        ("conversation.media_handed", subject),
+    } <= actions
