@@ -19,7 +19,9 @@ The contract (called by the members import and the desk's reprint):
   through Babel in that locale;
 - raises `FontMissing` when the font file is absent (Debian's `fonts-ipaexfont-gothic`; the
   `font=` keyword names another TrueType font) and `LetterTooLong` when a letter's text leaves
-  no room for its QR code (a name of hundreds of characters): nothing sensible can be printed;
+  no room for its QR code (a name of hundreds of characters): nothing sensible can be printed.
+  After an exception `out` holds an incomplete PDF: write to a temporary file and rename it
+  once the call returns (as `kyodo members import --letters` does);
 - a character the font lacks (e.g. 𠮷) prints as an empty box: `missing_characters(letter)`
   tells the caller beforehand, so staff can be told which letters to check.
 
