@@ -1,18 +1,19 @@
-"""People on the desk: lists by role, one person's data (each view audited), roles (admins
-only), and invite codes (issue and revoke)."""
+"""People on the desk: lists by role, one person's data (each view audited; staff of some
+centres see the people of those centres only), roles and the centres a person belongs to
+(admins only), and invite codes (issue and revoke)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.invites import display_code
 from bot.domain.people import Role
-from bot.services import people
+from bot.services import centres, memberships, people
 from bot.services.invites import invitable_roles, issue_invite, open_invites, revoke_invite
 from handlers.desk.context import config, int_arg, now, redirect, render, translator, unit, user
 
-ROLES = (Role.MEMBER, Role.VOLUNTEER, Role.RESIDENT, Role.STAFF, Role.ADMIN)
+ROLES = (Role.MEMBER, Role.VOLUNTEER, Role.RESIDENT, Role.STAFF, Role.COORDINATOR, Role.ADMIN)
 
 
 async def index(request: web.Request) -> web.Response:
@@ -39,9 +40,15 @@ async def _show(
             now(request).astimezone(desk.tz).date(),
             now(request),
         )
+        belongs = await memberships.centres_of(uow, user(request).actor, person_id, now(request))
+        every = await centres.listing(uow, user(request).actor, now(request))
         await uow.commit()  # the view is audited
     context = {
         "data": data,
+        "centres": [c for c in every if c.id in belongs],
+        # What an admin may tick: open centres, and closed ones the person still belongs to.
+        "choosable": [c for c in every if c.is_open or c.id in belongs],
+        "belongs": belongs,
         "roles": ROLES,
         "is_admin": Role.ADMIN in user(request).actor.roles,
         "error": error,
@@ -77,6 +84,33 @@ async def roles(request: web.Request) -> web.StreamResponse:
             request, person_id, str(translator(request)("desk.person.own_admin")), 400
         )
     raise redirect(f"/desk/people/{person_id}", done="roles_saved")
+
+
+async def person_centres(request: web.Request) -> web.StreamResponse:
+    """An admin sets the centres a person belongs to (for staff: their scope)."""
+    person_id = int_arg(request.match_info["id"])
+    if person_id is None:
+        raise web.HTTPNotFound()
+    form = await request.post()
+    wanted = [int_arg(str(v)) for v in form.getall("centres", [])]
+    if None in wanted:
+        raise web.HTTPBadRequest()
+    try:
+        async with unit(request) as uow:
+            await memberships.set_centres(
+                uow,
+                user(request).actor,
+                person_id,
+                [c for c in wanted if c is not None],
+                now(request),
+            )
+            await uow.commit()
+    except InvalidInput as error:
+        if error.code != "unknown_centre":
+            raise
+        message = str(translator(request)("desk.person.centre_unknown"))
+        return await _show(request, person_id, message, 400)
+    raise redirect(f"/desk/people/{person_id}", done="centres_saved")
 
 
 async def invites(request: web.Request) -> web.Response:
@@ -128,6 +162,7 @@ def setup_people(app: web.Application) -> None:
     app.router.add_get("/people", index)
     app.router.add_get("/people/{id:[0-9]+}", show)
     app.router.add_post("/people/{id:[0-9]+}/roles", roles)
+    app.router.add_post("/people/{id:[0-9]+}/centres", person_centres)
     app.router.add_get("/invites", invites)
     app.router.add_post("/invites", issue)
     app.router.add_post("/invites/revoke", revoke)
