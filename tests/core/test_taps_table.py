@@ -1,0 +1,115 @@
+"""The README's table of taps for the five most common tasks, measured (issue 15).
+
+Each task is done here the way a member does it in the sandbox, from the main menu, tapping
+buttons by their labels; every step checks the screen it leads to, and the end checks what the
+person would notice (a report stored, a shift given up, an answer recorded, a message to the
+staff). The counts are then compared with the README's table, so a change that adds a tap to a
+common task fails here until the README says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.people import TANAKA, demo
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+@dataclass(frozen=True)
+class Step:
+    """A tap on the button whose label holds `tap`, or a typed message; then `expect` is
+    on screen."""
+
+    tap: str | None
+    expect: str
+    typed: str | None = None
+
+
+TASKS: dict[str, tuple[Step, ...]] = {
+    "Report a day's hours": (
+        Step("勤務時間を報告", "いつの勤務ですか"),
+        Step("今日", "どこで、どんな仕事をしましたか"),
+        Step("清掃・港ビル清掃センター", "何時間働きましたか"),
+        Step("4時間", "この内容で送りますか"),
+        Step("送信する", "報告しました"),
+    ),
+    "See my shifts": (Step("わたしのシフト", "あなたのシフト"),),
+    "Give up a shift": (
+        Step("わたしのシフト", "あなたのシフト"),
+        Step("11月24日(火) 8:00 の一緒に働く人", "11月24日(火) 8:00〜12:00"),
+        Step("行けなくなりました", "本当にこのシフトを外れますか"),
+        Step("はい、シフトを外れます", "このシフトを外れました"),
+    ),
+    "Answer an assembly notice": (
+        Step("総会のお知らせ", "総会のお知らせ"),
+        Step("第12回 通常総会", "定足数"),
+        Step("出席します", "お返事を受け付けました"),
+    ),
+    "Ask for help": (
+        Step("困ったとき", "スタッフがお手伝いします"),
+        Step("スタッフに書く", "スタッフへのメッセージを書いて送ってください"),
+        Step(None, "スタッフに届けました", typed="電話で相談したいです"),
+    ),
+}
+
+
+def readme_rows() -> dict[str, tuple[int, int]]:
+    """Task -> (taps, typed messages) as the README's table states them."""
+    rows = {}
+    for line in README.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\| (.+?) \| (\d+) \| (\d+) \|", line)
+        if match and match[1] in TASKS:
+            rows[match[1]] = (int(match[2]), int(match[3]))
+    return rows
+
+
+@pytest.fixture
+async def member(chat, memory_store, clock):
+    await demo(memory_store, clock)
+    clock.advance(hours=4)  # 13:00 on Sunday: the morning's shift is over, a day to report
+    return chat
+
+
+async def do(chat, steps: tuple[Step, ...]) -> tuple[int, int]:
+    """(taps, typed messages) the task took from the main menu."""
+    await chat.send(TANAKA, "/menu")
+    taps = typed = 0
+    for step in steps:
+        if step.typed is not None:
+            turn = await chat.send(TANAKA, step.typed)
+            typed += 1
+        else:
+            assert step.tap is not None
+            turn = await chat.tap(TANAKA, step.tap)
+            taps += 1
+        assert step.expect in turn.text, (step, turn.text)
+    return taps, typed
+
+
+@pytest.mark.parametrize("task", list(TASKS))
+async def test_the_readme_states_the_taps_each_common_task_takes(member, memory_store, task):
+    measured = await do(member, TASKS[task])
+    assert readme_rows().get(task) == measured, (
+        f"README.md's table of taps says {readme_rows().get(task)} for {task!r}; measured "
+        f"(taps, typed) = {measured}"
+    )
+
+
+async def test_each_task_did_what_its_person_wanted(member, memory_store):
+    state = memory_store.state
+    await do(member, TASKS["Report a day's hours"])
+    assert [r.minutes for r in state.hour_reports.values()] == [240]
+    before = len(state.shift_assignments)
+    await do(member, TASKS["Give up a shift"])
+    assert len(state.shift_assignments) == before - 1
+    await do(member, TASKS["Answer an assembly notice"])
+    assert [a.rsvp.value for a in state.assembly_answers.values()] == ["attending"]
+
+
+def test_every_task_has_a_row_in_the_readme():
+    assert set(readme_rows()) == set(TASKS)
