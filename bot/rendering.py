@@ -38,6 +38,8 @@ def carries(reply: Reply) -> Carries | None:
         return Carries.FAREWELL
     if keys & CREDENTIAL_KEYS:
         return Carries.CREDENTIAL
+    if reply.media is not None:
+        return Carries.PERSONAL  # a person's photo or voice note: its file_id goes once sent
     labels = [button.label for row in reply.buttons for button in row]
     if any(_free_text(part) for part in (*reply.parts, *labels)):
         return Carries.PERSONAL
@@ -75,4 +77,5 @@ class Renderer:
             edit_message_id=edit_message_id if reply.edit else None,
             is_group=is_group,
             carries=carries(reply),
+            media=reply.media,
         )

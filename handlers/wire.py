@@ -55,8 +55,30 @@ def inline_keyboard(buttons: ButtonRows) -> dict[str, Any] | None:
     }
 
 
+# A file sent by its file_id: the method and the parameter that carries it, by kind.
+MEDIA_METHODS = {
+    "photo": ("sendPhoto", "photo"),
+    "voice": ("sendVoice", "voice"),
+    "audio": ("sendAudio", "audio"),
+    "video_note": ("sendVideoNote", "video_note"),
+    "document": ("sendDocument", "document"),
+}
+
+
 def send_params(message: OutboundMessage) -> tuple[str, dict[str, Any]]:
     """The Bot API method and JSON parameters that deliver `message`."""
+    if message.media is not None:
+        kind, file_id = message.media
+        method, field = MEDIA_METHODS.get(kind, MEDIA_METHODS["document"])
+        media: dict[str, Any] = {"chat_id": message.chat_id, field: file_id}
+        if message.text and kind != "video_note":  # a video note takes no caption
+            media["caption"] = message.text
+            if message.parse_mode:
+                media["parse_mode"] = message.parse_mode
+        keyboard = inline_keyboard(message.buttons)
+        if keyboard is not None:
+            media["reply_markup"] = keyboard
+        return method, media
     params: dict[str, Any] = {"chat_id": message.chat_id, "text": message.text}
     if message.parse_mode:
         params["parse_mode"] = message.parse_mode

@@ -267,6 +267,14 @@ class BotApi:
         ]
         return self._send(bot, params, "photo", caption or None, entities, {"photo": photo})
 
+    async def _sendVoice(self, bot: BotState, params: dict[str, Any]) -> Any:
+        caption, entities = self._rendered(params, "caption")
+        voice = params["voice"]
+        file_id = voice if isinstance(voice, str) else f"voice-{secrets.token_hex(8)}"
+        unique = file_id.split("-")[1] if file_id.startswith("voice-") else secrets.token_hex(8)
+        found = {"file_id": file_id, "file_unique_id": unique, "duration": 1}
+        return self._send(bot, params, "voice", caption or None, entities, {"voice": found})
+
     async def _getFile(self, bot: BotState, params: dict[str, Any]) -> Any:
         """A file the sandbox handed out (a person's photo, voice note, sticker or a document):
         its path under /file/bot<token>/, where its stand-in bytes are served."""

@@ -136,6 +136,16 @@ _METHODS = (
         ),
     ),
     Method(
+        "sendVoice",
+        (
+            _f("chat_id", *_CHAT, required=True),
+            _f("voice", "InputFile", "String", required=True),
+            _f("duration", "Integer"),
+            *_CAPTION,
+            *_SEND_COMMON,
+        ),
+    ),
+    Method(
         "sendDocument",
         (
             _f("chat_id", *_CHAT, required=True),
@@ -416,7 +426,7 @@ INLINE_BUTTON_ACTIONS = (
 )
 
 # Methods that send a new message: these count against Telegram's flood limits.
-SENDING_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
+SENDING_METHODS = frozenset({"sendMessage", "sendPhoto", "sendVoice", "sendDocument"})
 
 # Update kinds Telegram sends when allowed_updates is not given (all but these three).
 NOT_SENT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})

@@ -189,6 +189,8 @@ class OutboxRow(Base):
     # Bulk (broadcast copies, reminders, digests) takes what people's answers leave of the
     # global rate (migration 0013).
     bulk: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+    # A file handed to a staff member by its Telegram file_id: [kind, file_id] (0022).
+    media: Mapped[list[str] | None] = mapped_column(Json)
     # A LINE multicast's rows share its name and go in one request (0021; NULL: on its own).
     line_batch: Mapped[str | None] = mapped_column(String(64), index=True)
 

@@ -25,7 +25,7 @@ from bot.domain.contact import Contact, contact_lines
 from bot.domain.conversations import TEXT_LIMIT, ConversationMessage, Direction, MediaKind
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import InvalidInput, NotFound
-from bot.domain.replies import Button, Msg, msg
+from bot.domain.replies import Button, Msg, Reply, msg
 from bot.services import conversations as service
 
 NAME = "reach"
@@ -52,6 +52,22 @@ class StaffReply(CallbackData, tag="conv:r"):
     """A staff member answers a conversation (on its card, in /queue, in the staff group)."""
 
     conversation_id: int
+
+
+@dataclass(frozen=True)
+class StaffMedia(CallbackData, tag="conv:m"):
+    """A staff member asks for a person's photo or voice note: it comes to their chat alone."""
+
+    message_id: int
+
+
+# How Telegram is asked to send a file of each kind (handlers/wire.py: MEDIA_METHODS).
+SEND_AS = {
+    MediaKind.PHOTO: "photo",
+    MediaKind.VOICE: "voice",
+    MediaKind.AUDIO: "audio",
+    MediaKind.VIDEO_NOTE: "video_note",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -287,6 +303,37 @@ async def _ask_reply(turn: Turn, conversation_id: int) -> ReplyData:
 @STAFF_DIALOG.button(StaffReply)
 async def _reply_pressed(turn: Turn, pressed: StaffReply, state: DialogState | None) -> Next:
     return await _ask_reply(turn, pressed.conversation_id)
+
+
+@STAFF_DIALOG.button(StaffMedia)
+async def _media_pressed(turn: Turn, pressed: StaffMedia, state: DialogState | None) -> Next:
+    """The file itself, by its file_id, to the presser's private chat (audited by the service)."""
+    try:
+        message = await service.media_for_staff(turn.uow, turn.actor, turn.now, pressed.message_id)
+        conversation = await service.thread(turn.uow, turn.actor, turn.now, message.conversation_id)
+    except NotFound:
+        raise StaleScreen() from None
+    if message.file_id is None:
+        raise StaleScreen()
+    media = message.media or MediaKind.OTHER
+    caption = msg(
+        "help.staff.media_sent",
+        id=message.conversation_id,
+        name=conversation.conversation.name,
+        media=_media_msg(media),
+    )
+    reply = Button(
+        msg("help.staff.button.reply", id=message.conversation_id),
+        StaffReply(message.conversation_id),
+    )
+    turn.replies.append(
+        Reply(
+            parts=(caption,),
+            buttons=((reply,),),
+            media=(SEND_AS.get(media, "document"), message.file_id),
+        )
+    )
+    return state
 
 
 @STAFF_DIALOG.text

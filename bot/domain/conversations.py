@@ -26,16 +26,22 @@ class MediaKind(StrEnum):
 
     PHOTO = "photo"
     VOICE = "voice"
+    AUDIO = "audio"
+    VIDEO_NOTE = "video_note"
     OTHER = "other"
 
     @classmethod
     def of(cls, media: str | None) -> MediaKind:
-        """The kind of a transport's media name (`photo`, `voice`, `audio`, `video_note`...)."""
-        if media == "photo":
-            return cls.PHOTO
-        if media in ("voice", "audio", "video_note"):
-            return cls.VOICE
-        return cls.OTHER
+        """The kind of a transport's media name (`photo`, `voice`, `audio`, `video_note`)."""
+        try:
+            return cls(media or "")
+        except ValueError:
+            return cls.OTHER
+
+    @property
+    def listened_to(self) -> bool:
+        """A recording (staff listen to it) rather than a picture or a file."""
+        return self in (MediaKind.VOICE, MediaKind.AUDIO, MediaKind.VIDEO_NOTE)
 
 
 @dataclass(frozen=True)

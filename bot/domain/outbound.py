@@ -35,6 +35,9 @@ class OutboundMessage:
     parse_mode: str | None = "HTML"
     is_group: bool = False  # groups get 20 messages a minute, private chats one a second
     carries: Carries | None = None  # redacted once sent (see Carries); None: nothing to hide
+    # A file a person sent, handed to one staff member by its Telegram file_id: (kind, file_id),
+    # kind `photo`, `voice`, `audio`, `video_note` or `document`; `text` is its caption.
+    media: tuple[str, str] | None = None
 
 
 def once_settled(message: OutboundMessage, *, sent: bool) -> OutboundMessage:
@@ -44,7 +47,7 @@ def once_settled(message: OutboundMessage, *, sent: bool) -> OutboundMessage:
     if message.carries is None or (message.carries is Carries.PERSONAL and not sent):
         return message
     chat_id = 0 if message.carries is Carries.FAREWELL else message.chat_id
-    return replace(message, chat_id=chat_id, text=REDACTED, buttons=())
+    return replace(message, chat_id=chat_id, text=REDACTED, buttons=(), media=None)
 
 
 class OutboxStatus(StrEnum):

@@ -47,6 +47,7 @@ class Reply:
     parts: tuple[Msg, ...]
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: bool = False
+    media: tuple[str, str] | None = None  # a file to send by its file_id, `parts` its caption
 
 
 def reply(*parts: Msg, buttons: tuple[tuple[Button, ...], ...] = (), edit: bool = False) -> Reply:

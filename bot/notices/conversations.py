@@ -12,7 +12,8 @@ from collections.abc import Mapping
 
 from bot.dialogs.engine import Notice
 from bot.dialogs.menus import MENU
-from bot.dialogs.reach import WRITE, StaffReply, language_msg
+from bot.dialogs.reach import WRITE, StaffMedia, StaffReply, language_msg
+from bot.domain.channels import Channel
 from bot.domain.events import ConversationAnswered, ConversationWritten, Event
 from bot.domain.replies import Button, Reply, msg
 from bot.notices.context import Handler, NoticeContext
@@ -45,9 +46,17 @@ async def written(ctx: NoticeContext, uow: UnitOfWork, event: ConversationWritte
             language=language_msg(reads),
             text=message.text,
         )
-    buttons = (
-        (Button(msg("help.staff.button.reply", id=conversation.id), StaffReply(conversation.id)),),
-    )
+    rows = [
+        (Button(msg("help.staff.button.reply", id=conversation.id), StaffReply(conversation.id)),)
+    ]
+    if message.file_id is not None and Channel.of(conversation.chat_id) is Channel.TELEGRAM:
+        # A Telegram file_id: Telegram sends the file itself to whoever presses (a LINE
+        # message's content is LINE's, which Telegram cannot send).
+        rows.insert(
+            0,
+            (Button(msg("help.staff.button.media", id=conversation.id), StaffMedia(message.id)),),
+        )
+    buttons = tuple(rows)
     chat = ctx.settings.staff_chat_id
     targets: list[tuple[int, str, bool]] = (
         [(chat, ctx.settings.default_locale, True)]

@@ -50,6 +50,7 @@ from handlers.wire import (
     is_not_modified,
     is_unreachable,
     quiet_http_loggers,
+    send_params,
 )
 
 
@@ -174,6 +175,8 @@ class PtbGateway:
 
     async def send(self, message: OutboundMessage) -> SentMessage:
         bot = await self._ready()
+        if message.media is not None:
+            return await self._send_file(bot, message, message.media)
         markup = _markup(message.buttons)
         if message.edit_message_id is None:
             async with _translated("sendMessage"):
@@ -200,6 +203,31 @@ class PtbGateway:
         if isinstance(edited, PtbMessage):
             return SentMessage(edited.message_id)
         return SentMessage(message.edit_message_id)
+
+    async def _send_file(
+        self, bot: Bot, message: OutboundMessage, media: tuple[str, str]
+    ) -> SentMessage:
+        """A file by its file_id (a person's photo or voice note, for one staff member), with
+        the same method and parameters as the raw transport's (handlers/wire.send_params)."""
+        method, params = send_params(message)
+        file_id = media[1]
+        common: dict[str, Any] = {
+            "chat_id": message.chat_id,
+            "reply_markup": _markup(message.buttons),
+        }
+        if "caption" in params:
+            common["caption"] = params["caption"]
+            common["parse_mode"] = params.get("parse_mode")
+        senders = {
+            "sendPhoto": lambda: bot.send_photo(photo=file_id, **common),
+            "sendVoice": lambda: bot.send_voice(voice=file_id, **common),
+            "sendAudio": lambda: bot.send_audio(audio=file_id, **common),
+            "sendVideoNote": lambda: bot.send_video_note(video_note=file_id, **common),
+            "sendDocument": lambda: bot.send_document(document=file_id, **common),
+        }
+        async with _translated(method):
+            sent = await senders[method]()
+        return SentMessage(sent.message_id)
 
     async def answer_callback(self, callback_query_id: str, text: str | None) -> None:
         bot = await self._ready()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, case, literal, or_
+from sqlalchemy import and_, case, literal, null, or_
 
 from bot.domain.outbound import REDACTED, Carries
 from storage.models import OutboxRow
@@ -26,6 +26,7 @@ def settled_columns(*, sent: bool) -> dict[str, Any]:
     return {
         "text": case((kept, OutboxRow.text), else_=literal(REDACTED)),
         "buttons": case((kept, OutboxRow.buttons), else_=literal([], OutboxRow.buttons.type)),
+        "media": case((kept, OutboxRow.media), else_=null()),
         "chat_id": case(
             (OutboxRow.carries == Carries.FAREWELL.value, literal(0, OutboxRow.chat_id.type)),
             else_=OutboxRow.chat_id,

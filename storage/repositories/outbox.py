@@ -31,6 +31,7 @@ _ITEM_COLUMNS = (
     OutboxRow.edit_message_id,
     OutboxRow.parse_mode,
     OutboxRow.is_group,
+    OutboxRow.media,
     OutboxRow.attempts,
     OutboxRow.created_at,
     OutboxRow.dedupe_key,
@@ -60,6 +61,7 @@ def _item(row: Any) -> OutboxItem:
             edit_message_id=row.edit_message_id,
             parse_mode=row.parse_mode,
             is_group=row.is_group,
+            media=None if not row.media else (str(row.media[0]), str(row.media[1])),
         ),
         attempts=row.attempts,
         created_at=row.created_at,
@@ -104,6 +106,7 @@ class SqlOutboxRepository:
                 attempts=0,
                 created_at=at,
                 carries=None if message.carries is None else message.carries.value,
+                media=None if message.media is None else list(message.media),
                 dedupe_key=dedupe_key,
                 bulk=bulk or self._bulk,
             )

@@ -212,3 +212,29 @@ async def test_staff_find_a_waiting_message_in_queue_and_answer_it_from_there(ch
     assert "We will send a new code." in chat.delivered[MARIA.id][-1].text
     after = await chat.send(HANAKO, "/queue")
     assert "スタッフへの相談" not in after.text  # answered: no longer waiting
+
+
+async def test_staff_get_the_photo_itself_in_their_own_chat_alone(chat, memory_store):
+    await photo(chat, MARIA, kind="voice", file_id="AwACvoice1")
+    await chat.tap(MARIA, "Yes, send it")
+    [card] = chat.delivered[HANAKO.id]
+    labels = [label for row in card.buttons for label, _ in row]
+    assert labels[0].startswith("▶ 見る・聞く #") and labels[1].startswith("↩ 返事を書く #")
+    await chat.press(HANAKO, card.buttons[0][0][1])
+    [sent] = [m for m in chat.delivered[HANAKO.id] if m.media is not None]
+    assert sent.media == ("voice", "AwACvoice1") and sent.chat_id == HANAKO.id
+    assert "Maria Santosさんが送った音声メッセージです。" in sent.text
+    assert all(m.media is None for m in chat.delivered[MARIA.id])
+    [message] = messages(memory_store)
+    assert ("conversation.media_handed", f"conversation:{message.conversation_id}") in [
+        (r.action, r.subject) for r in memory_store.state.audit
+    ]
+
+
+async def test_a_member_cannot_get_someone_s_photo(chat, memory_store):
+    await photo(chat, MARIA)
+    await chat.tap(MARIA, "Yes, send it")
+    [message] = messages(memory_store)
+    refused = await chat.press(TANAKA, f"conv:m:{message.id}")
+    assert "申し訳ありませんが、その操作は行えません。" in refused.text
+    assert all(m.media is None for m in chat.delivered.get(TANAKA.id, []))

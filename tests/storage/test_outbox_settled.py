@@ -19,7 +19,9 @@ BUTTONS = ((("Call 山田", "x:1"),),)
 
 
 def message(chat_id: int, carries: Carries | None) -> OutboundMessage:
-    return OutboundMessage(chat_id, f"secret of {chat_id}", BUTTONS, carries=carries)
+    # A file handed to staff by its file_id goes with the text (issue 15's photos and voice notes).
+    media = ("photo", f"AgAC{chat_id}")
+    return OutboundMessage(chat_id, f"secret of {chat_id}", BUTTONS, carries=carries, media=media)
 
 
 CASES = [
@@ -52,9 +54,10 @@ async def _settle(uow_factory) -> dict[int, int]:
     return ids
 
 
-def _check(rows: dict[int, tuple[int, str, object]], ids: dict[int, int]) -> None:
+def _check(rows: dict[int, tuple[int, str, object, object]], ids: dict[int, int]) -> None:
     for n, (_, _, text_kept, chat_kept) in enumerate(CASES, start=1):
-        chat_id, text, buttons = rows[ids[n]]
+        chat_id, text, buttons, media = rows[ids[n]]
+        assert bool(media) is text_kept, CASES[n - 1]
         assert (text == f"secret of {100 + n}") is text_kept, CASES[n - 1]
         assert (text == REDACTED) is not text_kept
         assert bool(buttons) is text_kept
@@ -65,9 +68,11 @@ async def test_sql_rows_keep_nothing_they_carried_once_settled(sql_engine: Async
     ids = await _settle(make_uow_factory(sql_engine))
     async with sql_engine.connect() as connection:
         found = await connection.execute(
-            select(OutboxRow.id, OutboxRow.chat_id, OutboxRow.text, OutboxRow.buttons)
+            select(
+                OutboxRow.id, OutboxRow.chat_id, OutboxRow.text, OutboxRow.buttons, OutboxRow.media
+            )
         )
-        rows = {r.id: (r.chat_id, r.text, r.buttons) for r in found}
+        rows = {r.id: (r.chat_id, r.text, r.buttons, r.media) for r in found}
     _check(rows, ids)
 
 
@@ -75,7 +80,7 @@ async def test_sql_rows_keep_nothing_they_carried_once_settled(sql_engine: Async
 async def test_the_memory_store_does_the_same(store: MemoryStore):
     ids = await _settle(store.uow)
     rows = {
-        r.id: (r.message.chat_id, r.message.text, r.message.buttons)
+        r.id: (r.message.chat_id, r.message.text, r.message.buttons, r.message.media)
         for r in store.state.outbox.values()
     }
     _check(rows, ids)
