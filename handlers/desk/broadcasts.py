@@ -82,6 +82,7 @@ async def _form(
     preview: dict[str, Markup] | None = None,
     count: service.AudienceCount | None = None,
     line: list[str] | None = None,
+    line_over: bool = False,
     error: str | None = None,
     status: int = 200,
 ) -> web.Response:
@@ -98,6 +99,7 @@ async def _form(
         "preview": preview,
         "count": count,
         "line": line or [],  # LINE's monthly messages: the cost, what is left (line.po)
+        "line_over": line_over,  # beyond what is left: no Send button, fewer people first
         "error": error,
     }
     return render(request, "broadcast_form.html", context, status=status)
@@ -132,8 +134,10 @@ async def compose(request: web.Request) -> web.StreamResponse:
                     uow, actor, draft.audience, draft.kind, now(request)
                 )
                 cost = await _line_cost(request, uow, draft)
-            line = _line_texts(request, cost)
-            return await _form(request, values, preview=preview, count=count, line=line)
+            line, over = _line_texts(request, cost), cost is not None and cost.too_many
+            return await _form(
+                request, values, preview=preview, count=count, line=line, line_over=over
+            )
         send_at = _send_at(values, request)
         async with unit(request) as uow:
             cost = await _line_cost(request, uow, draft)
@@ -144,7 +148,9 @@ async def compose(request: web.Request) -> web.StreamResponse:
                 await uow.commit()
         if cost is not None and cost.too_many:  # not started: fewer people, or nothing
             line = _line_texts(request, cost)
-            return await _form(request, values, error=line[-1], line=line, status=400)
+            return await _form(
+                request, values, error=line[-1], line=line, line_over=True, status=400
+            )
     except PermissionDenied:
         raise
     except DomainError as error:

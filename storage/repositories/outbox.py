@@ -260,10 +260,13 @@ class SqlOutboxRepository:
         )
 
     async def next_due(self) -> datetime | None:
+        # The sender's rows: a LINE batch is the multicaster's (`claim_batch`), and a sender
+        # woken for one it cannot take would poll for it in a loop.
         pending = (
             await self._session.execute(
                 select(func.min(func.coalesce(OutboxRow.not_before, OutboxRow.created_at))).where(
-                    OutboxRow.status == OutboxStatus.PENDING.value
+                    OutboxRow.status == OutboxStatus.PENDING.value,
+                    OutboxRow.line_batch.is_(None),
                 )
             )
         ).scalar_one_or_none()
@@ -271,7 +274,8 @@ class SqlOutboxRepository:
         leased = (
             await self._session.execute(
                 select(func.min(OutboxRow.lease_until)).where(
-                    OutboxRow.status == OutboxStatus.SENDING.value
+                    OutboxRow.status == OutboxStatus.SENDING.value,
+                    OutboxRow.line_batch.is_(None),
                 )
             )
         ).scalar_one_or_none()

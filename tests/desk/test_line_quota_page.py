@@ -79,6 +79,10 @@ async def test_the_form_shows_the_line_cost_and_refuses_one_beyond_the_quota(
     assert "LINE のメッセージ 3 通になります（今月の残り 50 通／上限 200 通）" in preview.main
 
     quota.spend(48)  # 2 left, 3 needed
+    beyond = await line_web.post("/broadcasts/new", {**FORM, "csrf": csrf, "preview": "1"})
+    assert "今月の LINE メッセージの残り（2 通）では足りないため" in beyond.main
+    assert 'name="send"' not in beyond.html  # no Send button: fewer people first
+    assert 'name="send"' in preview.html
     refused = await line_web.post("/broadcasts/new", {**FORM, "csrf": csrf, "send": "1"})
     assert refused.status == 400
     assert "今月の LINE メッセージの残り（2 通）では足りないため、送信できません" in refused.main

@@ -694,13 +694,11 @@ class MemoryOutboxRepository:
             record.lease_until = None
 
     async def next_due(self) -> datetime | None:
-        times = [
-            r.not_before or r.created_at
-            for r in self._s.outbox.values()
-            if r.status is OutboxStatus.PENDING
-        ] + [
+        senders = [r for r in self._s.outbox.values() if r.line_batch is None]  # as the SQL store
+        times = [r.not_before or r.created_at for r in senders if r.status is OutboxStatus.PENDING]
+        times += [
             r.lease_until
-            for r in self._s.outbox.values()
+            for r in senders
             if r.status is OutboxStatus.SENDING and r.lease_until is not None
         ]
         return min(times) if times else None

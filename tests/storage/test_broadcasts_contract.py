@@ -302,3 +302,14 @@ async def test_a_line_batch_is_claimed_whole_and_never_row_by_row(uow_factory):
         await uow.commit()
     assert again is not None and again[0] == "bc:1:a"
     assert [i.attempts for i in again[1]] == [2, 2]
+
+
+async def test_a_line_batch_is_not_what_the_sender_waits_for(uow_factory):
+    members = await people(uow_factory, 2)
+    broadcast = await new_broadcast(uow_factory)
+    chunk = [(m.id, message(m.telegram_user_id or 0)) for m in members]
+    async with uow_factory() as uow:
+        await uow.broadcasts.queue(broadcast.id, chunk, T0, {m.id: "bc:1:a" for m in members})
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.next_due() is None  # the multicaster's, not the sender's
