@@ -26,6 +26,7 @@ from bot.domain.conversations import TEXT_LIMIT, ConversationMessage, Direction,
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.replies import Button, Msg, Reply, msg
+from bot.ports.store import UnitOfWork
 from bot.services import conversations as service
 
 NAME = "reach"
@@ -105,25 +106,45 @@ WRITE = Button(msg("help.button.write"), WriteToStaff())
 # --- Whom to call ------------------------------------------------------------------------------
 
 
-async def centre_contact(turn: Turn, centre_id: int | None) -> Contact | None:
+async def centre_contact(
+    uow: UnitOfWork, centre_id: int | None, person_id: int | None
+) -> Contact | None:
     """A business centre's own phone (set on the desk's Centres page), if it has one; without
     `centre_id`, that of the person's own centre (the first of theirs with a phone)."""
     ids: list[int] = []
     if centre_id is not None:
         ids = [centre_id]
-    elif turn.actor.person_id is not None:
-        ids = sorted(await turn.uow.memberships.centres_of(turn.actor.person_id))
+    elif person_id is not None:
+        ids = sorted(await uow.memberships.centres_of(person_id))
     for one in ids:
-        centre = await turn.uow.centres.get(one)
+        centre = await uow.centres.get(one)
         if centre is not None and centre.phone and centre.is_open:
             return Contact(centre.phone, centre=(centre.name_ja, centre.name_en))
     return None
 
 
+async def contact_for(
+    uow: UnitOfWork,
+    locale: str,
+    coop: Contact | None,
+    *,
+    centre_id: int | None = None,
+    person_id: int | None = None,
+) -> tuple[Msg, ...]:
+    """Whom to call, in `locale`: the centre's phone first (the one named, else the person's),
+    then the co-op's with its office hours; nothing when neither is set. Notices use it too."""
+    return contact_lines(locale, await centre_contact(uow, centre_id, person_id), coop)
+
+
 async def contact_parts(turn: Turn, centre_id: int | None = None) -> tuple[Msg, ...]:
-    """Whom to call, in the person's language: the centre's phone first (when known), then the
-    co-op's with its office hours; nothing when neither is set."""
-    return contact_lines(turn.locale, await centre_contact(turn, centre_id), turn.settings.contact)
+    """`contact_for` the person in this chat."""
+    return await contact_for(
+        turn.uow,
+        turn.locale,
+        turn.settings.contact,
+        centre_id=centre_id,
+        person_id=turn.actor.person_id,
+    )
 
 
 async def show_need_help(turn: Turn) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.dialogs.engine import Notice
+from bot.dialogs.reach import contact_for
 from bot.dialogs.requests import answer_button
 from bot.domain.cards import CardKind
 from bot.domain.events import (
@@ -89,6 +90,14 @@ async def _tell_requester(
     notice = await _notice(uow, request, event, ctx.locale_of(requester))
     if notice is None:
         return
+    # A reference number to quote comes with the number to call: its centre's, then the co-op's.
+    contact = await contact_for(
+        uow,
+        ctx.locale_of(requester),
+        ctx.settings.contact,
+        centre_id=request.centre_id,
+        person_id=requester.id,
+    )
     key = f"rq:{request.id}:{event.action.value}:{event.at.isoformat()}"
     if event.action is RequestAction.DONE:
         # Held while the staff member may still undo it (bot/dialogs/confirm.py).
@@ -96,13 +105,13 @@ async def _tell_requester(
         await ctx.tell(
             uow,
             requester,
-            Reply((notice,)),
+            Reply((notice, *contact)),
             at=event.at,
             dedupe_key=f"{held}{key}",
             not_before=held_until(event.at),
         )
         return
-    await ctx.tell(uow, requester, Reply((notice,)), at=event.at, dedupe_key=key)
+    await ctx.tell(uow, requester, Reply((notice, *contact)), at=event.at, dedupe_key=key)
 
 
 async def _notice(

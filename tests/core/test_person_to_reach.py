@@ -4,12 +4,17 @@ every error and refusal of the core, after a refused consent and with a referenc
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pytest
 
 from bot.config import ConfigError, load_settings
 from bot.dialogs.engine import DialogSettings
 from bot.domain.contact import Contact, parse_office_hours
+from bot.domain.people import Actor
 from bot.rendering import Renderer
+from bot.services import requests as request_service
 from tests.fakes.chat import ChatHarness, User
 from tests.fixtures.core import conversation_on
 from tests.fixtures.people import HANAKO, MARIA, TANAKA, TOME, demo
@@ -189,3 +194,26 @@ async def test_help_and_a_refusal_in_easy_japanese(reach):
     assert "🆘 困(こま)ったとき" in [label for label, _ in answer.buttons]
     refused = await reach.press(TANAKA, "hrq")
     assert f"📞 電話(でんわ)でも話(はな)せます。{PHONE}" in refused.text
+
+
+async def test_the_resident_s_notices_on_a_reference_give_the_centre_s_phone_first(
+    reach, memory_store, clock
+):
+    await _send_request(reach, TOME)
+    [request] = [
+        r for r in memory_store.state.service_requests.values() if r.reference == "K-2611-0001"
+    ]
+    async with memory_store.uow() as uow:
+        centre = await uow.centres.add("港ケアセンター", "Minato Care Centre")
+        await uow.centres.update(replace(centre, phone="03-5555-0101"))
+        staff = await uow.people.by_telegram_id(HANAKO.id)
+        actor = Actor(staff.id, staff.roles, "ja")
+        await request_service.accept(
+            uow, actor, request.id, centre.id, clock.now() + timedelta(days=1), clock.now()
+        )
+        await uow.commit()
+    told = reach.wait(seconds=1)[TOME.id]
+    text = "\n".join(m.text for m in told)
+    assert "K-2611-0001" in text
+    assert "📞 港ケアセンター：03-5555-0101" in text  # its centre's own phone first
+    assert f"📞 お電話でもご相談いただけます：{PHONE}（受付：{HOURS_JA}）" in text
