@@ -157,7 +157,10 @@ async def populate(url: str, members: int) -> None:
                     }
                 ],
             )
-            await conn.execute(insert(PersonRoleRow), [{"person_id": 1, "role": "staff"}])
+            await conn.execute(
+                insert(PersonRoleRow),
+                [{"person_id": 1, "role": "staff"}, {"person_id": 1, "role": "coordinator"}],
+            )
             for start in range(0, members, 5000):
                 batch = range(start, min(members, start + 5000))
                 await conn.execute(

@@ -70,7 +70,13 @@ async def _staff_session(store: SqlStore) -> str:
     now = SystemClock().now()
     async with store.uow() as uow:
         person = await uow.people.add(
-            NewPerson(99_999_999, "ベンチ 担当", "ja", now, roles=frozenset({Role.STAFF}))
+            NewPerson(
+                99_999_999,
+                "ベンチ 担当",
+                "ja",
+                now,
+                roles=frozenset({Role.STAFF, Role.COORDINATOR}),
+            )
         )
         token = await issue_link(uow, Actor(person.id, person.roles, "ja"), now)
         signed = await sign_in(uow, token, now)

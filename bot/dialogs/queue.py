@@ -30,7 +30,7 @@ from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.replies import Button, Msg, msg
 from bot.domain.requests import OPEN
-from bot.services import access, cards, conversations, deliveries, requests
+from bot.services import access, cards, conversations, deliveries, memberships, requests
 from bot.services import volunteers as volunteer_service
 from bot.services.hours import waiting_for_review
 
@@ -93,7 +93,7 @@ async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
         turn.uow, turn.actor, turn.now, refused=cards.REFUSED, subject="queue"
     )
     uow, actor, now = turn.uow, turn.actor, turn.now
-    centres = list(await uow.centres.all())
+    centres = await memberships.centres_in_scope(uow, actor)  # the filter's centres
     if centre_id and all(c.id != centre_id for c in centres):
         centre_id = 0
     centre = centre_id or None

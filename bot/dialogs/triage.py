@@ -57,7 +57,7 @@ from bot.domain.requests import (
 )
 from bot.domain.undo import UndoKind
 from bot.ports.store import UnitOfWork
-from bot.services import access, cards, requests
+from bot.services import access, cards, memberships, requests
 from bot.services import volunteers as volunteer_service
 from bot.services.card_items import load
 from bot.services.cards import CardSend
@@ -566,8 +566,10 @@ async def _show_detail(turn: Turn, request_id: int) -> None:
 
 
 async def _ask_centre(turn: Turn, request_id: int, *, accept: bool) -> None:
-    # A closed centre is offered no new request (bot.services.centres).
-    centres = [c for c in await turn.uow.centres.all() if c.is_open]
+    # A closed centre is offered no new request (bot.services.centres), nor one outside the
+    # staff member's scope (bot.services.access would refuse it).
+    offered = await memberships.centres_in_scope(turn.uow, turn.actor)
+    centres = [c for c in offered if c.is_open]
     rows = tuple(
         (
             Button(

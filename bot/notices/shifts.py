@@ -57,7 +57,7 @@ async def _tell_coordinators(
     not_before: datetime | None = None,
 ) -> None:
     """`head` and the shift to each coordinator; `dedupe` + their person id is each one's key."""
-    for staff in await coordinators(uow):
+    for staff in await coordinators(uow, view.shift.centre_id):
         reply = Reply(parts=(head, item(view, ctx.locale_of(staff), ctx.settings.tz)))
         key = None if dedupe is None else f"{dedupe}{staff.id}"
         await ctx.tell(uow, staff, reply, at=at, dedupe_key=key, not_before=not_before)

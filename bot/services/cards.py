@@ -29,11 +29,10 @@ from datetime import datetime
 
 from bot.domain.cards import CardCopy, CardKind, StaffCard, edit_key, reopen_key, send_key
 from bot.domain.outbound import OutboxStatus
-from bot.domain.people import Actor, Person, Role
-from bot.domain.scope import is_whole_coop
+from bot.domain.people import Actor
 from bot.i18n import resolve_locale
 from bot.ports.store import UnitOfWork
-from bot.services import access
+from bot.services import access, memberships
 
 # What a card's action refused to anyone but staff is audited as (a button replayed by a
 # resident or a member, say); the dialogs ask bot.services.access with it.
@@ -61,18 +60,8 @@ class CardSend:
     edit_message_id: int | None  # None: a new message
 
 
-async def staff_for(uow: UnitOfWork, centre_id: int | None) -> list[Person]:
-    """The staff whose scope covers `centre_id` (None: something of no centre yet, the whole
-    co-op's): admins and coordinators, and the staff who belong to that centre; by id."""
-    found: dict[int, Person] = {}
-    for role in (Role.STAFF, Role.ADMIN):
-        for person in await uow.people.with_role(role):
-            if is_whole_coop(person.roles):
-                found[person.id] = person
-    if centre_id is not None:
-        for person in await uow.memberships.members_of(centre_id, Role.STAFF):
-            found[person.id] = person
-    return [found[pid] for pid in sorted(found)]
+# The staff whose scope covers a centre: bot.services.memberships (shift notices use it too).
+staff_for = memberships.staff_for
 
 
 async def targets(

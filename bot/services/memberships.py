@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from bot.domain.coop import Assembly
+from bot.domain.coop import Assembly, BusinessCentre
 from bot.domain.errors import InvalidInput
 from bot.domain.people import Actor, Person, Role
+from bot.domain.scope import is_whole_coop
 from bot.ports.store import UnitOfWork
 from bot.services import access
 
@@ -36,6 +37,28 @@ async def is_voter(uow: UnitOfWork, assembly: Assembly, person: Person) -> bool:
     if assembly.centre_id is None:
         return True
     return assembly.centre_id in await uow.memberships.centres_of(person.id)
+
+
+async def staff_for(uow: UnitOfWork, centre_id: int | None) -> list[Person]:
+    """The staff whose scope covers `centre_id` (None: something of no centre yet, the whole
+    co-op's): admins and coordinators, and the staff who belong to that centre; by id."""
+    found: dict[int, Person] = {}
+    for role in (Role.STAFF, Role.ADMIN):
+        for person in await uow.people.with_role(role):
+            if is_whole_coop(person.roles):
+                found[person.id] = person
+    if centre_id is not None:
+        for person in await uow.memberships.members_of(centre_id, Role.STAFF):
+            found[person.id] = person
+    return [found[pid] for pid in sorted(found)]
+
+
+async def centres_in_scope(uow: UnitOfWork, actor: Actor) -> list[BusinessCentre]:
+    """The centres a staff member acts for, by id, as the desk's filters and forms offer them
+    (every centre for admins and coordinators; none for anyone but staff). No audit: names only;
+    what is then asked of a centre is checked by its service."""
+    scope = await access.scope_of(uow, actor)
+    return [c for c in await uow.centres.all() if scope.covers(c.id)]
 
 
 async def centres_of(

@@ -24,7 +24,7 @@ from bot.domain.people import Actor, Person, Role
 from bot.domain.shift_swaps import MAX_REASON_LENGTH, ShiftRelease, TakeOutcome
 from bot.domain.undo import UndoKind, may_undo
 from bot.ports.store import UnitOfWork
-from bot.services import access
+from bot.services import access, memberships
 from bot.services.coop import ShiftView
 
 OPEN_WINDOW = timedelta(days=14)
@@ -57,9 +57,14 @@ async def view_of(uow: UnitOfWork, shift: Shift) -> ShiftView:
     return ShiftView(shift, centres[shift.centre_id])
 
 
-async def coordinators(uow: UnitOfWork) -> list[Person]:
-    """Who hears of released and taken shifts: the co-op's staff."""
-    return [p for p in await uow.people.with_role(Role.STAFF) if p.telegram_user_id is not None]
+async def coordinators(uow: UnitOfWork, centre_id: int) -> list[Person]:
+    """Who hears of released and taken shifts at a centre: the staff whose scope covers it
+    (its own staff, and coordinators; bot.services.access)."""
+    return [
+        p
+        for p in await memberships.staff_for(uow, centre_id)
+        if Role.STAFF in p.roles and p.telegram_user_id is not None
+    ]
 
 
 async def release_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime) -> Released:
@@ -99,7 +104,7 @@ async def preview_release(
     if shift.starts_at <= now:
         raise DomainError("shift_started")
     offered = await offered_to(uow, shift, person_id)
-    staff = [p for p in await coordinators(uow) if p.id != person_id]
+    staff = [p for p in await coordinators(uow, shift.centre_id) if p.id != person_id]
     return ReleasePreview(await view_of(uow, shift), len(staff), len(offered))
 
 

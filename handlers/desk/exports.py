@@ -15,7 +15,7 @@ from aiohttp import web
 
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.exports import ExportFormat, HoursQuery, HoursScope, parse_month
-from bot.services import coop
+from bot.services import memberships
 from bot.services.exports import hours_export, hours_file
 from handlers.desk.context import config, int_arg, now, render, translator, unit, user
 
@@ -30,7 +30,7 @@ async def _form(
     request: web.Request, values: dict[str, str], error: str | None, *, status: int = 200
 ) -> web.Response:
     async with unit(request) as uow:
-        centres = await coop.centres(uow)
+        centres = await memberships.centres_in_scope(uow, user(request).actor)
     context = {
         "centres": centres,
         "values": values,

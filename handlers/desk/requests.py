@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.requests import OPEN, RequestStatus
-from bot.services import coop
+from bot.services import memberships
 from bot.services import requests as service
 from handlers.desk.context import (
     config,
@@ -47,7 +47,7 @@ async def queue(request: web.Request) -> web.Response:
             offset=offset,
         )
         counts = await service.counts(uow, actor, now(request), centre_id=centre_id)
-        centres = await coop.centres(uow)
+        centres = await memberships.centres_in_scope(uow, user(request).actor)
     context = {
         "items": found[:PAGE],
         "more": len(found) > PAGE,
@@ -75,7 +75,7 @@ async def _detail(
     request_id = _request_id(request)
     async with unit(request) as uow:
         detail = await service.detail(uow, user(request).actor, request_id, now(request))
-        centres = await coop.centres(uow)
+        centres = await memberships.centres_in_scope(uow, user(request).actor)
         await uow.commit()  # the view of personal details is audited
     code = detail.view.request.area
     area = next((a for a in config(request).service_areas if a.code == code), None)

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.domain.coop import NewShift, WorkKind
 from bot.domain.errors import DomainError, InvalidInput
-from bot.services import coop
+from bot.services import memberships
 from bot.services import shifts as service
 from bot.services.calendar import holiday_name
 from bot.services.shift_import import import_shifts
@@ -45,7 +45,7 @@ async def week(request: web.Request) -> web.Response:
     today = now(request).astimezone(desk.tz).date()
     monday = _week_start(request.query.get("week"), today)
     async with unit(request) as uow:
-        centres = await coop.centres(uow)
+        centres = await memberships.centres_in_scope(uow, user(request).actor)
         if not centres:
             return render(
                 request,
@@ -152,7 +152,7 @@ async def _form(
     status: int = 200,
 ) -> web.Response:
     async with unit(request) as uow:
-        centres = await coop.centres(uow)
+        centres = await memberships.centres_in_scope(uow, user(request).actor)
         candidates = []
         if detail is not None:
             candidates = await service.candidates(

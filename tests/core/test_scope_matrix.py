@@ -26,7 +26,7 @@ from bot.domain.hours import NewHourReport
 from bot.domain.people import Actor, NewPerson, Role
 from bot.domain.requests import RequestStatus
 from bot.ports.store import UnitOfWork
-from bot.services import assemblies, broadcasts, cards, hours, people, queue, shifts
+from bot.services import assemblies, broadcasts, cards, hours, people, queue, shift_swaps, shifts
 from bot.services import requests as rq
 from bot.services.exports import hours_export
 from tests.fakes.memory_store import MemoryStore
@@ -360,3 +360,13 @@ async def test_a_staff_member_out_of_scope_learns_no_more_from_a_forged_id_than_
                 await rq.detail(uow, actor, request_id, NOW)
             answers.append(str(refused.value))
     assert answers[0] == answers[1]
+
+
+async def test_a_shift_given_up_at_a_centre_is_told_to_the_staff_whose_scope_covers_it():
+    world = await _world()
+    names = ("coordinator", "staff of A", "staff of A and B", "staff of B", "staff of no centre")
+    ids = {name: (await _actor(world, name)).person_id for name in names}
+    async with world.store.uow() as uow:
+        told = {p.id for p in await shift_swaps.coordinators(uow, _a(world))}
+    # The admin of this world has no staff role (and so no staff's notices), as before.
+    assert told == {ids["coordinator"], ids["staff of A"], ids["staff of A and B"]}

@@ -71,7 +71,12 @@ async def populate(url: str, members: int, news_on: range = range(0)) -> None:
         )
         await conn.execute(
             insert(PersonRoleRow),
-            [{"person_id": 1, "role": "staff"}, {"person_id": 2, "role": "volunteer"}]
+            # The coordinator addresses every member: staff with the whole co-op's scope.
+            [
+                {"person_id": 1, "role": "staff"},
+                {"person_id": 1, "role": "coordinator"},
+                {"person_id": 2, "role": "volunteer"},
+            ]
             + [{"person_id": 3 + i, "role": "member"} for i in range(members)],
         )
         if news_on:

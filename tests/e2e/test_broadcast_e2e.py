@@ -75,7 +75,8 @@ async def populate(url: str) -> None:
         )
         await conn.execute(
             insert(PersonRoleRow),
-            [{"person_id": 1, "role": "staff"}]
+            # The coordinator addresses every member: staff with the whole co-op's scope.
+            [{"person_id": 1, "role": "staff"}, {"person_id": 1, "role": "coordinator"}]
             + [{"person_id": 2 + i, "role": "member"} for i in range(MEMBERS)],
         )
 
