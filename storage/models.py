@@ -219,6 +219,8 @@ class CentreRow(Base):
     kinds: Mapped[list[str]] = mapped_column(Json, server_default=text("'[]'"))  # WorkKind codes
     areas: Mapped[list[str]] = mapped_column(Json, server_default=text("'[]'"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When its phone is answered, as `mon-fri 09:00-17:00; sat 09:00-12:00` (0023).
+    office_hours: Mapped[str | None] = mapped_column(String(200))
 
 
 class CentreMembershipRow(Base):

@@ -119,7 +119,9 @@ async def centre_contact(
     for one in ids:
         centre = await uow.centres.get(one)
         if centre is not None and centre.phone and centre.is_open:
-            return Contact(centre.phone, centre=(centre.name_ja, centre.name_en))
+            return Contact(
+                centre.phone, centre.office_hours, centre=(centre.name_ja, centre.name_en)
+            )
     return None
 
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-from bot.domain.coop import pick
 from bot.domain.errors import InvalidInput
+from bot.domain.languages import is_japanese
 from bot.domain.replies import Msg, msg
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -110,7 +110,8 @@ def contact_msg(contact: Contact, locale: str) -> Msg:
     """ "📞 You can also call us: 03-... (Mon-Fri 9:00-17:00)", a centre's name first when the
     number is a centre's own."""
     if contact.centre is not None:
-        centre = pick(locale, *contact.centre)
+        name_ja, name_en = contact.centre
+        centre = name_ja if is_japanese(locale) else name_en  # as bot.domain.coop.pick
         if contact.hours:
             return msg(
                 "help.call.centre_hours",

@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.assemblies import Quorum
+from bot.domain.contact import OfficeHours
 from bot.domain.languages import is_japanese
 
 # Half of the members entitled to vote, unless a notice says otherwise.
@@ -45,6 +46,8 @@ class BusinessCentre:
     # A closed centre stays for the history of its shifts, hours and requests, but is offered
     # for nothing new.
     closed_at: datetime | None = None
+    # When its phone is answered (the desk's Centres page); none: the co-op's hours are no guide.
+    office_hours: tuple[OfficeHours, ...] = ()
 
     def name(self, locale: str) -> str:
         return pick(locale, self.name_ja, self.name_en)

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from bot.domain import centre_csv, csv_rows
 from bot.domain.centre_csv import CentreFields, CentreLine
+from bot.domain.contact import OfficeHours
 from bot.domain.coop import BusinessCentre, WorkKind
 from bot.domain.csv_rows import LineError
 from bot.domain.errors import InvalidInput, NotFound
@@ -117,10 +118,14 @@ async def describe(
     phone: str | None,
     kinds: frozenset[WorkKind],
     areas: tuple[str, ...],
+    office_hours: tuple[OfficeHours, ...] | None = None,
 ) -> BusinessCentre:
-    """Sets a centre's phone number, kinds of work and service areas (already parsed)."""
+    """Sets a centre's phone number, kinds of work and service areas (already parsed), and its
+    office hours when given (None: as they were; the CSV import has no column for them)."""
     await _require(uow, actor, now, MAY_CHANGE)
     centre = replace(await _get(uow, centre_id), phone=phone, kinds=kinds, areas=areas)
+    if office_hours is not None:
+        centre = replace(centre, office_hours=office_hours)
     await uow.centres.update(centre)
     await _audit(uow, actor, now, "centre.described", centre_id)
     return centre

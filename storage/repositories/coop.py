@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.contact import OfficeHours, parse_office_hours
 from bot.domain.coop import BusinessCentre, NewShift, Shift, WorkKind
 from bot.domain.people import Person
 from storage.models import CentreRow, ShiftAssignmentRow, ShiftRow
@@ -34,6 +35,7 @@ _CENTRE_COLUMNS = (
     CentreRow.kinds,
     CentreRow.areas,
     CentreRow.closed_at,
+    CentreRow.office_hours,
 )
 
 
@@ -72,6 +74,7 @@ class SqlCentreRepository:
                 kinds=sorted(kind.value for kind in centre.kinds),
                 areas=list(centre.areas),
                 closed_at=centre.closed_at,
+                office_hours="; ".join(span.code() for span in centre.office_hours) or None,
             )
         )
         return rowcount(result) == 1
@@ -86,7 +89,13 @@ def _centre(row: Any) -> BusinessCentre:
         kinds=frozenset(WorkKind(code) for code in row.kinds or ()),
         areas=tuple(row.areas or ()),
         closed_at=row.closed_at,
+        office_hours=_hours(row.office_hours),
     )
+
+
+def _hours(code: str | None) -> tuple[OfficeHours, ...]:
+    """A centre's office hours as stored (written by `update`, so always readable)."""
+    return () if not code else parse_office_hours(code)
 
 
 class SqlShiftRepository:

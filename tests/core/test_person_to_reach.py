@@ -217,3 +217,17 @@ async def test_the_resident_s_notices_on_a_reference_give_the_centre_s_phone_fir
     assert "K-2611-0001" in text
     assert "📞 港ケアセンター：03-5555-0101" in text  # its centre's own phone first
     assert f"📞 お電話でもご相談いただけます：{PHONE}（受付：{HOURS_JA}）" in text
+
+
+async def test_a_member_s_own_centre_s_phone_and_hours_come_first(reach, memory_store):
+    async with memory_store.uow() as uow:
+        centre = await uow.centres.add("北ケアセンター", "Kita Care Centre")
+        hours = parse_office_hours("mon-sat 08:30-18:00")
+        await uow.centres.update(replace(centre, phone="03-7777-0001", office_hours=hours))
+        maria = await uow.people.by_telegram_id(MARIA.id)
+        await uow.memberships.replace(maria.id, [centre.id])
+        await uow.commit()
+    answer = await reach.send(MARIA, "/help")
+    centre_line = "📞 Kita Care Centre: 03-7777-0001 (Mon–Sat 8:30–18:00)"
+    assert centre_line in answer.text
+    assert answer.text.index(centre_line) < answer.text.index(f"call us: {PHONE}")

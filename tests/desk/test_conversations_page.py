@@ -91,3 +91,36 @@ async def test_staff_read_and_answer_a_message_on_the_desk(desk: Desk, web: Desk
         ("conversation.answered", subject),
         ("conversation.media_handed", subject),
     } <= actions
+
+
+async def test_an_admin_sets_a_centre_s_office_hours(desk: Desk, web: DeskClient):
+    await web.sign_in()
+    async with await desk.store() as store, store.uow() as uow:
+        centre = (await uow.centres.all())[0]
+    fields = {
+        "name_ja": centre.name_ja,
+        "name_en": centre.name_en,
+        "phone": "03-3333-0000",
+        "kinds": [k.value for k in centre.kinds],
+        "areas": "\n".join(centre.areas),
+    }
+    page = await web.get(f"/centres/{centre.id}")
+    assert "電話の受付時間" in page.main
+    csrf = page.input("csrf")
+    bad = await web.post(
+        f"/centres/{centre.id}", {**fields, "office_hours": "平日9時から", "csrf": csrf}
+    )
+    assert bad.status == 400 and "受付時間は「mon-fri 09:00-17:00" in bad.main
+    assert bad.input("office_hours") == "平日9時から"  # what was typed is kept
+    saved = await web.post(
+        f"/centres/{centre.id}",
+        {**fields, "office_hours": "Mon-Fri 9:00-17:00; sat 09:00-12:00", "csrf": csrf},
+    )
+    assert saved.status == 200
+    assert saved.input("office_hours") == "mon-fri 09:00-17:00; sat 09:00-12:00"
+    async with await desk.store() as store, store.uow() as uow:
+        stored = await uow.centres.get(centre.id)
+    assert stored is not None and [s.code() for s in stored.office_hours] == [
+        "mon-fri 09:00-17:00",
+        "sat 09:00-12:00",
+    ]
