@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.domain.coop import BusinessCentre
-from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.errors import DomainError, InvalidInput, NotFound
 from bot.domain.events import (
     ActionUndone,
     RequestAnswered,
@@ -346,6 +346,23 @@ async def detail(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) 
     ]
     messages = list(await uow.requests.messages(request_id))
     return RequestDetail(await view_of(uow, request), history, messages)
+
+
+async def file_for_staff(
+    uow: UnitOfWork, actor: Actor, request_id: int, number: int, now: datetime
+) -> str:
+    """The file_id of a request's `number`th voice note or photo (from 1: those sent with the
+    request, then those sent as answers), for a staff member who may see the request; the
+    hand-over is audited. Someone who could not type is listened to, not counted."""
+    _, request = await _staff_request(uow, actor, request_id, now)
+    answers = [m.voice_file_id for m in await uow.requests.messages(request_id)]
+    files = [*request.voice_file_ids, *(f for f in answers if f)]
+    if not 1 <= number <= len(files):
+        raise NotFound("request_file")
+    await uow.audit.add(
+        now, actor.person_id, "request.file_handed", f"service_request:{request_id}", {"n": number}
+    )
+    return files[number - 1]
 
 
 async def latest_answer(

@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.domain.conversations import MediaKind
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
+from bot.ports.files import FileUnavailable
 from bot.services import conversations as service
 from handlers.desk.context import config, int_arg, message_page, now, render, translator, unit, user
 
@@ -98,32 +99,48 @@ async def media(request: web.Request) -> web.StreamResponse:
             await uow.commit()  # the hand-over is audited
     except NotFound:
         raise web.HTTPNotFound() from None
+    known = CONTENT_TYPES.get(message.media or MediaKind.OTHER)
+    if message.file_id is not None:
+        streamed = await stream_file(request, message.file_id, known)
+        if streamed is not None:
+            return streamed
+    return no_file(request)
+
+
+def no_file(request: web.Request) -> web.Response:
+    return message_page(request, "help.desk.no_file.title", "help.desk.no_file.body", status=404)
+
+
+async def stream_file(
+    request: web.Request, file_id: str, content_type: str | None = None
+) -> web.StreamResponse | None:
+    """A Telegram file streamed to the browser as it arrives (nothing kept: no file, no cache);
+    None when there is no Telegram, or it no longer has the file (the caller says so)."""
     files = config(request).files
-    if files is None or message.file_id is None:
-        return message_page(
-            request, "help.desk.no_file.title", "help.desk.no_file.body", status=404
-        )
-    response = web.StreamResponse(
-        headers={
-            "Content-Type": CONTENT_TYPES.get(
-                message.media or MediaKind.OTHER, "application/octet-stream"
-            ),
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        }
-    )
-    started = False
-    async for chunk in files.stream(message.file_id):
-        if not started:
+    if files is None:
+        return None
+    response: web.StreamResponse | None = None
+    try:
+        async with files.fetch(file_id) as fetched:
+            if fetched is None:
+                return None
+            response = web.StreamResponse(
+                headers={
+                    "Content-Type": content_type or fetched.content_type,
+                    "Cache-Control": "no-store",
+                    "X-Content-Type-Options": "nosniff",
+                }
+            )
             await response.prepare(request)
-            started = True
-        await response.write(chunk)
-    if not started:  # Telegram no longer has it (files live about a year there), or is down
-        return message_page(
-            request, "help.desk.no_file.title", "help.desk.no_file.body", status=404
-        )
-    await response.write_eof()
-    return response
+            async for chunk in fetched.chunks:
+                await response.write(chunk)
+            await response.write_eof()
+            return response
+    except FileUnavailable:
+        if response is None:
+            return None
+        response.force_close()  # cut off midway: the browser sees an incomplete file
+        return response
 
 
 def setup_conversations(app: web.Application) -> None:

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 
 from aiohttp import web
 
-from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
+from bot.domain.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from bot.domain.requests import OPEN, RequestStatus
 from bot.services import memberships
 from bot.services import requests as service
@@ -26,6 +26,7 @@ from handlers.desk.context import (
     unit,
     user,
 )
+from handlers.desk.conversations import no_file, stream_file
 
 PAGE = 20
 
@@ -153,9 +154,28 @@ async def act(request: web.Request) -> web.StreamResponse:
     raise redirect(f"/desk/requests/{request_id}", done=f"rq_{action}")
 
 
+async def file(request: web.Request) -> web.StreamResponse:
+    """A voice note or photo sent with the request or an answer, played or shown from Telegram
+    (streamed, never stored; the hand-over audited by the service)."""
+    request_id = _request_id(request)
+    number = int_arg(request.match_info["n"])
+    if number is None:
+        raise web.HTTPNotFound()
+    try:
+        async with unit(request) as uow:
+            file_id = await service.file_for_staff(
+                uow, user(request).actor, request_id, number, now(request)
+            )
+            await uow.commit()
+    except NotFound:
+        raise web.HTTPNotFound() from None
+    return await stream_file(request, file_id) or no_file(request)
+
+
 def setup_requests(app: web.Application) -> None:
     app.router.add_get("/requests", queue)
     app.router.add_get("/requests/{id:[0-9]+}", show)
+    app.router.add_get("/requests/{id:[0-9]+}/files/{n:[0-9]+}", file)
     app.router.add_post(
         "/requests/{id:[0-9]+}/{action:take|assign|accept|schedule|done|decline|ask}", act
     )

@@ -11,11 +11,13 @@ from sqlalchemy import select
 
 from bot.domain.conversations import MediaKind
 from bot.domain.people import Actor
+from bot.domain.requests import DEFAULT_AREAS, ForWhom, RequestForm, ServiceKind, TimeWindow
 from bot.ports.clock import SystemClock
 from bot.services import conversations
+from bot.services.requests import submit
 from sandbox.botapi import file_bytes
 from storage.models import AuditRow
-from tests.desk.conftest import MARIA, Desk, DeskClient
+from tests.desk.conftest import MARIA, RESIDENT, Desk, DeskClient
 from tests.fixtures.browser import needs_chromium, on_the_browser_loop
 
 SANDBOX_PHOTO = "photo-0123456789abcdef-800"  # a file id of the kind the sandbox hands out
@@ -124,3 +126,47 @@ async def test_an_admin_sets_a_centre_s_office_hours(desk: Desk, web: DeskClient
         "mon-fri 09:00-17:00",
         "sat 09:00-12:00",
     ]
+
+
+async def test_a_request_s_voice_note_is_played_from_telegram_on_its_page(
+    desk: Desk, web: DeskClient
+):
+    voice = "voice-fedcba9876543210"
+    async with await desk.store() as store, store.uow() as uow:
+        person = await uow.people.by_telegram_id(RESIDENT)
+        assert person is not None
+        view = await submit(
+            uow,
+            Actor(person.id, person.roles, "ja"),
+            RequestForm(
+                kind=ServiceKind.HOME_CLEANING,
+                for_whom=ForWhom.SELF,
+                days=(),
+                time_window=TimeWindow.MORNING,
+                area=DEFAULT_AREAS[0].code,
+                address="",
+                phone="",
+                details="",
+                voice_file_ids=(voice,),
+            ),
+            consent=True,
+            today=desk.today(),
+            areas=DEFAULT_AREAS,
+            now=SystemClock().now(),
+        )
+        await uow.commit()
+    request_id = view.request.id
+    await web.sign_in()
+    page = await web.get(f"/requests/{request_id}")
+    assert "送られた音声・写真" in page.main
+    assert f'href="/desk/requests/{request_id}/files/1"' in page.html
+    async with web.http.get(f"{desk.base}/requests/{request_id}/files/1") as response:
+        assert response.status == 200 and response.headers["Cache-Control"] == "no-store"
+        assert await response.read() == file_bytes(voice)
+    missing = await web.get(f"/requests/{request_id}/files/2")
+    assert missing.status == 404
+    async with await desk.store() as store, store.engine.connect() as db:
+        rows = await db.execute(
+            select(AuditRow.subject).where(AuditRow.action == "request.file_handed")
+        )
+        assert [row.subject for row in rows] == [f"service_request:{request_id}"]

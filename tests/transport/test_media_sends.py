@@ -12,6 +12,7 @@ from bot.domain.outbound import OutboundMessage
 from bot.ports.telegram import TelegramGateway
 from handlers.ptb.gateway import PtbGateway
 from handlers.raw.gateway import RawGateway
+from handlers.telegram_files import content_type
 from handlers.wire import send_params
 from sandbox.ratelimit import RateLimits
 
@@ -57,3 +58,10 @@ def test_each_kind_has_its_method_and_a_video_note_no_caption():
     assert method("audio")[0] == "sendAudio"
     assert method("video_note") == ("sendVideoNote", {"chat_id", "video_note"})
     assert method("document")[0] == "sendDocument"
+
+
+def test_a_telegram_file_s_type_comes_from_its_path():
+    assert content_type("voice/file_3.oga") == "audio/ogg"
+    assert content_type("photos/file_1.jpg") == "image/jpeg"
+    assert content_type("documents/file_2.pdf") == "application/pdf"
+    assert content_type("documents/no_suffix") == "application/octet-stream"
