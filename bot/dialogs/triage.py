@@ -555,6 +555,10 @@ async def _show_detail(turn: Turn, request_id: int) -> None:
     ]
     if request.voice_file_ids:
         parts.append(msg("triage.detail_voice", count=len(request.voice_file_ids)))
+    if request.voice_file_ids or any(m.voice_file_id for m in detail.messages):
+        # Telegram cannot tell a photo's file from a voice note's here: the desk plays both.
+        page = f"{turn.settings.desk_url}/requests/{request.id}"
+        parts.append(msg("help.staff.listen_on_desk", page=page))
     for message in detail.messages[-6:]:
         key = (
             "triage.card.question"

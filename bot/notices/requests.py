@@ -44,11 +44,13 @@ async def submitted(ctx: NoticeContext, uow: UnitOfWork, event: RequestSubmitted
     to = await cards.targets(
         uow, settings.staff_chat_id, settings.default_locale, request.centre_id
     )
+    # Where to listen: the request's page on the desk plays and shows them (issue 15).
+    listen = msg("help.staff.listen_on_desk", page=f"{settings.desk_url}/requests/{request.id}")
     for target in to:
         notice = Notice(
             target.chat_id,
             target.locale,
-            Reply((body,)),
+            Reply((body, listen)),
             dedupe_key=f"rq:{request.id}:voice:{target.chat_id}",
             is_group=target.is_group,
         )

@@ -16,7 +16,7 @@ from bot.domain.people import Role
 from bot.rendering import Renderer
 from tests.fakes.chat import ChatHarness, User
 from tests.fixtures.core import conversation_on
-from tests.fixtures.people import HANAKO, MARIA, TANAKA, actor, demo
+from tests.fixtures.people import HANAKO, MARIA, TANAKA, TOME, actor, demo
 
 ANN = User(5001, "Ann Smith", "en")  # a stranger whose Telegram is in English
 PHONE = "03-1234-5678"
@@ -255,3 +255,22 @@ async def test_a_message_and_its_answer_in_easy_japanese(chat):
         "スタッフからの返事(へんじ)" in reply.text
         and "あたらしい コードを おくります。" in reply.text
     )
+
+
+async def test_staff_told_of_a_request_s_voice_notes_get_where_to_listen(chat):
+    for data in ("svc", "rq:cat:elderly_care", "rq:k:home_help", "rq:w:self", "rq:d:20261124"):
+        await chat.press(TOME, data)
+    for data in ("rq:d:ok", "rq:t:morning", "rq:a:chuo", "rq:ok:yes"):
+        await chat.press(TOME, data)
+    await photo(chat, TOME, kind="voice", file_id="AwADaddress")
+    await photo(chat, TOME, kind="voice", file_id="AwADphone")
+    await photo(chat, TOME, kind="voice", file_id="AwADdetails")
+    await chat.press_shown(TOME, "rq:send")
+    [request] = [
+        r for r in chat.store.state.service_requests.values() if r.reference == "K-2611-0001"
+    ]
+    told = "\n".join(m.text for m in chat.delivered[HANAKO.id])
+    page = f"http://127.0.0.1:8090/desk/requests/{request.id}"
+    assert f"デスクのこの依頼のページで聞けます・見られます：{page}" in told
+    await chat.press_shown(HANAKO, "tc:r:info")
+    assert page in chat.delivered[HANAKO.id][-1].text
