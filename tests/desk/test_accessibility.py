@@ -12,6 +12,8 @@ import axe_playwright_python
 import pytest
 from playwright.async_api import Page, expect
 
+from bot.domain.people import Actor, Role
+from bot.services import member_import
 from tests.desk.conftest import MARIA, TANAKA, Desk
 from tests.fixtures.browser import NewContext, needs_chromium, on_the_browser_loop
 
@@ -61,6 +63,11 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, new_con
                 tanaka.id, desk.app.clock.now(), desk.app.clock.now().replace(year=2100)
             )
         )[0]  # type: ignore[union-attr]
+        # Someone imported who has not joined: the Letters page shows a row with its buttons.
+        admin = Actor(None, frozenset({Role.ADMIN}), "ja")
+        roster = "name,kana,centres\n山田 花子,ヤマダ ハナコ,中央ケアセンター\n".encode()
+        await member_import.import_members(uow, admin, roster, desk.app.clock.now(), letters=True)
+        await uow.commit()
     link = await desk.link()
     await page.goto(link)
     await check(page, "ja", "00-sign-in")
@@ -88,6 +95,7 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, new_con
         "11-people": "/people",
         "12-person": f"/people/{tanaka.id}",
         "13-invites": "/invites",
+        "13a-letters": "/members",
         "13b-deliveries": "/deliveries",
         "14-audit": "/audit",
         "15-exports": "/exports",
