@@ -28,6 +28,7 @@ from typing import TypeVar
 
 from bot.dialogs.engine import Turn
 from bot.dialogs.menus import CANCEL, MENU, Buttons, StartBroadcast
+from bot.dialogs.reach import contact_parts
 from bot.dialogs.registry import Dialog, Next, StaleScreen
 from bot.dialogs.state import DialogData, StateCodec
 from bot.domain.broadcasts import (
@@ -312,7 +313,7 @@ async def start(turn: Turn) -> BroadcastDraft | None:
     try:
         await service.upcoming(turn.uow, turn.actor, turn.now, 1)
     except PermissionDenied:
-        turn.say(msg("error.permission_denied"), buttons=((MENU,),))
+        turn.say(msg("error.permission_denied"), *await contact_parts(turn), buttons=((MENU,),))
         return None
     return _ask_audience(turn)
 

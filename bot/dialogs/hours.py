@@ -33,6 +33,7 @@ from bot.dialogs.menus import (
     StartReport,
     main_menu,
 )
+from bot.dialogs.reach import contact_parts
 from bot.dialogs.registry import Dialog, ForgedButton, Next, StaleScreen
 from bot.dialogs.state import DialogData, StateCodec
 from bot.domain.callbacks import CallbackData
@@ -1021,7 +1022,7 @@ async def on_reason(turn: Turn, state: RejectReason) -> Next:
         _error(turn, error)
         return state
     except PermissionDenied:
-        turn.say(msg("error.permission_denied"), buttons=((MENU,),))
+        turn.say(msg("error.permission_denied"), *await contact_parts(turn), buttons=((MENU,),))
         return None
     except DomainError as error:
         _error(turn, error, buttons=((HOURS_REVIEW,), (MENU,)))

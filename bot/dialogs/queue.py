@@ -23,7 +23,7 @@ from bot.dialogs.menus import (
     OpenVolunteerCard,
     QueuePage,
 )
-from bot.dialogs.reach import StaffReply
+from bot.dialogs.reach import StaffReply, contact_parts
 from bot.dialogs.registry import Dialog, Next
 from bot.domain.callbacks import CallbackData
 from bot.domain.dialogs import DialogState
@@ -61,7 +61,7 @@ async def command(turn: Turn, state: DialogState | None) -> Next:
     try:
         await show(turn)
     except PermissionDenied:
-        turn.say(msg("error.permission_denied"), buttons=((MENU,),))
+        turn.say(msg("error.permission_denied"), *await contact_parts(turn), buttons=((MENU,),))
     return state
 
 

@@ -786,7 +786,7 @@ async def _cancel_request(turn: Turn, request_id: int, *, confirmed: bool) -> No
         view = await service.cancel_mine(turn.uow, turn.actor, request_id, turn.now)
     except PermissionDenied:
         turn.toast = msg("error.permission_denied")
-        turn.say(msg("error.permission_denied"), buttons=((MENU,),))
+        turn.say(msg("error.permission_denied"), *await contact_parts(turn), buttons=((MENU,),))
         return
     except DomainError:
         turn.say(msg("requests.error.cannot_cancel"), buttons=((MENU,),))
@@ -808,7 +808,7 @@ async def _start_answer(turn: Turn, pressed: AnswerQuestion, state: DialogState 
         view = await service.my_request(turn.uow, turn.actor, pressed.request_id, turn.now)
     except PermissionDenied:
         turn.toast = msg("error.permission_denied")
-        turn.say(msg("error.permission_denied"), buttons=((MENU,),))
+        turn.say(msg("error.permission_denied"), *await contact_parts(turn), buttons=((MENU,),))
         return state
     if not view.request.is_open:
         turn.say(msg("requests.error.closed"), buttons=((MENU,),))
@@ -846,7 +846,7 @@ async def _send_answer(turn: Turn, state: AnswerData, text: str, file_id: str | 
             voice_file_id=file_id,
         )
     except PermissionDenied:
-        turn.say(msg("error.permission_denied"), buttons=((MENU,),))
+        turn.say(msg("error.permission_denied"), *await contact_parts(turn), buttons=((MENU,),))
         return None
     except InvalidInput as error:
         if error.code == "request_transition":

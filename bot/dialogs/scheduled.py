@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 from bot.dialogs.engine import Turn
 from bot.dialogs.menus import MENU, ReminderPrefs, ScheduledSends
+from bot.dialogs.reach import contact_parts
 from bot.dialogs.registry import Dialog, ForgedButton, Next
 from bot.domain.broadcasts import BroadcastStatus
 from bot.domain.callbacks import CallbackData
@@ -120,7 +121,7 @@ async def command(turn: Turn, state: DialogState | None) -> Next:
     try:
         await show_list(turn)
     except PermissionDenied:
-        turn.say(msg("error.permission_denied"), buttons=((MENU,),))
+        turn.say(msg("error.permission_denied"), *await contact_parts(turn), buttons=((MENU,),))
     return state
 
 

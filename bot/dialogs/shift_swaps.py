@@ -24,6 +24,7 @@ from bot.dialogs.menus import (
     CantMakeShift,
     OpenShifts,
 )
+from bot.dialogs.reach import contact_parts
 from bot.dialogs.registry import Dialog, Next
 from bot.dialogs.shifts import DIALOG, item
 from bot.dialogs.state import DialogData, StateCodec
@@ -136,7 +137,7 @@ async def on_text(turn: Turn, state: ShiftReason) -> Next:
     try:
         await give_reason(turn.uow, turn.actor, state.release_id, turn.text, turn.now)
     except PermissionDenied:
-        turn.say(msg("error.permission_denied"), buttons=((MENU,),))
+        turn.say(msg("error.permission_denied"), *await contact_parts(turn), buttons=((MENU,),))
         return None
     except DomainError as error:
         turn.say(msg(f"shifts.error.{error.code}", **error.details), buttons=((MENU,),))

@@ -26,6 +26,7 @@ from bot.dialogs.menus import (
     VolunteerQueue,
     main_menu,
 )
+from bot.dialogs.reach import contact_parts
 from bot.dialogs.registry import Dialog, Next, StaleScreen
 from bot.dialogs.state import DialogData, StateCodec
 from bot.domain.callbacks import CallbackData
@@ -570,7 +571,7 @@ async def on_reason(turn: Turn, state: DeclineReason) -> Next:
     except PermissionDenied:
         # Typed text is not a button: the router's refusal does not cover it. Audited already.
         title, buttons = main_menu(turn.actor)
-        turn.say(msg("error.permission_denied"), title, buttons=buttons)
+        turn.say(msg("error.permission_denied"), *await contact_parts(turn), title, buttons=buttons)
         return None
     except DomainError as error:
         turn.say(msg(f"volunteers.error.{error.code}"), buttons=((MENU,),))

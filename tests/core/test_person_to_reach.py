@@ -231,3 +231,40 @@ async def test_a_member_s_own_centre_s_phone_and_hours_come_first(reach, memory_
     centre_line = "📞 Kita Care Centre: 03-7777-0001 (Mon–Sat 8:30–18:00)"
     assert centre_line in answer.text
     assert answer.text.index(centre_line) < answer.text.index(f"call us: {PHONE}")
+
+
+@pytest.mark.parametrize("command", ["/queue", "/scheduled"])
+async def test_a_command_s_own_refusal_gives_the_phone_too(reach, command):
+    refused = await reach.send(TANAKA, command)
+    assert "申し訳ありませんが、その操作は行えません。" in refused.text
+    assert f"{PHONE}（受付：{HOURS_JA}）" in refused.text
+
+
+def test_every_refusal_a_dialog_says_itself_comes_with_whom_to_call():
+    """The class of defect: a dialog that catches a refusal to say it itself (a command's own, or
+    typed text, which the router's refusal does not cover) must say whom to call as well."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "bot" / "dialogs"
+    bare: list[str] = []
+    for path in sorted(root.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "say"):
+                continue
+            keys = [
+                a.args[0].value
+                for a in node.args
+                if isinstance(a, ast.Call)
+                and getattr(a.func, "id", "") == "msg"
+                and a.args
+                and isinstance(a.args[0], ast.Constant)
+            ]
+            if "error.permission_denied" not in keys:
+                continue
+            told = any(
+                isinstance(a, ast.Starred) and "contact_parts" in ast.unparse(a) for a in node.args
+            )
+            if not told:
+                bare.append(f"{path.name}:{node.lineno}")
+    assert bare == []
