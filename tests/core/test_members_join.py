@@ -7,8 +7,16 @@ person is asked their name, the messenger profile's offered as a button."""
 
 from __future__ import annotations
 
+import io
+from zoneinfo import ZoneInfo
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+
 from bot.domain.invites import display_code
 from bot.domain.people import Actor, NewPerson, Role
+from bot.letters import DEFAULT_FONT, render_letters
 from bot.services import member_import
 from bot.services.invites import issue_invite
 from tests.fakes.chat import User
@@ -129,3 +137,39 @@ async def test_the_profile_name_is_kept_with_one_tap(chat, memory_store, clock):
     turn = await chat.press(john, turn.data_for("John"))
     assert "Thank you, John." in turn.text
     assert _person_of(memory_store, john.id).display_name == "John"
+
+
+@pytest.mark.skipif(not DEFAULT_FONT.exists(), reason="the letters' font is not installed")
+async def test_a_letter_read_by_a_phone_camera_opens_the_link_that_makes_you_that_person(
+    chat, memory_store, clock, i18n
+):
+    async with memory_store.uow() as uow:
+        await uow.centres.add("中央ケアセンター", "Chuo Care Centre")
+        report = await member_import.import_members(
+            uow, ADMIN, CSV.encode(), clock.now(), letters=True
+        )
+        await uow.commit()
+    letters = member_import.to_letters(
+        report.letters,
+        bot_username="kyodo_coop_bot",
+        tz=ZoneInfo("Asia/Tokyo"),
+        default_locale="ja",
+    )
+    out = io.BytesIO()
+    render_letters(letters, i18n, out)
+    document = pdfium.PdfDocument(out.getvalue())
+    links = []
+    for index in range(len(document)):
+        image = document[index].render(scale=150 / 72, grayscale=True).to_pil()
+        codes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        links.append([code.text for code in codes])
+    document.close()
+    tanaka, maria = (letter.code for letter in report.letters)
+    assert links == [
+        [f"https://t.me/kyodo_coop_bot?start={tanaka}"],
+        [f"https://t.me/kyodo_coop_bot?start={maria}"],
+    ]
+    # What Telegram sends when the link is opened: /start with the code.
+    start = links[1][0].split("?start=")[1]
+    turn = await chat.send(User(559, "m", "en"), f"/start {start}")
+    assert "Welcome, Maria Santos!" in turn.text
