@@ -18,6 +18,7 @@ from bot.dialogs.menus import CANCEL, MENU, main_menu
 from bot.dialogs.registry import Dialog, Next
 from bot.dialogs.state import DialogData, StateCodec
 from bot.domain.callbacks import CallbackData
+from bot.domain.conversations import MediaKind
 from bot.domain.coop import pick
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError
@@ -137,6 +138,17 @@ def _lines(data: MyData, locale: str) -> list[list[Msg]]:
                 status=msg(f"volunteers.status.{a.status}"),
             )
             for a in data.applications
+        ]
+    )
+    sections.append(
+        [msg("help.mydata.heading", count=len(data.staff_messages))]
+        + [
+            msg(
+                f"help.mydata.{m.direction.value}",
+                when=m.at,
+                text=m.text or msg(f"help.media.{(m.media or MediaKind.OTHER).value}"),
+            )
+            for m in data.staff_messages
         ]
     )
     sections.append(

@@ -20,12 +20,13 @@ Logs and audit rows carry ids and counts, never a name, phone number or address.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.assemblies import Answer
 from bot.domain.channels import Channel
+from bot.domain.conversations import ConversationMessage
 from bot.domain.coop import Shift
 from bot.domain.errors import DomainError
 from bot.domain.hours import HourReport, ReportStatus
@@ -62,6 +63,8 @@ class MyData:
     applications: list[Application]
     messages_received: int  # updates from their chat still in the inbox
     messages_sent: int  # messages to their chat in the outbox
+    # What they wrote to the staff (and the staff's answers), oldest first.
+    staff_messages: list[ConversationMessage] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,12 @@ async def my_data(uow: UnitOfWork, actor: Actor) -> MyData:
         if answer is not None:
             answers.append((assembly.title_ja, assembly.title_en, answer))
     received, sent = (0, 0)
+    staff_messages: list[ConversationMessage] = []
     if person.telegram_user_id is not None:
         received, sent = await uow.privacy.messages_of(person.telegram_user_id)
+        talk = await uow.conversations.of_chat(person.telegram_user_id)
+        if talk is not None:
+            staff_messages = list(await uow.conversations.messages(talk.id))
     return MyData(
         person=person,
         hour_reports=list(reports),
@@ -125,6 +132,7 @@ async def my_data(uow: UnitOfWork, actor: Actor) -> MyData:
         applications=list(await uow.volunteers.for_person(person.id)),
         messages_received=received,
         messages_sent=sent,
+        staff_messages=staff_messages,
     )
 
 

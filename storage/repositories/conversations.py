@@ -113,6 +113,14 @@ class SqlConversationRepository:
         ).first()
         return None if row is None else _conversation(row)
 
+    async def of_chat(self, chat_id: int) -> Conversation | None:
+        row = (
+            await self._session.execute(
+                select(ConversationRow).where(ConversationRow.chat_id == chat_id)
+            )
+        ).first()
+        return None if row is None else _conversation(row)
+
     async def message(self, message_id: int) -> ConversationMessage | None:
         row = (
             await self._session.execute(

@@ -274,3 +274,14 @@ async def test_staff_told_of_a_request_s_voice_notes_get_where_to_listen(chat):
     assert f"デスクのこの依頼のページで聞けます・見られます：{page}" in told
     await chat.press_shown(HANAKO, "tc:r:info")
     assert page in chat.delivered[HANAKO.id][-1].text
+
+
+async def test_mydata_shows_what_was_written_to_the_staff_and_their_answers(chat):
+    await chat.send(MARIA, "I lost my code")
+    await chat.tap(MARIA, "Yes, send it")
+    [card] = chat.delivered[HANAKO.id]
+    await chat.press(HANAKO, card.buttons[0][0][1])
+    await chat.send(HANAKO, "We will send a new code.")
+    shown = await chat.send(MARIA, "/mydata")
+    assert "<b>Messages to the staff</b> (2)" in shown.text
+    assert "you: I lost my code" in shown.text and "staff: We will send a new code." in shown.text

@@ -67,6 +67,9 @@ class MemoryConversationRepository:
     async def get(self, conversation_id: int) -> Conversation | None:
         return self._s.conversations.get(conversation_id)
 
+    async def of_chat(self, chat_id: int) -> Conversation | None:
+        return next((c for c in self._s.conversations.values() if c.chat_id == chat_id), None)
+
     async def message(self, message_id: int) -> ConversationMessage | None:
         return self._s.conversation_messages.get(message_id)
 

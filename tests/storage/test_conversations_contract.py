@@ -49,6 +49,8 @@ async def test_one_conversation_per_chat_gathers_its_messages(uow_factory: UnitO
             Direction.IN,
         )
         assert await uow.conversations.get(first.id + 100) is None
+        assert await uow.conversations.of_chat(2001) == again
+        assert await uow.conversations.of_chat(9999) is None
 
 
 async def test_an_answer_takes_it_off_the_waiting_list(uow_factory: UnitOfWorkFactory):
