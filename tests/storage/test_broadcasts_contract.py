@@ -124,9 +124,14 @@ async def test_centre_and_unanswered_notice_audiences(uow_factory):
         there = await uow.shifts.add(
             NewShift(other.id, start, start + timedelta(hours=4), WorkKind.CLEANING, 5)
         )
+        # A centre's audience is who belongs to it (migration 0018), not who works its shifts:
+        # members[1] belongs without a shift, members[2] works here but belongs elsewhere.
         for person in (members[0], members[1], volunteer):
+            await uow.memberships.add(person.id, centre.id)
+        await uow.memberships.add(members[2].id, other.id)
+        for person in (members[0], volunteer, members[2]):
             await uow.shifts.assign(here.id, person.id)
-        await uow.shifts.assign(there.id, members[2].id)
+        await uow.shifts.assign(there.id, members[1].id)
         assembly = await uow.assemblies.add(
             NewAssembly("総会", "Assembly", T0 + timedelta(days=9), "本部", "HQ", T0 + timedelta(7))
         )
