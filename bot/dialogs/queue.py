@@ -209,6 +209,9 @@ async def show(turn: Turn, centre_id: int = 0, page: int = 0) -> None:
             hours=len(reports),
         ),
     ]
+    if (await access.scope_of(uow, actor)).centres == frozenset():
+        # Staff of no centre and no coordinator see nothing: say why, and who can change it.
+        parts.append(msg("membership.no_centre"))
     if talks:
         parts.append(msg("help.queue.count", count=len(talks)))
     if waiting.updates and centre is None:

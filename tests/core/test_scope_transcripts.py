@@ -132,3 +132,18 @@ async def test_a_request_of_no_centre_goes_to_whole_coop_staff_then_to_the_centr
     assert reference in keiko.text and "依頼 1件" in keiko.text
     sam = await cards_chat.send(SAM, "/queue")
     assert reference not in sam.text
+
+
+async def test_staff_of_no_centre_are_told_why_their_queue_is_empty(cards_chat):
+    chuo, _ = await _centre_staff(cards_chat)
+    await _report(cards_chat, chuo, 1)
+    async with cards_chat.store.uow() as uow:
+        await uow.people.add(
+            NewPerson(1103, "Nobody Yet", "en", NOW, roles=frozenset({Role.STAFF}))
+        )
+        await uow.commit()
+    queue = await cards_chat.send(User(1103, "Nobody Yet", "en"), "/queue")
+    assert "You do not belong to any centre yet" in queue.text
+    assert "Ask an administrator to give you your centres." in queue.text
+    keiko = await cards_chat.send(KEIKO, "/queue")
+    assert "所属していない" not in keiko.text
