@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bot.domain.invites import code_hash
-from bot.domain.people import Actor, Role
+from bot.domain.people import Actor, NewPerson, Role
 from bot.ports.clock import SystemClock
 from bot.services import member_import
 from tests.desk.conftest import Desk, DeskClient
@@ -58,3 +58,17 @@ async def test_an_admin_reprints_and_revokes_a_letter(desk: Desk, web: DeskClien
     assert re.search(r"田中 一郎 タナカ イチロウ 中央ケアセンター コードなし", revoked.main)
     again = await web.post(f"/members/{person_id}/revoke", {"csrf": csrf})
     assert again.status == 400 and "取り消せる案内状のコードがありません" in again.main
+
+
+async def test_staff_who_are_not_admins_see_no_letters_and_are_refused(desk: Desk, web: DeskClient):
+    async with await desk.store() as store, store.uow() as uow:
+        if await uow.people.by_telegram_id(9101) is None:
+            await uow.people.add(
+                NewPerson(9101, "伊藤 職員", "ja", SystemClock().now(), roles={Role.STAFF})
+            )
+            await uow.commit()
+    home = await web.sign_in(9101)
+    assert 'href="/desk/members"' not in home.html
+    refused = await web.get("/members")
+    assert refused.status == 403
+    assert "田中 一郎" not in refused.main
