@@ -79,6 +79,10 @@ def _lines(data: MyData, locale: str) -> list[list[Msg]]:
             roles=_join(roles) if roles else msg("mydata.nothing"),
         )
     ]
+    if data.roster is not None:  # the co-op's roster import: the reading and the phone it gave
+        profile.append(
+            msg("members.mydata.roster", kana=data.roster.kana, phone=data.roster.phone or "—")
+        )
     sections = [profile]
     sections.append(
         [msg("mydata.hours_heading", count=len(data.hour_reports))]

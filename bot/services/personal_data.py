@@ -33,6 +33,7 @@ from bot.domain.hours import HourReport, ReportStatus
 from bot.domain.invites import LOCKOUT
 from bot.domain.people import Actor, Person
 from bot.domain.requests import DRAFT_TTL, OPEN, RequestStatus, ServiceRequest
+from bot.domain.roster import RosterEntry
 from bot.domain.volunteers import PURGED, Application
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
 from bot.services import member_import
@@ -65,6 +66,8 @@ class MyData:
     messages_sent: int  # messages to their chat in the outbox
     # What they wrote to the staff (and the staff's answers), oldest first.
     staff_messages: list[ConversationMessage] = field(default_factory=list)
+    # What the co-op's roster import knows of them: kana reading and phone (None: not imported).
+    roster: RosterEntry | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ async def my_data(uow: UnitOfWork, actor: Actor) -> MyData:
         messages_received=received,
         messages_sent=sent,
         staff_messages=staff_messages,
+        roster=await uow.roster.get(person.id),
     )
 
 

@@ -173,3 +173,14 @@ async def test_a_letter_read_by_a_phone_camera_opens_the_link_that_makes_you_tha
     start = links[1][0].split("?start=")[1]
     turn = await chat.send(User(559, "m", "en"), f"/start {start}")
     assert "Welcome, Maria Santos!" in turn.text
+
+
+async def test_mydata_shows_what_the_roster_holds_and_forget_removes_it(chat, memory_store, clock):
+    codes = await _imported(memory_store, clock)
+    await chat.send(GUEST, f"/start {codes['田中 一郎']}")
+    turn = await chat.send(GUEST, "/mydata")
+    assert "組合員名簿から：フリガナ タナカ イチロウ、電話番号 —" in turn.text
+    person = _person_of(memory_store, GUEST.id)
+    await chat.send(GUEST, "/forget")
+    await chat.press_shown(GUEST, "pd:yes")
+    assert person.id not in memory_store.state.roster
