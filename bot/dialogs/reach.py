@@ -188,11 +188,14 @@ def _offer(turn: Turn, data: ReachData) -> ReachData:
         if data.file_id is not None and data.media is not None
         else msg("help.offer.text")
     )
+    # The menu stays under the question: someone who only said hello carries on from there.
+    title, menu = main_menu(turn.actor)
     buttons = (
         (Button(msg("help.button.send_yes"), SendYes()),),
         (Button(msg("help.button.send_no"), SendNo()),),
+        *menu,
     )
-    turn.say(ask, buttons=buttons)
+    turn.say(ask, title, buttons=buttons)
     return data
 
 

@@ -92,7 +92,7 @@ async def test_a_member_joins_and_reports_hours_by_tapping_quick_replies(kyodo, 
     code = await invite_code(kyodo.settings, Role.MEMBER)
     ken = LinePerson(sandbox, kyodo, sandbox.line.add_person("Ken Mori", "en").user_id)
     menu = await ken.says("hello")
-    assert "I did not understand" in said(menu)  # LINE's profile said English
+    assert "Kyodo could not read that." in said(menu)  # LINE's profile said English
     asked = await ken.taps("I'm a member")
     assert "invite code" in said(asked)
     welcome = await ken.says(code)
