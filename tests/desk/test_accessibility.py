@@ -13,7 +13,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from bot.domain.people import Actor, Role
-from bot.services import member_import
+from bot.services import conversations, member_import
 from tests.desk.conftest import MARIA, TANAKA, Desk
 from tests.fixtures.browser import NewContext, needs_chromium, on_the_browser_loop
 
@@ -67,6 +67,13 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, new_con
         admin = Actor(None, frozenset({Role.ADMIN}), "ja")
         roster = "name,kana,centres\n山田 花子,ヤマダ ハナコ,中央ケアセンター\n".encode()
         await member_import.import_members(uow, admin, roster, desk.app.clock.now(), letters=True)
+        # A message to the staff: the Messages list and its conversation page show it.
+        maria = await uow.people.by_telegram_id(MARIA)
+        assert maria is not None
+        writer = Actor(maria.id, maria.roles, "en")
+        talk = await conversations.write(
+            uow, writer, MARIA, maria.display_name, "I lost my code", desk.app.clock.now()
+        )
         await uow.commit()
     link = await desk.link()
     await page.goto(link)
@@ -82,6 +89,8 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, new_con
         "03d-broadcasts": "/broadcasts",
         "03e-broadcast-new": "/broadcasts/new",
         "03f-broadcast": f"/broadcasts/{broadcast_id}",
+        "03g-conversations": "/conversations",
+        "03h-conversation": f"/conversations/{talk.conversation_id}",
         "04-shifts-week": "/shifts",
         "05-shift-new": "/shifts/new",
         "06-shift-edit": f"/shifts/{shift.id}",
