@@ -30,7 +30,7 @@ from storage.models import OutboxRow, StaffCardCopyRow
 from tests.fakes.chat import User
 from tests.fixtures.forms import apply
 from tests.fixtures.people import HANAKO
-from tests.fixtures.whole_db import DEMO_T0, SqlChat, demo_chat, scan, text_tables
+from tests.fixtures.whole_db import DEMO_T0, SqlChat, demo_chat, scan, text_tables, tg_user
 
 MARKER = "Zqxmark"
 PHONE = "090-7777-0123"
@@ -136,9 +136,25 @@ async def resident_asks_for_help(chat: SqlChat, resident: User = RESIDENT) -> in
     await chat.press(resident, "need:y")
     await chat.press(HANAKO, chat.data_for(HANAKO.id, "conv:r"))
     await chat.send(HANAKO, f"{MARKER} さんにお電話します")
+    # A voice note sent to the staff, and handed to the staff member who asks for it.
+    await voice_note(chat, resident, f"{MARKER}AwACvoice")
+    await chat.press(resident, "need:y")
+    await chat.press(HANAKO, chat.data_for(HANAKO.id, "conv:m"))
     await request_form(chat, resident, f"{MARKER} 別の住所 4-5-6")  # left halfway
     await chat.send(resident, "/mydata")
     return request_id
+
+
+async def voice_note(chat: SqlChat, user: User, file_id: str) -> None:
+    """A voice note as Telegram delivers it (its file id is all Kyodo keeps of it)."""
+    body = {
+        "message_id": next(chat._message_ids),
+        "date": 1_700_000_000,
+        "chat": {"id": user.id, "type": "private", "first_name": user.name},
+        "from": tg_user(user),
+        "voice": {"file_id": file_id, "file_unique_id": "u1", "duration": 3},
+    }
+    await chat.raw({"update_id": next(chat._ids), "message": body})
 
 
 async def volunteer_works(chat: SqlChat) -> None:
@@ -229,6 +245,7 @@ async def test_forget_of_a_resident_leaves_nothing_in_any_table(chat: SqlChat):
     assert {"service_requests", "outbox", "inbox", "people", "conversation_messages"} <= (
         chat.seen.keys()
     )
+    assert "media" in chat.seen["outbox"]  # the voice note's file id went out to staff
     staff_saw = len(chat.delivered[HANAKO.id])
     said = await forget(chat, RESIDENT)
     assert "受付中のご依頼1件を取り下げました" in said and "監査記録" in said
