@@ -137,6 +137,14 @@ async def _route(turn: Turn, state: DialogState | None) -> DialogState | None:
         return await _button(turn, state)
     dialog = None if state is None else REGISTRY.dialog(state.dialog)
     if kind is InputKind.TEXT:
+        if (
+            state is not None
+            and state.dialog == reach.NAME
+            and state.step == "offer"
+            and await hours.looks_like_hours(turn)
+        ):
+            # Hours typed after text Kyodo could not read: the hours, not a second offer.
+            return REGISTRY.store(await hours.typed(turn))
         if state is not None and dialog is not None:
             return await _text(turn, state)
         if state is None and await hours.looks_like_hours(turn):

@@ -285,3 +285,11 @@ async def test_mydata_shows_what_was_written_to_the_staff_and_their_answers(chat
     shown = await chat.send(MARIA, "/mydata")
     assert "<b>Messages to the staff</b> (2)" in shown.text
     assert "you: I lost my code" in shown.text and "staff: We will send a new code." in shown.text
+
+
+async def test_hours_typed_after_an_offer_are_read_as_hours(chat):
+    offered = await chat.send(TANAKA, "すみません")
+    assert "スタッフに送りますか" in offered.text
+    hours = await chat.send(TANAKA, "今日 7時間")
+    assert "スタッフに送りますか" not in hours.text and "どんな仕事をしましたか" in hours.text
+    assert chat.store.state.conversations == {}
