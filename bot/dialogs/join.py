@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.dialogs.engine import Turn
+from bot.dialogs.language import offer_languages
 from bot.dialogs.menus import CANCEL, StartJoin, main_menu
 from bot.dialogs.registry import Dialog, Next
 from bot.dialogs.state import DialogData, StateCodec
@@ -63,6 +64,13 @@ async def _start_command(turn: Turn, state: DialogState | None) -> Next:
         return _then(await redeem(turn, turn.text))
     name = turn.person.display_name if turn.person else turn.incoming.user_name
     title, buttons = main_menu(turn.actor)
+    if turn.person is None or turn.person.locale is None:
+        # Not chosen yet: the language was guessed from Telegram's, and Easy Japanese is only
+        # ever chosen, so the welcome offers all three (one message: its menu is the latest).
+        turn.say(
+            msg("welcome", name=name), msg("language.ask"), title, buttons=offer_languages(buttons)
+        )
+        return None
     turn.say(msg("welcome", name=name), title, buttons=buttons)
     return None
 
