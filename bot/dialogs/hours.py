@@ -618,8 +618,15 @@ def _clock(turn: Turn, draft: HoursDraft, minutes: int) -> datetime:
     return midnight + timedelta(minutes=minutes)
 
 
+# A typed range ends at most on the next day's end (`22時から翌6時`); a state holding more is
+# not one this dialog wrote (a stale or forged state): it is shown as no range at all.
+MAX_SPAN_END = 2 * 24 * 60
+
+
 def _span(turn: Turn, draft: HoursDraft) -> dict[str, object] | None:
     if draft.span_start is None or draft.span_end is None:
+        return None
+    if not 0 <= draft.span_start <= draft.span_end <= MAX_SPAN_END:
         return None
     return {
         "start": _clock(turn, draft, draft.span_start),
