@@ -9,7 +9,7 @@ twice (a retried update) queue once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from bot.dialogs.hours import AsPlanned
@@ -25,6 +25,7 @@ from bot.domain.events import (
     ShiftTaken,
     ShiftWorkedDue,
 )
+from bot.domain.people import Person
 from bot.domain.reminders import recipient_key
 from bot.domain.replies import Button, Msg, Reply, msg
 from bot.domain.undo import UndoKind, held_key, held_until
@@ -134,17 +135,17 @@ async def taken(ctx: NoticeContext, uow: UnitOfWork, event: ShiftTaken) -> None:
     )
 
 
-async def reminder_due(ctx: NoticeContext, uow: UnitOfWork, event: ShiftReminderDue) -> None:
-    person = await uow.people.get(event.person_id)
+async def _reminded(
+    ctx: NoticeContext, uow: UnitOfWork, person_id: int, shift_ids: Iterable[int]
+) -> tuple[Person, list[Shift], tuple[Msg, ...]] | None:
+    """A shift reminder's reader, their shifts (earliest first) and one line per shift in the
+    reader's language; None when there is nobody to tell or nothing left to tell of."""
+    person = await uow.people.get(person_id)
     if person is None or person.unreachable:
-        return
-    shifts: list[Shift] = []
-    for shift_id in (event.shift_id, *event.also):
-        shift = await uow.shifts.get(shift_id)
-        if shift is not None:
-            shifts.append(shift)
+        return None
+    shifts = [s for s in [await uow.shifts.get(i) for i in shift_ids] if s is not None]
     if not shifts:
-        return
+        return None
     shifts.sort(key=lambda s: (s.starts_at, s.id))
     centres = {centre.id: centre for centre in await uow.centres.all()}
     locale = ctx.locale_of(person)
@@ -158,6 +159,14 @@ async def reminder_due(ctx: NoticeContext, uow: UnitOfWork, event: ShiftReminder
         )
         for s in shifts
     )
+    return person, shifts, items
+
+
+async def reminder_due(ctx: NoticeContext, uow: UnitOfWork, event: ShiftReminderDue) -> None:
+    found = await _reminded(ctx, uow, event.person_id, (event.shift_id, *event.also))
+    if found is None:
+        return
+    person, shifts, items = found
     buttons = tuple(
         (Button(msg("rem.shift.cant_button", start=s.starts_at), CantMakeShift(s.id)),)
         for s in shifts[:MAX_REMINDER_BUTTONS]
@@ -174,24 +183,10 @@ async def reminder_due(ctx: NoticeContext, uow: UnitOfWork, event: ShiftReminder
 async def worked_due(ctx: NoticeContext, uow: UnitOfWork, event: ShiftWorkedDue) -> None:
     """ "Worked as planned?": one button per shift that reports its hours (then Send), and
     the usual way to report other hours."""
-    person = await uow.people.get(event.person_id)
-    if person is None or person.unreachable:
+    found = await _reminded(ctx, uow, event.person_id, event.shift_ids)
+    if found is None:
         return
-    shifts = [s for s in [await uow.shifts.get(i) for i in event.shift_ids] if s is not None]
-    if not shifts:
-        return
-    centres = {centre.id: centre for centre in await uow.centres.all()}
-    locale = ctx.locale_of(person)
-    items = tuple(
-        msg(
-            "shifts.item",
-            start=s.starts_at,
-            end=s.ends_at,
-            kind=msg(f"work.{s.kind}"),
-            centre=centres[s.centre_id].name(locale),
-        )
-        for s in shifts
-    )
+    person, shifts, items = found
     buttons = tuple(
         (Button(msg("shifts.planned_button", start=s.starts_at), AsPlanned(s.id)),)
         for s in shifts[:MAX_REMINDER_BUTTONS]
