@@ -197,7 +197,7 @@ SETTINGS: tuple[SettingDoc, ...] = (
     SettingDoc(
         "KYODO_WORKED_REMINDER_HOUR",
         "worked_reminder_hour",
-        "the hour of the evening-after \"worked as planned?\" reminder (shifts ended since the"
+        'the hour of the evening-after "worked as planned?" reminder (shifts ended since the'
         " evening before and not reported)",
     ),
     SettingDoc("KYODO_DIGEST_HOUR", "digest_hour", "the hour of the staff's morning digest"),

@@ -28,7 +28,8 @@ class Help(CallbackData, tag="help"):
 
 @dataclass(frozen=True)
 class NeedHelp(CallbackData, tag="need"):
-    """ "困ったとき / I need help": whom to call, and writing to the staff (bot/dialogs/reach.py)."""
+    """ "困ったとき / I need help": whom to call, and writing to the staff
+    (bot/dialogs/reach.py)."""
 
 
 @dataclass(frozen=True)

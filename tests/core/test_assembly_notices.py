@@ -223,7 +223,9 @@ async def test_staff_ask_from_the_desk_those_who_have_not_answered_once_a_day(
     await demo(memory_store, clock)
     aid = the_assembly(memory_store)
     await chat.press(MARIA, f"asm:y:{aid}")
-    staff = Actor(person_id(memory_store, HANAKO.id), frozenset({Role.STAFF, Role.COORDINATOR}), "ja")
+    staff = Actor(
+        person_id(memory_store, HANAKO.id), frozenset({Role.STAFF, Role.COORDINATOR}), "ja"
+    )
 
     async def ask() -> int:
         async with memory_store.uow() as uow:
@@ -271,7 +273,14 @@ STAFF_EN = User(7001, "Alex", "en")
 async def english_staff(store, clock) -> None:
     async with store.uow() as uow:
         await uow.people.add(
-            NewPerson(STAFF_EN.id, "Alex", "en", clock.now(), None, frozenset({Role.STAFF, Role.COORDINATOR}))
+            NewPerson(
+                STAFF_EN.id,
+                "Alex",
+                "en",
+                clock.now(),
+                None,
+                frozenset({Role.STAFF, Role.COORDINATOR}),
+            )
         )
         await uow.commit()
 

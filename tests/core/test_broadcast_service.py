@@ -26,7 +26,9 @@ SETTINGS = DialogSettings(
 @pytest.fixture
 async def staff(memory_store, clock):
     await demo(memory_store, clock)
-    return Actor(person_id(memory_store, HANAKO.id), frozenset({Role.STAFF, Role.COORDINATOR}), "ja")
+    return Actor(
+        person_id(memory_store, HANAKO.id), frozenset({Role.STAFF, Role.COORDINATOR}), "ja"
+    )
 
 
 async def test_starting_due_broadcasts_twice_starts_each_once(memory_store, clock, staff):

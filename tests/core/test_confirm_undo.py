@@ -315,7 +315,14 @@ async def _assembly_day(memory_store, clock) -> int:
     await demo(memory_store, clock)
     async with memory_store.uow() as uow:
         await uow.people.add(
-            NewPerson(JANE.id, JANE.name, "en", clock.now(), None, frozenset({Role.STAFF, Role.COORDINATOR}))
+            NewPerson(
+                JANE.id,
+                JANE.name,
+                "en",
+                clock.now(),
+                None,
+                frozenset({Role.STAFF, Role.COORDINATOR}),
+            )
         )
         await uow.commit()
     clock.current = datetime(2026, 12, 9, 13, 0, tzinfo=ZoneInfo("Asia/Tokyo"))

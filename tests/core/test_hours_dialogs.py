@@ -440,7 +440,9 @@ async def test_a_member_cannot_approve_or_reject_anything(demo_chat, memory_stor
 async def test_nobody_approves_their_own_hours(chat, memory_store, clock):
     async with memory_store.uow() as uow:
         await uow.people.add(
-            NewPerson(800, "Ken", "ja", clock.now(), "ja", {Role.MEMBER, Role.STAFF, Role.COORDINATOR})
+            NewPerson(
+                800, "Ken", "ja", clock.now(), "ja", {Role.MEMBER, Role.STAFF, Role.COORDINATOR}
+            )
         )
         await uow.centres.add("中央ケアセンター", "Chuo Care Centre")
         await uow.commit()

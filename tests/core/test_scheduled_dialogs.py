@@ -181,7 +181,9 @@ async def test_a_scheduled_broadcast_is_listed_and_can_be_cancelled_from_the_lis
     chat, memory_store, clock
 ):
     await demo(memory_store, clock)
-    staff = Actor(person_id(memory_store, HANAKO.id), frozenset({Role.STAFF, Role.COORDINATOR}), "ja")
+    staff = Actor(
+        person_id(memory_store, HANAKO.id), frozenset({Role.STAFF, Role.COORDINATOR}), "ja"
+    )
     async with memory_store.uow() as uow:
         broadcast = await broadcasts.create(
             uow,

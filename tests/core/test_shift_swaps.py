@@ -263,7 +263,14 @@ async def test_every_coordinator_hears_of_a_release_its_reason_and_the_take(
     second = User(1002, "Second Coordinator", "en")
     async with memory_store.uow() as uow:
         await uow.people.add(
-            NewPerson(second.id, second.name, "en", clock.now(), None, frozenset({Role.STAFF, Role.COORDINATOR}))
+            NewPerson(
+                second.id,
+                second.name,
+                "en",
+                clock.now(),
+                None,
+                frozenset({Role.STAFF, Role.COORDINATOR}),
+            )
         )
         await uow.commit()
     await give_up(chat, TANAKA, ids["tomorrow"])

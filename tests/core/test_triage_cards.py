@@ -545,7 +545,9 @@ async def test_of_two_staff_taking_at_once_on_sql_one_wins_and_the_other_is_told
         async with store.uow() as uow:
             await load_demo(uow, NOW)
             await uow.people.add(
-                NewPerson(JIRO.id, JIRO.name, "en", NOW, roles=frozenset({Role.STAFF, Role.COORDINATOR}))
+                NewPerson(
+                    JIRO.id, JIRO.name, "en", NOW, roles=frozenset({Role.STAFF, Role.COORDINATOR})
+                )
             )
             await uow.commit()
         async with store.uow() as uow:

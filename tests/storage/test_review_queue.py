@@ -36,7 +36,11 @@ async def test_both_doors_list_the_same_reports_and_never_ones_own(uow_factory: 
             if person is member:
                 others.append(report.id)
         await uow.commit()
-    actor = Actor(person_id=staff.id, roles=frozenset({Role.STAFF, Role.COORDINATOR, Role.MEMBER}), locale="ja")
+    actor = Actor(
+        person_id=staff.id,
+        roles=frozenset({Role.STAFF, Role.COORDINATOR, Role.MEMBER}),
+        locale="ja",
+    )
     async with uow_factory() as uow:
         telegram = await hours.waiting_for_review(uow, actor, T0, limit=10)  # as bot.dialogs
         desk = hours.DESK_REVIEW_REFUSED
