@@ -29,6 +29,7 @@ from bot.domain.assemblies import (
     MAX_AGENDA,
     MAX_AHEAD,
     MAX_PLACE,
+    MAX_PROXIES_HELD,
     MAX_TITLE,
     Quorum,
     Rsvp,
@@ -354,7 +355,9 @@ def _count_parts(turn: Turn, count: service.Count) -> list[Msg]:
         names = "\n".join(p.display_name for p in count.not_answered)
         parts.append(msg("asm.count.not_answered", names=names))
     for giver, why in count.unusable:
-        parts.append(msg(f"asm.count.unusable.{why}", name=giver.display_name))
+        parts.append(
+            msg(f"asm.count.unusable.{why}", name=giver.display_name, max=MAX_PROXIES_HELD)
+        )
     if t.present:
         parts.append(_met(t))
     return parts

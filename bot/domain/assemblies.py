@@ -28,6 +28,10 @@ MAX_AGENDA = 2000
 MAX_QUORUM_DENOMINATOR = 100
 # The latest day a notice may lie ahead: a typo in the year should not publish for 2206.
 MAX_AHEAD = timedelta(days=2 * 366)
+# How many other members one proxy holder may represent. Co-operative laws cap it (消費生活協同
+# 組合法 第17条: "代理人は、10人以上の組合員を代理することができない"), and articles of
+# worker co-ops follow them: proxies given to a holder after the ninth count for nothing.
+MAX_PROXIES_HELD = 9
 
 
 class Rsvp(StrEnum):
@@ -77,8 +81,10 @@ class Quorum:
 class Unusable(StrEnum):
     """Why a written proxy cannot be exercised: translated as `asm.count.unusable.<code>`."""
 
-    HOLDER_ABSENT = "holder_absent"  # absent, passed their own proxy on, or no longer a member
+    HOLDER_ABSENT = "holder_absent"  # answered absent, or passed their own proxy on
     HOLDER_NO_ANSWER = "holder_no_answer"
+    HOLDER_NOT_ENTITLED = "holder_not_entitled"  # left the co-op, or not of the meeting's centre
+    HOLDER_FULL = "holder_full"  # the holder already holds MAX_PROXIES_HELD earlier proxies
 
 
 @dataclass(frozen=True)
@@ -118,16 +124,33 @@ class Tally:
         return self.counted >= self.required
 
 
-def tally(quorum: Quorum, entitled: set[int], answers: list[Answer], checked_in: set[int]) -> Tally:
-    """Counts only answers of entitled members (someone who left the co-op no longer counts)."""
-    current = [a for a in answers if a.person_id in entitled]
+def tally(
+    quorum: Quorum,
+    entitled: set[int],
+    answers: list[Answer],
+    checked_in: set[int],
+    max_held: int = MAX_PROXIES_HELD,
+) -> Tally:
+    """Counts only answers of entitled members (someone who left the co-op no longer counts).
+    A holder represents at most `max_held` givers, the earliest answers first."""
+    current = sorted(
+        (a for a in answers if a.person_id in entitled), key=lambda a: (a.answered_at, a.person_id)
+    )
     by_kind = {kind: sum(1 for a in current if a.rsvp is kind) for kind in Rsvp}
     present = checked_in & entitled
+    over: set[int] = set()  # givers whose named holder already holds `max_held` proxies
+    held: dict[int, int] = {}
+    for a in current:
+        if a.rsvp is Rsvp.PROXY and a.proxy_to is not None:
+            held[a.proxy_to] = held.get(a.proxy_to, 0) + 1
+            if held[a.proxy_to] > max_held:
+                over.add(a.person_id)
     valid = sum(
         1
         for a in current
         if a.rsvp is Rsvp.PROXY
         and a.person_id not in present
+        and a.person_id not in over
         and (a.proxy_to is None or a.proxy_to in present)
     )
     # A chain (A to B, B to C) leaves A's proxy unused: B does not attend, and a proxy holder
@@ -138,10 +161,14 @@ def tally(quorum: Quorum, entitled: set[int], answers: list[Answer], checked_in:
         if a.rsvp is not Rsvp.PROXY or a.proxy_to is None:
             continue
         holder = rsvp_of.get(a.proxy_to)
-        if a.proxy_to not in entitled or holder in (Rsvp.ABSENT, Rsvp.PROXY):
+        if a.proxy_to not in entitled:
+            unusable.append((a.person_id, Unusable.HOLDER_NOT_ENTITLED))
+        elif holder in (Rsvp.ABSENT, Rsvp.PROXY):
             unusable.append((a.person_id, Unusable.HOLDER_ABSENT))
         elif holder is None:
             unusable.append((a.person_id, Unusable.HOLDER_NO_ANSWER))
+        elif a.person_id in over:
+            unusable.append((a.person_id, Unusable.HOLDER_FULL))
     return Tally(
         entitled=len(entitled),
         required=quorum.required(len(entitled)),

@@ -8,7 +8,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.domain.assemblies import MAX_AGENDA, MAX_PLACE, MAX_TITLE, parse_quorum, parse_text
+from bot.domain.assemblies import (
+    MAX_AGENDA,
+    MAX_PLACE,
+    MAX_PROXIES_HELD,
+    MAX_TITLE,
+    parse_quorum,
+    parse_text,
+)
 from bot.domain.coop import NewAssembly
 from bot.domain.errors import DomainError, InvalidInput
 from bot.services import assemblies as service
@@ -60,6 +67,7 @@ async def show(request: web.Request) -> web.Response:
         "tally": tally,
         "bars": bars,
         "checked_any": tally.present > 0,
+        "max_held": MAX_PROXIES_HELD,
         "is_today": now(request).astimezone(tz).date()
         == count.assembly.starts_at.astimezone(tz).date(),
     }

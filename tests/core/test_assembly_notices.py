@@ -414,3 +414,42 @@ async def test_without_an_english_agenda_english_readers_get_the_japanese_one_wi
     assert "The agenda is in Japanese only:\n1. 定款変更" in plain(notice.text)
     japanese = await chat.press(TANAKA, f"asm:o:{published.id}")
     assert "英語" not in japanese.text and "1. 定款変更" in japanese.text
+
+
+async def test_the_forecast_warns_of_a_proxy_whose_holder_has_no_vote_or_holds_too_many(
+    chat, memory_store, clock
+):
+    await demo(memory_store, clock)
+    await english_staff(memory_store, clock)
+    aid = the_assembly(memory_store)
+    tanaka = person_id(memory_store, TANAKA.id)
+    # Nine members give Tanaka their proxy before Maria: hers is the tenth.
+    async with memory_store.uow() as uow:
+        for n in range(9):
+            await uow.people.add(
+                NewPerson(8100 + n, f"組合員{n}", "ja", clock.now(), None, frozenset({Role.MEMBER}))
+            )
+        await uow.commit()
+    for n in range(9):
+        await chat.press(User(8100 + n, f"組合員{n}", "ja"), f"asm:pm:{aid}:{tanaka}")
+    await chat.press(TANAKA, f"asm:y:{aid}")
+    clock.advance(minutes=1)
+    await chat.press(MARIA, f"asm:pm:{aid}:{tanaka}")
+    counts = await chat.press(HANAKO, f"asm:t:{aid}")
+    assert "📝 委任状: 10" in counts.text
+    assert (
+        "⚠️ Maria Santos さんの委任は使えません（受任者はすでに 9 人分の委任状を受けています）"
+        in counts.text
+    )
+    assert "組合員0 さんの委任は使えません" not in counts.text
+    english = await chat.press(STAFF_EN, f"asm:t:{aid}")
+    assert "⚠️ Maria Santos's proxy cannot be used (the holder already holds 9 proxies)" in (
+        english.text
+    )
+    # Tanaka leaves the co-op (no member role): none of the ten proxies can be used.
+    async with memory_store.uow() as uow:
+        await uow.people.remove_role(tanaka, Role.MEMBER)
+        await uow.commit()
+    counts = await chat.press(HANAKO, f"asm:t:{aid}")
+    assert "⚠️ 組合員0 さんの委任は使えません（受任者に議決権がありません）" in counts.text
+    assert "⚠️ Maria Santos さんの委任は使えません（受任者に議決権がありません）" in counts.text

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.assemblies import (
+    MAX_PROXIES_HELD,
     Answer,
     Quorum,
     Rsvp,
@@ -192,10 +193,28 @@ def test_the_forecast_counts_a_proxy_only_when_its_holder_attends():
     assert result.unusable == (
         (3, Unusable.HOLDER_ABSENT),
         (5, Unusable.HOLDER_ABSENT),
-        (9, Unusable.HOLDER_ABSENT),
+        (9, Unusable.HOLDER_NOT_ENTITLED),
     )
     assert (result.attending, result.proxies, result.proxies_usable) == (2, 6, 3)
     assert result.expected == 5 and result.quorum_expected  # 10 entitled need 5
+
+
+def test_a_holder_represents_at_most_the_maximum_the_earliest_proxies_first():
+    later = NOW + timedelta(minutes=5)
+    answers = [
+        Answer(1, 1, Rsvp.ATTENDING, None, NOW),
+        Answer(1, 4, Rsvp.PROXY, 1, later),  # the third to member 1, given last
+        Answer(1, 2, Rsvp.PROXY, 1, NOW),
+        Answer(1, 3, Rsvp.PROXY, 1, NOW),
+        Answer(1, 5, Rsvp.PROXY, 6, NOW),  # another holder is not affected
+        Answer(1, 6, Rsvp.ATTENDING, None, NOW),
+    ]
+    result = tally(Quorum(1, 2), set(range(1, 7)), answers, set(), max_held=2)
+    assert result.unusable == ((4, Unusable.HOLDER_FULL),)
+    assert result.expected == 5
+    on_the_day = tally(Quorum(1, 2), set(range(1, 7)), answers, {1, 6}, max_held=2)
+    assert (on_the_day.present, on_the_day.proxies_valid) == (2, 3)
+    assert MAX_PROXIES_HELD == 9  # 10人以上の組合員を代理することができない
 
 
 def test_an_english_agenda_falls_back_to_the_japanese_one_marked_as_such():
