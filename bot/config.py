@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.channels import add_friend_link, basic_id
 from bot.domain.contact import OfficeHours, parse_office_hours, parse_phone
 from bot.domain.errors import InvalidInput
 from bot.domain.reminders import DEFAULT_OFFSETS, parse_offsets
@@ -80,6 +81,8 @@ class Settings:
     line_channel_secret: str | None = field(default=None, repr=False)
     line_access_token: str | None = field(default=None, repr=False)
     line_api_base_url: str = _LINE_API
+    # The Official Account's id (@123abcde): invites and letters carry its add-friend link.
+    line_basic_id: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -92,6 +95,11 @@ class Settings:
     @property
     def line_enabled(self) -> bool:
         return bool(self.line_channel_secret and self.line_access_token)
+
+    @property
+    def line_add_friend(self) -> str | None:
+        """The Official Account's add-friend link for invites and letters (None: no id set)."""
+        return None if self.line_basic_id is None else add_friend_link(self.line_basic_id)
 
 
 def _int(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
@@ -212,6 +220,7 @@ class _LineSettings(TypedDict):
     line_channel_secret: str | None
     line_access_token: str | None
     line_api_base_url: str
+    line_basic_id: str | None
 
 
 def _line(env: Mapping[str, str]) -> _LineSettings:
@@ -222,7 +231,20 @@ def _line(env: Mapping[str, str]) -> _LineSettings:
     base = (env.get("LINE_API_BASE_URL") or _LINE_API).strip().rstrip("/")
     if not base.startswith(("http://", "https://")):
         raise ConfigError("LINE_API_BASE_URL must start with http:// or https://")
-    return {"line_channel_secret": secret, "line_access_token": token, "line_api_base_url": base}
+    account = (env.get("LINE_BOT_BASIC_ID") or "").strip() or None
+    if account is not None:
+        try:
+            account = basic_id(account)
+        except ValueError:
+            raise ConfigError(
+                "LINE_BOT_BASIC_ID must be the Official Account's id, e.g. @123abcde"
+            ) from None
+    return {
+        "line_channel_secret": secret,
+        "line_access_token": token,
+        "line_api_base_url": base,
+        "line_basic_id": account,
+    }
 
 
 def _made_webhook_secret(dotenv: Path | None) -> str:

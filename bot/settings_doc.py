@@ -66,6 +66,13 @@ SETTINGS: tuple[SettingDoc, ...] = (
         "LINE's Messaging API (another address: a stand-in such as the sandbox's)",
     ),
     SettingDoc(
+        "LINE_BOT_BASIC_ID",
+        "line_basic_id",
+        "the Official Account's id (`@123abcde`, Official Account Manager > Home > Add friends): "
+        "invites and invitation letters carry its add-friend link, `https://line.me/R/ti/p/%40…`",
+        unset="none: invites and letters show Telegram's link only",
+    ),
+    SettingDoc(
         "KYODO_TRANSPORT",
         "transport",
         "`ptb` (python-telegram-bot) or `aiohttp` (Kyodo's own Bot API client)",

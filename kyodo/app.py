@@ -55,6 +55,7 @@ def make_dialog_settings(
     """What dialogs and consequences need of the settings; the web addresses once known."""
     return DialogSettings(
         bot_username=settings.bot_username,
+        line_add_friend=settings.line_add_friend,
         invite_ttl_hours=settings.invite_ttl_hours,
         max_text_length=settings.max_text_length,
         hours_window_days=settings.hours_window_days,
@@ -307,6 +308,7 @@ class KyodoApp:
                 secure_cookie=(settings.web_url or "").startswith("https://"),
                 invite_ttl_hours=settings.invite_ttl_hours,
                 bot_username=settings.bot_username,
+                line_add_friend=settings.line_add_friend,
                 global_rate=settings.global_rate,
                 service_areas=settings.service_areas,
                 line_quota=self.line_quota,

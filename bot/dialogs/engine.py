@@ -48,6 +48,8 @@ class DialogSettings:
     contact: Contact | None = None  # the co-op's phone and hours (KYODO_COOP_PHONE); None: unset
     # LINE's monthly quota, shown where a broadcast is composed; None: LINE is off.
     line_quota: LineQuota | None = field(default=None, compare=False)
+    # LINE's add-friend link of the co-op's Official Account (LINE_BOT_BASIC_ID); None: unset.
+    line_add_friend: str | None = None
 
 
 @dataclass(frozen=True)

@@ -30,13 +30,16 @@ async def issue(turn: Turn, role: Role) -> None:
         turn.uow, turn.actor, role, turn.now, turn.settings.invite_ttl_hours
     )
     link = f"https://t.me/{turn.settings.bot_username}?start={invite.code}"
-    turn.say(
-        msg(
-            "invite.issued",
-            role=msg(f"role.{role}"),
-            code=display_code(invite.code),
-            link=link,
-            expires=invite.expires_at,
-        ),
-        buttons=((MENU,),),
+    issued = msg(
+        "invite.issued",
+        role=msg(f"role.{role}"),
+        code=display_code(invite.code),
+        link=link,
+        expires=invite.expires_at,
     )
+    if turn.settings.line_add_friend is None:
+        turn.say(issued, buttons=((MENU,),))
+        return
+    # LINE has no deep link that carries a code: the person adds the account, then types it.
+    on_line = msg("line.invite.add_friend", link=turn.settings.line_add_friend)
+    turn.say(issued, on_line, buttons=((MENU,),))

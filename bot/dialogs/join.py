@@ -16,8 +16,10 @@ from bot.dialogs.menus import CANCEL, StartJoin, main_menu
 from bot.dialogs.registry import Dialog, Next
 from bot.dialogs.state import DialogData, StateCodec
 from bot.domain.callbacks import CallbackData
+from bot.domain.channels import Channel
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.invites import normalise_code
 from bot.domain.people import Actor, Person, Role
 from bot.domain.replies import Button, Msg, msg
 from bot.i18n import resolve_locale
@@ -213,6 +215,31 @@ async def _named(turn: Turn, asked: NameAsked, typed: str) -> Next:
 @NAME_DIALOG.button(KeepName, steps=("name",))
 async def _keep_name(turn: Turn, _: KeepName, asked: NameAsked) -> Next:
     return await _named(turn, asked, asked.suggestion)
+
+
+def looks_like_code(turn: Turn) -> bool:
+    """Someone of no role on LINE typed what can only be an invite code, outside any dialog:
+    LINE's add-friend link carries no code (Telegram's deep link does), so a letter's reader
+    adds the account and then types the code, as the letter says (and an invite's LINE line)."""
+    chat = turn.incoming.chat_id
+    if turn.actor.roles or chat is None or Channel.of(chat) is not Channel.LINE:
+        return False
+    try:
+        normalise_code(turn.text)
+    except InvalidInput:
+        return False
+    return True
+
+
+async def typed_code(turn: Turn) -> Next:
+    """The code typed outside the dialog, redeemed as if asked for it: joined, the name step,
+    or (a wrong code) the question again, so the next try is read as a code too."""
+    redeemed = await redeem(turn, turn.text)
+    if redeemed is True:
+        return None
+    if redeemed is False:
+        return CodeAsked(step="code")
+    return redeemed
 
 
 @DIALOG.text

@@ -149,6 +149,9 @@ async def _route(turn: Turn, state: DialogState | None) -> DialogState | None:
             return await _text(turn, state)
         if state is None and await hours.looks_like_hours(turn):
             return REGISTRY.store(await hours.typed(turn))
+        if state is None and join.looks_like_code(turn):
+            # An invite code typed on LINE by someone of no role (a letter's reader).
+            return REGISTRY.store(await join.typed_code(turn))
         if state is None and reach.offers(turn):
             # Nothing here reads it, but a person can: "send this to the staff?".
             return REGISTRY.store(reach.offer_text(turn))

@@ -21,7 +21,17 @@ below 2**53 until the year 2109, so JSON carries them exactly. The inbox's highe
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from enum import StrEnum
+from urllib.parse import quote
+
+# LINE's add-friend link: the Official Account's basic id after it (its "@" URL-encoded), as the
+# Official Account Manager gives it (Home > Add friends).
+ADD_FRIEND_URL = "https://line.me/R/ti/p/"
+# A basic id is "@" and 8 characters (@123abcde); a premium id is "@" and up to 18 of LINE's
+# id characters (lower-case letters, digits, ".", "_", "-").
+_BASIC_ID = re.compile(r"^@[a-z0-9._-]{4,18}$")
 
 # The first LINE chat id; below it, Telegram's (at most 52 significant bits, groups negative).
 LINE_CHAT_BASE = 2**53
@@ -66,3 +76,18 @@ def line_update_id(timestamp_ms: int, slot: int) -> int:
 
 def is_line_update(update_id: int) -> bool:
     return update_id >= LINE_UPDATE_BASE
+
+
+def basic_id(raw: str) -> str:
+    """The Official Account's id as typed into a setting (`@123abcde`, full-width or upper
+    case, with or without the "@"), in LINE's own form; ValueError when it cannot be one."""
+    folded = unicodedata.normalize("NFKC", raw).strip().lower()
+    found = folded if folded.startswith("@") else "@" + folded
+    if not _BASIC_ID.match(found):
+        raise ValueError("not a LINE Official Account id")
+    return found
+
+
+def add_friend_link(account_id: str) -> str:
+    """`https://line.me/R/ti/p/%40123abcde`: opens the Official Account in LINE, to add it."""
+    return ADD_FRIEND_URL + quote(account_id, safe="")

@@ -171,10 +171,16 @@ async def _issue(
 
 
 def to_letters(
-    issued: Sequence[IssuedLetter], *, bot_username: str, tz: ZoneInfo, default_locale: str
+    issued: Sequence[IssuedLetter],
+    *,
+    bot_username: str,
+    tz: ZoneInfo,
+    default_locale: str,
+    line_add_friend: str | None = None,
 ) -> list[Letter]:
     """What bot.letters prints for each issued code: the deep link, the person's name in their
-    language, their first centre's name and phone, the last day the code works (in `tz`)."""
+    language, their first centre's name and phone, the last day the code works (in `tz`); with
+    `line_add_friend` (the Official Account's add-friend link), a second QR code for LINE."""
     letters = []
     for one in issued:
         locale = one.person.locale or default_locale
@@ -189,7 +195,7 @@ def to_letters(
                 name=one.person.display_name,
                 code=one.code,
                 telegram_link=f"https://t.me/{bot_username}?start={one.code}",
-                line_link=None,
+                line_link=line_add_friend,
                 centre_name=centre_name,
                 centre_phone=None if centre is None else centre.phone,
                 expires=last_day,

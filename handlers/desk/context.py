@@ -42,6 +42,7 @@ class DeskConfig:
     secure_cookie: bool  # the desk's public URL is https
     invite_ttl_hours: int = 72
     bot_username: str = "kyodo_coop_bot"
+    line_add_friend: str | None = None  # LINE's add-friend link (LINE_BOT_BASIC_ID); None: unset
     global_rate: float = 30.0  # messages per second, for a broadcast's expected finish
     service_areas: tuple[ServiceArea, ...] = DEFAULT_AREAS  # to name a request's area
     idle: timedelta = IDLE_TIMEOUT

@@ -51,6 +51,7 @@ async def reprint(request: web.Request) -> web.StreamResponse:
             letters = service.to_letters(
                 [issued],
                 bot_username=config.bot_username,
+                line_add_friend=config.line_add_friend,
                 tz=config.tz,
                 default_locale=config.default_locale,
             )

@@ -140,6 +140,7 @@ async def issue(request: web.Request) -> web.Response:
         "invitable": [r for r in ROLES if r in invitable_roles(actor)],
         "new_code": display_code(invite.code),
         "new_link": f"https://t.me/{desk.bot_username}?start={invite.code}",
+        "line_link": desk.line_add_friend,
     }
     return render(request, "invites.html", context)
 

@@ -56,4 +56,10 @@ async def _invite(settings: Settings, role: Role, hours: int | None) -> str:
             "expires": invite.expires_at,
             "link": f"https://t.me/{settings.bot_username}?start={invite.code}",
         },
-    )
+    ) + _on_line(settings, i18n, locale)
+
+
+def _on_line(settings: Settings, i18n: I18n, locale: str) -> str:
+    if settings.line_add_friend is None:
+        return ""
+    return "\n" + i18n.text("line.invite.add_friend", locale, {"link": settings.line_add_friend})

@@ -69,6 +69,7 @@ def _write_letters(
     letters = to_letters(
         issued,
         bot_username=settings.bot_username,
+        line_add_friend=settings.line_add_friend,
         tz=settings.tz,
         default_locale=settings.default_locale,
     )

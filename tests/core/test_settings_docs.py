@@ -98,6 +98,7 @@ def test_each_documented_key_fills_its_field():
         "KYODO_OFFICE_HOURS": "mon-fri 09:00-17:00",
         "KYODO_ASSEMBLY_REMINDERS": "3d",
         "LINE_API_BASE_URL": "http://127.0.0.1:9000",
+        "LINE_BOT_BASIC_ID": "@123abcde",
     }
     pairs = {  # keys that go together
         "WEBHOOK_URL": ("WEBHOOK_SECRET", "s3cret_0123456789abcdefghijklmnopq"),
