@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.dialogs.volunteers import joined
+from bot.dialogs.write_both import reads_line
 from bot.domain.callbacks import CallbackData
 from bot.domain.coop import BusinessCentre
 from bot.domain.hours import duration
@@ -174,6 +175,8 @@ def _hours_card(item: HoursItem, locale: str) -> tuple[list[Msg], Buttons]:
         msg("triage.card.note", note=report.note or "—"),
         msg("triage.card.status", status=msg(f"hours.status.{report.status}")),
     ]
+    if (reads := reads_line(item.person)) is not None:
+        parts.append(reads)
     if report.reason:
         parts.append(msg("triage.card.reason", reason=report.reason))
     parts += _last(item.last)
@@ -261,6 +264,8 @@ def _request_card(
         ),
         msg("triage.card.status", status=msg(f"triage.status.{request.status}")),
     ]
+    if (reads := reads_line(view.requester)) is not None:
+        parts.append(reads)  # what staff write to them had better be in that language
     if view.taken_by is not None:
         parts.append(msg("triage.card.taken_by", name=view.taken_by.display_name))
     if view.centre is not None:

@@ -20,7 +20,9 @@ from bot.dialogs.engine import Turn
 from bot.dialogs.menus import HELP, MENU, NeedHelp, main_menu
 from bot.dialogs.registry import Dialog, Next, StaleScreen
 from bot.dialogs.state import DialogData, StateCodec
+from bot.dialogs.write_both import hint, language_name
 from bot.domain.callbacks import CallbackData
+from bot.domain.channels import Channel, is_line_file
 from bot.domain.contact import Contact, contact_lines
 from bot.domain.conversations import TEXT_LIMIT, ConversationMessage, Direction, MediaKind
 from bot.domain.dialogs import DialogState
@@ -286,7 +288,7 @@ async def _resume(turn: Turn, data: ReachData) -> Next:
 
 def language_msg(locale: str) -> Msg:
     """The name of the language a person reads, for staff."""
-    return msg(f"help.lang.{locale if locale in ('ja', 'en', 'ja-easy') else 'ja'}")
+    return language_name(locale)
 
 
 SHOWN = 6  # the latest messages shown to staff above their answer (the desk shows them all)
@@ -312,15 +314,18 @@ async def _ask_reply(turn: Turn, conversation_id: int) -> ReplyData:
         else await turn.uow.people.get(conversation.person_id)
     )
     locale = conversation.locale if person is None or person.locale is None else person.locale
+    ask = msg(
+        "help.staff.ask_reply",
+        id=conversation.id,
+        limit=TEXT_LIMIT,
+        name=conversation.name,
+        language=language_msg(locale),
+    )
+    both = hint(turn.locale, conversation.name, locale)
     turn.say(
         *(_line(m) for m in thread.messages[-SHOWN:]),
-        msg(
-            "help.staff.ask_reply",
-            id=conversation.id,
-            limit=TEXT_LIMIT,
-            name=conversation.name,
-            language=language_msg(locale),
-        ),
+        ask,
+        *(() if both is None else (both,)),
         buttons=((MENU,),),
     )
     return ReplyData(step="reply", conversation_id=conversation.id)
@@ -352,6 +357,13 @@ async def _media_pressed(turn: Turn, pressed: StaffMedia, state: DialogState | N
         msg("help.staff.button.reply", id=message.conversation_id),
         StaffReply(message.conversation_id),
     )
+    chat = turn.incoming.chat_id
+    if is_line_file(message.file_id) or (chat is not None and Channel.of(chat) is Channel.LINE):
+        # A file id is its own messenger's: Telegram cannot send LINE's, and LINE sends no file
+        # by id. The desk streams either from where it is (nothing kept on the way).
+        link = f"{turn.settings.desk_url}/conversations/{message.conversation_id}"
+        turn.say(caption, msg("line.media.on_desk", link=link), buttons=((reply,),))
+        return state
     turn.replies.append(
         Reply(
             parts=(caption,),

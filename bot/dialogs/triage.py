@@ -41,6 +41,7 @@ from bot.dialogs.engine import Notice, Turn
 from bot.dialogs.menus import CANCEL, MENU, OpenHoursCard, OpenRequestCard, OpenVolunteerCard
 from bot.dialogs.registry import Dialog, ForgedButton, Next, StaleScreen
 from bot.dialogs.state import DialogData, StateCodec
+from bot.dialogs.write_both import hint_for
 from bot.domain.callbacks import CallbackData
 from bot.domain.cards import CardKind, parse_when
 from bot.domain.dialogs import DialogState
@@ -635,6 +636,7 @@ async def _resume_when(turn: Turn, visit: VisitTime) -> Next:
 async def _ask_reason(turn: Turn, kind: CardKind, item_id: int) -> Reason:
     """Asks why the hours are rejected, the application or the request declined; an item
     already decided is refused before anyone types a reason for nothing."""
+    both: Msg | None = None
     if kind is CardKind.HOURS:
         view = await for_review(turn.uow, turn.actor, item_id, turn.now)
         if view.report.status.value != "pending":
@@ -650,9 +652,13 @@ async def _ask_reason(turn: Turn, kind: CardKind, item_id: int) -> Reason:
             raise DomainError("decided")
         prompt = msg("triage.ask_reason_volunteer", id=item_id, limit=REASON_LIMIT)
     else:
-        request = (await _still_allowed(turn, item_id, RequestAction.DECLINED)).request
-        prompt = msg("triage.ask_reason_request", reference=request.reference, limit=REASON_LIMIT)
-    turn.say(prompt, buttons=((CANCEL,),))
+        declined = await _still_allowed(turn, item_id, RequestAction.DECLINED)
+        prompt = msg(
+            "triage.ask_reason_request", reference=declined.request.reference, limit=REASON_LIMIT
+        )
+        # The resident reads another language: write both?
+        both = hint_for(turn.locale, declined.requester, turn.settings.default_locale)
+    turn.say(prompt, *(() if both is None else (both,)), buttons=((CANCEL,),))
     return Reason(step="text", kind=kind, item_id=item_id)
 
 
@@ -698,9 +704,10 @@ async def on_reason(turn: Turn, state: Reason) -> Next:
 
 
 async def _ask_question(turn: Turn, request_id: int) -> Question:
-    request = (await _still_allowed(turn, request_id, RequestAction.ASKED)).request
-    prompt = msg("triage.ask_question", reference=request.reference, limit=QUESTION_LIMIT)
-    turn.say(prompt, buttons=((CANCEL,),))
+    view = await _still_allowed(turn, request_id, RequestAction.ASKED)
+    prompt = msg("triage.ask_question", reference=view.request.reference, limit=QUESTION_LIMIT)
+    both = hint_for(turn.locale, view.requester, turn.settings.default_locale)
+    turn.say(prompt, *(() if both is None else (both,)), buttons=((CANCEL,),))
     return Question(step="text", request_id=request_id)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from bot.dialogs.engine import Notice
 from bot.dialogs.menus import MENU
 from bot.dialogs.reach import WRITE, StaffMedia, StaffReply, language_msg
-from bot.domain.channels import Channel
+from bot.domain.bilingual import for_reader
 from bot.domain.events import ConversationAnswered, ConversationWritten, Event
 from bot.domain.replies import Button, Reply, msg
 from bot.notices.context import Handler, NoticeContext
@@ -49,9 +49,9 @@ async def written(ctx: NoticeContext, uow: UnitOfWork, event: ConversationWritte
     rows = [
         (Button(msg("help.staff.button.reply", id=conversation.id), StaffReply(conversation.id)),)
     ]
-    if message.file_id is not None and Channel.of(conversation.chat_id) is Channel.TELEGRAM:
-        # A Telegram file_id: Telegram sends the file itself to whoever presses (a LINE
-        # message's content is LINE's, which Telegram cannot send).
+    if message.file_id is not None:
+        # Whoever presses gets the file itself (a Telegram file to Telegram staff), or the
+        # desk's page that streams it (a LINE message's content: bot.dialogs.reach).
         rows.insert(
             0,
             (Button(msg("help.staff.button.media", id=conversation.id), StaffMedia(message.id)),),
@@ -93,7 +93,8 @@ async def answered(ctx: NoticeContext, uow: UnitOfWork, event: ConversationAnswe
     locale = conversation.locale if person is None else ctx.locale_of(person)
     reply = Reply(
         (
-            msg("help.reply.to_person", id=conversation.id, text=message.text),
+            # Written in two languages (bot.domain.bilingual): the person's part only.
+            msg("help.reply.to_person", id=conversation.id, text=for_reader(message.text, locale)),
             msg("help.reply.more"),
         ),
         buttons=((WRITE,), (MENU,)),

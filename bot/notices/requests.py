@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from bot.dialogs.engine import Notice
 from bot.dialogs.reach import contact_for
 from bot.dialogs.requests import answer_button
+from bot.domain.bilingual import for_reader
 from bot.domain.cards import CardKind
 from bot.domain.events import (
     Event,
@@ -138,7 +139,9 @@ async def _notice(
     if action is RequestAction.DONE:
         return msg("requests.notice.done", reference=ref)
     if action is RequestAction.DECLINED:
-        return msg("requests.notice.declined", reference=ref, reason=request.decline_reason or "")
+        # Written in two languages (bot.domain.bilingual): the requester's part only.
+        reason = for_reader(request.decline_reason or "", locale)
+        return msg("requests.notice.declined", reference=ref, reason=reason)
     return None
 
 
@@ -151,7 +154,11 @@ async def question_asked(ctx: NoticeContext, uow: UnitOfWork, event: RequestQues
         (m for m in await uow.requests.messages(request.id) if m.id == event.message_id), None
     )
     if requester is not None and question is not None:
-        body = msg("requests.notice.question", reference=request.reference, question=question.text)
+        body = msg(
+            "requests.notice.question",
+            reference=request.reference,
+            question=for_reader(question.text or "", ctx.locale_of(requester)),
+        )
         await ctx.tell(
             uow,
             requester,
