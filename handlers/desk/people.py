@@ -9,6 +9,7 @@ from aiohttp import web
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.invites import display_code
 from bot.domain.people import Role
+from bot.i18n import resolve_locale
 from bot.services import centres, memberships, people
 from bot.services.invites import invitable_roles, issue_invite, open_invites, revoke_invite
 from handlers.desk.context import config, int_arg, now, redirect, render, translator, unit, user
@@ -52,6 +53,9 @@ async def _show(
         "roles": ROLES,
         "is_admin": Role.ADMIN in user(request).actor.roles,
         "error": error,
+        "reads": resolve_locale(
+            data.person.locale, data.person.telegram_language, desk.default_locale
+        ),
     }
     return render(request, "person.html", context, status=status)
 

@@ -12,7 +12,9 @@ from datetime import date, datetime, time
 from aiohttp import web
 
 from bot.domain.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from bot.domain.languages import base_language
 from bot.domain.requests import OPEN, RequestStatus
+from bot.i18n import resolve_locale
 from bot.services import memberships
 from bot.services import requests as service
 from handlers.desk.context import (
@@ -80,12 +82,25 @@ async def _detail(
         await uow.commit()  # the view of personal details is audited
     code = detail.view.request.area
     area = next((a for a in config(request).service_areas if a.code == code), None)
+    requester = detail.view.requester
+    reads = (
+        None
+        if requester is None
+        else resolve_locale(
+            requester.locale, requester.telegram_language, config(request).default_locale
+        )
+    )
     context = {
         "d": detail,
         "r": detail.view.request,
         "area": area.name(locale_of(request)) if area else code,
         "centres": centres,
         "error": error,
+        "reads": reads,
+        # The resident reads another language than this page: a reason or question may be
+        # written in both (bot.domain.bilingual); they get their language's part.
+        "write_both": reads is not None
+        and base_language(reads) != base_language(locale_of(request)),
     }
     return render(request, "request.html", context, status=status)
 
