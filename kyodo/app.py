@@ -295,6 +295,7 @@ class KyodoApp:
         app = web.Application()
         setup_ical(app, store.uow, i18n, self.clock)
         from handlers.desk import DeskConfig, setup_desk
+        from handlers.line.content import LineContent, MessengerFiles
         from handlers.telegram_files import TelegramFiles
 
         setup_desk(
@@ -312,10 +313,17 @@ class KyodoApp:
                 global_rate=settings.global_rate,
                 service_areas=settings.service_areas,
                 line_quota=self.line_quota,
-                files=(
-                    TelegramFiles(settings.api_base_url, settings.bot_token)
-                    if settings.bot_token is not None
-                    else None
+                files=MessengerFiles(
+                    (
+                        TelegramFiles(settings.api_base_url, settings.bot_token)
+                        if settings.bot_token is not None
+                        else None
+                    ),
+                    (
+                        LineContent(settings.line_access_token or "", settings.line_api_base_url)
+                        if settings.line_enabled
+                        else None
+                    ),
                 ),
             ),
         )

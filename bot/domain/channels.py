@@ -26,6 +26,8 @@ import unicodedata
 from enum import StrEnum
 from urllib.parse import quote
 
+# The file id the core keeps for a photo or voice note sent through LINE: this and its message id.
+LINE_FILE_PREFIX = "line:"
 # LINE's add-friend link: the Official Account's basic id after it (its "@" URL-encoded), as the
 # Official Account Manager gives it (Home > Add friends).
 ADD_FRIEND_URL = "https://line.me/R/ti/p/"
@@ -76,6 +78,12 @@ def line_update_id(timestamp_ms: int, slot: int) -> int:
 
 def is_line_update(update_id: int) -> bool:
     return update_id >= LINE_UPDATE_BASE
+
+
+def is_line_file(file_id: str) -> bool:
+    """Whether a file id names what a person sent through LINE (``line:<messageId>``: its bytes
+    are at LINE's content API), rather than a Telegram file id."""
+    return file_id.startswith(LINE_FILE_PREFIX)
 
 
 def basic_id(raw: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.domain.channels import is_line_file
 from bot.domain.conversations import MediaKind
 from bot.domain.errors import DomainError, NotFound, PermissionDenied
 from bot.ports.files import FileUnavailable
@@ -100,6 +101,8 @@ async def media(request: web.Request) -> web.StreamResponse:
     except NotFound:
         raise web.HTTPNotFound() from None
     known = CONTENT_TYPES.get(message.media or MediaKind.OTHER)
+    if message.file_id is not None and is_line_file(message.file_id):
+        known = None  # LINE says its own (a voice note is m4a there, not Telegram's ogg)
     if message.file_id is not None:
         streamed = await stream_file(request, message.file_id, known)
         if streamed is not None:

@@ -23,12 +23,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.bounds import CUT_FROM
+from bot.domain.channels import LINE_FILE_PREFIX
 from bot.domain.incoming import ChatType, Incoming, InputKind
 from bot.ports.telegram import MalformedUpdate, UpdateParser
 from handlers.wire import optional_str, require_int, split_command
 
 LINE_KEY = "line"  # the payload's key that marks a LINE event in the inbox
-CONTENT_PREFIX = "line:"  # a file id that names a LINE message's content
+CONTENT_PREFIX = LINE_FILE_PREFIX  # a file id that names a LINE message's content
 _MEDIA = {"image": "photo", "audio": "voice"}
 
 
