@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
+from bot.dialogs.confirm import confirm, undo_hint, undo_row
 from bot.dialogs.engine import Turn
 from bot.dialogs.menus import (
     CANCEL,
@@ -51,6 +52,7 @@ from bot.domain.hours import (
 from bot.domain.hours_parser import ParsedHours, Span, parse_break, parse_hours, worked
 from bot.domain.people import Role
 from bot.domain.replies import Button, Msg, msg
+from bot.domain.undo import UndoKind
 from bot.services.hours import (
     ReportView,
     approve_reports,
@@ -989,7 +991,8 @@ async def show_review(turn: Turn) -> None:
 
 @DIALOG.button(Approve)
 async def _approve_pressed(turn: Turn, pressed: Approve, state: DialogState | None) -> Next:
-    await _approve(turn, [pressed.report_id])
+    # One report: asked first, undoable, the member told after the window (bot/dialogs/confirm.py).
+    await confirm(turn, UndoKind.HOURS_DECISION, pressed.report_id)
     return None
 
 
@@ -1034,6 +1037,10 @@ async def on_reason(turn: Turn, state: RejectReason) -> Next:
     except DomainError as error:
         _error(turn, error, buttons=((HOURS_REVIEW,), (MENU,)))
         return None
-    turn.say(msg("hours.rejected_done", id=state.report_id))
+    turn.say(
+        msg("hours.rejected_done", id=state.report_id),
+        undo_hint(),
+        buttons=(undo_row(UndoKind.HOURS_DECISION, state.report_id),),
+    )
     await show_review(turn)
     return None

@@ -36,9 +36,16 @@ from bot.dialogs.card_views import (
     TakeRequest,
     card_reply,
 )
-from bot.dialogs.confirm import Done, Undoable, confirm, undoable
+from bot.dialogs.confirm import Done, Undoable, confirm, undo_hint, undo_row, undoable
 from bot.dialogs.engine import Notice, Turn
-from bot.dialogs.menus import CANCEL, MENU, OpenHoursCard, OpenRequestCard, OpenVolunteerCard
+from bot.dialogs.menus import (
+    CANCEL,
+    HOURS_REVIEW,
+    MENU,
+    OpenHoursCard,
+    OpenRequestCard,
+    OpenVolunteerCard,
+)
 from bot.dialogs.registry import Dialog, ForgedButton, Next, StaleScreen
 from bot.dialogs.state import DialogData, StateCodec
 from bot.dialogs.write_both import hint_for
@@ -47,6 +54,7 @@ from bot.domain.cards import CardKind, parse_when
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.hours import REASON_LIMIT as HOURS_REASON_LIMIT
+from bot.domain.hours import duration
 from bot.domain.replies import Button, Msg, msg
 from bot.domain.requests import (
     DEFAULT_AREAS,
@@ -59,10 +67,11 @@ from bot.domain.requests import (
 from bot.domain.undo import UndoKind
 from bot.ports.store import UnitOfWork
 from bot.services import access, cards, memberships, requests
+from bot.services import hours as hours_service
 from bot.services import volunteers as volunteer_service
 from bot.services.card_items import load
 from bot.services.cards import CardSend
-from bot.services.hours import approve_reports, for_review, reject_report
+from bot.services.hours import for_review, reject_report
 from bot.services.requests import RequestView
 
 REASON = "triage_reason"
@@ -298,14 +307,63 @@ async def _open_hours(turn: Turn, pressed: OpenHoursCard, state: DialogState | N
 
 @DIALOG.button(ApproveHours)
 async def _approve_hours(turn: Turn, pressed: ApproveHours, state: DialogState | None) -> Next:
-    async def approve() -> Next:
-        approved = await approve_reports(turn.uow, turn.actor, [pressed.report_id], turn.now)
-        turn.toast = msg("triage.done.approved" if approved else "triage.error.decided")
-        if not approved:  # someone was quicker: bring lagging copies up to date
-            await catch_up(turn, CardKind.HOURS, pressed.report_id)
+    # An approval tells the member: asked first, held for the undo window (bot/dialogs/confirm.py).
+    async def ask() -> Next:
+        await confirm(turn, UndoKind.HOURS_DECISION, pressed.report_id)
         return state
 
-    return await _card_action(turn, CardKind.HOURS, pressed.report_id, approve)
+    return await _card_action(turn, CardKind.HOURS, pressed.report_id, ask)
+
+
+async def _ask_approve(turn: Turn, report_id: int) -> tuple[Msg, ...]:
+    view = await hours_service.preview_approval(turn.uow, turn.actor, report_id, turn.now)
+    report = view.report
+    locale = turn.locale
+    return (
+        msg(
+            "undo.hours.who",
+            id=report.id,
+            name=view.person.display_name,
+            day=report.day,
+            hours=duration(report.minutes),
+            centre=view.centre.name(locale),
+        ),
+    )
+
+
+async def _do_approve(turn: Turn, report_id: int) -> Done:
+    await hours_service.approve_report(turn.uow, turn.actor, report_id, turn.now)
+    return Done(
+        report_id,
+        (msg("triage.done.approved"), msg("undo.hours.later")),
+        buttons=((HOURS_REVIEW,), (MENU,)),
+        toast=msg("triage.done.approved"),
+    )
+
+
+async def _undo_decision(turn: Turn, report_id: int, _: int) -> tuple[Msg, ...]:
+    await hours_service.undo_decision(turn.uow, turn.actor, report_id, turn.now)
+    return (msg("undo.hours.undone", id=report_id),)
+
+
+async def _hours_refused(turn: Turn, report_id: int, error: DomainError) -> None:
+    if isinstance(error, PermissionDenied):
+        raise error
+    if error.code == "hours_not_pending":
+        error = DomainError("decided")  # said as on the card: the card now shows who decided
+    await _refused(turn, CardKind.HOURS, report_id, error)
+
+
+undoable(
+    Undoable(
+        UndoKind.HOURS_DECISION,
+        ask=_ask_approve,
+        do=_do_approve,
+        undo=_undo_decision,
+        refused=_hours_refused,
+        back=((HOURS_REVIEW,), (MENU,)),
+    )
+)
 
 
 @DIALOG.button(RejectHours)
@@ -698,6 +756,14 @@ async def on_reason(turn: Turn, state: Reason) -> Next:
         return state
     except DomainError as error:
         await _refused(turn, kind, item_id, error)
+        return None
+    if kind is CardKind.HOURS:
+        # The member hears of it once the undo window is over (bot/notices/hours.py).
+        turn.say(
+            msg("triage.done.declined"),
+            undo_hint(),
+            buttons=(undo_row(UndoKind.HOURS_DECISION, item_id), (MENU,)),
+        )
         return None
     turn.say(msg("triage.done.declined"), buttons=((MENU,),))
     return None

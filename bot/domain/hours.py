@@ -45,6 +45,7 @@ class ChangeAction(StrEnum):
     REPLACED = "replaced"  # withdrawn because the member sent a report that replaces it
     APPROVED = "approved"
     REJECTED = "rejected"
+    UNDONE = "undone"  # the decision taken back in its undo window: pending again
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ class UndoKind(StrEnum):
     SHIFT_RELEASE = "sr"
     CHECK_IN = "ci"
     REQUEST_DONE = "rd"
+    HOURS_DECISION = "hd"  # approved (asked first) or rejected (after a typed reason)
 
 
 def held_key(kind: UndoKind, subject: int) -> str:

@@ -2,7 +2,8 @@
 
 The one place where "your hours were approved / rejected" is composed, whichever door decided
 (a Telegram review list, a staff card, the desk). One notice per report: its dedupe key is the
-report's, so a decision told twice (a retried update) is queued once.
+report's and the decision's time, so a decision told twice (a retried update) is queued once.
+The notice is held for the undo window (`bot.domain.undo`): an undone decision is never told.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from bot.domain.cards import CardKind
 from bot.domain.events import Event, HoursDecided, HoursReported, HoursWithdrawn
 from bot.domain.hours import ReportStatus, duration
 from bot.domain.replies import Reply, msg
+from bot.domain.undo import UndoKind, held_key, held_until
 from bot.notices.cards import item_changed
 from bot.notices.context import Handler, NoticeContext
 from bot.ports.store import UnitOfWork
@@ -51,7 +53,10 @@ async def decided(ctx: NoticeContext, uow: UnitOfWork, event: HoursDecided) -> N
         person,
         Reply(parts=(body,), buttons=buttons),
         at=event.at,
-        dedupe_key=f"hours:decided:{report.id}",
+        # Held while the decider may still undo it (bot/dialogs/confirm.py); a decision made
+        # again after an undo is a notice of its own.
+        dedupe_key=f"{held_key(UndoKind.HOURS_DECISION, report.id)}{event.at.isoformat()}",
+        not_before=held_until(event.at),
     )
     await item_changed(ctx, uow, CardKind.HOURS, event.report_id, event.at)
 

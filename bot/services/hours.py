@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.coop import BusinessCentre, Shift, WorkKind
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.events import HoursDecided, HoursReported, HoursWithdrawn
+from bot.domain.events import ActionUndone, HoursDecided, HoursReported, HoursWithdrawn
 from bot.domain.hours import (
     REASON_LIMIT,
     ChangeAction,
@@ -29,6 +29,7 @@ from bot.domain.hours import (
     check_note,
 )
 from bot.domain.people import Actor, Person, Role
+from bot.domain.undo import UndoKind, may_undo
 from bot.ports.store import UnitOfWork
 from bot.services import access
 from bot.services.paging import PAGE, Page
@@ -103,7 +104,9 @@ async def _change(
     **details: object,
 ) -> None:
     await uow.hours.add_change(HourChange(report.id, now, actor.person_id, action, dict(details)))
-    uow.record(_EVENTS[action](at=now, report_id=report.id))
+    event = _EVENTS.get(action)
+    if event is not None:  # an undone decision records ActionUndone itself
+        uow.record(event(at=now, report_id=report.id))
 
 
 # What each change tells others of (`bot.notices.hours` renders it).
@@ -415,6 +418,71 @@ async def approve_reports(
             await _change(uow, decided, actor, ChangeAction.APPROVED, now)
             approved.append(await _view(uow, decided))
     return approved
+
+
+async def preview_approval(
+    uow: UnitOfWork, actor: Actor, report_id: int, now: datetime
+) -> ReportView:
+    """The report a staff member would approve (asked before it is). Errors: hours_not_pending."""
+    report = await _decidable(uow, actor, report_id, now)
+    if report.status is not ReportStatus.PENDING:
+        raise DomainError("hours_not_pending")
+    return await _view(uow, report)
+
+
+async def approve_report(
+    uow: UnitOfWork, actor: Actor, report_id: int, now: datetime
+) -> ReportView:
+    """Approves one pending report (confirmed first). Errors: hours_not_pending."""
+    approved = await approve_reports(uow, actor, [report_id], now)
+    if not approved:
+        raise DomainError("hours_not_pending")
+    return approved[0]
+
+
+async def undo_decision(uow: UnitOfWork, actor: Actor, report_id: int, now: datetime) -> ReportView:
+    """Takes back the actor's own approval or rejection within the undo window, while nobody has
+    acted on the report since (its member has not been told yet): it is pending again, as before,
+    and a history row says so. Errors: undo_expired, undo_acted, undo_already."""
+    report = await _decidable(uow, actor, report_id, now)
+    history = await uow.hours.history(report.id)
+    last = history[-1] if history else None
+    if (
+        last is not None
+        and last.action is ChangeAction.UNDONE
+        and last.actor_person_id == actor.person_id
+    ):
+        raise DomainError("undo_already")  # Undo pressed again
+    decisions = (ChangeAction.APPROVED, ChangeAction.REJECTED)
+    if last is None or last.action not in decisions or report.status is ReportStatus.PENDING:
+        raise DomainError("undo_acted")
+    if last.actor_person_id != actor.person_id:
+        if any(c.actor_person_id == actor.person_id and c.action in decisions for c in history):
+            raise DomainError("undo_acted")  # the actor's decision, since decided by another
+        # Another staff member's Undo button: only the decider may take it back.
+        await access.refuse(uow, actor, now, REVIEW_REFUSED, f"hour_report:{report.id}")
+    if not may_undo(last.at, now):
+        raise DomainError("undo_expired")
+    back = replace(
+        report,
+        status=ReportStatus.PENDING,
+        decided_by=None,
+        decided_at=None,
+        reason=None,
+        updated_at=now,
+    )
+    if not await uow.hours.save(back, was=report.status):
+        raise DomainError("undo_acted")
+    await _change(uow, back, actor, ChangeAction.UNDONE, now, undone=last.action.value)
+    uow.record(
+        ActionUndone(
+            at=now,
+            kind=UndoKind.HOURS_DECISION,
+            subject=report.id,
+            person_id=actor.person_id or 0,
+        )
+    )
+    return await _view(uow, back)
 
 
 async def reject_report(

@@ -300,7 +300,7 @@ async def test_a_second_report_for_the_same_day_and_centre_must_replace_the_firs
 
 async def test_an_approved_day_cannot_be_reported_again(demo_chat, memory_store):
     await tap_report(demo_chat, MARIA)
-    await demo_chat.press(HANAKO, f"hr:a:{reports(memory_store, MARIA.id)[0].id}")
+    await approve(demo_chat, reports(memory_store, MARIA.id)[0].id)
     again = await tap_report(demo_chat, MARIA, hours="hr:h:240")
     assert "already reported" in again.text
     refused = await demo_chat.press_shown(MARIA, "hr:rep")
@@ -346,7 +346,7 @@ async def test_a_pending_report_can_be_withdrawn(demo_chat, memory_store):
 async def test_a_decided_report_can_no_longer_be_changed(demo_chat, memory_store):
     await tap_report(demo_chat, MARIA)
     [report] = reports(memory_store, MARIA.id)
-    await demo_chat.press(HANAKO, f"hr:a:{report.id}")
+    await approve(demo_chat, report.id)
     view = await demo_chat.press(MARIA, f"hr:v:{report.id}")
     assert "Status: approved" in view.text
     assert f"hr:e:{report.id}" not in {d for _, d in view.buttons}
@@ -375,25 +375,33 @@ async def test_another_members_report_is_refused_and_audited(demo_chat, memory_s
 # Staff review -------------------------------------------------------------------------------
 
 
+async def approve(harness, report_id: int) -> None:
+    """Hanako approves one report from the review list: asked first, then Yes."""
+    await harness.press(HANAKO, f"hr:a:{report_id}")
+    await harness.tap(HANAKO, "はい、承認します")
+
+
 async def test_staff_approve_one_and_the_member_is_told_in_their_language(demo_chat, memory_store):
     await tap_report(demo_chat, MARIA)
     [report] = reports(memory_store, MARIA.id)
     queue = await demo_chat.press(HANAKO, "hrq")
     assert f"<b>#{report.id}</b> Maria Santos\n11月22日(日)・中央ケアセンター" in queue.text
     assert ("✅ 表示中の1件をすべて承認", f"hr:aa:{report.id}:{report.id}") in queue.buttons
-    done = await demo_chat.press(HANAKO, f"hr:a:{report.id}")
-    assert done.toast == "✅ 1件を承認しました。"
-    assert "承認待ちの報告はありません。" in done.text
+    asked = await demo_chat.press(HANAKO, f"hr:a:{report.id}")
+    assert "本当にこの勤務時間を承認しますか？" in asked.text  # asked first (test_undo_hours.py)
+    done = await demo_chat.tap(HANAKO, "はい、承認します")
+    assert done.toast == "承認しました。本人に知らせます。"
     approved = reports(memory_store, MARIA.id)[0]
     assert approved.status is ReportStatus.APPROVED
     assert approved.decided_by == person_id(memory_store, HANAKO.id)
     assert approved.decided_at is not None
+    demo_chat.wait(minutes=5)  # the notice is held while the approval may be undone
     notice = demo_chat.delivered[MARIA.id][-1]
     assert plain(notice.text) == (
         "✅ Your hours were approved: Sun, Nov 22, 8 h (Chuo Care Centre)"
     )
     again = await demo_chat.press(HANAKO, f"hr:a:{report.id}")
-    assert again.toast == "承認できる報告はありませんでした（すでに処理済みです）。"
+    assert again.toast is not None and "本当に" not in again.text  # decided: not asked again
     assert len([m for m in demo_chat.delivered[MARIA.id] if "approved" in m.text]) == 1
 
 
@@ -406,6 +414,7 @@ async def test_staff_approve_all_shown_at_once(demo_chat, memory_store):
     done = await demo_chat.press(HANAKO, data)
     assert done.toast == "✅ 3件を承認しました。"
     assert {r.status for r in reports(memory_store)} == {ReportStatus.APPROVED}
+    demo_chat.wait(minutes=5)  # decisions' notices are held for the undo window
     assert len(demo_chat.delivered[TANAKA.id][-1].text) > 0
     assert "勤務時間が承認されました" in demo_chat.delivered[TANAKA.id][-1].text
 
@@ -421,6 +430,7 @@ async def test_rejecting_needs_a_reason_that_the_member_reads(demo_chat, memory_
     assert f"#{report.id} を差し戻しました" in done.text
     rejected = reports(memory_store, MARIA.id)[0]
     assert (rejected.status, rejected.reason) == (ReportStatus.REJECTED, "シフトは6時間でした")
+    demo_chat.wait(minutes=5)  # held while the rejection may be undone
     notice = demo_chat.delivered[MARIA.id][-1].text
     assert "Your hours were rejected: Sun, Nov 22, 8 h (Chuo Care Centre)" in plain(notice)
     assert "Reason: シフトは6時間でした" in notice
@@ -468,7 +478,7 @@ async def test_my_month_shows_days_hours_per_centre_and_totals(demo_chat, memory
     await tap_report(demo_chat, MARIA, day="hr:d:1", hours="hr:h:360")
     await tap_report(demo_chat, MARIA, day="hr:d:2", hours="hr:h:240")
     first, _, third = reports(memory_store, MARIA.id)
-    await demo_chat.press(HANAKO, f"hr:a:{first.id}")
+    await approve(demo_chat, first.id)
     await demo_chat.press(HANAKO, f"hr:r:{third.id}")
     await demo_chat.send(HANAKO, "重複")
     month = await demo_chat.tap(MARIA, "📊 My month")

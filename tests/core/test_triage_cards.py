@@ -332,16 +332,19 @@ async def _report_hours(harness: CardHarness, telegram_id: int = TANAKA.id) -> i
     return report.id
 
 
-async def test_an_hour_report_card_approves_with_one_tap_and_the_member_is_told(cards_chat):
+async def test_an_hour_report_card_approves_after_yes_and_the_member_is_told(cards_chat):
     report_id = await _report_hours(cards_chat)
     card_id, card = cards_chat.card(HANAKO.id, f"勤務時間 #{report_id}")
     assert "田中 一郎" in card.text and "7時間30分" in card.text and "窓拭き" in card.text
-    approved = await cards_chat.press(HANAKO, _data(card, "承認"), message_id=card_id)
+    await cards_chat.press(HANAKO, _data(card, "承認"), message_id=card_id)
+    approved = await cards_chat.tap(HANAKO, "はい、承認します")  # asked first (test_undo_hours)
     assert approved.toast == "承認しました。本人に知らせます。"
     assert cards_chat.store.state.hour_reports[report_id].status.value == "approved"
     edited = cards_chat.screens[HANAKO.id][card_id]
     assert "状態: <b>承認済み</b>" in edited.text and edited.buttons == ()
     assert "最新: 承認(佐藤 花子" in edited.text
+    cards_chat.clock.advance(minutes=5)  # told once the undo window is over
+    cards_chat.deliver()
     assert "承認" in cards_chat.last_to(TANAKA.id).text
     jiro_card_id, jiro_card = cards_chat.card(JIRO.id, f"Hours #{report_id}")
     assert "Status: <b>approved</b>" in jiro_card.text
@@ -356,6 +359,8 @@ async def test_an_hour_report_rejected_with_a_reason_and_a_decision_elsewhere_up
     card_id, card = cards_chat.card(JIRO.id, f"Hours #{first}")
     await cards_chat.press(JIRO, _data(card, "Reject"), message_id=card_id)
     await cards_chat.send(JIRO, "シフトがありません")
+    clock.advance(minutes=5)  # told once the undo window is over
+    cards_chat.deliver()
     assert "シフトがありません" in cards_chat.last_to(TANAKA.id).text
     assert "Reason: シフトがありません" in cards_chat.screens[JIRO.id][card_id].text
     # Approved through the old review list (not the card): the decision's event edits the card.
@@ -364,6 +369,7 @@ async def test_an_hour_report_rejected_with_a_reason_and_a_decision_elsewhere_up
     other_id, _ = cards_chat.card(HANAKO.id, f"勤務時間 #{second}")
     clock.advance(seconds=30)
     await cards_chat.press(HANAKO, f"hr:a:{second}")
+    await cards_chat.tap(HANAKO, "はい、承認します")
     assert "承認済み" in cards_chat.screens[HANAKO.id][other_id].text
 
 
