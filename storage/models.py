@@ -221,6 +221,9 @@ class CentreRow(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When its phone is answered, as `mon-fri 09:00-17:00; sat 09:00-12:00` (0023).
     office_hours: Mapped[str | None] = mapped_column(String(200))
+    # A head office, and the office a centre belongs to (0024; bot.domain.coop).
+    is_office: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    office_id: Mapped[int | None] = mapped_column(Id, ForeignKey("business_centres.id"))
 
 
 class CentreMembershipRow(Base):

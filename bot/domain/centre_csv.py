@@ -9,7 +9,10 @@ The format (one header row, in English or Japanese, columns in any order):
     中央ケアセンター,Chuo Care Centre,03-1234-5678,elderly_care;介護,中央区;港区
 
 `kinds` are codes or shown names of kinds of work, `areas` the towns or wards served, both
-separated by `;` or `、`; phone, kinds and areas may be empty.
+separated by `;` or `、`; phone, kinds and areas may be empty. Two optional columns make the
+head offices (本部/事務局): `is_office` (`本部`) marks a row that is an office (yes, はい, 1, ○),
+and `office` (`所属本部`) names the office a centre belongs to (an office in the store or in the
+same file, by either name).
 """
 
 from __future__ import annotations
@@ -46,7 +49,14 @@ HEADERS: dict[str, str] = {
     "areas": "areas",
     "地域": "areas",
     "対象地域": "areas",
+    "is_office": "is_office",
+    "本部": "is_office",
+    "office": "office",
+    "所属本部": "office",
 }
+# What marks a row as a head office in the `is_office` column (case and width folded).
+YES = frozenset({"yes", "y", "1", "true", "はい", "○", "◯", "本部", "office"})
+NO = frozenset({"", "no", "n", "0", "false", "いいえ", "×"})
 REQUIRED = ("name_ja", "name_en")
 
 _PHONE = re.compile(r"\+?[0-9][0-9\- ()]*")
@@ -62,6 +72,8 @@ class CentreFields:
     phone: str | None = None
     kinds: frozenset[WorkKind] = frozenset()
     areas: tuple[str, ...] = ()
+    is_office: bool = False
+    office: str | None = None  # the name of the office it belongs to, as typed (import only)
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,20 @@ def parse_areas(text: str) -> tuple[str, ...]:
     return tuple(areas)
 
 
+def parse_is_office(text: str) -> bool:
+    flag = _raw(text).casefold()
+    if flag in YES:
+        return True
+    if flag in NO:
+        return False
+    raise InvalidInput("bad_is_office")
+
+
+def parse_office(text: str) -> str | None:
+    """None for empty; else the name of an office (checked against the store by the service)."""
+    return parse_name(text) if _raw(text) else None
+
+
 def split(text: str) -> list[str]:
     return [part.strip() for part in _LIST.split(text) if part.strip()]
 
@@ -123,7 +149,11 @@ def _row(number: int, cells: dict[str, str], names: Mapping[str, WorkKind]) -> C
         phone=parse_phone(cells.get("phone", "")),
         kinds=parse_kinds(cells.get("kinds", ""), names),
         areas=parse_areas(cells.get("areas", "")),
+        is_office=parse_is_office(cells.get("is_office", "")),
+        office=parse_office(cells.get("office", "")),
     )
+    if fields.is_office and fields.office is not None:
+        raise InvalidInput("office_of_office")
     return CentreLine(number, fields)
 
 

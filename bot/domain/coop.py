@@ -48,6 +48,11 @@ class BusinessCentre:
     closed_at: datetime | None = None
     # When its phone is answered (the desk's Centres page); none: the co-op's hours are no guide.
     office_hours: tuple[OfficeHours, ...] = ()
+    # A head office (本部/事務局) is a centre row too; a centre may belong to one office, whose
+    # staff then act for it as well (bot.services.access.scope_of). One level: an office
+    # belongs to no office.
+    is_office: bool = False
+    office_id: int | None = None
 
     def name(self, locale: str) -> str:
         return pick(locale, self.name_ja, self.name_en)

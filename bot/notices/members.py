@@ -23,8 +23,13 @@ async def joined(ctx: NoticeContext, uow: UnitOfWork, event: MemberJoined) -> No
         centre = await uow.centres.get(centre_id)
         if centre is not None:
             centres.append(centre)
-        for member in await uow.memberships.members_of(centre_id, Role.STAFF):
-            staff.setdefault(member.id, member)
+        # The centre's own staff, and its head office's (whose scope covers it).
+        office_id = None if centre is None else centre.office_id
+        for place in (centre_id, office_id):
+            if place is None:
+                continue
+            for member in await uow.memberships.members_of(place, Role.STAFF):
+                staff.setdefault(member.id, member)
     if not staff:
         staff = {admin.id: admin for admin in await uow.people.with_role(Role.ADMIN)}
     staff.pop(person.id, None)

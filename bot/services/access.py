@@ -6,7 +6,8 @@ door answers in the person's language. A forged id learns nothing beyond "not al
 
 Scope (need-to-know): `scope_of` is the one place that says which business centres a staff
 member acts for: admins and coordinators the whole co-op, other staff the centres they belong
-to (`uow.memberships`; none: nothing). Services filter their lists by it and ask
+to (`uow.memberships`; none: nothing) and, for each head office among them, every centre of
+that office (bot.domain.coop.BusinessCentre.office_id). Services filter their lists by it and ask
 `require_in_scope` before showing or changing one centre's item, which refuses and audits
 exactly like `refuse`. Something of no centre yet (a request before triage) is the whole
 co-op's (bot.domain.scope).
@@ -70,14 +71,24 @@ async def require_staff(
 
 async def scope_of(uow: UnitOfWork, actor: Actor) -> Scope:
     """The centres `actor` may see and act on as staff: the whole co-op for admins (the shell
-    too) and coordinators, the centres they belong to for other staff, nothing for anyone else."""
+    too) and coordinators, the centres they belong to for other staff (a head office's staff:
+    the office and all its centres), nothing for anyone else."""
     if not actor.is_staff:
         return NOTHING
     if is_whole_coop(actor.roles):
         return Scope.whole_coop()
     if actor.person_id is None:
         return NOTHING
-    return Scope.of(await uow.memberships.centres_of(actor.person_id))
+    return await scope_of_centres(uow, await uow.memberships.centres_of(actor.person_id))
+
+
+async def scope_of_centres(uow: UnitOfWork, centre_ids: frozenset[int]) -> Scope:
+    """The scope of a staff member who belongs to `centre_ids`: those centres and every centre
+    whose head office is one of them."""
+    if not centre_ids:
+        return NOTHING
+    under = {c.id for c in await uow.centres.all() if c.office_id in centre_ids}
+    return Scope.of(centre_ids | under)
 
 
 async def require_in_scope(

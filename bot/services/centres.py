@@ -5,7 +5,9 @@ Staff may read the list (closed centres too); only admins change it (`MAY_CHANGE
 is audited; a refusal is audited by bot.services.access. A closed centre is kept for the history
 of its shifts, hours and requests, but `open_centres` no longer offers it for anything new.
 Names are unique in each language (case and width folded), so that a shift or member import can
-find a centre by either name. The caller commits.
+find a centre by either name. A centre row may be a head office (本部/事務局), and a centre may
+belong to one open office (`set_office`); an office belongs to none (one level), and its staff
+act for its centres too (bot.services.access.scope_of). The caller commits.
 """
 
 from __future__ import annotations
@@ -80,20 +82,71 @@ async def _audit(uow: UnitOfWork, actor: Actor, now: datetime, action: str, cent
     await uow.audit.add(now, actor.person_id, action, f"centre:{centre_id}")
 
 
-async def add(uow: UnitOfWork, actor: Actor, now: datetime, fields: CentreFields) -> BusinessCentre:
-    """A new open centre; InvalidInput("name_taken") if either name is already a centre's."""
+async def add(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    fields: CentreFields,
+    *,
+    office_id: int | None = None,
+) -> BusinessCentre:
+    """A new open centre (an office if `fields.is_office`), belonging to `office_id` if given.
+    InvalidInput: name_taken if either name is already a centre's; office_of_office for an office
+    given an office; not_an_office for an id that is no open office."""
     await _require(uow, actor, now, MAY_CHANGE)
-    _check_names(list(await uow.centres.all()), fields.name_ja, fields.name_en)
-    centre = await _write(uow, fields)
+    known = list(await uow.centres.all())
+    _check_names(known, fields.name_ja, fields.name_en)
+    if office_id is not None:
+        if fields.is_office:
+            raise InvalidInput("office_of_office")
+        _check_office({c.id: c for c in known}, office_id)
+    centre = await _write(uow, fields, office_id)
     await _audit(uow, actor, now, "centre.created", centre.id)
     return centre
 
 
-async def _write(uow: UnitOfWork, fields: CentreFields) -> BusinessCentre:
+async def _write(
+    uow: UnitOfWork, fields: CentreFields, office_id: int | None = None
+) -> BusinessCentre:
     added = await uow.centres.add(fields.name_ja, fields.name_en)
-    centre = replace(added, phone=fields.phone, kinds=fields.kinds, areas=fields.areas)
+    centre = replace(
+        added,
+        phone=fields.phone,
+        kinds=fields.kinds,
+        areas=fields.areas,
+        is_office=fields.is_office,
+        office_id=office_id,
+    )
     await uow.centres.update(centre)
     return centre
+
+
+def _check_office(centres: Mapping[int, BusinessCentre], office_id: int) -> None:
+    office = centres.get(office_id)
+    if office is None or not office.is_office or not office.is_open:
+        raise InvalidInput("not_an_office")
+
+
+async def set_office(
+    uow: UnitOfWork, actor: Actor, now: datetime, centre_id: int, office_id: int | None
+) -> BusinessCentre:
+    """The centre belongs to the open office `office_id` from now on (None: to no office).
+    InvalidInput: office_of_office for an office, not_an_office for an id that is no open
+    office. Audited as `centre.office_set` with the office's id (or null)."""
+    await _require(uow, actor, now, MAY_CHANGE)
+    centre = await _get(uow, centre_id)
+    if centre.office_id == office_id:
+        return centre  # unchanged (a closed office a centre still has is kept)
+    if office_id is not None:
+        if centre.is_office:
+            raise InvalidInput("office_of_office")
+        _check_office({c.id: c for c in await uow.centres.all()}, office_id)
+    moved = replace(centre, office_id=office_id)
+    await uow.centres.update(moved)
+    await uow.audit.add(
+        now, actor.person_id, "centre.office_set", f"centre:{centre_id}", {"office": office_id}
+    )
+    return moved
 
 
 async def rename(
@@ -153,11 +206,24 @@ async def import_centres(
     dry_run: bool = False,
 ) -> CentreImportReport:
     """All or nothing: a file with any broken row (or a name already taken, in the store or
-    earlier in the file) imports nothing. Raises InvalidInput for a file that cannot be read."""
+    earlier in the file, or an `office` that is no office of the store or the file) imports
+    nothing. Offices are written first, so a centre may name an office further down the file.
+    Raises InvalidInput for a file that cannot be read."""
     await _require(uow, actor, now, MAY_CHANGE)
     lines, errors = centre_csv.parse(csv_rows.decode(data), kind_names)
     report = CentreImportReport(errors=list(errors))
     known = list(await uow.centres.all())
+    # An office by either name: the store's open offices, and the file's (written below).
+    offices: dict[str, BusinessCentre | None] = {
+        _key(name): centre
+        for centre in known
+        if centre.is_office and centre.is_open
+        for name in (centre.name_ja, centre.name_en)
+    }
+    for line in lines:
+        if line.fields.is_office:
+            offices.setdefault(_key(line.fields.name_ja), None)
+            offices.setdefault(_key(line.fields.name_en), None)
     seen: set[str] = set()
     for line in lines:
         names = {_key(line.fields.name_ja), _key(line.fields.name_en)}
@@ -165,6 +231,8 @@ async def import_centres(
             _check_names(known, line.fields.name_ja, line.fields.name_en)
             if names & seen:
                 raise InvalidInput("duplicate")
+            if line.fields.office is not None and _key(line.fields.office) not in offices:
+                raise InvalidInput("not_an_office")
         except InvalidInput as error:
             report.errors.append(LineError(line.line, error.code))
             continue
@@ -173,8 +241,16 @@ async def import_centres(
     report.errors.sort(key=lambda e: e.line)
     if dry_run or report.errors:
         return report
-    for line in report.good:
-        await _write(uow, line.fields)
+    written: dict[str, int] = {}
+    for line in sorted(report.good, key=lambda one: not one.fields.is_office):
+        office = line.fields.office
+        office_id = None
+        if office is not None:
+            in_store = offices[_key(office)]
+            office_id = in_store.id if in_store is not None else written[_key(office)]
+        centre = await _write(uow, line.fields, office_id)
+        if centre.is_office:
+            written[_key(centre.name_ja)] = written[_key(centre.name_en)] = centre.id
         report.imported += 1
     await uow.audit.add(
         now, actor.person_id, "centres.imported", "centres", {"imported": report.imported}

@@ -41,15 +41,21 @@ async def is_voter(uow: UnitOfWork, assembly: Assembly, person: Person) -> bool:
 
 async def staff_for(uow: UnitOfWork, centre_id: int | None) -> list[Person]:
     """The staff whose scope covers `centre_id` (None: something of no centre yet, the whole
-    co-op's): admins and coordinators, and the staff who belong to that centre; by id."""
+    co-op's): admins and coordinators, the staff who belong to that centre and those of its
+    head office (bot.services.access.scope_of); by id."""
     found: dict[int, Person] = {}
     for role in (Role.STAFF, Role.ADMIN):
         for person in await uow.people.with_role(role):
             if is_whole_coop(person.roles):
                 found[person.id] = person
     if centre_id is not None:
-        for person in await uow.memberships.members_of(centre_id, Role.STAFF):
-            found[person.id] = person
+        centre = await uow.centres.get(centre_id)
+        office = None if centre is None else centre.office_id
+        for place in (centre_id, office):
+            if place is None:
+                continue
+            for person in await uow.memberships.members_of(place, Role.STAFF):
+                found[person.id] = person
     return [found[pid] for pid in sorted(found)]
 
 

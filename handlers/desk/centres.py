@@ -1,5 +1,6 @@
-"""The desk's Centres page: every business centre (closed ones marked), a form to add one, and
-each centre's page to rename it, set its phone, kinds of work and service areas, or close it.
+"""The desk's Centres page: every business centre (closed ones and head offices marked), a form
+to add one (or a head office), and each centre's page to rename it, set its phone, kinds of
+work, service areas and the head office it belongs to, or close it.
 
 Each action is one call of bot.services.centres (staff read, admins change; refusals audited
 there and answered by the desk's refusal page); the form's text is read by bot.domain.centre_csv,
@@ -8,6 +9,7 @@ as the shell and the CSV import read it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -34,9 +36,19 @@ def _values(form: Form | None, centre: BusinessCentre | None) -> dict[str, objec
             "kinds": {str(k) for k in form.getall("kinds", [])},
             "areas": str(form.get("areas") or ""),
             "office_hours": str(form.get("office_hours") or ""),
+            "is_office": bool(form.get("is_office")),
+            "office_id": int_arg(str(form.get("office_id") or "")),
         }
     if centre is None:
-        return {"name_ja": "", "name_en": "", "phone": "", "kinds": set(), "areas": ""}
+        return {
+            "name_ja": "",
+            "name_en": "",
+            "phone": "",
+            "kinds": set(),
+            "areas": "",
+            "is_office": False,
+            "office_id": None,
+        }
     return {
         "name_ja": centre.name_ja,
         "name_en": centre.name_en,
@@ -44,7 +56,35 @@ def _values(form: Form | None, centre: BusinessCentre | None) -> dict[str, objec
         "kinds": {kind.value for kind in centre.kinds},
         "areas": "\n".join(centre.areas),
         "office_hours": "; ".join(span.code() for span in centre.office_hours),
+        "is_office": centre.is_office,
+        "office_id": centre.office_id,
     }
+
+
+def _office_id(form: Form) -> int | None:
+    """The head office chosen in the form's list (empty: none); an id that is no office is
+    refused by the service."""
+    raw = str(form.get("office_id") or "")
+    if not raw:
+        return None
+    found = int_arg(raw)
+    if found is None:
+        raise InvalidInput("not_an_office")
+    return found
+
+
+def _offices(
+    found: list[BusinessCentre], centre: BusinessCentre | None = None
+) -> list[BusinessCentre]:
+    """The open head offices a centre may be given, by id, and the one it has (even closed, so
+    that saving its page keeps it)."""
+    return [
+        c
+        for c in found
+        if c.is_office
+        and (c.is_open or (centre is not None and c.id == centre.office_id))
+        and (centre is None or c.id != centre.id)
+    ]
 
 
 def _fields(form: Form) -> CentreFields:
@@ -82,6 +122,8 @@ async def index(
         found = await service.listing(uow, user(request).actor, now(request))
     context = {
         "centres": found,
+        "names": {c.id: c for c in found},
+        "offices": _offices(found),
         "kinds": list(WorkKind),
         "values": _values(form, None),
         "error": error,
@@ -93,7 +135,10 @@ async def add(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     try:
         async with unit(request) as uow:
-            await service.add(uow, user(request).actor, now(request), _fields(form))
+            fields = replace(_fields(form), is_office=bool(form.get("is_office")))
+            await service.add(
+                uow, user(request).actor, now(request), fields, office_id=_office_id(form)
+            )
             await uow.commit()
     except InvalidInput as error:
         return await index(request, _error(request, error), form)
@@ -120,6 +165,7 @@ async def page(
         raise web.HTTPNotFound()
     context = {
         "centre": centre,
+        "offices": _offices(found, centre),
         "kinds": list(WorkKind),
         "values": _values(form, centre),
         "error": error,
@@ -148,6 +194,8 @@ async def edit(request: web.Request) -> web.StreamResponse:
                 areas=fields.areas,
                 office_hours=parse_office_hours(hours) if hours else (),
             )
+            # A head office's page has no list of offices: None leaves it as it is (none).
+            await service.set_office(uow, actor, at, centre_id, _office_id(form))
             await uow.commit()
     except NotFound:
         raise web.HTTPNotFound() from None

@@ -1,5 +1,6 @@
-"""`kyodo centres list|add|rename|describe|close|import FILE [--dry-run]`: an admin sets up the
-co-op's business centres at the shell (bot/services/centres.py does the work).
+"""`kyodo centres list|add|rename|describe|office|close|import FILE [--dry-run]`: an admin sets
+up the co-op's business centres and head offices at the shell (bot/services/centres.py does the
+work).
 
 Messages go through the catalogs in the terminal's language, like the rest of the `kyodo` command.
 """
@@ -10,6 +11,7 @@ import argparse
 import html
 import sys
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from bot.config import Settings
@@ -19,7 +21,7 @@ from bot.domain.coop import BusinessCentre
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.languages import is_japanese
 from bot.domain.people import Actor, Role
-from bot.domain.replies import Msg, msg
+from bot.domain.replies import msg
 from bot.i18n import I18n
 from bot.ports.clock import SystemClock
 from bot.ports.store import UnitOfWork
@@ -39,6 +41,8 @@ def add_parser(sub: Subparsers) -> None:
     add.add_argument("name_ja")
     add.add_argument("name_en")
     _details(add)
+    add.add_argument("--head-office", action="store_true", help="a head office (本部/事務局)")
+    add.add_argument("--office", type=int, default=None, help="the id of its head office")
     add.set_defaults(handler=handle_add)
     rename = centres_sub.add_parser("rename", help="a centre's new Japanese and English names")
     rename.add_argument("id", type=int)
@@ -51,6 +55,14 @@ def add_parser(sub: Subparsers) -> None:
     describe.add_argument("id", type=int)
     _details(describe)
     describe.set_defaults(handler=handle_describe)
+    office = centres_sub.add_parser(
+        "office", help="set the head office a centre belongs to (--none: to no office)"
+    )
+    office.add_argument("id", type=int)
+    which = office.add_mutually_exclusive_group(required=True)
+    which.add_argument("office_id", type=int, nargs="?", help="the id of the head office")
+    which.add_argument("--none", action="store_true", help="the centre belongs to no office")
+    office.set_defaults(handler=handle_office)
     close = centres_sub.add_parser("close", help="close a centre (kept for its history)")
     close.add_argument("id", type=int)
     close.set_defaults(handler=handle_close)
@@ -73,11 +85,12 @@ def _say(i18n: I18n, key: str, locale: str, args: Mapping[str, object] | None = 
     return html.unescape(i18n.text(key, locale, args))
 
 
-def _line(i18n: I18n, locale: str, centre: BusinessCentre) -> Msg:
+def _line(i18n: I18n, locale: str, centre: BusinessCentre) -> str:
+    """One centre as a line of text; a head office, or the office a centre belongs to, after."""
     separator = "、" if is_japanese(locale) else ", "
     kinds = separator.join(sorted(i18n.text(f"work.{kind}", locale) for kind in centre.kinds))
     key = "cli.centres.row" if centre.is_open else "cli.centres.row_closed"
-    return msg(
+    row = msg(
         key,
         id=centre.id,
         name_ja=centre.name_ja,
@@ -86,6 +99,12 @@ def _line(i18n: I18n, locale: str, centre: BusinessCentre) -> Msg:
         kinds=kinds or "—",
         areas=separator.join(centre.areas) or "—",
     )
+    said = [_say(i18n, row.key, locale, dict(row.args))]
+    if centre.is_office:
+        said.append(_say(i18n, "cli.centres.is_office", locale))
+    elif centre.office_id is not None:
+        said.append(_say(i18n, "cli.centres.of_office", locale, {"office": centre.office_id}))
+    return "  ".join(said)
 
 
 # The shell is the admin's own door, as for `kyodo invite` and `kyodo shifts import`.
@@ -133,8 +152,7 @@ async def handle_list(settings: Settings, args: argparse.Namespace) -> int:
         found = await centres.listing(uow, _admin(locale), SystemClock().now())
         if not found:
             return _say(i18n, "cli.centres.none", locale)
-        rows = [_line(i18n, locale, centre) for centre in found]
-        return "\n".join(_say(i18n, row.key, locale, dict(row.args)) for row in rows)
+        return "\n".join(_line(i18n, locale, centre) for centre in found)
 
     return await _run(settings, act)
 
@@ -144,7 +162,10 @@ async def handle_add(settings: Settings, args: argparse.Namespace) -> int:
 
     async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
         fields = _fields(args, i18n, args.name_ja, args.name_en)
-        added = await centres.add(uow, _admin(locale), SystemClock().now(), fields)
+        fields = replace(fields, is_office=args.head_office)
+        added = await centres.add(
+            uow, _admin(locale), SystemClock().now(), fields, office_id=args.office
+        )
         return _say(i18n, "cli.centres.added", locale, {"row": _line(i18n, locale, added)})
 
     return await _run(settings, act)
@@ -177,6 +198,19 @@ async def handle_describe(settings: Settings, args: argparse.Namespace) -> int:
             areas=centre_csv.parse_areas(args.areas),
         )
         return _say(i18n, "cli.centres.described", locale, {"row": _line(i18n, locale, described)})
+
+    return await _run(settings, act)
+
+
+async def handle_office(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services import centres
+
+    async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
+        office_id = None if args.none else args.office_id
+        moved = await centres.set_office(
+            uow, _admin(locale), SystemClock().now(), args.id, office_id
+        )
+        return _say(i18n, "cli.centres.office_set", locale, {"row": _line(i18n, locale, moved)})
 
     return await _run(settings, act)
 

@@ -1,4 +1,5 @@
-"""Demo data for the sandbox: a co-op with two business centres, a coordinator, members, a
+"""Demo data for the sandbox: a co-op with two business centres under one head office, a
+coordinator, members, a
 volunteer (imported as a real co-op's roster is: kyodo/demo/members.py) and a resident to chat
 as, the members' shifts over the coming week, and one upcoming general assembly.
 
@@ -9,7 +10,7 @@ it on every start without duplicating anything; a later start adds the days that
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -73,6 +74,8 @@ DEMO_CENTRES: tuple[tuple[str, str], ...] = (
     ("中央ケアセンター", "Chuo Care Centre"),
     ("港ビル清掃センター", "Minato Building Cleaning Centre"),
 )
+# The head office (本部) both demo centres belong to: its staff would act for both.
+DEMO_OFFICE: tuple[str, str] = ("東京本部", "Tokyo Head Office")
 
 
 @dataclass(frozen=True)
@@ -108,11 +111,25 @@ def _at(day: date, clock: time, tz: ZoneInfo) -> datetime:
 
 
 async def _centres(uow: UnitOfWork) -> list[BusinessCentre]:
+    """The demo centres, by DEMO_CENTRES' order; those added now are put under the head office
+    (added too if missing). Centres already there are left as an admin may have changed them."""
     existing = {centre.name_ja: centre for centre in await uow.centres.all()}
-    centres = []
+    centres: list[BusinessCentre] = []
+    added: list[int] = []
     for name_ja, name_en in DEMO_CENTRES:
-        centre = existing.get(name_ja) or await uow.centres.add(name_ja, name_en)
+        centre = existing.get(name_ja)
+        if centre is None:
+            centre = await uow.centres.add(name_ja, name_en)
+            added.append(len(centres))
         centres.append(centre)
+    # The office after its centres, so that the demo's first centres keep their ids.
+    office = existing.get(DEMO_OFFICE[0])
+    if office is None:
+        office = replace(await uow.centres.add(*DEMO_OFFICE), is_office=True)
+        await uow.centres.update(office)
+    for index in added:
+        centres[index] = replace(centres[index], office_id=office.id)
+        await uow.centres.update(centres[index])
     return centres
 
 

@@ -41,7 +41,8 @@ async def load_demo_requests(uow: UnitOfWork, now: datetime, tz: ZoneInfo) -> in
     resident = await uow.people.by_telegram_id(DEMO_RESIDENT)
     if resident is None or await uow.requests.for_requester(resident.id, 1):
         return 0
-    centre = next(iter(await uow.centres.all()), None)
+    # The first business centre (not the head office: requests are a centre's work).
+    centre = next((c for c in await uow.centres.all() if not c.is_office), None)
     for days_ago, kind, status, reason in _PAST:
         at = now - timedelta(days=days_ago)
         month = reference_month(at.astimezone(tz).date())

@@ -36,6 +36,8 @@ _CENTRE_COLUMNS = (
     CentreRow.areas,
     CentreRow.closed_at,
     CentreRow.office_hours,
+    CentreRow.is_office,
+    CentreRow.office_id,
 )
 
 
@@ -75,6 +77,8 @@ class SqlCentreRepository:
                 areas=list(centre.areas),
                 closed_at=centre.closed_at,
                 office_hours="; ".join(span.code() for span in centre.office_hours) or None,
+                is_office=centre.is_office,
+                office_id=centre.office_id,
             )
         )
         return rowcount(result) == 1
@@ -90,6 +94,8 @@ def _centre(row: Any) -> BusinessCentre:
         areas=tuple(row.areas or ()),
         closed_at=row.closed_at,
         office_hours=_hours(row.office_hours),
+        is_office=bool(row.is_office),
+        office_id=row.office_id,
     )
 
 

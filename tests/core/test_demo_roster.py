@@ -20,7 +20,12 @@ async def test_the_demo_roster_is_imported_once_with_centres_and_accounts():
         await uow.commit()
     assert added == len(DEMO_PEOPLE)
     async with store.uow() as uow:
-        centres = {c.name_ja: c.id for c in await uow.centres.all()}
+        every = await uow.centres.all()
+        centres = {c.name_ja: c.id for c in every if not c.is_office}
+        # One head office over both demo centres (docs/centres.md).
+        (office,) = [c for c in every if c.is_office]
+        assert office.name_ja == "東京本部" and len(centres) == 2
+        assert all(c.office_id == office.id for c in every if not c.is_office)
         for demo in DEMO_PEOPLE:
             person = await uow.people.by_telegram_id(demo.telegram_user_id)
             assert person is not None and person.display_name == demo.name

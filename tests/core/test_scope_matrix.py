@@ -3,10 +3,11 @@ their centres, decided in one place (bot.services.access) and audited when refus
 
 Two centres, A and B. Everything acted on is centre A's (an hour report, a service request with
 its phone and address, a centre broadcast, a person, a shift, a centre meeting, an export),
-except a request of no centre yet, which is the whole co-op's. The actors: an admin and a
-coordinator (whole co-op), a staff member of A, one of B, one of no centre, and a member. A list
-shows the item or leaves it out; a direct action is done, or raises PermissionDenied and adds
-the audit row of the refusal (its action, its subject, the actor).
+except a request of no centre yet, which is the whole co-op's. A belongs to head office H, B to
+head office K. The actors: an admin and a coordinator (whole co-op), a staff member of A, one of
+B, one of H (A's office: A too), one of K (B's office: not A), one of no centre, and a member.
+A list shows the item or leaves it out; a direct action is done, or raises PermissionDenied and
+adds the audit row of the refusal (its action, its subject, the actor).
 """
 
 from __future__ import annotations
@@ -43,11 +44,13 @@ ACTORS: dict[str, tuple[frozenset[Role], tuple[str, ...]]] = {
     "staff of A": (frozenset({Role.STAFF}), ("A",)),
     "staff of A and B": (frozenset({Role.STAFF}), ("A", "B")),
     "staff of B": (frozenset({Role.STAFF}), ("B",)),
+    "staff of A's office": (frozenset({Role.STAFF}), ("H",)),
+    "staff of B's office": (frozenset({Role.STAFF}), ("K",)),
     "staff of no centre": (frozenset({Role.STAFF}), ()),
     "member of A": (frozenset({Role.MEMBER}), ("A",)),
 }
 WHOLE = {"admin", "coordinator"}
-OF_A = WHOLE | {"staff of A", "staff of A and B"}
+OF_A = WHOLE | {"staff of A", "staff of A and B", "staff of A's office"}
 
 
 @dataclass
@@ -66,6 +69,12 @@ async def _world() -> World:
     async with store.uow() as uow:
         a = await uow.centres.add("中央", "Chuo")
         b = await uow.centres.add("港", "Minato")
+        h = await uow.centres.add("東京本部", "Tokyo Head Office")
+        k = await uow.centres.add("神奈川本部", "Kanagawa Head Office")
+        for office in (h, k):
+            await uow.centres.update(replace(office, is_office=True))
+        await uow.centres.update(replace(a, office_id=h.id))
+        await uow.centres.update(replace(b, office_id=k.id))
         worker = await uow.people.add(
             NewPerson(900, "田中", "ja", NOW, roles=frozenset({Role.MEMBER}))
         )
@@ -96,7 +105,13 @@ async def _world() -> World:
         )
         await uow.commit()
     return World(
-        store, {"A": a.id, "B": b.id}, report.id, request.id, unassigned.id, worker.id, meeting.id
+        store,
+        {"A": a.id, "B": b.id, "H": h.id, "K": k.id},
+        report.id,
+        request.id,
+        unassigned.id,
+        worker.id,
+        meeting.id,
     )
 
 
@@ -364,9 +379,9 @@ async def test_a_staff_member_out_of_scope_learns_no_more_from_a_forged_id_than_
 
 async def test_a_shift_given_up_at_a_centre_is_told_to_the_staff_whose_scope_covers_it():
     world = await _world()
-    names = ("coordinator", "staff of A", "staff of A and B", "staff of B", "staff of no centre")
+    names = [name for name in ACTORS if name not in {"admin", "member of A"}]
     ids = {name: (await _actor(world, name)).person_id for name in names}
     async with world.store.uow() as uow:
         told = {p.id for p in await shift_swaps.coordinators(uow, _a(world))}
     # The admin of this world has no staff role (and so no staff's notices), as before.
-    assert told == {ids["coordinator"], ids["staff of A"], ids["staff of A and B"]}
+    assert told == {ids[name] for name in OF_A - {"admin"}}

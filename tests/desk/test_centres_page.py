@@ -83,3 +83,37 @@ async def test_an_admin_adds_edits_and_closes_a_centre(desk: Desk, web: DeskClie
         ("centre.described", subject),
         ("centre.closed", subject),
     ]
+
+
+async def test_an_admin_adds_a_head_office_and_puts_a_centre_under_it_or_takes_it_out(
+    desk: Desk, web: DeskClient
+):
+    await web.sign_in()
+    listed = await web.get("/centres")
+    # The demo's two centres are under its head office.
+    assert "中央ケアセンター / Chuo Care Centre 所属する本部: 東京本部" in listed.main
+    assert "東京本部 / Tokyo Head Office 本部" in listed.main
+    csrf = await web.csrf("/centres")
+    office = {"name_ja": "神奈川本部", "name_en": "Kanagawa Head Office", "is_office": "1"}
+    added = await web.post("/centres", {**office, "csrf": csrf})
+    assert added.status == 200 and "神奈川本部 / Kanagawa Head Office 本部" in added.main
+    kanagawa = await centre_named(desk, "Kanagawa Head Office")
+    assert kanagawa is not None and kanagawa.is_office
+
+    under = {**KITA, "office_id": str(kanagawa.id), "csrf": csrf}
+    added = await web.post("/centres", under)
+    assert "北ケアセンター / Kita Care Centre 所属する本部: 神奈川本部" in added.main
+    kita = await centre_named(desk, "Kita Care Centre")
+    assert kita is not None and kita.office_id == kanagawa.id
+
+    wrong = await web.post(f"/centres/{kita.id}", {**under, "office_id": str(kita.id)})
+    assert wrong.status == 400 and "その本部はありません" in wrong.main
+    out = await web.post(f"/centres/{kita.id}", {**under, "office_id": ""})
+    assert "センターの情報を保存しました。" in out.main
+    stored = await centre_named(desk, "Kita Care Centre")
+    assert stored is not None and stored.office_id is None
+    async with await desk.store() as store, store.engine.connect() as db:
+        rows = await db.execute(
+            select(AuditRow.details).where(AuditRow.action == "centre.office_set")
+        )
+        assert [row.details for row in rows] == [{"office": None}]

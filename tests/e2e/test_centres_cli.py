@@ -68,3 +68,24 @@ def test_an_admin_adds_renames_describes_and_closes_a_centre(tmp_path):
     assert again.stderr.splitlines()[-1] == "Nothing was changed: that centre is already closed"
     missing = kyodo(tmp_path, "centres", "rename", "9", "x", "y")
     assert "no centre has that number" in missing.stderr
+
+
+def test_an_admin_adds_a_head_office_and_puts_centres_under_it(tmp_path):
+    office = kyodo(tmp_path, "centres", "add", "東京本部", "Tokyo Head Office", "--head-office")
+    assert office.returncode == 0, office.stderr
+    assert office.stdout.strip().endswith("(head office)")
+    chuo = kyodo(tmp_path, "centres", "add", "中央", "Chuo", "--office", "1")
+    assert chuo.stdout.strip().endswith("head office: 1")
+    kyodo(tmp_path, "centres", "add", "港", "Minato")
+    moved = kyodo(tmp_path, "centres", "office", "3", "1", LANG="ja_JP.UTF-8")
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stdout.startswith("所属する本部を変えました：3: 港 / Minato")
+    assert moved.stdout.strip().endswith("本部：1")
+    wrong = kyodo(tmp_path, "centres", "office", "3", "2", LANG="ja_JP.UTF-8")
+    assert wrong.returncode == 1
+    assert "その本部はありません" in wrong.stderr
+    out = kyodo(tmp_path, "centres", "office", "2", "--none")
+    assert out.returncode == 0, out.stderr
+    listed = kyodo(tmp_path, "centres", "list").stdout.splitlines()
+    assert listed[0].endswith("(head office)")
+    assert not listed[1].endswith("head office: 1") and listed[2].endswith("head office: 1")

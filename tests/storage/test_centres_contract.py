@@ -53,3 +53,24 @@ async def test_details_and_closing_are_written_and_read_back(uow_factory: UnitOf
     assert stored.closed_at.tzinfo == UTC and not stored.is_open
     # The closed centre is still listed (its history needs it); the other is untouched.
     assert listed == [stored, other]
+
+
+async def test_a_head_office_and_the_office_a_centre_belongs_to_are_written_and_read_back(
+    uow_factory: UnitOfWorkFactory,
+):
+    async with uow_factory() as uow:
+        office = await uow.centres.add("東京本部", "Tokyo Head Office")
+        centre = await uow.centres.add("中央", "Chuo")
+        assert not office.is_office and centre.office_id is None  # a new row is a plain centre
+        assert await uow.centres.update(replace(office, is_office=True))
+        assert await uow.centres.update(replace(centre, office_id=office.id))
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = {c.id: c for c in await uow.centres.all()}
+        assert stored[office.id].is_office and stored[office.id].office_id is None
+        assert not stored[centre.id].is_office and stored[centre.id].office_id == office.id
+        assert await uow.centres.update(replace(stored[centre.id], office_id=None))
+        await uow.commit()
+    async with uow_factory() as uow:
+        again = await uow.centres.get(centre.id)
+    assert again is not None and again.office_id is None
