@@ -10,6 +10,12 @@ translations.
 Easy Japanese (やさしい日本語, code `ja-easy`) is a language of its own catalogs, chosen by a person
 and never guessed from Telegram's language code; Babel knows no such locale, so its dates, numbers
 and plurals are Japanese ones (`babel_locale`), and a key its catalogs lack reads as in Japanese.
+
+Plurals go through ngettext: a key with `msgid_plural` has one form per plural category of its
+language, chosen by the message's `count` argument with the rule in the `.po`'s `Plural-Forms`
+(Babel's: English has two forms, Japanese one). A count inside a longer message names such a key
+as its format spec, `{broken:count.lines}`, so that each number in a sentence gets its own noun
+form; these keys live in the `plurals.po` part (`PLURAL_PREFIX`).
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ from bot.domain.replies import Msg
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "kyodo"
+# A format spec that names a plural key: `{broken:count.lines}` renders `count.lines` for `broken`.
+PLURAL_PREFIX = "count."
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +116,8 @@ class _EscapingFormatter(string.Formatter):
         self._locale = locale
 
     def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec.startswith(PLURAL_PREFIX):
+            return self._i18n.text(format_spec, self._locale, {"count": value})
         return self._i18n.format_value(value, self._locale, format_spec)
 
 
@@ -126,19 +136,49 @@ class I18n:
             # as the bare key; the catalog test holds every key in every language.
             self._catalogs[lang].add_fallback(self._catalogs[base])
 
+    def _catalog(self, locale: str) -> Translations:
+        return self._catalogs.get(locale) or self._catalogs[self.default_locale]
+
     def gettext(self, key: str, locale: str) -> str:
-        catalog = self._catalogs.get(locale) or self._catalogs[self.default_locale]
-        text: str = catalog.gettext(key)
+        text: str = self._catalog(locale).gettext(key)
         if text == key:
             log.error("untranslated message key %r for locale %s", key, locale)
         return text
 
+    def ngettext(self, key: str, locale: str, count: int) -> str:
+        """The form of plural key `key` for `count` in `locale` (its catalog's plural rule)."""
+        text: str = self._catalog(locale).ngettext(key, key, count)
+        if text == key:
+            log.error("untranslated plural key %r for locale %s", key, locale)
+        return text
+
+    def is_plural(self, key: str, locale: str) -> bool:
+        """Whether `key` has plural forms (`msgid_plural`) in `locale` or in its fallback."""
+        catalog: object = self._catalog(locale)
+        while isinstance(catalog, Translations):
+            if (key, 0) in catalog._catalog:
+                return True
+            catalog = getattr(catalog, "_fallback", None)
+        return False
+
     def has(self, key: str, locale: str) -> bool:
-        return key in self._catalogs[locale]._catalog
+        catalog = self._catalogs[locale]._catalog
+        return key in catalog or (key, 0) in catalog
 
     def text(self, key: str, locale: str, args: Mapping[str, object] | None = None) -> str:
-        """The translated message with its placeholders filled (values HTML-escaped)."""
-        template = self.gettext(key, locale)
+        """The translated message with its placeholders filled (values HTML-escaped); a plural
+        key takes the form for its `count` argument."""
+        if self.is_plural(key, locale):
+            count = (args or {}).get("count")
+            if isinstance(count, int | float | Decimal) and not isinstance(count, bool):
+                # A fraction takes the "other" form, as Babel's rules say (1.5 hours).
+                n = int(count) if count == int(count) else 2
+                template = self.ngettext(key, locale, n)
+            else:
+                log.error("plural key %r rendered without a count: %r", key, count)
+                template = self.ngettext(key, locale, 2)
+        else:
+            template = self.gettext(key, locale)
         if not args:
             return template
         return _EscapingFormatter(self, locale).vformat(template, (), dict(args))

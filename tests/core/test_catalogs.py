@@ -19,12 +19,25 @@ from bot.i18n import SUPPORTED, CatalogError, I18n, catalog_files
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def catalog(lang: str):
+class Entry:
+    """One message: its key, and its text with the plural forms (English has two) joined by a
+    blank line, so that a check of a message's text checks every form."""
+
+    def __init__(self, message) -> None:
+        self.id = message.id[0] if isinstance(message.id, tuple) else message.id
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        self.forms: tuple[str, ...] = tuple(forms)
+        self.string = "\n\n".join(forms) if all(forms) else ""
+        self.fuzzy = message.fuzzy
+        self.plural = isinstance(message.id, tuple)
+
+
+def catalog(lang: str) -> list[Entry]:
     """Every message of one language, across all the parts (`kyodo.po`, `requests.po`, ...)."""
     messages = []
     for po in catalog_files(lang):
         with po.open("rb") as fp:
-            messages.extend(read_po(fp, locale=base_language(lang)))
+            messages.extend(Entry(m) for m in read_po(fp, locale=base_language(lang)))
     return messages
 
 
@@ -38,7 +51,8 @@ def test_every_language_has_the_same_parts():
 
 def part(lang: str, name: str) -> dict[str, str]:
     with (ROOT / "locales" / lang / "LC_MESSAGES" / name).open("rb") as fp:
-        return {m.id: m.string for m in read_po(fp, locale=base_language(lang)) if m.id}
+        entries = (Entry(m) for m in read_po(fp, locale=base_language(lang)))
+        return {m.id: m.string for m in entries if m.id}
 
 
 @pytest.mark.parametrize("name", [po.name for po in catalog_files("ja")])

@@ -50,7 +50,7 @@ WORDS = {
         "undone": "Undone.",
         "nobody": "Nobody else was told anything.",
         "taken": "someone else has already taken the shift",
-        "expired": "the 3 minutes are over",
+        "expired": "the 3 minutes to undo it are over",
         "who": "tell the coordinators (1) and offer the place to the centre's free members (2)",
         "shift": "Mon, Nov 23, 10:00\u202fAM",
     },
@@ -204,7 +204,7 @@ DONE_WORDS = {
         "undo": "Undo",
         "undone": "is open again, as it was before.",
         "acted": "another staff member has already acted on it",
-        "expired": "the 3 minutes are over",
+        "expired": "the 3 minutes to undo it are over",
     },
 }
 

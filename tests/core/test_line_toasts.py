@@ -31,7 +31,7 @@ async def test_a_toast_is_said_in_a_line_chat(chat, memory_store, clock):
     turn = await chat.send(KEN, "/reminders")
     turn = await chat.press(KEN, turn.data_for("🔔 Monday"))
     assert turn.messages[0].text == "Saved"
-    assert "Reminders are off for 1 weekday(s)" in turn.messages[1].text
+    assert "Reminders are off for 1 weekday (marked" in turn.messages[1].text
 
 
 async def test_a_toast_also_said_in_the_answer_is_said_once(chat, memory_store, clock):

@@ -140,7 +140,7 @@ async def test_a_member_turns_shift_reminders_off_for_a_weekday_and_back_on(
     assert "at about 18:00" in turn.text
     turn = await chat.press(MARIA, turn.data_for("🔔 Monday"))
     assert turn.toast == "Saved"
-    assert "Reminders are off for 1 weekday(s)" in turn.text
+    assert "Reminders are off for 1 weekday (marked" in turn.text
     assert turn.messages[0].edit_message_id is not None  # the same message, edited in place
     me = person_id(memory_store, MARIA.id)
     assert memory_store.state.reminder_prefs[me].weekdays_off == frozenset({0})

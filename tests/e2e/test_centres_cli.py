@@ -24,7 +24,7 @@ def test_a_cp932_file_from_excel_is_imported_and_listed(tmp_path):
     assert kyodo(tmp_path, "centres", "list").stdout.startswith("There are no centres yet.")
     done = kyodo(tmp_path, "centres", "import", str(write(tmp_path, HEADER + GOOD)))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "Imported 2 centre(s)."
+    assert done.stdout.strip() == "Imported 2 centres."
     listed = kyodo(tmp_path, "centres", "list").stdout.splitlines()
     assert listed == [
         "1: 中央ケアセンター / Chuo Care Centre  phone: 03-1234-5678  "
@@ -39,7 +39,7 @@ def test_a_file_with_a_broken_row_imports_nothing_and_says_which_line(tmp_path):
     dry = kyodo(tmp_path, "centres", "import", "--dry-run", str(path))
     assert dry.returncode == 1
     assert "line 4: write the phone number with digits and hyphens" in dry.stderr
-    assert "Dry run: 2 centre(s) would be imported, 1 line(s) are broken." in dry.stdout
+    assert "Dry run: 2 centres would be imported; 1 line is broken." in dry.stdout
     refused = kyodo(tmp_path, "centres", "import", str(path), LANG="ja_JP.UTF-8")
     assert refused.returncode == 1
     assert "4行目：電話番号は数字とハイフンで書いてください" in refused.stderr

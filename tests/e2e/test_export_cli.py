@@ -136,9 +136,7 @@ def test_a_name_shift_jis_cannot_hold_is_written_as_geta_and_the_staff_are_told(
     asyncio.run(_rename(tmp_path / "kyodo.db", 2001, "𠮷田 一郎"))
     done = kyodo(tmp_path, "export", "hours", "--month", "2026-11", "--format", "cp932")
     assert done.returncode == 0, done.stderr
-    assert "1 characters cannot be written in Shift_JIS (cp932) and were replaced with 〓" in (
-        done.stderr
-    )
+    assert "1 character could not be written in Shift_JIS (cp932) and became 〓" in (done.stderr)
     rows = (tmp_path / "kyodo-hours-2026-11.csv").read_bytes().decode("cp932").splitlines()
     assert rows[1].split(",")[1] == "〓田 一郎"
     exact = kyodo(tmp_path, "export", "hours", "--month", "2026-11", "-o", "utf8.csv")

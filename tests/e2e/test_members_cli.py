@@ -31,7 +31,7 @@ def test_members_are_imported_once_with_their_letters(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "Imported 2 people (0 already on the roster, left as they were).",
-        f"Wrote 2 invitation letter(s) to {letters}. Their codes are in that file only.",
+        f"Wrote 2 invitation letters to {letters}. Their codes are in that file only.",
     ]
     assert letters.read_bytes().startswith(b"%PDF")
     assert not (tmp_path / "letters.pdf.partial").exists()
@@ -64,5 +64,5 @@ def test_a_broken_line_imports_nothing_and_is_named_in_japanese(tmp_path: Path) 
     assert "kyodo members letters FILE" in done.stdout
     printed = kyodo(tmp_path, "members", "letters", str(letters))
     assert printed.returncode == 0, printed.stderr
-    assert "Wrote 2 invitation letter(s)" in printed.stdout
+    assert "Wrote 2 invitation letters" in printed.stdout
     assert letters.read_bytes().startswith(b"%PDF")

@@ -25,7 +25,7 @@ def test_a_cp932_file_from_excel_is_imported_and_shows_in_the_members_calendar(t
     assert kyodo(tmp_path, "demo").returncode == 0
     done = kyodo(tmp_path, "shifts", "import", str(write(tmp_path, HEADER + GOOD + ALSO_GOOD)))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "Imported 2 shift(s)."
+    assert done.stdout.strip() == "Imported 2 shifts."
     feed = kyodo(tmp_path, "shifts", "ical", "--person", "2001")
     assert feed.returncode == 0
     assert feed.stdout.startswith("BEGIN:VCALENDAR")
@@ -44,7 +44,7 @@ def test_a_file_with_a_broken_row_imports_nothing_and_says_which_line(tmp_path):
     dry = kyodo(tmp_path, "shifts", "import", "--dry-run", str(path))
     assert dry.returncode == 1
     assert "line 3: the shift ends before it starts" in dry.stderr
-    assert "Dry run: 1 shift(s) would be imported, 1 line(s) are broken." in dry.stdout
+    assert "Dry run: 1 shift would be imported; 1 line is broken." in dry.stdout
     refused = kyodo(tmp_path, "shifts", "import", str(path))
     assert refused.returncode == 1
     assert "Nothing was imported" in refused.stdout
@@ -54,7 +54,7 @@ def test_a_file_with_a_broken_row_imports_nothing_and_says_which_line(tmp_path):
     )
     partial = kyodo(tmp_path, "shifts", "import", "--good-rows-only", str(path))
     assert partial.returncode == 0
-    assert "Imported 1 shift(s); 1 broken line(s) were left out." in partial.stdout
+    assert "Imported 1 shift; 1 broken line was left out." in partial.stdout
     again = kyodo(tmp_path, "shifts", "import", "--good-rows-only", str(path), LANG="ja_JP.UTF-8")
     assert "2行目: 同じシフトがすでにあります" in again.stderr
 

@@ -275,7 +275,7 @@ async def test_forget_of_a_stranger_leaves_nothing_and_says_what_it_deleted(chat
     said = await forget(chat, STRANGER)
     # The truth, not "Kyodo stores nothing about you": it held copies of the conversation.
     assert "Kyodo had no record of you as a person" in said
-    copies = int(said.split(" stored copies")[0].rsplit(" ", 1)[1])
+    copies = int(said.split("Deleted: ")[1].split(" stored cop")[0])
     assert copies >= 3
     await assert_nothing_left(chat, STRANGER)
 
