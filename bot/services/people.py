@@ -1,6 +1,7 @@
 """Use cases about who someone is: resolving the actor, registering a newcomer, their language;
 and staff looking after people (lists by role, a person's data, every view audited, and roles,
-which only admins change).
+which only admins change). Staff of some centres list and count only the people of their scope
+(and themselves); admins and coordinators, everyone.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.hours import HourReport
 from bot.domain.incoming import Incoming
 from bot.domain.people import Actor, NewPerson, Person, Role
+from bot.domain.scope import Scope
 from bot.i18n import SUPPORTED, resolve_locale
 from bot.ports.store import UnitOfWork
 from bot.services import access
@@ -99,16 +101,46 @@ async def page(
     after: int = 0,
     limit: int = PAGE,
 ) -> Page[Person]:
-    """People (holding `role`, if given) after the person id `after`, by id: staff only."""
+    """People (holding `role`, if given) after the person id `after`, by id: staff only, and
+    for staff of some centres the people of their scope only (`_in_scope`)."""
     await access.require_staff(uow, actor, now, refused="desk.people_refused")
-    found = list(await uow.people.page(role, after, limit + 1))
+    scope = await access.scope_of(uow, actor)
+    if scope.is_whole:
+        found = list(await uow.people.page(role, after, limit + 1))
+    else:
+        mine = await _in_scope(uow, actor, scope)
+        found = [p for p in mine if p.id > after and (role is None or role in p.roles)]
+        found = found[: limit + 1]
     more = found[limit - 1].id if len(found) > limit else None
     return Page(found[:limit], more)
 
 
 async def role_counts(uow: UnitOfWork, actor: Actor, now: datetime) -> dict[Role, int]:
+    """How many people hold each role, of the actor's scope (as `page` lists them)."""
     await access.require_staff(uow, actor, now, refused="desk.people_refused")
-    return await uow.people.count_by_role()
+    scope = await access.scope_of(uow, actor)
+    if scope.is_whole:
+        return await uow.people.count_by_role()
+    counts: dict[Role, int] = {}
+    for person in await _in_scope(uow, actor, scope):
+        for role in person.roles:
+            counts[role] = counts.get(role, 0) + 1
+    return counts
+
+
+async def _in_scope(uow: UnitOfWork, actor: Actor, scope: Scope) -> list[Person]:
+    """The people who belong to a centre of `scope` (not the whole co-op), and the actor, by id
+    (a person of no centre is the whole co-op's: bot.services.access). A centre has hundreds
+    of people and an office dozens of centres: few enough to gather here."""
+    found: dict[int, Person] = {}
+    for centre_id in sorted(scope.centres or ()):
+        for person in await uow.memberships.members_of(centre_id):
+            found[person.id] = person
+    if actor.person_id is not None and actor.person_id not in found:
+        me = await uow.people.get(actor.person_id)
+        if me is not None:
+            found[me.id] = me
+    return [found[pid] for pid in sorted(found)]
 
 
 async def person_data(

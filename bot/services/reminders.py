@@ -42,6 +42,7 @@ from bot.domain.reminders import (
     superseded,
 )
 from bot.domain.requests import RequestStatus
+from bot.domain.scope import Scope
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
 from bot.services import access, deliveries, memberships, worked_reminders
 from bot.services.calendar import holiday_name
@@ -63,32 +64,39 @@ class ReminderSettings:
     worked_hour: int = 19  # the evening-after reminder: "worked as planned?"
 
 
-DigestCounter = Callable[[UnitOfWork, datetime], Awaitable[int]]
-"""How many things of one kind wait for staff (hours, requests, applications...) at a time."""
+DigestCounter = Callable[[UnitOfWork, datetime, Actor, Scope], Awaitable[int]]
+"""How many things of one kind wait for one staff member (`Actor`) in their scope (hours,
+requests, applications...) at a time: each staff member's digest has their own numbers."""
 
 
-async def pending_hours(uow: UnitOfWork, now: datetime) -> int:
-    return await uow.hours.count_pending()
+async def pending_hours(uow: UnitOfWork, now: datetime, staff: Actor, scope: Scope) -> int:
+    """Reports of their centres they may decide on (not their own), as /queue counts them."""
+    return await uow.hours.count_pending(None, staff.person_id, centres=scope.centres)
 
 
-async def waiting_requests(uow: UnitOfWork, now: datetime) -> int:
-    """Service requests no one has accepted or declined yet."""
-    counts = await uow.requests.count_by_status()
+async def waiting_requests(uow: UnitOfWork, now: datetime, staff: Actor, scope: Scope) -> int:
+    """Service requests of their centres no one has accepted or declined yet (a request of no
+    centre yet: the whole co-op's)."""
+    counts = await uow.requests.count_by_status(centres=scope.centres)
     return sum(counts.get(status, 0) for status in REVIEW_STATUSES)
 
 
-async def pending_applications(uow: UnitOfWork, now: datetime) -> int:
-    return len(await uow.volunteers.pending(10_000))
+# Volunteer applications, failed deliveries and unhandled updates are of no centre: the whole
+# co-op's (as a request before triage), so only admins' and coordinators' digests count them.
 
 
-async def undelivered(uow: UnitOfWork, now: datetime) -> int:
+async def pending_applications(uow: UnitOfWork, now: datetime, staff: Actor, scope: Scope) -> int:
+    return len(await uow.volunteers.pending(10_000)) if scope.is_whole else 0
+
+
+async def undelivered(uow: UnitOfWork, now: datetime, staff: Actor, scope: Scope) -> int:
     """People with messages that may not have arrived (the desk's Deliveries page lists them)."""
-    return len((await deliveries.pending(uow, now)).people)
+    return len((await deliveries.pending(uow, now)).people) if scope.is_whole else 0
 
 
-async def unhandled_updates(uow: UnitOfWork, now: datetime) -> int:
+async def unhandled_updates(uow: UnitOfWork, now: datetime, staff: Actor, scope: Scope) -> int:
     """Updates Kyodo could not handle, waiting for staff (in /queue and on the desk)."""
-    return len((await deliveries.pending(uow, now)).updates)
+    return len((await deliveries.pending(uow, now)).updates) if scope.is_whole else 0
 
 
 REVIEW_STATUSES = (RequestStatus.RECEIVED, RequestStatus.UNDER_REVIEW)
@@ -380,18 +388,28 @@ class ReminderRunner:
         return len(reached)
 
     async def _digest(self, uow: UnitOfWork, send: ScheduledSend, now: datetime) -> int:
-        counts = [(kind, await counter(uow, now)) for kind, counter in self._counters.items()]
-        waiting = tuple((kind, count) for kind, count in counts if count > 0)
-        if not waiting:
-            return 0  # nothing waits: no message, staff are not woken for nothing
+        """Each staff member's own numbers, in their scope (bot.services.access.scope_of);
+        one with nothing waiting there gets no message (not woken for nothing). Staff with the
+        same numbers share one event."""
         staff: dict[int, Person] = {}
         for role in sorted(STAFF_ROLES):
             for person in await uow.people.with_role(role):
                 staff[person.id] = person
         reached = await _still_to_reach(uow, send, [staff[i] for i in sorted(staff)])
-        if reached:
-            uow.record(StaffDigestDue(now, send.key, _ids(reached), waiting))
-        return len(reached)
+        told: dict[tuple[tuple[str, int], ...], list[Person]] = {}
+        for person in reached:
+            reader = Actor(person.id, person.roles, person.locale or "ja")
+            scope = await access.scope_of(uow, reader)
+            counts = [
+                (kind, await counter(uow, now, reader, scope))
+                for kind, counter in self._counters.items()
+            ]
+            waiting = tuple((kind, count) for kind, count in counts if count > 0)
+            if waiting:
+                told.setdefault(waiting, []).append(person)
+        for waiting, people in told.items():
+            uow.record(StaffDigestDue(now, send.key, _ids(people), waiting))
+        return sum(len(people) for people in told.values())
 
 
 async def _still_to_reach(

@@ -8,6 +8,7 @@ useful, and is skipped with a log line if not) and "a send that runs twice queue
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -67,7 +68,9 @@ async def people(store) -> dict[int, int]:
             (KEN_ID, "Ken", "en", Role.MEMBER),
             (JIRO_ID, "鈴木 次郎", "ja", Role.VOLUNTEER),
         ):
-            person = await uow.people.add(NewPerson(tg, name, lang, T0, None, frozenset({role})))
+            # The staff member is a coordinator: the whole co-op's digest (docs/centres.md).
+            roles = {role, Role.COORDINATOR} if role is Role.STAFF else {role}
+            person = await uow.people.add(NewPerson(tg, name, lang, T0, None, frozenset(roles)))
             ids[tg] = person.id
         await uow.commit()
     return ids
@@ -302,6 +305,61 @@ async def test_the_morning_digest_counts_what_waits_and_stays_quiet_when_nothing
     assert inbox(store, TANAKA_ID) == []
     buttons = store.state.outbox[max(store.state.outbox)].message.buttons
     assert [row[0][1] for row in buttons] == ["tq:0:0", "hrq", "menu"]
+
+
+async def test_each_staff_members_digest_counts_what_waits_in_their_own_scope(store, runner):
+    """Hours wait at Chuo (two, one of them a Chuo staff member's own) and at Minato (one);
+    Chuo is under the head office, Kita has nothing. Each staff member's digest has their own
+    numbers; Kita's staff member gets none; the coordinator gets the whole co-op's."""
+    ids = await people(store)
+    async with store.uow() as uow:
+        office = await uow.centres.add("東京本部", "Tokyo Head Office")
+        await uow.centres.update(replace(office, is_office=True))
+        chuo = await uow.centres.add("中央", "Chuo")
+        await uow.centres.update(replace(chuo, office_id=office.id))
+        minato = await uow.centres.add("港", "Minato")
+        kita = await uow.centres.add("北", "Kita")
+        staff = {}
+        for tg, name, centre in (
+            (5001, "中央 職員", chuo),
+            (5002, "港 職員", minato),
+            (5003, "北 職員", kita),
+            (5004, "本部 職員", office),
+        ):
+            person = await uow.people.add(
+                NewPerson(tg, name, "ja", T0, None, frozenset({Role.STAFF}))
+            )
+            await uow.memberships.add(person.id, centre.id)
+            staff[tg] = person.id
+        for person_id, centre in (
+            (ids[TANAKA_ID], chuo),
+            (staff[5001], chuo),
+            (ids[MARIA_ID], minato),
+        ):
+            await uow.hours.add(
+                NewHourReport(person_id, centre.id, WorkKind.CLEANING, date(2026, 11, 23), 240),
+                at(1, 7),
+            )
+        await uow.volunteers.add(
+            NewApplication(
+                ids[JIRO_ID], "鈴木 次郎", "+819012345678", Choices((), (), (), ()), None, T0
+            ),
+            T0,
+        )
+        await uow.commit()
+    await runner.plan_recurring(at(1, 9))
+    await runner.run_due(at(2, 8))
+    [chuo_digest] = inbox(store, 5001)
+    assert "勤務時間の報告: 1件" in chuo_digest  # not their own
+    assert "ボランティア" not in chuo_digest  # applications are the whole co-op's
+    [minato_digest] = inbox(store, 5002)
+    assert "勤務時間の報告: 1件" in minato_digest
+    assert inbox(store, 5003) == []  # nothing waits at Kita: no digest
+    [office_digest] = inbox(store, 5004)
+    assert "勤務時間の報告: 2件" in office_digest  # the office's centre, Chuo
+    [whole] = inbox(store, STAFF_ID)
+    assert "勤務時間の報告: 3件" in whole and "ボランティアの申し込み: 1件" in whole
+    assert status_of(store, "digest:2026-11-24").note == "4 messages queued"
 
 
 async def test_a_fresh_start_plans_only_what_is_still_ahead(store, runner):

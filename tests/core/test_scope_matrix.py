@@ -198,7 +198,19 @@ async def _centres_offered(uow: UnitOfWork, actor: Actor, w: World) -> bool:
     return _a(w) in [c.id for c in await broadcasts.centres(uow, actor, NOW)]
 
 
+async def _people_listed(uow: UnitOfWork, actor: Actor, w: World) -> bool:
+    found = await people.page(uow, actor, NOW, role=None)
+    assert actor.person_id in [p.id for p in found.items]  # oneself: always
+    return w.worker_id in [p.id for p in found.items]
+
+
+async def _people_counted(uow: UnitOfWork, actor: Actor, w: World) -> bool:
+    return (await people.role_counts(uow, actor, NOW)).get(Role.MEMBER, 0) > 0
+
+
 LISTED: dict[str, Listed] = {
+    "people: the desk's list": Listed(_people_listed, "desk.people_refused"),
+    "people: counts by role": Listed(_people_counted, "desk.people_refused"),
     "hours: review list": Listed(_hours_listed, hours.REVIEW_REFUSED),
     "hours: count": Listed(_hours_counted, hours.REVIEW_REFUSED),
     "requests: queue": Listed(_requests_listed, rq.REFUSED),
