@@ -562,6 +562,19 @@ async def _done_refused(turn: Turn, request_id: int, error: DomainError) -> None
     await _refused(turn, CardKind.REQUEST, request_id, error)
 
 
+async def _undo_decline(turn: Turn, request_id: int, _: int) -> tuple[Msg, ...]:
+    view = await requests.undo_decline(turn.uow, turn.actor, request_id, turn.now)
+    return (msg("undo.request_decline.undone", reference=view.request.reference),)
+
+
+# Declined or rejected with a typed reason (no Yes to press: the reason is the deliberate step),
+# then undoable like a confirmed action.
+_UNDO_AFTER_REASON = {
+    CardKind.HOURS: UndoKind.HOURS_DECISION,
+    CardKind.REQUEST: UndoKind.REQUEST_DECLINE,
+}
+
+undoable(Undoable(UndoKind.REQUEST_DECLINE, undo=_undo_decline, refused=_done_refused))
 undoable(
     Undoable(
         UndoKind.REQUEST_DONE,
@@ -757,12 +770,13 @@ async def on_reason(turn: Turn, state: Reason) -> Next:
     except DomainError as error:
         await _refused(turn, kind, item_id, error)
         return None
-    if kind is CardKind.HOURS:
-        # The member hears of it once the undo window is over (bot/notices/hours.py).
+    undoable_as = _UNDO_AFTER_REASON.get(kind)
+    if undoable_as is not None:
+        # The member or resident hears of it once the undo window is over (bot/notices).
         turn.say(
             msg("triage.done.declined"),
             undo_hint(),
-            buttons=(undo_row(UndoKind.HOURS_DECISION, item_id), (MENU,)),
+            buttons=(undo_row(undoable_as, item_id), (MENU,)),
         )
         return None
     turn.say(msg("triage.done.declined"), buttons=((MENU,),))

@@ -27,6 +27,7 @@ class UndoKind(StrEnum):
     SHIFT_RELEASE = "sr"
     CHECK_IN = "ci"
     REQUEST_DONE = "rd"
+    REQUEST_DECLINE = "rx"  # done at once after its typed reason, undone like the others
     HOURS_DECISION = "hd"  # approved (asked first) or rejected (after a typed reason)
 
 

@@ -84,6 +84,13 @@ async def _tell_taker_of_cancel(
     )
 
 
+# The actions staff may undo for a few minutes: the resident is told once that is over.
+_HELD = {
+    RequestAction.DONE: UndoKind.REQUEST_DONE,
+    RequestAction.DECLINED: UndoKind.REQUEST_DECLINE,
+}
+
+
 async def _tell_requester(
     ctx: NoticeContext, uow: UnitOfWork, request: ServiceRequest, event: RequestMoved
 ) -> None:
@@ -102,9 +109,10 @@ async def _tell_requester(
         person_id=requester.id,
     )
     key = f"rq:{request.id}:{event.action.value}:{event.at.isoformat()}"
-    if event.action is RequestAction.DONE:
+    held_kind = _HELD.get(event.action)
+    if held_kind is not None:
         # Held while the staff member may still undo it (bot/dialogs/confirm.py).
-        held = held_key(UndoKind.REQUEST_DONE, request.id)
+        held = held_key(held_kind, request.id)
         await ctx.tell(
             uow,
             requester,

@@ -18,7 +18,11 @@ from bot.notices.context import Handler, NoticeContext
 from bot.ports.store import UnitOfWork
 
 # The actions whose subject is on a staff card: the card's copies show it undone.
-_CARDS = {UndoKind.REQUEST_DONE: CardKind.REQUEST, UndoKind.HOURS_DECISION: CardKind.HOURS}
+_CARDS = {
+    UndoKind.REQUEST_DONE: CardKind.REQUEST,
+    UndoKind.REQUEST_DECLINE: CardKind.REQUEST,
+    UndoKind.HOURS_DECISION: CardKind.HOURS,
+}
 
 
 async def undone(ctx: NoticeContext, uow: UnitOfWork, event: ActionUndone) -> None:

@@ -489,6 +489,37 @@ async def undo_done(uow: UnitOfWork, actor: Actor, request_id: int, now: datetim
     and while nobody acted on the request since: it is open again, as it was before.
 
     Errors: undo_expired, undo_acted, undo_already."""
+    return await _undo(uow, actor, request_id, now, RequestAction.DONE, UndoKind.REQUEST_DONE)
+
+
+async def undo_decline(
+    uow: UnitOfWork, actor: Actor, request_id: int, now: datetime
+) -> RequestView:
+    """Takes back the actor's own decline within the undo window, before the resident read the
+    reason and while nobody acted on the request since: it is as it was before, without the
+    reason. Errors: undo_expired, undo_acted, undo_already."""
+    return await _undo(
+        uow,
+        actor,
+        request_id,
+        now,
+        RequestAction.DECLINED,
+        UndoKind.REQUEST_DECLINE,
+        decline_reason=None,
+    )
+
+
+async def _undo(
+    uow: UnitOfWork,
+    actor: Actor,
+    request_id: int,
+    now: datetime,
+    action: RequestAction,
+    kind: UndoKind,
+    **restore: Any,
+) -> RequestView:
+    """The request back in the status before the actor's last `action` (and `restore`d), in its
+    undo window, with a history and an audit row; `ActionUndone` withdraws the held notices."""
     staff_id, request = await _staff_request(uow, actor, request_id, now)
     history = await uow.requests.history(request.id)
     last = history[-1] if history else None
@@ -497,22 +528,22 @@ async def undo_done(uow: UnitOfWork, actor: Actor, request_id: int, now: datetim
         raise DomainError("undo_already")  # Undo pressed again
     if (
         last is None
-        or last.action is not RequestAction.DONE
-        or request.status is not RequestStatus.DONE
+        or last.action is not action
+        or request.status is not last.to_status
         or last.from_status is None
     ):
         raise DomainError("undo_acted")
     if last.actor_person_id != staff_id:
+        if any(c.actor_person_id == staff_id and c.action is action for c in history):
+            raise DomainError("undo_acted")  # the actor's action, since followed by another's
         await access.refuse(uow, actor, now, REFUSED, f"service_request:{request.id}")
     if not may_undo(last.at, now):
         raise DomainError("undo_expired")
-    back = replace(request, status=last.from_status, updated_at=now)
-    if not await uow.requests.save(back, was=RequestStatus.DONE):
+    back = replace(request, status=last.from_status, updated_at=now, **restore)
+    if not await uow.requests.save(back, was=request.status):
         raise DomainError("undo_acted")
     await _record(uow, actor, request, RequestAction.UNDONE, back.status, now)
-    uow.record(
-        ActionUndone(at=now, kind=UndoKind.REQUEST_DONE, subject=request.id, person_id=staff_id)
-    )
+    uow.record(ActionUndone(at=now, kind=kind, subject=request.id, person_id=staff_id))
     return await view_of(uow, back)
 
 

@@ -261,6 +261,8 @@ async def test_decline_needs_a_typed_reason_which_the_resident_reads(cards_chat)
     await cards_chat.send(HANAKO, "対応できる地域の外のため")
     request = request_of(cards_chat.store, request_id)
     assert request.status is RequestStatus.DECLINED
+    cards_chat.clock.advance(minutes=5)  # told once the undo window is over
+    cards_chat.deliver()
     assert "対応できる地域の外のため" in cards_chat.last_to(ANN.id).text
     card = cards_chat.screens[HANAKO.id][card_id]
     assert "理由: 対応できる地域の外のため" in card.text and card.buttons == ()
