@@ -70,11 +70,18 @@ class Renderer:
         rows = tuple(
             tuple((self.label(b.label, locale), b.data) for b in row) for row in reply.buttons
         )
+        keyboard = (
+            None
+            if reply.keyboard is None
+            else tuple(tuple(self.label(label, locale) for label in row) for row in reply.keyboard)
+        )
         return OutboundMessage(
             chat_id=chat_id,
             text=body,
             buttons=rows,
-            edit_message_id=edit_message_id if reply.edit else None,
+            keyboard=keyboard,
+            # A reply keyboard comes with a new message only (an edit cannot carry one).
+            edit_message_id=edit_message_id if reply.edit and keyboard is None else None,
             is_group=is_group,
             carries=carries(reply),
             media=reply.media,

@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from bot.domain.incoming import ChatType
-from bot.domain.outbound import ButtonRows, OutboundMessage
+from bot.domain.outbound import ButtonRows, KeyboardRows, OutboundMessage
 from bot.ports.telegram import (
     BadRequest,
     Conflict,
@@ -55,6 +55,25 @@ def inline_keyboard(buttons: ButtonRows) -> dict[str, Any] | None:
     }
 
 
+def reply_keyboard(rows: KeyboardRows) -> dict[str, Any]:
+    """Telegram's reply keyboard: kept on screen (`is_persistent`) and as small as its buttons
+    (`resize_keyboard`); a press sends the label as text. No rows: the keyboard is removed."""
+    if not rows:
+        return {"remove_keyboard": True}
+    return {
+        "keyboard": [[{"text": label} for label in row] for row in rows],
+        "is_persistent": True,
+        "resize_keyboard": True,
+    }
+
+
+def markup(message: OutboundMessage) -> dict[str, Any] | None:
+    """The message's one reply_markup: its reply keyboard, else its inline buttons."""
+    if message.keyboard is not None and message.edit_message_id is None:
+        return reply_keyboard(message.keyboard)
+    return inline_keyboard(message.buttons)
+
+
 # A file sent by its file_id: the method and the parameter that carries it, by kind.
 MEDIA_METHODS = {
     "photo": ("sendPhoto", "photo"),
@@ -75,16 +94,16 @@ def send_params(message: OutboundMessage) -> tuple[str, dict[str, Any]]:
             media["caption"] = message.text
             if message.parse_mode:
                 media["parse_mode"] = message.parse_mode
-        keyboard = inline_keyboard(message.buttons)
+        keyboard = markup(message)
         if keyboard is not None:
             media["reply_markup"] = keyboard
         return method, media
     params: dict[str, Any] = {"chat_id": message.chat_id, "text": message.text}
     if message.parse_mode:
         params["parse_mode"] = message.parse_mode
-    markup = inline_keyboard(message.buttons)
-    if markup is not None:
-        params["reply_markup"] = markup
+    reply_markup = markup(message)
+    if reply_markup is not None:
+        params["reply_markup"] = reply_markup
     if message.edit_message_id is not None:
         params["message_id"] = message.edit_message_id
         return "editMessageText", params

@@ -9,7 +9,7 @@ menu's language for what a tap shows in the chat.
 
 from __future__ import annotations
 
-from bot.dialogs.menus import MENU, Help, Language, main_menu
+from bot.dialogs.menus import MENU, Help, Language, full_menu
 from bot.domain.people import Actor, Role
 from bot.domain.replies import Button
 from bot.i18n import I18n
@@ -28,7 +28,7 @@ _BOTTOM_ROW = {Language().pack(), Help().pack()}
 def menu_specs(i18n: I18n) -> dict[str, MenuSpec]:
     specs: dict[str, MenuSpec] = {}
     for role_name, role in ROLES.items():
-        _, rows = main_menu(Actor(None, frozenset({role}), "en"))
+        _, rows = full_menu(Actor(None, frozenset({role}), "en"))
         buttons = [b for row in rows for b in row if b.data not in _BOTTOM_ROW][: ENTRIES - 1]
         buttons.append(MENU)
         for language in LANGUAGES:

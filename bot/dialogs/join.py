@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.dialogs.engine import Turn
+from bot.dialogs.keyboard import set_keyboard
 from bot.dialogs.language import offer_languages
 from bot.dialogs.menus import CANCEL, StartJoin, main_menu
 from bot.dialogs.registry import Dialog, Next
@@ -65,6 +66,7 @@ async def _start_command(turn: Turn, state: DialogState | None) -> Next:
     if turn.text:
         return _then(await redeem(turn, turn.text))
     name = turn.person.display_name if turn.person else turn.incoming.user_name
+    set_keyboard(turn)
     title, buttons = main_menu(turn.actor)
     if turn.person is None or turn.person.locale is None:
         # Not chosen yet: the language was guessed from Telegram's, and Easy Japanese is only
@@ -159,6 +161,7 @@ async def redeem(turn: Turn, typed: str) -> Next | bool:
 def _welcome(turn: Turn, person_id: int, roles: frozenset[Role], role: Role, name: str) -> None:
     actor = Actor(person_id, roles, turn.locale, telegram_user_id=turn.incoming.user_id)
     turn.actor = actor
+    set_keyboard(turn)  # a new role: its short menu under the chat
     title, buttons = main_menu(actor)
     turn.say(msg(f"join.welcome.{role}", name=name), title, buttons=buttons)
 
@@ -207,6 +210,7 @@ async def _named(turn: Turn, asked: NameAsked, typed: str) -> Next:
         _say_ask_name(turn, asked)
         return asked
     actor = Actor(person.id, person.roles, turn.locale, telegram_user_id=turn.incoming.user_id)
+    set_keyboard(turn, actor)  # joined and named: the new role's short menu under the chat
     title, buttons = main_menu(actor)
     turn.say(msg("members.join.named", name=name), title, buttons=buttons)
     return None

@@ -4,6 +4,7 @@ button at any time, and offered on the welcome of a first /start (`offer_languag
 from __future__ import annotations
 
 from bot.dialogs.engine import Turn
+from bot.dialogs.keyboard import set_keyboard
 from bot.dialogs.menus import LANGUAGE, Buttons, Language, main_menu
 from bot.dialogs.registry import Dialog, ForgedButton, Next
 from bot.domain.dialogs import DialogState
@@ -61,5 +62,6 @@ def offer_languages(buttons: Buttons) -> Buttons:
 async def choose(turn: Turn, locale: str) -> None:
     await choose_language(turn.uow, turn.incoming, locale, turn.now)
     turn.locale = locale
+    set_keyboard(turn)  # the short menu under the chat, in the new language
     title, buttons = main_menu(turn.actor)
     turn.say(msg("language.changed"), title, buttons=buttons)

@@ -1,10 +1,19 @@
-"""Each role's main menu and help: big buttons, so no one has to type a command."""
+"""Each role's main menu, its short menu under the chat, and help: big buttons, so no one has
+to type a command.
+
+On Telegram a person with a role has a short persistent menu under the typing field (Telegram's
+reply keyboard, `keyboard_rows`): the role's three or four everyday entries and "More"; the
+inline main menu (what "More" shows) then leaves those entries out. LINE has a rich menu per
+role instead (kyodo/line_menus.py, built from `full_menu`), and its people keep the whole inline
+menu.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from bot.domain.callbacks import CallbackData
+from bot.domain.channels import Channel
 from bot.domain.people import Actor, Role
 from bot.domain.replies import Button, Msg, msg
 from bot.services.invites import invitable_roles
@@ -211,7 +220,80 @@ def _title(actor: Actor) -> Msg:
     return msg("menu.stranger")
 
 
+@dataclass(frozen=True)
+class Key:
+    """An entry of the short menu under the chat: a label (sent back as text when pressed) and
+    the main menu's button it stands for (bot/dialogs/keyboard.py reads the text back)."""
+
+    label: Msg
+    data: CallbackData
+
+
+KEY_HOURS = Key(msg("keyboard.hours"), StartReport())
+KEY_SHIFTS = Key(msg("keyboard.shifts"), MyShifts())
+KEY_ASSEMBLY = Key(msg("keyboard.assembly"), AssemblyNotices())
+KEY_OPEN_SHIFTS = Key(msg("keyboard.open_shifts"), OpenShifts())
+KEY_REQUEST = Key(msg("keyboard.request"), StartRequest())
+KEY_MY_REQUESTS = Key(msg("keyboard.my_requests"), MyRequests())
+KEY_REVIEW = Key(msg("keyboard.review"), ReviewList())
+KEY_BROADCAST = Key(msg("keyboard.broadcast"), StartBroadcast())
+KEY_HELP = Key(msg("keyboard.help"), NeedHelp())
+KEY_MORE = Key(msg("keyboard.more"), Menu())  # the inline menu: everything else
+KEYS = (
+    KEY_HOURS,
+    KEY_SHIFTS,
+    KEY_ASSEMBLY,
+    KEY_OPEN_SHIFTS,
+    KEY_REQUEST,
+    KEY_MY_REQUESTS,
+    KEY_REVIEW,
+    KEY_BROADCAST,
+    KEY_HELP,
+    KEY_MORE,
+)
+
+
+def role_keys(actor: Actor) -> tuple[Key, ...]:
+    """The role's everyday entries (at most four, "I need help" last), without "More"; none for
+    someone without a role. A person of several roles gets the one with the most to do."""
+    if actor.is_staff:
+        return (KEY_REVIEW, KEY_BROADCAST, KEY_ASSEMBLY, KEY_HELP)
+    if Role.MEMBER in actor.roles:
+        return (KEY_HOURS, KEY_SHIFTS, KEY_ASSEMBLY, KEY_HELP)
+    if Role.VOLUNTEER in actor.roles:
+        return (KEY_HOURS, KEY_SHIFTS, KEY_OPEN_SHIFTS, KEY_HELP)
+    if Role.RESIDENT in actor.roles:
+        return (KEY_REQUEST, KEY_MY_REQUESTS, KEY_HELP)
+    return ()
+
+
+def has_keyboard(actor: Actor) -> bool:
+    """Whether the person has the short menu under the chat: a role, on Telegram (LINE's people
+    have their rich menu; the address is the chat's, as `Channel.of` reads it)."""
+    chat = actor.telegram_user_id
+    return bool(role_keys(actor)) and chat is not None and Channel.of(chat) is Channel.TELEGRAM
+
+
+def keyboard_rows(actor: Actor) -> tuple[tuple[Msg, ...], ...]:
+    """Two keys a row (large enough to hit), "More" last; empty: no keyboard for this person."""
+    if not has_keyboard(actor):
+        return ()
+    labels = [key.label for key in (*role_keys(actor), KEY_MORE)]
+    return tuple(tuple(labels[i : i + 2]) for i in range(0, len(labels), 2))
+
+
 def main_menu(actor: Actor) -> tuple[Msg, Buttons]:
+    """The title and the menu's buttons; on Telegram, without what the short menu under the
+    chat already holds ("I need help" stays: every menu leads to a person)."""
+    title, rows = full_menu(actor)
+    if not has_keyboard(actor):
+        return title, rows
+    kept = {key.data.pack() for key in role_keys(actor)} - {NeedHelp().pack()}
+    short = (tuple(b for b in row if b.data not in kept) for row in rows)
+    return title, tuple(row for row in short if row)
+
+
+def full_menu(actor: Actor) -> tuple[Msg, Buttons]:
     """The title and one button per row: large targets for unsteady fingers."""
     rows: list[tuple[Button, ...]] = []
     if not actor.has_any(frozenset({Role.MEMBER, Role.STAFF, Role.ADMIN})):

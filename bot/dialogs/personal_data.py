@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.dialogs.engine import Turn
 from bot.dialogs.hours import hours
+from bot.dialogs.keyboard import remove_keyboard
 from bot.dialogs.menus import CANCEL, MENU, main_menu
 from bot.dialogs.registry import Dialog, Next
 from bot.dialogs.state import DialogData, StateCodec
@@ -242,6 +243,7 @@ async def _forget_confirmed(turn: Turn, _: ForgetYes, asked: ForgetAsked) -> Nex
     except DomainError:
         turn.say(msg("mydata.nothing_stored"))
         return None
+    remove_keyboard(turn)  # nothing on it is theirs to press any more
     stranger = Actor(None, frozenset(), turn.locale)
     title, buttons = main_menu(stranger)
     turn.say(*_what_was_kept(report), title, buttons=buttons)

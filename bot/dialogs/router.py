@@ -7,6 +7,8 @@ services: callback data is only ever a request, and forged data gets a refusal a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.dialogs import (
     assemblies,
     broadcasts,
@@ -15,6 +17,7 @@ from bot.dialogs import (
     hours,
     invites,
     join,
+    keyboard,
     language,
     personal_data,
     queue,
@@ -29,6 +32,7 @@ from bot.dialogs import (
 from bot.dialogs.engine import Turn
 from bot.dialogs.menus import MENU, NEED_HELP, Cancel, Help, Menu, help_text, main_menu
 from bot.dialogs.registry import Dialog, ForgedButton, Next, Registry, StaleScreen
+from bot.domain.callbacks import CallbackData
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, PermissionDenied
 from bot.domain.incoming import InputKind
@@ -47,6 +51,7 @@ async def _menu_pressed(turn: Turn, _: Menu, state: DialogState | None) -> Next:
 
 @CORE.command("menu")
 async def _menu_command(turn: Turn, state: DialogState | None) -> Next:
+    keyboard.set_keyboard(turn)  # brings back a short menu the person closed or lost
     show_menu(turn)
     return None
 
@@ -135,6 +140,10 @@ async def _route(turn: Turn, state: DialogState | None) -> DialogState | None:
         return await _command(turn, state)
     if kind is InputKind.BUTTON:
         return await _button(turn, state)
+    if kind is InputKind.TEXT:
+        key = keyboard.pressed(turn.text, in_dialog=state is not None)
+        if key is not None:
+            return await _key(turn, key, state)
     dialog = None if state is None else REGISTRY.dialog(state.dialog)
     if kind is InputKind.TEXT:
         if (
@@ -206,6 +215,19 @@ async def _text(turn: Turn, state: DialogState) -> DialogState | None:
         # What the dialog was about changed under it (the item was decided, withdrawn...).
         del turn.replies[said:]
         return await _stale(turn, state)
+
+
+async def _key(turn: Turn, data: CallbackData, state: DialogState | None) -> DialogState | None:
+    """A key of the short menu under the chat, sent as its label: the press of the menu button
+    it stands for, checked and handled as one (in any state, like /menu). What it says comes as
+    new messages: the person's own text is no message of Kyodo's to edit."""
+    turn.incoming = replace(
+        turn.incoming, kind=InputKind.BUTTON, callback_data=data.pack(), message_id=None
+    )
+    said = len(turn.replies)
+    new_state = await _button(turn, state)
+    turn.replies[said:] = [replace(r, edit=False) for r in turn.replies[said:]]
+    return new_state
 
 
 async def _button(turn: Turn, state: DialogState | None) -> DialogState | None:

@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 
 ButtonRows = tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, callback_data)
+# Rows of labels of Telegram's reply keyboard (bot.domain.replies.Reply.keyboard); () removes it.
+KeyboardRows = tuple[tuple[str, ...], ...]
 
 REDACTED = "[redacted once sent]"  # what the outbox keeps of a message that carried something
 
@@ -38,6 +40,26 @@ class OutboundMessage:
     # A file a person sent, handed to one staff member by its Telegram file_id: (kind, file_id),
     # kind `photo`, `voice`, `audio`, `video_note` or `document`; `text` is its caption.
     media: tuple[str, str] | None = None
+    keyboard: KeyboardRows | None = None  # a reply keyboard to set, () removes it; no buttons then
+
+
+def markup_json(message: OutboundMessage) -> list[list[list[str]]]:
+    """The outbox's `buttons` column: inline buttons as [label, data] pairs; a reply keyboard's
+    buttons as [label] alone (they carry no data: a press sends the label), and its removal as
+    one empty row. A message has one or the other (the Bot API takes one reply_markup)."""
+    if message.keyboard is not None:
+        return [[[label] for label in row] for row in message.keyboard] or [[]]
+    return [[list(button) for button in row] for row in message.buttons]
+
+
+def markup_of(stored: list[list[list[str]]] | None) -> tuple[ButtonRows, KeyboardRows | None]:
+    """`markup_json` read back: (inline buttons, reply keyboard or None)."""
+    rows = stored or []
+    if rows == [[]]:
+        return (), ()
+    if any(rows) and all(len(button) == 1 for row in rows for button in row):
+        return (), tuple(tuple(str(button[0]) for button in row) for row in rows)
+    return tuple(tuple((str(label), str(data)) for label, data in row) for row in rows), None
 
 
 def once_settled(message: OutboundMessage, *, sent: bool) -> OutboundMessage:

@@ -48,6 +48,10 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: bool = False
     media: tuple[str, str] | None = None  # a file to send by its file_id, `parts` its caption
+    # Telegram's persistent reply keyboard (rows of labels, each sent back as text when
+    # pressed) that this message sets; `()` removes it; None leaves it as it is. A message sets
+    # either a keyboard or inline buttons (the Bot API takes one reply_markup).
+    keyboard: tuple[tuple[Msg, ...], ...] | None = None
 
 
 def reply(*parts: Msg, buttons: tuple[tuple[Button, ...], ...] = (), edit: bool = False) -> Reply:

@@ -12,7 +12,15 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from telegram import Message as PtbMessage
 from telegram.error import (
     BadRequest as PtbBadRequest,
@@ -53,8 +61,23 @@ from handlers.wire import (
     send_params,
 )
 
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
-def _markup(buttons: ButtonRows) -> InlineKeyboardMarkup | None:
+
+def _markup(message: OutboundMessage) -> Markup | None:
+    """The message's one reply_markup, as the raw transport's (handlers/wire.markup)."""
+    if message.keyboard is not None and message.edit_message_id is None:
+        if not message.keyboard:
+            return ReplyKeyboardRemove()
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(label) for label in row] for row in message.keyboard],
+            is_persistent=True,
+            resize_keyboard=True,
+        )
+    return _inline(message.buttons)
+
+
+def _inline(buttons: ButtonRows) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
     return InlineKeyboardMarkup(
@@ -177,7 +200,7 @@ class PtbGateway:
         bot = await self._ready()
         if message.media is not None:
             return await self._send_file(bot, message, message.media)
-        markup = _markup(message.buttons)
+        markup = _markup(message)
         if message.edit_message_id is None:
             async with _translated("sendMessage"):
                 sent = await bot.send_message(
@@ -194,7 +217,7 @@ class PtbGateway:
                     message_id=message.edit_message_id,
                     text=message.text,
                     parse_mode=message.parse_mode,
-                    reply_markup=markup,
+                    reply_markup=_inline(message.buttons),
                 )
         except BadRequest as exc:
             if is_not_modified(str(exc)):
@@ -213,7 +236,7 @@ class PtbGateway:
         file_id = media[1]
         common: dict[str, Any] = {
             "chat_id": message.chat_id,
-            "reply_markup": _markup(message.buttons),
+            "reply_markup": _markup(message),
         }
         if "caption" in params:
             common["caption"] = params["caption"]

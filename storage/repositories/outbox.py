@@ -18,7 +18,14 @@ from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.deliveries import UNREACHABLE_PREFIX, FailedSend
-from bot.domain.outbound import OutboundMessage, OutboxDelivery, OutboxItem, OutboxStatus
+from bot.domain.outbound import (
+    OutboundMessage,
+    OutboxDelivery,
+    OutboxItem,
+    OutboxStatus,
+    markup_json,
+    markup_of,
+)
 from storage.models import BroadcastDeliveryRow, BroadcastRow, OutboxRow, StaffCardCopyRow
 from storage.repositories._settled import settled_columns
 from storage.repositories._sql import dialect_name, rowcount, upsert_insert
@@ -51,13 +58,14 @@ def _due(now: datetime) -> ColumnElement[bool]:
 
 
 def _item(row: Any) -> OutboxItem:
-    buttons = tuple(tuple((label, data) for label, data in r) for r in row.buttons or ())
+    buttons, keyboard = markup_of(row.buttons)
     return OutboxItem(
         id=row.id,
         message=OutboundMessage(
             chat_id=row.chat_id,
             text=row.text,
             buttons=buttons,
+            keyboard=keyboard,
             edit_message_id=row.edit_message_id,
             parse_mode=row.parse_mode,
             is_group=row.is_group,
@@ -97,7 +105,7 @@ class SqlOutboxRepository:
             .values(
                 chat_id=message.chat_id,
                 text=message.text,
-                buttons=[[list(button) for button in row] for row in message.buttons],
+                buttons=markup_json(message),
                 edit_message_id=message.edit_message_id,
                 parse_mode=message.parse_mode,
                 is_group=message.is_group,

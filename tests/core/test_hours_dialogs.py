@@ -47,10 +47,12 @@ def audited(store, action: str) -> list[str]:
 
 async def test_members_have_report_and_month_buttons_and_staff_a_review_button(demo_chat):
     member = await demo_chat.send(TANAKA, "/menu")
-    assert member.buttons[:2] == [("⏱ 勤務時間を報告", "hr"), ("📊 今月の勤務", "hrm")]
+    # Reporting is a key under the chat (⏱ 時間, tests/core/test_short_menu.py); the month stays.
+    assert "⏱ 時間" in demo_chat.keyboard(TANAKA)
+    assert member.buttons[0] == ("📊 今月の勤務", "hrm")
     assert "hrq" not in {d for _, d in member.buttons}
-    staff = await demo_chat.send(HANAKO, "/menu")
-    assert ("✅ 承認待ちの勤務時間", "hrq") in staff.buttons
+    await demo_chat.send(HANAKO, "/menu")
+    assert "✅ 承認" in demo_chat.keyboard(HANAKO)
     resident = await demo_chat.send(TOME, "/menu")
     assert not {"hr", "hrm", "hrq"} & {d for _, d in resident.buttons}
 

@@ -309,7 +309,7 @@ async def test_the_same_button_pressed_twice_acts_once(demo_chat):
     again = await chat.press(TOME, "rq:send")
     assert again.toast is not None and "この画面は古くなっています" in again.toast
     assert len(requests_of(chat.store, TOME.id)) == 1
-    await chat.tap(TOME, "🤝 サービスを利用したい")
+    await chat.send(TOME, "🤝 依頼")  # the key under the chat
     await chat.tap(TOME, "🧹 清掃")
     stale = await chat.press(TOME, "rq:cat:cleaning")  # the category button of a past step
     assert "この画面は古くなっています" in stale.text
@@ -338,14 +338,14 @@ async def test_an_abandoned_dialog_is_offered_again_then_expires_after_a_day(dem
     await chat.press(TOME, "menu")  # leaves the dialog
     assert chat.store.state.dialogs == {}
     clock.advance(hours=23)
-    offer = await chat.tap(TOME, "🤝 サービスを利用したい")
+    offer = await chat.send(TOME, "🤝 依頼")  # the key under the chat
     assert "続きから入力しますか" in offer.text
     resumed = await chat.tap(TOME, "▶ 続きから入力する")
     assert "電話番号を入力してください" in resumed.text
     await chat.send(TOME, PHONE)
     await chat.send(TOME, "/cancel")
     clock.advance(hours=25)
-    fresh = await chat.tap(TOME, "🤝 サービスを利用したい")
+    fresh = await chat.send(TOME, "🤝 依頼")
     assert "続きから" not in fresh.text and "どのサービスをご希望ですか" in fresh.text
     assert chat.store.state.request_drafts[person_id(chat.store, TOME.id)].data["step"] == "cat"
 
@@ -354,7 +354,7 @@ async def test_starting_again_discards_the_draft(demo_chat):
     chat = demo_chat
     await to_address(chat, TOME)
     await chat.press(TOME, "menu")
-    await chat.tap(TOME, "🤝 サービスを利用したい")
+    await chat.send(TOME, "🤝 依頼")  # the key under the chat
     fresh = await chat.tap(TOME, "🔄 最初から入力する")
     assert "どのサービスをご希望ですか" in fresh.text
     draft = chat.store.state.request_drafts[person_id(chat.store, TOME.id)]

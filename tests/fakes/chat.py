@@ -111,6 +111,20 @@ class ChatHarness:
         assert len(matches) == 1, (label_part, self.shown(user))
         return await self.press(user, matches[0])
 
+    def keyboard(self, user: User) -> list[str]:
+        """The labels of the short menu under the user's chat (Telegram's reply keyboard): the
+        one the latest message that set or removed one left there; none at first."""
+        for message in reversed(self.delivered.get(user.id, [])):
+            if message.keyboard is not None:
+                return [label for row in message.keyboard for label in row]
+        return []
+
+    async def key(self, user: User, label_part: str) -> Turn:
+        """Presses the key labelled `label_part` under the chat: its label is sent as text."""
+        matches = [label for label in self.keyboard(user) if label_part in label]
+        assert len(matches) == 1, (label_part, self.keyboard(user))
+        return await self.send(user, matches[0])
+
     async def press_shown(self, user: User, tag: str) -> Turn:
         """Presses the latest button whose callback data has `tag` (e.g. `hr:ok` of a draft)."""
         for message in reversed(self.delivered.get(user.id, [])):
