@@ -18,6 +18,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from playwright.async_api import Page
+from sqlalchemy import update
 
 from bot.domain.broadcasts import Audience, AudienceKind, BroadcastKind, Draft
 from bot.domain.coop import WorkKind
@@ -29,6 +30,7 @@ from bot.domain.requests import (
     ServiceKind,
     TimeWindow,
 )
+from bot.domain.undo import HELD_PREFIX
 from bot.ports.clock import SystemClock
 from bot.services.broadcasts import create as create_broadcast
 from bot.services.hours import report_hours
@@ -37,6 +39,7 @@ from bot.services.volunteers import ApplicationForm
 from bot.services.volunteers import submit as apply_to_volunteer
 from kyodo.app import KyodoApp, open_store
 from kyodo.demo import load_demo
+from storage.models import OutboxRow
 from tests.fixtures.browser import NewContext
 from tests.fixtures.kyodo import Person, kyodo_settings
 from tests.fixtures.sandbox import serve_sandbox
@@ -81,6 +84,16 @@ class Desk:
 
     async def store(self):
         return open_store(self.app.settings)
+
+    async def undo_window_over(self) -> None:
+        """The notices held while an action may be undone (bot.domain.undo) go now, as they do
+        once its few minutes are over (the app runs on the real clock)."""
+        async with await self.store() as store, store.engine.begin() as db:
+            await db.execute(
+                update(OutboxRow)
+                .where(OutboxRow.dedupe_key.startswith(HELD_PREFIX))
+                .values(not_before=SystemClock().now())
+            )
 
     async def report(self, telegram_id: int, days_ago: int, minutes: int) -> int:
         """A member's pending hour report, as the Telegram dialog would store it."""

@@ -46,6 +46,7 @@ async def test_staff_approve_a_selection_of_hours_and_the_members_are_told(desk:
     await expect(page.get_by_role("status")).to_have_text("2件を承認しました。組合員に通知します。")
     await expect(rows).to_have_count(1)
     await expect(page.locator("nav .count").first).to_have_text("1件")
+    await desk.undo_window_over()  # the notices are held while the decision may be undone
     maria = await desk.sandbox.wait_for_messages(MARIA, maria_before + 1, timeout=10)
     assert "Your hours were approved" in maria[-1].text and "6 h" in maria[-1].text
     tanaka = await desk.sandbox.wait_for_messages(TANAKA, tanaka_before + 1, timeout=10)
@@ -76,6 +77,7 @@ async def test_staff_reject_with_a_reason_the_member_reads(desk: Desk, page: Pag
     before = len(desk.sandbox.messages_to(TANAKA))
     await page.get_by_role("button", name="差し戻す").click()
     await expect(page.get_by_role("status")).to_contain_text("差し戻しました")
+    await desk.undo_window_over()
     notice = (await desk.sandbox.wait_for_messages(TANAKA, before + 1, timeout=10))[-1]
     assert "勤務時間が差し戻されました" in notice.text and "シフトは4時間でした" in notice.text
     assert (await statuses(desk))[report] == ("rejected", "シフトは4時間でした")
@@ -162,6 +164,7 @@ async def test_staff_decline_a_service_request_with_a_reason_the_resident_reads(
     await page.get_by_role("button", name="お断りする").click()
     await expect(page.get_by_role("status")).to_contain_text("お断りしました")
     await expect(page.locator("main")).to_contain_text("その日は清掃チームに空きがありません")
+    await desk.undo_window_over()  # the decline is told once it can no longer be undone
     # the "under review" notice from taking it may still be on its way: wait for the reason itself
     await desk.sandbox.wait_for_text(RESIDENT, "その日は清掃チームに空きがありません", timeout=10)
     async with await desk.store() as store, store.uow() as uow:
@@ -174,7 +177,7 @@ async def test_staff_approve_a_volunteer_who_is_told_and_becomes_one(desk: Desk,
     await desk.sign_in(page)
     await (
         page.get_by_role("navigation")
-        .get_by_role("link", name=re.compile("ボランティア申込"))
+        .get_by_role("link", name=re.compile("ボランティアの申し込み"))
         .click()
     )
     await expect(page.locator("main")).to_contain_text("山本 トメ")
@@ -183,7 +186,7 @@ async def test_staff_approve_a_volunteer_who_is_told_and_becomes_one(desk: Desk,
     before = len(desk.sandbox.messages_to(RESIDENT))
     await page.get_by_role("button", name="山本 トメさんを承認する").click()
     await expect(page.get_by_role("status")).to_contain_text("承認しました")
-    await expect(page.locator("main")).to_contain_text("待っている申込はありません")
+    await expect(page.locator("main")).to_contain_text("待っている申し込みはありません")
     notices = await desk.sandbox.wait_for_messages(RESIDENT, before + 1, timeout=10)
     assert len(notices) > before
     async with await desk.store() as store, store.uow() as uow:
