@@ -1,12 +1,15 @@
 """Hours waiting for approval: the oldest first, filtered by centre; approve one or a selection,
 reject with a reason. Each decision is the same service call as the Telegram button; the member
-hears of it from the decision's consequence (`bot.notices.hours`), as from every other door."""
+hears of it from the decision's consequence (`bot.notices.hours`), as from every other door, once
+the few minutes in which the page offers Undo for one decision are over (`undo_decision`, as the
+Telegram Undo button)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.undo import UNDO_WINDOW
 from bot.services.coop import centres
 from bot.services.hours import (
     DESK_REVIEW_REFUSED,
@@ -14,6 +17,7 @@ from bot.services.hours import (
     count_waiting,
     for_review,
     reject_report,
+    undo_decision,
     waiting_for_review,
 )
 from handlers.desk.context import (
@@ -43,10 +47,20 @@ async def queue(request: web.Request) -> web.Response:
         )
         listed = await centres(uow)
     back = "/desk/hours" + (f"?centre={centre_id}" if centre_id else "")
+    # Undo of the decision just made (after approve one or reject); the service decides if it may.
+    undone = int_arg(request.query.get("undo") or None)
     return render(
         request,
         "hours.html",
-        {"page": page, "total": total, "centres": listed, "centre_id": centre_id, "back": back},
+        {
+            "page": page,
+            "total": total,
+            "centres": listed,
+            "centre_id": centre_id,
+            "back": back,
+            "undo": undone,
+            "undo_minutes": int(UNDO_WINDOW.total_seconds() // 60),
+        },
     )
 
 
@@ -65,6 +79,8 @@ async def approve(request: web.Request) -> web.StreamResponse:
     async with unit(request) as uow:
         approved = await approve_reports(uow, user(request).actor, ids, now(request))
         await uow.commit()
+    if one is not None and approved:
+        raise redirect(back, done="approved", n=1, undo=one)  # one decision: Undo on the page
     raise redirect(back, done="approved" if approved else "already_decided", n=len(approved))
 
 
@@ -103,7 +119,28 @@ async def reject(request: web.Request) -> web.StreamResponse:
                 raise redirect("/desk/hours", done="already_decided", n=0) from None
             raise
         await uow.commit()
-    raise redirect("/desk/hours", done="rejected", n=1)
+    raise redirect("/desk/hours", done="rejected", n=1, undo=report_id)
+
+
+# Why an undo is refused (the service's codes): each has its note on the page.
+UNDO_REFUSALS = frozenset({"undo_expired", "undo_acted", "undo_already"})
+
+
+async def undo(request: web.Request) -> web.StreamResponse:
+    """Undo of the staff member's own decision, within its few minutes and while nobody else
+    acted on the report: it is pending again and the member is never told."""
+    report_id = int_arg(request.match_info["id"])
+    if report_id is None:
+        raise web.HTTPNotFound()
+    async with unit(request) as uow:
+        try:
+            await undo_decision(uow, user(request).actor, report_id, now(request))
+        except DomainError as error:
+            if error.code in UNDO_REFUSALS:
+                raise redirect("/desk/hours", done=error.code, n=0) from None
+            raise
+        await uow.commit()
+    raise redirect("/desk/hours", done="undone", n=1)
 
 
 def setup_hours(app: web.Application) -> None:
@@ -111,3 +148,4 @@ def setup_hours(app: web.Application) -> None:
     app.router.add_post("/hours/approve", approve)
     app.router.add_get("/hours/{id}/reject", reject_form)
     app.router.add_post("/hours/{id}/reject", reject)
+    app.router.add_post("/hours/{id}/undo", undo)
