@@ -5,10 +5,12 @@ re-authorised by the services. The notices, one notice, the answers, the proxy h
 and check-in work from any message; the publishing buttons (answer-by, quorum, publish) only at
 the step of the draft that shows them.
 
-Publishing is a short typed dialog: title, place, date and time, answer-by date, quorum, agenda,
-the agenda in English (or "Japanese only"), then a summary to confirm. Every step has Back, to
-the step before with what was entered kept and shown, and a step already filled in offers
-"Keep as is". Its draft lives in the dialog state in SQL.
+Publishing is a short typed dialog: title, its English (or "Same as Japanese"), place, its
+English (or the same), date and time, answer-by date, quorum, agenda, the agenda in English (or
+"Japanese only"), then a summary to confirm. A title or place typed as `日本語 / English` gives
+both, and its English step is skipped. Every step has Back, to the step before with what was
+entered kept and shown, and a step already filled in offers "Keep as is". Its draft lives in the
+dialog state in SQL.
 
 A proxy holder told of a proxy (bot/notices/assemblies.py) may decline it here; the giver is
 asked again from their notice.
@@ -50,7 +52,20 @@ from bot.services import access
 from bot.services import assemblies as service
 
 NAME = "asm_publish"
-STEPS = ("title", "place", "when", "answer_by", "quorum", "agenda", "agenda_en", "confirm")
+STEPS = (
+    "title",
+    "title_en",
+    "place",
+    "place_en",
+    "when",
+    "answer_by",
+    "quorum",
+    "agenda",
+    "agenda_en",
+    "confirm",
+)
+# The English of a title or place: asked unless it was typed with the Japanese (`日本語 / English`).
+ENGLISH_OF = {"title_en": "title", "place_en": "place"}
 ANSWER_BY_CHOICES = (7, 3)
 QUORUM_CHOICES = (Quorum(1, 2), Quorum(2, 3))
 MAX_PROXY_BUTTONS = 30
@@ -67,8 +82,10 @@ T = TypeVar("T")
 class PublishDraft(DialogData):
     """A notice being written by staff, as far as they have got."""
 
-    title: str | None = None  # `日本語 / English`, or one text for both
+    title: str | None = None  # `日本語 / English`, or the Japanese alone
+    title_en: str | None = None  # "" when it is the same as the Japanese
     place: str | None = None
+    place_en: str | None = None
     when: datetime | None = None
     answer_by: datetime | None = None
     quorum: str | None = None  # as `parse_quorum` reads it: `2/3`
@@ -163,6 +180,13 @@ class KeepStep(CallbackData, tag="asm:kp"):
 @dataclass(frozen=True)
 class JapaneseOnly(CallbackData, tag="asm:jo"):
     """No English agenda: English readers get the Japanese one, with a note."""
+
+
+@dataclass(frozen=True)
+class SameAsJapanese(CallbackData, tag="asm:sj"):
+    """The English title or place (the step `step`, its index in STEPS) is the Japanese one."""
+
+    step: int
 
 
 @dataclass(frozen=True)
@@ -488,9 +512,13 @@ def _entered(draft: PublishDraft, step: str) -> Msg | None:
         return None if moment is None else msg("asm.new.entered_time", when=moment)
     if step == "agenda_en" and draft.agenda_en == "":
         return msg("asm.new.entered_ja_only")
+    if step in ENGLISH_OF and getattr(draft, step) == "":
+        return msg("asm.new.entered_same")
     text = {
         "title": draft.title,
+        "title_en": draft.title_en,
         "place": draft.place,
+        "place_en": draft.place_en,
         "quorum": draft.quorum,
         "agenda": draft.agenda,
         "agenda_en": draft.agenda_en,
@@ -518,6 +546,8 @@ def _ask(turn: Turn, draft: PublishDraft, step: str) -> PublishDraft:
         )
     if step == "agenda_en":
         choices = (Button(msg("asm.new.ja_only_button"), JapaneseOnly()),)
+    if step in ENGLISH_OF:
+        choices = (Button(msg("asm.new.same_button"), SameAsJapanese(STEPS.index(step))),)
     parts = [msg(f"asm.new.{step}")]
     rows: list[tuple[Button, ...]] = [choices] if choices else []
     entered = _entered(draft, step)
@@ -529,10 +559,29 @@ def _ask(turn: Turn, draft: PublishDraft, step: str) -> PublishDraft:
     return replace(draft, step=step)
 
 
+def _typed_both(text: str | None) -> bool:
+    """Whether a title or place was typed as `日本語 / English`."""
+    return text is not None and len(set(split_bilingual(text))) == 2
+
+
+def _asked(draft: PublishDraft, step: str) -> bool:
+    """An English step is skipped when its Japanese was typed with the English."""
+    return step not in ENGLISH_OF or not _typed_both(getattr(draft, ENGLISH_OF[step]))
+
+
+def _both(typed: str | None, english: str | None) -> tuple[str, str]:
+    """The Japanese and English of a title or place; no English (None: a draft from before the
+    English steps, "": "Same as Japanese") is the Japanese."""
+    ja, en = split_bilingual(_known(typed))
+    if _typed_both(typed) or not english:
+        return ja, en
+    return ja, english
+
+
 def _notice(draft: PublishDraft) -> NewAssembly:
     """The draft as the notice to publish; a draft missing a field is out of date."""
-    title_ja, title_en = split_bilingual(_known(draft.title))
-    place_ja, place_en = split_bilingual(_known(draft.place))
+    title_ja, title_en = _both(draft.title, draft.title_en)
+    place_ja, place_en = _both(draft.place, draft.place_en)
     return NewAssembly(
         title_ja=title_ja,
         title_en=title_en,
@@ -557,6 +606,7 @@ def _confirm(turn: Turn, draft: PublishDraft) -> PublishDraft:
             place=pick(turn.locale, notice.place_ja, notice.place_en),
             answer_by=notice.answer_by,
         ),
+        msg("asm.new.english_shown", title=notice.title_en, place=notice.place_en),
         msg("asm.quorum", quorum=str(notice.quorum)),
         msg("asm.agenda", agenda=notice.agenda_ja),
         msg("asm.new.agenda_en_shown", agenda=notice.agenda_en)
@@ -574,6 +624,8 @@ def _confirm(turn: Turn, draft: PublishDraft) -> PublishDraft:
 def _next(turn: Turn, draft: PublishDraft) -> PublishDraft:
     """The step after the one just filled in, asked."""
     following = STEPS[STEPS.index(draft.step) + 1]
+    while not _asked(draft, following):
+        following = STEPS[STEPS.index(following) + 1]
     if following == "confirm":
         return _confirm(turn, draft)
     return _ask(turn, draft, following)
@@ -588,8 +640,12 @@ async def on_text(turn: Turn, draft: PublishDraft) -> Next:
     try:
         if draft.step == "title":
             return _next(turn, replace(draft, title=parse_text(turn.text, MAX_TITLE)))
+        if draft.step == "title_en":
+            return _next(turn, replace(draft, title_en=parse_text(turn.text, MAX_TITLE)))
         if draft.step == "place":
             return _next(turn, replace(draft, place=parse_text(turn.text, MAX_PLACE)))
+        if draft.step == "place_en":
+            return _next(turn, replace(draft, place_en=parse_text(turn.text, MAX_PLACE)))
         if draft.step == "when":
             when = parse_when(turn.text, tz)
             if when <= turn.now:
@@ -633,7 +689,10 @@ async def _back_pressed(turn: Turn, pressed: BackStep, draft: PublishDraft) -> N
     if step == STEPS[0]:
         await show(turn)
         return None
-    return _ask(turn, draft, STEPS[STEPS.index(step) - 1])
+    before = STEPS[STEPS.index(step) - 1]
+    while not _asked(draft, before):
+        before = STEPS[STEPS.index(before) - 1]
+    return _ask(turn, draft, before)
 
 
 @DIALOG.button(KeepStep, steps=STEPS[:-1])
@@ -649,6 +708,14 @@ async def _keep_pressed(turn: Turn, pressed: KeepStep, draft: PublishDraft) -> N
     except InvalidInput as error:
         _error(turn, error, draft)
         return draft
+
+
+@DIALOG.button(SameAsJapanese, steps=tuple(ENGLISH_OF))
+async def _same_pressed(turn: Turn, pressed: SameAsJapanese, draft: PublishDraft) -> Next:
+    await access.require_staff(turn.uow, turn.actor, turn.now, refused=PUBLISH_REFUSED)
+    if _pressed_step(draft, pressed.step) == "title_en":
+        return _next(turn, replace(draft, title_en=""))
+    return _next(turn, replace(draft, place_en=""))
 
 
 @DIALOG.button(JapaneseOnly, steps=("agenda_en",))
@@ -713,4 +780,6 @@ async def _resume(turn: Turn, draft: PublishDraft) -> Next:
         return _ask(turn, draft, "agenda_en")
     if draft.step == "confirm":
         return _confirm(turn, draft)
+    if not _asked(draft, draft.step):  # its Japanese was retyped with the English since
+        return _next(turn, draft)
     return _ask(turn, draft, draft.step)

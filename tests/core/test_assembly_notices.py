@@ -44,10 +44,10 @@ async def test_a_member_opens_the_notice_and_answers_attending(chat, memory_stor
     assert "⚖️ 定足数: 議決権のある組合員の 1/2" in notice.text
     turn = await chat.press(TANAKA, notice.data_for("出席します"))
     assert turn.toast == "お返事を受け付けました。締め切りまでは変更できます。"
-    assert "✅ あなたのお返事: 出席" in turn.text
+    assert "✅ あなたのお返事：出席" in turn.text
     answer = answer_of(memory_store, TANAKA.id)
     assert (answer.rsvp, answer.proxy_to) == (Rsvp.ATTENDING, None)
-    assert "✅ あなたのお返事: 出席" in (await chat.tap(TANAKA, "📣 総会のお知らせ")).text
+    assert "✅ あなたのお返事：出席" in (await chat.tap(TANAKA, "📣 総会のお知らせ")).text
 
 
 async def test_a_member_gives_a_proxy_to_a_named_member_then_changes_to_the_chair(
@@ -177,7 +177,7 @@ async def test_staff_publish_a_notice_by_typing_and_tapping(chat, memory_store, 
     assert "出欠の締め切りはいつにしますか" in deadline.text
     quorum = await chat.press(HANAKO, deadline.data_for("7日前"))
     bad = await chat.send(HANAKO, "3/2")
-    assert "全員(1/1)以下" in bad.text
+    assert "全員（1/1）以下" in bad.text
     agenda = await chat.press(HANAKO, quorum.data_for("2/3"))
     assert "議案を入力してください" in agenda.text
     await chat.send(HANAKO, "1. 定款変更")
@@ -251,8 +251,8 @@ async def test_an_old_publishing_button_pressed_later_says_the_screen_is_out_of_
 ):
     await demo(memory_store, clock)
     await chat.press(HANAKO, "asm:new")
-    await chat.send(HANAKO, "臨時総会")
-    await chat.send(HANAKO, "本部")
+    await chat.send(HANAKO, "臨時総会 / Extraordinary assembly")
+    await chat.send(HANAKO, "本部 / Head office")
     deadline = await chat.send(HANAKO, "2026年12月20日 14時")
     await chat.press(HANAKO, deadline.data_for("7日前"))
     late = await chat.press(HANAKO, deadline.data_for("3日前"))  # the step has moved on
@@ -400,7 +400,9 @@ async def test_without_an_english_agenda_english_readers_get_the_japanese_one_wi
     await demo(memory_store, clock)
     await chat.press(HANAKO, "asm:new")
     await chat.send(HANAKO, "臨時総会")
+    await chat.tap(HANAKO, "日本語と同じ")
     await chat.send(HANAKO, "本部")
+    await chat.tap(HANAKO, "日本語と同じ")
     await chat.send(HANAKO, "2026年12月20日 14時")
     await chat.tap(HANAKO, "7日前")
     await chat.tap(HANAKO, "1/2")
@@ -436,7 +438,7 @@ async def test_the_forecast_warns_of_a_proxy_whose_holder_has_no_vote_or_holds_t
     clock.advance(minutes=1)
     await chat.press(MARIA, f"asm:pm:{aid}:{tanaka}")
     counts = await chat.press(HANAKO, f"asm:t:{aid}")
-    assert "📝 委任状: 10" in counts.text
+    assert "📝 委任状: 10" in plain(counts.text).replace("：", ": ")
     assert (
         "⚠️ Maria Santos さんの委任は使えません（受任者はすでに 9 人分の委任状を受けています）"
         in counts.text
@@ -453,3 +455,57 @@ async def test_the_forecast_warns_of_a_proxy_whose_holder_has_no_vote_or_holds_t
     counts = await chat.press(HANAKO, f"asm:t:{aid}")
     assert "⚠️ 組合員0 さんの委任は使えません（受任者に議決権がありません）" in counts.text
     assert "⚠️ Maria Santos さんの委任は使えません（受任者に議決権がありません）" in counts.text
+
+
+async def test_publishing_asks_for_the_english_title_and_place_or_same_as_japanese(
+    chat, memory_store, clock
+):
+    await demo(memory_store, clock)
+    await chat.press(HANAKO, "asm:new")
+    english = await chat.send(HANAKO, "臨時総会")
+    assert "英語のタイトルを入力してください" in english.text
+    assert "日本語と同じ" in [label for label, _ in english.buttons]
+    place = await chat.send(HANAKO, "Extraordinary assembly")
+    assert "場所を入力してください" in place.text
+    place_en = await chat.send(HANAKO, "本部")
+    assert "英語の場所を入力してください" in place_en.text
+    when = await chat.tap(HANAKO, "日本語と同じ")
+    assert "開始日時を入力してください" in when.text
+    back = await chat.tap(HANAKO, "もどる")
+    assert "英語の場所" in back.text and "入力済み：日本語と同じ" in back.text
+    back = await chat.tap(HANAKO, "もどる")
+    back = await chat.tap(HANAKO, "もどる")
+    assert "英語のタイトル" in back.text and "入力済み：Extraordinary assembly" in back.text
+    await chat.tap(HANAKO, "このまま")
+    await chat.tap(HANAKO, "このまま")
+    await chat.tap(HANAKO, "このまま")
+    await chat.send(HANAKO, "2026年12月20日 14時")
+    await chat.tap(HANAKO, "7日前")
+    await chat.tap(HANAKO, "1/2")
+    await chat.send(HANAKO, "1. 定款変更")
+    confirm = await chat.send(HANAKO, "1. Amending the articles")
+    assert "🇬🇧 英語：Extraordinary assembly — 本部" in confirm.text
+    await chat.tap(HANAKO, "📣 お知らせを出す")
+    published = max(memory_store.state.assemblies.values(), key=lambda a: a.id)
+    assert (published.title_ja, published.title_en) == ("臨時総会", "Extraordinary assembly")
+    assert (published.place_ja, published.place_en) == ("本部", "本部")
+    notice = await chat.press(MARIA, f"asm:o:{published.id}")
+    assert "Extraordinary assembly" in notice.text and "臨時総会" not in notice.text
+
+
+async def test_english_staff_publish_with_the_english_title_asked_in_english(
+    chat, memory_store, clock
+):
+    await demo(memory_store, clock)
+    await english_staff(memory_store, clock)
+    await chat.press(STAFF_EN, "asm:new")
+    asked = await chat.send(STAFF_EN, "ブロック会議")
+    assert "Type the title in English" in asked.text
+    await chat.send(STAFF_EN, "Block meeting")
+    # Typed with its English: no English step for the place.
+    when = await chat.send(STAFF_EN, "港ビル / Minato building")
+    assert "Type the place in English" not in when.text
+    back = await chat.tap(STAFF_EN, "Back")
+    assert "Entered: 港ビル / Minato building" in back.text
+    back = await chat.tap(STAFF_EN, "Back")
+    assert "Entered: Block meeting" in back.text
