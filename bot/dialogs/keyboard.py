@@ -78,13 +78,20 @@ def _on_telegram(turn: Turn) -> bool:
     )
 
 
+def keyboard_reply(actor: Actor) -> Reply | None:
+    """The message that puts the person's short menu under their chat; None for someone with
+    none (no role, or on LINE). Notices of a new role send it too (bot/notices/volunteers.py)."""
+    if not has_keyboard(actor):
+        return None
+    return Reply(parts=(msg("keyboard.shown"),), keyboard=keyboard_rows(actor))
+
+
 def set_keyboard(turn: Turn, actor: Actor | None = None) -> None:
     """Puts the person's short menu under the chat (a message saying so carries it); nothing on
     LINE, in a group, or for someone without a role (they never had one: no message)."""
-    actor = actor or turn.actor
-    if not _on_telegram(turn) or not has_keyboard(actor):
-        return
-    turn.replies.append(Reply(parts=(msg("keyboard.shown"),), keyboard=keyboard_rows(actor)))
+    shown = keyboard_reply(actor or turn.actor)
+    if shown is not None and _on_telegram(turn):
+        turn.replies.append(shown)
 
 
 def remove_keyboard(turn: Turn) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.dialogs.keyboard import keyboard_reply
 from bot.dialogs.menus import MENU, Buttons
 from bot.domain.cards import CardKind
 from bot.domain.events import Event, VolunteerApplied, VolunteerDecided
+from bot.domain.people import Actor
 from bot.domain.replies import Reply, msg
 from bot.domain.volunteers import ApplicationStatus
 from bot.notices.cards import item_changed
@@ -32,6 +34,15 @@ async def decided(ctx: NoticeContext, uow: UnitOfWork, event: VolunteerDecided) 
             buttons = ((MENU,),)
         else:
             body = msg("volunteers.declined", reason=application.reason or "")
+        if application.status is ApplicationStatus.APPROVED:
+            # A new role: its short menu under the chat (Telegram's reply keyboard), said
+            # first, so that the decision with its Menu button is the latest screen.
+            actor = Actor(person.id, person.roles, "", telegram_user_id=person.telegram_user_id)
+            shown = keyboard_reply(actor)
+            if shown is not None:
+                await ctx.tell(
+                    uow, person, shown, at=event.at, dedupe_key=f"vol:keys:{application.id}"
+                )
         await ctx.tell(
             uow,
             person,

@@ -212,3 +212,24 @@ def test_no_label_or_its_words_stands_for_two_buttons():
             assert pressed(_words(label), in_dialog=True) is None
     assert isinstance(pressed("⏱ 時間", in_dialog=True), CallbackData)
     assert pressed("7時間", in_dialog=False) is None
+
+
+async def test_an_approved_volunteer_gets_the_volunteer_keys(members, memory_store):
+    anna = User(7002, "Anna", "en")
+    await members.press(anna, "vol")
+    await members.send(anna, "Anna")
+    await members.send(anna, "090-1234-5678")
+    for data in ("va:t:i:events", "va:next", "va:t:a:sun:pm", "va:next", "va:t:l:en"):
+        await members.press(anna, data)
+    await members.tap(anna, "Next ▶")
+    await members.tap(anna, "Next ▶")
+    await members.tap(anna, "✅ I agree")
+    await members.tap(anna, "📨 Send my application")
+    [application] = memory_store.state.volunteer_applications.values()
+    assert members.keyboard(anna) == []
+    await members.press(HANAKO, f"vol:ok:{application.id}")
+    assert members.keyboard(anna) == ["⏱ Hours", "📅 Shifts", "🙋 Open shifts", "🆘 Help", "≡ More"]
+    # The decision, with its Menu button, is the latest screen.
+    assert "has been approved" in members.delivered[anna.id][-1].text
+    turn = await members.key(anna, "🙋 Open shifts")
+    assert "Open shifts" in turn.text
