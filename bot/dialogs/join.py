@@ -20,7 +20,7 @@ from bot.domain.callbacks import CallbackData
 from bot.domain.channels import Channel
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.invites import normalise_code
+from bot.domain.invites import normalise_code, roles_granted
 from bot.domain.people import Actor, Person, Role
 from bot.domain.replies import Button, Msg, msg
 from bot.i18n import resolve_locale
@@ -149,12 +149,14 @@ async def redeem(turn: Turn, typed: str) -> Next | bool:
     if invite.person_id is None:
         # Welcomed at once with their menu, and asked (in the same message, whose buttons are
         # the menu and the profile's name) the name staff will know them by.
-        return _ask_name(turn, person.id, person.roles | {invite.role}, invite.role, person)
+        roles = person.roles | roles_granted(invite.role)
+        return _ask_name(turn, person.id, roles, invite.role, person)
     # A letter's code: the person the co-op imported, in the language the import gave them.
     turn.locale = resolve_locale(
         person.locale, turn.incoming.language_code, turn.settings.default_locale
     )
-    _welcome(turn, person.id, person.roles | {invite.role}, invite.role, person.display_name)
+    roles = person.roles | roles_granted(invite.role)
+    _welcome(turn, person.id, roles, invite.role, person.display_name)
     return True
 
 

@@ -90,6 +90,15 @@ class IssuedInvite:
         return self.invite.expires_at
 
 
+def roles_granted(role: Role) -> frozenset[Role]:
+    """The roles an invite (or an imported row) for `role` gives: a coordinator is a staff
+    member who acts for the whole co-op (the coordinator role alone grants nothing,
+    bot.domain.scope), so both."""
+    if role is Role.COORDINATOR:
+        return frozenset({Role.STAFF, Role.COORDINATOR})
+    return frozenset({role})
+
+
 def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 

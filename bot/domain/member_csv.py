@@ -10,7 +10,8 @@ The format (one header row, in English or Japanese, columns in any order):
 
 `centres` are one or more centre names (Japanese or English) separated by `;` or `、`;
 `language` is ja, en or ja-easy (or 日本語, 英語, やさしい日本語; empty means ja); `role` is
-member, volunteer or staff (or 組合員, ボランティア, 職員/スタッフ; empty means member); `phone`
+member, volunteer, staff or coordinator (or 組合員, ボランティア, 職員/スタッフ, コーディネーター;
+empty means member; a coordinator is staff for the whole co-op); `phone`
 and `member_no` may be empty.
 """
 
@@ -86,6 +87,8 @@ IMPORTABLE: dict[str, Role] = {
     "staff": Role.STAFF,
     "職員": Role.STAFF,
     "スタッフ": Role.STAFF,
+    "coordinator": Role.COORDINATOR,
+    "コーディネーター": Role.COORDINATOR,
 }
 
 _LIST = re.compile(r"[;、]+")

@@ -15,6 +15,7 @@ from bot.domain.invites import (
     code_hash,
     new_code,
     normalise_code,
+    roles_granted,
 )
 from bot.domain.people import Actor, Person, Role
 from bot.ports.store import UnitOfWork
@@ -22,9 +23,10 @@ from bot.services import access, member_import
 from bot.services.paging import PAGE
 from bot.services.people import add_role
 
-# Who may invite whom: staff bring in members and volunteers; only admins make staff and admins.
+# Who may invite whom: staff bring in members and volunteers; only admins make staff,
+# coordinators (staff for the whole co-op) and admins.
 INVITABLE: dict[Role, frozenset[Role]] = {
-    Role.ADMIN: frozenset({Role.MEMBER, Role.VOLUNTEER, Role.STAFF, Role.ADMIN}),
+    Role.ADMIN: frozenset({Role.MEMBER, Role.VOLUNTEER, Role.STAFF, Role.COORDINATOR, Role.ADMIN}),
     Role.STAFF: frozenset({Role.MEMBER, Role.VOLUNTEER}),
 }
 
@@ -116,7 +118,8 @@ async def redeem_invite(
     if not await uow.invites.mark_used(invite.code_hash, person.id, now):
         raise DomainError("invite_used")  # someone redeemed it a moment before us
     await uow.invites.clear_failures(telegram_user_id)
-    await add_role(uow, person, invite.role, now)
+    for role in sorted(roles_granted(invite.role)):
+        await add_role(uow, person, role, now)
     await uow.audit.add(
         now, person.id, "invite.redeemed", f"person:{person.id}", {"role": invite.role}
     )

@@ -26,7 +26,7 @@ from bot.domain.coop import BusinessCentre
 from bot.domain.csv_rows import LineError, decode, normalise
 from bot.domain.errors import DomainError, InvalidInput, NotFound
 from bot.domain.events import MemberJoined
-from bot.domain.invites import Invite, code_hash, new_code
+from bot.domain.invites import Invite, code_hash, new_code, roles_granted
 from bot.domain.member_csv import MemberLine
 from bot.domain.people import Actor, NewPerson, Person, Role
 from bot.domain.roster import RosterEntry, Waiting
@@ -117,7 +117,7 @@ async def import_members(
                 telegram_language=None,
                 created_at=now,
                 locale=fields.language,
-                roles=frozenset({fields.role}),
+                roles=roles_granted(fields.role),
             )
         )
         for centre in resolved[line.line]:
@@ -205,6 +205,8 @@ def to_letters(
 
 
 def _role_of(person: Person) -> Role:
+    if roles_granted(Role.COORDINATOR) <= person.roles:
+        return Role.COORDINATOR
     for role in (Role.STAFF, Role.VOLUNTEER, Role.MEMBER):
         if role in person.roles:
             return role

@@ -22,6 +22,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.people import Actor, Role
 from bot.i18n import I18n
 from bot.ports.clock import SystemClock
+from kyodo.cli import member_centres
 from kyodo.cli.shell import Subparsers, shell_locale, upgrade
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -47,6 +48,7 @@ def add_parser(sub: Subparsers) -> None:
     letters.add_argument("file", type=Path)
     letters.add_argument("--valid-days", type=int, default=60)
     letters.set_defaults(handler=handle_letters)
+    member_centres.add_parser(members_sub)
 
 
 def _say(i18n: I18n, key: str, locale: str, args: Mapping[str, object] | None = None) -> str:
