@@ -509,3 +509,19 @@ async def test_english_staff_publish_with_the_english_title_asked_in_english(
     assert "Entered: 港ビル / Minato building" in back.text
     back = await chat.tap(STAFF_EN, "Back")
     assert "Entered: Block meeting" in back.text
+
+
+async def test_an_easy_japanese_proxy_holder_is_told_in_easy_japanese_and_declines(
+    chat, memory_store, clock
+):
+    await demo(memory_store, clock)
+    aid = the_assembly(memory_store)
+    await chat.press(TANAKA, "lang:ja-easy")
+    await chat.press(MARIA, f"asm:pm:{aid}:{person_id(memory_store, TANAKA.id)}")
+    told = chat.delivered[TANAKA.id][-1]
+    assert "Maria Santos さんが「第12回 通常総会」をあなたにまかせました。" in told.text
+    declined = await chat.tap(TANAKA, "ことわる")
+    assert "Maria Santos さんの委任（いにん）をことわりました。" in declined.text
+    assert "田中 一郎 cannot hold your written proxy" in chat.delivered[MARIA.id][-1].text
+    answer = answer_of(memory_store, MARIA.id)
+    assert (answer.rsvp, answer.proxy_to) == (Rsvp.PROXY, None)
