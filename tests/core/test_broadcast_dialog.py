@@ -149,7 +149,7 @@ async def test_sending_now_queues_one_message_per_member_in_their_language(
         if r.message.chat_id == HANAKO.id and r.dedupe_key == "bc:1:progress"
     ]
     assert len(progress) == 1
-    assert "送信済み: 0" in progress[0].message.text and "残り: 2" in progress[0].message.text
+    assert "送信済み： 0" in progress[0].message.text and "残り: 2" in progress[0].message.text
     assert progress[0].message.buttons[0][0][1] == "bc:p:1"
 
 
@@ -276,7 +276,7 @@ async def test_cancel_asks_first_and_then_drops_what_was_not_sent(demo_chat, mem
 
 async def test_the_list_shows_open_broadcasts_with_their_buttons(demo_chat, memory_store):
     empty = await demo_chat.press(HANAKO, "bc:l")
-    assert "予約中・送信中の一斉送信はありません" in empty.text
+    assert "予約中・送信中の一斉連絡はありません" in empty.text
     await compose(demo_chat, "一つ目の本文", "First")
     await demo_chat.press(HANAKO, "bc:later")
     await demo_chat.send(HANAKO, "明日 9:00")
@@ -380,7 +380,7 @@ async def test_progress_is_edited_in_place_at_most_every_few_seconds(
     clock.advance(seconds=4)
     await run_pump(pump, 3)
     edits = [r for r in memory_store.state.outbox.values() if r.message.edit_message_id == 777]
-    assert edits and "送信済み:" in edits[-1].message.text
+    assert edits and "送信済み：" in edits[-1].message.text
     assert timedelta(0) <= clock.now() - first.created_at
 
 
@@ -439,7 +439,7 @@ async def test_a_cancel_question_on_the_progress_message_is_not_overwritten_by_p
     assert "送信中" in kept.text and not broadcasts(memory_store)[0].asking
     clock.advance(seconds=4)
     await run_pump(pump, 1)
-    assert "送信済み:" in shown_on_progress(memory_store)
+    assert "送信済み：" in shown_on_progress(memory_store)
 
 
 async def test_a_question_on_another_message_does_not_hold_the_progress(
@@ -467,7 +467,7 @@ async def test_cancel_says_exactly_how_many_were_sent_and_how_many_never_will_be
 
     assert cancelled.toast == "中止しました"
     assert "（中止）" in cancelled.text
-    assert "送信済み: 1" in cancelled.text and "送らなかった: 6" in cancelled.text
+    assert "送信済み： 1" in cancelled.text and "送らなかった: 6" in cancelled.text
     assert "残り: 0" not in shown_on_progress(memory_store)
     assert "送らなかった: 6" in shown_on_progress(memory_store)
     (broadcast,) = broadcasts(memory_store)
@@ -493,7 +493,7 @@ async def test_a_message_on_its_way_at_the_cancel_is_counted_when_it_arrives(
     progress_sent(memory_store)
     rows_of(memory_store, 1)[TANAKA.id].status = OutboxStatus.SENDING  # a sender holds it
     cancelled = await demo_chat.press(HANAKO, "bc:xx:1", message_id=PROGRESS_MESSAGE)
-    assert "送信済み: 0" in cancelled.text and "送らなかった: 1" in cancelled.text
+    assert "送信済み： 0" in cancelled.text and "送らなかった: 1" in cancelled.text
     assert "送信中だった 1 件" in cancelled.text
     await run_pump(pump, 2)
     assert broadcasts(memory_store)[0].finished_at is None  # still on its way
@@ -501,7 +501,7 @@ async def test_a_message_on_its_way_at_the_cancel_is_counted_when_it_arrives(
     rows_of(memory_store, 1)[TANAKA.id].status = OutboxStatus.SENT  # it arrived
     await run_pump(pump, 2)
     assert broadcasts(memory_store)[0].finished_at is not None
-    assert "送信済み: 1" in shown_on_progress(memory_store)
+    assert "送信済み： 1" in shown_on_progress(memory_store)
     assert "送らなかった: 1" in shown_on_progress(memory_store)
 
 

@@ -14,6 +14,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot.domain.languages import base_language
+from bot.domain.replies import msg
 from bot.i18n import SUPPORTED, CatalogError, I18n, catalog_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,3 +169,70 @@ def test_markup_in_translations_is_valid_telegram_html(i18n: I18n):
             if m.id:
                 stripped = allowed.sub("", m.string)
                 assert "<" not in stripped and ">" not in stripped, (lang, m.id)
+
+
+# Japanese punctuation: an ASCII bracket, colon, ! or ? touching a Japanese character (a clock
+# time 9:00, a range 8:00-17:00, a count 1/1 or a command stay ASCII: no Japanese touches them).
+JAPANESE = r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef々〆〜ー]"
+HALF_WIDTH = re.compile(
+    rf"{JAPANESE}(?:</[a-z]+>)?\s*[(:!?)]|[()]\s*{JAPANESE}",
+)
+
+
+@pytest.mark.parametrize("lang", ["ja", "ja-easy"])
+def test_japanese_messages_use_full_width_punctuation(lang):
+    found = {m.id: HALF_WIDTH.findall(m.string) for m in catalog(lang) if m.id}
+    assert {key: marks for key, marks in found.items() if marks} == {}
+
+
+def glossary() -> list[dict[str, str]]:
+    """The rows of docs/glossary.md's table, by column name."""
+    lines = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8").splitlines()
+    table = [line for line in lines if line.startswith("|")]
+    head = [cell.strip() for cell in table[0].strip("|").split("|")]
+    return [
+        dict(zip(head, (cell.strip() for cell in row.strip("|").split("|")), strict=True))
+        for row in table[2:]
+    ]
+
+
+def test_the_glossary_has_one_japanese_term_per_concept():
+    rows = glossary()
+    assert len(rows) >= 15
+    terms = [row["日本語 (`ja`)"] for row in rows]
+    assert len(terms) == len(set(terms))
+    forbidden = [w.strip() for row in rows for w in row["not (in `ja` and `ja-easy`)"].split(",")]
+    assert "一斉送信" in forbidden and "事業所" in forbidden
+    # a forbidden variant is nobody's term
+    used = {
+        row[column] for row in rows for column in ("日本語 (`ja`)", "やさしい にほんご (`ja-easy`)")
+    }
+    assert not {w for w in forbidden if w} & used
+
+
+@pytest.mark.parametrize("lang", ["ja", "ja-easy"])
+def test_no_japanese_message_uses_a_variant_the_glossary_forbids(lang):
+    forbidden = [
+        w.strip() for row in glossary() for w in row["not (in `ja` and `ja-easy`)"].split(",")
+    ]
+    found = {m.id: [w for w in forbidden if w and w in m.string] for m in catalog(lang) if m.id}
+    assert {key: words for key, words in found.items() if words} == {}
+
+
+@pytest.mark.parametrize("lang", ["ja", "ja-easy"])
+def test_a_japanese_count_carries_its_counter_once(i18n: I18n, lang):
+    """The desk's home showed "0件 件の勤務時間…": the count's key already carries 件."""
+    counter = i18n.text("desk.nav.count", lang, {"n": 0})
+    for key in ("desk.home.hours", "desk.home.requests", "desk.home.volunteers"):
+        assert not i18n.text(key, lang).startswith(counter[-1]), key
+
+
+@pytest.mark.parametrize("lang", ["ja", "ja-easy"])
+def test_a_weekday_and_a_part_of_the_day_read_as_words(i18n: I18n, lang):
+    """Monday evening is 月曜日の夜, not 月夜 (a moonlit night)."""
+    slot = i18n.text(
+        "volunteers.slot",
+        lang,
+        {"day": msg("volunteers.day.mon"), "part": msg("volunteers.part.eve")},
+    )
+    assert "月夜" not in slot and slot.startswith("月曜日")

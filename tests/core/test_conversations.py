@@ -243,16 +243,16 @@ async def test_a_member_cannot_get_someone_s_photo(chat, memory_store):
 async def test_a_message_and_its_answer_in_easy_japanese(chat):
     await chat.press(TANAKA, "lang:ja-easy")
     offered = await chat.send(TANAKA, "コードをなくしました")
-    assert "スタッフに送(おく)りますか。" in offered.text
-    sent = await chat.tap(TANAKA, "はい、送(おく)ります")
-    assert "スタッフに送(おく)りました。" in sent.text
+    assert "スタッフに送（おく）りますか。" in offered.text
+    sent = await chat.tap(TANAKA, "はい、送（おく）ります")
+    assert "スタッフに送（おく）りました。" in sent.text
     [card] = chat.delivered[HANAKO.id]
     assert "田中 一郎さん（やさしい日本語で読みます）" in card.text
     await chat.press(HANAKO, card.buttons[0][0][1])
     await chat.send(HANAKO, "あたらしい コードを おくります。")
     reply = chat.delivered[TANAKA.id][-1]
     assert (
-        "スタッフからの返事(へんじ)" in reply.text
+        "スタッフからの返事（へんじ）" in reply.text
         and "あたらしい コードを おくります。" in reply.text
     )
 

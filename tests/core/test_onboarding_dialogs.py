@@ -31,7 +31,7 @@ async def test_a_stranger_is_welcomed_in_japanese_with_four_big_buttons(chat):
     assert labels == [
         "🤝 サービスを利用したい",
         "🙋 ボランティアをしたい",
-        "🔑 組合員です(招待コードがあります)",
+        "🔑 組合員です（招待コードがあります）",
         "🆘 困ったとき",
         # Not chosen yet: the three languages stand in for the Language button.
         "日本語",

@@ -186,14 +186,14 @@ async def test_a_reference_number_comes_with_the_number_to_call(reach):
 async def test_help_and_a_refusal_in_easy_japanese(reach):
     await reach.press(TANAKA, "lang:ja-easy")
     answer = await reach.send(TANAKA, "/help")
-    assert f"📞 電話(でんわ)でも話(はな)せます。{PHONE}" in answer.text
+    assert f"📞 電話（でんわ）でも話（はな）せます。{PHONE}" in answer.text
     assert (
         "電話(でんわ)の時間(じかん)：月曜日(げつようび)から金曜日(きんようび)の9:00から17:00まで"
         in (answer.text)
     )
-    assert "🆘 困(こま)ったとき" in [label for label, _ in answer.buttons]
+    assert "🆘 困（こま）ったとき" in [label for label, _ in answer.buttons]
     refused = await reach.press(TANAKA, "hrq")
-    assert f"📞 電話(でんわ)でも話(はな)せます。{PHONE}" in refused.text
+    assert f"📞 電話（でんわ）でも話（はな）せます。{PHONE}" in refused.text
 
 
 async def test_the_resident_s_notices_on_a_reference_give_the_centre_s_phone_first(

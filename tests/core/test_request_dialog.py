@@ -83,10 +83,11 @@ async def test_a_resident_taps_through_and_gets_a_reference_number_in_japanese(d
         "🧒 子育て・保育",
         "🧹 清掃",
     ]
-    await chat.tap(TOME, "✖ やめる(入力を消す)")  # and again from the start, as to_summary taps it
+    # and again from the start, as to_summary taps it
+    await chat.tap(TOME, "✖ やめる（入力を消す）")
     summary = await to_summary(chat, TOME)
     assert "ご依頼の内容をご確認ください" in summary.text
-    assert "訪問介護(ホームヘルプ)" in summary.text and PHONE in summary.text
+    assert "訪問介護（ホームヘルプ）" in summary.text and PHONE in summary.text
     assert "希望日: 11月24日(火)、11月26日(木)" in summary.text and ADDRESS in summary.text
     sent = await chat.tap(TOME, "📨 この内容で送る")
     assert "受付番号は <b>K-2611-0001</b>" in sent.text
@@ -289,7 +290,7 @@ async def test_a_voice_note_instead_of_typing_is_kept_for_staff(demo_chat):
     chat = demo_chat
     await to_address(chat, TOME)
     heard = await media(chat, TOME, "voice", "AwADaddress")
-    assert "受け取りました。職員が内容を確認します" in heard.text
+    assert "受け取りました。スタッフが内容を確認します" in heard.text
     assert "電話番号を入力してください" in heard.text
     await media(chat, TOME, "voice", "AwADphone")
     summary = await media(chat, TOME, "voice", "AwADdetails")
@@ -381,7 +382,7 @@ async def test_consent_is_asked_before_anything_personal_and_refusing_stores_not
 async def test_the_cancel_button_discards_everything(demo_chat):
     chat = demo_chat
     await to_address(chat, TOME)
-    gone = await chat.tap(TOME, "✖ やめる(入力を消す)")
+    gone = await chat.tap(TOME, "✖ やめる（入力を消す）")
     assert "何も送っていません" in gone.text
     assert chat.store.state.request_drafts == {}
 
@@ -395,7 +396,7 @@ async def test_requests_lists_mine_and_cancels_an_open_one_after_confirming(demo
     await chat.tap(TOME, "📨 この内容で送る")
     [request] = requests_of(chat.store, TOME.id)
     mine = await chat.send(TOME, "/requests")
-    assert "K-2611-0001 訪問介護(ホームヘルプ)" in mine.text and "受付済み" in mine.text
+    assert "K-2611-0001 訪問介護（ホームヘルプ）" in mine.text and "受付済み" in mine.text
     ask = await chat.press(TOME, mine.data_for("K-2611-0001 を取り消す"))
     assert "取り消しますか" in ask.text
     done = await chat.press(TOME, ask.data_for("はい"))

@@ -194,7 +194,7 @@ async def test_a_scheduled_broadcast_is_listed_and_can_be_cancelled_from_the_lis
         )
         await uow.commit()
     listing = await chat.send(HANAKO, "/scheduled")
-    assert f"一斉送信 #{broadcast.id}" in listing.text
+    assert f"一斉連絡 #{broadcast.id}" in listing.text
     ask = await chat.press(HANAKO, listing.data_for("✖ 1 を取り消す"))
     assert ask.data_for("はい、取り消します") == f"sch:by:{broadcast.id}"
     done = await chat.press(HANAKO, f"sch:by:{broadcast.id}")

@@ -120,7 +120,7 @@ async def test_assign_to_a_centre_from_the_centre_buttons(cards_chat):
     await cards_chat.press(HANAKO, choice)
     request = request_of(cards_chat.store, request_id)
     assert request.centre_id is not None and request.status is RequestStatus.UNDER_REVIEW
-    assert "センター: " in cards_chat.screens[HANAKO.id][card_id].text
+    assert "センター：" in cards_chat.screens[HANAKO.id][card_id].text
 
 
 async def test_ask_and_answer_come_back_onto_the_card_and_to_the_staff_member_who_asked(
@@ -420,7 +420,7 @@ async def _apply_as_volunteer(harness: CardHarness, telegram_id: int = ANN.id) -
 
 async def test_a_volunteer_application_card_approves_or_declines_with_a_reason(cards_chat):
     application_id = await _apply_as_volunteer(cards_chat)
-    card_id, card = cards_chat.card(HANAKO.id, f"ボランティア応募 #{application_id}")
+    card_id, card = cards_chat.card(HANAKO.id, f"ボランティアの申し込み #{application_id}")
     assert "090-1111-2222" not in card.text
     assert _labels(card) == ["✅ 承認", "✖️ お断り"]
     await cards_chat.press(HANAKO, _data(card, "お断り"), message_id=card_id)
@@ -436,7 +436,7 @@ async def test_an_application_approved_from_the_review_list_edits_each_copy_once
     application_id = await _apply_as_volunteer(cards_chat)
     card_id, _ = cards_chat.card(JIRO.id, f"Volunteer application #{application_id}")
     await cards_chat.press(HANAKO, "vol:list")
-    listed, _ = cards_chat.card(HANAKO.id, "ボランティア申込 #")
+    listed, _ = cards_chat.card(HANAKO.id, "ボランティアの申し込み #")
     approved = await cards_chat.press(HANAKO, f"vol:ok:{application_id}", message_id=listed)
     assert approved.toast == "承認しました"
     assert "Approved" in cards_chat.screens[JIRO.id][card_id].text
@@ -517,7 +517,7 @@ async def test_the_queue_lists_waiting_work_oldest_first_with_counts_and_a_centr
     assert (
         text.index(reference)
         < text.index(f"勤務時間 #{report_id}")
-        < text.index(f"応募 #{application_id}")
+        < text.index(f"申し込み #{application_id}")
     )
     centre = sorted(cards_chat.store.state.centres)[-1]
     filtered = await cards_chat.press(HANAKO, f"tq:{centre}:0")

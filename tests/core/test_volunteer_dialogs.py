@@ -121,7 +121,7 @@ async def test_send_pressed_twice_stores_one_application(demo_chat, memory_store
     assert "この画面は古くなっています" in again.text  # a late press: out of date, the menu
     assert len(applications(memory_store)) == 1
     anew = await chat.tap(SATO, "🙋 ボランティアをしたい")
-    assert "職員が確認中です" in anew.text
+    assert "スタッフが確認中です" in anew.text
 
 
 async def test_cancel_leaves_nothing_behind(demo_chat, memory_store):
@@ -147,7 +147,7 @@ async def test_staff_approve_and_the_volunteer_is_told_in_their_language(demo_ch
     await chat.tap(ANNA, "📨 Send my application")
     [stored] = applications(memory_store)
     queue = await chat.press(HANAKO, "vol:list")
-    assert "ボランティア申込 #" in queue.text and "090-1234-5678" in queue.text
+    assert "ボランティアの申し込み #" in queue.text and "090-1234-5678" in queue.text
     approved = await chat.press(HANAKO, f"vol:ok:{stored.id}")
     assert approved.toast == "承認しました"
     anna = memory_store.state.people[person_id(memory_store, ANNA.id)]

@@ -93,7 +93,7 @@ async def test_an_answer_in_both_languages_reaches_an_english_member_in_english(
 async def test_an_easy_japanese_reader_gets_the_japanese_part_and_staff_are_not_asked(chat):
     await chat.press(TANAKA, "lang:ja-easy")
     await chat.send(TANAKA, "コードをなくしました")
-    await chat.tap(TANAKA, "はい、送(おく)ります")
+    await chat.tap(TANAKA, "はい、送（おく）ります")
     [card] = chat.delivered[HANAKO.id]
     await chat.press(HANAKO, card.buttons[0][0][1])
     assert "でも書きますか" not in chat.delivered[HANAKO.id][-1].text

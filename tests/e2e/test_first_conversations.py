@@ -25,7 +25,7 @@ async def test_a_stranger_is_welcomed_in_japanese(kyodo, person):
     assert labels(answer) == [
         "🤝 サービスを利用したい",
         "🙋 ボランティアをしたい",
-        "🔑 組合員です(招待コードがあります)",
+        "🔑 組合員です（招待コードがあります）",
         "🆘 困ったとき",
         # Not chosen yet: the three languages stand in for the Language button.
         "日本語",

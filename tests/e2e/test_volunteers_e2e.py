@@ -85,13 +85,13 @@ async def test_a_volunteer_applies_staff_approve_and_nothing_personal_is_logged(
         await ticks(midori, sandbox, "運転免許")
         await midori.taps("次へ")
         summary = await midori.taps("同意します")
-        assert f"お名前: {NAME}" in summary.text and f"電話: {PHONE}" in summary.text
+        assert f"お名前：{NAME}" in summary.text and f"電話：{PHONE}" in summary.text
         sent = await midori.taps("この内容で申し込む")
         assert "お申し込みを受け付けました" in sent.text
         assert await _application(kyodo) == ("pending", PHONE)
 
         # The staff card (posted by the card feed) shows the application with its buttons.
-        card = await arrives(hanako, sandbox, "ボランティア応募 #")
+        card = await arrives(hanako, sandbox, "ボランティアの申し込み #")
         assert NAME in card.text
         told_before = len(midori.messages)
         [approve] = [b["callback_data"] for b in card.buttons if "承認" in b["text"]]

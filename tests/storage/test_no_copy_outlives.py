@@ -249,7 +249,7 @@ async def test_forget_of_a_resident_leaves_nothing_in_any_table(chat: SqlChat):
     staff_saw = len(chat.delivered[HANAKO.id])
     said = await forget(chat, RESIDENT)
     assert "受付中のご依頼1件を取り下げました" in said and "監査記録" in said
-    assert "承認済みの勤務報告" not in said  # nothing of a resident is kept
+    assert "承認済みの勤務時間の報告" not in said  # nothing of a resident is kept
     await assert_nothing_left(chat, RESIDENT)
     # Staff see the request withdrawn, on its card and in the desk's status; nobody can ask
     # its requester anything any more.
@@ -264,7 +264,7 @@ async def test_forget_of_a_volunteer_leaves_nothing_in_any_table(chat: SqlChat):
     await volunteer_works(chat)
     assert {"volunteer_applications", "hour_reports", "shift_releases"} <= chat.seen.keys()
     said = await forget(chat, VOLUNTEER)
-    assert "承認済みの勤務報告1件(給与計算のため)" in said  # the hours stay, as numbers only
+    assert "承認済みの勤務時間の報告1件(給与計算のため)" in said  # the hours stay, as numbers only
     await assert_nothing_left(chat, VOLUNTEER)
 
 

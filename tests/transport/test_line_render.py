@@ -91,7 +91,9 @@ MESSAGES = [
     message("<b>太字</b> &amp; 🍎"),
     message("あ" * 4096, (row("はい", "いいえ"),)),
     message("選択", tuple(row(f"{d}日(火)", f"{d + 1}日(水)") for d in range(1, 20, 2))),
-    message("長いラベル", (row("🔑 組合員です(招待コードがあります)"), row("🌐 言語 / Language"))),
+    message(
+        "長いラベル", (row("🔑 組合員です（招待コードがあります）"), row("🌐 言語 / Language"))
+    ),
     message("多い", tuple(row(str(n)) for n in range(40))),
     message("😀" * 2600, (row("x" * 40),)),
 ]
