@@ -39,9 +39,11 @@ from bot.services.shift_swaps import (
     new_calendar_token,
     open_shifts,
     preview_release,
+    preview_take,
     release_shift,
     take_shift,
     undo_release,
+    undo_take,
 )
 
 NAME = "shift_reason"
@@ -150,18 +152,44 @@ async def on_text(turn: Turn, state: ShiftReason) -> Next:
 
 @DIALOG.button(TakeShift)
 async def _take(turn: Turn, pressed: TakeShift, state: DialogState | None) -> Next:
-    try:
-        done = await take_shift(turn.uow, turn.actor, pressed.shift_id, turn.now)
-    except DomainError as error:
-        _refused(turn, error)
-        return None
-    turn.toast = msg("shifts.taken_toast")
-    turn.say(
-        msg("shifts.taken"),
-        item(done.view, turn.locale, turn.settings.tz),
-        buttons=((MY_SHIFTS,), (MENU,)),
-    )
+    # Taking a place tells the coordinators: asked first, undoable (bot/dialogs/confirm.py).
+    await confirm(turn, UndoKind.SHIFT_TAKE, pressed.shift_id)
     return None
+
+
+async def _ask_take(turn: Turn, shift_id: int) -> tuple[Msg, ...]:
+    preview = await preview_take(turn.uow, turn.actor, shift_id, turn.now)
+    return (
+        item(preview.view, turn.locale, turn.settings.tz),
+        msg("undo.shift_take.who", staff=preview.coordinators),
+    )
+
+
+async def _do_take(turn: Turn, shift_id: int) -> Done:
+    done = await take_shift(turn.uow, turn.actor, shift_id, turn.now)
+    return Done(
+        shift_id,
+        (msg("shifts.taken"), item(done.view, turn.locale, turn.settings.tz)),
+        buttons=((MY_SHIFTS,), (MENU,)),
+        toast=msg("shifts.taken_toast"),
+    )
+
+
+async def _undo_take(turn: Turn, shift_id: int, _: int) -> tuple[Msg, ...]:
+    view = await undo_take(turn.uow, turn.actor, shift_id, turn.now)
+    return (msg("undo.shift_take.undone"), item(view, turn.locale, turn.settings.tz))
+
+
+undoable(
+    Undoable(
+        UndoKind.SHIFT_TAKE,
+        ask=_ask_take,
+        do=_do_take,
+        undo=_undo_take,
+        refused=_release_refused,
+        back=((OPEN_SHIFTS,), (MY_SHIFTS,), (MENU,)),
+    )
+)
 
 
 @DIALOG.button(OpenShifts)

@@ -27,13 +27,21 @@ class UndoKind(StrEnum):
     SHIFT_RELEASE = "sr"
     CHECK_IN = "ci"
     REQUEST_DONE = "rd"
+    SHIFT_TAKE = "st"  # one person's take: its held notices are keyed by the person too
     REQUEST_DECLINE = "rx"  # done at once after its typed reason, undone like the others
     HOURS_DECISION = "hd"  # approved (asked first) or rejected (after a typed reason)
 
 
-def held_key(kind: UndoKind, subject: int) -> str:
-    """The dedupe-key prefix of every notice that the action `kind` on `subject` holds."""
-    return f"{HELD_PREFIX}{kind.value}:{subject}:"
+def held_key(kind: UndoKind, subject: int, person_id: int | None = None) -> str:
+    """The dedupe-key prefix of every notice that the action `kind` on `subject` holds; of one
+    person's action where several may act on the same subject (taking a place on a shift),
+    that person's alone."""
+    who = "" if person_id is None or kind not in PER_PERSON else f"{person_id}:"
+    return f"{HELD_PREFIX}{kind.value}:{subject}:{who}"
+
+
+# Actions several people may each do on one subject: held notices are keyed by the person too.
+PER_PERSON = frozenset({UndoKind.SHIFT_TAKE})
 
 
 def held_until(done_at: datetime) -> datetime:

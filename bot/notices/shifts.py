@@ -130,8 +130,11 @@ async def taken(ctx: NoticeContext, uow: UnitOfWork, event: ShiftTaken) -> None:
         msg("shifts.taken_staff", name=name),
         view,
         at=event.at,
-        # Each coordinator's own key (the dialog's one shared key told only the first of them).
-        dedupe=f"shift-take:{event.shift_id}:{event.person_id}:{event.at.isoformat()}:",
+        # Each coordinator's own key (the dialog's one shared key told only the first of them),
+        # held while the taker may still undo it (bot/dialogs/confirm.py).
+        dedupe=f"{held_key(UndoKind.SHIFT_TAKE, event.shift_id, event.person_id)}"
+        f"{event.at.isoformat()}:",
+        not_before=held_until(event.at),
     )
 
 

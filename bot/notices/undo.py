@@ -26,7 +26,7 @@ _CARDS = {
 
 
 async def undone(ctx: NoticeContext, uow: UnitOfWork, event: ActionUndone) -> None:
-    await uow.outbox.withdraw(held_key(event.kind, event.subject))
+    await uow.outbox.withdraw(held_key(event.kind, event.subject, event.person_id))
     card = _CARDS.get(event.kind)
     if card is not None:
         await item_changed(ctx, uow, card, event.subject, event.at)

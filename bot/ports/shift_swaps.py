@@ -46,6 +46,11 @@ class ShiftSwapRepository(Protocol):
         """The oldest release of the shift whose place nobody took yet now records its taker."""
         ...
 
+    async def untake(self, release_id: int, person_id: int) -> bool:
+        """The release's place is open again (its taker undid the take): False if `person_id`
+        is not its taker."""
+        ...
+
     async def take_back(self, release_id: int) -> bool:
         """Undoes a release whose place nobody took: the release is deleted and its person is on
         the shift again, decided under the lock `take` uses. False (nothing changes) if the

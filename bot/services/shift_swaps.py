@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain.audit import AuditQuery
 from bot.domain.coop import Shift
 from bot.domain.errors import DomainError
 from bot.domain.events import ActionUndone, ShiftReasonGiven, ShiftReleased, ShiftTaken
@@ -190,7 +191,9 @@ async def take_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime
     if outcome is not TakeOutcome.TAKEN:
         raise DomainError("shift_full")
     release = await uow.shift_swaps.mark_taken(shift_id, person_id, now)
-    await uow.audit.add(now, person_id, "shift.taken", f"shift:{shift_id}")
+    # The release whose place this took: an undo of the take opens it again.
+    details = None if release is None else {"release": release.id}
+    await uow.audit.add(now, person_id, "shift.taken", f"shift:{shift_id}", details)
     after = await uow.shifts.get(shift_id)
     assert after is not None  # noqa: S101 -- read above in this transaction
     uow.record(
@@ -202,6 +205,63 @@ async def take_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime
         )
     )
     return Taken(await view_of(uow, after), release)
+
+
+async def preview_take(
+    uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime
+) -> ReleasePreview:
+    """The shift the actor would take and who would hear of it (its coordinators), asked before
+    it is taken. Errors: as `take_shift`."""
+    person_id = await access.require(uow, actor, now, _MAY_SWAP, refused="shifts.refused")
+    shift = await uow.shifts.get(shift_id)
+    if shift is None or not may_take(actor, shift):
+        await access.refuse(uow, actor, now, "shift.refused", f"shift:{shift_id}")
+    if shift.starts_at <= now:
+        raise DomainError("shift_started")
+    if shift.is_assigned(person_id):
+        raise DomainError("already_on_shift")
+    if await uow.shift_swaps.overlapping(person_id, shift.starts_at, shift.ends_at):
+        raise DomainError("shift_overlaps")
+    if shift.free_places < 1:
+        raise DomainError("shift_full")
+    staff = [p for p in await coordinators(uow, shift.centre_id) if p.id != person_id]
+    return ReleasePreview(await view_of(uow, shift), len(staff), 0)
+
+
+async def undo_take(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime) -> ShiftView:
+    """Takes the actor off the shift they took, within the undo window and while nothing else
+    happened to their place since; the coordinators are never told (`ActionUndone` withdraws the
+    held notices) and a release whose place the take filled is open again.
+
+    Errors: undo_expired, undo_acted, undo_already."""
+    person_id = await access.require(uow, actor, now, _MAY_SWAP, refused="shifts.refused")
+    subject = f"shift:{shift_id}"
+    # The audit row of the take is its record: when, and which release it filled.
+    query = AuditQuery(subject=subject, actor_person_id=person_id, action="shift.")
+    latest = await uow.audit.search(query, None, 1)
+    if not latest:
+        await access.refuse(uow, actor, now, "shift.refused", subject)
+    entry = latest[0]
+    if entry.action == "shift.take_undone":
+        raise DomainError("undo_already")
+    if entry.action != "shift.taken":
+        raise DomainError("undo_acted")  # released since, or put back by the coordinator
+    if not may_undo(entry.at, now):
+        raise DomainError("undo_expired")
+    shift = await uow.shifts.get(shift_id)
+    if shift is None or not shift.is_assigned(person_id) or shift.starts_at <= now:
+        raise DomainError("undo_acted")
+    await uow.shift_swaps.unassign(shift_id, person_id)
+    release_id = (entry.details or {}).get("release")
+    if isinstance(release_id, int):
+        await uow.shift_swaps.untake(release_id, person_id)
+    await uow.audit.add(now, person_id, "shift.take_undone", subject)
+    uow.record(
+        ActionUndone(at=now, kind=UndoKind.SHIFT_TAKE, subject=shift_id, person_id=person_id)
+    )
+    after = await uow.shifts.get(shift_id)
+    assert after is not None  # noqa: S101 -- read above in this transaction
+    return await view_of(uow, after)
 
 
 async def open_shifts(uow: UnitOfWork, actor: Actor, now: datetime) -> list[ShiftView]:

@@ -173,6 +173,14 @@ class SqlShiftSwapRepository:
         )
         return await self.get_release(oldest)
 
+    async def untake(self, release_id: int, person_id: int) -> bool:
+        result = await self._session.execute(
+            update(ShiftReleaseRow)
+            .where(ShiftReleaseRow.id == release_id, ShiftReleaseRow.taken_by == person_id)
+            .values(taken_by=None, taken_at=None)
+        )
+        return rowcount(result) > 0
+
     async def take_back(self, release_id: int) -> bool:
         release = await self.get_release(release_id)
         if release is None or release.taken_by is not None:

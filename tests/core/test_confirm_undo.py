@@ -27,7 +27,17 @@ from tests.fixtures.cards import (
 from tests.fixtures.cards import audited as triage_audited
 from tests.fixtures.people import HANAKO as HANAKO_STAFF
 from tests.fixtures.people import demo, person_id
-from tests.fixtures.shift_swaps import HANAKO, KEN, MARIA, TANAKA, YUKI, assigned, audited, coop
+from tests.fixtures.shift_swaps import (
+    HANAKO,
+    KEN,
+    MARIA,
+    TANAKA,
+    YUKI,
+    assigned,
+    audited,
+    coop,
+    take,
+)
 
 WORDS = {
     "ja": {
@@ -139,7 +149,7 @@ async def test_undo_after_someone_took_the_place_is_refused_with_the_reason(
     await chat.press(me, f"shift:cant:{ids['tomorrow']}")
     await chat.tap(me, words["yes"])
     # Maria takes the place from the open list before Tanaka thinks again.
-    await chat.press(MARIA, f"shift:take:{ids['tomorrow']}")
+    await take(chat, MARIA, ids["tomorrow"])
     refused = await chat.tap(me, words["undo"])
     assert words["taken"] in refused.text and refused.toast is not None
     assert assigned(memory_store, ids["tomorrow"]) == {ids[MARIA.name]}

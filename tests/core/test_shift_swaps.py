@@ -22,6 +22,7 @@ from tests.fixtures.shift_swaps import (
     at,
     audited,
     coop,
+    take,
 )
 
 
@@ -78,17 +79,19 @@ async def test_first_come_first_served_the_second_taker_is_told_it_is_gone(
     await give_up(chat, TANAKA, ids["tomorrow"])
     chat.wait(minutes=5)
     chat.delivered.clear()
-    first = await chat.press(MARIA, f"shift:take:{ids['tomorrow']}")
+    first = await take(chat, MARIA, ids["tomorrow"])
+    taken_at = clock.now()
     assert first.toast == "The shift is yours."
     assert "<b>The shift is yours.</b>" in first.text
+    chat.wait(minutes=5)  # the take is told once it can no longer be undone
     [told] = chat.delivered[HANAKO.id]
     assert "<b>Maria Santosさんがこのシフトの空きに入りました。</b>" in told.text
     assert "11月23日(月) 10:00〜14:00" in told.text
-    second = await chat.press(YUKI, f"shift:take:{ids['tomorrow']}")
+    second = await take(chat, YUKI, ids["tomorrow"])
     assert second.toast == "申し訳ありません。このシフトは、ほかの方が先に入りました。"
     assert assigned(memory_store, ids["tomorrow"]) == {ids[MARIA.name]}
     [release] = memory_store.state.shift_releases.values()
-    assert release.taken_by == ids[MARIA.name] and release.taken_at == clock.now()
+    assert release.taken_by == ids[MARIA.name] and release.taken_at == taken_at
 
 
 async def test_a_reason_typed_after_the_tap_reaches_the_coordinator(chat, memory_store, clock):
@@ -130,7 +133,7 @@ async def test_forged_shift_ids_are_refused_and_audited(chat, memory_store, cloc
         assert (me, "shift.refused", subject) in audited(memory_store)
     assert ids[MARIA.name] in assigned(memory_store, ids["open"])
     # Volunteers may take only shifts marked for volunteers.
-    turn = await chat.press(JIRO, f"shift:take:{ids['open']}")
+    turn = await take(chat, JIRO, ids["open"])
     assert turn.toast == REFUSED_JA
     assert (ids[JIRO.name], "shift.refused", f"shift:{ids['open']}") in audited(memory_store)
     for data in ("shift:take:1x", "shift:cant:", "shift:take:-3"):
@@ -160,7 +163,7 @@ async def test_open_shifts_list_free_places_with_take_buttons(chat, memory_store
 async def test_taking_a_shift_that_overlaps_ones_own_is_refused(chat, memory_store, clock):
     ids = await coop(memory_store, clock)
     await give_up(chat, TANAKA, ids["tomorrow"])
-    turn = await chat.press(KEN, f"shift:take:{ids['tomorrow']}")
+    turn = await take(chat, KEN, ids["tomorrow"])
     assert "You already have a shift at that time." in turn.text
     assert assigned(memory_store, ids["tomorrow"]) == set()
 
@@ -172,7 +175,7 @@ async def test_volunteers_see_and_take_only_volunteers_shifts(chat, memory_store
     assert [d for _, d in turn.buttons if d.startswith("shift:take")] == [
         f"shift:take:{ids['volunteers']}"
     ]
-    await chat.press(JIRO, f"shift:take:{ids['volunteers']}")
+    await take(chat, JIRO, ids["volunteers"])
     assert assigned(memory_store, ids["volunteers"]) == {ids[JIRO.name]}
 
 
@@ -181,7 +184,7 @@ async def test_residents_and_strangers_are_refused_open_shifts(chat, memory_stor
     for user in (TOME, User(9, "X", "ja")):
         turn = await chat.press(user, "shifts:open")
         assert turn.toast == REFUSED_JA
-        turn = await chat.press(user, f"shift:take:{ids['open']}")
+        turn = await take(chat, user, ids["open"])
         assert turn.toast == REFUSED_JA
     assert [a[1] for a in audited(memory_store)].count("shifts.refused") == 4
 
@@ -275,7 +278,8 @@ async def test_every_coordinator_hears_of_a_release_its_reason_and_the_take(
     await give_up(chat, TANAKA, ids["tomorrow"])
     await chat.send(TANAKA, "熱が出ました")
     chat.wait(minutes=5)
-    await chat.press(MARIA, f"shift:take:{ids['tomorrow']}")
+    await take(chat, MARIA, ids["tomorrow"])
+    chat.wait(minutes=5)  # the take is told once it can no longer be undone
     for staff in (HANAKO, second):
         told = [m.text for m in chat.delivered[staff.id]]
         assert len(told) == 3, (staff, told)

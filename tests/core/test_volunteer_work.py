@@ -10,6 +10,7 @@ from bot.dialogs.runner import FloodGuard
 from bot.domain.coop import NewShift, WorkKind
 from tests.fakes.chat import User
 from tests.fixtures.people import HANAKO, TANAKA, demo, person_id
+from tests.fixtures.shift_swaps import take
 
 JIRO = User(3001, "鈴木 次郎", "ja")  # the demo's volunteer
 
@@ -40,7 +41,7 @@ async def test_a_volunteers_menu_has_slots_and_hours(chat, volunteer_slot):
 async def test_a_volunteer_takes_and_gives_up_a_slot(chat, memory_store, volunteer_slot):
     listed = await chat.press(JIRO, "shifts:open")
     assert f"shift:take:{volunteer_slot}" in {d for _, d in listed.buttons}
-    await chat.press(JIRO, f"shift:take:{volunteer_slot}")
+    await take(chat, JIRO, volunteer_slot)
     me = person_id(memory_store, JIRO.id)
     assert (volunteer_slot, me) in memory_store.state.shift_assignments
     mine = await chat.tap(JIRO, "📅 わたしのシフト")
@@ -56,7 +57,7 @@ async def test_a_volunteer_takes_and_gives_up_a_slot(chat, memory_store, volunte
 
 async def test_a_volunteer_cannot_take_a_members_only_shift(chat, memory_store, volunteer_slot):
     members_only = next(s for s in memory_store.state.shifts.values() if not s.for_volunteers)
-    refused = await chat.press(JIRO, f"shift:take:{members_only.id}")
+    refused = await take(chat, JIRO, members_only.id)
     assert "その操作は行えません" in refused.text or "取れません" in refused.text
     me = person_id(memory_store, JIRO.id)
     assert (members_only.id, me) not in memory_store.state.shift_assignments

@@ -102,6 +102,13 @@ class MemoryShiftSwapRepository:
         self._s.shift_releases[taken.id] = taken
         return taken
 
+    async def untake(self, release_id: int, person_id: int) -> bool:
+        release = self._s.shift_releases.get(release_id)
+        if release is None or release.taken_by != person_id:
+            return False
+        self._s.shift_releases[release_id] = replace(release, taken_by=None, taken_at=None)
+        return True
+
     async def take_back(self, release_id: int) -> bool:
         release = self._s.shift_releases.get(release_id)
         if release is None or release.taken_by is not None:

@@ -90,3 +90,32 @@ async def test_undo_check_in_removes_only_the_staff_members_own_recent_check_in(
     async with uow_factory() as uow:
         assert await uow.assemblies.checked_in(assembly.id) == frozenset()
         assert await uow.assemblies.undo_check_in(assembly.id, me.id, staff.id, T0) is False
+
+
+async def test_untake_opens_the_place_again_for_its_taker_alone(uow_factory):
+    a = await add_person(uow_factory, 11)
+    b = await add_person(uow_factory, 12)
+    async with uow_factory() as uow:
+        centre = await uow.centres.add("中央", "Chuo")
+        start = T0 + timedelta(days=1)
+        shift = await uow.shifts.add(
+            NewShift(centre.id, start, start + timedelta(hours=4), WorkKind.CLEANING, 1)
+        )
+        release = await uow.shift_swaps.add_release(shift.id, a.id, T0)
+        await uow.shift_swaps.take(shift.id, b.id)
+        await uow.shift_swaps.mark_taken(shift.id, b.id, T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.shift_swaps.untake(release.id, a.id) is False  # not its taker
+        assert await uow.shift_swaps.untake(release.id, b.id) is True
+        await uow.commit()
+    async with uow_factory() as uow:
+        again = await uow.shift_swaps.get_release(release.id)
+        assert again is not None and (again.taken_by, again.taken_at) == (None, None)
+        assert await uow.shift_swaps.untake(release.id, b.id) is False  # already open
+
+
+def test_a_take_holds_its_notices_under_the_takers_own_key():
+    one, two = held_key(UndoKind.SHIFT_TAKE, 5, 1), held_key(UndoKind.SHIFT_TAKE, 5, 2)
+    assert not one.startswith(two) and not two.startswith(one)
+    assert held_key(UndoKind.SHIFT_RELEASE, 5, 1) == held_key(UndoKind.SHIFT_RELEASE, 5)
