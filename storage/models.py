@@ -133,6 +133,32 @@ class MemberRosterRow(Base):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class PersonChatRow(Base):
+    """A person's further chat (their second messenger), linked with a code (migration 0025,
+    bot.services.links); the first is `PersonRow.telegram_user_id`. Gone with the person."""
+
+    __tablename__ = "person_chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    person_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LinkCodeRow(Base):
+    """An open code to link a second messenger: its hash only, for ten minutes."""
+
+    __tablename__ = "link_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class DialogStateRow(Base):
     __tablename__ = "dialog_states"
 

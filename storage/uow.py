@@ -22,6 +22,7 @@ from bot.ports.events import EventLog, Publisher
 from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.line import LineRepository
+from bot.ports.links import LinkRepository
 from bot.ports.memberships import MembershipRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.roster import RosterRepository
@@ -59,6 +60,7 @@ from storage.repositories.desk import SqlDeskRepository
 from storage.repositories.exports import SqlExportRepository
 from storage.repositories.hours import SqlHourReportRepository
 from storage.repositories.line import SqlLineRepository
+from storage.repositories.links import SqlLinkRepository
 from storage.repositories.memberships import SqlMembershipRepository
 from storage.repositories.reminders import SqlReminderRepository
 from storage.repositories.requests import SqlServiceRequestRepository
@@ -135,6 +137,7 @@ class SqlUnitOfWork:
     exports: ExportRepository
     desk: DeskRepository
     line: LineRepository
+    links: LinkRepository
     memberships: MembershipRepository
     conversations: ConversationRepository
     roster: RosterRepository
@@ -188,6 +191,7 @@ class SqlUnitOfWork:
         self.memberships = SqlMembershipRepository(connection)
         self.conversations = SqlConversationRepository(connection)
         self.roster = SqlRosterRepository(connection)
+        self.links = SqlLinkRepository(connection)
         return self
 
     async def __aexit__(

@@ -24,6 +24,7 @@ from bot.ports.desk import DeskRepository
 from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.line import LineRepository
+from bot.ports.links import LinkRepository
 from bot.ports.memberships import MembershipRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.roster import RosterRepository
@@ -370,6 +371,7 @@ class UnitOfWork(Protocol):
     exports: ExportRepository
     desk: DeskRepository
     line: LineRepository
+    links: LinkRepository
     memberships: MembershipRepository
     conversations: ConversationRepository
     roster: RosterRepository

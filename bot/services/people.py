@@ -34,13 +34,23 @@ class PersonData:
     shifts: list[Shift]
 
 
+async def person_of_chat(uow: UnitOfWork, chat_id: int) -> Person | None:
+    """The person behind a chat: the one whose first chat it is, or who linked it as their
+    second messenger (bot.services.links)."""
+    person = await uow.people.by_telegram_id(chat_id)
+    if person is not None:
+        return person
+    linked = await uow.links.person_of(chat_id)
+    return None if linked is None else await uow.people.get(linked)
+
+
 async def find_actor(
     uow: UnitOfWork, incoming: Incoming, default_locale: str
 ) -> tuple[Actor, Person | None]:
     """Read-only: who is writing, identified by Telegram's numeric user id, never a username."""
     person = None
     if incoming.user_id is not None:
-        person = await uow.people.by_telegram_id(incoming.user_id)
+        person = await person_of_chat(uow, incoming.user_id)
     if person is None:
         locale = resolve_locale(None, incoming.language_code, default_locale)
         actor = Actor(None, frozenset(), locale, telegram_user_id=incoming.user_id)
@@ -54,9 +64,9 @@ async def ensure_person(uow: UnitOfWork, incoming: Incoming, now: datetime) -> P
     """The person behind this chat, registered on first need (with no roles)."""
     if incoming.user_id is None:
         raise InvalidInput("no_user")
-    person = await uow.people.by_telegram_id(incoming.user_id)
+    person = await person_of_chat(uow, incoming.user_id)
     if person is not None:
-        if person.unreachable:
+        if person.unreachable and person.telegram_user_id == incoming.user_id:
             # They wrote to us, so they unblocked the bot.
             await uow.people.mark_unreachable(incoming.user_id, False)
         return person

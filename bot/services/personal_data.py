@@ -164,6 +164,10 @@ async def forget(uow: UnitOfWork, actor: Actor, now: datetime) -> ForgetReport:
     copies = 0
     if person.telegram_user_id is not None:
         copies = await _forget_chat(uow, person.telegram_user_id)
+    # Their other messenger too (bot.services.links): both identities go.
+    for chat_id in await uow.links.chats_of(person.id):
+        copies += await _forget_chat(uow, chat_id)
+    await uow.links.forget_person(person.id)
     if hours_kept or services_kept:
         await uow.privacy.anonymise_person(person.id, PURGED)
         outcome = Forgotten.ANONYMISED

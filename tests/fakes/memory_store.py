@@ -54,6 +54,7 @@ from bot.ports.events import EventLog, Publisher
 from bot.ports.exports import ExportRepository
 from bot.ports.hours import HourReportRepository
 from bot.ports.line import LineRepository
+from bot.ports.links import LinkCode, LinkRepository
 from bot.ports.memberships import MembershipRepository
 from bot.ports.requests import ServiceRequestRepository
 from bot.ports.roster import RosterRepository
@@ -79,6 +80,7 @@ from tests.fakes.memory_desk import MemoryDeskRepository
 from tests.fakes.memory_exports import MemoryExportRepository
 from tests.fakes.memory_hours import MemoryHourReportRepository
 from tests.fakes.memory_line import LineEventRecord, LineUserRecord, MemoryLineRepository
+from tests.fakes.memory_links import MemoryLinkRepository, PersonChat
 from tests.fakes.memory_memberships import MemoryMembershipRepository
 from tests.fakes.memory_reminders import MemoryReminderRepository
 from tests.fakes.memory_requests import MemoryServiceRequestRepository
@@ -193,6 +195,8 @@ class MemoryState:
     conversations: dict[int, Conversation] = field(default_factory=dict)
     conversation_messages: dict[int, ConversationMessage] = field(default_factory=dict)
     roster: dict[int, RosterEntry] = field(default_factory=dict)  # by person id
+    person_chats: dict[int, PersonChat] = field(default_factory=dict)  # by chat id
+    link_codes: dict[str, LinkCode] = field(default_factory=dict)  # by code hash
 
 
 # The keyed tables of MemoryState, merged row by row on commit (audit is append-only).
@@ -236,6 +240,8 @@ _TABLES = (
     "conversations",
     "conversation_messages",
     "roster",
+    "person_chats",
+    "link_codes",
 )
 _MISSING = object()
 
@@ -989,6 +995,7 @@ class MemoryUnitOfWork:
     memberships: MembershipRepository
     conversations: ConversationRepository
     roster: RosterRepository
+    links: LinkRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -1054,6 +1061,7 @@ class MemoryUnitOfWork:
         self.memberships = MemoryMembershipRepository(state)
         self.conversations = MemoryConversationRepository(state, ids.take)
         self.roster = MemoryRosterRepository(state)
+        self.links = MemoryLinkRepository(state)
 
 
 def _merge(committed: MemoryState, base: MemoryState, working: MemoryState) -> None:

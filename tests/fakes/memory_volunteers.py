@@ -143,6 +143,8 @@ class MemoryPersonalDataRepository:
         _drop(s.desk_logins, lambda k, v: v.person_id == person_id)
         _drop(s.desk_sessions, lambda k, v: v.person_id == person_id)
         _drop(s.memberships, lambda k, v: k[0] == person_id)
+        _drop(s.person_chats, lambda k, v: v.person_id == person_id)
+        _drop(s.link_codes, lambda k, v: v.person_id == person_id)
         # ON DELETE SET NULL
         _null(s.service_requests, "requester_id", person_id)
         _null(s.service_requests, "taken_by", person_id)

@@ -65,6 +65,9 @@ NO_FREE_TEXT = {
     # when that user is forgotten (bot.services.personal_data._forget_chat).
     "line_users": "a LINE user id and the chat number Kyodo knows them by",
     "line_events": "LINE's webhook event ids, to recognise a redelivery",
+    # One person, two messengers (bot.services.links): chat ids, gone with the person's /forget.
+    "person_chats": "a person's further chat id and when it was linked",
+    "link_codes": "the hash of a ten-minute code, a person id and a chat id",
 }
 
 T0 = DEMO_T0
