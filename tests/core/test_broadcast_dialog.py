@@ -131,7 +131,7 @@ async def test_sending_now_queues_one_message_per_member_in_their_language(
 ):
     await compose(demo_chat, "日本語の本文", "English text")
     started = await demo_chat.press(HANAKO, "bc:now")
-    assert "一斉送信 #1 を始めます（2 人）" in started.text
+    assert "一斉連絡 #1 を始めます（2 人）" in started.text
     await run_pump(pump)
     rows = rows_of(memory_store, 1)
     assert set(rows) == {TANAKA.id, MARIA.id}
@@ -149,7 +149,7 @@ async def test_sending_now_queues_one_message_per_member_in_their_language(
         if r.message.chat_id == HANAKO.id and r.dedupe_key == "bc:1:progress"
     ]
     assert len(progress) == 1
-    assert "送信済み： 0" in progress[0].message.text and "残り: 2" in progress[0].message.text
+    assert "送信済み：0" in progress[0].message.text and "残り：2" in progress[0].message.text
     assert progress[0].message.buttons[0][0][1] == "bc:p:1"
 
 
@@ -207,7 +207,7 @@ async def test_scheduling_at_a_typed_time_in_full_width_digits(
     confirm = await demo_chat.send(HANAKO, "１２／１ １０：００")
     assert "12月1日(火) 10:00 に 2 人へ送ります" in plain(confirm.text)
     done = await demo_chat.press(HANAKO, "bc:ok")
-    assert "一斉送信 #1 を 12月1日(火) 10:00 に予約しました" in plain(done.text)
+    assert "一斉連絡 #1 を 12月1日(火) 10:00 に予約しました" in plain(done.text)
     (broadcast,) = broadcasts(memory_store)
     assert broadcast.status is BroadcastStatus.SCHEDULED
     assert broadcast.send_at == datetime(2026, 12, 1, 10, tzinfo=TOKYO)
@@ -256,7 +256,7 @@ async def test_cancel_asks_first_and_then_drops_what_was_not_sent(demo_chat, mem
     await demo_chat.press(HANAKO, "bc:now")
     await run_pump(pump, 1)  # Tanaka's copy is queued (and the harness sends it next turn)
     asked = await demo_chat.press(HANAKO, "bc:x:1")
-    assert "一斉送信 #1 を中止しますか" in asked.text
+    assert "一斉連絡 #1 を中止しますか" in asked.text
     assert broadcasts(memory_store)[0].status is BroadcastStatus.RUNNING
     kept = await demo_chat.press(HANAKO, "bc:v:1")
     assert "送信中" in kept.text
@@ -426,7 +426,7 @@ async def test_a_cancel_question_on_the_progress_message_is_not_overwritten_by_p
     await run_pump(pump, 1)
     progress_sent(memory_store)
     asked = await demo_chat.press(HANAKO, "bc:x:1", message_id=PROGRESS_MESSAGE)
-    assert "一斉送信 #1 を中止しますか" in asked.text
+    assert "一斉連絡 #1 を中止しますか" in asked.text
     assert broadcasts(memory_store)[0].asking
 
     for _ in range(3):  # the broadcast goes on, and progress comes due every few seconds
@@ -467,9 +467,9 @@ async def test_cancel_says_exactly_how_many_were_sent_and_how_many_never_will_be
 
     assert cancelled.toast == "中止しました"
     assert "（中止）" in cancelled.text
-    assert "送信済み： 1" in cancelled.text and "送らなかった: 6" in cancelled.text
-    assert "残り: 0" not in shown_on_progress(memory_store)
-    assert "送らなかった: 6" in shown_on_progress(memory_store)
+    assert "送信済み：1" in cancelled.text and "送らなかった：6" in cancelled.text
+    assert "残り：0" not in shown_on_progress(memory_store)
+    assert "送らなかった：6" in shown_on_progress(memory_store)
     (broadcast,) = broadcasts(memory_store)
     assert broadcast.status is BroadcastStatus.CANCELLED and not broadcast.asking
     cancel = next(a for a in memory_store.state.audit if a.action == "broadcast.cancelled")
@@ -493,7 +493,7 @@ async def test_a_message_on_its_way_at_the_cancel_is_counted_when_it_arrives(
     progress_sent(memory_store)
     rows_of(memory_store, 1)[TANAKA.id].status = OutboxStatus.SENDING  # a sender holds it
     cancelled = await demo_chat.press(HANAKO, "bc:xx:1", message_id=PROGRESS_MESSAGE)
-    assert "送信済み： 0" in cancelled.text and "送らなかった: 1" in cancelled.text
+    assert "送信済み：0" in cancelled.text and "送らなかった：1" in cancelled.text
     assert "送信中だった 1 件" in cancelled.text
     await run_pump(pump, 2)
     assert broadcasts(memory_store)[0].finished_at is None  # still on its way
@@ -501,8 +501,8 @@ async def test_a_message_on_its_way_at_the_cancel_is_counted_when_it_arrives(
     rows_of(memory_store, 1)[TANAKA.id].status = OutboxStatus.SENT  # it arrived
     await run_pump(pump, 2)
     assert broadcasts(memory_store)[0].finished_at is not None
-    assert "送信済み： 1" in shown_on_progress(memory_store)
-    assert "送らなかった: 1" in shown_on_progress(memory_store)
+    assert "送信済み：1" in shown_on_progress(memory_store)
+    assert "送らなかった：1" in shown_on_progress(memory_store)
 
 
 async def test_pause_and_resume_show_on_the_progress_message_whichever_door(

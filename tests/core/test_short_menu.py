@@ -131,7 +131,7 @@ async def test_each_role_has_its_own_short_set(members):
     await members.send(HANAKO, "/menu")
     assert members.keyboard(HANAKO) == [
         "✅ 承認",
-        "📢 一斉送信",
+        "📢 一斉連絡",
         "📣 総会",
         "🆘 困ったとき",
         "≡ その他",

@@ -168,7 +168,7 @@ class Watch:
     def _progress(self):
         for message in self.sandbox.messages_to(COORDINATOR["id"]):
             first = message.history[0]["text"] if message.history else message.text
-            if (first or "").startswith("📢 一斉送信 #1"):
+            if (first or "").startswith("📢 一斉連絡 #1"):
                 return message
         return None
 
