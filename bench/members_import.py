@@ -7,7 +7,9 @@ peak minus the resident memory just before the import (Python, SQLAlchemy, the s
 baseline, in the same run: importing the 324 centres themselves through `import_centres` (the
 same CSV path, all or nothing, one transaction). Then the members, without letters (people,
 memberships, roster entries) and with letters (one bound invite each: its code hashed with
-scrypt, ~50 ms and 16 MiB each, in threads). Rendering the letters' PDF is bench/letters.py.
+scrypt, ~50 ms and 16 MiB each, in threads while the people are written). The floor of the
+last: the same number of codes hashed alone (`member_import.new_codes`, no database).
+Rendering the letters' PDF is bench/letters.py.
 
 Usage: python bench/members_import.py [--members 6000] [--centres 324] [--letters 6000]
 """
@@ -70,12 +72,24 @@ def members_csv(count: int, centres: int) -> bytes:
 async def _child(kind: str, members: int, centres: int, letters: bool) -> dict[str, float]:
     from bot.domain.people import Actor, Role
     from bot.services.centres import import_centres
-    from bot.services.member_import import import_members
+    from bot.services.member_import import import_members, new_codes
     from storage.database import create_engine
     from storage.migrate import upgrade
     from storage.uow import make_uow_factory
 
     admin = Actor(None, frozenset({Role.ADMIN}), "ja")
+    if kind == "hashes":
+        start_rss = rss_mb()
+        started, cpu = time.perf_counter(), time.process_time()
+        hashed = len(await new_codes(members))
+        seconds, cpu_s = time.perf_counter() - started, time.process_time() - cpu
+        return {
+            "rows": hashed,
+            "seconds": seconds,
+            "cpu": cpu_s,
+            "peak": peak_mb(),
+            "over": peak_mb() - start_rss,
+        }
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'kyodo.db'}"
         await upgrade(url)
@@ -122,7 +136,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=6000)
     parser.add_argument("--centres", type=int, default=324)
     parser.add_argument("--letters", type=int, default=6000, help="members imported with letters")
-    parser.add_argument("--child", choices=("centres", "members"))
+    parser.add_argument("--child", choices=("centres", "members", "hashes"))
     parser.add_argument("--with-letters", action="store_true")
     args = parser.parse_args()
     if args.child:
@@ -137,6 +151,7 @@ def main() -> None:
         runs.append(
             (f"{args.letters:,} members with letters (scrypt)", "members", args.letters, True)
         )
+        runs.append((f"floor: {args.letters:,} codes hashed alone", "hashes", args.letters, False))
     print(f"SQLite, {args.centres} centres, {os.cpu_count()} CPUs")
     print("| import | rows | seconds | CPU s | rows/s | peak MB | over start MB |")
     print("|---|---|---|---|---|---|---|")

@@ -16,7 +16,7 @@ admins import, reprint and revoke (the shell acts as one). The caller commits.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -107,6 +107,33 @@ async def import_members(
     report.already = len(report.good) - len(new)
     if dry_run or report.errors:
         return report
+    # The codes' slow hashes are nearly all of an import with letters: they start now, in
+    # threads on the other core, while the people are written (they need no person).
+    hashing = asyncio.ensure_future(new_codes(len(new))) if letters else None
+    try:
+        added = await _add_people(uow, new, resolved, now)
+        report.imported = len(added)
+        if hashing is not None:
+            report.letters = await _issue(uow, actor, added, now, ttl, await hashing)
+    finally:
+        if hashing is not None and not hashing.done():
+            hashing.cancel()  # the people could not be written: the codes are of no use
+    await uow.audit.add(
+        now,
+        actor.person_id,
+        "members.imported",
+        "members",
+        {"imported": report.imported, "already": report.already, "letters": len(report.letters)},
+    )
+    return report
+
+
+async def _add_people(
+    uow: UnitOfWork,
+    new: Sequence[MemberLine],
+    resolved: Mapping[int, list[BusinessCentre]],
+    now: datetime,
+) -> list[tuple[Person, Role, BusinessCentre | None]]:
     added: list[tuple[Person, Role, BusinessCentre | None]] = []
     for line in new:
         fields = line.fields
@@ -124,17 +151,18 @@ async def import_members(
             await uow.memberships.add(person.id, centre.id)
         await uow.roster.add(RosterEntry(person.id, fields.key, fields.kana, fields.phone, now))
         added.append((person, fields.role, resolved[line.line][0]))
-    report.imported = len(added)
-    if letters:
-        report.letters = await _issue(uow, actor, added, now, ttl)
-    await uow.audit.add(
-        now,
-        actor.person_id,
-        "members.imported",
-        "members",
-        {"imported": report.imported, "already": report.already, "letters": len(report.letters)},
-    )
-    return report
+    return added
+
+
+async def new_codes(count: int) -> list[tuple[str, str]]:
+    """`count` new codes with their hashes, hashed `_HASH_BATCH` at a time in threads (scrypt
+    releases the GIL: both cores work, and the event loop goes on)."""
+    pairs: list[tuple[str, str]] = []
+    for start in range(0, count, _HASH_BATCH):
+        codes = [new_code() for _ in range(min(_HASH_BATCH, count - start))]
+        hashes = await asyncio.gather(*(asyncio.to_thread(code_hash, c) for c in codes))
+        pairs.extend(zip(codes, hashes, strict=True))
+    return pairs
 
 
 async def _issue(
@@ -143,30 +171,30 @@ async def _issue(
     people: Sequence[tuple[Person, Role, BusinessCentre | None]],
     now: datetime,
     ttl: timedelta,
+    codes: Sequence[tuple[str, str]] | None = None,
 ) -> list[IssuedLetter]:
-    """One new bound invite per person; its code is returned for the letter only."""
+    """One new bound invite per person (with `codes` already hashed, one per person, or new
+    ones); its code is returned for the letter only."""
+    if codes is None:
+        codes = await new_codes(len(people))
     issued: list[IssuedLetter] = []
     expires_at = now + ttl
-    for start in range(0, len(people), _HASH_BATCH):
-        batch = people[start : start + _HASH_BATCH]
-        codes = [new_code() for _ in batch]
-        hashes = await asyncio.gather(*(asyncio.to_thread(code_hash, c) for c in codes))
-        for (person, role, centre), code, hashed in zip(batch, codes, hashes, strict=True):
-            if await uow.invites.get(hashed) is not None:
-                # pragma: no cover - 31^8 codes: a collision is practically impossible
-                code = new_code()
-                hashed = await asyncio.to_thread(code_hash, code)
-            await uow.invites.add(
-                Invite(
-                    code_hash=hashed,
-                    role=role,
-                    created_by=actor.person_id,
-                    created_at=now,
-                    expires_at=expires_at,
-                    person_id=person.id,
-                )
+    for (person, role, centre), (code, hashed) in zip(people, codes, strict=True):
+        if await uow.invites.get(hashed) is not None:
+            # pragma: no cover - 31^8 codes: a collision is practically impossible
+            code = new_code()
+            hashed = await asyncio.to_thread(code_hash, code)
+        await uow.invites.add(
+            Invite(
+                code_hash=hashed,
+                role=role,
+                created_by=actor.person_id,
+                created_at=now,
+                expires_at=expires_at,
+                person_id=person.id,
             )
-            issued.append(IssuedLetter(person, role, code, expires_at, centre))
+        )
+        issued.append(IssuedLetter(person, role, code, expires_at, centre))
     return issued
 
 
