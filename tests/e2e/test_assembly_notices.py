@@ -53,7 +53,7 @@ async def test_the_shell_publishes_members_answer_and_the_coordinator_counts(kyo
 
     maria = person(2002, "Maria", "en")
     await maria.says("/start")
-    await maria.taps("Assembly notices")
+    await maria.presses_key("📣 Assembly")
     notice = await maria.taps("Extraordinary assembly")
     assert "Quorum: 2/3 of the members entitled to vote" in notice.text
     answered = await maria.taps("I will attend")
@@ -61,7 +61,7 @@ async def test_the_shell_publishes_members_answer_and_the_coordinator_counts(kyo
 
     tanaka = person(2001, "一郎", "ja")
     await tanaka.says("/start")
-    await tanaka.taps("総会のお知らせ")
+    await tanaka.presses_key("📣 総会")
     await tanaka.taps("臨時総会")
     await tanaka.taps("委任状を出す")
     proxy = await tanaka.taps("Maria Santos")
@@ -69,7 +69,7 @@ async def test_the_shell_publishes_members_answer_and_the_coordinator_counts(kyo
 
     hanako = person(1001, "花子", "ja")
     await hanako.says("/start")
-    await hanako.taps("総会のお知らせ")
+    await hanako.presses_key("📣 総会")
     await hanako.taps("臨時総会")
     counts = await hanako.taps("出欠の集計")
     assert "議決権のある組合員: 2 人\n定足数(2/3): 2 人" in counts.text
@@ -82,7 +82,7 @@ async def test_staff_publish_a_notice_from_telegram(kyodo, person):
     at = today + timedelta(days=40)
     hanako = person(1001, "花子", "ja")
     await hanako.says("/start")
-    await hanako.taps("総会のお知らせ")
+    await hanako.presses_key("📣 総会")
     await hanako.taps("お知らせを出す")
     await hanako.says("ブロック会議 / Block meeting")
     await hanako.says("港ビル / Minato building")
@@ -98,7 +98,7 @@ async def test_staff_publish_a_notice_from_telegram(kyodo, person):
 
     maria = person(2002, "Maria", "en")
     await maria.says("/start")
-    notices = await maria.taps("Assembly notices")
+    notices = await maria.presses_key("📣 Assembly")
     assert "Block meeting" in notices.text
     assert "Minato building" in notices.text
     notice = await maria.taps("Block meeting")

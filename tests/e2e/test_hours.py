@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.domain.undo import UndoKind
 from kyodo.app import open_store
 from storage.models import HourReportChangeRow, HourReportRow
-from tests.fixtures.kyodo import labels, load
+from tests.fixtures.held import undo_window_over
+from tests.fixtures.kyodo import load
 
 
 async def stored(kyodo) -> list[tuple[str, int, str | None]]:
@@ -22,9 +24,8 @@ async def stored(kyodo) -> list[tuple[str, int, str | None]]:
 async def test_a_member_reports_by_tapping_and_staff_approve(kyodo, person, sandbox):
     await load(kyodo)
     maria, hanako = person(2002, "Maria", "en"), person(1001, "花子", "ja")
-    menu = await maria.says("/start")
-    assert "⏱ Report hours" in labels(menu)
-    await maria.taps("Report hours")
+    await maria.says("/start")
+    await maria.presses_key("⏱ Hours")
     await maria.taps("Today")
     await maria.taps("Elderly day care")
     confirm = await maria.taps("8 h")
@@ -34,11 +35,12 @@ async def test_a_member_reports_by_tapping_and_staff_approve(kyodo, person, sand
     assert await stored(kyodo) == [("pending", 480, None)]
 
     await hanako.says("/start")
-    queue = await hanako.taps("承認待ちの勤務時間")
+    queue = await hanako.presses_key("✅ 承認")
     assert "Maria Santos" in queue.text and "⏱ 8時間" in queue.text
     before = len(maria.messages)
     done = await hanako.taps("表示中の1件", expect=2)
     assert "承認待ちの報告はありません" in done.text
+    await undo_window_over(kyodo.settings, UndoKind.HOURS_DECISION)  # held while undoable
     notice = (await sandbox.wait_for_messages(maria.id, before + 1, timeout=10))[-1]
     assert "Your hours were approved" in notice.text and "8 h (Chuo Care Centre)" in notice.text
     assert await stored(kyodo) == [("approved", 480, None)]
@@ -53,11 +55,12 @@ async def test_a_typed_report_is_rejected_with_a_reason_the_member_reads(kyodo, 
     assert "⏱ 7時間30分" in confirm.text
     await tanaka.taps("送信する")
     await hanako.says("/start")
-    await hanako.taps("承認待ちの勤務時間")
+    await hanako.presses_key("✅ 承認")
     asked = await hanako.taps("差し戻し")
     assert "差し戻す理由を入力してください" in asked.text
     before = len(tanaka.messages)
     await hanako.says("シフトは4時間でした", expect=2)
+    await undo_window_over(kyodo.settings, UndoKind.HOURS_DECISION)  # held while undoable
     notice = (await sandbox.wait_for_messages(tanaka.id, before + 1, timeout=10))[-1]
     assert "勤務時間が差し戻されました" in notice.text
     assert "理由：シフトは4時間でした" in notice.text

@@ -117,7 +117,7 @@ async def test_a_member_joins_and_reports_hours_by_tapping_quick_replies(kyodo, 
     # waiting: nothing they did is being answered).
     hanako = person(1001, "花子", "ja")
     await hanako.says("/start")
-    await hanako.taps("承認待ちの勤務時間")
+    await hanako.presses_key("✅ 承認")
     await hanako.taps("表示中の1件", expect=2)
     notice = await sandbox.line.wait_for_text(ken.user_id, "Your hours were approved", 10)
     assert notice.via == "push"

@@ -63,7 +63,7 @@ async def test_an_hour_report_card_is_approved_from_the_staff_chat(kyodo_cards, 
     maria, hanako = person(2002, "Maria", "en"), person(1001, "花子", "ja")
     await hanako.says("/start")
     await maria.says("/start")
-    await maria.taps("Report hours")
+    await maria.presses_key("⏱ Hours")
     await maria.taps("Today")
     await maria.taps("Elderly day care")
     await maria.taps("8 h")
