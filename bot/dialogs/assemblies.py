@@ -287,6 +287,9 @@ async def _answer(turn: Turn, assembly_id: int, rsvp: Rsvp, proxy_to: int | None
     try:
         await service.answer(turn.uow, turn.actor, assembly_id, rsvp, turn.now, proxy_to)
     except DomainError as error:
+        if error.code == "proxy_holder_full":  # a proxy more would count for nothing
+            await choose_proxy(turn, assembly_id, (msg("asm.proxy_full", **error.details),))
+            return
         if error.code != "answer_closed":
             raise
         turn.toast = msg("asm.closed_toast")
@@ -326,7 +329,7 @@ async def _choose_proxy(turn: Turn, pressed: ChooseProxy, state: DialogState | N
     return None
 
 
-async def choose_proxy(turn: Turn, assembly_id: int) -> None:
+async def choose_proxy(turn: Turn, assembly_id: int, before: tuple[Msg, ...] = ()) -> None:
     assembly, people = await service.proxy_candidates(turn.uow, turn.actor, assembly_id, turn.now)
     rows = [(Button(msg("asm.button.proxy_chair"), ProxyToChair(assembly.id)),)]
     rows += [
@@ -335,6 +338,7 @@ async def choose_proxy(turn: Turn, assembly_id: int) -> None:
     ]
     back = Button(msg("asm.button.back"), OpenAssembly(assembly.id))
     turn.say(
+        *before,
         msg("asm.proxy_ask", title=assembly.title(turn.locale)),
         buttons=(*rows, (back,), (MENU,)),
     )

@@ -27,7 +27,16 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.assemblies import Answer, Quorum, Rsvp, Tally, Unusable, check_dates, tally
+from bot.domain.assemblies import (
+    MAX_PROXIES_HELD,
+    Answer,
+    Quorum,
+    Rsvp,
+    Tally,
+    Unusable,
+    check_dates,
+    tally,
+)
 from bot.domain.coop import Assembly, NewAssembly
 from bot.domain.errors import DomainError
 from bot.domain.events import (
@@ -205,7 +214,9 @@ async def answer(
     now: datetime,
     proxy_to: int | None = None,
 ) -> NoticeView:
-    """A member answers or changes their answer until the deadline. Errors: answer_closed."""
+    """A member answers or changes their answer until the deadline. Errors: answer_closed,
+    proxy_holder_full (the named holder already represents `MAX_PROXIES_HELD` others: a proxy
+    more would count for nothing, so the giver is asked to choose someone else)."""
     assembly = await _get(uow, actor, frozenset({Role.MEMBER}), now, assembly_id)
     assert actor.person_id is not None  # noqa: S101 -- _get refuses an actor without a person
     await _require_entitled(uow, actor, assembly, now)
@@ -220,6 +231,20 @@ async def answer(
     if not assembly.is_open(now):
         raise DomainError("answer_closed", answer_by=assembly.answer_by)
     before = await uow.assemblies.answer_of(assembly.id, actor.person_id)
+    if (
+        rsvp is Rsvp.PROXY
+        and proxy_to is not None
+        and (before is None or before.proxy_to != proxy_to)
+    ):
+        held = sum(
+            1
+            for a in await uow.assemblies.answers(assembly.id)
+            if a.proxy_to == proxy_to and a.person_id != actor.person_id
+        )
+        if held >= MAX_PROXIES_HELD:
+            holder = await uow.people.get(proxy_to)
+            name = holder.display_name if holder is not None else ""
+            raise DomainError("proxy_holder_full", name=name, max=MAX_PROXIES_HELD)
     holder_id = proxy_to if rsvp is Rsvp.PROXY else None
     await uow.assemblies.put_answer(Answer(assembly.id, actor.person_id, rsvp, holder_id, now))
     # A holder hears of a proxy once, not again when the giver presses the same button twice.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.assemblies import Rsvp
+from bot.domain.assemblies import Answer, Rsvp
 from bot.domain.people import NewPerson, Role
 from tests.fakes.chat import User
 from tests.fixtures.people import (
@@ -436,7 +436,17 @@ async def test_the_forecast_warns_of_a_proxy_whose_holder_has_no_vote_or_holds_t
         await chat.press(User(8100 + n, f"組合員{n}", "ja"), f"asm:pm:{aid}:{tanaka}")
     await chat.press(TANAKA, f"asm:y:{aid}")
     clock.advance(minutes=1)
-    await chat.press(MARIA, f"asm:pm:{aid}:{tanaka}")
+    # Maria naming Tanaka now is refused and she is asked to choose again, in English.
+    refused = await chat.press(MARIA, f"asm:pm:{aid}:{tanaka}")
+    assert "田中 一郎 already holds 9 proxies and cannot hold more" in refused.text
+    assert "Who should hold your written proxy?" in refused.text
+    assert answer_of(memory_store, MARIA.id) is None
+    # A tenth proxy can still be in the store (given as the ninth was, at the same moment):
+    # the forecast leaves it out and says why.
+    async with memory_store.uow() as uow:
+        maria = person_id(memory_store, MARIA.id)
+        await uow.assemblies.put_answer(Answer(aid, maria, Rsvp.PROXY, tanaka, clock.now()))
+        await uow.commit()
     counts = await chat.press(HANAKO, f"asm:t:{aid}")
     assert "📝 委任状: 10" in plain(counts.text).replace("：", ": ")
     assert (
@@ -525,3 +535,26 @@ async def test_an_easy_japanese_proxy_holder_is_told_in_easy_japanese_and_declin
     assert "田中 一郎 cannot hold your written proxy" in chat.delivered[MARIA.id][-1].text
     answer = answer_of(memory_store, MARIA.id)
     assert (answer.rsvp, answer.proxy_to) == (Rsvp.PROXY, None)
+
+
+async def test_naming_a_holder_who_holds_the_maximum_is_refused_in_japanese(
+    chat, memory_store, clock
+):
+    await demo(memory_store, clock)
+    aid = the_assembly(memory_store)
+    maria = person_id(memory_store, MARIA.id)
+    async with memory_store.uow() as uow:
+        for n in range(9):
+            giver = await uow.people.add(
+                NewPerson(8200 + n, f"組合員{n}", "ja", clock.now(), None, frozenset({Role.MEMBER}))
+            )
+            await uow.assemblies.put_answer(Answer(aid, giver.id, Rsvp.PROXY, maria, clock.now()))
+        await uow.commit()
+    refused = await chat.press(TANAKA, f"asm:pm:{aid}:{maria}")
+    assert (
+        "⚠️ Maria Santos さんはすでに 9 人分の委任状を受けているため、これ以上は受けられません"
+        in refused.text
+    )
+    chair = await chat.press(TANAKA, refused.data_for("議長"))
+    assert "委任" in chair.text
+    assert answer_of(memory_store, TANAKA.id).proxy_to is None
