@@ -14,10 +14,12 @@ from sqlalchemy import select
 
 from bot.domain.channels import Channel
 from bot.domain.people import Role
+from bot.domain.undo import UndoKind
 from bot.ports.clock import SystemClock
 from kyodo.app import KyodoApp, open_store
 from sandbox.server import SandboxServer
 from storage.models import HourReportRow, PersonRow, ServiceRequestRow
+from tests.fixtures.held import undo_window_over
 from tests.fixtures.kyodo import invite_code, load
 from tests.fixtures.line_kyodo import LinePerson, button_labels, kyodo_with_line, said
 from tests.fixtures.whole_db import scan
@@ -119,6 +121,7 @@ async def test_a_member_joins_and_reports_hours_by_tapping_quick_replies(kyodo, 
     await hanako.says("/start")
     await hanako.presses_key("✅ 承認")
     await hanako.taps("表示中の1件", expect=2)
+    await undo_window_over(kyodo.settings, UndoKind.HOURS_DECISION)  # held while undoable
     notice = await sandbox.line.wait_for_text(ken.user_id, "Your hours were approved", 10)
     assert notice.via == "push"
     [push] = sandbox.line.calls_of("pushMessage")

@@ -13,10 +13,12 @@ import pytest
 
 from bot.domain.people import Actor
 from bot.domain.requests import DEFAULT_AREAS
+from bot.domain.undo import UndoKind
 from bot.ports.clock import SystemClock
 from bot.services import requests as rq
 from kyodo.app import KyodoApp, open_store
 from tests.fixtures.forms import form
+from tests.fixtures.held import undo_window_over
 from tests.fixtures.kyodo import kyodo_settings, load
 
 
@@ -71,10 +73,14 @@ async def test_an_hour_report_card_is_approved_from_the_staff_chat(kyodo_cards, 
     card = await wait_for_card(sandbox, hanako, "Maria Santos")
     assert "8時間" in card.text and "承認待ち" in card.text
     before = len(maria.messages)
+    asked_before = len(hanako.messages)
     await press(sandbox, hanako, card, "承認")
+    await sandbox.wait_for_messages(hanako.id, asked_before + 1, timeout=10)  # asked first
+    await hanako.taps("はい、承認します")
     edited = await wait_edited(sandbox, hanako, card.message_id, "承認済み")
     assert edited.history and edited.buttons == []  # edited in place, its buttons gone
     assert "最新: 承認(佐藤 花子" in edited.text
+    await undo_window_over(kyodo_cards.settings, UndoKind.HOURS_DECISION)
     notice = (await sandbox.wait_for_messages(maria.id, before + 1, timeout=10))[-1]
     assert "Your hours were approved" in notice.text
 
@@ -105,6 +111,7 @@ async def test_a_request_card_is_taken_then_declined_with_a_reason_the_resident_
     await hanako.says("対応できる地域の外のため")
     declined = await wait_edited(sandbox, hanako, card.message_id, "理由: 対応できる地域の外のため")
     assert declined.buttons == []
+    await undo_window_over(kyodo_cards.settings, UndoKind.REQUEST_DECLINE)
     notice = (await sandbox.wait_for_messages(tome.id, before + 1, timeout=10))[-1]
     assert "対応できる地域の外のため" in notice.text
 
@@ -164,6 +171,7 @@ async def test_in_a_staff_group_the_card_is_pressed_there_and_the_reason_typed_i
         return "理由: 定員に達しています" in current.text
 
     assert await sandbox.notifier.wait_until(edited, 15)
+    await undo_window_over(kyodo_cards.settings, UndoKind.REQUEST_DECLINE)
     notice = (await sandbox.wait_for_messages(tome.id, before + 1, timeout=10))[-1]
     assert "定員に達しています" in notice.text
 
