@@ -25,7 +25,7 @@ async def test_a_japanese_staff_member_declining_an_english_resident_writes_both
     request_id = await submit_request(cards_chat, telegram_id=ANN.id)
     reference = request_of(cards_chat.store, request_id).reference
     card_id, card = cards_chat.card(HANAKO.id, reference)
-    assert "🗣 読む言葉: 英語" in card.text
+    assert "🗣 読む言葉：英語" in card.text.replace(": ", "：")  # either colon (glossary work)
     _, english_card = cards_chat.card(JIRO.id, reference)
     assert "🗣 Reads: English" in english_card.text
     prompt = await cards_chat.press(HANAKO, _data(card, "お断り"), message_id=card_id)
@@ -34,6 +34,8 @@ async def test_a_japanese_staff_member_declining_an_english_resident_writes_both
     await cards_chat.send(HANAKO, f"{BOTH_JA}\n---\n{BOTH_EN}")
     request = request_of(cards_chat.store, request_id)
     assert request.status is RequestStatus.DECLINED
+    cards_chat.clock.advance(minutes=5)  # past the window in which the decline may be undone
+    cards_chat.deliver()
     told = cards_chat.last_to(ANN.id).text
     assert BOTH_EN in told and BOTH_JA not in told and "---" not in told
     card = cards_chat.screens[HANAKO.id][card_id]
@@ -58,7 +60,7 @@ async def test_the_same_language_gets_no_hint(cards_chat):
     request_id = await submit_request(cards_chat, telegram_id=TOME.id)
     reference = request_of(cards_chat.store, request_id).reference
     card_id, card = cards_chat.card(HANAKO.id, reference)
-    assert "🗣 読む言葉: 日本語" in card.text
+    assert "🗣 読む言葉：日本語" in card.text.replace(": ", "：")
     prompt = await cards_chat.press(HANAKO, _data(card, "お断り"), message_id=card_id)
     assert "でも書きますか" not in prompt.text
 
