@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.audit import FORGOTTEN_CHAT, TRACES, AuditEntry, AuditQuery
+from storage.json_ids import json_id
 from storage.models import AuditRow
 from storage.repositories._sql import rowcount
 
@@ -90,7 +91,7 @@ class SqlAuditRepository:
             .values(subject=FORGOTTEN_CHAT)
         )
         stripped = await self._strip(
-            AuditRow.details["telegram_id"].as_integer() == telegram_user_id, ("telegram_id",)
+            json_id(AuditRow.details["telegram_id"]) == telegram_user_id, ("telegram_id",)
         )
         return rowcount(renamed) + stripped
 

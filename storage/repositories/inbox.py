@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.channels import LINE_UPDATE_BASE
 from bot.domain.deliveries import ParkedUpdate
 from bot.domain.outbound import InboxItem
+from storage.json_ids import json_id
 from storage.models import InboxRow
 from storage.repositories._sql import rowcount, upsert_insert
 
@@ -199,8 +200,8 @@ def _from_chat(chat_id: int) -> ColumnElement[bool]:
     events carry their chat id beside the event (handlers/line/parse.py)."""
     payload = InboxRow.payload
     return or_(
-        payload["message"]["chat"]["id"].as_integer() == chat_id,
-        payload["callback_query"]["from"]["id"].as_integer() == chat_id,
-        payload["edited_message"]["chat"]["id"].as_integer() == chat_id,
-        payload["line"]["chat_id"].as_integer() == chat_id,
+        json_id(payload["message"]["chat"]["id"]) == chat_id,
+        json_id(payload["callback_query"]["from"]["id"]) == chat_id,
+        json_id(payload["edited_message"]["chat"]["id"]) == chat_id,
+        json_id(payload["line"]["chat_id"]) == chat_id,
     )

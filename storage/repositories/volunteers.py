@@ -23,6 +23,7 @@ from bot.domain.volunteers import (
     Weekday,
     slot,
 )
+from storage.json_ids import json_id
 from storage.models import (
     AssemblyAnswerRow,
     AssemblyCheckInRow,
@@ -291,6 +292,6 @@ def _from_chat(chat_id: int) -> ColumnElement[bool]:
     """Inbox updates from a private chat: messages in it, and buttons its person pressed."""
     payload = InboxRow.payload
     return or_(
-        payload["message"]["chat"]["id"].as_integer() == chat_id,
-        payload["callback_query"]["from"]["id"].as_integer() == chat_id,
+        json_id(payload["message"]["chat"]["id"]) == chat_id,
+        json_id(payload["callback_query"]["from"]["id"]) == chat_id,
     )
