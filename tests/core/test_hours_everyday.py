@@ -167,7 +167,10 @@ async def test_hours_are_shown_in_hours_and_minutes_everywhere(demo_chat, memory
     queue = await demo_chat.press(HANAKO, "hrq")
     assert "⏱ 5時間45分" in queue.text
     [report] = reports(memory_store, TANAKA.id)
-    await demo_chat.press(HANAKO, f"hr:a:{report.id}")
+    asked = await demo_chat.press(HANAKO, f"hr:a:{report.id}")
+    assert "5時間45分" in asked.text  # the confirmation names the hours as people say them
+    await demo_chat.tap(HANAKO, "はい、承認します")
+    demo_chat.wait(minutes=5)  # told once the approval can no longer be undone
     notice = demo_chat.delivered[TANAKA.id][-1].text
     assert "勤務時間が承認されました：11月22日(日) 5時間45分（港ビル清掃センター）" in notice
     await tap_report(demo_chat, MARIA, hours="hr:h:120")
