@@ -55,14 +55,13 @@ async def test_menu_sets_the_member_keyboard_and_the_inline_menu_gets_shorter(me
     # What the keyboard holds is gone from the inline menu; "I need help" stays in every menu.
     assert not any("勤務時間を報告" in label or "わたしのシフト" in label for label in labels)
     assert any("困ったとき" in label for label in labels)
-    assert any("今月の勤務時間" in label or "月" in label for label in labels)
+    assert "📊 今月の勤務" in labels
     member = Actor(1, frozenset({Role.MEMBER}), "ja", telegram_user_id=TANAKA.id)
     assert count(full_menu(member)[1]) == 9 and count(main_menu(member)[1]) == 6
 
 
 async def test_keys_are_the_menu_buttons_from_any_state_in_japanese(members, memory_store):
-    turn = await members.key(TANAKA, "時間") if members.keyboard(TANAKA) else None
-    assert turn is None  # no keyboard before the menu was shown
+    assert members.keyboard(TANAKA) == []  # none before the menu was shown
     await members.send(TANAKA, "/menu")
     turn = await members.key(TANAKA, "⏱ 時間")
     assert "いつの勤務ですか" in turn.text and dialog_of(memory_store, TANAKA) == "hours"
@@ -98,9 +97,9 @@ async def test_english_keys_typed_full_width_or_as_words(members, memory_store):
     assert members.keyboard(MARIA) == ["⏱ Hours", "📅 Shifts", "📣 Assembly", "🆘 Help", "≡ More"]
     assert "under the typing field" in turn.messages[0].text
     turn = await members.send(MARIA, "⏱\u3000Ｈｏｕｒｓ")  # full-width, an ideographic space
-    assert "Which day" in turn.text or "When" in turn.text
+    assert "Which day did you work?" in turn.text
     turn = await members.send(MARIA, "📅\ufe0f Shifts")  # an emoji variation selector
-    assert "Your shifts" in turn.text or "shifts" in turn.text.lower()
+    assert "<b>Your shifts</b>" in turn.text
     turn = await members.send(MARIA, "more")  # the word alone, outside a dialog
     assert any("Open shifts" in label for label, _ in turn.buttons)
     turn = await members.send(MARIA, "help")
@@ -232,4 +231,4 @@ async def test_an_approved_volunteer_gets_the_volunteer_keys(members, memory_sto
     # The decision, with its Menu button, is the latest screen.
     assert "has been approved" in members.delivered[anna.id][-1].text
     turn = await members.key(anna, "🙋 Open shifts")
-    assert "Open shifts" in turn.text
+    assert "<b>Open shifts</b> (the next two weeks)" in turn.text
