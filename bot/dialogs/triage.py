@@ -713,6 +713,7 @@ async def _ask_reason(turn: Turn, kind: CardKind, item_id: int) -> Reason:
         if view.report.status.value != "pending":
             raise DomainError("decided")
         prompt = msg("triage.ask_reason_hours", id=item_id, limit=HOURS_REASON_LIMIT)
+        both = hint_for(turn.locale, view.person, turn.settings.default_locale)
     elif kind is CardKind.VOLUNTEER:
         application = await turn.uow.volunteers.get(item_id)
         if application is None:

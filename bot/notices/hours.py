@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.dialogs.menus import MY_MONTH, REPORT_HOURS, Buttons
+from bot.domain.bilingual import for_reader
 from bot.domain.cards import CardKind
 from bot.domain.events import Event, HoursDecided, HoursReported, HoursWithdrawn
 from bot.domain.hours import ReportStatus, duration
@@ -43,7 +44,9 @@ async def decided(ctx: NoticeContext, uow: UnitOfWork, event: HoursDecided) -> N
     }
     buttons: Buttons
     if report.status is ReportStatus.REJECTED:
-        body = msg("hours.notice_rejected", **facts, reason=report.reason or "")
+        # Written in two languages (bot.domain.bilingual): the member's part only.
+        reason = for_reader(report.reason or "", locale)
+        body = msg("hours.notice_rejected", **facts, reason=reason)
         buttons = ((MY_MONTH,), (REPORT_HOURS,))
     else:
         body = msg("hours.notice_approved", **facts)

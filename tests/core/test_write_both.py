@@ -11,6 +11,7 @@ from bot.dialogs.engine import DialogSettings
 from bot.domain.contact import Contact
 from bot.domain.requests import RequestStatus
 from bot.rendering import Renderer
+from tests.core.test_triage_cards import _report_hours
 from tests.fakes.chat import ChatHarness
 from tests.fixtures.cards import ANN, JIRO, _data, request_of, submit_request
 from tests.fixtures.core import conversation_on
@@ -102,3 +103,18 @@ async def test_an_easy_japanese_reader_gets_the_japanese_part_and_staff_are_not_
     await chat.send(HANAKO, "あたらしい コードを おくります。\n---\nA new code is on its way.")
     reply = chat.delivered[TANAKA.id][-1]
     assert "あたらしい コードを おくります。" in reply.text and "new code" not in reply.text
+
+
+async def test_an_english_staff_member_rejecting_hours_writes_both_and_the_member_reads_japanese(
+    cards_chat,
+):
+    report_id = await _report_hours(cards_chat)
+    card_id, card = cards_chat.card(JIRO.id, f"Hours #{report_id}")
+    assert "🗣 Reads: Japanese" in card.text
+    prompt = await cards_chat.press(JIRO, _data(card, "Reject"), message_id=card_id)
+    assert "田中 一郎 reads Japanese: write in Japanese too?" in prompt.text
+    await cards_chat.send(JIRO, "No shift that day.\n---\nその日はシフトがありません。")
+    cards_chat.clock.advance(minutes=5)  # told once the undo window is over
+    cards_chat.deliver()
+    told = cards_chat.last_to(TANAKA.id).text
+    assert "その日はシフトがありません。" in told and "No shift" not in told
