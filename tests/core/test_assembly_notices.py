@@ -41,7 +41,7 @@ async def test_a_member_opens_the_notice_and_answers_attending(chat, memory_stor
     listing = await chat.press(TANAKA, "asm")
     assert "❔ まだ出欠のお返事がありません。" in listing.text
     notice = await chat.press(TANAKA, listing.data_for("第12回 通常総会"))
-    assert "⚖️ 定足数: 議決権のある組合員の 1/2" in notice.text
+    assert "⚖️ 定足数：議決権のある組合員の 1/2" in notice.text
     turn = await chat.press(TANAKA, notice.data_for("出席します"))
     assert turn.toast == "お返事を受け付けました。締め切りまでは変更できます。"
     assert "✅ あなたのお返事：出席" in turn.text
@@ -87,16 +87,16 @@ async def test_a_coordinator_sees_live_counts_and_who_has_not_answered(chat, mem
     notice = await chat.press(HANAKO, f"asm:o:{aid}")
     assert "出席します" not in notice.text  # staff who are not members do not vote
     empty = await chat.press(HANAKO, notice.data_for("出欠の集計"))
-    assert "議決権のある組合員: 2 人\n定足数(1/2): 1 人" in empty.text
-    assert "❔ 未回答: 2" in empty.text
+    assert "議決権のある組合員：2 人\n定足数（1/2）：1 人" in empty.text
+    assert "❔ 未回答：2" in empty.text
     assert "🟠 いまのところ定足数に届かない見込みです。" in empty.text
-    assert "<b>未回答の方:</b>\n田中 一郎\nMaria Santos" in empty.text
+    assert "<b>未回答の方：</b>\n田中 一郎\nMaria Santos" in empty.text
     await chat.press(MARIA, f"asm:pc:{aid}")
     counts = await chat.press(HANAKO, f"asm:t:{aid}")
-    assert "✅ 出席: 0\n📝 委任状: 1\n❌ 欠席: 0\n❔ 未回答: 1" in counts.text
-    assert "見込み(出席+委任状): 1" in counts.text
+    assert "✅ 出席：0\n📝 委任状：1\n❌ 欠席：0\n❔ 未回答：1" in counts.text
+    assert "見込み（出席+委任状）：1" in counts.text
     assert "🟢 定足数に達する見込みです。" in counts.text
-    assert "<b>未回答の方:</b>\n田中 一郎" in counts.text
+    assert "<b>未回答の方：</b>\n田中 一郎" in counts.text
     assert "Maria" not in counts.text.split("未回答の方")[1]
 
 
@@ -113,17 +113,17 @@ async def test_on_the_day_staff_check_members_in_and_hear_whether_quorum_is_met(
     aid = the_assembly(memory_store)
     await chat.press(MARIA, f"asm:pm:{aid}:{person_id(memory_store, TANAKA.id)}")
     too_early = await chat.press(HANAKO, f"asm:ci:{aid}:{person_id(memory_store, 5001)}")
-    assert "受付は総会の当日(12月9日(水) 14:00)に行えます。" in too_early.text
+    assert "受付は総会の当日（12月9日(水) 14:00）に行えます。" in too_early.text
     clock.current = datetime(2026, 12, 9, 13, 0, tzinfo=TOKYO)
     listing = await chat.press(HANAKO, f"asm:c:{aid}")
     assert "☑️ 田中 一郎" in [label for label, _ in listing.buttons]
     first = await chat.press(HANAKO, listing.data_for("田中 一郎"))
     assert first.toast == "☑️ 田中 一郎 さんを受け付けました。"
     # Maria's proxy counts now that its holder is here.
-    assert "出席 1 + 委任状 1 = 2(必要 3)" in first.text
+    assert "出席 1 + 委任状 1 = 2（必要 3）" in first.text
     assert "☑️ 田中 一郎" not in [label for label, _ in first.buttons]
     met = await chat.press(HANAKO, f"asm:ci:{aid}:{person_id(memory_store, 5001)}")
-    assert "🟢 定足数に達しました: 出席 2 + 委任状 1 = 3(必要 3)" in met.text
+    assert "🟢 定足数に達しました：出席 2 + 委任状 1 = 3（必要 3）" in met.text
     assert memory_store.state.assembly_checkins.keys() == {
         (aid, person_id(memory_store, TANAKA.id)),
         (aid, person_id(memory_store, 5001)),
@@ -182,9 +182,9 @@ async def test_staff_publish_a_notice_by_typing_and_tapping(chat, memory_store, 
     assert "議案を入力してください" in agenda.text
     await chat.send(HANAKO, "1. 定款変更")
     confirm = await chat.send(HANAKO, "1. Amending the articles")
-    assert "<b>臨時総会</b>\n🗓 日時: 12月20日(日) 14:30" in confirm.text
+    assert "<b>臨時総会</b>\n🗓 日時：12月20日(日) 14:30" in confirm.text
     assert "出欠は 12月13日(日) 14:30 までに" in confirm.text
-    assert "定足数: 議決権のある組合員の 2/3" in confirm.text
+    assert "定足数：議決権のある組合員の 2/3" in confirm.text
     done = await chat.press(HANAKO, confirm.data_for("📣 お知らせを出す"))
     assert "お知らせを出しました" in done.text
     published = max(memory_store.state.assemblies.values(), key=lambda a: a.id)
@@ -296,14 +296,14 @@ async def test_the_forecast_leaves_out_a_proxy_whose_holder_is_absent_and_says_s
     assert "Maria Santos さんの委任は、受任者がまだ回答していません。" in waiting.text
     await chat.press(TANAKA, f"asm:n:{aid}")
     counts = await chat.press(HANAKO, f"asm:t:{aid}")
-    assert "📝 委任状: 1" in counts.text
-    assert "見込み(出席+委任状): 0" in counts.text
+    assert "📝 委任状：1" in counts.text
+    assert "見込み（出席+委任状）：0" in counts.text
     assert "⚠️ Maria Santos さんの委任は使えません（受任者が欠席）" in counts.text
     english = await chat.press(STAFF_EN, f"asm:t:{aid}")
     assert "⚠️ Maria Santos's proxy cannot be used (the holder is absent)" in english.text
     await chat.press(TANAKA, f"asm:y:{aid}")
     counts = await chat.press(HANAKO, f"asm:t:{aid}")
-    assert "見込み(出席+委任状): 2" in counts.text
+    assert "見込み（出席+委任状）：2" in counts.text
     assert "委任は使えません" not in counts.text
 
 

@@ -188,7 +188,7 @@ async def test_help_and_a_refusal_in_easy_japanese(reach):
     answer = await reach.send(TANAKA, "/help")
     assert f"📞 電話（でんわ）でも話（はな）せます。{PHONE}" in answer.text
     assert (
-        "電話(でんわ)の時間(じかん)：月曜日(げつようび)から金曜日(きんようび)の9:00から17:00まで"
+        "電話（でんわ）の時間（じかん）：月曜日（げつようび）から金曜日（きんようび）の9:00から17:00まで"
         in (answer.text)
     )
     assert "🆘 困（こま）ったとき" in [label for label, _ in answer.buttons]

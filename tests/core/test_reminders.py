@@ -299,8 +299,8 @@ async def test_the_morning_digest_counts_what_waits_and_stays_quiet_when_nothing
     await runner.run_due(at(3, 8))
     [digest] = inbox(store, STAFF_ID)
     assert "おはようございます" in digest
-    assert "勤務時間の報告: 2件" in digest
-    assert "ボランティアの申し込み: 1件" in digest
+    assert "勤務時間の報告：2件" in digest
+    assert "ボランティアの申し込み：1件" in digest
     assert "サービスの依頼" not in digest  # none waits: not mentioned
     assert inbox(store, TANAKA_ID) == []
     buttons = store.state.outbox[max(store.state.outbox)].message.buttons
@@ -321,10 +321,10 @@ async def test_each_staff_members_digest_counts_what_waits_in_their_own_scope(st
         kita = await uow.centres.add("北", "Kita")
         staff = {}
         for tg, name, centre in (
-            (5001, "中央 職員", chuo),
-            (5002, "港 職員", minato),
-            (5003, "北 職員", kita),
-            (5004, "本部 職員", office),
+            (5001, "中央 スタッフ", chuo),
+            (5002, "港 スタッフ", minato),
+            (5003, "北 スタッフ", kita),
+            (5004, "本部 スタッフ", office),
         ):
             person = await uow.people.add(
                 NewPerson(tg, name, "ja", T0, None, frozenset({Role.STAFF}))
@@ -350,15 +350,15 @@ async def test_each_staff_members_digest_counts_what_waits_in_their_own_scope(st
     await runner.plan_recurring(at(1, 9))
     await runner.run_due(at(2, 8))
     [chuo_digest] = inbox(store, 5001)
-    assert "勤務時間の報告: 1件" in chuo_digest  # not their own
+    assert "勤務時間の報告：1件" in chuo_digest  # not their own
     assert "ボランティア" not in chuo_digest  # applications are the whole co-op's
     [minato_digest] = inbox(store, 5002)
-    assert "勤務時間の報告: 1件" in minato_digest
+    assert "勤務時間の報告：1件" in minato_digest
     assert inbox(store, 5003) == []  # nothing waits at Kita: no digest
     [office_digest] = inbox(store, 5004)
-    assert "勤務時間の報告: 2件" in office_digest  # the office's centre, Chuo
+    assert "勤務時間の報告：2件" in office_digest  # the office's centre, Chuo
     [whole] = inbox(store, STAFF_ID)
-    assert "勤務時間の報告: 3件" in whole and "ボランティアの申し込み: 1件" in whole
+    assert "勤務時間の報告：3件" in whole and "ボランティアの申し込み：1件" in whole
     assert status_of(store, "digest:2026-11-24").note == "4 messages queued"
 
 

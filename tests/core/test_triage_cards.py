@@ -61,7 +61,7 @@ async def test_a_new_request_becomes_a_card_in_each_staff_members_chat_in_their_
     reference = request_of(cards_chat.store, request_id).reference
     _, ja = cards_chat.card(HANAKO.id, reference)
     _, en = cards_chat.card(JIRO.id, reference)
-    assert "訪問介護" in ja.text and "状態: <b>受付</b>" in ja.text
+    assert "訪問介護" in ja.text and "状態：<b>受付</b>" in ja.text
     assert "Home help" in en.text and "Status: <b>Received</b>" in en.text
     assert _labels(ja) == [
         "🙋 担当する",
@@ -97,7 +97,7 @@ async def test_take_edits_every_copy_and_tells_the_resident_and_a_second_taker_h
     taken = await cards_chat.press(HANAKO, _data(card, "担当する"), message_id=hanako_card_id)
     assert taken.toast == f"{reference} を担当しました。"
     # Both copies were edited in place (same message ids), showing who has it.
-    assert cards_chat.screens[HANAKO.id][hanako_card_id].text.count("担当: 佐藤 花子") == 1
+    assert cards_chat.screens[HANAKO.id][hanako_card_id].text.count("担当：佐藤 花子") == 1
     assert "Handled by: 佐藤 花子" in cards_chat.screens[JIRO.id][jiro_card_id].text
     assert "Status: <b>Under review</b>" in cards_chat.screens[JIRO.id][jiro_card_id].text
     assert sorted(e.chat_id for e in cards_chat.edits) == sorted([HANAKO.id, JIRO.id])  # once
@@ -133,7 +133,7 @@ async def test_ask_and_answer_come_back_onto_the_card_and_to_the_staff_member_wh
     assert f"Type your question for the requester of {reference}" in prompt.text
     empty = await cards_chat.send(JIRO, "   ")
     assert "Please type a question." in empty.text
-    asked = await cards_chat.send(JIRO, "玄関の鍵はどうすればよいですか?")
+    asked = await cards_chat.send(JIRO, "玄関の鍵はどうすればよいですか？")
     assert "Your question on" in asked.text
     assert "玄関の鍵" in cards_chat.last_to(TOME.id).text  # the resident gets the question
     assert (
@@ -237,7 +237,7 @@ async def test_schedule_by_typed_date_refuses_nonsense_and_past_then_done_closes
     request = request_of(cards_chat.store, request_id)
     assert request.status is RequestStatus.SCHEDULED
     assert request.scheduled_for == datetime(2026, 11, 25, 5, 30, tzinfo=UTC)
-    assert "予定: 11月25日(水) 14:30" in cards_chat.screens[HANAKO.id][card_id].text
+    assert "予定：11月25日(水) 14:30" in cards_chat.screens[HANAKO.id][card_id].text
     card = cards_chat.screens[HANAKO.id][card_id]
     asked = await cards_chat.press(HANAKO, _data(card, "完了"), message_id=card_id)
     assert "本当に完了にしますか？" in asked.text and reference in asked.text
@@ -256,7 +256,7 @@ async def test_decline_needs_a_typed_reason_which_the_resident_reads(cards_chat)
     prompt = await cards_chat.press(HANAKO, _data(card, "お断り"), message_id=card_id)
     assert "お断りする理由を入力してください" in prompt.text
     assert "理由を入力してください" in (await cards_chat.send(HANAKO, " ")).text
-    assert "理由が長すぎます(301文字" in (await cards_chat.send(HANAKO, "あ" * 301)).text
+    assert "理由が長すぎます（301文字" in (await cards_chat.send(HANAKO, "あ" * 301)).text
     assert request_of(cards_chat.store, request_id).status is RequestStatus.RECEIVED
     await cards_chat.send(HANAKO, "対応できる地域の外のため")
     request = request_of(cards_chat.store, request_id)
@@ -265,7 +265,7 @@ async def test_decline_needs_a_typed_reason_which_the_resident_reads(cards_chat)
     cards_chat.deliver()
     assert "対応できる地域の外のため" in cards_chat.last_to(ANN.id).text
     card = cards_chat.screens[HANAKO.id][card_id]
-    assert "理由: 対応できる地域の外のため" in card.text and card.buttons == ()
+    assert "理由：対応できる地域の外のため" in card.text and card.buttons == ()
 
 
 async def test_contact_details_go_to_the_presser_alone_and_the_view_is_audited(group_chat):
@@ -343,8 +343,8 @@ async def test_an_hour_report_card_approves_after_yes_and_the_member_is_told(car
     assert approved.toast == "承認しました。本人に知らせます。"
     assert cards_chat.store.state.hour_reports[report_id].status.value == "approved"
     edited = cards_chat.screens[HANAKO.id][card_id]
-    assert "状態: <b>承認済み</b>" in edited.text and edited.buttons == ()
-    assert "最新: 承認(佐藤 花子" in edited.text
+    assert "状態：<b>承認済み</b>" in edited.text and edited.buttons == ()
+    assert "最新：承認（佐藤 花子" in edited.text
     cards_chat.clock.advance(minutes=5)  # told once the undo window is over
     cards_chat.deliver()
     assert "承認" in cards_chat.last_to(TANAKA.id).text
@@ -513,7 +513,7 @@ async def test_the_queue_lists_waiting_work_oldest_first_with_counts_and_a_centr
     queue = await cards_chat.send(HANAKO, "/queue")
     text = queue.text
     reference = request_of(cards_chat.store, first).reference
-    assert "依頼 1件・ボランティア応募 1件・勤務時間 1件" in text
+    assert "依頼 1件・ボランティアの申し込み 1件・勤務時間 1件" in text
     assert (
         text.index(reference)
         < text.index(f"勤務時間 #{report_id}")
@@ -521,7 +521,7 @@ async def test_the_queue_lists_waiting_work_oldest_first_with_counts_and_a_centr
     )
     centre = sorted(cards_chat.store.state.centres)[-1]
     filtered = await cards_chat.press(HANAKO, f"tq:{centre}:0")
-    assert "ボランティア応募 0件" in filtered.text
+    assert "ボランティアの申し込み 0件" in filtered.text
     opened = await cards_chat.press(HANAKO, queue.data_for(reference))
     assert any(reference in m.text for m in cards_chat.screens[HANAKO.id].values())
     assert opened.toast is None
@@ -627,7 +627,7 @@ async def test_someone_who_is_no_longer_staff_gets_no_more_edits_of_cards(cards_
         await uow.people.remove_role(person_id(cards_chat.store, JIRO.id), Role.STAFF)
         await uow.commit()
     await cards_chat.press(HANAKO, f"tc:r:take:{request_id}")
-    assert "担当: 佐藤 花子" in cards_chat.card(HANAKO.id, reference)[1].text
+    assert "担当：佐藤 花子" in cards_chat.card(HANAKO.id, reference)[1].text
     assert cards_chat.screens[JIRO.id][jiro_card_id] == before
     assert await cards_chat.feed_step() == 0  # nothing left behind for him either
 

@@ -39,9 +39,9 @@ async def test_a_stranger_applies_in_japanese_with_full_width_digits(demo_chat, 
     assert ("◀ 戻る", "va:back") in first.buttons or any(d == "va:back" for _, d in first.buttons)
     summary = await apply(chat, SATO)
     text = summary.text
-    assert "お名前: 佐藤 一" in text and "電話: 090-1234-5678" in text
-    assert "活動: 高齢者介護、災害支援" in text and "曜日・時間帯: 土午前" in text
-    assert "資格・技能: 運転免許" in text and "その他の資格: 介護職員初任者研修" in text
+    assert "お名前：佐藤 一" in text and "電話：090-1234-5678" in text
+    assert "活動：高齢者介護、災害支援" in text and "曜日・時間帯：土曜日の午前" in text
+    assert "資格・技能：運転免許" in text and "その他の資格：介護職員初任者研修" in text
     assert applications(memory_store) == []  # nothing stored before Send
     sent = await chat.tap(SATO, "📨 この内容で申し込む")
     assert "お申し込みを受け付けました" in sent.text

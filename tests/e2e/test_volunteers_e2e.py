@@ -78,7 +78,7 @@ async def test_a_volunteer_applies_staff_approve_and_nothing_personal_is_logged(
         await midori.says(PHONE_TYPED)
         await ticks(midori, sandbox, "災害支援")
         await midori.taps("次へ")
-        await ticks(midori, sandbox, "土午前")
+        await ticks(midori, sandbox, "土曜日の午前")
         await midori.taps("次へ")
         await ticks(midori, sandbox, "日本語")
         await midori.taps("次へ")
