@@ -3,8 +3,8 @@
 The LINE door may not import the dialogs (import-linter), so the composition root reads each
 role's main menu (bot/dialogs/menus.py) and hands the LINE door plain specs: the role's first
 five buttons (Language and Help are in the whole menu) and the main menu itself, each posting
-back the button's own callback data, with its label in English for the picture and in the
-menu's language for what a tap shows in the chat.
+back the button's own callback data, with its label in the menu's language for the picture and
+what a tap shows in the chat (in English too, for a picture drawn without the Japanese font).
 """
 
 from __future__ import annotations
@@ -40,7 +40,10 @@ def menu_specs(i18n: I18n) -> dict[str, MenuSpec]:
             specs[name] = MenuSpec(
                 name,
                 label(MENU, language),
-                tuple(MenuEntry(label(b, "en"), label(b, language), b.data) for b in buttons),
+                tuple(
+                    MenuEntry(label(b, language), label(b, language), b.data, label(b, "en"))
+                    for b in buttons
+                ),
             )
     return specs
 

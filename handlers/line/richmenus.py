@@ -2,7 +2,8 @@
 
 `RichMenus.ensure` runs once at start: it reuses each menu the channel already holds under the
 same name (a menu without its picture, left by a start that stopped halfway, is made again),
-creates the missing ones and uploads their pictures (handlers/line/png.py). The menus' areas
+creates the missing ones and uploads their pictures (handlers/line/picture.py: the labels in the
+menu's language). The menus' areas
 post back the same callback data as the Telegram main menu's buttons (the composition root
 builds the `MenuSpec`s from it, kyodo/line_menus.py), so a tap is a button press the dialog
 registry knows; the tap shows the button's label in the person's language in the chat
@@ -22,12 +23,15 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bot.domain.languages import base_language
 from bot.domain.people import Person, Role
+from bot.letters import DEFAULT_FONT
 from bot.ports.telegram import GatewayError
 from handlers.line.client import LineClient
+from handlers.line.picture import grid_picture
 from handlers.line.png import grid_png
 
 log = logging.getLogger(__name__)
@@ -46,9 +50,10 @@ ROLE_ORDER = (
 
 @dataclass(frozen=True)
 class MenuEntry:
-    picture: str  # what the cell's picture says (drawable: English)
+    picture: str  # what the cell's picture says, in the menu's language
     display_text: str  # what a tap shows in the chat, in the menu's language
     data: str  # the Telegram button's callback data, posted back
+    picture_en: str = ""  # the label in English: the picture when no Japanese font is installed
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,13 @@ class MenuSpec:
             "areas": areas,
         }
 
-    def picture(self) -> bytes:
-        return grid_png(WIDTH, HEIGHT, COLUMNS, [e.picture for e in self.entries])
+    def picture(self, font: Path = DEFAULT_FONT) -> bytes:
+        """The menu's picture in its language; in English capitals when the font is missing."""
+        if font.is_file():
+            return grid_picture(WIDTH, HEIGHT, COLUMNS, [e.picture for e in self.entries], font)
+        log.warning("no Japanese font at %s: rich menu %s drawn in English", font, self.name)
+        labels = [e.picture_en or e.picture for e in self.entries]
+        return grid_png(WIDTH, HEIGHT, COLUMNS, labels)
 
 
 def menu_name(role: str, language: str) -> str:
