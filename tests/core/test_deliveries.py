@@ -78,10 +78,10 @@ async def test_staff_see_a_parked_update_in_the_queue_and_the_person_gets_the_an
     queue = await staffed.send(HANAKO, "/queue")
 
     assert (
-        "#900 田中 一郎さんからのメッセージを処理できませんでした(OperationalError)" in queue.text
+        "#900 田中 一郎さんからのメッセージを処理できませんでした（OperationalError）" in queue.text
     )
-    assert "処理できなかったメッセージ: 1件" in queue.text
-    assert "メッセージが届いていないかもしれない方: 1人" in queue.text
+    assert "処理できなかったメッセージ：1件" in queue.text
+    assert "メッセージが届いていないかもしれない方：1人" in queue.text
     assert ("deliveries.viewed", "deliveries") in audited(store)
     again = await staffed.tap(HANAKO, "#900 をやり直す")
     assert "#900 をもう一度処理しています" in again.text
@@ -158,8 +158,8 @@ async def test_the_morning_digest_counts_what_the_desk_lists(staffed, clock):
     await runner.run_due(clock.now() + timedelta(days=2, hours=-1))
 
     [digest] = [m.text for m in staffed._drain().get(HANAKO.id, [])]
-    assert "メッセージが届いていないかもしれない方: 2人" in digest
-    assert "Kyodoが処理できなかったメッセージ: 1件" in digest
+    assert "メッセージが届いていないかもしれない方：2人" in digest
+    assert "Kyodoが処理できなかったメッセージ：1件" in digest
     async with store.uow() as uow:
         found = await deliveries.needing_a_person(uow, staff_actor(store), clock.now())
     assert (len(found.people), len(found.updates)) == (2, 1)

@@ -45,7 +45,7 @@ async def test_the_first_start_offers_three_languages_and_easy_japanese_is_then_
     turn = await chat.send(AHMED, "/help")
     assert "ボタンを押すだけで使えます。" in turn.text
     turn = await chat.send(AHMED, "/mydata")
-    assert "ことば: やさしい にほんご" in turn.text  # its name, not the code ja-easy
+    assert "ことば：やさしい にほんご" in turn.text  # its name, not the code ja-easy
     turn = await chat.send(AHMED, "/cancel")
     assert "やめることは、ありません。" in turn.text
     # Chosen: a later /start is the plain welcome, its menu with one Language button.

@@ -144,7 +144,7 @@ async def test_a_note_is_typed_at_the_last_step_or_skipped(demo_chat, memory_sto
     too_long = await demo_chat.send(TANAKA, "あ" * 201)
     assert "メモが長すぎます（201文字）。200文字以内にしてください。" in too_long.text
     noted = await demo_chat.send(TANAKA, "ワックスがけ <b>追加</b>")
-    assert "📝 メモ: ワックスがけ &lt;b&gt;追加&lt;/b&gt;" in noted.text
+    assert "📝 メモ：ワックスがけ &lt;b&gt;追加&lt;/b&gt;" in noted.text
     await demo_chat.press_shown(TANAKA, "hr:ok")
     assert reports(memory_store, TANAKA.id)[0].note == "ワックスがけ <b>追加</b>"
 

@@ -55,8 +55,8 @@ async def test_mydata_shows_profile_hours_shifts_and_the_volunteer_application(
     mine = await chat.send(TANAKA, "/mydata")
     text = mine.text
     assert "あなたについての情報です" in text
-    assert "お名前: 田中 一郎" in text and f"Telegram ID: {TANAKA.id}" in text
-    assert "役割: 組合員" in text
+    assert "お名前：田中 一郎" in text and f"Telegram ID: {TANAKA.id}" in text
+    assert "役割：組合員" in text
     assert "<b>勤務時間の報告</b>（1件）" in text and "11月20日(金) 4時間 承認済み" in text
     assert "鍵は管理室" in text
     assert "<b>シフト</b>" in text and "清掃" in text
@@ -64,8 +64,8 @@ async def test_mydata_shows_profile_hours_shifts_and_the_volunteer_application(
     await apply(chat, SATO)
     await chat.press(SATO, "va:send")
     applicant = await chat.send(SATO, "/mydata")
-    assert "<b>ボランティア申込</b>（1件）" in applicant.text
-    assert "電話: 090-1234-5678" in applicant.text and "確認待ち" in applicant.text
+    assert "<b>ボランティアの申し込み</b>（1件）" in applicant.text
+    assert "電話：090-1234-5678" in applicant.text and "確認待ち" in applicant.text
 
 
 async def test_mydata_in_english_and_for_someone_unknown(demo_chat):

@@ -88,7 +88,7 @@ async def test_a_resident_taps_through_and_gets_a_reference_number_in_japanese(d
     summary = await to_summary(chat, TOME)
     assert "ご依頼の内容をご確認ください" in summary.text
     assert "訪問介護（ホームヘルプ）" in summary.text and PHONE in summary.text
-    assert "希望日: 11月24日(火)、11月26日(木)" in summary.text and ADDRESS in summary.text
+    assert "希望日：11月24日(火)、11月26日(木)" in summary.text and ADDRESS in summary.text
     sent = await chat.tap(TOME, "📨 この内容で送る")
     assert "受付番号は <b>K-2611-0001</b>" in sent.text
     [stored] = requests_of(chat.store, TOME.id)
@@ -136,7 +136,7 @@ async def test_flexible_days_and_a_family_member(demo_chat):
     await chat.send(TOME, ADDRESS)
     await chat.send(TOME, PHONE)
     summary = await chat.send(TOME, "小学2年生です")
-    assert "希望日: いつでもよい" in summary.text and "対象: 家族" in summary.text
+    assert "希望日：いつでもよい" in summary.text and "対象：家族" in summary.text
     await chat.tap(TOME, "📨 この内容で送る")
     [stored] = requests_of(chat.store, TOME.id)
     assert stored.days == () and stored.for_whom is ForWhom.FAMILY
@@ -225,7 +225,7 @@ async def test_1001_characters_of_details_get_the_dialogs_own_limit(chat, memory
     await chat.send(TOME, ADDRESS)
     await chat.send(TOME, PHONE)
     long = await chat.send(TOME, "い" * 1001)
-    assert "長すぎます(1,001文字)。1,000文字以内" in long.text
+    assert "長すぎます（1,001文字）。1,000文字以内" in long.text
 
 
 async def test_an_empty_address_is_asked_again(demo_chat):
@@ -256,7 +256,7 @@ async def test_a_chosen_day_that_passed_overnight_is_caught_at_send(demo_chat, c
     await chat.tap(TOME, "デイサービス")
     await chat.tap(TOME, "自分")
     await chat.tap(TOME, "11月22日(日)")
-    await chat.tap(TOME, "➡ 次へ(1日を選択)")
+    await chat.tap(TOME, "➡ 次へ（1日を選択）")
     await chat.tap(TOME, "午前")
     await chat.tap(TOME, "中央区")
     await chat.tap(TOME, "✅ 同意する")
@@ -294,7 +294,7 @@ async def test_a_voice_note_instead_of_typing_is_kept_for_staff(demo_chat):
     assert "電話番号を入力してください" in heard.text
     await media(chat, TOME, "voice", "AwADphone")
     summary = await media(chat, TOME, "voice", "AwADdetails")
-    assert "音声・写真: 3件" in summary.text
+    assert "音声・写真：3件" in summary.text
     await chat.tap(TOME, "📨 この内容で送る")
     [stored] = requests_of(chat.store, TOME.id)
     assert stored.voice_file_ids == ("AwADaddress", "AwADphone", "AwADdetails")
@@ -447,11 +447,11 @@ async def test_the_resident_answers_a_staff_question_by_text_or_voice(demo_chat,
     [request] = requests_of(chat.store, TOME.id)
     staff = Actor(person_id(chat.store, 1001), frozenset({Role.STAFF, Role.COORDINATOR}), "ja")
     async with chat.store.uow() as uow:
-        await service.ask(uow, staff, request.id, "階段はありますか?", chat.clock.now())
+        await service.ask(uow, staff, request.id, "階段はありますか？", chat.clock.now())
         await uow.commit()
     chat._drain()
     question = chat.delivered[TOME.id][-1]
-    assert "階段はありますか?" in question.text
+    assert "階段はありますか？" in question.text
     [(_, data)] = [b for row in question.buttons for b in row]
     chat.clock.advance(seconds=11)
     asked = await chat.press(TOME, data)
@@ -464,7 +464,7 @@ async def test_the_resident_answers_a_staff_question_by_text_or_voice(demo_chat,
     assert "お答えを担当者に送りました" in voiced.text
     thread = sorted(chat.store.state.request_messages.values(), key=lambda m: m.id)
     assert [(m.direction.value, m.text, m.voice_file_id) for m in thread] == [
-        ("question", "階段はありますか?", None),
+        ("question", "階段はありますか？", None),
         ("answer", "2階までの階段があります", None),
         ("answer", "", "AwADanswer"),
     ]

@@ -103,7 +103,7 @@ async def test_a_reason_typed_after_the_tap_reaches_the_coordinator(chat, memory
     assert "理由をコーディネーターに伝えました" in turn.text
     chat.wait(minutes=5)
     reason = chat.delivered[HANAKO.id][-1].text
-    assert "田中 一郎さんの理由:</b>熱が出ました &lt;b&gt;" in reason
+    assert "田中 一郎さんの理由：</b>熱が出ました &lt;b&gt;" in reason
     [release] = memory_store.state.shift_releases.values()
     assert release.reason == "熱が出ました <b>"
     after = await chat.send(TANAKA, "もう一度")
@@ -147,8 +147,8 @@ async def test_open_shifts_list_free_places_with_take_buttons(chat, memory_store
     assert ("🙋 空きシフト", "shifts:open") in menu.buttons
     turn = await chat.tap(TANAKA, "🙋 空きシフト")
     assert "🙋 <b>空きシフト</b>" in turn.text
-    assert "11月25日(水) 9:00〜12:00</b>\n清掃・中央ケアセンター\n空き: 1人" in turn.text
-    assert "11月26日(木) 9:00〜12:00</b>\n清掃・中央ケアセンター\n空き: 2人" in turn.text
+    assert "11月25日(水) 9:00〜12:00</b>\n清掃・中央ケアセンター\n空き：1人" in turn.text
+    assert "11月26日(木) 9:00〜12:00</b>\n清掃・中央ケアセンター\n空き：2人" in turn.text
     assert "11月27日(金)" not in turn.text  # full
     assert "11月21日" not in turn.text and "11月22日" not in turn.text  # past or started
     data = turn.data_for("11月25日(水) 9:00")
@@ -239,8 +239,8 @@ async def test_a_shift_reminder_lists_the_days_shifts_with_a_button_each(chat, m
         "お知らせが不要な曜日は、下のボタンから止められます。"
     )
     assert tanaka.message.buttons == (
-        (("🙅 行けません: 11月23日(月) 10:00", f"shift:cant:{ids['tomorrow']}"),),
-        (("🙅 行けません: 11月23日(月) 16:00", f"shift:cant:{care.id}"),),
+        (("🙅 行けません：11月23日(月) 10:00", f"shift:cant:{ids['tomorrow']}"),),
+        (("🙅 行けません：11月23日(月) 16:00", f"shift:cant:{care.id}"),),
         (("🔔 シフトのお知らせの設定", "rem:prefs"),),
     )
     assert ken.message.text == (

@@ -55,7 +55,7 @@ async def test_a_megabyte_message_is_refused_with_its_length_and_never_stored(ch
     huge = "住所" * 500_000  # a million characters
     chat.needles = (huge[:2000],)
     answer = await chat.send(HANAKO, huge)
-    assert "メッセージが長すぎます(1,000,000文字)" in answer[0].text
+    assert "メッセージが長すぎます（1,000,000文字）" in answer[0].text
     assert chat.seen == {}  # not at intake, not after: the text never reached the store
     assert max(await _stored_sizes(chat.engine)) < 200
 
@@ -65,7 +65,7 @@ async def test_the_limit_is_on_the_text_as_sent_not_after_nfkc(chat: SqlChat):
     answer = await chat.send(HANAKO, "㍻" * 1000)
     assert "長すぎます" not in "\n".join(m.text for m in answer)
     refused = await chat.send(HANAKO, "㍻" * 1001)
-    assert "メッセージが長すぎます(1,001文字)" in refused[0].text
+    assert "メッセージが長すぎます（1,001文字）" in refused[0].text
 
 
 async def test_an_update_larger_than_telegram_sends_keeps_its_id_only(chat: SqlChat):

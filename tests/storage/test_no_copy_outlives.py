@@ -267,7 +267,8 @@ async def test_forget_of_a_volunteer_leaves_nothing_in_any_table(chat: SqlChat):
     await volunteer_works(chat)
     assert {"volunteer_applications", "hour_reports", "shift_releases"} <= chat.seen.keys()
     said = await forget(chat, VOLUNTEER)
-    assert "承認済みの勤務時間の報告1件(給与計算のため)" in said  # the hours stay, as numbers only
+    # the hours stay, as numbers only
+    assert "承認済みの勤務時間の報告1件（給与計算のため）" in said
     await assert_nothing_left(chat, VOLUNTEER)
 
 
