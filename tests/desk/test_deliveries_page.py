@@ -59,7 +59,7 @@ async def test_a_reply_lost_to_a_timeout_is_listed_and_sent_again(desk: Desk, we
     sent = await web.post(f"/deliveries/chats/{MARIA}/send-again", {"csrf": page.input("csrf")})
 
     assert sent.status == 200 and sent.url.endswith("/desk/deliveries?done=dl_sent_again&n=1")
-    assert "もう一度送ります: 1件。" in sent.main
+    assert "もう一度送ります：1件。" in sent.main
     assert "過去7日間のメッセージはすべて届いています" in sent.main
     [arrived] = await desk.sandbox.wait_for_messages(MARIA, 1, timeout=10)
     assert "Help" in arrived.text

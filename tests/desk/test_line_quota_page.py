@@ -75,7 +75,7 @@ async def test_the_form_shows_the_line_cost_and_refuses_one_beyond_the_quota(
     csrf = await line_web.csrf("/broadcasts/new")
     preview = await line_web.post("/broadcasts/new", {**FORM, "csrf": csrf, "preview": "1"})
     assert preview.status == 200
-    assert "送り先: 5人" in preview.main
+    assert "送り先：5人" in preview.main
     assert "LINE のメッセージ 3 通になります（今月の残り 50 通／上限 200 通）" in preview.main
 
     quota.spend(48)  # 2 left, 3 needed

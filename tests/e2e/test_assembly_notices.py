@@ -65,15 +65,15 @@ async def test_the_shell_publishes_members_answer_and_the_coordinator_counts(kyo
     await tanaka.taps("臨時総会")
     await tanaka.taps("委任状を出す")
     proxy = await tanaka.taps("Maria Santos")
-    assert "委任状(Maria Santos さんに委任)" in proxy.text
+    assert "委任状（Maria Santos さんに委任）" in proxy.text
 
     hanako = person(1001, "花子", "ja")
     await hanako.says("/start")
     await hanako.presses_key("📣 総会")
     await hanako.taps("臨時総会")
     counts = await hanako.taps("出欠の集計")
-    assert "議決権のある組合員: 2 人\n定足数(2/3): 2 人" in counts.text
-    assert "✅ 出席: 1\n📝 委任状: 1\n❌ 欠席: 0\n❔ 未回答: 0" in counts.text
+    assert "議決権のある組合員：2 人\n定足数（2/3）：2 人" in counts.text
+    assert "✅ 出席：1\n📝 委任状：1\n❌ 欠席：0\n❔ 未回答：0" in counts.text
     assert "定足数に達する見込みです" in counts.text
 
 

@@ -215,7 +215,7 @@ async def test_a_broadcast_at_two_a_second_can_be_followed_paused_resumed_and_ca
         copies_before_the_answer = watch.copies - asked_at
 
         # Pause: the copies stop (what the sender held still arrives).
-        await watch.until_shown("送信済み: 3")  # a few progress edits have been seen
+        await watch.until_shown("送信済み：3")  # a few progress edits have been seen
         watch.press("bc:p:1")
         paused_at = watch.copies
         await watch.until_shown("一時停止中")
@@ -313,7 +313,7 @@ async def test_the_newsletter_to_all_members_reaches_only_those_who_switched_it_
 
     assert kyodo.returncode == 0, log.read_text()
     assert any(
-        b["text"] == "🔕 ニュースレター: 受け取らない" and b["callback_data"] == "bc:t:news"
+        b["text"] == "🔕 ニュースレター：受け取らない" and b["callback_data"] == "bc:t:news"
         for b in settings.buttons
     )
     assert "5 人に届きます" in preview and "受け取らない設定の 15 人" in preview

@@ -192,7 +192,7 @@ async def test_a_broadcast_to_2000_survives_faults_and_a_kill_and_reaches_everyo
     # The progress message was edited in place, and ends showing the broadcast finished.
     progress = [m for m in sandbox.messages_to(1001) if m.text.startswith("📢 一斉連絡 #1")]
     assert len(progress) == 1 and progress[0].history
-    assert "（完了）" in progress[0].text and "残り: 0" in progress[0].text
+    assert "（完了）" in progress[0].text and "残り：0" in progress[0].text
     summary = next(m for m in sandbox.messages_to(1001) if "届かなかった人" in m.text)
     assert "送信 1,900 件、届かなかった人 100 人" in summary.text
     for user_id in BLOCKED:

@@ -146,7 +146,7 @@ async def test_a_sticker_or_photo_where_text_was_expected_is_explained(kyodo, sa
 
 async def test_a_5000_character_message_is_refused_clearly(kyodo, person):
     answer = await person(515, "花子", "ja").says("あ" * 5000)
-    assert "メッセージが長すぎます(5,000文字)" in answer.text
+    assert "メッセージが長すぎます（5,000文字）" in answer.text
 
 
 async def test_a_group_chat_is_told_kyodo_works_in_private(kyodo, sandbox, person):

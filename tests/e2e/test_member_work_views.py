@@ -21,7 +21,7 @@ async def test_a_member_taps_my_shifts_and_sees_who_else_works_one(kyodo, person
     tomorrow = ja_day(today + timedelta(days=1))
     assert f"{tomorrow} 13:00〜17:00\n保育・子育て支援・中央ケアセンター" in shifts.text
     who = await tanaka.taps(f"{tomorrow} 13:00")
-    assert "このシフトで一緒に働く人:\nMaria Santos" in who.text
+    assert "このシフトで一緒に働く人：\nMaria Santos" in who.text
 
 
 async def test_a_member_reads_the_assembly_notice_in_english(kyodo, person):

@@ -56,7 +56,7 @@ def test_a_file_with_a_broken_row_imports_nothing_and_says_which_line(tmp_path):
     assert partial.returncode == 0
     assert "Imported 1 shift; 1 broken line was left out." in partial.stdout
     again = kyodo(tmp_path, "shifts", "import", "--good-rows-only", str(path), LANG="ja_JP.UTF-8")
-    assert "2行目: 同じシフトがすでにあります" in again.stderr
+    assert "2行目：同じシフトがすでにあります" in again.stderr
 
 
 def test_an_unreadable_file_and_an_unknown_person_are_refused(tmp_path):

@@ -79,7 +79,7 @@ async def test_an_hour_report_card_is_approved_from_the_staff_chat(kyodo_cards, 
     await hanako.taps("はい、承認します")
     edited = await wait_edited(sandbox, hanako, card.message_id, "承認済み")
     assert edited.history and edited.buttons == []  # edited in place, its buttons gone
-    assert "最新: 承認(佐藤 花子" in edited.text
+    assert "最新：承認（佐藤 花子" in edited.text
     await undo_window_over(kyodo_cards.settings, UndoKind.HOURS_DECISION)
     notice = (await sandbox.wait_for_messages(maria.id, before + 1, timeout=10))[-1]
     assert "Your hours were approved" in notice.text
@@ -98,7 +98,7 @@ async def test_a_request_card_is_taken_then_declined_with_a_reason_the_resident_
 
     before = len(tome.messages)
     await press(sandbox, hanako, card, "担当する")
-    taken = await wait_edited(sandbox, hanako, card.message_id, "担当: 佐藤 花子")
+    taken = await wait_edited(sandbox, hanako, card.message_id, "担当：佐藤 花子")
     assert taken.history
     under_review = (await sandbox.wait_for_messages(tome.id, before + 1, timeout=10))[-1]
     assert reference in under_review.text
@@ -109,7 +109,7 @@ async def test_a_request_card_is_taken_then_declined_with_a_reason_the_resident_
     assert "お断りする理由を入力してください" in prompt.text
     before = len(tome.messages)
     await hanako.says("対応できる地域の外のため")
-    declined = await wait_edited(sandbox, hanako, card.message_id, "理由: 対応できる地域の外のため")
+    declined = await wait_edited(sandbox, hanako, card.message_id, "理由：対応できる地域の外のため")
     assert declined.buttons == []
     await undo_window_over(kyodo_cards.settings, UndoKind.REQUEST_DECLINE)
     notice = (await sandbox.wait_for_messages(tome.id, before + 1, timeout=10))[-1]
@@ -168,7 +168,7 @@ async def test_in_a_staff_group_the_card_is_pressed_there_and_the_reason_typed_i
 
     def edited() -> bool:
         current = next(m for m in sandbox.messages_to(GROUP) if m.message_id == card.message_id)
-        return "理由: 定員に達しています" in current.text
+        return "理由：定員に達しています" in current.text
 
     assert await sandbox.notifier.wait_until(edited, 15)
     await undo_window_over(kyodo_cards.settings, UndoKind.REQUEST_DECLINE)
