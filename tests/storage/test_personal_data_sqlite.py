@@ -209,7 +209,7 @@ async def test_the_purge_clears_only_what_closed_before_the_retention_period(sql
         await _count(engine, "SELECT count(*) FROM audit_log WHERE action = 'personal_data.purged'")
         == 2
     )
-    assert "1 service request, 1 volunteer application" in caplog.text
+    assert "1 service requests, 1 volunteer applications" in caplog.text
     assert PHONE not in caplog.text and ADDRESS not in caplog.text and "山田" not in caplog.text
 
 
@@ -227,7 +227,7 @@ async def test_kyodo_purge_personal_data_on_a_sqlite_file(tmp_path):
         await engine.dispose()
     dry = kyodo(tmp_path, "purge-personal-data", "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert "Would purge (dry run, nothing changed): 1 service requests, 0 volunteer" in dry.stdout
+    assert "Would purge (dry run, nothing changed): 1 service request, 0 volunteer" in dry.stdout
     done = kyodo(tmp_path, "purge-personal-data", KYODO_RETENTION_DAYS="30")
     assert done.returncode == 0, done.stderr
     assert "Personal data purged: 1 service request" in done.stdout and "30 days" in done.stdout
