@@ -12,9 +12,15 @@ from bot.i18n import I18n
 # Messages that hand someone a credential (a link or a code that lets its holder in): the
 # outbox keeps their text only until they are sent. tests/core/test_carries.py checks that every
 # message with a {link}, {url}, {code} or {token} that goes through the outbox is listed here.
-CREDENTIAL_KEYS = frozenset({"invite.issued", "desk.tg.link", "shifts.calendar_link"})
+CREDENTIAL_KEYS = frozenset(
+    {"invite.issued", "desk.tg.link", "shifts.calendar_link", "line.link.code"}
+)
 # The last words to someone just forgotten: once sent, the outbox row loses their chat id too.
-FAREWELL_KEYS = frozenset({"forget.done.deleted", "forget.done.anonymised", "forget.stranger"})
+# "keyboard.removed" takes their short menu away just before the farewell (it is sent only
+# then, bot/dialogs/personal_data.py), a message of its own: one reply markup per message.
+FAREWELL_KEYS = frozenset(
+    {"forget.done.deleted", "forget.done.anonymised", "forget.stranger", "keyboard.removed"}
+)
 
 
 def _free_text(value: object) -> bool:
