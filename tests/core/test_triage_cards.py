@@ -44,6 +44,7 @@ from tests.fixtures.cards import (
     _setup,
     actor,
     audited,
+    report_hours,
     request_of,
     submit_request,
 )
@@ -313,29 +314,8 @@ async def test_forged_card_data_is_refused_and_audited_even_for_staff(cards_chat
 # --- Hour reports and volunteer applications --------------------------------------------------
 
 
-async def _report_hours(harness: CardHarness, telegram_id: int = TANAKA.id) -> int:
-    store = harness.store
-    centre = sorted(store.state.centres)[0]
-    async with store.uow() as uow:
-        report = await hours_service.report_hours(
-            uow,
-            actor(store, telegram_id),
-            day=TODAY,
-            centre_id=centre,
-            kind=WorkKind.CLEANING,
-            minutes=450,
-            note="窓拭き",
-            today=TODAY,
-            window_days=31,
-            now=harness.clock.now(),
-        )
-        await uow.commit()
-    harness.deliver()
-    return report.id
-
-
 async def test_an_hour_report_card_approves_after_yes_and_the_member_is_told(cards_chat):
-    report_id = await _report_hours(cards_chat)
+    report_id = await report_hours(cards_chat)
     card_id, card = cards_chat.card(HANAKO.id, f"勤務時間 #{report_id}")
     assert "田中 一郎" in card.text and "7時間30分" in card.text and "窓拭き" in card.text
     await cards_chat.press(HANAKO, _data(card, "承認"), message_id=card_id)
@@ -357,7 +337,7 @@ async def test_an_hour_report_card_approves_after_yes_and_the_member_is_told(car
 async def test_an_hour_report_rejected_with_a_reason_and_a_decision_elsewhere_updates_the_card(
     cards_chat, clock
 ):
-    first = await _report_hours(cards_chat)
+    first = await report_hours(cards_chat)
     card_id, card = cards_chat.card(JIRO.id, f"Hours #{first}")
     await cards_chat.press(JIRO, _data(card, "Reject"), message_id=card_id)
     await cards_chat.send(JIRO, "シフトがありません")
@@ -507,7 +487,7 @@ async def test_the_queue_lists_waiting_work_oldest_first_with_counts_and_a_centr
 ):
     first = await submit_request(cards_chat)
     clock.advance(minutes=1)
-    report_id = await _report_hours(cards_chat)
+    report_id = await report_hours(cards_chat)
     clock.advance(minutes=1)
     application_id = await _apply_as_volunteer(cards_chat)
     queue = await cards_chat.send(HANAKO, "/queue")

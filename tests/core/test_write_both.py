@@ -11,9 +11,8 @@ from bot.dialogs.engine import DialogSettings
 from bot.domain.contact import Contact
 from bot.domain.requests import RequestStatus
 from bot.rendering import Renderer
-from tests.core.test_triage_cards import _report_hours
 from tests.fakes.chat import ChatHarness
-from tests.fixtures.cards import ANN, JIRO, _data, request_of, submit_request
+from tests.fixtures.cards import ANN, JIRO, _data, report_hours, request_of, submit_request
 from tests.fixtures.core import conversation_on
 from tests.fixtures.people import HANAKO, MARIA, TANAKA, TOME, demo
 
@@ -108,7 +107,7 @@ async def test_an_easy_japanese_reader_gets_the_japanese_part_and_staff_are_not_
 async def test_an_english_staff_member_rejecting_hours_writes_both_and_the_member_reads_japanese(
     cards_chat,
 ):
-    report_id = await _report_hours(cards_chat)
+    report_id = await report_hours(cards_chat)
     card_id, card = cards_chat.card(JIRO.id, f"Hours #{report_id}")
     assert "🗣 Reads: Japanese" in card.text
     prompt = await cards_chat.press(JIRO, _data(card, "Reject"), message_id=card_id)

@@ -18,7 +18,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from playwright.async_api import Page
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.domain.broadcasts import Audience, AudienceKind, BroadcastKind, Draft
 from bot.domain.coop import WorkKind
@@ -32,6 +32,7 @@ from bot.domain.requests import (
 )
 from bot.domain.undo import HELD_PREFIX
 from bot.ports.clock import SystemClock
+from bot.services import conversations
 from bot.services.broadcasts import create as create_broadcast
 from bot.services.hours import report_hours
 from bot.services.requests import submit
@@ -39,7 +40,7 @@ from bot.services.volunteers import ApplicationForm
 from bot.services.volunteers import submit as apply_to_volunteer
 from kyodo.app import KyodoApp, open_store
 from kyodo.demo import load_demo
-from storage.models import OutboxRow
+from storage.models import HourReportRow, OutboxRow
 from tests.fixtures.browser import NewContext
 from tests.fixtures.kyodo import Person, kyodo_settings
 from tests.fixtures.sandbox import serve_sandbox
@@ -337,3 +338,27 @@ async def web(desk: Desk) -> AsyncIterator[DeskClient]:
 @pytest_asyncio.fixture(loop_scope="session")
 async def en_page(new_context: NewContext) -> Page:
     return await (await new_context(locale="en-GB")).new_page()
+
+
+# Helpers several desk test modules share (test modules never import each other).
+
+
+async def writes(desk: Desk, telegram_id: int, text: str, **media: object) -> tuple[int, int]:
+    """The member's message to the staff, as the dialog stores it after their Yes."""
+    async with await desk.store() as store, store.uow() as uow:
+        person = await uow.people.by_telegram_id(telegram_id)
+        assert person is not None
+        actor = Actor(person.id, person.roles, person.locale or "en")
+        message = await conversations.write(
+            uow, actor, telegram_id, person.display_name, text, SystemClock().now(), **media
+        )
+        await uow.commit()
+    return message.conversation_id, message.id
+
+
+async def statuses(desk: Desk) -> dict[int, tuple[str, str | None]]:
+    async with await desk.store() as store, store.engine.connect() as db:
+        rows = await db.execute(
+            select(HourReportRow.id, HourReportRow.status, HourReportRow.reason)
+        )
+        return {row.id: (row.status, row.reason) for row in rows}

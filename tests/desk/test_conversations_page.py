@@ -13,28 +13,14 @@ from bot.domain.conversations import MediaKind
 from bot.domain.people import Actor
 from bot.domain.requests import DEFAULT_AREAS, ForWhom, RequestForm, ServiceKind, TimeWindow
 from bot.ports.clock import SystemClock
-from bot.services import conversations
 from bot.services.requests import submit
 from sandbox.botapi import file_bytes
 from storage.models import AuditRow
-from tests.desk.conftest import MARIA, RESIDENT, Desk, DeskClient
+from tests.desk.conftest import MARIA, RESIDENT, Desk, DeskClient, writes
 from tests.fixtures.browser import needs_chromium, on_the_browser_loop
 
 SANDBOX_PHOTO = "photo-0123456789abcdef-800"  # a file id of the kind the sandbox hands out
 pytestmark = [pytest.mark.browser, needs_chromium, on_the_browser_loop]
-
-
-async def writes(desk: Desk, telegram_id: int, text: str, **media: object) -> tuple[int, int]:
-    """The member's message to the staff, as the dialog stores it after their Yes."""
-    async with await desk.store() as store, store.uow() as uow:
-        person = await uow.people.by_telegram_id(telegram_id)
-        assert person is not None
-        actor = Actor(person.id, person.roles, person.locale or "en")
-        message = await conversations.write(
-            uow, actor, telegram_id, person.display_name, text, SystemClock().now(), **media
-        )
-        await uow.commit()
-    return message.conversation_id, message.id
 
 
 async def test_staff_read_and_answer_a_message_on_the_desk(desk: Desk, web: DeskClient):

@@ -13,8 +13,7 @@ from bot.domain.people import Actor
 from bot.ports.clock import SystemClock
 from bot.services import assemblies
 from storage.models import OutboxRow
-from tests.desk.conftest import MARIA, RESIDENT, TANAKA, Desk, DeskClient
-from tests.desk.test_conversations_page import writes
+from tests.desk.conftest import MARIA, RESIDENT, TANAKA, Desk, DeskClient, writes
 from tests.fixtures.browser import needs_chromium, on_the_browser_loop
 
 pytestmark = [pytest.mark.browser, needs_chromium, on_the_browser_loop]

@@ -11,19 +11,11 @@ import pytest
 from playwright.async_api import Page, expect
 from sqlalchemy import select
 
-from storage.models import AuditRow, HourReportRow, ShiftRow
-from tests.desk.conftest import MARIA, RESIDENT, TANAKA, Desk, DeskClient
+from storage.models import AuditRow, ShiftRow
+from tests.desk.conftest import MARIA, RESIDENT, TANAKA, Desk, DeskClient, statuses
 from tests.fixtures.browser import needs_chromium, on_the_browser_loop
 
 pytestmark = [pytest.mark.browser, needs_chromium, on_the_browser_loop]
-
-
-async def statuses(desk: Desk) -> dict[int, tuple[str, str | None]]:
-    async with await desk.store() as store, store.engine.connect() as db:
-        rows = await db.execute(
-            select(HourReportRow.id, HourReportRow.status, HourReportRow.reason)
-        )
-        return {row.id: (row.status, row.reason) for row in rows}
 
 
 async def test_staff_approve_a_selection_of_hours_and_the_members_are_told(desk: Desk, page: Page):

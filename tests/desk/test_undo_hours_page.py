@@ -13,8 +13,7 @@ from sqlalchemy import select, update
 
 from bot.domain.undo import HELD_PREFIX, UndoKind, held_key
 from storage.models import HourReportChangeRow, OutboxRow
-from tests.desk.conftest import TANAKA, Desk, DeskClient
-from tests.desk.test_pages import statuses
+from tests.desk.conftest import TANAKA, Desk, DeskClient, statuses
 from tests.fixtures.browser import needs_chromium, on_the_browser_loop
 
 pytestmark = [pytest.mark.browser, needs_chromium, on_the_browser_loop]
