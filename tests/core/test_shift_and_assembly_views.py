@@ -199,7 +199,12 @@ async def test_no_upcoming_assembly_is_a_clear_empty_state(chat, memory_store, c
 async def test_the_demo_loads_once_and_later_adds_the_days_that_came_into_view(memory_store, clock):
     for _ in range(2):
         await demo(memory_store, clock)
-    assert len(memory_store.state.centres) == 2
+    # The two demo centres once each, and once their head office 東京本部, added after them.
+    centres = sorted(memory_store.state.centres.values(), key=lambda c: c.id)
+    assert [c.name_ja for c in centres] == ["中央ケアセンター", "港ビル清掃センター", "東京本部"]
+    office = centres[-1]
+    assert office.is_office
+    assert [c.office_id for c in centres[:2]] == [office.id, office.id]
     assert len(memory_store.state.shifts) == len(DEMO_SHIFTS)
     assert len(memory_store.state.assemblies) == 1
     assert len(memory_store.state.people) == 5

@@ -27,7 +27,16 @@ async def _reports(db: Path) -> None:
     async with open_store(settings) as store, store.uow() as uow:
         tanaka = await uow.people.by_telegram_id(2001)
         maria = await uow.people.by_telegram_id(2002)
-        chuo, minato = sorted(await uow.centres.all(), key=lambda c: c.name_en)
+        # The demo's two centres and, added after them, their head office 東京本部.
+        centres = {c.name_en: c for c in await uow.centres.all()}
+        assert sorted(centres) == [
+            "Chuo Care Centre",
+            "Minato Building Cleaning Centre",
+            "Tokyo Head Office",
+        ]
+        chuo = centres["Chuo Care Centre"]
+        minato = centres["Minato Building Cleaning Centre"]
+        assert centres["Tokyo Head Office"].is_office
         assert tanaka and maria
         for person, centre, day, minutes, status in (
             (tanaka, chuo, 3, 480, ReportStatus.APPROVED),
