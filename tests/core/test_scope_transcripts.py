@@ -106,7 +106,9 @@ async def test_each_centres_staff_get_only_their_centres_cards_and_queue(cards_c
     assert cards_chat.store.state.hour_reports[at_minato].status.value == "pending"
 
     # Her own centre's card approves as before.
-    approved = await cards_chat.press(KEIKO, _data(chuo_card, "承認"), message_id=card_id)
+    asked = await cards_chat.press(KEIKO, _data(chuo_card, "承認"), message_id=card_id)
+    assert "本当にこの勤務時間を承認しますか？" in asked.text  # asked first (test_undo_hours.py)
+    approved = await cards_chat.tap(KEIKO, "はい、承認します")
     assert approved.toast == "承認しました。本人に知らせます。"
 
 

@@ -153,7 +153,9 @@ async def test_open_shifts_list_free_places_with_take_buttons(chat, memory_store
     assert "11月21日" not in turn.text and "11月22日" not in turn.text  # past or started
     data = turn.data_for("11月25日(水) 9:00")
     assert data == f"shift:take:{ids['open']}"
-    taken = await chat.press(TANAKA, data)
+    asked = await chat.press(TANAKA, data)
+    assert "🙋 <b>このシフトに入りますか？</b>" in asked.text  # asked first
+    taken = await chat.tap(TANAKA, "はい")
     assert "このシフトに入りました" in taken.text
     assert assigned(memory_store, ids["open"]) == {ids[MARIA.name], ids[TANAKA.name]}
     again = await chat.press(TANAKA, data)

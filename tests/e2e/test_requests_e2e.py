@@ -69,7 +69,7 @@ async def test_a_resident_asks_for_a_service_and_hears_when_staff_take_it(
     tome, hanako = person(4001, "トメ", "ja"), person(1001, "花子", "ja")
     await hanako.says("/start")
     await tome.says("/start")
-    asked = await step(tome, sandbox, "サービスを利用したい")
+    asked = await tome.presses_key("🤝 依頼")  # a resident's key under the chat
     assert "どのサービスをご希望ですか" in asked.text
     await step(tome, sandbox, "高齢者の介護")
     await step(tome, sandbox, "配食サービス")

@@ -171,7 +171,7 @@ async def test_in_a_staff_group_the_card_is_pressed_there_and_the_reason_typed_i
         return "理由：定員に達しています" in current.text
 
     assert await sandbox.notifier.wait_until(edited, 15)
-    await undo_window_over(kyodo_cards.settings, UndoKind.REQUEST_DECLINE)
+    await undo_window_over(kyodo_group.settings, UndoKind.REQUEST_DECLINE)
     notice = (await sandbox.wait_for_messages(tome.id, before + 1, timeout=10))[-1]
     assert "定員に達しています" in notice.text
 
