@@ -63,10 +63,17 @@ async def _start_and_read_the_answer(url: str, user_id: int) -> str:
         await http.post(f"{url}_sandbox/send", json={"user_id": user_id, "text": "/start"})
         for _ in range(200):
             messages = await _bot_messages(http, url, user_id)
-            if len(messages) > len(before):
+            # The message that only sets the short menu under the chat comes first; the
+            # answer of the same turn follows it (bot/dialogs/keyboard.py).
+            if len(messages) > len(before) and not _sets_keyboard(messages[-1]):
                 return str(messages[-1]["text"])
             await asyncio.sleep(0.1)
     raise AssertionError("Kyodo did not answer /start")
+
+
+def _sets_keyboard(message: dict) -> bool:
+    markup = message.get("reply_markup") or {}
+    return "keyboard" in markup or "remove_keyboard" in markup
 
 
 async def _bot_messages(http: aiohttp.ClientSession, url: str, user_id: int) -> list[dict]:
