@@ -522,7 +522,7 @@ async def test_pause_and_resume_show_on_the_progress_message_whichever_door(
 
 async def test_the_newsletter_goes_only_to_those_who_switched_it_on(demo_chat, memory_store, pump):
     shown = await demo_chat.send(TANAKA, "/notifications")
-    assert ("🔕 ニュースレター: 受け取らない", "bc:t:news") in shown.buttons
+    assert ("🔕 ニュースレター：受け取らない", "bc:t:news") in shown.buttons
     await demo_chat.press(MARIA, "bc:t:news")  # Maria switches it on
     await demo_chat.send(HANAKO, "/broadcast")
     await demo_chat.press(HANAKO, "bc:a:members")
