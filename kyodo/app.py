@@ -38,6 +38,7 @@ from bot.runtime.polling import PollingLoop
 from bot.runtime.ratelimit import ChatLimits
 from bot.runtime.sender import OutboxSender
 from kyodo.demo import DEMO_PEOPLE, load_demo
+from kyodo.listen import listen
 from kyodo.scheduler import LeaderScheduler, make_scheduler
 from storage.database import create_engine
 from storage.migrate import upgrade
@@ -334,7 +335,7 @@ class KyodoApp:
         runner = web.AppRunner(app, access_log=None)  # the path is a secret: never log it
         await runner.setup()
         site = web.TCPSite(runner, settings.web_host, settings.web_port)
-        await site.start()
+        await listen(site.start(), settings.web_host, settings.web_port, "KYODO_WEB_PORT")
         self._web_runner = runner
         sockets = getattr(site._server, "sockets", None) or []
         self.web_port = int(sockets[0].getsockname()[1]) if sockets else settings.web_port
@@ -359,7 +360,12 @@ class KyodoApp:
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, settings.webhook_listen_host, settings.webhook_listen_port)
-        await site.start()
+        await listen(
+            site.start(),
+            settings.webhook_listen_host,
+            settings.webhook_listen_port,
+            "WEBHOOK_LISTEN_PORT",
+        )
         self._webhook_runner = runner
         await gateway.set_webhook(settings.webhook_url, settings.webhook_secret)
 
@@ -418,7 +424,12 @@ async def run(settings: Settings) -> int:
         # The sandbox goes on counting update ids where the last session on this store stopped,
         # as Telegram does: ids it started again at 1 would be taken for updates already handled.
         sandbox = SandboxServer(first_update_id=(last_update or 0) + 1)
-        await sandbox.start(port=settings.sandbox_port)
+        await listen(
+            sandbox.start(port=settings.sandbox_port),
+            "127.0.0.1",
+            settings.sandbox_port,
+            "KYODO_SANDBOX_PORT",
+        )
         for person in DEMO_PEOPLE:
             sandbox.add_persona(
                 person.telegram_user_id,

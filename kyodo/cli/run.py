@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from bot.config import Settings
-from kyodo.cli.shell import Subparsers
+from kyodo.cli.shell import Subparsers, say
+from kyodo.listen import PortInUse
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -18,4 +20,17 @@ def add_parser(sub: Subparsers) -> None:
 async def handle(settings: Settings, args: argparse.Namespace) -> int:
     from kyodo.app import run
 
-    return await run(settings)
+    try:
+        return await run(settings)
+    except PortInUse as taken:
+        # Another Kyodo (or another program) holds the port: say which setting moves it.
+        print(
+            say(
+                settings,
+                "cli.port_in_use",
+                address=f"{taken.host}:{taken.port}",
+                setting=taken.setting,
+            ),
+            file=sys.stderr,
+        )
+        return 2

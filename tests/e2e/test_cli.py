@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 
 from bot.config import load_settings
 from bot.domain.invites import code_hash
@@ -43,3 +44,16 @@ def test_a_bad_setting_stops_kyodo_naming_the_key(tmp_path):
 def test_residents_are_not_invited_and_hours_are_bounded(tmp_path):
     assert kyodo(tmp_path, "invite", "--role", "resident").returncode == 2
     assert kyodo(tmp_path, "invite", "--hours", "0").returncode == 2
+
+
+def test_a_taken_port_names_the_setting_that_moves_it(tmp_path):
+    # A newcomer runs `make run` while something else holds the sandbox's port.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = kyodo_process(tmp_path, "run", KYODO_SANDBOX_PORT=str(port), LANG="ja_JP.UTF-8")
+    assert done.returncode == 2
+    assert f"127.0.0.1:{port}" in done.stderr and "KYODO_SANDBOX_PORT" in done.stderr
+    assert "別のポートを選んでください" in done.stderr
+    assert "Traceback" not in done.stderr
