@@ -36,7 +36,8 @@ from bot.domain.events import BroadcastFinished, BroadcastProgressed
 from bot.domain.outbound import OutboundMessage
 from bot.ports.clock import Clock
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
-from bot.runtime.wakeup import Sleep, Wakeup
+from bot.runtime.step_loop import StepLoop, busy_or
+from bot.runtime.wakeup import Sleep
 from bot.services.broadcasts import (
     PROGRESS_EVERY,
     Copies,
@@ -77,31 +78,23 @@ class BroadcastPump:
         self._chunk = max(chunk or max(50, min(1000, math.ceil(rate))), line_batch)
         self._line_batch = line_batch
         self._progress_every = progress_every
-        self._poll_interval = poll_interval
         self._on_queued = on_queued
-        self._wakeup = Wakeup(sleep)
-        self._stopping = False
+        self._loop = StepLoop(
+            "broadcast pump",
+            busy_or(self.step, poll_interval),
+            log=log,
+            after_failure=poll_interval,
+            sleep=sleep,
+        )
 
     def wake(self) -> None:
-        self._wakeup.set()
+        self._loop.wake()
 
     def stop(self) -> None:
-        self._stopping = True
-        self._wakeup.set()
+        self._loop.stop()
 
     async def run(self) -> None:
-        while not self._stopping:
-            try:
-                busy = await self.step()
-            except Exception:
-                log.exception("broadcast pump step failed; trying again shortly")
-                busy = False
-            if self._stopping:
-                return
-            if busy:
-                await asyncio.sleep(0)
-                continue
-            await self._wakeup.wait(self._poll_interval)
+        await self._loop.run()
 
     async def step(self) -> bool:
         """One pass over running broadcasts; True when there is more to queue right away."""

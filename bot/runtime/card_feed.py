@@ -15,7 +15,6 @@ logged.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 
@@ -24,7 +23,7 @@ from bot.dialogs.triage import card_notices
 from bot.ports.clock import Clock
 from bot.ports.store import UnitOfWorkFactory
 from bot.rendering import Renderer
-from bot.runtime.wakeup import Wakeup
+from bot.runtime.step_loop import StepLoop
 from bot.services import cards
 
 log = logging.getLogger(__name__)
@@ -48,16 +47,16 @@ class CardFeed:
         self._clock = clock
         self._settings = settings
         self._on_committed = on_committed
-        self._min_gap = min_gap
-        self._wakeup = Wakeup()
-        self._stopping = False
+        # Wakes come after every batch of deliveries: at most one step per `min_gap` lets a
+        # burst share one step, so that the feed never competes with the updates themselves
+        # for the store (on SQLite, one writer at a time). No timeout: it never polls.
+        self._loop = StepLoop("card feed", self._step, log=log, after_failure=None, min_gap=min_gap)
 
     def wake(self) -> None:
-        self._wakeup.set()
+        self._loop.wake()
 
     def stop(self) -> None:
-        self._stopping = True
-        self._wakeup.set()
+        self._loop.stop()
 
     async def step(self) -> int:
         """Edits the lagging copies of cards still behind; returns how many it queued."""
@@ -78,15 +77,7 @@ class CardFeed:
         return len(notices)
 
     async def run(self) -> None:
-        while not self._stopping:
-            try:
-                await self.step()
-            except Exception:
-                log.exception("card feed step failed; trying again shortly")
-            if self._stopping:
-                return
-            # Wakes come after every batch of deliveries: at most one step per `min_gap` lets a
-            # burst share one step, so that the feed never competes with the updates themselves
-            # for the store (on SQLite, one writer at a time).
-            await asyncio.sleep(self._min_gap)
-            await self._wakeup.wait()  # no timeout: it never polls
+        await self._loop.run()
+
+    async def _step(self) -> None:
+        await self.step()

@@ -64,7 +64,8 @@ from bot.ports.telegram import (
     Unreachable,
 )
 from bot.runtime.ratelimit import ChatLimiter, ChatLimits, TokenBucket
-from bot.runtime.wakeup import Sleep, Wakeup
+from bot.runtime.step_loop import StepLoop
+from bot.runtime.wakeup import Sleep
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +155,10 @@ class OutboxSender:
         self._tasks: set[asyncio.Task[None]] = set()
         self._bulk_tasks = 0  # bulk deliveries in flight
         self._paused_until = 0.0
-        self._wakeup = Wakeup(sleep)
-        self._stopping = False
+        self._loop = StepLoop(
+            "outbox sender", self.step, log=log, after_failure=poll_interval, sleep=sleep
+        )
+        self._wakeup = self._loop.wakeup  # claims and committed marks wake the loop too
         self._last_forget = 0.0
         self._epoch: datetime | None = None
         self._claim_interval = claim_interval
@@ -175,12 +178,11 @@ class OutboxSender:
         """Call right after committing outbox rows: they go out now, not at the next poll."""
         # New rows: claim at once, even after an empty claim.
         self._next_claim = self._next_answers = self._next_bulk = 0.0
-        self._wakeup.set()
+        self._loop.wake()
 
     def stop(self) -> None:
         """Asks `run()` to finish the deliveries in flight, hand back the rest, and return."""
-        self._stopping = True
-        self._wakeup.set()
+        self._loop.stop()
 
     @property
     def held(self) -> int:
@@ -189,14 +191,7 @@ class OutboxSender:
 
     async def run(self) -> None:
         try:
-            while not self._stopping:
-                try:
-                    delay = await self.step()
-                except Exception:
-                    log.exception("outbox sender step failed; trying again shortly")
-                    delay = self._poll_interval
-                if not self._stopping:
-                    await self._wakeup.wait(delay)
+            await self._loop.run()
         finally:
             await self._shutdown()
 
@@ -447,7 +442,7 @@ class OutboxSender:
                 # Never resend what went out: keep the marks and try again.
                 log.exception("recording %s sent messages failed; retrying", len(batch))
                 self._sent[:0] = batch
-                if self._stopping:
+                if self._loop.stopping:
                     return  # their leases run out and another sender takes them over
                 await self._sleep(self._poll_interval)
                 continue

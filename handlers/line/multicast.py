@@ -28,7 +28,8 @@ from bot.domain.outbound import OutboxItem
 from bot.ports.clock import Clock
 from bot.ports.store import UnitOfWorkFactory
 from bot.ports.telegram import BadRequest, RateLimited, TransientError
-from bot.runtime.wakeup import Sleep, Wakeup
+from bot.runtime.step_loop import StepLoop, busy_or
+from bot.runtime.wakeup import Sleep
 from handlers.line.client import AlreadyAccepted, LineClient
 from handlers.line.gateway import RETRY_KEY_NAMESPACE
 from handlers.line.render import render
@@ -65,34 +66,28 @@ class LineMulticaster:
         self._clock = clock
         self._lease = lease
         self._timeout = timeout
-        self._poll_interval = poll_interval
         self._max_attempts = max_attempts
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
-        self._wakeup = Wakeup(sleep)
         self._paused_until: datetime | None = None
-        self._stopping = False
         self._on_settled = on_settled
+        self._loop = StepLoop(
+            "LINE multicast",
+            busy_or(self.step, poll_interval),
+            log=log,
+            after_failure=poll_interval,
+            sleep=sleep,
+        )
 
     def wake(self) -> None:
         """Call once batches are queued: they go now, not at the next poll."""
-        self._wakeup.set()
+        self._loop.wake()
 
     def stop(self) -> None:
-        self._stopping = True
-        self._wakeup.set()
+        self._loop.stop()
 
     async def run(self) -> None:
-        while not self._stopping:
-            try:
-                busy = await self.step()
-            except Exception:
-                log.exception("LINE multicast step failed; trying again shortly")
-                busy = False
-            if self._stopping:
-                return
-            if not busy:
-                await self._wakeup.wait(self._poll_interval)
+        await self._loop.run()
 
     async def step(self) -> bool:
         """Sends one due batch; False when none was due (or sending is paused for the rate)."""

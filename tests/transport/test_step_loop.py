@@ -1,0 +1,174 @@
+"""The runtime workers' one run/wake/stop loop (bot/runtime/step_loop.py), on a fake sleep: what
+it waits for between steps, a failing step, a wake during a step, stopping."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from bot.runtime.step_loop import StepLoop, busy_or
+
+log = logging.getLogger("tests.step_loop")
+
+
+class FakeSleep:
+    """Records what the loop sleeps for; time passes at once (no real waiting)."""
+
+    def __init__(self) -> None:
+        self.slept: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+def make(*answers: float | Exception | None, sleep: FakeSleep) -> tuple[StepLoop, list[int]]:
+    """A loop whose step gives `answers` in turn (raising the exceptions) and stops the loop at
+    the last one; a failed step is followed by a wait of 7 s. Returns the loop and its calls."""
+    calls: list[int] = []
+
+    async def step() -> float | None:
+        calls.append(1)
+        answer = answers[len(calls) - 1]
+        if len(calls) == len(answers):
+            loop.stop()
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    loop = StepLoop("test", step, log=log, after_failure=7.0, sleep=sleep)
+    return loop, calls
+
+
+async def test_work_found_goes_again_at_once_and_none_waits_the_interval() -> None:
+    sleep = FakeSleep()
+    loop, calls = make(0.0, 0.0, 5.0, 3.0, sleep=sleep)
+    await asyncio.wait_for(loop.run(), 5)
+    assert len(calls) == 4
+    assert sleep.slept == [5.0]  # the last step asked to stop: no wait after it
+
+
+async def test_a_failing_step_is_logged_and_followed_by_the_wait_after_a_failure(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sleep = FakeSleep()
+    loop, calls = make(RuntimeError("store away"), 2.0, sleep=sleep)
+    with caplog.at_level(logging.ERROR, logger=log.name):
+        await asyncio.wait_for(loop.run(), 5)
+    assert len(calls) == 2
+    assert sleep.slept == [7.0]
+    assert [r.getMessage() for r in caplog.records] == ["test step failed; trying again shortly"]
+    assert caplog.records[0].exc_info is not None
+
+
+async def test_a_failing_last_step_still_stops() -> None:
+    loop, calls = make(RuntimeError("boom"), sleep=FakeSleep())
+    await asyncio.wait_for(loop.run(), 5)
+    assert len(calls) == 1
+
+
+async def test_a_wake_during_a_step_ends_the_next_wait_at_once() -> None:
+    sleep = FakeSleep()
+    holder: list[StepLoop] = []
+    calls: list[int] = []
+
+    async def step() -> float:
+        calls.append(1)
+        if len(calls) == 1:
+            holder[0].wake()
+        else:
+            holder[0].stop()
+        return 60.0
+
+    holder.append(StepLoop("test", step, log=log, after_failure=1.0, sleep=sleep))
+    await asyncio.wait_for(holder[0].run(), 5)
+    assert len(calls) == 2
+    assert sleep.slept == []  # woken before the wait began: it never slept
+
+
+async def test_a_wake_during_a_busy_step_is_kept_for_the_wait_after_the_next() -> None:
+    sleep = FakeSleep()
+    holder: list[StepLoop] = []
+    calls: list[int] = []
+
+    async def step() -> float:
+        calls.append(1)
+        if len(calls) == 1:
+            holder[0].wake()
+            return 0.0  # work found: again at once, the wake is not spent on that
+        if len(calls) == 3:
+            holder[0].stop()
+        return 60.0
+
+    holder.append(StepLoop("test", step, log=log, after_failure=1.0, sleep=sleep))
+    await asyncio.wait_for(holder[0].run(), 5)
+    assert len(calls) == 3
+    assert sleep.slept == []
+
+
+async def test_none_waits_for_a_wake_without_polling_and_stop_ends_the_wait() -> None:
+    sleep = FakeSleep()
+    stepped = asyncio.Event()
+    calls: list[int] = []
+
+    async def step() -> None:
+        calls.append(1)
+        stepped.set()
+
+    loop = StepLoop("test", step, log=log, after_failure=None, sleep=sleep)
+    running = asyncio.create_task(loop.run())
+    await asyncio.wait_for(stepped.wait(), 5)
+    stepped.clear()
+    loop.wake()
+    await asyncio.wait_for(stepped.wait(), 5)
+    loop.stop()
+    await asyncio.wait_for(running, 5)
+    assert len(calls) == 2  # one at start, one for the wake; the stop started none
+    assert sleep.slept == []
+
+
+async def test_the_gap_comes_after_every_step_even_a_failed_one() -> None:
+    sleep = FakeSleep()
+    holder: list[StepLoop] = []
+    answers: list[Exception | None] = [None, RuntimeError("boom"), None]
+
+    async def step() -> None:
+        answer = answers.pop(0)
+        if answers:
+            holder[0].wake()  # the wait after the gap ends at once
+        else:
+            holder[0].stop()
+        if answer is not None:
+            raise answer
+
+    holder.append(StepLoop("test", step, log=log, after_failure=None, min_gap=0.5, sleep=sleep))
+    await asyncio.wait_for(holder[0].run(), 5)
+    assert answers == []
+    assert sleep.slept == [0.5, 0.5]
+
+
+async def test_a_cancellation_is_not_taken_for_a_failed_step() -> None:
+    started = asyncio.Event()
+
+    async def step() -> float:
+        started.set()
+        await asyncio.Event().wait()
+        return 0.0
+
+    loop = StepLoop("test", step, log=log, after_failure=0.0, sleep=FakeSleep())
+    running = asyncio.create_task(loop.run())
+    await asyncio.wait_for(started.wait(), 5)
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+
+
+async def test_busy_or_maps_found_work_to_again_and_none_to_the_idle_wait() -> None:
+    found = [True, False]
+
+    async def step() -> bool:
+        return found.pop(0)
+
+    next_wait = busy_or(step, 4.0)
+    assert [await next_wait(), await next_wait()] == [0.0, 4.0]
