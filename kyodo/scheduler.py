@@ -186,7 +186,7 @@ class LeaderScheduler:
             await self.runner.plan_recurring(now)
             report = await self.runner.run_due(now)
             if report.outcomes:
-                log.info("scheduler: %d messages queued", report.queued)
+                log.info("scheduler: messages queued: %d", report.queued)
         except Exception as error:
             # The error's name only: its text could carry personal data from a query.
             log.error("scheduler: the reminder run failed (%s); next tick", type(error).__name__)

@@ -112,8 +112,8 @@ class Conversation:
                 return HandleResult()
             if verdict == "warn":
                 log.warning(
-                    "update %s: over %s updates in %ss from one person; warned, and the rest "
-                    "of this flood goes unanswered",
+                    "update %s: a flood from one person (updates: over %s in %ss); warned, and "
+                    "the rest of this flood goes unanswered",
                     incoming.update_id,
                     self.flood.limit,
                     int(self.flood.window.total_seconds()),

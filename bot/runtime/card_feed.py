@@ -71,7 +71,7 @@ class CardFeed:
                 await queue_notice(uow, self._renderer, notice, now)
             await uow.commit()
         if notices:
-            log.info("card feed queued %s edits of lagging card copies", len(notices))
+            log.info("card feed queued edits of lagging card copies: %s", len(notices))
             if self._on_committed is not None:
                 self._on_committed()
         return len(notices)

@@ -252,7 +252,7 @@ class InboxWorker:
         except Exception:
             # One bad update must not hold up the others: each gets its own transaction and
             # its own retries, exactly as if it had arrived alone.
-            log.warning("a batch of %s updates failed; handling them one by one", len(batch))
+            log.warning("a batch failed (updates: %s); handling them one by one", len(batch))
             for item, incoming in batch:
                 await self._process(item, incoming)
             return
@@ -304,7 +304,7 @@ class InboxWorker:
             )
             await uow.commit()
         log.error(
-            "update %s parked after %s failed attempts (%s); staff can let it go again from the "
+            "update %s parked (failed attempts: %s; %s); staff can let it go again from the "
             "desk or /queue",
             item.update_id,
             self._max_attempts,

@@ -279,7 +279,7 @@ class OutboxSender:
                 await uow.outbox.mark_failed(item.id, now, "too many attempts")
             await uow.commit()
         for item in exhausted:
-            log.warning("outbox %s failed after %s attempts", item.id, item.attempts - 1)
+            log.warning("outbox %s failed (attempts: %s)", item.id, item.attempts - 1)
         for item in sorted(items, key=lambda i: i.id):
             if item.id in self._held_ids or item.attempts > self._max_attempts:
                 continue
@@ -440,7 +440,7 @@ class OutboxSender:
                     await uow.commit()
             except Exception:
                 # Never resend what went out: keep the marks and try again.
-                log.exception("recording %s sent messages failed; retrying", len(batch))
+                log.exception("recording sent messages failed (messages: %s); retrying", len(batch))
                 self._sent[:0] = batch
                 if self._loop.stopping:
                     return  # their leases run out and another sender takes them over
@@ -489,7 +489,7 @@ class OutboxSender:
         chat_id = item.message.chat_id
         if item.attempts >= self._max_attempts:
             log.warning("outbox %s to chat %s failed for good: %s", item.id, chat_id, error)
-            await self._failed(item, f"gave up after {item.attempts} attempts: {error}")
+            await self._failed(item, f"gave up (attempts: {item.attempts}): {error}")
             return
         delay = min(self._backoff_max, self._backoff_base**item.attempts)
         not_before = self._clock.now() + timedelta(seconds=delay)

@@ -254,8 +254,8 @@ async def purge_expired(
             )
             await uow.commit()
     log.info(
-        "personal data purge%s: %d service requests, %d volunteer applications (over %d days); "
-        "%d conversations, %d raw updates, %d messages (over %d days), %d audit traces",
+        "personal data purge%s: service requests: %d, volunteer applications: %d (kept days: %d); "
+        "conversations: %d, raw updates: %d, messages: %d (kept days: %d), audit traces: %d",
         " (dry run)" if dry_run else "",
         counts.requests,
         counts.applications,

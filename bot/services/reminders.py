@@ -294,7 +294,7 @@ class ReminderRunner:
                 )
                 return SendOutcome(send.key, SendStatus.SKIPPED, note=note)
             queued = await self._fan_out(uow, send, now)
-            note = f"{queued} messages queued"
+            note = f"messages queued: {queued}"
             if not await uow.reminders.finish(send.id, SendStatus.SENT, now, note=note):
                 return None  # another runner settled it first: roll back our copies
             await uow.commit()

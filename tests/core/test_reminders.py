@@ -278,7 +278,7 @@ async def test_the_morning_digest_counts_what_waits_and_stays_quiet_when_nothing
     await runner.plan_recurring(at(1, 10))
     await runner.run_due(at(2, 8))
     assert inbox(store, STAFF_ID) == []
-    assert status_of(store, "digest:2026-11-24").note == "0 messages queued"
+    assert status_of(store, "digest:2026-11-24").note == "messages queued: 0"
     async with store.uow() as uow:
         centre = await uow.centres.add("港", "Minato")
         for days in (1, 2):
@@ -359,7 +359,7 @@ async def test_each_staff_members_digest_counts_what_waits_in_their_own_scope(st
     assert "勤務時間の報告：2件" in office_digest  # the office's centre, Chuo
     [whole] = inbox(store, STAFF_ID)
     assert "勤務時間の報告：3件" in whole and "ボランティアの申し込み：1件" in whole
-    assert status_of(store, "digest:2026-11-24").note == "4 messages queued"
+    assert status_of(store, "digest:2026-11-24").note == "messages queued: 4"
 
 
 async def test_a_fresh_start_plans_only_what_is_still_ahead(store, runner):

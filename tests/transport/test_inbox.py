@@ -180,7 +180,7 @@ async def test_an_update_that_always_fails_is_parked_without_its_text_in_the_log
     assert (audit.action, audit.subject) == ("inbox.parked", "update:1")
     assert audit.details == {"reason": "RuntimeError", "attempts": 3}
     assert "my secret address" not in caplog.text
-    assert "update 1 parked after 3 failed attempts" in caplog.text
+    assert "update 1 parked (failed attempts: 3;" in caplog.text
 
 
 async def test_a_parked_update_let_go_again_is_handled_once(store, handler, gateway, vtime, wakes):

@@ -83,4 +83,4 @@ async def test_a_real_flood_is_still_warned_once_and_said_in_the_log(
     replies = [r.message.text for r in store.state.outbox.values()]
     assert len(replies) == 21
     assert sum("Help" in text for text in replies) == 20
-    assert "update 21: over 20 updates in 10s from one person" in caplog.text
+    assert "update 21: a flood from one person (updates: over 20 in 10s)" in caplog.text
