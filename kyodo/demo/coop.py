@@ -44,7 +44,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "佐藤 花子",
         "ja",
         frozenset({Role.STAFF, Role.ADMIN, Role.COORDINATOR}),
-        "スタッフ(コーディネーター)",
+        "スタッフ（コーディネーター）",
         "Staff coordinator",
     ),
     DemoPerson(
@@ -52,11 +52,11 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "田中 一郎",
         "ja",
         frozenset({Role.MEMBER}),
-        "組合員(清掃・中央センター)",
+        "組合員（清掃・中央センター）",
         "Member (cleaning)",
     ),
     DemoPerson(
-        2002, "Maria Santos", "en", frozenset({Role.MEMBER}), "組合員(英語)", "Member (English)"
+        2002, "Maria Santos", "en", frozenset({Role.MEMBER}), "組合員（英語）", "Member (English)"
     ),
     DemoPerson(3001, "鈴木 次郎", "ja", frozenset({Role.VOLUNTEER}), "ボランティア", "Volunteer"),
     DemoPerson(
@@ -64,7 +64,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "山本 トメ",
         "ja",
         frozenset({Role.RESIDENT}),
-        "地域の方(高齢の利用者)",
+        "地域の方（高齢の利用者）",
         "Resident (elderly)",
     ),
 )
