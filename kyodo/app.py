@@ -140,6 +140,17 @@ class KyodoApp:
         self._engine = create_engine(settings.database_url)
         store = SqlStore(self._engine)
         gateway, parser = make_transport(settings)
+        if settings.line_enabled:
+            # Staff in Telegram get a LINE person's photo or voice note itself: uploaded from
+            # LINE's content API as it is sent (handlers/telegram_uploads.py).
+            from bot.domain.channels import is_line_file
+            from handlers.line.content import LineContent
+            from handlers.telegram_uploads import UploadingGateway
+
+            content = LineContent(settings.line_access_token or "", settings.line_api_base_url)
+            gateway = UploadingGateway(
+                gateway, content, is_line_file, settings.api_base_url, settings.bot_token or ""
+            )
         self.gateway = gateway
         channels: dict[Channel, OutboxGateway] = {}
         if settings.line_enabled:

@@ -27,6 +27,7 @@ from sandbox.state import (
     now,
     telegram_message,
 )
+from sandbox.validation import UploadedFile
 
 _SECRET_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _NOT_MODIFIED = (
@@ -265,6 +266,8 @@ class BotApi:
             }
             for size in (90, 320, 800)
         ]
+        if isinstance(params["photo"], UploadedFile):  # its size, as Telegram tells it
+            photo[-1]["file_size"] = params["photo"].size
         return self._send(bot, params, "photo", caption or None, entities, {"photo": photo})
 
     async def _sendVoice(self, bot: BotState, params: dict[str, Any]) -> Any:
@@ -272,7 +275,9 @@ class BotApi:
         voice = params["voice"]
         file_id = voice if isinstance(voice, str) else f"voice-{secrets.token_hex(8)}"
         unique = file_id.split("-")[1] if file_id.startswith("voice-") else secrets.token_hex(8)
-        found = {"file_id": file_id, "file_unique_id": unique, "duration": 1}
+        found: dict[str, Any] = {"file_id": file_id, "file_unique_id": unique, "duration": 1}
+        if isinstance(voice, UploadedFile):
+            found["file_size"] = voice.size
         return self._send(bot, params, "voice", caption or None, entities, {"voice": found})
 
     async def _getFile(self, bot: BotState, params: dict[str, Any]) -> Any:

@@ -22,7 +22,7 @@ from bot.dialogs.registry import Dialog, Next, StaleScreen
 from bot.dialogs.state import DialogData, StateCodec
 from bot.dialogs.write_both import hint, language_name
 from bot.domain.callbacks import CallbackData
-from bot.domain.channels import Channel, is_line_file
+from bot.domain.channels import Channel
 from bot.domain.contact import Contact, contact_lines
 from bot.domain.conversations import TEXT_LIMIT, ConversationMessage, Direction, MediaKind
 from bot.domain.dialogs import DialogState
@@ -358,12 +358,13 @@ async def _media_pressed(turn: Turn, pressed: StaffMedia, state: DialogState | N
         StaffReply(message.conversation_id),
     )
     chat = turn.incoming.chat_id
-    if is_line_file(message.file_id) or (chat is not None and Channel.of(chat) is Channel.LINE):
-        # A file id is its own messenger's: Telegram cannot send LINE's, and LINE sends no file
-        # by id. The desk streams either from where it is (nothing kept on the way).
+    if chat is not None and Channel.of(chat) is Channel.LINE:
+        # LINE sends no file by id: the desk streams it from where it is (nothing kept).
         link = f"{turn.settings.desk_url}/conversations/{message.conversation_id}"
         turn.say(caption, msg("line.media.on_desk", link=link), buttons=((reply,),))
         return state
+    # Telegram's own file goes by its id; LINE's is fetched from LINE and uploaded as it is sent
+    # (handlers/telegram_uploads.py): the outbox keeps the file id only.
     turn.replies.append(
         Reply(
             parts=(caption,),

@@ -1,8 +1,10 @@
 """A photo or voice note sent through LINE reaches staff as Telegram's do: offered, sent on Yes,
-a card with Show / play. Telegram cannot send LINE's file by its id (nor LINE a file by any id),
-so Show / play answers with the desk's page of the conversation, where the desk streams it from
-LINE's content API (tests/transport/test_line_content.py; tests/e2e/test_line_media.py end to
-end). Telegram's own photos to Telegram staff are still sent as the file itself."""
+a card with Show / play. Staff in Telegram get the file itself, to them alone and audited: the
+outbox row names LINE's file (``line:<id>``) and the Telegram gateway uploads it from LINE's
+content API as it sends it (tests/e2e/test_line_media.py end to end). LINE sends no file by any
+id, so staff in LINE get the desk's page of the conversation, where the desk streams it
+(tests/transport/test_line_content.py). Telegram's own photos to Telegram staff are still sent
+as the file itself, by id."""
 
 from __future__ import annotations
 
@@ -45,7 +47,7 @@ async def sends(chat, user: User, kind: str, file_id: str):
     return await chat._run(incoming)
 
 
-async def test_telegram_staff_get_the_desks_page_for_a_photo_from_line(chat, memory_store):
+async def test_telegram_staff_get_a_photo_from_line_itself(chat, memory_store):
     offered = await sends(chat, TOME_ON_LINE, "photo", "line:5550001")
     assert "スタッフに送りますか" in offered.text
     await chat.tap(TOME_ON_LINE, "はい、スタッフに送る")
@@ -55,15 +57,9 @@ async def test_telegram_staff_get_the_desks_page_for_a_photo_from_line(chat, mem
     show = card.buttons[0][0]
     assert show[0].startswith("▶ 見る・聞く #")
     await chat.press(HANAKO, show[1])
-    shown = chat.delivered[HANAKO.id][1:]
-    assert all(m.media is None for m in shown)  # no sendPhoto with LINE's id
-    [answer] = shown
-    assert "トメさんが送った写真です。" in answer.text
-    link = f"{DESK}/conversations/{message.conversation_id}"
-    assert (
-        f"LINE から届いたため、ここでは表示できません。デスクで見る・聞くことができます：{link}"
-        in (answer.text)
-    )
+    [sent] = chat.delivered[HANAKO.id][1:]
+    assert sent.media == ("photo", "line:5550001")  # uploaded from LINE by the gateway
+    assert "トメさんが送った写真です。" in sent.text and "/desk/" not in sent.text
     assert ("conversation.media_handed", f"conversation:{message.conversation_id}") in [
         (r.action, r.subject) for r in memory_store.state.audit
     ]
