@@ -9,13 +9,11 @@ import copy
 
 import pytest
 
-from bot.domain.coop import WorkKind
 from bot.domain.hours import ChangeAction, ReportStatus
 from bot.domain.undo import HELD_PREFIX
-from bot.services import hours as hours_service
 from tests.fakes.chat import User
-from tests.fixtures.cards import JIRO, TODAY, CardHarness, _data, _setup, actor, make_harness
-from tests.fixtures.people import HANAKO, TANAKA, person_id
+from tests.fixtures.cards import JIRO, CardHarness, _data, report_hours, staff_speaking
+from tests.fixtures.people import HANAKO, TANAKA
 
 WORDS = {
     "ja": {
@@ -58,44 +56,6 @@ WORDS = {
         "no": "いいえ、やめます",
     },
 }
-EASY = User(HANAKO.id, HANAKO.name, "ja-easy")
-
-
-@pytest.fixture
-async def cards_chat(memory_store, i18n, clock) -> CardHarness:
-    await _setup(memory_store, clock)
-    return make_harness(memory_store, i18n, clock, None)
-
-
-async def _staff(harness: CardHarness, language: str) -> User:
-    if language == "en":
-        return JIRO
-    if language == "ja-easy":
-        async with harness.store.uow() as uow:
-            await uow.people.set_locale(person_id(harness.store, HANAKO.id), "ja-easy")
-            await uow.commit()
-        return EASY
-    return HANAKO
-
-
-async def _report(harness: CardHarness) -> int:
-    store = harness.store
-    async with store.uow() as uow:
-        report = await hours_service.report_hours(
-            uow,
-            actor(store, TANAKA.id),
-            day=TODAY,
-            centre_id=sorted(store.state.centres)[0],
-            kind=WorkKind.CLEANING,
-            minutes=450,
-            note=None,
-            today=TODAY,
-            window_days=31,
-            now=harness.clock.now(),
-        )
-        await uow.commit()
-    harness.deliver()
-    return report.id
 
 
 def _card(harness: CardHarness, staff: User, report_id: int):
@@ -115,8 +75,8 @@ def _told(harness: CardHarness) -> list[str]:
 async def test_approve_asks_first_and_an_undo_in_the_window_leaves_it_pending_untold(
     cards_chat, language
 ):
-    staff, words = await _staff(cards_chat, language), WORDS[language]
-    report_id = await _report(cards_chat)
+    staff, words = await staff_speaking(cards_chat, language), WORDS[language]
+    report_id = await report_hours(cards_chat)
     before = copy.deepcopy(cards_chat.store.state.hour_reports[report_id])
     told_before = _told(cards_chat)
     card_id, card = _card(cards_chat, staff, report_id)
@@ -150,8 +110,8 @@ async def test_approve_asks_first_and_an_undo_in_the_window_leaves_it_pending_un
 async def test_an_approval_undone_after_the_window_is_refused_and_the_member_was_told(
     cards_chat, language
 ):
-    staff, words = await _staff(cards_chat, language), WORDS[language]
-    report_id = await _report(cards_chat)
+    staff, words = await staff_speaking(cards_chat, language), WORDS[language]
+    report_id = await report_hours(cards_chat)
     card_id, card = _card(cards_chat, staff, report_id)
     await cards_chat.press(staff, _data(card, words["approve"]), message_id=card_id)
     await cards_chat.tap(staff, words["yes"])
@@ -166,8 +126,8 @@ async def test_an_approval_undone_after_the_window_is_refused_and_the_member_was
 
 @pytest.mark.parametrize("language", ["ja", "en"])
 async def test_no_approves_nothing_and_nobody_is_told(cards_chat, language):
-    staff, words = await _staff(cards_chat, language), WORDS[language]
-    report_id = await _report(cards_chat)
+    staff, words = await staff_speaking(cards_chat, language), WORDS[language]
+    report_id = await report_hours(cards_chat)
     told_before = _told(cards_chat)
     card_id, card = _card(cards_chat, staff, report_id)
     await cards_chat.press(staff, _data(card, words["approve"]), message_id=card_id)
@@ -182,8 +142,8 @@ async def test_no_approves_nothing_and_nobody_is_told(cards_chat, language):
 async def test_a_rejection_undone_in_the_window_is_pending_again_and_the_reason_never_sent(
     cards_chat, language
 ):
-    staff, words = await _staff(cards_chat, language), WORDS[language]
-    report_id = await _report(cards_chat)
+    staff, words = await staff_speaking(cards_chat, language), WORDS[language]
+    report_id = await report_hours(cards_chat)
     told_before = _told(cards_chat)
     card_id, card = _card(cards_chat, staff, report_id)
     await cards_chat.press(staff, _data(card, words["reject"]), message_id=card_id)
@@ -202,7 +162,7 @@ async def test_a_rejection_undone_in_the_window_is_pending_again_and_the_reason_
 
 
 async def test_an_undo_after_another_staff_member_decided_again_is_refused(cards_chat):
-    report_id = await _report(cards_chat)
+    report_id = await report_hours(cards_chat)
     card_id, card = _card(cards_chat, HANAKO, report_id)
     await cards_chat.press(HANAKO, _data(card, "差し戻す"), message_id=card_id)
     await cards_chat.send(HANAKO, "日付が違います")
@@ -223,8 +183,8 @@ async def test_an_undo_after_another_staff_member_decided_again_is_refused(cards
 
 @pytest.mark.parametrize("language", ["ja", "en"])
 async def test_the_queue_review_list_asks_before_approving_and_undoes_too(cards_chat, language):
-    staff, words = await _staff(cards_chat, language), WORDS[language]
-    report_id = await _report(cards_chat)
+    staff, words = await staff_speaking(cards_chat, language), WORDS[language]
+    report_id = await report_hours(cards_chat)
     asked = await cards_chat.press(staff, f"hr:a:{report_id}")
     assert words["ask"] in asked.text
     assert cards_chat.store.state.hour_reports[report_id].status is ReportStatus.PENDING

@@ -17,13 +17,12 @@ from tests.fixtures.cards import (
     JIRO,
     CardHarness,
     _data,
-    _setup,
     audited,
-    make_harness,
     request_of,
+    staff_speaking,
     submit_request,
 )
-from tests.fixtures.people import HANAKO, person_id
+from tests.fixtures.people import HANAKO
 
 WORDS = {
     "ja": {
@@ -51,23 +50,6 @@ WORDS = {
 REASON = "対応できる地域の外のため"
 
 
-@pytest.fixture
-async def cards_chat(memory_store, i18n, clock) -> CardHarness:
-    await _setup(memory_store, clock)
-    return make_harness(memory_store, i18n, clock, None)
-
-
-async def _staff(harness: CardHarness, language: str) -> User:
-    if language == "en":
-        return JIRO
-    if language == "ja-easy":
-        async with harness.store.uow() as uow:
-            await uow.people.set_locale(person_id(harness.store, HANAKO.id), "ja-easy")
-            await uow.commit()
-        return User(HANAKO.id, HANAKO.name, "ja-easy")
-    return HANAKO
-
-
 def _told(harness: CardHarness) -> list[str]:
     return [m.text for m in harness.delivered.get(ANN.id, [])]
 
@@ -90,7 +72,7 @@ async def _declined(harness: CardHarness, staff: User, words: dict[str, str]):
 async def test_a_decline_undone_in_the_window_leaves_the_request_as_before_untold(
     cards_chat, language
 ):
-    staff, words = await _staff(cards_chat, language), WORDS[language]
+    staff, words = await staff_speaking(cards_chat, language), WORDS[language]
     request_id, reference, card_id, before, told_before = await _declined(cards_chat, staff, words)
     cards_chat.clock.advance(minutes=2)
     undone = await cards_chat.tap(staff, words["undo"])
@@ -114,7 +96,7 @@ async def test_a_decline_undone_in_the_window_leaves_the_request_as_before_untol
 async def test_a_decline_undone_after_the_window_is_refused_and_the_resident_was_told(
     cards_chat, language
 ):
-    staff, words = await _staff(cards_chat, language), WORDS[language]
+    staff, words = await staff_speaking(cards_chat, language), WORDS[language]
     request_id, *_ = await _declined(cards_chat, staff, words)
     cards_chat.clock.advance(minutes=5)
     cards_chat.deliver()
