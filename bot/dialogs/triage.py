@@ -574,7 +574,14 @@ _UNDO_AFTER_REASON = {
     CardKind.REQUEST: UndoKind.REQUEST_DECLINE,
 }
 
+
+async def _undo_accept(turn: Turn, request_id: int, _: int) -> tuple[Msg, ...]:
+    view = await requests.undo_accept(turn.uow, turn.actor, request_id, turn.now)
+    return (msg("undo.request_accept.undone", reference=view.request.reference),)
+
+
 undoable(Undoable(UndoKind.REQUEST_DECLINE, undo=_undo_decline, refused=_done_refused))
+undoable(Undoable(UndoKind.REQUEST_ACCEPT, undo=_undo_accept, refused=_done_refused))
 undoable(
     Undoable(
         UndoKind.REQUEST_DONE,
@@ -687,9 +694,18 @@ async def _set_when(turn: Turn, visit: VisitTime, when: datetime) -> Next:
     if visit.centre_id is not None:
         view = await requests.accept(uow, actor, request_id, visit.centre_id, when, turn.now)
         turn.toast = msg("triage.done.accepted", reference=view.request.reference)
-    else:
-        view = await requests.schedule(uow, actor, request_id, when, turn.now)
-        turn.toast = msg("triage.done.scheduled", reference=view.request.reference)
+        # The centre, day and hour were the deliberate steps: done now, undoable for a few
+        # minutes, and the resident hears of it once they are over (bot/notices/requests.py).
+        turn.say(
+            turn.toast,
+            msg("triage.when_set", when=when),
+            msg("undo.request_done.later"),
+            undo_hint(),
+            buttons=(undo_row(UndoKind.REQUEST_ACCEPT, request_id), (MENU,)),
+        )
+        return None
+    view = await requests.schedule(uow, actor, request_id, when, turn.now)
+    turn.toast = msg("triage.done.scheduled", reference=view.request.reference)
     turn.say(turn.toast, msg("triage.when_set", when=when), buttons=((MENU,),))
     return None
 

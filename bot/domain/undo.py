@@ -30,6 +30,7 @@ class UndoKind(StrEnum):
     SHIFT_TAKE = "st"  # one person's take: its held notices are keyed by the person too
     REQUEST_DECLINE = "rx"  # done at once after its typed reason, undone like the others
     HOURS_DECISION = "hd"  # approved (asked first) or rejected (after a typed reason)
+    REQUEST_ACCEPT = "ra"  # done at once after its centre, day and hour were picked
 
 
 def held_key(kind: UndoKind, subject: int, person_id: int | None = None) -> str:

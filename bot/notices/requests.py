@@ -86,6 +86,7 @@ async def _tell_taker_of_cancel(
 
 # The actions staff may undo for a few minutes: the resident is told once that is over.
 _HELD = {
+    RequestAction.ACCEPTED: UndoKind.REQUEST_ACCEPT,
     RequestAction.DONE: UndoKind.REQUEST_DONE,
     RequestAction.DECLINED: UndoKind.REQUEST_DECLINE,
 }

@@ -19,6 +19,7 @@ from bot.ports.store import UnitOfWork
 
 # The actions whose subject is on a staff card: the card's copies show it undone.
 _CARDS = {
+    UndoKind.REQUEST_ACCEPT: CardKind.REQUEST,
     UndoKind.REQUEST_DONE: CardKind.REQUEST,
     UndoKind.REQUEST_DECLINE: CardKind.REQUEST,
     UndoKind.HOURS_DECISION: CardKind.HOURS,

@@ -444,12 +444,15 @@ async def accept(
         raise InvalidInput("unknown_centre")
     if contact_when < now:
         raise InvalidInput("date_past")
+    # What an undo puts back (ids only): the centre and the taker before the accept.
+    was = {"was_centre_id": request.centre_id, "was_taken_by": request.taken_by}
     return await _move(
         uow,
         actor,
         request,
         RequestAction.ACCEPTED,
         now,
+        facts=was,
         centre_id=centre_id,
         contact_when=contact_when,
         taken_by=request.taken_by or staff_id,
@@ -482,6 +485,30 @@ async def preview_done(
     _, request = await _staff_request(uow, actor, request_id, now)
     next_status(request.status, RequestAction.DONE)
     return await view_of(uow, request)
+
+
+async def undo_accept(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) -> RequestView:
+    """Takes back the actor's own accept within the undo window, before the resident was told
+    and while nobody acted on the request since: it waits as before, with the centre and the
+    taker it had and no time to contact. Errors: undo_expired, undo_acted, undo_already."""
+    history = await uow.requests.history(request_id)
+    accepted = next((c for c in reversed(history) if c.action is RequestAction.ACCEPTED), None)
+    facts = {} if accepted is None else accepted.details
+    return await _undo(
+        uow,
+        actor,
+        request_id,
+        now,
+        RequestAction.ACCEPTED,
+        UndoKind.REQUEST_ACCEPT,
+        centre_id=_int_or_none(facts.get("was_centre_id")),
+        taken_by=_int_or_none(facts.get("was_taken_by")),
+        contact_when=None,
+    )
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 async def undo_done(uow: UnitOfWork, actor: Actor, request_id: int, now: datetime) -> RequestView:
@@ -623,6 +650,7 @@ async def _move(
     request: ServiceRequest,
     action: RequestAction,
     now: datetime,
+    facts: dict[str, Any] | None = None,
     **changes: Any,
 ) -> RequestView:
     status = next_status(request.status, action)
@@ -630,7 +658,10 @@ async def _move(
     if not await uow.requests.save(moved, was=request.status):
         # Someone else changed it since it was read: the caller redraws and tries again.
         raise DomainError("request_changed")
-    facts = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in changes.items()}
+    facts = {
+        **(facts or {}),
+        **{k: v.isoformat() if isinstance(v, datetime) else v for k, v in changes.items()},
+    }
     facts.pop("decline_reason", None)  # free text stays on the request, not in the audit log
     await _record(uow, actor, request, action, status, now, **facts)
     uow.record(RequestMoved(at=now, request_id=request.id, action=action, was=request.status))

@@ -235,6 +235,8 @@ async def _accepted(cards_chat: CardHarness, staff: User) -> tuple[int, str, int
     centres = await cards_chat.press(staff, _data(card, accept), message_id=card_id)
     await cards_chat.press(staff, _first_centre(centres))
     await cards_chat.send(staff, "11/23 10:00")
+    cards_chat.clock.advance(minutes=5)  # the accept's own undo window: the resident is told
+    cards_chat.deliver()
     return request_id, reference, card_id
 
 

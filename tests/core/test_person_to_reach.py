@@ -212,7 +212,7 @@ async def test_the_resident_s_notices_on_a_reference_give_the_centre_s_phone_fir
             uow, actor, request.id, centre.id, clock.now() + timedelta(days=1), clock.now()
         )
         await uow.commit()
-    told = reach.wait(seconds=1)[TOME.id]
+    told = reach.wait(minutes=5)[TOME.id]  # an accept is told once its undo window is over
     text = "\n".join(m.text for m in told)
     assert "K-2611-0001" in text
     assert "📞 港ケアセンター：03-5555-0101" in text  # its centre's own phone first

@@ -182,6 +182,9 @@ async def test_accept_by_centre_day_and_hour_buttons_tells_the_resident_which_ce
     assert request.status is RequestStatus.ACCEPTED
     assert request.contact_when == datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
     assert "11月23日(月) 10:00" in cards_chat.screens[HANAKO.id][card_id].text
+    assert TOME.id not in cards_chat.delivered  # held while Hanako may undo it
+    cards_chat.clock.advance(minutes=5)
+    cards_chat.deliver()
     assert "11月23日" in cards_chat.last_to(TOME.id).text
 
 
