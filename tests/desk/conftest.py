@@ -120,8 +120,11 @@ class Desk:
             await uow.commit()
         return report.id
 
-    async def service_request(self, telegram_id: int = RESIDENT) -> int:
-        """A resident's new request, as the request dialog stores it after their consent."""
+    async def service_request(
+        self, telegram_id: int = RESIDENT, voice_file_ids: tuple[str, ...] = ()
+    ) -> int:
+        """A resident's new request, as the request dialog stores it after their consent, with
+        the voice notes and photos of these Telegram file ids."""
         now = SystemClock().now()
         async with open_store(self.app.settings) as store, store.uow() as uow:
             person = await uow.people.by_telegram_id(telegram_id)
@@ -138,6 +141,7 @@ class Desk:
                     address="中央区日本橋1-2-3",
                     phone="090-1234-5678",
                     details="台所の掃除をお願いしたいです",
+                    voice_file_ids=voice_file_ids,
                 ),
                 consent=True,
                 today=self.today(),

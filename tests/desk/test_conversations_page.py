@@ -10,13 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain.conversations import MediaKind
-from bot.domain.people import Actor
-from bot.domain.requests import DEFAULT_AREAS, ForWhom, RequestForm, ServiceKind, TimeWindow
-from bot.ports.clock import SystemClock
-from bot.services.requests import submit
 from sandbox.botapi import file_bytes
 from storage.models import AuditRow
-from tests.desk.conftest import MARIA, RESIDENT, Desk, DeskClient, writes
+from tests.desk.conftest import MARIA, Desk, DeskClient, writes
 from tests.fixtures.browser import needs_chromium, on_the_browser_loop
 
 SANDBOX_PHOTO = "photo-0123456789abcdef-800"  # a file id of the kind the sandbox hands out
@@ -118,30 +114,7 @@ async def test_a_request_s_voice_note_is_played_from_telegram_on_its_page(
     desk: Desk, web: DeskClient
 ):
     voice = "voice-fedcba9876543210"
-    async with await desk.store() as store, store.uow() as uow:
-        person = await uow.people.by_telegram_id(RESIDENT)
-        assert person is not None
-        view = await submit(
-            uow,
-            Actor(person.id, person.roles, "ja"),
-            RequestForm(
-                kind=ServiceKind.HOME_CLEANING,
-                for_whom=ForWhom.SELF,
-                days=(),
-                time_window=TimeWindow.MORNING,
-                area=DEFAULT_AREAS[0].code,
-                address="",
-                phone="",
-                details="",
-                voice_file_ids=(voice,),
-            ),
-            consent=True,
-            today=desk.today(),
-            areas=DEFAULT_AREAS,
-            now=SystemClock().now(),
-        )
-        await uow.commit()
-    request_id = view.request.id
+    request_id = await desk.service_request(voice_file_ids=(voice,))
     await web.sign_in()
     page = await web.get(f"/requests/{request_id}")
     assert "送られた音声・写真" in page.main
