@@ -4,46 +4,31 @@ remove_keyboard takes it away."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import aiohttp
 import pytest
-import pytest_asyncio
 from playwright.async_api import Page, expect
 
 from sandbox.server import SandboxServer
+from tests.fixtures import sandbox_page
 from tests.fixtures.browser import needs_chromium, on_the_browser_loop
-from tests.fixtures.sandbox import serve_sandbox
+from tests.fixtures.sandbox_page import SUZUKI
 from tests.sandbox.conftest import RawCall
 
 pytestmark = [pytest.mark.browser, needs_chromium, on_the_browser_loop]
 
-
-# The sandbox and its HTTP client, on the browser's event loop (tests/fixtures/browser.py).
-@pytest_asyncio.fixture(loop_scope="session")
-async def sandbox(request: pytest.FixtureRequest) -> AsyncIterator[SandboxServer]:
-    async for server in serve_sandbox(request):
-        yield server
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
+# The chat page's fixtures, made on the browser's event loop (tests/fixtures/sandbox_page.py).
+sandbox, http, chat_page = sandbox_page.sandbox, sandbox_page.http, sandbox_page.chat_page
 
 
 async def test_a_reply_keyboard_is_shown_pressed_and_removed(
-    sandbox: SandboxServer, call: RawCall, page: Page
+    call: RawCall, chat_page: Page
 ) -> None:
-    sandbox.add_persona(3001, "鈴木", "ja", label="鈴木さん（組合員）")
-    await page.goto(sandbox.page_url)
-    await page.locator("#persona").select_option("3001")
+    page = chat_page
     keyboard = page.get_by_test_id("reply-keyboard")
     await expect(keyboard).to_be_hidden()
 
     status, _ = await call(
         "sendMessage",
-        chat_id=3001,
+        chat_id=SUZUKI,
         text="よく使うボタンを、入力欄の下に置きました。",
         reply_markup={
             "keyboard": [[{"text": "⏱ 時間"}, {"text": "📅 シフト"}], [{"text": "≡ その他"}]],
@@ -59,12 +44,12 @@ async def test_a_reply_keyboard_is_shown_pressed_and_removed(
     status, body = await call("getUpdates", timeout=5)
     [update] = body["result"]
     assert update["message"]["text"] == "📅 シフト"
-    assert update["message"]["from"]["id"] == 3001
+    assert update["message"]["from"]["id"] == SUZUKI
 
     # The bot answers with inline buttons: the keyboard stays (it is persistent) ...
     await call(
         "sendMessage",
-        chat_id=3001,
+        chat_id=SUZUKI,
         text="あなたのシフト",
         reply_markup={"inline_keyboard": [[{"text": "戻る", "callback_data": "menu"}]]},
     )
@@ -72,7 +57,7 @@ async def test_a_reply_keyboard_is_shown_pressed_and_removed(
     await expect(keyboard).to_be_visible()
     # ... until a message removes it.
     await call(
-        "sendMessage", chat_id=3001, text="片付けました。", reply_markup={"remove_keyboard": True}
+        "sendMessage", chat_id=SUZUKI, text="片付けました。", reply_markup={"remove_keyboard": True}
     )
     await expect(keyboard).to_be_hidden()
 
