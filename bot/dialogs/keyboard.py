@@ -10,7 +10,10 @@ LINE's people have no such keyboard, but a LINE user typing a label is read the 
 
 The keyboard is set by a message of its own (a message carries inline buttons or a keyboard,
 not both): when the menu is shown after /start, /menu, a language change and a role change
-(joining), and removed when the person is forgotten.
+(joining), and removed when the person is forgotten. A role given or taken away by someone else
+(an admin on the desk, staff approving a volunteer) changes it with the notice that tells the
+person (`with_new_keyboard`, bot/notices/members.py and volunteers.py): nobody has to know to
+type /menu to see what they may now do.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from bot.domain.callbacks import CallbackData
 from bot.domain.channels import Channel
 from bot.domain.incoming import ChatType
 from bot.domain.people import Actor
-from bot.domain.replies import Reply, msg
+from bot.domain.replies import Msg, Reply, msg
 from bot.i18n import SUPPORTED, I18n
 
 
@@ -84,6 +87,15 @@ def keyboard_reply(actor: Actor) -> Reply | None:
     if not has_keyboard(actor):
         return None
     return Reply(parts=(msg("keyboard.shown"),), keyboard=keyboard_rows(actor))
+
+
+def with_new_keyboard(actor: Actor, *parts: Msg) -> Reply:
+    """A notice of a changed role carrying the short menu of the person's roles now, or taking
+    away a keyboard their roles no longer give; on LINE (no such keyboard), the notice alone."""
+    chat = actor.telegram_user_id
+    if chat is None or Channel.of(chat) is not Channel.TELEGRAM:
+        return Reply(parts=parts)
+    return Reply(parts=parts, keyboard=keyboard_rows(actor))  # () removes the keyboard
 
 
 def set_keyboard(turn: Turn, actor: Actor | None = None) -> None:

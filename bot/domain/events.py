@@ -101,6 +101,16 @@ class MemberJoined(Event):
 
 
 @dataclass(frozen=True)
+class RoleChanged(Event):
+    """An admin gave a person a role or took one away: the person is told, and their short
+    menu under the chat changes with the notice (not only at their next /menu)."""
+
+    person_id: int
+    role: str  # a `Role` value
+    granted: bool
+
+
+@dataclass(frozen=True)
 class VolunteerApplied(Event):
     """Someone applied to volunteer: staff's cards show the application."""
 

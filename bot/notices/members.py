@@ -1,13 +1,15 @@
 """Consequences of onboarding: when an imported person joins with their letter, the staff of
 their centres are told who joined (in each staff member's language). A person of no centre, or
-of centres without staff, is told to the admins, so that somebody always hears of it."""
+of centres without staff, is told to the admins, so that somebody always hears of it. A person
+given a role or losing one is told, and the notice brings the short menu of their roles now."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.domain.events import Event, MemberJoined
-from bot.domain.people import Person, Role
+from bot.dialogs.keyboard import with_new_keyboard
+from bot.domain.events import Event, MemberJoined, RoleChanged
+from bot.domain.people import Actor, Person, Role
 from bot.domain.replies import Reply, msg
 from bot.notices.context import Handler, NoticeContext
 from bot.ports.store import UnitOfWork
@@ -59,4 +61,20 @@ def _role(person: Person) -> str:
     return Role.MEMBER.value
 
 
-HANDLERS: Mapping[type[Event], Handler] = {MemberJoined: joined}
+async def role_changed(ctx: NoticeContext, uow: UnitOfWork, event: RoleChanged) -> None:
+    person = await uow.people.get(event.person_id)
+    if person is None:
+        return
+    key = "roles.granted" if event.granted else "roles.removed"
+    # The roles as they are at commit: several changes at once all end with the same keyboard.
+    actor = Actor(person.id, person.roles, "", telegram_user_id=person.telegram_user_id)
+    await ctx.tell(
+        uow,
+        person,
+        with_new_keyboard(actor, msg(key, role=msg(f"role.{event.role}"))),
+        at=event.at,
+        dedupe_key=f"roles:{person.id}:{event.role}:{event.granted}:{event.at.isoformat()}",
+    )
+
+
+HANDLERS: Mapping[type[Event], Handler] = {MemberJoined: joined, RoleChanged: role_changed}

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from bot.domain.coop import Shift
 from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.events import RoleChanged
 from bot.domain.hours import HourReport
 from bot.domain.incoming import Incoming
 from bot.domain.people import Actor, NewPerson, Person, Role
@@ -188,9 +189,11 @@ async def change_role(
     if grant and role not in person.roles:
         await uow.people.add_role(person.id, role)
         await uow.audit.add(now, actor.person_id, "person.role_added", subject, {"role": role})
+        uow.record(RoleChanged(now, person.id, role.value, granted=True))
     elif not grant and role in person.roles:
         await uow.people.remove_role(person.id, role)
         await uow.audit.add(now, actor.person_id, "person.role_removed", subject, {"role": role})
+        uow.record(RoleChanged(now, person.id, role.value, granted=False))
     changed = await uow.people.get(person.id)
     assert changed is not None  # noqa: S101 -- read a moment ago in this transaction
     return changed

@@ -12,7 +12,8 @@ from bot.services.invites import issue_invite, open_invites, revoke_invite
 from tests.fixtures.people import actor, audited
 
 
-async def test_only_admins_change_roles_and_never_drop_their_own_admin(memory_store, clock):
+async def test_only_admins_change_roles_and_never_drop_their_own_admin(chat, memory_store, clock):
+    # `chat` wires the store's consequences: the person whose role changed is told.
     admin = await actor(memory_store, clock, {Role.STAFF, Role.ADMIN}, 1)
     staff = await actor(memory_store, clock, {Role.STAFF}, 2)
     member = await actor(memory_store, clock, {Role.MEMBER}, 3)
