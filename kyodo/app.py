@@ -232,6 +232,7 @@ class KyodoApp:
             rate=settings.global_rate,
             on_queued=queued,
             line_batch=MULTICAST_LIMIT if multicaster is not None else 0,
+            line_quota=self.line_quota,  # a due broadcast's LINE cost is checked again
         )
         # Cards follow their items through events (bot/notices/cards.py); the feed only edits
         # copies whose first send had no message id yet, woken by the sender when deliveries
@@ -266,7 +267,9 @@ class KyodoApp:
                 self.clock,
                 max_text_length=settings.max_text_length,
             )
-        self.scheduler = make_scheduler(settings, store.uow, self.clock, sender.wake)
+        self.scheduler = make_scheduler(
+            settings, store.uow, self.clock, sender.wake, line_quota=self.line_quota
+        )
         self._tasks = [
             asyncio.create_task(sender.run(), name="outbox-sender"),
             asyncio.create_task(worker.run(), name="inbox-worker"),

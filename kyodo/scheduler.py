@@ -30,6 +30,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Settings
 from bot.ports.clock import Clock
+from bot.ports.line import LineQuota
 from bot.ports.scheduling import LeaderLock
 from bot.ports.store import UnitOfWorkFactory
 from bot.services.reminders import ReminderRunner, ReminderSettings
@@ -217,6 +218,8 @@ def make_scheduler(
     uow: UnitOfWorkFactory,
     clock: Clock,
     wake_sender: Callable[[], None],
+    *,
+    line_quota: LineQuota | None = None,
 ) -> LeaderScheduler:
     """The scheduler of one Kyodo process, wired to its store and sender.
 
@@ -239,7 +242,8 @@ def make_scheduler(
     )
 
     async def start_broadcasts(now: datetime) -> None:
-        if await start_due_broadcasts(uow, now):
+        # LINE's quota: a due broadcast's LINE cost is checked again (bot/services/broadcasts.py).
+        if await start_due_broadcasts(uow, now, line_quota):
             wake_sender()
 
     async def purge(now: datetime) -> None:

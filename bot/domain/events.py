@@ -299,6 +299,18 @@ class BroadcastFinished(Event):
     progress: Progress
 
 
+@dataclass(frozen=True)
+class BroadcastHeld(Event):
+    """A scheduled broadcast came due but would cost more of LINE's monthly messages than are
+    left (`line_messages` against the plan's `limit`, `used` so far): it was held, not started,
+    and the coordinator is told, with Resume and Cancel."""
+
+    broadcast_id: int
+    line_messages: int
+    limit: int
+    used: int
+
+
 # Conversations with the staff ------------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from bot.dialogs.broadcasts import message_for, progress_reply
+from bot.dialogs.broadcasts import control_buttons, message_for, progress_reply
 from bot.dialogs.engine import DialogSettings
 from bot.domain.broadcasts import (
     OPEN_STATUSES,
@@ -33,13 +33,15 @@ from bot.domain.broadcasts import (
     Recipient,
     Unreached,
 )
-from bot.domain.events import BroadcastFinished, BroadcastProgressed, Event
+from bot.domain.events import BroadcastFinished, BroadcastHeld, BroadcastProgressed, Event
 from bot.domain.outbound import OutboundMessage
 from bot.domain.replies import Msg, Reply, msg
 from bot.i18n import resolve_locale
 from bot.notices.context import Handler, NoticeContext
+from bot.ports.line import MonthQuota
 from bot.ports.store import UnitOfWork
 from bot.rendering import Renderer
+from bot.services.line_quota import LineCost, cost_lines
 
 UNREACHED_SHOWN = 200  # names looked up for the final summary
 SUMMARY_CHARS = 3000  # of names in it; the rest are counted
@@ -162,7 +164,27 @@ def summary(broadcast: Broadcast, state: Progress, missed: Sequence[Unreached]) 
     return Reply(parts=tuple(parts))
 
 
+async def held(ctx: NoticeContext, uow: UnitOfWork, event: BroadcastHeld) -> None:
+    """The coordinator hears that their broadcast, due now, was held for LINE's monthly
+    messages: what it costs, what is left, and Resume (checked again) or Cancel."""
+    broadcast = await uow.broadcasts.get(event.broadcast_id)
+    if broadcast is None or broadcast.coordinator_chat_id is None:
+        return
+    cost = LineCost(event.line_messages, MonthQuota(event.limit, event.used))
+    reply = Reply(
+        parts=(msg("line.quota.held", id=broadcast.id), *cost_lines(cost)),
+        buttons=control_buttons(broadcast),
+    )
+    rendered = ctx.renderer.render(
+        reply, broadcast.coordinator_chat_id, broadcast.coordinator_locale
+    )
+    # Once per hold: a resumed broadcast held again is told again.
+    key = f"bc:{broadcast.id}:held-{int(event.at.timestamp())}"
+    await uow.outbox.add(rendered, event.at, dedupe_key=key)
+
+
 HANDLERS: Mapping[type[Event], Handler] = {
     BroadcastProgressed: progressed,
     BroadcastFinished: finished,
+    BroadcastHeld: held,
 }

@@ -35,6 +35,7 @@ from bot.domain.channels import Channel
 from bot.domain.events import BroadcastFinished, BroadcastProgressed
 from bot.domain.outbound import OutboundMessage
 from bot.ports.clock import Clock
+from bot.ports.line import LineQuota
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
 from bot.runtime.step_loop import StepLoop, busy_or
 from bot.runtime.wakeup import Sleep
@@ -65,6 +66,7 @@ class BroadcastPump:
         on_queued: Callable[[], None] | None = None,
         sleep: Sleep = asyncio.sleep,
         line_batch: int = 0,
+        line_quota: LineQuota | None = None,
     ) -> None:
         """`copies` renders a page of recipients' messages; `ahead_seconds`: how much sending
         the queued, unsent rows may hold (a pause stops about that much later, and the sender
@@ -77,6 +79,7 @@ class BroadcastPump:
         self._ahead = max(100, math.ceil(rate * ahead_seconds))
         self._chunk = max(chunk or max(50, min(1000, math.ceil(rate))), line_batch)
         self._line_batch = line_batch
+        self._line_quota = line_quota  # a due broadcast's LINE cost is checked against it
         self._progress_every = progress_every
         self._on_queued = on_queued
         self._loop = StepLoop(
@@ -99,7 +102,7 @@ class BroadcastPump:
     async def step(self) -> bool:
         """One pass over running broadcasts; True when there is more to queue right away."""
         now = self._clock.now()
-        await start_due_broadcasts(self._uow, now)
+        await start_due_broadcasts(self._uow, now, self._line_quota)
         async with self._uow() as uow:
             under_way = await uow.broadcasts.in_progress(20)
         busy = False

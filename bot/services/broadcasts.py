@@ -51,12 +51,13 @@ from bot.domain.broadcasts import (
 )
 from bot.domain.coop import Assembly, BusinessCentre
 from bot.domain.errors import DomainError
-from bot.domain.events import BroadcastProgressed
+from bot.domain.events import BroadcastHeld, BroadcastProgressed
 from bot.domain.outbound import OutboundMessage
 from bot.domain.people import Actor
 from bot.domain.replies import Msg, Reply, msg
+from bot.ports.line import LineQuota, MonthQuota
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
-from bot.services import access
+from bot.services import access, line_quota
 
 log = logging.getLogger(__name__)
 
@@ -384,16 +385,81 @@ async def preferences(uow: UnitOfWork, actor: Actor) -> dict[BroadcastKind, bool
 # -- starting and running ----------------------------------------------------------------
 
 
-async def start_due_broadcasts(uow_factory: UnitOfWorkFactory, now: datetime) -> list[int]:
+class _LineBudget:
+    """What is left of LINE's monthly messages for the broadcasts one call starts: read from
+    LINE once, when the first of them reaches anyone on LINE."""
+
+    def __init__(self, quota: LineQuota | None) -> None:
+        self._quota = quota
+        self._month: MonthQuota | None = None
+        self._asked = False
+        self.spent = 0  # by the broadcasts started in this call
+        # The one just refused: (its LINE messages, the plan's limit, used with this call's)
+        self.refused = (0, 0, 0)
+
+    async def allows(self, uow: UnitOfWork, broadcast: Broadcast) -> bool:
+        if self._quota is None:
+            return True
+        draft = broadcast.draft
+        needed = await line_quota.line_recipients(uow, draft.audience, draft.kind)
+        if needed == 0:
+            return True
+        if not self._asked:
+            self._month, self._asked = await line_quota.month_or_none(self._quota), True
+        month = self._month
+        # LINE unknown just now, or a plan without a limit: not held, as at compose time.
+        limit = None if month is None else month.limit
+        if month is not None and limit is not None and needed > limit - month.used - self.spent:
+            self.refused = (needed, limit, month.used + self.spent)
+            return False
+        self.spent += needed
+        return True
+
+
+async def _hold(uow: UnitOfWork, broadcast: Broadcast, now: datetime, budget: _LineBudget) -> None:
+    held = replace(broadcast, status=BroadcastStatus.PAUSED)
+    if not await uow.broadcasts.save(
+        held, was=BroadcastStatus.SCHEDULED, was_cursor=broadcast.cursor
+    ):
+        return  # another replica started or held it meanwhile
+    needed, limit, used = budget.refused
+    await uow.audit.add(
+        now,
+        broadcast.created_by,
+        "broadcast.held",
+        f"broadcast:{broadcast.id}",
+        {"line_messages": needed, "left": max(0, limit - used)},
+    )
+    uow.record(
+        BroadcastHeld(
+            at=now, broadcast_id=broadcast.id, line_messages=needed, limit=limit, used=used
+        )
+    )
+    log.info("broadcast %s held: not enough of LINE's monthly messages", broadcast.id)
+
+
+async def start_due_broadcasts(
+    uow_factory: UnitOfWorkFactory, now: datetime, quota: LineQuota | None = None
+) -> list[int]:
     """Starts every scheduled broadcast whose time has come; returns their ids.
 
     Safe to call from several places and replicas at once (the scheduler, the pump): a
     broadcast is started by one conditional update, and a call that loses changes nothing.
     A broadcast due while Kyodo was down starts when it comes back.
+
+    With `quota` (LINE's, when LINE is on), what it costs of LINE's monthly messages is counted
+    again now, as when it was composed (bot/services/line_quota.py): the month's messages may have
+    gone since it was scheduled. One that would go past what is left is held (paused, not
+    started, nothing sent) and its coordinator told (`BroadcastHeld`); Resume brings it back to
+    be checked again. Broadcasts starting in one call share what is left.
     """
     started: list[int] = []
     async with uow_factory() as uow:
+        budget = _LineBudget(quota)
         for broadcast in await uow.broadcasts.due(now, 50):
+            if not await budget.allows(uow, broadcast):
+                await _hold(uow, broadcast, now, budget)
+                continue
             recipients, opted_out = await uow.broadcasts.count_audience(
                 broadcast.draft.audience, broadcast.draft.kind
             )

@@ -48,18 +48,27 @@ async def line_cost(
     if quota is None:
         return None
     await access.require_staff(uow, actor, now, refused="broadcast.refused", subject="line:quota")
+    messages = await line_recipients(uow, audience, kind)
+    return LineCost(messages, await month_or_none(quota))
+
+
+async def line_recipients(uow: UnitOfWork, audience: Audience, kind: BroadcastKind) -> int:
+    """How many of a broadcast's recipients are on LINE: one of LINE's messages each."""
     messages, after = 0, 0
     while True:
         page = await uow.broadcasts.recipients(audience, kind, after, PAGE)
         messages += sum(1 for r in page if Channel.of(r.telegram_user_id) is Channel.LINE)
         if len(page) < PAGE:
-            break
+            return messages
         after = page[-1].person_id
+
+
+async def month_or_none(quota: LineQuota) -> MonthQuota | None:
+    """This month's figures, or None when LINE cannot be asked just now."""
     try:
-        month = await quota.month()
+        return await quota.month()
     except GatewayError:
-        month = None
-    return LineCost(messages, month)
+        return None
 
 
 def cost_lines(cost: LineCost) -> list[Msg]:
