@@ -8,9 +8,8 @@ Messages go through the catalogs in the terminal's language, like the rest of th
 from __future__ import annotations
 
 import argparse
-import html
 import sys
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from bot.ports.clock import SystemClock
 from bot.ports.store import UnitOfWork
 from kyodo.cli.shell import Subparsers, shell_locale, upgrade
 from kyodo.cli.shifts import kind_names
+from kyodo.cli.terminal import file_refused, lines_refused, say
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -80,11 +80,6 @@ def _details(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--areas", default="", help="service areas, separated by ;")
 
 
-def _say(i18n: I18n, key: str, locale: str, args: Mapping[str, object] | None = None) -> str:
-    # The catalogs escape values for Telegram's HTML; a terminal shows them as typed.
-    return html.unescape(i18n.text(key, locale, args))
-
-
 def _line(i18n: I18n, locale: str, centre: BusinessCentre) -> str:
     """One centre as a line of text; a head office, or the office a centre belongs to, after."""
     separator = "、" if is_japanese(locale) else ", "
@@ -99,11 +94,11 @@ def _line(i18n: I18n, locale: str, centre: BusinessCentre) -> str:
         kinds=kinds or "—",
         areas=separator.join(centre.areas) or "—",
     )
-    said = [_say(i18n, row.key, locale, dict(row.args))]
+    said = [say(i18n, row.key, locale, dict(row.args))]
     if centre.is_office:
-        said.append(_say(i18n, "cli.centres.is_office", locale))
+        said.append(say(i18n, "cli.centres.is_office", locale))
     elif centre.office_id is not None:
-        said.append(_say(i18n, "cli.centres.of_office", locale, {"office": centre.office_id}))
+        said.append(say(i18n, "cli.centres.of_office", locale, {"office": centre.office_id}))
     return "  ".join(said)
 
 
@@ -127,8 +122,8 @@ async def _run(
             said = await act(uow, i18n, locale)
         except (InvalidInput, NotFound) as error:
             code = "not_found" if isinstance(error, NotFound) else error.code
-            reason = _say(i18n, f"centres.error.{code}", locale)
-            print(_say(i18n, "cli.centres.refused", locale, {"reason": reason}), file=sys.stderr)
+            reason = say(i18n, f"centres.error.{code}", locale)
+            print(say(i18n, "cli.centres.refused", locale, {"reason": reason}), file=sys.stderr)
             return 1
         await uow.commit()
     print(said)
@@ -151,7 +146,7 @@ async def handle_list(settings: Settings, args: argparse.Namespace) -> int:
     async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
         found = await centres.listing(uow, _admin(locale), SystemClock().now())
         if not found:
-            return _say(i18n, "cli.centres.none", locale)
+            return say(i18n, "cli.centres.none", locale)
         return "\n".join(_line(i18n, locale, centre) for centre in found)
 
     return await _run(settings, act)
@@ -166,7 +161,7 @@ async def handle_add(settings: Settings, args: argparse.Namespace) -> int:
         added = await centres.add(
             uow, _admin(locale), SystemClock().now(), fields, office_id=args.office
         )
-        return _say(i18n, "cli.centres.added", locale, {"row": _line(i18n, locale, added)})
+        return say(i18n, "cli.centres.added", locale, {"row": _line(i18n, locale, added)})
 
     return await _run(settings, act)
 
@@ -179,7 +174,7 @@ async def handle_rename(settings: Settings, args: argparse.Namespace) -> int:
         renamed = await centres.rename(
             uow, _admin(locale), now, args.id, args.name_ja, args.name_en
         )
-        return _say(i18n, "cli.centres.renamed", locale, {"row": _line(i18n, locale, renamed)})
+        return say(i18n, "cli.centres.renamed", locale, {"row": _line(i18n, locale, renamed)})
 
     return await _run(settings, act)
 
@@ -197,7 +192,7 @@ async def handle_describe(settings: Settings, args: argparse.Namespace) -> int:
             kinds=centre_csv.parse_kinds(args.kinds, kind_names(i18n)),
             areas=centre_csv.parse_areas(args.areas),
         )
-        return _say(i18n, "cli.centres.described", locale, {"row": _line(i18n, locale, described)})
+        return say(i18n, "cli.centres.described", locale, {"row": _line(i18n, locale, described)})
 
     return await _run(settings, act)
 
@@ -210,7 +205,7 @@ async def handle_office(settings: Settings, args: argparse.Namespace) -> int:
         moved = await centres.set_office(
             uow, _admin(locale), SystemClock().now(), args.id, office_id
         )
-        return _say(i18n, "cli.centres.office_set", locale, {"row": _line(i18n, locale, moved)})
+        return say(i18n, "cli.centres.office_set", locale, {"row": _line(i18n, locale, moved)})
 
     return await _run(settings, act)
 
@@ -220,7 +215,7 @@ async def handle_close(settings: Settings, args: argparse.Namespace) -> int:
 
     async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
         closed = await centres.close(uow, _admin(locale), SystemClock().now(), args.id)
-        return _say(i18n, "cli.centres.closed", locale, {"row": _line(i18n, locale, closed)})
+        return say(i18n, "cli.centres.closed", locale, {"row": _line(i18n, locale, closed)})
 
     return await _run(settings, act)
 
@@ -246,25 +241,17 @@ async def handle_import(settings: Settings, args: argparse.Namespace) -> int:
                 dry_run=args.dry_run,
             )
         except InvalidInput as error:
-            reason = _say(i18n, f"centres.error.{error.code}", locale)
-            print(
-                _say(i18n, "cli.centres_import.file", locale, {"reason": reason}), file=sys.stderr
-            )
+            file_refused(i18n, locale, "cli.centres_import.file", f"centres.error.{error.code}")
             return 1
         if report.imported:
             await uow.commit()
-    for broken in report.errors:
-        reason = _say(i18n, f"centres.error.{broken.code}", locale)
-        line = _say(
-            i18n, "cli.centres_import.line", locale, {"line": broken.line, "reason": reason}
-        )
-        print(line, file=sys.stderr)
+    lines_refused(i18n, locale, "cli.centres_import.line", "centres.error", report.errors)
     counts = {"count": len(report.good), "broken": len(report.errors)}
     if args.dry_run:
-        print(_say(i18n, "cli.centres_import.dry_run", locale, counts))
+        print(say(i18n, "cli.centres_import.dry_run", locale, counts))
         return 1 if report.errors else 0
     if report.errors:
-        print(_say(i18n, "cli.centres_import.refused", locale, counts), file=sys.stderr)
+        print(say(i18n, "cli.centres_import.refused", locale, counts), file=sys.stderr)
         return 1
-    print(_say(i18n, "cli.centres_import.done", locale, {"count": report.imported}))
+    print(say(i18n, "cli.centres_import.done", locale, {"count": report.imported}))
     return 0

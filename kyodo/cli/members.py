@@ -10,9 +10,8 @@ so no letter carries a code that does not exist.
 from __future__ import annotations
 
 import argparse
-import html
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ from bot.i18n import I18n
 from bot.ports.clock import SystemClock
 from kyodo.cli import member_centres
 from kyodo.cli.shell import Subparsers, shell_locale, upgrade
+from kyodo.cli.terminal import file_refused, lines_refused, say
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -49,11 +49,6 @@ def add_parser(sub: Subparsers) -> None:
     letters.add_argument("--valid-days", type=int, default=60)
     letters.set_defaults(handler=handle_letters)
     member_centres.add_parser(members_sub)
-
-
-def _say(i18n: I18n, key: str, locale: str, args: Mapping[str, object] | None = None) -> str:
-    # The catalogs escape values for Telegram's HTML; a terminal shows them as typed.
-    return html.unescape(i18n.text(key, locale, args))
 
 
 # The shell is the admin's own door, as for `kyodo centres`.
@@ -104,9 +99,8 @@ async def handle_import(settings: Settings, args: argparse.Namespace) -> int:
                 dry_run=args.dry_run,
             )
         except InvalidInput as error:
-            reason = _say(i18n, f"members.import.error.{error.code}", locale)
-            print(
-                _say(i18n, "cli.members_import.file", locale, {"reason": reason}), file=sys.stderr
+            file_refused(
+                i18n, locale, "cli.members_import.file", f"members.import.error.{error.code}"
             )
             return 1
         if report.imported:
@@ -118,27 +112,22 @@ async def handle_import(settings: Settings, args: argparse.Namespace) -> int:
                 if partial is not None:
                     partial.unlink(missing_ok=True)
                 raise
-    for broken in report.errors:
-        reason = _say(i18n, f"members.import.error.{broken.code}", locale)
-        line = _say(
-            i18n, "cli.members_import.line", locale, {"line": broken.line, "reason": reason}
-        )
-        print(line, file=sys.stderr)
+    lines_refused(i18n, locale, "cli.members_import.line", "members.import.error", report.errors)
     counts = {"count": len(report.good), "already": report.already, "broken": len(report.errors)}
     if args.dry_run:
-        print(_say(i18n, "cli.members_import.dry_run", locale, counts))
+        print(say(i18n, "cli.members_import.dry_run", locale, counts))
         return 1 if report.errors else 0
     if report.errors:
-        print(_say(i18n, "cli.members_import.refused", locale, counts), file=sys.stderr)
+        print(say(i18n, "cli.members_import.refused", locale, counts), file=sys.stderr)
         return 1
     done = {"imported": report.imported, "already": report.already}
-    print(_say(i18n, "cli.members_import.done", locale, done))
+    print(say(i18n, "cli.members_import.done", locale, done))
     if partial is not None:
         partial.replace(args.letters)
         written = {"count": len(report.letters), "path": str(args.letters)}
-        print(_say(i18n, "cli.members_import.letters", locale, written))
+        print(say(i18n, "cli.members_import.letters", locale, written))
     elif report.imported:
-        print(_say(i18n, "cli.members_import.no_letters", locale))
+        print(say(i18n, "cli.members_import.no_letters", locale))
     return 0
 
 
@@ -154,7 +143,7 @@ async def handle_letters(settings: Settings, args: argparse.Namespace) -> int:
             uow, _admin(locale), SystemClock().now(), timedelta(days=args.valid_days)
         )
         if not issued:
-            print(_say(i18n, "cli.members_letters.none", locale))
+            print(say(i18n, "cli.members_letters.none", locale))
             return 0
         partial = _write_letters(settings, i18n, issued, args.file)
         try:
@@ -164,5 +153,5 @@ async def handle_letters(settings: Settings, args: argparse.Namespace) -> int:
             raise
     partial.replace(args.file)
     written = {"count": len(issued), "path": str(args.file)}
-    print(_say(i18n, "cli.members_import.letters", locale, written))
+    print(say(i18n, "cli.members_import.letters", locale, written))
     return 0
