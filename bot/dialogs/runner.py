@@ -87,9 +87,8 @@ class Conversation:
         self.flood = flood or FloodGuard()
 
     async def __call__(self, uow: UnitOfWork, incoming: Incoming) -> HandleResult:
-        # Handled, the update is kept for its id and kind only: the raw update (the person's
-        # name, what they wrote) goes with this commit.
-        await uow.inbox.handled_as(incoming.update_id, incoming.kind.value)
+        # The inbox worker's claim keeps the update by its id and kind only, in this
+        # transaction: the raw update (the person's name, what they wrote) goes with the commit.
         if incoming.kind is InputKind.IGNORED or incoming.chat_id is None:
             return HandleResult()
         now = self.clock.now()

@@ -54,6 +54,11 @@ def _ids(batch: list[tuple[InboxItem, Incoming | None]]) -> str:
     return ",".join(str(item.update_id) for item, _ in batch)
 
 
+def _kind(incoming: Incoming | None) -> str:
+    assert incoming is not None  # noqa: S101 -- a batch holds parsed updates only
+    return incoming.kind.value
+
+
 class InboxIntake:
     """Stores batches of raw updates, duplicates skipped, in one committed transaction."""
 
@@ -244,9 +249,15 @@ class InboxWorker:
         done: list[tuple[Incoming, HandleResult]] = []
         try:
             async with self._uow() as uow:
+                # The batch is claimed in one statement (and kept by id and kind only, the raw
+                # updates going with this commit); an update another worker took is skipped.
+                claimed = await uow.inbox.claim_many(
+                    [(item.update_id, _kind(incoming)) for item, incoming in batch],
+                    self._clock.now(),
+                )
                 for item, incoming in batch:
                     assert incoming is not None  # noqa: S101 -- checked above
-                    if await uow.inbox.claim(item.update_id, self._clock.now()):
+                    if item.update_id in claimed:
                         done.append((incoming, await self._handle(uow, incoming)))
                 await uow.commit()
         except Exception:
@@ -268,7 +279,10 @@ class InboxWorker:
         for attempt in range(1, self._max_attempts + 1):
             try:
                 async with self._uow() as uow:
-                    if not await uow.inbox.claim(item.update_id, self._clock.now()):
+                    # Claimed and kept by id and kind only, in one statement.
+                    if not await uow.inbox.claim(
+                        item.update_id, self._clock.now(), kind=incoming.kind.value
+                    ):
                         return  # another worker (or replica) handled it
                     result = await self._handle(uow, incoming)
                     await uow.commit()

@@ -38,11 +38,7 @@ class PersonData:
 async def person_of_chat(uow: UnitOfWork, chat_id: int) -> Person | None:
     """The person behind a chat: the one whose first chat it is, or who linked it as their
     second messenger (bot.services.links)."""
-    person = await uow.people.by_telegram_id(chat_id)
-    if person is not None:
-        return person
-    linked = await uow.links.person_of(chat_id)
-    return None if linked is None else await uow.people.get(linked)
+    return await uow.people.of_chat(chat_id)  # one round trip: on every update's path
 
 
 async def find_actor(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.people import NewPerson, Person, Role
-from storage.models import PersonRoleRow, PersonRow
+from storage.models import PersonChatRow, PersonRoleRow, PersonRow
 from storage.repositories._sql import rowcount, upsert_insert
 
 
@@ -116,34 +117,52 @@ class SqlPeopleRepository:
     async def _update(self, where: ColumnElement[bool], **values: object) -> None:
         await self._session.execute(update(PersonRow).where(where).values(**values))
 
-    async def _one(self, where: ColumnElement[bool]) -> Person | None:
-        row = (
-            await self._session.execute(
-                select(
-                    PersonRow.id,
-                    PersonRow.telegram_user_id,
-                    PersonRow.display_name,
-                    PersonRow.locale,
-                    PersonRow.telegram_language,
-                    PersonRow.unreachable,
-                    PersonRow.created_at,
-                ).where(where)
-            )
-        ).one_or_none()
-        if row is None:
-            return None
-        roles = (
-            await self._session.execute(
-                select(PersonRoleRow.role).where(PersonRoleRow.person_id == row.id)
-            )
-        ).scalars()
-        return Person(
-            id=row.id,
-            telegram_user_id=row.telegram_user_id,
-            display_name=row.display_name,
-            locale=row.locale,
-            telegram_language=row.telegram_language,
-            roles=frozenset(Role(role) for role in roles),
-            created_at=row.created_at,
-            unreachable=row.unreachable,
+    async def of_chat(self, chat_id: int) -> Person | None:
+        # The person whose first chat it is, else who linked it as a further chat: one
+        # statement on the inbox worker's path, where two lookups cost a round trip each.
+        linked = select(PersonChatRow.person_id).where(PersonChatRow.chat_id == chat_id)
+        found = await self._people(
+            or_(PersonRow.telegram_user_id == chat_id, PersonRow.id.in_(linked))
         )
+        first = [p for p in found if p.telegram_user_id == chat_id]
+        return (first or found)[0] if found else None
+
+    async def _one(self, where: ColumnElement[bool]) -> Person | None:
+        found = await self._people(where)
+        return found[0] if found else None
+
+    async def _people(self, where: ColumnElement[bool]) -> list[Person]:
+        """The people matching `where`, each with their roles, in one statement."""
+        rows = await self._session.execute(
+            select(
+                PersonRow.id,
+                PersonRow.telegram_user_id,
+                PersonRow.display_name,
+                PersonRow.locale,
+                PersonRow.telegram_language,
+                PersonRow.unreachable,
+                PersonRow.created_at,
+                PersonRoleRow.role,
+            )
+            .outerjoin(PersonRoleRow, PersonRoleRow.person_id == PersonRow.id)
+            .where(where)
+            .order_by(PersonRow.id)
+        )
+        people: dict[int, tuple[Any, set[Role]]] = {}
+        for row in rows:
+            _, roles = people.setdefault(row.id, (row, set()))
+            if row.role is not None:
+                roles.add(Role(row.role))
+        return [
+            Person(
+                id=row.id,
+                telegram_user_id=row.telegram_user_id,
+                display_name=row.display_name,
+                locale=row.locale,
+                telegram_language=row.telegram_language,
+                roles=frozenset(roles),
+                created_at=row.created_at,
+                unreachable=row.unreachable,
+            )
+            for row, roles in people.values()
+        ]

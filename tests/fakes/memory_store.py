@@ -275,6 +275,13 @@ class MemoryPeopleRepository:
             (p for p in self._s.people.values() if p.telegram_user_id == telegram_user_id), None
         )
 
+    async def of_chat(self, chat_id: int) -> Person | None:
+        person = await self.by_telegram_id(chat_id)
+        linked = self._s.person_chats.get(chat_id)
+        if person is None and linked is not None:
+            person = await self.get(linked.person_id)
+        return person
+
     async def with_role(self, role: Role) -> Sequence[Person]:
         return [p for _, p in sorted(self._s.people.items()) if Role(role) in p.roles]
 
@@ -491,12 +498,17 @@ class MemoryInboxRepository:
         )
         return [self._s.inbox[k][0] for k in unhandled[:limit]]
 
-    async def claim(self, update_id: int, at: datetime) -> bool:
+    async def claim(self, update_id: int, at: datetime, kind: str | None = None) -> bool:
         entry = self._s.inbox.get(update_id)
         if entry is None or entry[1] is not None:
             return False
         self._s.inbox[update_id] = (entry[0], _utc(at))
+        if kind is not None:
+            await self.handled_as(update_id, kind)
         return True
+
+    async def claim_many(self, claims: Sequence[tuple[int, str]], at: datetime) -> set[int]:
+        return {uid for uid, kind in dict(claims).items() if await self.claim(uid, at, kind)}
 
     async def last_update_id(self) -> int | None:
         return max((u for u in self._s.inbox if u < LINE_UPDATE_BASE), default=None)
