@@ -170,6 +170,7 @@ class KyodoApp:
                 self._line_client,
                 I18n(settings.tz, settings.default_locale),
                 settings.default_locale,
+                store.uow,  # its people move to a changed menu's new version
             )
             # LINE's monthly quota, shown where a broadcast is composed (dialog and desk).
             self.line_quota = LineQuotaReader(self._line_client)

@@ -9,12 +9,24 @@ what a tap shows in the chat (in English too, for a picture drawn without the Ja
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from bot.dialogs.menus import MENU, Help, Language, full_menu
-from bot.domain.people import Actor, Role
+from bot.domain.channels import Channel
+from bot.domain.people import Actor, Person, Role
 from bot.domain.replies import Button
 from bot.i18n import I18n
+from bot.ports.store import UnitOfWorkFactory
 from handlers.line.client import LineClient
-from handlers.line.richmenus import ENTRIES, LANGUAGES, MenuEntry, MenuSpec, RichMenus, menu_name
+from handlers.line.richmenus import (
+    ENTRIES,
+    LANGUAGES,
+    LinePeople,
+    MenuEntry,
+    MenuSpec,
+    RichMenus,
+    menu_name,
+)
 
 ROLES = {
     "member": Role.MEMBER,
@@ -48,5 +60,45 @@ def menu_specs(i18n: I18n) -> dict[str, MenuSpec]:
     return specs
 
 
-def rich_menus(client: LineClient, i18n: I18n, default_locale: str) -> RichMenus:
-    return RichMenus(client, menu_specs(i18n), default_locale=default_locale)
+PAGE = 500
+
+
+def line_people(uow_factory: UnitOfWorkFactory) -> LinePeople:
+    """Everyone Kyodo knows on LINE (a first chat or a linked one), with their LINE user id,
+    read a page of people at a time: whom `RichMenus` moves to menus of a new version."""
+
+    async def people() -> AsyncIterator[tuple[int, str, Person]]:
+        after = 0
+        while True:
+            found: list[tuple[int, str, Person]] = []
+            async with uow_factory() as uow:
+                page = await uow.people.page(None, after, PAGE)
+                for person in page:
+                    chats = [person.telegram_user_id, *await uow.links.chats_of(person.id)]
+                    for chat_id in chats:
+                        if chat_id is None or Channel.of(chat_id) is not Channel.LINE:
+                            continue  # a placeholder without a chat yet, or a Telegram chat
+                        address = await uow.line.address(chat_id)
+                        if address is not None and not address.forgotten:
+                            found.append((chat_id, address.user_id, person))
+            for one in found:
+                yield one
+            if len(page) < PAGE:
+                return
+            after = page[-1].id
+
+    return people
+
+
+def rich_menus(
+    client: LineClient,
+    i18n: I18n,
+    default_locale: str,
+    uow_factory: UnitOfWorkFactory | None = None,
+) -> RichMenus:
+    return RichMenus(
+        client,
+        menu_specs(i18n),
+        default_locale=default_locale,
+        people=None if uow_factory is None else line_people(uow_factory),
+    )

@@ -5,11 +5,13 @@ button."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.domain.people import Role
+from kyodo import line_menus
 from kyodo.app import KyodoApp
 from sandbox.server import SandboxServer
 from tests.e2e.processes import wait_until
@@ -23,10 +25,17 @@ NAMES = {
 }
 
 
+def role_language(name: str) -> str:
+    """`kyodo-member-ja.3f9a…` -> `kyodo-member-ja`: a menu's name on LINE ends in its version."""
+    return name.split(".", 1)[0]
+
+
 def menus(sandbox: SandboxServer) -> dict[str, object]:
-    """The channel's rich menus by name, those with their picture only."""
+    """The channel's rich menus by role and language, those with their picture only."""
     return {
-        m.body["name"]: m for m in sandbox.line.channel.rich_menus.values() if m.image is not None
+        role_language(m.body["name"]): m
+        for m in sandbox.line.channel.rich_menus.values()
+        if m.image is not None
     }
 
 
@@ -36,7 +45,7 @@ async def menus_made(sandbox: SandboxServer) -> None:
 
 def linked(sandbox: SandboxServer, user_id: str) -> str | None:
     menu = sandbox.line.channel.effective_rich_menu(user_id)
-    return None if menu is None else str(menu.body["name"])
+    return None if menu is None else role_language(str(menu.body["name"]))
 
 
 @pytest.fixture
@@ -124,3 +133,66 @@ async def test_a_japanese_resident_gets_the_japanese_menu(kyodo, sandbox):
     before = len(hana.received)
     await settled(sandbox, kyodo, tap)
     assert "⏱ 勤務時間を報告" in button_labels(hana.received[before])
+
+
+async def test_a_newer_kyodos_changed_menu_replaces_the_old_one_and_people_keep_a_menu(
+    kyodo, sandbox, kyodo_db, monkeypatch
+):
+    await load(kyodo)
+    ken = LinePerson(sandbox, kyodo, sandbox.line.add_person("Ken Mori", "en").user_id)
+    await ken.says("hello")
+    await ken.taps("I'm a member")
+    await ken.says(await invite_code(kyodo.settings, Role.MEMBER))
+    before = {m.body["name"]: m.id for m in sandbox.line.channel.rich_menus.values()}
+    old_member_en = sandbox.line.channel.effective_rich_menu(ken.user_id)
+    assert old_member_en is not None and old_member_en.body["name"].startswith("kyodo-member-en.")
+
+    # A newer Kyodo whose member menu in English reads differently (its first cell's label).
+    made_by = line_menus.menu_specs
+
+    def newer(i18n):
+        specs = made_by(i18n)
+        spec = specs["kyodo-member-en"]
+        first = replace(spec.entries[0], picture="⏱ Hours", display_text="⏱ Hours")
+        specs["kyodo-member-en"] = replace(spec, entries=(first, *spec.entries[1:]))
+        return specs
+
+    monkeypatch.setattr(line_menus, "menu_specs", newer)
+    await kyodo.stop()
+    async with kyodo_with_line(sandbox, kyodo_db):
+        await wait_until(
+            lambda: old_member_en.id not in sandbox.line.channel.rich_menus, 15, "the old menu gone"
+        )
+        now = {m.body["name"]: m.id for m in sandbox.line.channel.rich_menus.values()}
+    assert len(now) == 8 and len(sandbox.line.calls_of("createRichMenu")) == 9  # one new
+    [new_name] = set(now) - set(before)
+    assert new_name.startswith("kyodo-member-en.") and new_name != old_member_en.body["name"]
+    # Ken was moved to the new menu before the old one was deleted: he never lost his menu.
+    menu = sandbox.line.channel.effective_rich_menu(ken.user_id)
+    assert menu is not None and menu.body["name"] == new_name
+    assert menu.body["areas"][0]["action"]["displayText"] == "⏱ Hours"
+    assert {n: i for n, i in now.items() if n != new_name} == {
+        n: i for n, i in before.items() if n != old_member_en.body["name"]
+    }  # the unchanged menus are the same ones, reused
+    await kyodo.start()  # the fixture stops it once more
+
+
+async def test_menus_of_an_older_kyodo_without_versions_are_replaced(kyodo_db, sandbox):
+    # An older Kyodo named its menus by role and language alone, and a person has one linked.
+    async with kyodo_with_line(sandbox, kyodo_db) as app:
+        await menus_made(sandbox)
+        await load(app)
+        hana = LinePerson(sandbox, app, sandbox.line.add_person("花子", "ja").user_id)
+        await hana.says("こんにちは")
+        await hana.taps("組合員です")
+        await hana.says(await invite_code(app.settings, Role.MEMBER))
+    menu = sandbox.line.channel.effective_rich_menu(hana.user_id)
+    assert menu is not None
+    old_id = menu.id
+    menu.body["name"] = "kyodo-member-ja"  # as the older Kyodo named it
+    async with kyodo_with_line(sandbox, kyodo_db):
+        await wait_until(
+            lambda: old_id not in sandbox.line.channel.rich_menus, 15, "the unversioned menu gone"
+        )
+    assert linked(sandbox, hana.user_id) == "kyodo-member-ja"
+    assert set(menus(sandbox)) == NAMES and len(sandbox.line.channel.rich_menus) == 8
