@@ -199,12 +199,13 @@ class I18n:
         return escape(str(value), quote=False)
 
     def date(self, value: date, locale: str) -> str:
-        """`11月22日(日)` / `Sun, Nov 22`."""
-        pattern = "M月d日(E)" if is_japanese(locale) else "EEE, MMM d"
+        """`11月22日（日）` / `Sun, Nov 22`: Japanese brackets are full-width, as in every Japanese
+        sentence (docs/glossary.md); the pattern is Kyodo's, Babel fills in the weekday."""
+        pattern = "M月d日（E）" if is_japanese(locale) else "EEE, MMM d"
         return format_date(value, pattern, locale=babel_locale(locale))
 
     def datetime(self, value: datetime, locale: str, style: str = "medium") -> str:
-        """`11月22日(日) 9:00` / `Sun, Nov 22, 9:00 AM`, always in the co-op's time zone."""
+        """`11月22日（日） 9:00` / `Sun, Nov 22, 9:00 AM`, always in the co-op's time zone."""
         local = value.astimezone(self.tz)
         if style == "time":
             return format_time(local, "short", tzinfo=self.tz, locale=babel_locale(locale))

@@ -454,7 +454,7 @@ def _summary_parts(turn: Turn, data: RequestData) -> list[Msg]:
 
 
 def _joined(items: list[Msg]) -> Msg:
-    """`11月24日(火)、11月26日(木)` / `Tue, Nov 24; Thu, Nov 26` (each date through Babel)."""
+    """`11月24日（火）、11月26日（木）` / `Tue, Nov 24; Thu, Nov 26` (each date through Babel)."""
     result = items[-1]
     for item in reversed(items[:-1]):
         result = msg("requests.days_and", first=item, rest=result)

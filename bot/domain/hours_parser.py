@@ -156,7 +156,7 @@ _MONTHS = (
     "december|dec",
 )
 _EN_MONTH = "|".join(_MONTHS)
-# A weekday in brackets after a date, as Kyodo itself shows dates: 11月20日(金).
+# A weekday in brackets after a date, as Kyodo shows dates: 11月20日（金）, (金) after NFKC.
 _PAREN_WEEKDAY = rf"(?:\s*\((?P<wd>[{_WEEKDAYS_JA}](?:曜日?)?|{_EN_WEEKDAY})\))?"
 
 _FULL_DATE = re.compile(

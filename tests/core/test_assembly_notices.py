@@ -113,7 +113,7 @@ async def test_on_the_day_staff_check_members_in_and_hear_whether_quorum_is_met(
     aid = the_assembly(memory_store)
     await chat.press(MARIA, f"asm:pm:{aid}:{person_id(memory_store, TANAKA.id)}")
     too_early = await chat.press(HANAKO, f"asm:ci:{aid}:{person_id(memory_store, 5001)}")
-    assert "受付は総会の当日（12月9日(水) 14:00）に行えます。" in too_early.text
+    assert "受付は総会の当日（12月9日（水） 14:00）に行えます。" in too_early.text
     clock.current = datetime(2026, 12, 9, 13, 0, tzinfo=TOKYO)
     listing = await chat.press(HANAKO, f"asm:c:{aid}")
     assert "☑️ 田中 一郎" in [label for label, _ in listing.buttons]
@@ -182,8 +182,8 @@ async def test_staff_publish_a_notice_by_typing_and_tapping(chat, memory_store, 
     assert "議案を入力してください" in agenda.text
     await chat.send(HANAKO, "1. 定款変更")
     confirm = await chat.send(HANAKO, "1. Amending the articles")
-    assert "<b>臨時総会</b>\n🗓 日時：12月20日(日) 14:30" in confirm.text
-    assert "出欠は 12月13日(日) 14:30 までに" in confirm.text
+    assert "<b>臨時総会</b>\n🗓 日時：12月20日（日） 14:30" in confirm.text
+    assert "出欠は 12月13日（日） 14:30 までに" in confirm.text
     assert "定足数：議決権のある組合員の 2/3" in confirm.text
     done = await chat.press(HANAKO, confirm.data_for("📣 お知らせを出す"))
     assert "お知らせを出しました" in done.text
@@ -356,7 +356,7 @@ async def test_staff_go_back_through_the_publishing_steps_keeping_what_they_type
     deadline = await chat.send(HANAKO, "2026年12月20日 14時")
     back = await chat.tap(HANAKO, "もどる")
     assert "開始日時を入力してください" in back.text
-    assert "入力済み：12月20日(日) 14:00" in back.text
+    assert "入力済み：12月20日（日） 14:00" in back.text
     back = await chat.tap(HANAKO, "もどる")
     assert "場所を入力してください" in back.text
     assert "入力済み：本部 / Head office" in back.text

@@ -205,9 +205,9 @@ async def test_scheduling_at_a_typed_time_in_full_width_digits(
     impossible = await demo_chat.send(HANAKO, "2/30 10:00")
     assert "日時を読み取れませんでした" in impossible.text
     confirm = await demo_chat.send(HANAKO, "１２／１ １０：００")
-    assert "12月1日(火) 10:00 に 2 人へ送ります" in plain(confirm.text)
+    assert "12月1日（火） 10:00 に 2 人へ送ります" in plain(confirm.text)
     done = await demo_chat.press(HANAKO, "bc:ok")
-    assert "一斉連絡 #1 を 12月1日(火) 10:00 に予約しました" in plain(done.text)
+    assert "一斉連絡 #1 を 12月1日（火） 10:00 に予約しました" in plain(done.text)
     (broadcast,) = broadcasts(memory_store)
     assert broadcast.status is BroadcastStatus.SCHEDULED
     assert broadcast.send_at == datetime(2026, 12, 1, 10, tzinfo=TOKYO)

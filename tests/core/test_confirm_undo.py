@@ -50,7 +50,7 @@ WORDS = {
         "taken": "ほかの方がもうこのシフトに入ったため、元に戻せません。",
         "expired": "元に戻せる時間（3分）を過ぎたため、取り消せません。",
         "who": "コーディネーター1人に知らせ、センターの組合員2人に空きをお知らせします。",
-        "shift": "11月23日(月) 10:00〜14:00",
+        "shift": "11月23日（月） 10:00〜14:00",
     },
     "en": {
         "ask": "Do you really want to give up this shift?",
@@ -179,7 +179,7 @@ async def test_a_ten_minute_old_reminder_button_asks_first_naming_the_shift(
     clock.advance(minutes=10)
     asked = await chat.press(TANAKA, f"shift:cant:{ids['tomorrow']}")
     assert "本当にこのシフトを外れますか？" in asked.text
-    assert "11月23日(月) 10:00〜14:00" in asked.text
+    assert "11月23日（月） 10:00〜14:00" in asked.text
     assert assigned(memory_store, ids["tomorrow"]) == {ids[TANAKA.name]}
     assert not memory_store.state.shift_releases
 

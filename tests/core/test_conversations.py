@@ -206,7 +206,7 @@ async def test_staff_find_a_waiting_message_in_queue_and_answer_it_from_there(ch
     )
     assert "I lost my code" not in queue.text  # their words are shown when staff open it
     opened = await chat.tap(HANAKO, f"返事を書く #{conversation.id}")
-    assert "🗣 11月22日(日) 9:00：I lost my code" in opened.text  # now, in the co-op's zone
+    assert "🗣 11月22日（日） 9:00：I lost my code" in opened.text  # now, in the co-op's zone
     assert "Maria Santosさんは英語で読みます" in opened.text
     await chat.send(HANAKO, "We will send a new code.")
     assert "We will send a new code." in chat.delivered[MARIA.id][-1].text

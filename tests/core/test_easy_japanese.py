@@ -93,14 +93,14 @@ async def test_staff_reading_easy_japanese_see_dates_formatted_in_japanese(
     assert "<b>スタッフのメニュー</b>" in turn.text
     turn = await chat.tap(JOHN, "組合員（くみあいいん）をよぶ")
     assert "招待（しょうたい）コードです。" in turn.text
-    assert "11月25日(水) 9:00まで使えます。" in turn.text
+    assert "11月25日（水） 9:00まで使えます。" in turn.text
 
 
 def test_dates_numbers_and_months_are_japanese(i18n: I18n):
     day = date(2026, 11, 22)
-    assert i18n.date(day, "ja-easy") == i18n.date(day, "ja") == "11月22日(日)"
+    assert i18n.date(day, "ja-easy") == i18n.date(day, "ja") == "11月22日（日）"
     at = datetime(2026, 11, 22, 5, 30, tzinfo=UTC)
-    assert i18n.datetime(at, "ja-easy") == "11月22日(日) 14:30"
+    assert i18n.datetime(at, "ja-easy") == "11月22日（日） 14:30"
     assert i18n.number(1234.5, "ja-easy") == "1,234.5"
     assert i18n.text("hours.month_title", "ja-easy", {"month": day}) == "📊 <b>2026年11月の仕事</b>"
 
@@ -198,7 +198,7 @@ async def test_a_member_does_the_five_common_tasks_in_easy_japanese(chat, memory
         chat,
         TANAKA,
         (
-            ("11月24日(火) 8:00 にいっしょに働く人", "11月24日(火) 8:00〜12:00", None),
+            ("11月24日（火） 8:00 にいっしょに働く人", "11月24日（火） 8:00〜12:00", None),
             ("行けなくなった", "ほんとうに、このシフトから外れますか？", None),
             ("はい、外れます", "このシフトから外れました。", None),
         ),

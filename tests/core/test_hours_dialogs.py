@@ -60,11 +60,14 @@ async def test_members_have_report_and_month_buttons_and_staff_a_review_button(d
 async def test_a_typical_report_takes_four_taps_after_opening(demo_chat, memory_store):
     opened = await demo_chat.press(TANAKA, "hr")
     assert "いつの勤務ですか" in opened.text
-    assert opened.buttons[:2] == [("今日 11月22日(日)", "hr:d:0"), ("昨日 11月21日(土)", "hr:d:1")]
+    assert opened.buttons[:2] == [
+        ("今日 11月22日（日）", "hr:d:0"),
+        ("昨日 11月21日（土）", "hr:d:1"),
+    ]
     for data in ["hr:d:0", "hr:c:2:cleaning", "hr:h:480"]:
         await demo_chat.press(TANAKA, data)
     turn = await demo_chat.tap(TANAKA, "送信する")
-    assert "✅ 報告しました：11月22日(日) 8時間。" in turn.text
+    assert "✅ 報告しました：11月22日（日） 8時間。" in turn.text
     assert "スタッフの承認をお待ちください" in turn.text
     [report] = reports(memory_store, TANAKA.id)
     assert (report.day, report.minutes, report.status) == (TODAY, 480, ReportStatus.PENDING)
@@ -75,7 +78,7 @@ async def test_a_typical_report_takes_four_taps_after_opening(demo_chat, memory_
 
 async def test_the_members_own_centres_come_first(demo_chat, memory_store):
     await demo_chat.press(TANAKA, "hr")
-    ja = await demo_chat.tap(TANAKA, "今日 11月22日(日)")
+    ja = await demo_chat.tap(TANAKA, "今日 11月22日（日）")
     options = [label for label, data in ja.buttons if data.startswith("hr:c:")]
     # Tanaka cleans at Minato today, and works childcare and elderly care at Chuo this week.
     assert options == [
@@ -117,7 +120,7 @@ async def test_the_date_picker_offers_the_window_page_by_page(demo_chat, memory_
     days = [d for _, d in first.buttons if d.startswith("hr:d:")]
     assert days == [f"hr:d:{n}" for n in range(14)]
     assert "31日前まで報告できます" in first.text
-    assert ("11月20日(金)", "hr:d:2") in first.buttons
+    assert ("11月20日（金）", "hr:d:2") in first.buttons
     last = await demo_chat.press(TANAKA, "hr:days:2")
     assert [d for _, d in last.buttons if d.startswith("hr:d:")] == [
         "hr:d:28",
@@ -126,8 +129,8 @@ async def test_the_date_picker_offers_the_window_page_by_page(demo_chat, memory_
         "hr:d:31",
     ]
     assert ("◀ さらに前", "hr:days:3") not in last.buttons
-    oldest = await demo_chat.tap(TANAKA, "10月22日(木)")
-    assert "<b>10月22日(木)</b>" in oldest.text
+    oldest = await demo_chat.tap(TANAKA, "10月22日（木）")
+    assert "<b>10月22日（木）</b>" in oldest.text
     await demo_chat.tap(TANAKA, "◀ 戻る")  # to the day again, where day buttons belong
     beyond = await demo_chat.press(TANAKA, "hr:d:32")
     assert beyond.toast == "このボタンは使えなくなりました。メニューを表示します。"
@@ -151,13 +154,13 @@ async def test_a_note_is_typed_at_the_last_step_or_skipped(demo_chat, memory_sto
 
 async def test_every_step_goes_back_and_cancel_forgets_the_report(demo_chat, memory_store):
     await demo_chat.press(TANAKA, "hr")
-    await demo_chat.tap(TANAKA, "昨日 11月21日(土)")
+    await demo_chat.tap(TANAKA, "昨日 11月21日（土）")
     await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
     back_to_centre = await demo_chat.tap(TANAKA, "◀ 戻る")
     assert "どこで、どんな仕事をしましたか" in back_to_centre.text
     back_to_day = await demo_chat.tap(TANAKA, "◀ 戻る")
     assert "いつの勤務ですか" in back_to_day.text
-    await demo_chat.tap(TANAKA, "今日 11月22日(日)")
+    await demo_chat.tap(TANAKA, "今日 11月22日（日）")
     await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
     await demo_chat.tap(TANAKA, "2時間")
     back_to_hours = await demo_chat.tap(TANAKA, "◀ 戻る")
@@ -178,9 +181,9 @@ async def test_every_step_goes_back_and_cancel_forgets_the_report(demo_chat, mem
 async def test_hours_typed_with_the_command_skip_the_hours_step(demo_chat, memory_store):
     asked_day = await demo_chat.send(TANAKA, "/hours 7.5")
     assert "いつの勤務ですか" in asked_day.text
-    await demo_chat.tap(TANAKA, "昨日 11月21日(土)")
+    await demo_chat.tap(TANAKA, "昨日 11月21日（土）")
     confirm = await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
-    assert "📅 11月21日(土)" in confirm.text and "⏱ 7時間30分" in confirm.text
+    assert "📅 11月21日（土）" in confirm.text and "⏱ 7時間30分" in confirm.text
     await demo_chat.press_shown(TANAKA, "hr:ok")
     assert [(r.day, r.minutes) for r in reports(memory_store, TANAKA.id)] == [
         (date(2026, 11, 21), 450)
@@ -218,8 +221,8 @@ async def test_full_width_hours_alone_start_a_report(demo_chat):
         ("/hours 7.1", "時間は15分単位で入力してください"),
         ("/hours 25", "1日は24時間までです。25時間は報告できません。"),
         ("/hours 0", "0時間は報告できません。"),
-        ("/hours 2026-11-23 4", "11月23日(月)はまだ来ていません。"),
-        ("/hours 2026-10-01 4", "10月22日(木)より前の勤務は報告できません（31日前まで）"),
+        ("/hours 2026-11-23 4", "11月23日（月）はまだ来ていません。"),
+        ("/hours 2026-10-01 4", "10月22日（木）より前の勤務は報告できません（31日前まで）"),
         ("/hours 2/30 4", "その日付はありません"),
         ("/hours abc", "時間が読み取れませんでした"),
         ("25時間", "1日は24時間までです。25時間は報告できません。"),
@@ -317,20 +320,20 @@ async def test_a_pending_report_can_be_changed_and_its_history_shows_it(demo_cha
     await tap_report(demo_chat, TANAKA)
     [report] = reports(memory_store, TANAKA.id)
     month = await demo_chat.tap(TANAKA, "📊 今月の勤務")
-    view = await demo_chat.press(TANAKA, month.data_for("11月22日(日) 8時間"))
+    view = await demo_chat.press(TANAKA, month.data_for("11月22日（日） 8時間"))
     assert "状態：承認待ち" in view.text
     assert ("✏️ 時間を直す", f"hr:e:{report.id}") in view.buttons
     asked = await demo_chat.press(TANAKA, f"hr:e:{report.id}")
     assert "何時間働きましたか" in asked.text
     await demo_chat.tap(TANAKA, "6時間")
     done = await demo_chat.press_shown(TANAKA, "hr:ok")
-    assert "報告を直しました：11月22日(日) 6時間。" in done.text
+    assert "報告を直しました：11月22日（日） 6時間。" in done.text
     [changed] = reports(memory_store, TANAKA.id)
     assert changed.minutes == 360 and changed.id == report.id
     assert history(memory_store, report.id) == [ChangeAction.REPORTED, ChangeAction.EDITED]
     shown = await demo_chat.press(TANAKA, f"hr:v:{report.id}")
-    assert "11月22日(日) 9:00 田中 一郎: 報告" in shown.text
-    assert "11月22日(日) 9:00 田中 一郎: 変更" in shown.text
+    assert "11月22日（日） 9:00 田中 一郎: 報告" in shown.text
+    assert "11月22日（日） 9:00 田中 一郎: 変更" in shown.text
 
 
 async def test_a_pending_report_can_be_withdrawn(demo_chat, memory_store):
@@ -387,7 +390,7 @@ async def test_staff_approve_one_and_the_member_is_told_in_their_language(demo_c
     await tap_report(demo_chat, MARIA)
     [report] = reports(memory_store, MARIA.id)
     queue = await demo_chat.press(HANAKO, "hrq")
-    assert f"<b>#{report.id}</b> Maria Santos\n11月22日(日)・中央ケアセンター" in queue.text
+    assert f"<b>#{report.id}</b> Maria Santos\n11月22日（日）・中央ケアセンター" in queue.text
     assert ("✅ 表示中の1件をすべて承認", f"hr:aa:{report.id}:{report.id}") in queue.buttons
     asked = await demo_chat.press(HANAKO, f"hr:a:{report.id}")
     assert "本当にこの勤務時間を承認しますか？" in asked.text  # asked first (test_undo_hours.py)
@@ -514,7 +517,7 @@ async def test_a_smaller_window_is_honoured(memory_store, i18n, clock):
     ]
     assert "7日前まで" in picker.text
     too_old = await chat.send(TANAKA, "/hours 11/14 4")
-    assert "11月15日(日)より前の勤務は報告できません（7日前まで）" in too_old.text
+    assert "11月15日（日）より前の勤務は報告できません（7日前まで）" in too_old.text
 
 
 async def test_an_old_send_pressed_after_a_second_report_was_typed_sends_nothing(
@@ -528,7 +531,7 @@ async def test_an_old_send_pressed_after_a_second_report_was_typed_sends_nothing
     await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
     first_send = next(data for label, data in demo_chat.shown(TANAKA) if "送信する" in label)
     sent = await demo_chat.press(TANAKA, first_send)
-    assert "✅ 報告しました：11月20日(金) 1時間。" in sent.text
+    assert "✅ 報告しました：11月20日（金） 1時間。" in sent.text
 
     await demo_chat.send(TANAKA, "11/19 2")
     late = await demo_chat.press(TANAKA, first_send)
@@ -542,10 +545,10 @@ async def test_an_old_send_pressed_after_a_second_report_was_typed_sends_nothing
     # Even when the second report reaches its own summary, the first Send does not send it.
     await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
     again = await demo_chat.press(TANAKA, first_send)
-    assert "この画面は古くなっています" in again.text and "11月19日(木)" in again.text
+    assert "この画面は古くなっています" in again.text and "11月19日（木）" in again.text
     assert len(reports(memory_store, TANAKA.id)) == 1
     done = await demo_chat.tap(TANAKA, "送信する")
-    assert "✅ 報告しました：11月19日(木) 2時間。" in done.text
+    assert "✅ 報告しました：11月19日（木） 2時間。" in done.text
     assert [r.minutes for r in reports(memory_store, TANAKA.id)] == [60, 120]
 
 

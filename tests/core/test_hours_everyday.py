@@ -76,7 +76,7 @@ async def test_a_time_range_asks_for_the_break_and_takes_it_off(demo_chat, memor
     assert labels[:4] == ["なし", "30分", "45分", "60分"]
     day = await demo_chat.tap(TANAKA, "60分")
     assert "いつの勤務ですか" in day.text
-    await demo_chat.tap(TANAKA, "今日 11月22日(日)")
+    await demo_chat.tap(TANAKA, "今日 11月22日（日）")
     confirm = await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
     assert "⏱ 8時間" in confirm.text
     assert "8:00〜17:00、休憩60分" in confirm.text
@@ -104,7 +104,7 @@ async def test_a_break_may_be_typed_and_a_range_with_its_break_needs_no_question
 
 async def test_a_range_typed_inside_the_dialog_asks_for_the_break_there(demo_chat, memory_store):
     await demo_chat.press(TANAKA, "hr")
-    await demo_chat.tap(TANAKA, "今日 11月22日(日)")
+    await demo_chat.tap(TANAKA, "今日 11月22日（日）")
     await demo_chat.tap(TANAKA, "清掃・港ビル清掃センター")
     await demo_chat.tap(TANAKA, "ほかの時間")
     asked = await demo_chat.send(TANAKA, "9時半から12時")
@@ -120,17 +120,17 @@ async def test_a_range_typed_inside_the_dialog_asks_for_the_break_there(demo_cha
 @pytest.mark.parametrize(
     ("typed", "answer"),
     [
-        ("明日 8時間", "11月23日(月)はまだ来ていません。その日になってから報告してください。"),
-        ("あした ８じかん", "11月23日(月)はまだ来ていません。"),
-        ("12/8 8", "12月8日(火)はまだ来ていません。"),
-        ("10/1 8", "10月22日(木)より前の勤務は報告できません（31日前まで）"),
+        ("明日 8時間", "11月23日（月）はまだ来ていません。その日になってから報告してください。"),
+        ("あした ８じかん", "11月23日（月）はまだ来ていません。"),
+        ("12/8 8", "12月8日（火）はまだ来ていません。"),
+        ("10/1 8", "10月22日（木）より前の勤務は報告できません（31日前まで）"),
         ("26時間", "1日は24時間までです。26時間は報告できません。"),
         ("0時間", "0時間は報告できません"),
         ("8時", "8時は時刻のようです"),
         ("9時から5時", "「5時」が午後5時（17時）のことか、翌朝のことか分かりませんでした"),
         ("7〜8時間", "幅ではなく、1つの時間で書いてください"),
         ("昨日7時間、今日8時間", "1回に報告できるのは1日分です"),
-        ("11月20日(木) 6時間", "日付と曜日が合いません。11月20日(金)です。"),
+        ("11月20日(木) 6時間", "日付と曜日が合いません。11月20日（金）です。"),
         ("7時間75分", "分は59分までで書いてください"),
     ],
 )
@@ -160,10 +160,10 @@ async def test_a_day_total_over_24_hours_names_both_amounts(demo_chat, memory_st
 async def test_hours_are_shown_in_hours_and_minutes_everywhere(demo_chat, memory_store):
     confirm, sent = await send_to_centre(demo_chat, TANAKA, "今日 5.75")
     assert "⏱ 5時間45分" in confirm.text
-    assert "✅ 報告しました：11月22日(日) 5時間45分。" in sent.text
+    assert "✅ 報告しました：11月22日（日） 5時間45分。" in sent.text
     month = await demo_chat.tap(TANAKA, "今月の勤務")
     assert "⏳ 承認待ち：5時間45分" in month.text
-    assert "11月22日(日) 5時間45分・港ビル清掃センター（承認待ち）" in month.text
+    assert "11月22日（日） 5時間45分・港ビル清掃センター（承認待ち）" in month.text
     queue = await demo_chat.press(HANAKO, "hrq")
     assert "⏱ 5時間45分" in queue.text
     [report] = reports(memory_store, TANAKA.id)
@@ -172,7 +172,7 @@ async def test_hours_are_shown_in_hours_and_minutes_everywhere(demo_chat, memory
     await demo_chat.tap(HANAKO, "はい、承認します")
     demo_chat.wait(minutes=5)  # told once the approval can no longer be undone
     notice = demo_chat.delivered[TANAKA.id][-1].text
-    assert "勤務時間が承認されました：11月22日(日) 5時間45分（港ビル清掃センター）" in notice
+    assert "勤務時間が承認されました：11月22日（日） 5時間45分（港ビル清掃センター）" in notice
     await tap_report(demo_chat, MARIA, hours="hr:h:120")
     en = await demo_chat.tap(MARIA, "My month")
     assert "⏳ Pending: 2 h" in plain(en.text)
@@ -199,7 +199,7 @@ async def test_two_kinds_of_work_at_one_centre_on_one_day_are_both_kept(demo_cha
     await demo_chat.send(TANAKA, "今日 3時間")
     await demo_chat.tap(TANAKA, "保育・子育て支援・中央ケアセンター")
     same_kind = await demo_chat.tap(TANAKA, "送信する")
-    assert "11月22日(日)の中央ケアセンターの保育・子育て支援は、すでに4時間で報告しています" in (
+    assert "11月22日（日）の中央ケアセンターの保育・子育て支援は、すでに4時間で報告しています" in (
         same_kind.text
     )
     assert any("置き換える" in label for label, _ in same_kind.buttons)
@@ -214,9 +214,9 @@ async def test_worked_as_planned_reports_a_shift_in_two_taps(demo_chat, memory_s
     clock.advance(hours=4)  # 13:00 in Tokyo
     shifts = await demo_chat.press(TANAKA, "shifts")
     assert "<b>報告がまだの勤務</b>" in shifts.text
-    confirm = await demo_chat.tap(TANAKA, "✅ 11月22日(日) 8:00 予定どおり働いた")
+    confirm = await demo_chat.tap(TANAKA, "✅ 11月22日（日） 8:00 予定どおり働いた")
     assert "シフトの予定どおり：8:00〜12:00" in confirm.text
-    assert "📅 11月22日(日)" in confirm.text and "⏱ 4時間" in confirm.text
+    assert "📅 11月22日（日）" in confirm.text and "⏱ 4時間" in confirm.text
     assert "🏢 港ビル清掃センター" in confirm.text and "🧰 清掃" in confirm.text
     assert reports(memory_store) == []  # nothing is reported before Send
     await demo_chat.tap(TANAKA, "送信する")
@@ -234,9 +234,9 @@ async def test_worked_as_planned_reports_a_shift_in_two_taps(demo_chat, memory_s
 async def test_who_else_on_a_shift_that_is_over_offers_worked_as_planned(demo_chat, clock):
     clock.advance(hours=4)  # 13:00 in Tokyo: the 8:00-12:00 shift is over
     await demo_chat.press(TANAKA, "shifts")
-    who = await demo_chat.tap(TANAKA, "👥 11月22日(日) 8:00")
+    who = await demo_chat.tap(TANAKA, "👥 11月22日（日） 8:00")
     labels = [label for label, _ in who.buttons]
-    assert "✅ 11月22日(日) 8:00 予定どおり働いた" in labels
+    assert "✅ 11月22日（日） 8:00 予定どおり働いた" in labels
     assert "🙅 行けなくなりました" not in labels  # a shift that is over cannot be given up
 
 
@@ -263,5 +263,5 @@ async def test_worked_as_planned_refuses_a_shift_not_over_or_not_ones_own(demo_c
     assert refused.toast == REFUSED_JA
     assert audited(memory_store)[-1] == ("hours.shift_refused", f"shift:{others}")
     early = await demo_chat.press(TANAKA, f"hr:plan:{min(on_it)}")
-    assert "このシフトはまだ終わっていません（11月22日(日) 12:00まで）。" in early.text
+    assert "このシフトはまだ終わっていません（11月22日（日） 12:00まで）。" in early.text
     assert reports(memory_store) == []

@@ -57,7 +57,7 @@ async def test_mydata_shows_profile_hours_shifts_and_the_volunteer_application(
     assert "あなたについての情報です" in text
     assert "お名前：田中 一郎" in text and f"Telegram ID: {TANAKA.id}" in text
     assert "役割：組合員" in text
-    assert "<b>勤務時間の報告</b>（1件）" in text and "11月20日(金) 4時間 承認済み" in text
+    assert "<b>勤務時間の報告</b>（1件）" in text and "11月20日（金） 4時間 承認済み" in text
     assert "鍵は管理室" in text
     assert "<b>シフト</b>" in text and "清掃" in text
     assert ("🗑 私のデータを消す", "pd:forget") in mine.buttons

@@ -249,7 +249,7 @@ async def test_shift_reminders_go_the_evening_before_except_to_those_who_opted_o
     await runner.plan_recurring(at(0, 18))
     await runner.run_due(at(0, 18))
     [reminder] = inbox(store, TANAKA_ID)
-    assert "明日 11月23日(月) のシフトのお知らせです" in reminder
+    assert "明日 11月23日（月） のシフトのお知らせです" in reminder
     assert "9:00" in reminder
     assert inbox(store, MARIA_ID) == inbox(store, JIRO_ID) == []
     buttons = store.state.outbox[max(store.state.outbox)].message.buttons

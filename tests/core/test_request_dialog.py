@@ -88,7 +88,7 @@ async def test_a_resident_taps_through_and_gets_a_reference_number_in_japanese(d
     summary = await to_summary(chat, TOME)
     assert "ご依頼の内容をご確認ください" in summary.text
     assert "訪問介護（ホームヘルプ）" in summary.text and PHONE in summary.text
-    assert "希望日：11月24日(火)、11月26日(木)" in summary.text and ADDRESS in summary.text
+    assert "希望日：11月24日（火）、11月26日（木）" in summary.text and ADDRESS in summary.text
     sent = await chat.tap(TOME, "📨 この内容で送る")
     assert "受付番号は <b>K-2611-0001</b>" in sent.text
     [stored] = requests_of(chat.store, TOME.id)
@@ -155,7 +155,7 @@ async def test_back_goes_one_step_back_on_every_step(demo_chat):
     window = await chat.tap(TOME, "◀ 戻る")
     assert "ご希望の時間帯" in window.text
     days = await chat.tap(TOME, "◀ 戻る")
-    assert "✅ 11月24日(火)" in days.text or any("✅" in label for label, _ in days.buttons)
+    assert "✅ 11月24日（火）" in days.text or any("✅" in label for label, _ in days.buttons)
 
 
 async def test_fixing_a_field_returns_to_the_summary(demo_chat):
@@ -255,7 +255,7 @@ async def test_a_chosen_day_that_passed_overnight_is_caught_at_send(demo_chat, c
     await chat.tap(TOME, "👵 高齢者の介護")
     await chat.tap(TOME, "デイサービス")
     await chat.tap(TOME, "自分")
-    await chat.tap(TOME, "11月22日(日)")
+    await chat.tap(TOME, "11月22日（日）")
     await chat.tap(TOME, "➡ 次へ（1日を選択）")
     await chat.tap(TOME, "午前")
     await chat.tap(TOME, "中央区")

@@ -247,8 +247,8 @@ async def test_the_whole_life_with_a_notice_at_each_step_in_japanese(store, i18n
     told = sent_to(store, RESIDENT_TG)
     assert len(told) == 4
     assert "K-2611-0001" in told[0] and "確認しています" in told[0]
-    assert "中央ケアセンター" in told[1] and "11月23日(月) 10:00" in told[1]
-    assert "11月25日(水) 9:00" in told[2]
+    assert "中央ケアセンター" in told[1] and "11月23日（月） 10:00" in told[1]
+    assert "11月25日（水） 9:00" in told[2]
     assert "完了しました" in told[3]
     changes = [c for c in store.state.request_changes.values() if c.request_id == request_id]
     staff = person_id(store, STAFF_TG)

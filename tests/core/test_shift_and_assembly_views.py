@@ -62,14 +62,14 @@ async def test_a_member_sees_today_and_the_coming_week_in_japanese(chat, memory_
     assert "📅 <b>あなたのシフト</b>" in text
     today, week = text.split("<b>これから1週間</b>")
     assert "<b>今日</b>" in today
-    assert "<b>11月22日(日) 8:00〜12:00</b>\n清掃・港ビル清掃センター" in today
+    assert "<b>11月22日（日） 8:00〜12:00</b>\n清掃・港ビル清掃センター" in today
     assert (
-        "<b>11月23日(月) 13:00〜17:00</b>\n保育・子育て支援・中央ケアセンター\n"
+        "<b>11月23日（月） 13:00〜17:00</b>\n保育・子育て支援・中央ケアセンター\n"
         "🎌 祝日：勤労感謝の日" in week
     )
-    assert "<b>11月28日(土) 18:00〜21:00</b>" in week
+    assert "<b>11月28日（土） 18:00〜21:00</b>" in week
     # Maria's elderly-care shift today is hers, not Tanaka's.
-    assert "11月22日(日) 9:00" not in text
+    assert "11月22日（日） 9:00" not in text
     assert text.count("<b>11月") == len(shifts_of(memory_store, TANAKA.id))
     assert text.count("🎌") == 1
 
@@ -102,9 +102,9 @@ async def test_a_shift_on_a_public_holiday_is_marked_with_its_name(chat, memory_
         await uow.commit()
     turn = await chat.press(User(700, "Ken", "en"), "shifts")
     assert "今日のシフトはありません。" in turn.text
-    holiday, ordinary = turn.text.split("11月24日(火)")
+    holiday, ordinary = turn.text.split("11月24日（火）")
     assert (
-        "<b>11月23日(月) 10:00〜12:00</b>\n清掃・港ビル清掃センター\n🎌 祝日：勤労感謝の日"
+        "<b>11月23日（月） 10:00〜12:00</b>\n清掃・港ビル清掃センター\n🎌 祝日：勤労感謝の日"
         in holiday
     )
     assert "🎌" not in ordinary
@@ -113,10 +113,10 @@ async def test_a_shift_on_a_public_holiday_is_marked_with_its_name(chat, memory_
 async def test_a_member_sees_who_else_is_on_their_shift(chat, memory_store, clock):
     await demo(memory_store, clock)
     listing = await chat.press(TANAKA, "shifts")
-    data = listing.data_for("11月23日(月) 13:00")
+    data = listing.data_for("11月23日（月） 13:00")
     assert data.startswith("shift:who:") and len(data.encode()) <= 64
     turn = await chat.press(TANAKA, data)
-    assert "11月23日(月) 13:00〜17:00" in turn.text
+    assert "11月23日（月） 13:00〜17:00" in turn.text
     assert "一緒に働く人：</b>\nMaria Santos" in turn.text
     assert "田中 一郎" not in turn.text
     assert ("📅 わたしのシフト", "shifts") in turn.buttons
@@ -179,9 +179,9 @@ async def test_assembly_notices_show_date_place_and_answer_by_date(chat, memory_
     await demo(memory_store, clock)
     ja = await chat.press(TANAKA, "asm")
     assert "<b>第12回 通常総会</b>" in ja.text
-    assert "日時：12月9日(水) 14:00" in ja.text
+    assert "日時：12月9日（水） 14:00" in ja.text
     assert "場所：中央ケアセンター 2階ホール" in ja.text
-    assert "出欠は 12月2日(水) 17:00 までに" in ja.text
+    assert "出欠は 12月2日（水） 17:00 までに" in ja.text
     en = await chat.press(MARIA, "asm")
     text = plain(en.text)
     assert "<b>12th Annual General Assembly</b>\n🗓 Wed, Dec 9, 2:00 PM" in text

@@ -40,7 +40,7 @@ async def test_i_cant_make_it_is_one_tap_from_the_shift(chat, memory_store, cloc
     turn = await give_up(chat, TANAKA, ids["tomorrow"])
     assert turn.toast == "シフトを外れました。"
     assert "<b>このシフトを外れました。</b>" in turn.text
-    assert "<b>11月23日(月) 10:00〜14:00</b>\n清掃・港ビル清掃センター" in turn.text
+    assert "<b>11月23日（月） 10:00〜14:00</b>\n清掃・港ビル清掃センター" in turn.text
     assert "200文字まで" in turn.text
     assert assigned(memory_store, ids["tomorrow"]) == set()
     [release] = memory_store.state.shift_releases.values()
@@ -61,7 +61,7 @@ async def test_the_coordinator_is_told_and_the_centres_free_members_are_offered_
     [staff] = chat.delivered[HANAKO.id]
     assert "<b>田中 一郎さんがこのシフトに行けなくなりました。</b>" in staff.text
     assert "組合員2人に空きをお知らせしました" in staff.text
-    assert "11月23日(月) 10:00〜14:00" in staff.text
+    assert "11月23日（月） 10:00〜14:00" in staff.text
     [offer] = chat.delivered[MARIA.id]
     assert "A place is open on this shift." in offer.text
     assert "Minato Building Cleaning Centre" in offer.text
@@ -86,7 +86,7 @@ async def test_first_come_first_served_the_second_taker_is_told_it_is_gone(
     chat.wait(minutes=5)  # the take is told once it can no longer be undone
     [told] = chat.delivered[HANAKO.id]
     assert "<b>Maria Santosさんがこのシフトの空きに入りました。</b>" in told.text
-    assert "11月23日(月) 10:00〜14:00" in told.text
+    assert "11月23日（月） 10:00〜14:00" in told.text
     second = await take(chat, YUKI, ids["tomorrow"])
     assert second.toast == "申し訳ありません。このシフトは、ほかの方が先に入りました。"
     assert assigned(memory_store, ids["tomorrow"]) == {ids[MARIA.name]}
@@ -147,11 +147,11 @@ async def test_open_shifts_list_free_places_with_take_buttons(chat, memory_store
     assert ("🙋 空きシフト", "shifts:open") in menu.buttons
     turn = await chat.tap(TANAKA, "🙋 空きシフト")
     assert "🙋 <b>空きシフト</b>" in turn.text
-    assert "11月25日(水) 9:00〜12:00</b>\n清掃・中央ケアセンター\n空き：1人" in turn.text
-    assert "11月26日(木) 9:00〜12:00</b>\n清掃・中央ケアセンター\n空き：2人" in turn.text
-    assert "11月27日(金)" not in turn.text  # full
+    assert "11月25日（水） 9:00〜12:00</b>\n清掃・中央ケアセンター\n空き：1人" in turn.text
+    assert "11月26日（木） 9:00〜12:00</b>\n清掃・中央ケアセンター\n空き：2人" in turn.text
+    assert "11月27日（金）" not in turn.text  # full
     assert "11月21日" not in turn.text and "11月22日" not in turn.text  # past or started
-    data = turn.data_for("11月25日(水) 9:00")
+    data = turn.data_for("11月25日（水） 9:00")
     assert data == f"shift:take:{ids['open']}"
     asked = await chat.press(TANAKA, data)
     assert "🙋 <b>このシフトに入りますか？</b>" in asked.text  # asked first
@@ -235,14 +235,14 @@ async def test_a_shift_reminder_lists_the_days_shifts_with_a_button_each(chat, m
     tanaka, ken = sent[TANAKA.id], sent[KEN.id]
     assert tanaka.dedupe_key == f"rem:shifts:2026-11-23:{ids[TANAKA.name]}"
     assert tanaka.message.text == (
-        "🔔 <b>明日 11月23日(月) のシフトのお知らせです</b>\n\n"
-        "<b>11月23日(月) 10:00〜14:00</b>\n清掃・港ビル清掃センター\n\n"
-        "<b>11月23日(月) 16:00〜19:00</b>\n高齢者デイサービス・中央ケアセンター\n\n"
+        "🔔 <b>明日 11月23日（月） のシフトのお知らせです</b>\n\n"
+        "<b>11月23日（月） 10:00〜14:00</b>\n清掃・港ビル清掃センター\n\n"
+        "<b>11月23日（月） 16:00〜19:00</b>\n高齢者デイサービス・中央ケアセンター\n\n"
         "お知らせが不要な曜日は、下のボタンから止められます。"
     )
     assert tanaka.message.buttons == (
-        (("🙅 行けません：11月23日(月) 10:00", f"shift:cant:{ids['tomorrow']}"),),
-        (("🙅 行けません：11月23日(月) 16:00", f"shift:cant:{care.id}"),),
+        (("🙅 行けません：11月23日（月） 10:00", f"shift:cant:{ids['tomorrow']}"),),
+        (("🙅 行けません：11月23日（月） 16:00", f"shift:cant:{care.id}"),),
         (("🔔 シフトのお知らせの設定", "rem:prefs"),),
     )
     assert ken.message.text == (

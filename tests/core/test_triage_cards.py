@@ -181,7 +181,7 @@ async def test_accept_by_centre_day_and_hour_buttons_tells_the_resident_which_ce
     request = request_of(cards_chat.store, request_id)
     assert request.status is RequestStatus.ACCEPTED
     assert request.contact_when == datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
-    assert "11月23日(月) 10:00" in cards_chat.screens[HANAKO.id][card_id].text
+    assert "11月23日（月） 10:00" in cards_chat.screens[HANAKO.id][card_id].text
     assert TOME.id not in cards_chat.delivered  # held while Hanako may undo it
     cards_chat.clock.advance(minutes=5)
     cards_chat.deliver()
@@ -237,15 +237,15 @@ async def test_schedule_by_typed_date_refuses_nonsense_and_past_then_done_closes
     assert "もう過ぎています" in (await cards_chat.send(HANAKO, "11/22 8:00")).text
     assert "読み取れませんでした" in (await cards_chat.send(HANAKO, "あした")).text
     set_ = await cards_chat.send(HANAKO, "１１／２５　１４：３０")  # full width, NFKC
-    assert "11月25日(水) 14:30" in set_.text
+    assert "11月25日（水） 14:30" in set_.text
     request = request_of(cards_chat.store, request_id)
     assert request.status is RequestStatus.SCHEDULED
     assert request.scheduled_for == datetime(2026, 11, 25, 5, 30, tzinfo=UTC)
-    assert "予定：11月25日(水) 14:30" in cards_chat.screens[HANAKO.id][card_id].text
+    assert "予定：11月25日（水） 14:30" in cards_chat.screens[HANAKO.id][card_id].text
     card = cards_chat.screens[HANAKO.id][card_id]
     asked = await cards_chat.press(HANAKO, _data(card, "完了"), message_id=card_id)
     assert "本当に完了にしますか？" in asked.text and reference in asked.text
-    assert "予定の日時（11月25日(水) 14:30）はまだ来ていません。" in asked.text
+    assert "予定の日時（11月25日（水） 14:30）はまだ来ていません。" in asked.text
     assert request_of(cards_chat.store, request_id).status is RequestStatus.SCHEDULED
     await cards_chat.tap(HANAKO, "はい、完了にします")
     closed = cards_chat.screens[JIRO.id][cards_chat.card(JIRO.id, reference)[0]]

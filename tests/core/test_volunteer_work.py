@@ -67,7 +67,7 @@ async def test_volunteer_hours_are_recorded_flagged_and_shown_as_such(
     chat, memory_store, volunteer_slot
 ):
     await chat.press(JIRO, "hr")
-    await chat.tap(JIRO, "今日 11月22日(日)")
+    await chat.tap(JIRO, "今日 11月22日（日）")
     other = await chat.tap(JIRO, "🏢 ほかのセンター")  # no shifts of his own yet: every centre
     centre = next(d for _, d in other.buttons if d.startswith("hr:cc:"))
     kinds = await chat.press(JIRO, centre)
@@ -87,7 +87,7 @@ async def test_volunteer_hours_are_recorded_flagged_and_shown_as_such(
     assert "鈴木 次郎" in review.text and "🙋ボランティア" in review.text
     # A member's hours stay members' hours.
     await chat.press(TANAKA, "hr")
-    await chat.tap(TANAKA, "今日 11月22日(日)")
+    await chat.tap(TANAKA, "今日 11月22日（日）")
     member = [
         r
         for r in memory_store.state.hour_reports.values()

@@ -50,7 +50,7 @@ async def test_the_evening_after_a_shift_one_tap_and_send_report_it(evening, clo
     assert "お疲れさまでした" in asked.text
     assert "8:00〜12:00" in asked.text and "港ビル清掃センター" in asked.text
     labels = [label for row in asked.buttons for label, _ in row]
-    assert labels[0] == "✅ 11月22日(日) 8:00 予定どおり働いた"
+    assert labels[0] == "✅ 11月22日（日） 8:00 予定どおり働いた"
     assert "⏱ 勤務時間を報告" in labels  # other hours: the usual way
     confirm = await chat.tap(TANAKA, "予定どおり働いた")
     assert "⏱ 4時間" in confirm.text
@@ -112,5 +112,5 @@ async def test_a_shift_ending_after_the_evening_is_asked_about_the_next_evening(
     await runner.plan_recurring(chat.clock.now())
     monday = await run_at(chat, runner, SUNDAY_EVENING + timedelta(days=1))
     [asked] = monday[TANAKA.id]
-    assert "11月22日(日) 18:00〜22:00" in asked.text  # Sunday's late shift, by its own date
-    assert "11月22日(日) 8:00" not in asked.text  # asked about on Sunday already
+    assert "11月22日（日） 18:00〜22:00" in asked.text  # Sunday's late shift, by its own date
+    assert "11月22日（日） 8:00" not in asked.text  # asked about on Sunday already
