@@ -381,17 +381,13 @@ async def _reject_hours(turn: Turn, pressed: RejectHours, state: DialogState | N
 async def _approve_application(
     turn: Turn, pressed: ApproveApplication, state: DialogState | None
 ) -> Next:
-    async def approve() -> Next:
-        try:
-            await volunteer_service.approve(turn.uow, turn.actor, pressed.application_id, turn.now)
-        except DomainError as error:
-            if error.code != "application_decided":
-                raise
-            raise DomainError("decided") from None
-        turn.toast = msg("triage.done.approved")
+    # An approval tells the applicant: asked first, held for the undo window (confirm.py; the
+    # action is registered by bot/dialogs/volunteers.py, the review list's door).
+    async def ask() -> Next:
+        await confirm(turn, UndoKind.VOLUNTEER_DECISION, pressed.application_id)
         return state
 
-    return await _card_action(turn, CardKind.VOLUNTEER, pressed.application_id, approve)
+    return await _card_action(turn, CardKind.VOLUNTEER, pressed.application_id, ask)
 
 
 @DIALOG.button(DeclineApplication)
@@ -572,6 +568,7 @@ async def _undo_decline(turn: Turn, request_id: int, _: int) -> tuple[Msg, ...]:
 _UNDO_AFTER_REASON = {
     CardKind.HOURS: UndoKind.HOURS_DECISION,
     CardKind.REQUEST: UndoKind.REQUEST_DECLINE,
+    CardKind.VOLUNTEER: UndoKind.VOLUNTEER_DECISION,
 }
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
+from bot.dialogs.confirm import Done, Undoable, confirm, undo_hint, undo_row, undoable
 from bot.dialogs.engine import Turn
 from bot.dialogs.menus import (
     CANCEL,
@@ -35,6 +36,7 @@ from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.people import Actor
 from bot.domain.replies import Button, Msg, msg
 from bot.domain.requests import parse_phone
+from bot.domain.undo import UndoKind
 from bot.domain.volunteers import (
     NOTE_LIMIT,
     Application,
@@ -528,14 +530,44 @@ async def _see(turn: Turn, pressed: SeeApplication, state: DialogState | None) -
 
 @DIALOG.button(Approve)
 async def _approve(turn: Turn, pressed: Approve, state: DialogState | None) -> Next:
-    try:
-        view = await service.approve(turn.uow, turn.actor, pressed.application_id, turn.now)
-    except DomainError as error:
-        _staff_error(turn, error)
-        return state
-    turn.toast = msg("volunteers.staff.approved_toast")
-    turn.say(_card(view.application), msg("volunteers.staff.approved"), edit=True)
+    # An approval tells the applicant: asked first, held for the undo window (confirm.py).
+    await confirm(turn, UndoKind.VOLUNTEER_DECISION, pressed.application_id)
     return state
+
+
+async def _ask_approve(turn: Turn, application_id: int) -> tuple[Msg, ...]:
+    view = await service.preview_approval(turn.uow, turn.actor, application_id, turn.now)
+    return (msg("undo.volunteer.who", id=application_id, name=view.application.name),)
+
+
+async def _do_approve(turn: Turn, application_id: int) -> Done:
+    view = await service.approve(turn.uow, turn.actor, application_id, turn.now)
+    return Done(
+        application_id,
+        (_card(view.application), msg("undo.volunteer.approved")),
+        buttons=((MENU,),),
+        toast=msg("volunteers.staff.approved_toast"),
+    )
+
+
+async def _undo_decision(turn: Turn, application_id: int, _: int) -> tuple[Msg, ...]:
+    view = await service.undo_decision(turn.uow, turn.actor, application_id, turn.now)
+    return (msg("undo.volunteer.undone", id=application_id, name=view.application.name),)
+
+
+async def _decision_refused(turn: Turn, application_id: int, error: DomainError) -> None:
+    _staff_error(turn, error)
+
+
+undoable(
+    Undoable(
+        UndoKind.VOLUNTEER_DECISION,
+        ask=_ask_approve,
+        do=_do_approve,
+        undo=_undo_decision,
+        refused=_decision_refused,
+    )
+)
 
 
 @DIALOG.button(Decline)
@@ -576,5 +608,11 @@ async def on_reason(turn: Turn, state: DeclineReason) -> Next:
     except DomainError as error:
         turn.say(msg(f"volunteers.error.{error.code}"), buttons=((MENU,),))
         return None
-    turn.say(_card(view.application), msg("volunteers.staff.declined"), buttons=((MENU,),))
+    # The applicant reads the reason once the undo window is over (bot/notices/volunteers.py).
+    turn.say(
+        _card(view.application),
+        msg("undo.volunteer.declined"),
+        undo_hint(),
+        buttons=(undo_row(UndoKind.VOLUNTEER_DECISION, state.application_id), (MENU,)),
+    )
     return None

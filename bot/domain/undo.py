@@ -31,6 +31,7 @@ class UndoKind(StrEnum):
     REQUEST_DECLINE = "rx"  # done at once after its typed reason, undone like the others
     HOURS_DECISION = "hd"  # approved (asked first) or rejected (after a typed reason)
     REQUEST_ACCEPT = "ra"  # done at once after its centre, day and hour were picked
+    VOLUNTEER_DECISION = "vd"  # approved (asked first) or declined (after a typed reason)
 
 
 def held_key(kind: UndoKind, subject: int, person_id: int | None = None) -> str:

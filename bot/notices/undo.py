@@ -23,6 +23,7 @@ _CARDS = {
     UndoKind.REQUEST_DONE: CardKind.REQUEST,
     UndoKind.REQUEST_DECLINE: CardKind.REQUEST,
     UndoKind.HOURS_DECISION: CardKind.HOURS,
+    UndoKind.VOLUNTEER_DECISION: CardKind.VOLUNTEER,
 }
 
 

@@ -12,6 +12,7 @@ from bot.domain.cards import CardKind
 from bot.domain.events import Event, VolunteerApplied, VolunteerDecided
 from bot.domain.people import Actor
 from bot.domain.replies import Reply, msg
+from bot.domain.undo import UndoKind, held_key, held_until
 from bot.domain.volunteers import ApplicationStatus
 from bot.notices.cards import item_changed
 from bot.notices.context import Handler, NoticeContext
@@ -28,6 +29,10 @@ async def decided(ctx: NoticeContext, uow: UnitOfWork, event: VolunteerDecided) 
         return
     person = None if application.person_id is None else await uow.people.get(application.person_id)
     if person is not None:
+        # Held while the staff member may still undo the decision (bot/dialogs/confirm.py); a
+        # decision undone and made again is told afresh (the key names the decision's time).
+        held = f"{held_key(UndoKind.VOLUNTEER_DECISION, application.id)}{event.at.isoformat()}:"
+        not_before = held_until(event.at)
         buttons: Buttons = ()
         if application.status is ApplicationStatus.APPROVED:
             body = msg("volunteers.approved")
@@ -41,14 +46,20 @@ async def decided(ctx: NoticeContext, uow: UnitOfWork, event: VolunteerDecided) 
             shown = keyboard_reply(actor)
             if shown is not None:
                 await ctx.tell(
-                    uow, person, shown, at=event.at, dedupe_key=f"vol:keys:{application.id}"
+                    uow,
+                    person,
+                    shown,
+                    at=event.at,
+                    dedupe_key=f"{held}keys",
+                    not_before=not_before,
                 )
         await ctx.tell(
             uow,
             person,
             Reply((body,), buttons=buttons),
             at=event.at,
-            dedupe_key=f"vol:decided:{application.id}",
+            dedupe_key=f"{held}decided",
+            not_before=not_before,
         )
     await item_changed(ctx, uow, CardKind.VOLUNTEER, event.application_id, event.at)
 

@@ -40,6 +40,11 @@ class VolunteerRepository(Protocol):
         """Records the decision only if the application is still pending (a conditional update)."""
         ...
 
+    async def reopen(self, application_id: int, status: ApplicationStatus, by: int) -> bool:
+        """Puts an application decided as `status` by `by` back to pending, without its decision
+        (an undo); only if it still is so (a conditional update)."""
+        ...
+
     async def purge_declined(self, decided_before: datetime, at: datetime) -> int:
         """Clears name, phone and free text of applications declined before `decided_before`
         and not purged yet; returns how many."""

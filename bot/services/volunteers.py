@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.errors import DomainError, PermissionDenied
-from bot.domain.events import VolunteerApplied, VolunteerDecided
+from bot.domain.events import ActionUndone, VolunteerApplied, VolunteerDecided
 from bot.domain.people import Actor, Person, Role
 from bot.domain.requests import parse_phone
+from bot.domain.undo import UndoKind, may_undo
 from bot.domain.volunteers import (
     Application,
     ApplicationStatus,
@@ -186,6 +187,59 @@ async def approve(
     if view.person is not None:
         await uow.people.add_role(view.person.id, Role.VOLUNTEER)
     return view
+
+
+async def preview_approval(
+    uow: UnitOfWork, actor: Actor, application_id: int, now: datetime
+) -> ApplicationView:
+    """The application staff would approve (asked before it is); the view is audited.
+    Errors: application_decided."""
+    view = await for_review(uow, actor, application_id, now)
+    if view.application.status is not ApplicationStatus.PENDING:
+        raise DomainError("application_decided", view=view)
+    return view
+
+
+async def undo_decision(
+    uow: UnitOfWork, actor: Actor, application_id: int, now: datetime
+) -> ApplicationView:
+    """Takes back the actor's own approval or decline within the undo window, before the
+    applicant was told: the application waits again, and an approval's volunteer role goes
+    (unless another approved application of the person gave it). `ActionUndone` withdraws the
+    held notices. Errors: undo_expired, undo_already; another's decision is refused, audited."""
+    subject = f"volunteer_application:{application_id}"
+    staff_id = await access.require_staff(uow, actor, now, refused=REFUSED, subject=subject)
+    application = await uow.volunteers.get(application_id)
+    if application is None:
+        await access.refuse(uow, actor, now, REFUSED, subject)
+    if application.status is ApplicationStatus.PENDING:
+        raise DomainError("undo_already")
+    if application.decided_by != staff_id:
+        await access.refuse(uow, actor, now, REFUSED, subject)
+    if application.decided_at is None or not may_undo(application.decided_at, now):
+        raise DomainError("undo_expired")
+    if not await uow.volunteers.reopen(application_id, application.status, staff_id):
+        raise DomainError("undo_acted")
+    person_id = application.person_id
+    if application.status is ApplicationStatus.APPROVED and person_id is not None:
+        others = [
+            a
+            for a in await uow.volunteers.for_person(person_id)
+            if a.id != application_id and a.status is ApplicationStatus.APPROVED
+        ]
+        if not others:
+            await uow.people.remove_role(person_id, Role.VOLUNTEER)
+    await uow.audit.add(
+        now, staff_id, "volunteer.undone", subject, {"was": application.status.value}
+    )
+    uow.record(
+        ActionUndone(
+            at=now, kind=UndoKind.VOLUNTEER_DECISION, subject=application_id, person_id=staff_id
+        )
+    )
+    reopened = await uow.volunteers.get(application_id)
+    assert reopened is not None  # noqa: S101 -- reopened just above, in this transaction
+    return await _view(uow, reopened)
 
 
 async def decline(

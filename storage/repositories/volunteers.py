@@ -154,6 +154,23 @@ class SqlVolunteerRepository:
         )
         return rowcount(result) == 1
 
+    async def reopen(self, application_id: int, status: ApplicationStatus, by: int) -> bool:
+        result = await self._session.execute(
+            update(VolunteerApplicationRow)
+            .where(
+                VolunteerApplicationRow.id == application_id,
+                VolunteerApplicationRow.status == ApplicationStatus(status).value,
+                VolunteerApplicationRow.decided_by == by,
+            )
+            .values(
+                status=ApplicationStatus.PENDING.value,
+                decided_by=None,
+                decided_at=None,
+                reason=None,
+            )
+        )
+        return rowcount(result) == 1
+
     async def purge_declined(self, decided_before: datetime, at: datetime) -> int:
         result = await self._session.execute(
             update(VolunteerApplicationRow)

@@ -227,6 +227,9 @@ async def test_an_approved_volunteer_gets_the_volunteer_keys(members, memory_sto
     [application] = memory_store.state.volunteer_applications.values()
     assert members.keyboard(anna) == []
     await members.press(HANAKO, f"vol:ok:{application.id}")
+    await members.tap(HANAKO, "はい、承認します")
+    assert members.keyboard(anna) == []  # held while Hanako may undo the approval
+    members.wait(minutes=5)
     assert members.keyboard(anna) == ["⏱ Hours", "📅 Shifts", "🙋 Open shifts", "🆘 Help", "≡ More"]
     # The decision, with its Menu button, is the latest screen.
     assert "has been approved" in members.delivered[anna.id][-1].text

@@ -408,6 +408,8 @@ async def test_a_volunteer_application_card_approves_or_declines_with_a_reason(c
     assert _labels(card) == ["✅ 承認", "✖️ お断り"]
     await cards_chat.press(HANAKO, _data(card, "お断り"), message_id=card_id)
     await cards_chat.send(HANAKO, "今は子育て支援の募集がありません")
+    cards_chat.clock.advance(minutes=5)  # told once the few minutes to undo it are over
+    cards_chat.deliver()
     assert "今は子育て支援の募集がありません" in cards_chat.last_to(ANN.id).text
     assert (
         "Reason: 今は子育て支援の募集がありません"
@@ -420,11 +422,14 @@ async def test_an_application_approved_from_the_review_list_edits_each_copy_once
     card_id, _ = cards_chat.card(JIRO.id, f"Volunteer application #{application_id}")
     await cards_chat.press(HANAKO, "vol:list")
     listed, _ = cards_chat.card(HANAKO.id, "ボランティアの申し込み #")
-    approved = await cards_chat.press(HANAKO, f"vol:ok:{application_id}", message_id=listed)
+    await cards_chat.press(HANAKO, f"vol:ok:{application_id}", message_id=listed)
+    approved = await cards_chat.tap(HANAKO, "はい、承認します")
     assert approved.toast == "承認しました"
     assert "Approved" in cards_chat.screens[JIRO.id][card_id].text
     card_edits = [e.chat_id for e in cards_chat.edits if e.edit_message_id != listed]
     assert sorted(card_edits) == sorted([HANAKO.id, JIRO.id])  # one edit per copy
+    cards_chat.clock.advance(minutes=5)  # told once the few minutes to undo it are over
+    cards_chat.deliver()
     told = cards_chat.last_to(ANN.id)
     assert "approved" in told.text and _labels(told) == ["🏠 Menu"]
     assert await cards_chat.feed_step() == 0  # nothing was left for the feed

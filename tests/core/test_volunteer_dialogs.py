@@ -148,10 +148,13 @@ async def test_staff_approve_and_the_volunteer_is_told_in_their_language(demo_ch
     [stored] = applications(memory_store)
     queue = await chat.press(HANAKO, "vol:list")
     assert "ボランティアの申し込み #" in queue.text and "090-1234-5678" in queue.text
-    approved = await chat.press(HANAKO, f"vol:ok:{stored.id}")
+    asked = await chat.press(HANAKO, f"vol:ok:{stored.id}")
+    assert "本当にこのボランティアの申し込みを承認しますか？" in asked.text
+    approved = await chat.tap(HANAKO, "はい、承認します")
     assert approved.toast == "承認しました"
     anna = memory_store.state.people[person_id(memory_store, ANNA.id)]
     assert Role.VOLUNTEER in anna.roles
+    chat.wait(minutes=5)  # told once the few minutes to undo it are over
     told = chat.delivered[ANNA.id][-1]
     assert "Your volunteer application has been approved" in told.text
     again = await chat.press(HANAKO, f"vol:ok:{stored.id}")
@@ -174,6 +177,7 @@ async def test_staff_decline_with_a_reason_which_the_applicant_reads(demo_chat, 
     assert "お断りする理由を入力" in empty.text
     done = await chat.send(HANAKO, "今月は定員に達しました")
     assert "お断りしました" in done.text
+    chat.wait(minutes=5)  # told once the few minutes to undo it are over
     told = chat.delivered[SATO.id][-1]
     assert "今回はお受けできませんでした" in told.text and "今月は定員に達しました" in told.text
     declined = applications(memory_store)[0]

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from kyodo.app import KyodoApp, open_store
 from storage.models import PersonRoleRow, PersonRow, VolunteerApplicationRow
+from tests.fixtures.held import undo_window_over
 from tests.fixtures.kyodo import kyodo_settings, labels, load
 
 NAME = "渡辺 みどり"
@@ -95,7 +96,12 @@ async def test_a_volunteer_applies_staff_approve_and_nothing_personal_is_logged(
         assert NAME in card.text
         told_before = len(midori.messages)
         [approve] = [b["callback_data"] for b in card.buttons if "承認" in b["text"]]
+        before = len(hanako.messages)
         sandbox.user_presses(hanako.user, card.message_id, approve)
+        asked = await hanako.is_told(before)
+        assert "本当にこのボランティアの申し込みを承認しますか" in asked.text
+        await hanako.taps("はい、承認します")
+        await undo_window_over(kyodo.settings)  # the notice is held while staff may undo
         told = await midori.is_told(told_before)  # past the short menu volunteers now get
         assert "ボランティアのお申し込みが承認されました" in told.text
         assert await _application(kyodo) == ("approved", PHONE)

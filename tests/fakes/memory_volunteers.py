@@ -92,6 +92,15 @@ class MemoryVolunteerRepository:
         )
         return True
 
+    async def reopen(self, application_id: int, status: ApplicationStatus, by: int) -> bool:
+        stored = self._s.volunteer_applications.get(application_id)
+        if stored is None or stored.status is not status or stored.decided_by != by:
+            return False
+        self._s.volunteer_applications[application_id] = replace(
+            stored, status=ApplicationStatus.PENDING, decided_by=None, decided_at=None, reason=None
+        )
+        return True
+
     async def purge_declined(self, decided_before: datetime, at: datetime) -> int:
         count = 0
         for key, a in list(self._s.volunteer_applications.items()):
