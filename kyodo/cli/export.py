@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import html
 import sys
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from bot.domain.replies import msg
 from bot.i18n import SUPPORTED, I18n
 from bot.ports.clock import SystemClock
 from kyodo.cli.shell import Subparsers, shell_locale, upgrade
+from kyodo.cli.terminal import say
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -44,11 +44,6 @@ def add_parser(sub: Subparsers) -> None:
     hours.set_defaults(handler=handle)
 
 
-def _say(i18n: I18n, locale: str, key: str, **args: object) -> str:
-    # The catalogs escape values for Telegram's HTML; a terminal wants the plain text back.
-    return html.unescape(i18n.text(key, locale, args))
-
-
 async def handle(settings: Settings, args: argparse.Namespace) -> int:
     await upgrade(settings)
     return await _hours(settings, args, shell_locale())
@@ -63,7 +58,7 @@ async def _hours(settings: Settings, args: argparse.Namespace, shell_locale: str
     try:
         month = parse_month(args.month)
     except DomainError:
-        print(_say(i18n, locale, "exports.error.export_month"), file=sys.stderr)
+        print(say(i18n, "exports.error.export_month", locale), file=sys.stderr)
         return 2
     scope = HoursScope.ALL if args.all else HoursScope.APPROVED
     query = HoursQuery(month=month, centre_id=args.centre, scope=scope)
@@ -72,7 +67,7 @@ async def _hours(settings: Settings, args: argparse.Namespace, shell_locale: str
         try:
             export = await hours_export(uow, admin, query, SystemClock().now())
         except DomainError as error:
-            print(_say(i18n, locale, f"exports.error.{error.code}"), file=sys.stderr)
+            print(say(i18n, f"exports.error.{error.code}", locale), file=sys.stderr)
             return 1
     fmt = ExportFormat(args.format)
     file = await hours_file(export, fmt, lambda key: i18n.gettext(key, locale), locale)
@@ -86,20 +81,22 @@ async def _hours(settings: Settings, args: argparse.Namespace, shell_locale: str
             await asyncio.to_thread(target.write_bytes, file.content)
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        print(_say(i18n, locale, "exports.cli.write_failed", reason=reason), file=sys.stderr)
+        print(say(i18n, "exports.cli.write_failed", locale, {"reason": reason}), file=sys.stderr)
         return 1
     # The summary goes to stderr when the file itself went to stdout.
     out = sys.stderr if to_stdout else sys.stdout
-    done = _say(
+    done = say(
         i18n,
-        locale,
         "exports.cli.done",
-        count=file.lines,
-        path="-" if to_stdout else str(target),
-        month=month,
-        scope=msg(f"exports.scope.{scope.value}"),
+        locale,
+        {
+            "count": file.lines,
+            "path": "-" if to_stdout else str(target),
+            "month": month,
+            "scope": msg(f"exports.scope.{scope.value}"),
+        },
     )
     print(done, file=out)
     if file.replaced:
-        print(_say(i18n, locale, "exports.cli.replaced", count=file.replaced), file=sys.stderr)
+        print(say(i18n, "exports.cli.replaced", locale, {"count": file.replaced}), file=sys.stderr)
     return 0

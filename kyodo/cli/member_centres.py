@@ -10,9 +10,7 @@ English (width and case folded, as the member import reads them) or by id, separ
 from __future__ import annotations
 
 import argparse
-import html
 import sys
-from collections.abc import Mapping
 
 from bot.config import Settings
 from bot.domain import centre_csv
@@ -25,6 +23,7 @@ from bot.i18n import I18n
 from bot.ports.clock import SystemClock
 from bot.ports.store import UnitOfWork
 from kyodo.cli.shell import Subparsers, shell_locale, upgrade
+from kyodo.cli.terminal import say
 
 
 def add_parser(members_sub: Subparsers) -> None:
@@ -39,11 +38,6 @@ def add_parser(members_sub: Subparsers) -> None:
         help='the centres, by name or id, separated by ; ("" for none)',
     )
     centres.set_defaults(handler=handle)
-
-
-def _say(i18n: I18n, key: str, locale: str, args: Mapping[str, object] | None = None) -> str:
-    # The catalogs escape values for Telegram's HTML; a terminal shows them as typed.
-    return html.unescape(i18n.text(key, locale, args))
 
 
 def _key(text: str) -> str:
@@ -74,7 +68,7 @@ async def _show(uow: UnitOfWork, i18n: I18n, locale: str, person_id: int, name: 
     belongs = sorted(await uow.memberships.centres_of(person_id))
     separator = "、" if is_japanese(locale) else ", "
     listed = separator.join(names.get(c, str(c)) for c in belongs) or "—"
-    return _say(
+    return say(
         i18n, "cli.member_centres.now", locale, {"name": name, "id": person_id, "centres": listed}
     )
 
@@ -92,24 +86,24 @@ async def handle(settings: Settings, args: argparse.Namespace) -> int:
         person = await uow.people.get(args.person)
         if person is None:
             print(
-                _say(i18n, "cli.member_centres.no_person", locale, {"id": args.person}),
+                say(i18n, "cli.member_centres.no_person", locale, {"id": args.person}),
                 file=sys.stderr,
             )
             return 1
         if args.wanted is not None:
             if len(args.wanted) > centre_csv.MAX_RAW:
-                print(_say(i18n, "cli.member_centres.too_long", locale), file=sys.stderr)
+                print(say(i18n, "cli.member_centres.too_long", locale), file=sys.stderr)
                 return 1
             wanted, unknown = resolve(args.wanted, list(await uow.centres.all()))
             if unknown:
                 said = {"names": "、".join(unknown) if is_japanese(locale) else ", ".join(unknown)}
-                print(_say(i18n, "cli.member_centres.unknown", locale, said), file=sys.stderr)
+                print(say(i18n, "cli.member_centres.unknown", locale, said), file=sys.stderr)
                 return 1
             try:
                 await memberships.set_centres(uow, admin, person.id, wanted, SystemClock().now())
             except (InvalidInput, PermissionDenied):
                 # unknown_centre: a closed centre may be kept but not newly given.
-                print(_say(i18n, "cli.member_centres.closed", locale), file=sys.stderr)
+                print(say(i18n, "cli.member_centres.closed", locale), file=sys.stderr)
                 return 1
             await uow.commit()
         print(await _show(uow, i18n, locale, person.id, person.display_name))

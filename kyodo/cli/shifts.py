@@ -13,10 +13,10 @@ from bot.config import Settings
 from bot.domain.coop import WorkKind
 from bot.domain.errors import InvalidInput
 from bot.domain.people import Actor, Role
-from bot.domain.replies import msg
 from bot.i18n import SUPPORTED, I18n
 from bot.ports.clock import SystemClock
 from kyodo.cli.shell import Subparsers, shell_locale, upgrade
+from kyodo.cli.terminal import file_refused, lines_refused
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -66,15 +66,12 @@ async def _import(settings: Settings, args: argparse.Namespace, locale: str) -> 
                 good_rows_only=args.good_rows_only,
             )
         except InvalidInput as error:
-            reason = msg(f"shifts.import.error.{error.code}")
-            print(i18n.text("cli.shifts_import.file", locale, {"reason": reason}), file=sys.stderr)
+            reason = f"shifts.import.error.{error.code}"
+            file_refused(i18n, locale, "cli.shifts_import.file", reason)
             return 1
         if report.imported:
             await uow.commit()
-    for broken in report.errors:
-        reason = msg(f"shifts.import.error.{broken.code}")
-        line = i18n.text("cli.shifts_import.line", locale, {"line": broken.line, "reason": reason})
-        print(line, file=sys.stderr)
+    lines_refused(i18n, locale, "cli.shifts_import.line", "shifts.import.error", report.errors)
     counts = {"count": len(report.good), "broken": len(report.errors)}
     if args.dry_run:
         print(i18n.text("cli.shifts_import.dry_run", locale, counts))

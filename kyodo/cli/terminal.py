@@ -1,6 +1,6 @@
 """What the `kyodo` command says in the terminal: catalog texts as typed (not escaped for
 Telegram's HTML), and an import's refusals on stderr: the whole file, or each broken line as
-"line N: reason" in the shell's language (`kyodo members import`, `kyodo centres import`)."""
+"line N: reason" in the shell's language (`kyodo members|centres|shifts import`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`kyodo members import` and `kyodo centres import` refuse a file they cannot read at all on
+"""`kyodo members|centres|shifts import` refuse a file they cannot read at all on
 stderr, with the reason, in the shell's language, and import nothing (kyodo/cli/terminal.py)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from tests.fixtures.cli import kyodo
 
 
-@pytest.mark.parametrize("command", ["members", "centres"])
+@pytest.mark.parametrize("command", ["members", "centres", "shifts"])
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
