@@ -64,7 +64,20 @@ WORDS = {
         "who": "tell the coordinators (1) and offer the place to the centre's free members (2)",
         "shift": "Mon, Nov 23, 10:00\u202fAM",
     },
+    "ja-easy": {
+        "ask": "ほんとうに、このシフトから外れますか？",
+        "yes": "はい、外れます",
+        "no": "いいえ、やめます",
+        "undo": "もとにもどす",
+        "undone": "もとにもどしました。",
+        "nobody": "ほかの人には、何も知らせていません。",
+        "taken": "ほかの人が、もうこのシフトに入りました。",
+        "expired": "もとにもどすことができる時間（3分）が過ぎました。",
+        "who": "担当（たんとう）の人1人に知らせます。\nセンターの組合員（くみあいいん）2人に",
+        "shift": "11月23日（月） 10:00〜14:00",
+    },
 }
+LANGUAGES = ["ja", "en", "ja-easy"]  # every transcript of giving up a shift, in each
 
 
 def releaser(language: str) -> User:
@@ -80,7 +93,7 @@ async def _coop_in(memory_store, clock, language: str) -> dict[str, int]:
     return ids
 
 
-@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 async def test_confirm_then_undo_leaves_the_store_as_before_and_nobody_is_told(
     chat, memory_store, clock, language
 ):
@@ -127,7 +140,7 @@ def undone_data(chat, user: User) -> str:
     raise AssertionError("no Undo was shown")
 
 
-@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 async def test_no_leaves_everything_as_it_was(chat, memory_store, clock, language):
     ids = await _coop_in(memory_store, clock, language)
     me, words = releaser(language), WORDS[language]
@@ -140,7 +153,7 @@ async def test_no_leaves_everything_as_it_was(chat, memory_store, clock, languag
     assert set(chat.delivered) == {TANAKA.id}
 
 
-@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 async def test_undo_after_someone_took_the_place_is_refused_with_the_reason(
     chat, memory_store, clock, language
 ):
@@ -157,7 +170,7 @@ async def test_undo_after_someone_took_the_place_is_refused_with_the_reason(
     assert release.taken_by == ids[MARIA.name]
 
 
-@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 async def test_undo_after_the_window_is_refused_and_the_others_were_told(
     chat, memory_store, clock, language
 ):
