@@ -1,6 +1,6 @@
 """Transcripts of "a person to reach" (issue 15): the co-op's phone and office hours in /help, on
 every error and refusal of the core, after a refused consent and with a reference number; the
-"困ったとき / I need help" button of every menu. In Japanese and in English."""
+"困ったとき / I need help" button of every menu. In Japanese, English and Easy Japanese."""
 
 from __future__ import annotations
 
@@ -24,6 +24,13 @@ PHONE = "03-1234-5678"
 HOURS = parse_office_hours("mon-fri 09:00-17:00; sat 09:00-12:00")
 HOURS_JA = "月〜金 9:00〜17:00、土 9:00〜12:00"
 HOURS_EN = "Mon–Fri 9:00–17:00; Sat 9:00–12:00"
+# What each language says of the phone, and its help button's label.
+CALL = {
+    "ja": f"📞 お電話でもご相談いただけます：{PHONE}（受付：{HOURS_JA}）",
+    "en": f"📞 You can also call us: {PHONE} ({HOURS_EN})",
+    "ja-easy": f"📞 電話（でんわ）でも話（はな）せます。{PHONE}",
+}
+HELP_BUTTON = {"ja": "🆘 困ったとき", "en": "🆘 I need help", "ja-easy": "🆘 困（こま）ったとき"}
 
 
 def settings_with(contact: Contact | None) -> DialogSettings:
@@ -92,14 +99,33 @@ async def test_help_gives_the_phone_and_office_hours_in_english(reach):
     assert f"📞 You can also call us: {PHONE} ({HOURS_EN})" in answer.text
 
 
-@pytest.mark.parametrize("user", [TANAKA, MARIA, HANAKO, TOME, ANN])
-async def test_every_role_s_menu_has_the_i_need_help_button(reach, user):
+async def reading(chat, user: User, language: str) -> None:
+    """The user reads Kyodo in `language`: Easy Japanese is only ever chosen (/language)."""
+    if language != user.language:
+        await chat.press(user, f"lang:{language}")
+
+
+@pytest.mark.parametrize(
+    ("user", "language"),
+    [
+        (TANAKA, "ja"),
+        (MARIA, "en"),
+        (HANAKO, "ja"),
+        (TOME, "ja"),
+        (ANN, "en"),
+        (TANAKA, "ja-easy"),
+        (HANAKO, "ja-easy"),
+        (TOME, "ja-easy"),
+    ],
+)
+async def test_every_role_s_menu_has_the_i_need_help_button(reach, user, language):
+    await reading(reach, user, language)
     menu = await reach.send(user, "/menu")
     labels = [label for label, _ in menu.buttons]
-    assert ("🆘 困ったとき" if user.language == "ja" else "🆘 I need help") in labels
+    assert HELP_BUTTON[language] in labels
     pressed = await reach.tap(user, "🆘")
     assert PHONE in pressed.text
-    assert ("困ったとき" if user.language == "ja" else "I need help") in pressed.text
+    assert HELP_BUTTON[language].removeprefix("🆘 ") in pressed.text
 
 
 async def test_without_a_phone_set_help_says_no_number(memory_store, i18n, clock):
@@ -149,17 +175,18 @@ async def _to_consent(chat, user: User):
     return await chat.press(user, "rq:a:chuo")
 
 
-async def test_refusing_consent_says_whom_to_ask_in_japanese(reach):
-    await _to_consent(reach, TOME)
-    refused = await reach.press(TOME, "rq:ok:no")
-    assert "スタッフに聞けます" in refused.text and f"{PHONE}（受付：{HOURS_JA}）" in refused.text
-    assert "🆘 困ったとき" in [label for label, _ in refused.buttons]
-
-
-async def test_refusing_consent_says_whom_to_ask_in_english(reach):
-    await _to_consent(reach, ANN)
-    refused = await reach.press(ANN, "rq:ok:no")
-    assert "you can ask the staff" in refused.text and f"{PHONE} ({HOURS_EN})" in refused.text
+@pytest.mark.parametrize(
+    ("user", "language"),
+    [(TOME, "ja"), (ANN, "en"), (TOME, "ja-easy")],
+    ids=["ja", "en", "ja-easy"],
+)
+async def test_refusing_consent_says_whom_to_ask(reach, i18n, user, language):
+    await reading(reach, user, language)
+    await _to_consent(reach, user)
+    refused = await reach.press(user, "rq:ok:no")
+    assert i18n.text("help.after_refusal", language) in refused.text
+    assert CALL[language] in refused.text
+    assert HELP_BUTTON[language] in [label for label, _ in refused.buttons]
 
 
 async def _send_request(chat, user: User):
@@ -172,12 +199,20 @@ async def _send_request(chat, user: User):
     return await chat.press_shown(user, "rq:send")
 
 
-async def test_a_reference_number_comes_with_the_number_to_call(reach):
-    sent = await _send_request(reach, TOME)
-    assert "受付番号は <b>K-2611-0001</b>" in sent.text
-    assert f"📞 お電話でもご相談いただけます：{PHONE}" in sent.text
-    sent = await _send_request(reach, ANN)
-    assert "Your reference number is" in sent.text and f"call us: {PHONE}" in sent.text
+@pytest.mark.parametrize(
+    ("user", "language", "reference"),
+    [
+        (TOME, "ja", "受付番号は <b>K-2611-0001</b>"),
+        (ANN, "en", "Your reference number is <b>K-2611-0001</b>"),
+        (TOME, "ja-easy", "受付番号（うけつけばんごう）は <b>K-2611-0001</b>"),
+    ],
+    ids=["ja", "en", "ja-easy"],
+)
+async def test_a_reference_number_comes_with_the_number_to_call(reach, user, language, reference):
+    await reading(reach, user, language)
+    sent = await _send_request(reach, user)
+    assert reference in sent.text
+    assert CALL[language].split("（受付")[0].split(" (")[0] in sent.text
 
 
 # --- Easy Japanese (やさしい日本語) ------------------------------------------------------------
