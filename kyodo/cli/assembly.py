@@ -23,10 +23,9 @@ from bot.domain.assemblies import (
 )
 from bot.domain.coop import NewAssembly
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.people import Actor, Role
 from bot.i18n import I18n
 from bot.ports.clock import SystemClock
-from kyodo.cli.shell import Subparsers, shell_locale, upgrade
+from kyodo.cli.shell import Subparsers, shell_admin, shell_locale, upgrade
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -86,8 +85,7 @@ async def _publish(args: argparse.Namespace, settings: Settings, locale: str) ->
     from kyodo.app import open_store
 
     i18n = I18n(settings.tz, settings.default_locale)
-    # The shell is the admin's own door: whoever can run this command administers the install.
-    admin = Actor(person_id=None, roles=frozenset({Role.ADMIN}), locale=locale)
+    admin = shell_admin(locale)
     try:
         draft = _draft(args, settings)
         async with open_store(settings) as store, store.uow() as uow:

@@ -19,12 +19,11 @@ from bot.domain.centre_csv import CentreFields
 from bot.domain.coop import BusinessCentre
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.languages import is_japanese
-from bot.domain.people import Actor, Role
 from bot.domain.replies import msg
 from bot.i18n import I18n
 from bot.ports.clock import SystemClock
 from bot.ports.store import UnitOfWork
-from kyodo.cli.shell import Subparsers, shell_locale, upgrade
+from kyodo.cli.shell import Subparsers, shell_admin, shell_locale, upgrade
 from kyodo.cli.shifts import kind_names
 from kyodo.cli.terminal import file_refused, lines_refused, say
 
@@ -102,11 +101,6 @@ def _line(i18n: I18n, locale: str, centre: BusinessCentre) -> str:
     return "  ".join(said)
 
 
-# The shell is the admin's own door, as for `kyodo invite` and `kyodo shifts import`.
-def _admin(locale: str) -> Actor:
-    return Actor(person_id=None, roles=frozenset({Role.ADMIN}), locale=locale)
-
-
 async def _run(
     settings: Settings,
     act: Callable[[UnitOfWork, I18n, str], Awaitable[str]],
@@ -144,7 +138,7 @@ async def handle_list(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services import centres
 
     async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
-        found = await centres.listing(uow, _admin(locale), SystemClock().now())
+        found = await centres.listing(uow, shell_admin(locale), SystemClock().now())
         if not found:
             return say(i18n, "cli.centres.none", locale)
         return "\n".join(_line(i18n, locale, centre) for centre in found)
@@ -159,7 +153,7 @@ async def handle_add(settings: Settings, args: argparse.Namespace) -> int:
         fields = _fields(args, i18n, args.name_ja, args.name_en)
         fields = replace(fields, is_office=args.head_office)
         added = await centres.add(
-            uow, _admin(locale), SystemClock().now(), fields, office_id=args.office
+            uow, shell_admin(locale), SystemClock().now(), fields, office_id=args.office
         )
         return say(i18n, "cli.centres.added", locale, {"row": _line(i18n, locale, added)})
 
@@ -172,7 +166,7 @@ async def handle_rename(settings: Settings, args: argparse.Namespace) -> int:
     async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
         now = SystemClock().now()
         renamed = await centres.rename(
-            uow, _admin(locale), now, args.id, args.name_ja, args.name_en
+            uow, shell_admin(locale), now, args.id, args.name_ja, args.name_en
         )
         return say(i18n, "cli.centres.renamed", locale, {"row": _line(i18n, locale, renamed)})
 
@@ -185,7 +179,7 @@ async def handle_describe(settings: Settings, args: argparse.Namespace) -> int:
     async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
         described = await centres.describe(
             uow,
-            _admin(locale),
+            shell_admin(locale),
             SystemClock().now(),
             args.id,
             phone=centre_csv.parse_phone(args.phone),
@@ -203,7 +197,7 @@ async def handle_office(settings: Settings, args: argparse.Namespace) -> int:
     async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
         office_id = None if args.none else args.office_id
         moved = await centres.set_office(
-            uow, _admin(locale), SystemClock().now(), args.id, office_id
+            uow, shell_admin(locale), SystemClock().now(), args.id, office_id
         )
         return say(i18n, "cli.centres.office_set", locale, {"row": _line(i18n, locale, moved)})
 
@@ -214,7 +208,7 @@ async def handle_close(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services import centres
 
     async def act(uow: UnitOfWork, i18n: I18n, locale: str) -> str:
-        closed = await centres.close(uow, _admin(locale), SystemClock().now(), args.id)
+        closed = await centres.close(uow, shell_admin(locale), SystemClock().now(), args.id)
         return say(i18n, "cli.centres.closed", locale, {"row": _line(i18n, locale, closed)})
 
     return await _run(settings, act)
@@ -234,7 +228,7 @@ async def handle_import(settings: Settings, args: argparse.Namespace) -> int:
                 raise InvalidInput("csv_too_long")
             report = await import_centres(
                 uow,
-                _admin(locale),
+                shell_admin(locale),
                 data,
                 SystemClock().now(),
                 kind_names=kind_names(i18n),

@@ -16,11 +16,10 @@ from pathlib import Path
 from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.domain.exports import ExportFormat, HoursQuery, HoursScope, parse_month
-from bot.domain.people import Actor, Role
 from bot.domain.replies import msg
 from bot.i18n import SUPPORTED, I18n
 from bot.ports.clock import SystemClock
-from kyodo.cli.shell import Subparsers, shell_locale, upgrade
+from kyodo.cli.shell import Subparsers, shell_admin, shell_locale, upgrade
 from kyodo.cli.terminal import say
 
 
@@ -62,7 +61,7 @@ async def _hours(settings: Settings, args: argparse.Namespace, shell_locale: str
         return 2
     scope = HoursScope.ALL if args.all else HoursScope.APPROVED
     query = HoursQuery(month=month, centre_id=args.centre, scope=scope)
-    admin = Actor(person_id=None, roles=frozenset({Role.ADMIN}), locale=locale)
+    admin = shell_admin(locale)
     async with open_store(settings) as store, store.uow() as uow:
         try:
             export = await hours_export(uow, admin, query, SystemClock().now())

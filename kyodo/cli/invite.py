@@ -10,11 +10,11 @@ import sys
 
 from bot.config import Settings
 from bot.domain.invites import display_code
-from bot.domain.people import Actor, Role
+from bot.domain.people import Role
 from bot.domain.replies import msg
 from bot.i18n import I18n
 from bot.ports.clock import SystemClock
-from kyodo.cli.shell import Subparsers, shell_locale, upgrade
+from kyodo.cli.shell import Subparsers, shell_admin, shell_locale, upgrade
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -41,7 +41,7 @@ async def _invite(settings: Settings, role: Role, hours: int | None) -> str:
 
     i18n = I18n(settings.tz, settings.default_locale)
     locale = shell_locale()
-    admin = Actor(person_id=None, roles=frozenset({Role.ADMIN}), locale=locale)
+    admin = shell_admin(locale)
     async with open_store(settings) as store, store.uow() as uow:
         invite = await issue_invite(
             uow, admin, role, SystemClock().now(), hours or settings.invite_ttl_hours

@@ -18,11 +18,10 @@ from bot.domain.coop import BusinessCentre
 from bot.domain.csv_rows import normalise
 from bot.domain.errors import InvalidInput, PermissionDenied
 from bot.domain.languages import is_japanese
-from bot.domain.people import Actor, Role
 from bot.i18n import I18n
 from bot.ports.clock import SystemClock
 from bot.ports.store import UnitOfWork
-from kyodo.cli.shell import Subparsers, shell_locale, upgrade
+from kyodo.cli.shell import Subparsers, shell_admin, shell_locale, upgrade
 from kyodo.cli.terminal import say
 
 
@@ -80,8 +79,7 @@ async def handle(settings: Settings, args: argparse.Namespace) -> int:
     await upgrade(settings)
     locale = shell_locale()
     i18n = I18n(settings.tz, settings.default_locale)
-    # The shell is the admin's own door, as for `kyodo centres`.
-    admin = Actor(person_id=None, roles=frozenset({Role.ADMIN}), locale=locale)
+    admin = shell_admin(locale)
     async with open_store(settings) as store, store.uow() as uow:
         person = await uow.people.get(args.person)
         if person is None:

@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.domain.errors import InvalidInput
-from bot.domain.people import Actor, Role
 from bot.i18n import I18n
 from bot.ports.clock import SystemClock
 from kyodo.cli import member_centres
-from kyodo.cli.shell import Subparsers, shell_locale, upgrade
+from kyodo.cli.shell import Subparsers, shell_admin, shell_locale, upgrade
 from kyodo.cli.terminal import file_refused, lines_refused, say
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -49,11 +48,6 @@ def add_parser(sub: Subparsers) -> None:
     letters.add_argument("--valid-days", type=int, default=60)
     letters.set_defaults(handler=handle_letters)
     member_centres.add_parser(members_sub)
-
-
-# The shell is the admin's own door, as for `kyodo centres`.
-def _admin(locale: str) -> Actor:
-    return Actor(person_id=None, roles=frozenset({Role.ADMIN}), locale=locale)
 
 
 def _write_letters(
@@ -91,7 +85,7 @@ async def handle_import(settings: Settings, args: argparse.Namespace) -> int:
                 raise InvalidInput("csv_too_long")
             report = await import_members(
                 uow,
-                _admin(locale),
+                shell_admin(locale),
                 data,
                 SystemClock().now(),
                 letters=args.letters is not None,
@@ -140,7 +134,7 @@ async def handle_letters(settings: Settings, args: argparse.Namespace) -> int:
     i18n = I18n(settings.tz, settings.default_locale)
     async with open_store(settings) as store, store.uow() as uow:
         issued = await letters_for_waiting(
-            uow, _admin(locale), SystemClock().now(), timedelta(days=args.valid_days)
+            uow, shell_admin(locale), SystemClock().now(), timedelta(days=args.valid_days)
         )
         if not issued:
             print(say(i18n, "cli.members_letters.none", locale))

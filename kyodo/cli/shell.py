@@ -1,4 +1,5 @@
-"""What every command shares: the terminal's language, its messages, the migration first."""
+"""What every command shares: the terminal's language, its messages, who acts at the shell, the
+migration first."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeAlias
 
 from bot.config import Settings
+from bot.domain.people import Actor, Role
 from bot.i18n import I18n
 
 # A command's handler: the settings and the parsed arguments in, the exit status out.
@@ -18,6 +20,12 @@ Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 def shell_locale() -> str:
     lang = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG", "")
     return "ja" if lang.lower().startswith("ja") else "en"
+
+
+def shell_admin(locale: str) -> Actor:
+    """Whoever runs a `kyodo` command: the shell is the admin's own door (no person of the co-op,
+    every admin's right), in the terminal's language."""
+    return Actor(person_id=None, roles=frozenset({Role.ADMIN}), locale=locale)
 
 
 def say(settings: Settings, key: str, **args: object) -> str:

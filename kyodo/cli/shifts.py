@@ -12,10 +12,10 @@ from pathlib import Path
 from bot.config import Settings
 from bot.domain.coop import WorkKind
 from bot.domain.errors import InvalidInput
-from bot.domain.people import Actor, Role
+from bot.domain.people import Role
 from bot.i18n import SUPPORTED, I18n
 from bot.ports.clock import SystemClock
-from kyodo.cli.shell import Subparsers, shell_locale, upgrade
+from kyodo.cli.shell import Subparsers, shell_admin, shell_locale, upgrade
 from kyodo.cli.terminal import file_refused, lines_refused
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -49,8 +49,7 @@ async def _import(settings: Settings, args: argparse.Namespace, locale: str) -> 
 
     i18n = I18n(settings.tz, settings.default_locale)
     data = args.file.read_bytes()[: MAX_FILE_BYTES + 1]
-    # The shell is the admin's own door, as for `kyodo invite`.
-    admin = Actor(person_id=None, roles=frozenset({Role.ADMIN}), locale=locale)
+    admin = shell_admin(locale)
     async with open_store(settings) as store, store.uow() as uow:
         try:
             if len(data) > MAX_FILE_BYTES:
