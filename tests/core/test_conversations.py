@@ -13,12 +13,14 @@ from bot.domain.contact import Contact
 from bot.domain.conversations import Direction, MediaKind
 from bot.domain.incoming import ChatType, InputKind
 from bot.domain.people import Role
+from bot.domain.replies import msg
 from bot.rendering import Renderer
 from tests.fakes.chat import ChatHarness, User
 from tests.fixtures.core import conversation_on
 from tests.fixtures.people import HANAKO, MARIA, TANAKA, TOME, actor, demo
 
 ANN = User(5001, "Ann Smith", "en")  # a stranger whose Telegram is in English
+LANGUAGE_IDS = ["ja", "en", "ja-easy"]
 PHONE = "03-1234-5678"
 
 
@@ -106,12 +108,22 @@ async def test_a_photo_of_a_time_card_is_offered_and_staff_are_told_it_came(chat
     assert "写真を送りました" in card.text
 
 
-async def test_a_voice_note_in_english(chat):
-    offered = await photo(chat, MARIA, kind="voice", file_id="AwACvoice1")
-    assert "Kyodo cannot read a voice message here." in offered.text
-    await chat.tap(MARIA, "Yes, send it")
+@pytest.mark.parametrize("kind", [MediaKind.PHOTO, MediaKind.VOICE])
+@pytest.mark.parametrize(
+    ("user", "language"), [(TANAKA, "ja"), (MARIA, "en"), (TANAKA, "ja-easy")], ids=LANGUAGE_IDS
+)
+async def test_a_photo_or_a_voice_note_is_offered_and_sent_in_each_language(
+    chat, i18n, user, language, kind
+):
+    if language != user.language:
+        await chat.press(user, f"lang:{language}")
+    offered = await photo(chat, user, kind=kind.value, file_id=f"file-{kind.value}")
+    said = i18n.text("help.offer.media", language, {"media": msg(f"help.media.{kind.value}")})
+    assert said in offered.text
+    await chat.tap(user, i18n.text("help.button.send_yes", language))
     [message] = messages(chat.store)
-    assert message.media is MediaKind.VOICE
+    assert (message.media, message.file_id) == (kind, f"file-{kind.value}")
+    assert HANAKO.id in chat.delivered  # a card for the staff, who open and answer it
 
 
 async def test_a_stranger_writes_to_the_staff_from_the_i_need_help_button(chat):
