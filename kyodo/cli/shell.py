@@ -11,6 +11,7 @@ from typing import Any, TypeAlias
 from bot.config import Settings
 from bot.domain.people import Actor, Role
 from bot.i18n import I18n
+from kyodo.cli import terminal
 
 # A command's handler: the settings and the parsed arguments in, the exit status out.
 Handler = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
@@ -29,7 +30,8 @@ def shell_admin(locale: str) -> Actor:
 
 
 def say(settings: Settings, key: str, **args: object) -> str:
-    return I18n(settings.tz, settings.default_locale).text(key, shell_locale(), args)
+    """`key` in the terminal's language, as typed (kyodo/cli/terminal.py)."""
+    return terminal.say(I18n(settings.tz, settings.default_locale), key, shell_locale(), args)
 
 
 async def upgrade(settings: Settings) -> None:
