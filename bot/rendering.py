@@ -19,7 +19,13 @@ CREDENTIAL_KEYS = frozenset(
 # "keyboard.removed" takes their short menu away just before the farewell (it is sent only
 # then, bot/dialogs/personal_data.py), a message of its own: one reply markup per message.
 FAREWELL_KEYS = frozenset(
-    {"forget.done.deleted", "forget.done.anonymised", "forget.stranger", "keyboard.removed"}
+    {
+        "forget.done.deleted",
+        "forget.done.anonymised",
+        "forget.stranger",
+        "keyboard.removed",
+        "line.unlink.there",  # to a chat just unlinked from its person (bot/notices/links.py)
+    }
 )
 
 

@@ -111,6 +111,15 @@ class RoleChanged(Event):
 
 
 @dataclass(frozen=True)
+class ChatUnlinked(Event):
+    """An admin unlinked one of a person's chats (their second messenger): the person is told
+    in their language, in the chat they keep and in the one that is no longer theirs."""
+
+    person_id: int
+    chat_id: int  # the chat that was unlinked
+
+
+@dataclass(frozen=True)
 class VolunteerApplied(Event):
     """Someone applied to volunteer: staff's cards show the application."""
 

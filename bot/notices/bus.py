@@ -14,7 +14,7 @@ from bot.domain import events as ev
 from bot.notices import assemblies as assembly_notices
 from bot.notices import broadcasts as broadcast_notices
 from bot.notices import conversations as conversation_notices
-from bot.notices import hours, members, volunteers
+from bot.notices import hours, links, members, volunteers
 from bot.notices import reminders as reminder_notices
 from bot.notices import requests as service_requests
 from bot.notices import shifts as shift_notices
@@ -46,6 +46,7 @@ HANDLERS = _merge(
     undo_notices.HANDLERS,
     conversation_notices.HANDLERS,
     members.HANDLERS,
+    links.HANDLERS,
 )
 
 

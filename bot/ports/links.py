@@ -42,3 +42,11 @@ class LinkRepository(Protocol):
     async def forget_person(self, person_id: int) -> None:
         """Drops the person's further chats and open codes."""
         ...
+
+    async def linked_people(self, after: int, limit: int) -> list[int]:
+        """Ids of people with a further chat, above `after`, ascending (the desk's list)."""
+        ...
+
+    async def detach(self, chat_id: int) -> int | None:
+        """Drops the further chat; the person it was linked to, or None if it was not."""
+        ...

@@ -7,19 +7,27 @@ stored as its hash only. The chat that redeems it must be on the other messenger
 to nobody with a role (a role-less row made when they chose a language is removed in the same
 transaction, as a letter's code does). Everything happens in the caller's one transaction and
 is audited.
+
+The desk lists the people who use both messengers (`linked`: admins see everyone, other staff
+the people of their centres) and lets an admin unlink a further chat (`unlink`): audited, and
+the person told in their language (bot/notices/links.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.channels import Channel
 from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.events import ChatUnlinked
 from bot.domain.invites import code_hash, new_code, normalise_code
-from bot.domain.people import Actor, Person
+from bot.domain.people import Actor, Person, Role
 from bot.ports.links import LinkCode
 from bot.ports.store import UnitOfWork
+from bot.services import access
+from bot.services.paging import PAGE, Page
 
 CODE_TTL = timedelta(minutes=10)
 
@@ -69,4 +77,57 @@ async def redeem(uow: UnitOfWork, chat_id: int, typed: str, now: datetime) -> Pe
         f"person:{person.id}",
         {"messenger": Channel.of(chat_id).value},
     )
+    return person
+
+
+@dataclass(frozen=True)
+class LinkedPerson:
+    person: Person
+    linked: tuple[int, ...]  # their further chats, oldest link first (the first is the person's)
+
+
+async def linked(
+    uow: UnitOfWork, actor: Actor, now: datetime, *, after: int = 0, limit: int = PAGE
+) -> Page[LinkedPerson]:
+    """People with both messengers linked, by id after `after`: staff only, and staff of some
+    centres see the people of those centres only (bot.services.access)."""
+    await access.require_staff(uow, actor, now, refused="desk.links_refused", subject="links")
+    scope = await access.scope_of(uow, actor)
+    found: list[LinkedPerson] = []
+    while len(found) <= limit:
+        ids = await uow.links.linked_people(after, limit + 1)
+        for person_id in ids:
+            person = await uow.people.get(person_id)
+            in_scope = scope.is_whole or person_id == actor.person_id
+            if not in_scope:
+                in_scope = scope.covers_any(await uow.memberships.centres_of(person_id))
+            if person is not None and in_scope:
+                found.append(LinkedPerson(person, tuple(await uow.links.chats_of(person_id))))
+        if len(ids) <= limit:
+            break
+        after = ids[-1]
+    more = found[limit - 1].person.id if len(found) > limit else None
+    return Page(found[:limit], more)
+
+
+async def unlink(uow: UnitOfWork, actor: Actor, chat_id: int, now: datetime) -> Person:
+    """An admin unlinks a person's further chat: it is nobody's from now on (their first chat
+    and everything Kyodo keeps of them stay). Audited; the person is told (`ChatUnlinked`).
+    Raises NotFound("link_gone") when the chat is not linked (any more)."""
+    admin = frozenset({Role.ADMIN})
+    await access.require(uow, actor, now, admin, refused="desk.links_refused", subject="links")
+    person_id = await uow.links.detach(chat_id)
+    person = None if person_id is None else await uow.people.get(person_id)
+    if person_id is None or person is None:
+        raise NotFound("link_gone")
+    # The chat's conversation was the person's: a stranger starts afresh there.
+    await uow.dialogs.delete(Channel.of(chat_id).value, chat_id)
+    await uow.audit.add(
+        now,
+        actor.person_id,
+        "person.unlinked",
+        f"person:{person.id}",
+        {"messenger": Channel.of(chat_id).value},
+    )
+    uow.record(ChatUnlinked(at=now, person_id=person.id, chat_id=chat_id))
     return person

@@ -64,3 +64,22 @@ class SqlLinkRepository:
             delete(PersonChatRow).where(PersonChatRow.person_id == person_id)
         )
         await self._session.execute(delete(LinkCodeRow).where(LinkCodeRow.person_id == person_id))
+
+    async def linked_people(self, after: int, limit: int) -> list[int]:
+        rows = await self._session.execute(
+            select(PersonChatRow.person_id)
+            .where(PersonChatRow.person_id > after)
+            .group_by(PersonChatRow.person_id)
+            .order_by(PersonChatRow.person_id)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+    async def detach(self, chat_id: int) -> int | None:
+        return (
+            await self._session.execute(
+                delete(PersonChatRow)
+                .where(PersonChatRow.chat_id == chat_id)
+                .returning(PersonChatRow.person_id)
+            )
+        ).scalar_one_or_none()

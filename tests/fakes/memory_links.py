@@ -57,3 +57,11 @@ class MemoryLinkRepository:
             del self._s.person_chats[key]
         for code in [k for k, c in self._s.link_codes.items() if c.person_id == person_id]:
             del self._s.link_codes[code]
+
+    async def linked_people(self, after: int, limit: int) -> list[int]:
+        people = {c.person_id for c in self._s.person_chats.values() if c.person_id > after}
+        return sorted(people)[:limit]
+
+    async def detach(self, chat_id: int) -> int | None:
+        found = self._s.person_chats.pop(chat_id, None)
+        return None if found is None else found.person_id

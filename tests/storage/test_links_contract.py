@@ -69,3 +69,26 @@ async def test_deleting_the_person_deletes_their_links(uow_factory: UnitOfWorkFa
     async with uow_factory() as uow:
         assert await uow.links.person_of(line) is None
         assert await uow.links.take_code("d" * 64) is None
+
+
+async def test_people_with_a_further_chat_are_listed_and_a_chat_detached(
+    uow_factory: UnitOfWorkFactory,
+):
+    async with uow_factory() as uow:
+        first = await uow.people.add(NewPerson(1, "一郎", "ja", NOW))
+        await uow.people.add(NewPerson(2, "花子", "ja", NOW))  # one messenger only
+        third = await uow.people.add(NewPerson(3, "トメ", "ja", NOW))
+        await uow.links.attach(line_chat_id(5), first.id, NOW)
+        await uow.links.attach(line_chat_id(6), third.id, NOW)
+        await uow.links.attach(7, third.id, LATER)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.links.linked_people(0, 10) == [first.id, third.id]
+        assert await uow.links.linked_people(first.id, 10) == [third.id]
+        assert await uow.links.linked_people(0, 1) == [first.id]
+        assert await uow.links.detach(line_chat_id(6)) == third.id
+        assert await uow.links.detach(line_chat_id(6)) is None  # once
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.links.chats_of(third.id) == [7]
+        assert await uow.links.person_of(line_chat_id(6)) is None
