@@ -4,11 +4,12 @@ English, a time range with its break, the exact reason of each refusal, hours sh
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.hours import ReportStatus
+from bot.domain.hours import ReportStatus, duration
 from tests.fixtures.hours import TODAY, reports, tap_report
 from tests.fixtures.people import (
     HANAKO,
@@ -22,6 +23,8 @@ from tests.fixtures.people import (
 )
 
 YESTERDAY = date(2026, 11, 21)
+TOKYO = ZoneInfo("Asia/Tokyo")
+LANGUAGES = ["ja", "en", "ja-easy"]
 
 
 @pytest.fixture
@@ -140,9 +143,28 @@ async def test_each_refusal_says_exactly_why(demo_chat, memory_store, typed, ans
     assert reports(memory_store) == []
 
 
-async def test_an_english_refusal_for_a_day_not_yet_come(demo_chat):
-    turn = await demo_chat.send(MARIA, "tomorrow 8 hours")
-    assert "Mon, Nov 23 hasn't come yet: you can report it once the day has come." in turn.text
+@pytest.mark.parametrize(
+    ("user", "language", "typed", "said"),
+    [
+        (TANAKA, "ja", "あした ８じかん", "11月23日（月）はまだ来ていません。"),
+        (
+            MARIA,
+            "en",
+            "tomorrow 8 hours",
+            "Mon, Nov 23 hasn't come yet: you can report it once the day has come.",
+        ),
+        (TANAKA, "ja-easy", "あした 8じかん", "11月23日（月）は、まだ来ていません。"),
+    ],
+    ids=LANGUAGES,
+)
+async def test_a_refusal_for_a_day_not_yet_come_in_each_language(
+    demo_chat, i18n, user, language, typed, said
+):
+    if language != user.language:
+        await demo_chat.press(user, f"lang:{language}")
+    turn = await demo_chat.send(user, typed)
+    assert said in turn.text
+    assert i18n.text("hours.error.date_future", language, {"day": date(2026, 11, 23)}) in turn.text
 
 
 async def test_a_day_total_over_24_hours_names_both_amounts(demo_chat, memory_store):
@@ -238,6 +260,25 @@ async def test_who_else_on_a_shift_that_is_over_offers_worked_as_planned(demo_ch
     labels = [label for label, _ in who.buttons]
     assert "✅ 11月22日（日） 8:00 予定どおり働いた" in labels
     assert "🙅 行けなくなりました" not in labels  # a shift that is over cannot be given up
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_worked_as_planned_in_each_language(demo_chat, memory_store, clock, i18n, language):
+    """Tanaka's 8:00-12:00 shift, reported with one tap and Send in the language he reads."""
+    if language != "ja":
+        await demo_chat.press(TANAKA, f"lang:{language}")
+    clock.advance(hours=4)  # 13:00 in Tokyo: the shift is over
+    shifts = await demo_chat.press(TANAKA, "shifts")
+    assert i18n.text("shifts.unreported", language) in shifts.text
+    start = datetime(2026, 11, 22, 8, 0, tzinfo=TOKYO)
+    label = i18n.text("shifts.planned_button", language, {"start": start})
+    confirm = await demo_chat.tap(TANAKA, label)
+    planned = {"start": start, "end": datetime(2026, 11, 22, 12, 0, tzinfo=TOKYO)}
+    assert i18n.text("hours.confirm_planned", language, planned) in confirm.text
+    assert f"⏱ {i18n.format_value(duration(240), language)}" in confirm.text  # 4時間 / 4 h
+    await demo_chat.tap(TANAKA, i18n.text("button.hours_send", language))
+    [report] = reports(memory_store, TANAKA.id)
+    assert (report.day, report.minutes, report.kind) == (TODAY, 240, "cleaning")
 
 
 async def test_worked_as_planned_in_english_and_for_yesterdays_shift(
