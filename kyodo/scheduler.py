@@ -33,6 +33,7 @@ from bot.ports.clock import Clock
 from bot.ports.line import LineQuota
 from bot.ports.scheduling import LeaderLock
 from bot.ports.store import UnitOfWorkFactory
+from bot.runtime.wakeup import Wakeup
 from bot.services.reminders import ReminderRunner, ReminderSettings
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,8 @@ class LeaderScheduler:
         self._hooks = tuple(tick_hooks)
         self._daily = tuple(daily)
         self._scheduler: AsyncIOScheduler | None = None
-        self._stopping = asyncio.Event()
+        self._stopping = False
+        self._wakeup = Wakeup()  # set by stop(): the wait between checks ends at once
         self._running: set[asyncio.Task[Any]] = set()  # job runs in progress (APScheduler's)
 
     @property
@@ -87,14 +89,13 @@ class LeaderScheduler:
     async def run(self) -> None:
         """Until stopped: try to lead; while leading, check every few seconds that we still do."""
         try:
-            while not self._stopping.is_set():
+            while not self._stopping:
                 if self._scheduler is None:
                     if await self._try_acquire():
                         self._lead()
                 elif not await self._still_held():
                     self._step_down("the leader lock was lost")
-                with suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), self.check_every)
+                await self._wakeup.wait(self.check_every)
         finally:
             self._step_down("Kyodo is stopping")
             await self._finish_running()
@@ -129,7 +130,8 @@ class LeaderScheduler:
                 self._running.discard(task)
 
     def stop(self) -> None:
-        self._stopping.set()
+        self._stopping = True
+        self._wakeup.set()
 
     async def _try_acquire(self) -> bool:
         try:
