@@ -1,8 +1,10 @@
 """The one way a runtime loop sleeps until there is work: `Wakeup`.
 
-Every loop (the inbox worker, the outbox sender, the broadcast pump, the card feed) waits on one
-of these; whoever commits work for it calls `set()`. A wake that comes while the loop is busy is
-kept, so the next `wait` returns at once: nothing committed is left waiting for a timeout.
+Every loop waits on one of these: the inbox worker, the leader scheduler, and the workers run
+by `StepLoop` (bot/runtime/step_loop.py: the outbox sender, the broadcast pump, the card feed,
+the LINE multicaster); whoever commits work for it calls `set()`. A wake that comes while the
+loop is busy is kept, so the next `wait` returns at once: nothing committed is left waiting for
+a timeout.
 """
 
 from __future__ import annotations
