@@ -23,21 +23,32 @@ class FakeSleep:
         self.slept.append(seconds)
 
 
-def make(*answers: float | Exception | None, sleep: FakeSleep) -> tuple[StepLoop, list[int]]:
-    """A loop whose step gives `answers` in turn (raising the exceptions) and stops the loop at
-    the last one; a failed step is followed by a wait of 7 s. Returns the loop and its calls."""
+def make(
+    *answers: float | Exception | None,
+    sleep: FakeSleep,
+    wake_at: frozenset[int] = frozenset(),
+    after_failure: float | None = 7.0,
+    min_gap: float = 0.0,
+) -> tuple[StepLoop, list[int]]:
+    """A loop whose step gives `answers` in turn (raising the exceptions), wakes the loop during
+    the steps numbered in `wake_at` (from 1) and stops it at the last one. Returns the loop and
+    the list of its steps' calls."""
     calls: list[int] = []
 
     async def step() -> float | None:
         calls.append(1)
         answer = answers[len(calls) - 1]
+        if len(calls) in wake_at:
+            loop.wake()
         if len(calls) == len(answers):
             loop.stop()
         if isinstance(answer, Exception):
             raise answer
         return answer
 
-    loop = StepLoop("test", step, log=log, after_failure=7.0, sleep=sleep)
+    loop = StepLoop(
+        "test", step, log=log, after_failure=after_failure, min_gap=min_gap, sleep=sleep
+    )
     return loop, calls
 
 
@@ -70,39 +81,17 @@ async def test_a_failing_last_step_still_stops() -> None:
 
 async def test_a_wake_during_a_step_ends_the_next_wait_at_once() -> None:
     sleep = FakeSleep()
-    holder: list[StepLoop] = []
-    calls: list[int] = []
-
-    async def step() -> float:
-        calls.append(1)
-        if len(calls) == 1:
-            holder[0].wake()
-        else:
-            holder[0].stop()
-        return 60.0
-
-    holder.append(StepLoop("test", step, log=log, after_failure=1.0, sleep=sleep))
-    await asyncio.wait_for(holder[0].run(), 5)
+    loop, calls = make(60.0, 60.0, sleep=sleep, wake_at=frozenset({1}))
+    await asyncio.wait_for(loop.run(), 5)
     assert len(calls) == 2
     assert sleep.slept == []  # woken before the wait began: it never slept
 
 
 async def test_a_wake_during_a_busy_step_is_kept_for_the_wait_after_the_next() -> None:
     sleep = FakeSleep()
-    holder: list[StepLoop] = []
-    calls: list[int] = []
-
-    async def step() -> float:
-        calls.append(1)
-        if len(calls) == 1:
-            holder[0].wake()
-            return 0.0  # work found: again at once, the wake is not spent on that
-        if len(calls) == 3:
-            holder[0].stop()
-        return 60.0
-
-    holder.append(StepLoop("test", step, log=log, after_failure=1.0, sleep=sleep))
-    await asyncio.wait_for(holder[0].run(), 5)
+    # The first step found work: again at once, and the wake is not spent on that.
+    loop, calls = make(0.0, 60.0, 60.0, sleep=sleep, wake_at=frozenset({1}))
+    await asyncio.wait_for(loop.run(), 5)
     assert len(calls) == 3
     assert sleep.slept == []
 
@@ -130,21 +119,18 @@ async def test_none_waits_for_a_wake_without_polling_and_stop_ends_the_wait() ->
 
 async def test_the_gap_comes_after_every_step_even_a_failed_one() -> None:
     sleep = FakeSleep()
-    holder: list[StepLoop] = []
-    answers: list[Exception | None] = [None, RuntimeError("boom"), None]
-
-    async def step() -> None:
-        answer = answers.pop(0)
-        if answers:
-            holder[0].wake()  # the wait after the gap ends at once
-        else:
-            holder[0].stop()
-        if answer is not None:
-            raise answer
-
-    holder.append(StepLoop("test", step, log=log, after_failure=None, min_gap=0.5, sleep=sleep))
-    await asyncio.wait_for(holder[0].run(), 5)
-    assert answers == []
+    # Each step wakes the loop, so that only the gaps are slept (no wait has a timeout).
+    loop, calls = make(
+        None,
+        RuntimeError("boom"),
+        None,
+        sleep=sleep,
+        wake_at=frozenset({1, 2}),
+        after_failure=None,
+        min_gap=0.5,
+    )
+    await asyncio.wait_for(loop.run(), 5)
+    assert len(calls) == 3
     assert sleep.slept == [0.5, 0.5]
 
 
