@@ -129,13 +129,25 @@ async def test_an_ordinary_invite_asks_the_name_with_the_profile_name_offered(
     assert _person_of(memory_store, GUEST.id).display_name == "YAMADA 花子"
 
 
-async def test_the_profile_name_is_kept_with_one_tap(chat, memory_store, clock):
+@pytest.mark.parametrize(
+    ("telegram", "language"),
+    [("ja", "ja"), ("en", "en"), ("ja", "ja-easy")],
+    ids=["ja", "en", "ja-easy"],
+)
+async def test_the_profile_name_is_kept_with_one_tap(
+    chat, memory_store, clock, i18n, telegram, language
+):
+    """In each language; Easy Japanese is chosen at the first /start, as its readers do."""
     code = await make_invite(memory_store, clock)
-    john = User(558, "John", "en")
+    john = User(558, "John", telegram)
+    if language == "ja-easy":
+        await chat.send(john, "/start")
+        await chat.tap(john, "やさしい にほんご")
     turn = await chat.send(john, f"/join {code}")
-    assert "What is your name?" in turn.text
-    turn = await chat.press(john, turn.data_for("John"))
-    assert "Thank you, John." in turn.text
+    assert i18n.text("members.join.ask_name_or_keep", language) in turn.text
+    keep = i18n.text("members.join.keep_name", language, {"name": "John"})
+    turn = await chat.tap(john, keep)
+    assert i18n.text("members.join.named", language, {"name": "John"}) in turn.text
     assert _person_of(memory_store, john.id).display_name == "John"
 
 
