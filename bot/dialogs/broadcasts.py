@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
+from bot.dialogs.confirm import Undoable, undo_hint, undo_row, undoable
 from bot.dialogs.engine import Turn
 from bot.dialogs.menus import CANCEL, MENU, Buttons, StartBroadcast
 from bot.dialogs.reach import contact_parts
@@ -48,6 +49,7 @@ from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.people import Actor
 from bot.domain.replies import Button, Msg, Reply, msg
+from bot.domain.undo import UNDO_WINDOW, UndoKind
 from bot.ports.store import UnitOfWork
 from bot.services import broadcasts as service
 from bot.services import line_quota
@@ -476,6 +478,8 @@ async def _preview(turn: Turn, state: BroadcastDraft) -> Next:
         chat_id,
         turn.locale,
         msg("broadcasts.ask.confirm", count=count.recipients),
+        # Sending waits for the undo window (bot/domain/undo.py): said before, not after.
+        msg("undo.broadcast.ask_hint", minutes=int(UNDO_WINDOW.total_seconds() // 60)),
         buttons=(
             (Button(msg("broadcasts.button.send_now"), SendNow()),),
             (Button(msg("broadcasts.button.send_later"), SendLater()),),
@@ -557,14 +561,23 @@ async def _create(turn: Turn, state: BroadcastDraft, send_at: datetime | None) -
         turn.say(*line_quota.cost_lines(cost), buttons=((narrow,), (CANCEL,)), edit=True)
         return
     try:
-        broadcast = await service.create(
-            turn.uow,
-            turn.actor,
-            _draft(state),
-            now=turn.now,
-            send_at=send_at,
-            coordinator_chat_id=turn.incoming.chat_id,
-        )
+        if send_at is None:
+            broadcast = await service.send_now(
+                turn.uow,
+                turn.actor,
+                _draft(state),
+                now=turn.now,
+                coordinator_chat_id=turn.incoming.chat_id,
+            )
+        else:
+            broadcast = await service.create(
+                turn.uow,
+                turn.actor,
+                _draft(state),
+                now=turn.now,
+                send_at=send_at,
+                coordinator_chat_id=turn.incoming.chat_id,
+            )
     except PermissionDenied:
         raise
     except DomainError as error:
@@ -573,7 +586,13 @@ async def _create(turn: Turn, state: BroadcastDraft, send_at: datetime | None) -
     draft = broadcast.draft
     count = await service.audience_count(turn.uow, turn.actor, draft.audience, draft.kind, turn.now)
     if send_at is None:
-        turn.say(msg("broadcasts.started", id=broadcast.id, count=count.recipients), edit=True)
+        # Nobody receives anything before the undo window is over: Undo stops it for good.
+        turn.say(
+            msg("undo.broadcast.held", id=broadcast.id, count=count.recipients),
+            undo_hint(),
+            buttons=(undo_row(UndoKind.BROADCAST_SEND, broadcast.id), (LIST,), (MENU,)),
+            edit=True,
+        )
     else:
         turn.say(
             msg("broadcasts.scheduled", id=broadcast.id, when=broadcast.send_at),
@@ -680,6 +699,24 @@ async def _cancel(turn: Turn, pressed: ConfirmCancel, state: DialogState | None)
 async def _keep(turn: Turn, pressed: Keep, state: DialogState | None) -> Next:
     await _control(turn, service.keep, pressed.broadcast_id)
     return state
+
+
+async def _undo_send(turn: Turn, broadcast_id: int, _: int) -> tuple[Msg, ...]:
+    await service.undo_send(turn.uow, turn.actor, broadcast_id, turn.now)
+    return (msg("undo.broadcast.undone", id=broadcast_id),)
+
+
+async def _undo_refused(turn: Turn, _: int, error: DomainError) -> None:
+    if isinstance(error, PermissionDenied):
+        raise error
+    _refused(turn, error)
+
+
+undoable(
+    Undoable(
+        UndoKind.BROADCAST_SEND, undo=_undo_send, refused=_undo_refused, back=((LIST,), (MENU,))
+    )
+)
 
 
 def _refused(turn: Turn, error: DomainError) -> None:

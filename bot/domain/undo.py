@@ -32,6 +32,7 @@ class UndoKind(StrEnum):
     HOURS_DECISION = "hd"  # approved (asked first) or rejected (after a typed reason)
     REQUEST_ACCEPT = "ra"  # done at once after its centre, day and hour were picked
     VOLUNTEER_DECISION = "vd"  # approved (asked first) or declined (after a typed reason)
+    BROADCAST_SEND = "bs"  # "send now": it starts once the window is over, unless undone
 
 
 def held_key(kind: UndoKind, subject: int, person_id: int | None = None) -> str:

@@ -51,10 +51,11 @@ from bot.domain.broadcasts import (
 )
 from bot.domain.coop import Assembly, BusinessCentre
 from bot.domain.errors import DomainError
-from bot.domain.events import BroadcastHeld, BroadcastProgressed
+from bot.domain.events import ActionUndone, BroadcastHeld, BroadcastProgressed
 from bot.domain.outbound import OutboundMessage
 from bot.domain.people import Actor
 from bot.domain.replies import Msg, Reply, msg
+from bot.domain.undo import UNDO_WINDOW, UndoKind, may_undo
 from bot.ports.line import LineQuota, MonthQuota
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
 from bot.services import access, line_quota
@@ -169,6 +170,54 @@ async def create(
         {"audience": draft.audience.kind.value, "kind": draft.kind.value},
     )
     return broadcast
+
+
+async def send_now(
+    uow: UnitOfWork,
+    actor: Actor,
+    draft: Draft,
+    *,
+    now: datetime,
+    coordinator_chat_id: int | None = None,
+) -> Broadcast:
+    """ "Send now": a broadcast that starts once the few minutes in which its coordinator may
+    undo it are over (bot.domain.undo), waiting as a scheduled one until then: nobody receives
+    anything before, and `undo_send` stops it for good."""
+    return await create(
+        uow,
+        actor,
+        draft,
+        now=now,
+        send_at=now + UNDO_WINDOW,
+        coordinator_chat_id=coordinator_chat_id,
+    )
+
+
+async def undo_send(uow: UnitOfWork, actor: Actor, broadcast_id: int, now: datetime) -> Broadcast:
+    """Takes back the actor's own "send now" within the undo window, before the pump started
+    it: cancelled, nobody received anything (`cancel`, audited; and `broadcast.undone`).
+    Errors: undo_expired, undo_already; another's broadcast is refused, audited."""
+    broadcast = await _get(uow, actor, broadcast_id, now)
+    subject = f"broadcast:{broadcast_id}"
+    if broadcast.created_by != actor.person_id:
+        await access.refuse(uow, actor, now, REFUSED, subject)
+    if broadcast.status is BroadcastStatus.CANCELLED and broadcast.started_at is None:
+        raise DomainError("undo_already")
+    if broadcast.started_at is not None or not may_undo(broadcast.created_at, now):
+        raise DomainError("undo_expired")
+    if broadcast.status not in (BroadcastStatus.SCHEDULED, BroadcastStatus.PAUSED):
+        raise DomainError("undo_acted")
+    cancelled = await cancel(uow, actor, broadcast_id, now)
+    await uow.audit.add(now, actor.person_id, "broadcast.undone", subject)
+    uow.record(
+        ActionUndone(
+            at=now,
+            kind=UndoKind.BROADCAST_SEND,
+            subject=broadcast_id,
+            person_id=actor.person_id or 0,
+        )
+    )
+    return cancelled
 
 
 async def upcoming(

@@ -62,7 +62,7 @@ async def test_the_preview_says_what_it_costs_on_line_and_what_is_left(
     )
     assert {"bc:now", "bc:later"} <= {data for _, data in preview.buttons}
     started = await line_chat.press(HANAKO, "bc:now")
-    assert "#1 を始めます（5 人）" in started.text
+    assert "#1 を 5 人に送ります" in started.text
     assert len(broadcasts(memory_store)) == 1
 
 

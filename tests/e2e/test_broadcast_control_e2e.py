@@ -35,6 +35,7 @@ from sandbox.ratelimit import RateLimits
 from storage.migrate import upgrade
 from storage.models import BroadcastPreferenceRow, PersonRoleRow, PersonRow
 from tests.e2e.processes import start_kyodo, wait_until
+from tests.fixtures.held import send_now_window_over
 
 RATE = 2  # the issue's KYODO_GLOBAL_RATE
 MEMBERS = 162
@@ -129,10 +130,18 @@ async def compose(sandbox, kind: str) -> str:
     return "\n".join(m.text or "" for m in sandbox.messages_to(COORDINATOR["id"])[before:])
 
 
-def send_now(sandbox) -> None:
+async def send_now(sandbox, db: Path) -> None:
+    """Send now; sending starts once the few minutes to undo it are over: here, at once."""
     sandbox.user_presses(
         COORDINATOR, sandbox.messages_to(COORDINATOR["id"])[-1].message_id, "bc:now"
     )
+
+    def undo_offered() -> bool:
+        messages = sandbox.messages_to(COORDINATOR["id"])
+        return any(b["callback_data"].startswith("cf:undo") for m in messages for b in m.buttons)
+
+    await wait_until(undo_offered, 30, "the answer with Undo")
+    await send_now_window_over(f"sqlite+aiosqlite:///{db}")
 
 
 def number(label: str, text: str) -> int:
@@ -204,7 +213,7 @@ async def test_a_broadcast_at_two_a_second_can_be_followed_paused_resumed_and_ca
     try:
         preview = await compose(sandbox, "notice")
         assert "162 人に届きます" in preview
-        send_now(sandbox)
+        await send_now(sandbox, db)
         await watch.until_shown("送信済み")
         await wait_until(lambda: watch.copies >= 6, 30, "the first copies")
 
@@ -306,7 +315,7 @@ async def test_the_newsletter_to_all_members_reaches_only_those_who_switched_it_
         await wait_until(answers, 30, "the settings")
         settings = answers()[-1]
         preview = await compose(sandbox, "news")
-        send_now(sandbox)
+        await send_now(sandbox, db)
         await wait_until(
             lambda: any("が終わりました" in (m.text or "") for m in sandbox.messages_to(1001)),
             60,

@@ -36,6 +36,7 @@ from storage.models import (
     PersonRow,
 )
 from tests.e2e.processes import start_kyodo, wait_until
+from tests.fixtures.held import send_now_window_over
 
 MEMBERS = 2000
 RATE = 300  # messages per second Kyodo allows itself (the sandbox allows the same)
@@ -97,7 +98,7 @@ def offers(sandbox, data: str, since: int = 0) -> bool:
     return any(b["callback_data"] == data for m in messages for b in m.buttons)
 
 
-async def compose_and_send(sandbox) -> None:
+async def compose_and_send(sandbox, url: str) -> None:
     """The coordinator's taps and texts: /broadcast, all members, notice, ja, en, send now."""
 
     def last():
@@ -122,6 +123,14 @@ async def compose_and_send(sandbox) -> None:
     preview = sandbox.messages_to(COORDINATOR["id"])[before:]
     assert "2,000 人に届きます" in preview[0].text
     sandbox.user_presses(COORDINATOR, last().message_id, "bc:now")
+    # Sending starts once the few minutes to undo it are over: here, at once.
+    await wait_until(lambda: undo_offered(sandbox), 30, "the answer with Undo")
+    await send_now_window_over(url)
+
+
+def undo_offered(sandbox) -> bool:
+    messages = sandbox.messages_to(COORDINATOR["id"])
+    return any(b["callback_data"].startswith("cf:undo") for m in messages for b in m.buttons)
 
 
 @pytest.mark.slow
@@ -146,7 +155,7 @@ async def test_a_broadcast_to_2000_survives_faults_and_a_kill_and_reaches_everyo
     sandbox.bot().listeners.append(on_message)
     kyodo = start_on_sqlite(sandbox, db, log)
     try:
-        await compose_and_send(sandbox)
+        await compose_and_send(sandbox, url)
         await wait_until(lambda: len(arrived) >= 200, 60, "the first messages")
         sandbox.inject_fault("429", method="sendMessage", retry_after=1)
         await wait_until(lambda: len(arrived) >= 400, 60, "sending after the 429")
