@@ -104,6 +104,7 @@ async def test_every_page_passes_axe_in_japanese_and_english(desk: Desk, new_con
         "11-people": "/people",
         "12-person": f"/people/{tanaka.id}",
         "13-invites": "/invites",
+        "13c-links": "/links",
         "13a-letters": "/members",
         "13b-deliveries": "/deliveries",
         "14-audit": "/audit",
