@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.coop import WorkKind
 from bot.domain.people import NewPerson, Role
 from bot.services import hours as hours_service
 from bot.services import requests as rq
@@ -24,10 +23,11 @@ from tests.fixtures.cards import (
     _data,
     actor,
     audited,
+    report_hours,
     request_of,
     submit_request,
 )
-from tests.fixtures.people import HANAKO, TANAKA
+from tests.fixtures.people import HANAKO
 
 KEIKO = User(1101, "中村 恵子", "ja")  # staff of 中央 only
 SAM = User(1102, "Sam Lee", "en")  # staff of 港 only
@@ -48,23 +48,8 @@ async def _centre_staff(harness: CardHarness) -> tuple[int, int]:
 
 
 async def _report(harness: CardHarness, centre: int, days_ago: int) -> int:
-    store = harness.store
-    async with store.uow() as uow:
-        report = await hours_service.report_hours(
-            uow,
-            actor(store, TANAKA.id),
-            day=TODAY - timedelta(days=days_ago),
-            centre_id=centre,
-            kind=WorkKind.CLEANING,
-            minutes=240,
-            note=None,
-            today=TODAY,
-            window_days=31,
-            now=harness.clock.now(),
-        )
-        await uow.commit()
-    harness.deliver()
-    return report.id
+    day = TODAY - timedelta(days=days_ago)
+    return await report_hours(harness, day=day, centre=centre, minutes=240, note=None)
 
 
 def _cards(harness: CardHarness, user: User) -> str:
