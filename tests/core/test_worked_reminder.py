@@ -60,6 +60,25 @@ async def test_the_evening_after_a_shift_one_tap_and_send_report_it(evening, clo
     assert HANAKO.id not in got  # staff do not report hours
 
 
+@pytest.mark.parametrize("language", ["ja", "en", "ja-easy"])
+async def test_the_evening_question_and_its_one_tap_in_each_language(evening, i18n, language):
+    """Tanaka reads Kyodo in `language`: the question, its button and the report that follows."""
+    chat, runner = evening
+    async with chat.store.uow() as uow:
+        await uow.people.set_locale(person_id(chat.store, TANAKA.id), language)
+        await uow.commit()
+    got = await run_at(chat, runner, SUNDAY_EVENING)
+    [asked] = got[TANAKA.id]
+    assert i18n.text("rem.worked.head", language).split("\n")[0] in asked.text
+    start = datetime(2026, 11, 22, 8, 0, tzinfo=TOKYO)
+    label = i18n.text("shifts.planned_button", language, {"start": start})
+    assert asked.buttons[0][0][0] == label  # the first button of the question
+    await chat.tap(TANAKA, label)
+    await chat.tap(TANAKA, i18n.text("button.hours_send", language))
+    [report] = reports(chat.store, TANAKA.id)
+    assert (report.day, report.minutes) == (TODAY, 240)
+
+
 async def test_english_members_are_asked_in_english(evening):
     chat, runner = evening
     got = await run_at(chat, runner, SUNDAY_EVENING)
