@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.dialogs.engine import DialogSettings, Turn, queue_notice
+from bot.dialogs.line_turn import fewest_rows
 from bot.dialogs.reach import contact_parts
 from bot.dialogs.router import REGISTRY, route
 from bot.domain.channels import Channel
@@ -148,14 +149,13 @@ class Conversation:
                 await uow.dialogs.delete(channel, chat_id)
             else:
                 await uow.dialogs.put(channel, chat_id, new_state, now)
-        # LINE has no toasts: what one would say is said, ahead of the answer (once).
-        if (
-            turn.toast is not None
-            and channel == Channel.LINE.value
-            and not any(turn.toast in reply.parts for reply in turn.replies)
-        ):
-            await self._send(uow, Reply((turn.toast,)), chat_id, turn.locale, now)
-        for reply in turn.replies:
+        replies = list(turn.replies)
+        if channel == Channel.LINE.value:
+            # LINE has no toasts: what one would say is said, ahead of the answer (once).
+            if turn.toast is not None and not any(turn.toast in r.parts for r in replies):
+                replies.insert(0, Reply((turn.toast,)))
+            replies = fewest_rows(replies)  # one reply token: bot/dialogs/line_turn.py
+        for reply in replies:
             await self._send(uow, reply, chat_id, turn.locale, now, incoming.message_id)
         for notice in turn.notices:
             await queue_notice(uow, self.renderer, notice, now)
