@@ -22,6 +22,7 @@ from tests.fixtures.cards import (
     _setup,
     make_harness,
     request_of,
+    staff_speaking,
     submit_request,
 )
 from tests.fixtures.cards import audited as triage_audited
@@ -229,7 +230,17 @@ DONE_WORDS = {
         "acted": "another staff member has already acted on it",
         "expired": "the 3 minutes to undo it are over",
     },
+    "ja-easy": {
+        "done": "終わった",
+        "ask": "ほんとうに「終わった」にしますか？",
+        "yes": "はい、「終わった」にします",
+        "undo": "もとにもどす",
+        "undone": "を、「終わった」にする前にもどしました。",
+        "acted": "ほかのスタッフが",
+        "expired": "もとにもどすことができる時間（3分）が過ぎました。",
+    },
 }
+ACCEPT = {"ja": "受け入れる", "en": "Accept", "ja-easy": "👍 受ける"}
 
 
 @pytest.fixture
@@ -244,7 +255,7 @@ async def _accepted(cards_chat: CardHarness, staff: User) -> tuple[int, str, int
     request_id = await submit_request(cards_chat, telegram_id=ANN.id)
     reference = request_of(cards_chat.store, request_id).reference
     card_id, card = cards_chat.card(staff.id, reference)
-    accept = "受け入れる" if staff.language == "ja" else "Accept"
+    accept = ACCEPT[staff.language]
     centres = await cards_chat.press(staff, _data(card, accept), message_id=card_id)
     await cards_chat.press(staff, _first_centre(centres))
     await cards_chat.send(staff, "11/23 10:00")
@@ -253,11 +264,11 @@ async def _accepted(cards_chat: CardHarness, staff: User) -> tuple[int, str, int
     return request_id, reference, card_id
 
 
-@pytest.mark.parametrize("staff", [HANAKO_STAFF, JIRO], ids=["ja", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 async def test_done_then_undo_leaves_the_request_as_before_and_the_resident_is_not_told(
-    cards_chat, staff
+    cards_chat, language
 ):
-    words = DONE_WORDS[staff.language]
+    staff, words = await staff_speaking(cards_chat, language), DONE_WORDS[language]
     request_id, reference, card_id = await _accepted(cards_chat, staff)
     before = copy.deepcopy(request_of(cards_chat.store, request_id))
     told_before = list(cards_chat.delivered.get(ANN.id, []))
@@ -285,11 +296,11 @@ async def test_done_then_undo_leaves_the_request_as_before_and_the_resident_is_n
     assert words["done"] in " ".join(label for row in reopened.buttons for label, _ in row)
 
 
-@pytest.mark.parametrize("staff", [HANAKO_STAFF, JIRO], ids=["ja", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 async def test_undo_of_done_after_the_window_is_refused_and_the_resident_was_told(
-    cards_chat, staff
+    cards_chat, language
 ):
-    words = DONE_WORDS[staff.language]
+    staff, words = await staff_speaking(cards_chat, language), DONE_WORDS[language]
     request_id, _, card_id = await _accepted(cards_chat, staff)
     card = cards_chat.screens[staff.id][card_id]
     await cards_chat.press(staff, _data(card, words["done"]), message_id=card_id)
@@ -320,6 +331,7 @@ async def test_undo_of_done_is_the_doers_alone(cards_chat):
 # --- A check-in at an assembly ----------------------------------------------------------------
 
 JANE = User(1009, "Jane Staff", "en")  # staff reading English
+KEIKO = User(1010, "Keiko Staff", "ja")  # staff who chose Easy Japanese
 CHECK_IN_WORDS = {
     "ja": {
         "undo": "元に戻す",
@@ -333,7 +345,14 @@ CHECK_IN_WORDS = {
         "late": "3 minutes",
         "already": "This has already been undone.",
     },
+    "ja-easy": {
+        "undo": "もとにもどす",
+        "undone": "田中 一郎さんの受付（うけつけ）を取り消しました。",
+        "late": "3分",
+        "already": "これは、もうもとにもどしてあります。",
+    },
 }
+CHECKERS = {"ja": HANAKO_STAFF, "en": JANE, "ja-easy": KEIKO}
 
 
 async def _assembly_day(memory_store, clock) -> int:
@@ -349,17 +368,27 @@ async def _assembly_day(memory_store, clock) -> int:
                 frozenset({Role.STAFF, Role.COORDINATOR}),
             )
         )
+        await uow.people.add(
+            NewPerson(
+                KEIKO.id,
+                KEIKO.name,
+                "ja",
+                clock.now(),
+                "ja-easy",
+                frozenset({Role.STAFF, Role.COORDINATOR}),
+            )
+        )
         await uow.commit()
     clock.current = datetime(2026, 12, 9, 13, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
     return next(iter(memory_store.state.assemblies))
 
 
-@pytest.mark.parametrize("staff", [HANAKO_STAFF, JANE], ids=["ja", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 async def test_a_wrong_check_in_is_undone_and_the_count_is_as_before(
-    chat, memory_store, clock, staff
+    chat, memory_store, clock, language
 ):
     aid = await _assembly_day(memory_store, clock)
-    words = CHECK_IN_WORDS[staff.language]
+    staff, words = CHECKERS[language], CHECK_IN_WORDS[language]
     listing = await chat.press(staff, f"asm:c:{aid}")
     before = dict(memory_store.state.assembly_checkins)
     checked = await chat.press(staff, listing.data_for("田中 一郎"))
@@ -376,12 +405,12 @@ async def test_a_wrong_check_in_is_undone_and_the_count_is_as_before(
     assert "☑️ 田中 一郎" in [label for label, _ in again.buttons]  # may be checked in again
 
 
-@pytest.mark.parametrize("staff", [HANAKO_STAFF, JANE], ids=["ja", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 async def test_a_check_in_undo_after_the_window_or_by_someone_else_is_refused(
-    chat, memory_store, clock, staff
+    chat, memory_store, clock, language
 ):
     aid = await _assembly_day(memory_store, clock)
-    words = CHECK_IN_WORDS[staff.language]
+    staff, words = CHECKERS[language], CHECK_IN_WORDS[language]
     other = JANE if staff is HANAKO_STAFF else HANAKO_STAFF
     listing = await chat.press(staff, f"asm:c:{aid}")
     await chat.press(staff, listing.data_for("田中 一郎"))
