@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.assemblies import Answer
 from bot.domain.coop import Assembly, NewAssembly
+from tests.fakes.store_time import utc
 
 if TYPE_CHECKING:
     from tests.fakes.memory_store import MemoryState, _Ids
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime refused by the store: {value!r}")
-    return value.astimezone(UTC)
 
 
 class MemoryAssemblyRepository:
@@ -32,10 +27,10 @@ class MemoryAssemblyRepository:
             id=self._ids.take("assemblies"),
             title_ja=assembly.title_ja,
             title_en=assembly.title_en,
-            starts_at=_utc(assembly.starts_at),
+            starts_at=utc(assembly.starts_at),
             place_ja=assembly.place_ja,
             place_en=assembly.place_en,
-            answer_by=_utc(assembly.answer_by),
+            answer_by=utc(assembly.answer_by),
             agenda_ja=assembly.agenda_ja,
             agenda_en=assembly.agenda_en,
             quorum=assembly.quorum,
@@ -62,7 +57,7 @@ class MemoryAssemblyRepository:
             answer.person_id,
             answer.rsvp,
             answer.proxy_to,
-            _utc(answer.answered_at),
+            utc(answer.answered_at),
         )
         self._s.assembly_answers[(answer.assembly_id, answer.person_id)] = stored
 
@@ -80,7 +75,7 @@ class MemoryAssemblyRepository:
             raise ValueError("no such assembly or person")  # SQL: foreign key
         if (assembly_id, person_id) in self._s.assembly_checkins:
             return False
-        self._s.assembly_checkins[(assembly_id, person_id)] = (by, _utc(at))
+        self._s.assembly_checkins[(assembly_id, person_id)] = (by, utc(at))
         return True
 
     async def checked_in(self, assembly_id: int) -> frozenset[int]:
@@ -90,7 +85,7 @@ class MemoryAssemblyRepository:
         self, assembly_id: int, person_id: int, by: int | None, since: datetime
     ) -> bool:
         found = self._s.assembly_checkins.get((assembly_id, person_id))
-        if found is None or found[0] != by or found[1] < _utc(since):
+        if found is None or found[0] != by or found[1] < utc(since):
             return False
         del self._s.assembly_checkins[(assembly_id, person_id)]
         return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.broadcasts import (
@@ -20,15 +20,10 @@ from bot.domain.broadcasts import (
 )
 from bot.domain.outbound import OutboundMessage, OutboxStatus
 from bot.domain.people import Person, Role
+from tests.fakes.store_time import utc
 
 if TYPE_CHECKING:
     from tests.fakes.memory_store import MemoryState, _Ids
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime refused by the store: {value!r}")
-    return value.astimezone(UTC)
 
 
 class MemoryBroadcastRepository:
@@ -52,8 +47,8 @@ class MemoryBroadcastRepository:
             draft=draft,
             status=status,
             created_by=created_by,
-            created_at=_utc(created_at),
-            send_at=_utc(send_at),
+            created_at=utc(created_at),
+            send_at=utc(send_at),
             coordinator_chat_id=coordinator_chat_id,
             coordinator_locale=coordinator_locale,
         )
@@ -95,7 +90,7 @@ class MemoryBroadcastRepository:
         return sorted(found, key=lambda b: (b.send_at, b.id))[:limit]
 
     async def due(self, now: datetime, limit: int) -> Sequence[Broadcast]:
-        now = _utc(now)
+        now = utc(now)
         found = [
             b
             for b in self._s.broadcasts.values()
@@ -199,7 +194,7 @@ class MemoryBroadcastRepository:
         for _, outbox_id in self._rows(broadcast_id):
             record = self._s.outbox[outbox_id]
             if record.status is OutboxStatus.PENDING:
-                self._s.outbox[outbox_id] = replace(record, not_before=_utc(until))
+                self._s.outbox[outbox_id] = replace(record, not_before=utc(until))
                 held += 1
         return held
 

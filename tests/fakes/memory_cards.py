@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.cards import CardCopy, CardKind, StaffCard
+from tests.fakes.store_time import utc
 
 if TYPE_CHECKING:
     from tests.fakes.memory_store import MemoryState, _Ids
@@ -17,12 +18,6 @@ if TYPE_CHECKING:
 class StaffCardRecord:
     card: StaffCard
     is_behind: bool = False
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime refused by the store: {value!r}")
-    return value.astimezone(UTC)
 
 
 # What "waiting for staff" and "changed at" mean for each kind: (id, changed at) of waiting
@@ -82,7 +77,7 @@ class MemoryStaffCardRepository:
         found = self._s.staff_cards.get((kind.value, item_id))
         if found is not None:
             return found.card, False
-        at = _utc(at)
+        at = utc(at)
         card = StaffCard(self._ids.take("staff_cards"), kind, item_id, 1, True, at, at)
         self._s.staff_cards[(kind.value, item_id)] = StaffCardRecord(card)
         return card, True
@@ -100,7 +95,7 @@ class MemoryStaffCardRepository:
         if record is None:
             raise LookupError(f"no staff card {card_id}")
         card = replace(
-            record.card, version=record.card.version + 1, is_open=is_open, updated_at=_utc(at)
+            record.card, version=record.card.version + 1, is_open=is_open, updated_at=utc(at)
         )
         self._s.staff_cards[(card.kind.value, card.item_id)] = StaffCardRecord(card, True)
         return card.version

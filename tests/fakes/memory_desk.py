@@ -4,19 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.desk import DeskLogin, DeskSession
+from tests.fakes.store_time import utc
 
 if TYPE_CHECKING:
     from tests.fakes.memory_store import MemoryState
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime refused by the store: {value!r}")
-    return value.astimezone(UTC)
 
 
 class MemoryDeskRepository:
@@ -27,7 +22,7 @@ class MemoryDeskRepository:
         if login.token_hash in self._s.desk_logins or login.person_id not in self._s.people:
             raise ValueError("duplicate link or unknown person")
         self._s.desk_logins[login.token_hash] = replace(
-            login, created_at=_utc(login.created_at), expires_at=_utc(login.expires_at)
+            login, created_at=utc(login.created_at), expires_at=utc(login.expires_at)
         )
 
     async def get_login(self, token_hash: str) -> DeskLogin | None:
@@ -37,7 +32,7 @@ class MemoryDeskRepository:
         login = self._s.desk_logins.get(token_hash)
         if login is None or login.used_at is not None:
             return False
-        self._s.desk_logins[token_hash] = replace(login, used_at=_utc(at))
+        self._s.desk_logins[token_hash] = replace(login, used_at=utc(at))
         return True
 
     async def add_session(self, session: DeskSession) -> None:
@@ -51,9 +46,9 @@ class MemoryDeskRepository:
     async def touch_session(self, id_hash: str, at: datetime) -> None:
         session = self._s.desk_sessions.get(id_hash)
         if session is not None:
-            self._s.desk_sessions[id_hash] = replace(session, last_seen_at=_utc(at))
+            self._s.desk_sessions[id_hash] = replace(session, last_seen_at=utc(at))
 
     async def end_session(self, id_hash: str, at: datetime) -> None:
         session = self._s.desk_sessions.get(id_hash)
         if session is not None and session.ended_at is None:
-            self._s.desk_sessions[id_hash] = replace(session, ended_at=_utc(at))
+            self._s.desk_sessions[id_hash] = replace(session, ended_at=utc(at))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.coop import WorkKind
@@ -17,15 +17,10 @@ from bot.domain.hours import (
     NewHourReport,
     ReportStatus,
 )
+from tests.fakes.store_time import utc
 
 if TYPE_CHECKING:
     from tests.fakes.memory_store import MemoryState, _Ids
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime refused by the store: {value!r}")
-    return value.astimezone(UTC)
 
 
 def _check(report: HourReport | NewHourReport, state: MemoryState) -> None:
@@ -55,8 +50,8 @@ class MemoryHourReportRepository:
             note=report.note,
             volunteer=report.volunteer,
             status=ReportStatus.PENDING,
-            created_at=_utc(at),
-            updated_at=_utc(at),
+            created_at=utc(at),
+            updated_at=utc(at),
         )
         self._s.hour_reports[stored.id] = stored
         return stored
@@ -75,8 +70,8 @@ class MemoryHourReportRepository:
             created_at=stored.created_at,
             kind=WorkKind(report.kind),
             status=ReportStatus(report.status),
-            updated_at=_utc(report.updated_at),
-            decided_at=None if report.decided_at is None else _utc(report.decided_at),
+            updated_at=utc(report.updated_at),
+            decided_at=None if report.decided_at is None else utc(report.decided_at),
         )
         return True
 
@@ -128,7 +123,7 @@ class MemoryHourReportRepository:
             raise ValueError(f"no hour report {change.report_id}")  # SQL: foreign key
         key = self._ids.take("hour_report_changes")
         self._s.hour_changes[key] = replace(
-            change, at=_utc(change.at), details=copy.deepcopy(change.details)
+            change, at=utc(change.at), details=copy.deepcopy(change.details)
         )
 
     async def history(self, report_id: int) -> Sequence[HourChange]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.channels import LINE_CHAT_BASE, LINE_UPDATE_SLOTS, line_chat_id, line_update_id
 from bot.domain.outbound import OutboxStatus
 from bot.ports.line import LineAddress, LineEvent, ReplyClaim
+from tests.fakes.store_time import utc
 
 if TYPE_CHECKING:
     from tests.fakes.memory_store import MemoryState, _Ids
@@ -33,12 +34,6 @@ class LineEventRecord:
     reply_done: bool = False
 
 
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime refused by the store: {value!r}")
-    return value.astimezone(UTC)
-
-
 class MemoryLineRepository:
     def __init__(self, state: MemoryState, ids: _Ids) -> None:
         self._s = state
@@ -59,7 +54,7 @@ class MemoryLineRepository:
         return None if record is None else LineAddress(record.user_id, record.forgotten)
 
     async def record_events(self, events: Sequence[LineEvent], at: datetime) -> list[int]:
-        at = _utc(at)
+        at = utc(at)
         taken = {record.update_id for record in self._s.line_events.values()}
         for event in sorted(events, key=lambda e: e.timestamp_ms):
             if event.event_id in self._s.line_events:
@@ -76,12 +71,12 @@ class MemoryLineRepository:
                 event.chat_id,
                 at,
                 event.reply_token,
-                _utc(event.reply_by) if event.reply_token and event.reply_by else None,
+                utc(event.reply_by) if event.reply_token and event.reply_by else None,
             )
         return [self._s.line_events[e.event_id].update_id for e in events]
 
     async def claim_reply(self, chat_id: int, outbox_id: int, now: datetime) -> ReplyClaim | None:
-        now = _utc(now)
+        now = utc(now)
         for record in self._s.line_events.values():
             if record.reply_outbox_id == outbox_id:
                 fresh = record.reply_token is not None and (record.reply_by or now) > now
@@ -139,7 +134,7 @@ class MemoryLineRepository:
         return True
 
     async def prune(self, now: datetime, events_before: datetime) -> int:
-        now, events_before = _utc(now), _utc(events_before)
+        now, events_before = utc(now), utc(events_before)
         changed = 0
         for event_id, record in list(self._s.line_events.items()):
             if record.received_at < events_before:

@@ -6,19 +6,14 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.reminders import PlannedSend, ReminderPrefs, ScheduledSend, SendStatus
+from tests.fakes.store_time import utc
 
 if TYPE_CHECKING:
     from tests.fakes.memory_store import MemoryState, _Ids
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime refused by the store: {value!r}")
-    return value.astimezone(UTC)
 
 
 class MemoryReminderRepository:
@@ -35,12 +30,12 @@ class MemoryReminderRepository:
             id=self._ids.take("scheduled_sends"),
             key=send.key,
             kind=send.kind,
-            due_at=_utc(send.due_at),
-            useful_until=_utc(send.useful_until),
+            due_at=utc(send.due_at),
+            useful_until=utc(send.useful_until),
             subject_id=send.subject_id,
             payload=copy.deepcopy(dict(send.payload)),
             status=SendStatus.PENDING,
-            created_at=_utc(at),
+            created_at=utc(at),
         )
         self._s.scheduled_sends[stored.id] = stored
         return True
@@ -71,7 +66,7 @@ class MemoryReminderRepository:
         if send is None or send.status is not SendStatus.PENDING:
             return False
         self._s.scheduled_sends[send_id] = replace(
-            send, status=status, done_at=_utc(at), note=note, done_by=by
+            send, status=status, done_at=utc(at), note=note, done_by=by
         )
         return True
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.requests import (
@@ -18,19 +18,14 @@ from bot.domain.requests import (
     RequestStatus,
     ServiceRequest,
 )
+from tests.fakes.store_time import utc
 
 if TYPE_CHECKING:
     from tests.fakes.memory_store import MemoryState, _Ids
 
 
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime refused by the store: {value!r}")
-    return value.astimezone(UTC)
-
-
 def _opt(value: datetime | None) -> datetime | None:
-    return None if value is None else _utc(value)
+    return None if value is None else utc(value)
 
 
 class MemoryServiceRequestRepository:
@@ -66,9 +61,9 @@ class MemoryServiceRequestRepository:
             details=form.details,
             voice_file_ids=tuple(form.voice_file_ids),
             status=RequestStatus.RECEIVED,
-            created_at=_utc(at),
-            updated_at=_utc(at),
-            consent_at=_utc(at),
+            created_at=utc(at),
+            updated_at=utc(at),
+            consent_at=utc(at),
         )
         self._s.service_requests[stored.id] = stored
         return stored
@@ -90,7 +85,7 @@ class MemoryServiceRequestRepository:
         self._s.service_requests[request.id] = replace(
             stored,
             status=RequestStatus(request.status),
-            updated_at=_utc(request.updated_at),
+            updated_at=utc(request.updated_at),
             taken_by=request.taken_by,
             centre_id=request.centre_id,
             contact_when=_opt(request.contact_when),
@@ -104,7 +99,7 @@ class MemoryServiceRequestRepository:
         if stored is None or stored.status is not RequestStatus.RECEIVED or stored.taken_by:
             return False
         self._s.service_requests[request_id] = replace(
-            stored, status=RequestStatus.UNDER_REVIEW, taken_by=staff_id, updated_at=_utc(at)
+            stored, status=RequestStatus.UNDER_REVIEW, taken_by=staff_id, updated_at=utc(at)
         )
         return True
 
@@ -155,7 +150,7 @@ class MemoryServiceRequestRepository:
         if stored is None or stored.purged_at is not None:
             return False
         self._s.service_requests[request_id] = replace(
-            stored, address=None, phone=None, details=None, voice_file_ids=(), purged_at=_utc(at)
+            stored, address=None, phone=None, details=None, voice_file_ids=(), purged_at=utc(at)
         )
         for key, m in list(self._s.request_messages.items()):
             if m.request_id == request_id:
@@ -167,7 +162,7 @@ class MemoryServiceRequestRepository:
             raise ValueError(f"no service request {change.request_id}")  # SQL: foreign key
         key = self._ids.take("service_request_changes")
         self._s.request_changes[key] = replace(
-            change, at=_utc(change.at), details=copy.deepcopy(change.details)
+            change, at=utc(change.at), details=copy.deepcopy(change.details)
         )
 
     async def history(self, request_id: int) -> Sequence[RequestChange]:
@@ -190,7 +185,7 @@ class MemoryServiceRequestRepository:
         message = RequestMessage(
             self._ids.take("service_request_messages"),
             request_id,
-            _utc(at),
+            utc(at),
             author_person_id,
             MessageDirection(direction),
             text,
@@ -206,7 +201,7 @@ class MemoryServiceRequestRepository:
     async def put_draft(self, person_id: int, data: dict[str, Any], at: datetime) -> None:
         if person_id not in self._s.people:
             raise ValueError("no such person")
-        self._s.request_drafts[person_id] = RequestDraft(person_id, copy.deepcopy(data), _utc(at))
+        self._s.request_drafts[person_id] = RequestDraft(person_id, copy.deepcopy(data), utc(at))
 
     async def get_draft(self, person_id: int) -> RequestDraft | None:
         draft = self._s.request_drafts.get(person_id)

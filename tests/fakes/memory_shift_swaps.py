@@ -5,21 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.coop import Shift
 from bot.domain.people import Person
 from bot.domain.shift_swaps import ShiftRelease, TakeOutcome
+from tests.fakes.store_time import utc
 
 if TYPE_CHECKING:
     from tests.fakes.memory_store import MemoryState, _Ids
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime refused by the store: {value!r}")
-    return value.astimezone(UTC)
 
 
 class MemoryShiftSwapRepository:
@@ -79,7 +74,7 @@ class MemoryShiftSwapRepository:
     async def add_release(self, shift_id: int, person_id: int, at: datetime) -> ShiftRelease:
         if shift_id not in self._s.shifts or person_id not in self._s.people:
             raise ValueError("no such shift or person")  # SQL: foreign key
-        release = ShiftRelease(self._ids.take("shift_releases"), shift_id, person_id, _utc(at))
+        release = ShiftRelease(self._ids.take("shift_releases"), shift_id, person_id, utc(at))
         self._s.shift_releases[release.id] = release
         return release
 
@@ -98,7 +93,7 @@ class MemoryShiftSwapRepository:
         ]
         if not open_:
             return None
-        taken = replace(open_[0], taken_by=person_id, taken_at=_utc(at))
+        taken = replace(open_[0], taken_by=person_id, taken_at=utc(at))
         self._s.shift_releases[taken.id] = taken
         return taken
 

@@ -15,7 +15,7 @@ import copy
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
@@ -90,17 +90,7 @@ from tests.fakes.memory_volunteers import (
     MemoryPersonalDataRepository,
     MemoryVolunteerRepository,
 )
-
-
-def _utc(value: datetime) -> datetime:
-    """What the SQL store does to every time: refuse naive ones, give back UTC."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime refused by the store: {value!r}")
-    return value.astimezone(UTC)
-
-
-def _utc_or_none(value: datetime | None) -> datetime | None:
-    return None if value is None else _utc(value)
+from tests.fakes.store_time import utc, utc_or_none
 
 
 @dataclass
@@ -313,7 +303,7 @@ class MemoryPeopleRepository:
             locale=person.locale,
             telegram_language=person.telegram_language,
             roles=frozenset(Role(r) for r in person.roles),
-            created_at=_utc(person.created_at),
+            created_at=utc(person.created_at),
         )
         self._s.people[stored.id] = stored
         return stored
@@ -374,9 +364,9 @@ class MemoryInviteRepository:
             raise ValueError(f"invite {invite.code_hash} exists")
         self._s.invites[invite.code_hash] = replace(
             invite,
-            created_at=_utc(invite.created_at),
-            expires_at=_utc(invite.expires_at),
-            used_at=_utc_or_none(invite.used_at),
+            created_at=utc(invite.created_at),
+            expires_at=utc(invite.expires_at),
+            used_at=utc_or_none(invite.used_at),
         )
 
     async def get(self, code_hash: str) -> Invite | None:
@@ -386,7 +376,7 @@ class MemoryInviteRepository:
         invite = self._s.invites.get(code_hash)
         if invite is None or invite.used_by is not None:
             return False
-        self._s.invites[code_hash] = replace(invite, used_by=person_id, used_at=_utc(at))
+        self._s.invites[code_hash] = replace(invite, used_by=person_id, used_at=utc(at))
         return True
 
     async def open_invites(self, now: datetime, limit: int) -> Sequence[Invite]:
@@ -409,7 +399,7 @@ class MemoryInviteRepository:
         invite = self._s.invites.get(code_hash)
         if invite is None or invite.used_by is not None or invite.expires_at <= at:
             return False
-        self._s.invites[code_hash] = replace(invite, expires_at=_utc(at))
+        self._s.invites[code_hash] = replace(invite, expires_at=utc(at))
         return True
 
     async def failures(self, telegram_user_id: int) -> InviteFailures | None:
@@ -419,10 +409,10 @@ class MemoryInviteRepository:
     async def put_failures(
         self, telegram_user_id: int, failures: InviteFailures, at: datetime
     ) -> None:
-        locked = _utc_or_none(failures.locked_until)
+        locked = utc_or_none(failures.locked_until)
         self._s.invite_failures[telegram_user_id] = (
             replace(failures, locked_until=locked),
-            _utc(at),
+            utc(at),
         )
 
     async def clear_failures(self, telegram_user_id: int) -> None:
@@ -450,7 +440,7 @@ class MemoryDialogRepository:
 
     async def put(self, channel: str, chat_id: int, state: DialogState, at: datetime) -> None:
         self._s.dialogs[(channel, chat_id)] = copy.deepcopy(state)
-        self._s.dialog_times[(channel, chat_id)] = _utc(at)
+        self._s.dialog_times[(channel, chat_id)] = utc(at)
 
     async def delete(self, channel: str, chat_id: int) -> None:
         self._s.dialogs.pop((channel, chat_id), None)
@@ -483,7 +473,7 @@ class MemoryInboxRepository:
     async def add(self, update_id: int, payload: dict[str, Any], at: datetime) -> bool:
         if update_id in self._s.inbox:
             return False
-        item = InboxItem(update_id=update_id, payload=copy.deepcopy(payload), received_at=_utc(at))
+        item = InboxItem(update_id=update_id, payload=copy.deepcopy(payload), received_at=utc(at))
         self._s.inbox[update_id] = (item, None)
         return True
 
@@ -502,7 +492,7 @@ class MemoryInboxRepository:
         entry = self._s.inbox.get(update_id)
         if entry is None or entry[1] is not None:
             return False
-        self._s.inbox[update_id] = (entry[0], _utc(at))
+        self._s.inbox[update_id] = (entry[0], utc(at))
         if kind is not None:
             await self.handled_as(update_id, kind)
         return True
@@ -565,7 +555,7 @@ class MemoryInboxRepository:
         entry = self._s.inbox.get(update_id)
         if entry is None or entry[1] is not None or update_id in self._s.inbox_parked:
             return False
-        self._s.inbox_parked[update_id] = (_utc(at), reason[:100])
+        self._s.inbox_parked[update_id] = (utc(at), reason[:100])
         return True
 
     async def parked(self, limit: int) -> Sequence[ParkedUpdate]:
@@ -620,9 +610,9 @@ class MemoryOutboxRepository:
         record = OutboxRecord(
             id=self._ids.take("outbox"),
             message=message,
-            created_at=_utc(at),
+            created_at=utc(at),
             dedupe_key=dedupe_key,
-            not_before=_utc_or_none(not_before),
+            not_before=utc_or_none(not_before),
             bulk=bulk or self._bulk,
         )
         if message.edit_message_id is not None:
@@ -670,7 +660,7 @@ class MemoryOutboxRepository:
     def _take(self, due: list[OutboxRecord], lease_until: datetime) -> list[OutboxItem]:
         for record in due:
             record.status = OutboxStatus.SENDING
-            record.lease_until = _utc(lease_until)
+            record.lease_until = utc(lease_until)
             record.attempts += 1
         return [
             OutboxItem(
@@ -687,7 +677,7 @@ class MemoryOutboxRepository:
     async def mark_sent(self, item_id: int, at: datetime, telegram_message_id: int | None) -> None:
         if record := self._s.outbox.get(item_id):
             record.status = OutboxStatus.SENT
-            record.sent_at = _utc(at)
+            record.sent_at = utc(at)
             record.telegram_message_id = telegram_message_id
             record.lease_until = None
             record.message = once_settled(record.message, sent=True)
@@ -699,7 +689,7 @@ class MemoryOutboxRepository:
     async def mark_failed(self, item_id: int, at: datetime, error: str) -> None:
         if record := self._s.outbox.get(item_id):
             record.status = OutboxStatus.FAILED
-            record.sent_at = _utc(at)
+            record.sent_at = utc(at)
             record.last_error = error
             record.lease_until = None
             record.message = once_settled(record.message, sent=False)
@@ -707,7 +697,7 @@ class MemoryOutboxRepository:
     async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None:
         if record := self._s.outbox.get(item_id):
             record.status = OutboxStatus.PENDING
-            record.not_before = _utc(not_before)
+            record.not_before = utc(not_before)
             record.last_error = error
             record.lease_until = None
 
@@ -799,7 +789,7 @@ class MemoryOutboxRepository:
             record = self._s.outbox.get(item_id)
             if record is not None and record.status is OutboxStatus.FAILED:
                 record.status = OutboxStatus.PENDING
-                record.not_before = _utc(at)
+                record.not_before = utc(at)
                 record.attempts = 0
                 record.sent_at = None
                 record.lease_until = None
@@ -820,7 +810,7 @@ class MemoryAuditRepository:
         details: dict[str, Any] | None = None,
     ) -> None:
         self._s.audit.append(
-            AuditRecord(_utc(at), actor_person_id, action, subject, copy.deepcopy(details))
+            AuditRecord(utc(at), actor_person_id, action, subject, copy.deepcopy(details))
         )
 
     async def forget_telegram_id(self, telegram_user_id: int) -> int:
@@ -914,7 +904,7 @@ class MemoryCentreRepository:
     async def update(self, centre: BusinessCentre) -> bool:
         if centre.id not in self._s.centres:
             return False
-        closed = None if centre.closed_at is None else _utc(centre.closed_at)
+        closed = None if centre.closed_at is None else utc(centre.closed_at)
         self._s.centres[centre.id] = replace(centre, closed_at=closed)
         return True
 
@@ -931,8 +921,8 @@ class MemoryShiftRepository:
         stored = Shift(
             id=self._ids.take("shifts"),
             centre_id=shift.centre_id,
-            starts_at=_utc(shift.starts_at),
-            ends_at=_utc(shift.ends_at),
+            starts_at=utc(shift.starts_at),
+            ends_at=utc(shift.ends_at),
             kind=WorkKind(shift.kind),
             capacity=shift.capacity,
             for_volunteers=shift.for_volunteers,
@@ -969,8 +959,8 @@ class MemoryShiftRepository:
             return False
         self._s.shifts[shift.id] = replace(  # who is on it is kept apart, as in SQL
             shift,
-            starts_at=_utc(shift.starts_at),
-            ends_at=_utc(shift.ends_at),
+            starts_at=utc(shift.starts_at),
+            ends_at=utc(shift.ends_at),
             assigned=frozenset(),
         )
         return True

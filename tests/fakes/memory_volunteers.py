@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.hours import ReportStatus
@@ -19,17 +19,12 @@ from bot.domain.volunteers import (
     ApplicationStatus,
     NewApplication,
 )
+from tests.fakes.store_time import utc
 
 if TYPE_CHECKING:
     from tests.fakes.memory_store import MemoryState, _Ids
 
 _NOTE_KEYS = ("note", "was_note")
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime refused by the store: {value!r}")
-    return value.astimezone(UTC)
 
 
 class MemoryVolunteerRepository:
@@ -49,9 +44,9 @@ class MemoryVolunteerRepository:
             phone=application.phone,
             choices=application.choices,
             skills_note=application.skills_note,
-            consented_at=_utc(application.consented_at),
+            consented_at=utc(application.consented_at),
             status=ApplicationStatus.PENDING,
-            created_at=_utc(at),
+            created_at=utc(at),
         )
         self._s.volunteer_applications[stored.id] = stored
         return stored
@@ -87,7 +82,7 @@ class MemoryVolunteerRepository:
             stored,
             status=ApplicationStatus(status),
             decided_by=by,
-            decided_at=_utc(at),
+            decided_at=utc(at),
             reason=reason,
         )
         return True
@@ -111,7 +106,7 @@ class MemoryVolunteerRepository:
                 and a.purged_at is None
             ):
                 self._s.volunteer_applications[key] = replace(
-                    a, name=PURGED, phone=None, skills_note=None, purged_at=_utc(at)
+                    a, name=PURGED, phone=None, skills_note=None, purged_at=utc(at)
                 )
                 count += 1
         return count
