@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.hours import ReportStatus, duration
+from bot.domain.replies import msg
 from tests.fixtures.hours import TODAY, reports, tap_report
 from tests.fixtures.people import (
     HANAKO,
@@ -205,6 +206,41 @@ async def test_hours_are_shown_in_hours_and_minutes_everywhere(demo_chat, memory
 
 
 # Two kinds of work at one centre ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_two_kinds_at_one_centre_in_each_language(demo_chat, memory_store, i18n, language):
+    """The same as below, read in each language: both kept, the same kind again is asked about."""
+    if language != "ja":
+        await demo_chat.press(TANAKA, f"lang:{language}")
+
+    def option(kind: str) -> str:
+        centre = "Chuo Care Centre" if language == "en" else "中央ケアセンター"
+        return i18n.text("hours.option", language, {"kind": msg(f"work.{kind}"), "centre": centre})
+
+    send = i18n.text("button.hours_send", language)
+    for typed, kind in (
+        ("今日 4時間", "childcare"),
+        ("今日 2時間", "elderly_care"),
+        ("今日 3時間", "childcare"),
+    ):
+        await demo_chat.send(TANAKA, typed)
+        await demo_chat.tap(TANAKA, option(kind))
+        last = await demo_chat.tap(TANAKA, send)
+    kept = reports(memory_store, TANAKA.id)
+    assert [(r.kind, r.minutes) for r in kept] == [("childcare", 240), ("elderly_care", 120)]
+    asked = i18n.text(
+        "hours.duplicate",
+        language,
+        {
+            "day": TODAY,
+            "centre": "Chuo Care Centre" if language == "en" else "中央ケアセンター",
+            "kind": msg("work.childcare"),
+            "hours": duration(240),
+            "status": msg("hours.status.pending"),
+        },
+    )
+    assert asked in last.text
 
 
 async def test_two_kinds_of_work_at_one_centre_on_one_day_are_both_kept(demo_chat, memory_store):
