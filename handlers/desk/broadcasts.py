@@ -27,6 +27,7 @@ from handlers.desk.context import (
     unit,
     user,
 )
+from handlers.desk.undo import offer, refusal_note
 
 FIELDS = ("audience", "centre", "assembly", "kind", "text_ja", "text_en", "when", "day", "time")
 TEXT_LIMIT = 4000
@@ -142,9 +143,12 @@ async def compose(request: web.Request) -> web.StreamResponse:
         async with unit(request) as uow:
             cost = await _line_cost(request, uow, draft)
             if cost is None or not cost.too_many:
-                broadcast = await service.create(
-                    uow, actor, draft, now=now(request), send_at=send_at
-                )
+                if send_at is None:  # starts once its few minutes to undo it are over
+                    broadcast = await service.send_now(uow, actor, draft, now=now(request))
+                else:
+                    broadcast = await service.create(
+                        uow, actor, draft, now=now(request), send_at=send_at
+                    )
                 await uow.commit()
         if cost is not None and cost.too_many:  # not started: fewer people, or nothing
             line = _line_texts(request, cost)
@@ -155,6 +159,8 @@ async def compose(request: web.Request) -> web.StreamResponse:
         raise
     except DomainError as error:
         return await _form(request, values, error=_error(request, error), status=400)
+    if send_at is None:
+        raise redirect(f"/desk/broadcasts/{broadcast.id}", done="bc_held", undo=1)
     raise redirect(f"/desk/broadcasts/{broadcast.id}", done="bc_created")
 
 
@@ -196,7 +202,10 @@ async def _progress(request: web.Request) -> tuple[Any, Any, list[Any]]:
 
 async def show(request: web.Request) -> web.Response:
     broadcast, state, missed = await _progress(request)
-    return render(request, "broadcast.html", {"b": broadcast, "p": state, "missed": missed})
+    # Undo of "send now" just pressed (the service decides if it still may).
+    url = f"/desk/broadcasts/{broadcast.id}/undo" if request.query.get("undo") else None
+    context = {"b": broadcast, "p": state, "missed": missed, **offer(url)}
+    return render(request, "broadcast.html", context)
 
 
 async def progress_json(request: web.Request) -> web.Response:
@@ -235,6 +244,24 @@ async def control(request: web.Request) -> web.StreamResponse:
     raise redirect(f"/desk/broadcasts/{broadcast_id}", done=f"bc_{action}")
 
 
+async def undo(request: web.Request) -> web.StreamResponse:
+    """Undo of the coordinator's own "send now" before sending started: cancelled for good,
+    nobody received anything."""
+    broadcast_id = int_arg(request.match_info["id"])
+    if broadcast_id is None:
+        raise web.HTTPNotFound()
+    try:
+        async with unit(request) as uow:
+            await service.undo_send(uow, user(request).actor, broadcast_id, now(request))
+            await uow.commit()
+    except PermissionDenied:
+        raise
+    except DomainError as error:
+        note = refusal_note(error) or "bc_changed"
+        raise redirect(f"/desk/broadcasts/{broadcast_id}", done=note) from None
+    raise redirect(f"/desk/broadcasts/{broadcast_id}", done="bc_undone")
+
+
 def setup_broadcasts(app: web.Application) -> None:
     app.router.add_get("/broadcasts", index)
     app.router.add_get("/broadcasts/new", new_form)
@@ -242,3 +269,4 @@ def setup_broadcasts(app: web.Application) -> None:
     app.router.add_get("/broadcasts/{id:[0-9]+}", show)
     app.router.add_get("/broadcasts/{id:[0-9]+}/progress", progress_json)
     app.router.add_post("/broadcasts/{id:[0-9]+}/{action:pause|resume|cancel}", control)
+    app.router.add_post("/broadcasts/{id:[0-9]+}/undo", undo)

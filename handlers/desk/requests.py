@@ -29,8 +29,12 @@ from handlers.desk.context import (
     user,
 )
 from handlers.desk.conversations import no_file, stream_file
+from handlers.desk.undo import offer, refusal_note
 
 PAGE = 20
+# The actions whose page offers Undo for a few minutes (the resident is told once they are
+# over), each with the service call that takes it back.
+UNDO = {"accept": service.undo_accept, "done": service.undo_done, "decline": service.undo_decline}
 
 
 async def queue(request: web.Request) -> web.Response:
@@ -101,8 +105,14 @@ async def _detail(
         # written in both (bot.domain.bilingual); they get their language's part.
         "write_both": reads is not None
         and base_language(reads) != base_language(locale_of(request)),
+        **offer(_undo_url(request, request_id)),
     }
     return render(request, "request.html", context, status=status)
+
+
+def _undo_url(request: web.Request, request_id: int) -> str | None:
+    action = request.query.get("undo", "")
+    return f"/desk/requests/{request_id}/undo/{action}" if action in UNDO else None
 
 
 async def show(request: web.Request) -> web.Response:
@@ -166,7 +176,27 @@ async def act(request: web.Request) -> web.StreamResponse:
         raise  # the guard answers it, and the unit wrote the refusal to the audit log
     except DomainError as error:
         return await _detail(request, _error_text(request, error), status=400)
-    raise redirect(f"/desk/requests/{request_id}", done=f"rq_{action}")
+    undo = {"undo": action} if action in UNDO else {}
+    raise redirect(f"/desk/requests/{request_id}", done=f"rq_{action}", **undo)
+
+
+async def undo(request: web.Request) -> web.StreamResponse:
+    """Undo of the staff member's own accept, done or decline, within its few minutes and
+    while nobody else acted on the request: as it was before, and the resident never told."""
+    request_id = _request_id(request)
+    call = UNDO[request.match_info["action"]]
+    try:
+        async with unit(request) as uow:
+            await call(uow, user(request).actor, request_id, now(request))
+            await uow.commit()
+    except PermissionDenied:
+        raise
+    except DomainError as error:
+        note = refusal_note(error)
+        if note is None:
+            return await _detail(request, _error_text(request, error), status=400)
+        raise redirect(f"/desk/requests/{request_id}", done=note) from None
+    raise redirect(f"/desk/requests/{request_id}", done="rq_undone")
 
 
 async def file(request: web.Request) -> web.StreamResponse:
@@ -194,3 +224,4 @@ def setup_requests(app: web.Application) -> None:
     app.router.add_post(
         "/requests/{id:[0-9]+}/{action:take|assign|accept|schedule|done|decline|ask}", act
     )
+    app.router.add_post("/requests/{id:[0-9]+}/undo/{action:accept|done|decline}", undo)

@@ -21,6 +21,7 @@ from handlers.desk.context import (
     unit,
     user,
 )
+from handlers.desk.undo import offer, refusal_note
 
 SHOWN = 30  # the service has no cursor: the oldest waiting applications, a screenful
 
@@ -29,7 +30,11 @@ async def index(request: web.Request, error: str | None = None, status: int = 20
     async with unit(request) as uow:
         views = await service.pending(uow, user(request).actor, now(request), limit=SHOWN)
         await uow.commit()  # the views of personal details are audited
-    return render(request, "volunteers.html", {"views": views, "error": error}, status=status)
+    # Undo of the decision just made (the service decides if it still may).
+    decided = int_arg(request.query.get("undo") or None)
+    undo = offer(None if decided is None else f"/desk/volunteers/{decided}/undo")
+    context = {"views": views, "error": error, **undo}
+    return render(request, "volunteers.html", context, status=status)
 
 
 async def decide(request: web.Request) -> web.StreamResponse:
@@ -58,9 +63,30 @@ async def decide(request: web.Request) -> web.StreamResponse:
         details = {k: v for k, v in error.details.items() if isinstance(v, str | int)}
         message = str(translator(request)(key, **{"limit": "", "length": "", **details}))
         return await index(request, message, 400)
-    raise redirect("/desk/volunteers", done=f"vol_{action}")
+    raise redirect("/desk/volunteers", done=f"vol_{action}", undo=application_id)
+
+
+async def undo(request: web.Request) -> web.StreamResponse:
+    """Undo of the staff member's own decision within its few minutes: the application waits
+    again (an approval's volunteer role goes) and the applicant is never told."""
+    application_id = int_arg(request.match_info["id"])
+    if application_id is None:
+        raise web.HTTPNotFound()
+    try:
+        async with unit(request) as uow:
+            await service.undo_decision(uow, user(request).actor, application_id, now(request))
+            await uow.commit()
+    except PermissionDenied:
+        raise
+    except DomainError as error:
+        note = refusal_note(error)
+        if note is None:
+            raise
+        raise redirect("/desk/volunteers", done=note) from None
+    raise redirect("/desk/volunteers", done="vol_undone")
 
 
 def setup_volunteers(app: web.Application) -> None:
     app.router.add_get("/volunteers", index)
     app.router.add_post("/volunteers/{id:[0-9]+}/{action:approve|decline}", decide)
+    app.router.add_post("/volunteers/{id:[0-9]+}/undo", undo)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from storage.models import AuditRow, ShiftRow
 from tests.desk.conftest import MARIA, RESIDENT, TANAKA, Desk, DeskClient, statuses
 from tests.fixtures.browser import needs_chromium, on_the_browser_loop
+from tests.fixtures.held import send_now_window_over
 
 pytestmark = [pytest.mark.browser, needs_chromium, on_the_browser_loop]
 
@@ -179,6 +180,8 @@ async def test_staff_approve_a_volunteer_who_is_told_and_becomes_one(desk: Desk,
     await page.get_by_role("button", name="山本 トメさんを承認する").click()
     await expect(page.get_by_role("status")).to_contain_text("承認しました")
     await expect(page.locator("main")).to_contain_text("待っている申し込みはありません")
+    await expect(page.get_by_role("button", name="元に戻す")).to_be_visible()
+    await desk.undo_window_over()  # the approval is told once it can no longer be undone
     notices = await desk.sandbox.wait_for_messages(RESIDENT, before + 1, timeout=10)
     assert len(notices) > before
     async with await desk.store() as store, store.uow() as uow:
@@ -201,7 +204,10 @@ async def test_staff_compose_a_broadcast_preview_both_languages_and_follow_it_li
     tanaka_before = len(desk.sandbox.messages_to(TANAKA))
     maria_before = len(desk.sandbox.messages_to(MARIA))
     await page.get_by_role("button", name="2人に送る").click()
-    await expect(page.get_by_role("status")).to_have_text("一斉連絡を登録しました。")
+    # Sending starts once the few minutes in which it may be undone are over: here, at once.
+    await expect(page.get_by_role("status")).to_contain_text("送信は少しあとに始まります")
+    await expect(page.get_by_role("button", name="元に戻す")).to_be_visible()
+    await send_now_window_over(desk.app.settings.database_url)
     tanaka = await desk.sandbox.wait_for_messages(TANAKA, tanaka_before + 1, timeout=15)
     maria = await desk.sandbox.wait_for_messages(MARIA, maria_before + 1, timeout=15)
     assert any("明日は&lt;休業&gt;です" in m.text or "明日は<休業>です" in m.text for m in tanaka)
