@@ -180,6 +180,20 @@ async def test_a_day_total_over_24_hours_names_both_amounts(demo_chat, memory_st
 # Hours as people say them ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_hours_and_minutes_as_people_say_them_in_each_language(demo_chat, i18n, language):
+    """5.75 hours typed: the draft shows 5時間45分 / 5 h 45 min, Easy Japanese as Japanese."""
+    if language != "ja":
+        await demo_chat.press(TANAKA, f"lang:{language}")
+    await demo_chat.send(TANAKA, "今日 5.75")
+    centre = "Chuo Care Centre" if language == "en" else "中央ケアセンター"
+    place = {"kind": msg("work.childcare"), "centre": centre}
+    confirm = await demo_chat.tap(TANAKA, i18n.text("hours.option", language, place))
+    shown = i18n.format_value(duration(345), language)
+    assert shown == {"ja": "5時間45分", "en": "5 h 45 min", "ja-easy": "5時間45分"}[language]
+    assert f"⏱ {shown}" in confirm.text
+
+
 async def test_hours_are_shown_in_hours_and_minutes_everywhere(demo_chat, memory_store):
     confirm, sent = await send_to_centre(demo_chat, TANAKA, "今日 5.75")
     assert "⏱ 5時間45分" in confirm.text
