@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.domain.assemblies import Answer, Rsvp
 from bot.domain.people import NewPerson, Role
 from tests.fakes.chat import User
@@ -384,6 +386,28 @@ async def test_staff_go_back_through_the_publishing_steps_keeping_what_they_type
     notice = await chat.press(MARIA, f"asm:o:{published.id}")
     assert "1. Amending the articles" in notice.text
     assert "定款変更" not in notice.text
+
+
+@pytest.mark.parametrize("language", ["ja", "en", "ja-easy"])
+async def test_back_on_the_publishing_steps_in_each_language(
+    chat, memory_store, clock, i18n, language
+):
+    """Staff reading each language go back a step and are shown what they typed there."""
+    await demo(memory_store, clock)
+    if language != "ja":
+        await chat.press(HANAKO, f"lang:{language}")
+    await chat.press(HANAKO, "asm:new")
+    await chat.send(HANAKO, "臨時総会 / Extraordinary assembly")
+    await chat.send(HANAKO, "本部 / Head office")
+    await chat.send(HANAKO, "2026年12月20日 14時")
+    back = await chat.tap(HANAKO, i18n.text("asm.button.back", language))
+    when = datetime(2026, 12, 20, 14, 0, tzinfo=TOKYO)
+    assert i18n.text("asm.new.when", language) in back.text
+    assert i18n.text("asm.new.entered_time", language, {"when": when}) in back.text
+    back = await chat.tap(HANAKO, i18n.text("asm.button.back", language))
+    assert i18n.text("asm.new.place", language) in back.text
+    entered = i18n.text("asm.new.entered", language, {"value": "本部 / Head office"})
+    assert entered in back.text
 
 
 async def test_back_at_the_first_publishing_step_returns_to_the_notices(chat, memory_store, clock):
