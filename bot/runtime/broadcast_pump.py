@@ -37,7 +37,7 @@ from bot.domain.outbound import OutboundMessage
 from bot.ports.clock import Clock
 from bot.ports.line import LineQuota
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
-from bot.runtime.step_loop import StepLoop, busy_or
+from bot.runtime.step_loop import LoopWorker, StepLoop
 from bot.runtime.wakeup import Sleep
 from bot.services.broadcasts import (
     PROGRESS_EVERY,
@@ -49,7 +49,7 @@ from bot.services.broadcasts import (
 log = logging.getLogger(__name__)
 
 
-class BroadcastPump:
+class BroadcastPump(LoopWorker):
     """Queues running broadcasts' messages chunk by chunk and records their progress."""
 
     def __init__(
@@ -82,22 +82,9 @@ class BroadcastPump:
         self._line_quota = line_quota  # a due broadcast's LINE cost is checked against it
         self._progress_every = progress_every
         self._on_queued = on_queued
-        self._loop = StepLoop(
-            "broadcast pump",
-            busy_or(self.step, poll_interval),
-            log=log,
-            after_failure=poll_interval,
-            sleep=sleep,
+        self._loop = StepLoop.polling(
+            "broadcast pump", self.step, poll_interval=poll_interval, log=log, sleep=sleep
         )
-
-    def wake(self) -> None:
-        self._loop.wake()
-
-    def stop(self) -> None:
-        self._loop.stop()
-
-    async def run(self) -> None:
-        await self._loop.run()
 
     async def step(self) -> bool:
         """One pass over running broadcasts; True when there is more to queue right away."""

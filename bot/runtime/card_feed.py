@@ -23,7 +23,7 @@ from bot.dialogs.triage import card_notices
 from bot.ports.clock import Clock
 from bot.ports.store import UnitOfWorkFactory
 from bot.rendering import Renderer
-from bot.runtime.step_loop import StepLoop
+from bot.runtime.step_loop import LoopWorker, StepLoop
 from bot.services import cards
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 BATCH = 50  # cards per step: a burst of lagging copies goes out over a few steps
 
 
-class CardFeed:
+class CardFeed(LoopWorker):
     def __init__(
         self,
         uow_factory: UnitOfWorkFactory,
@@ -52,12 +52,6 @@ class CardFeed:
         # for the store (on SQLite, one writer at a time). No timeout: it never polls.
         self._loop = StepLoop("card feed", self._step, log=log, after_failure=None, min_gap=min_gap)
 
-    def wake(self) -> None:
-        self._loop.wake()
-
-    def stop(self) -> None:
-        self._loop.stop()
-
     async def step(self) -> int:
         """Edits the lagging copies of cards still behind; returns how many it queued."""
         now = self._clock.now()
@@ -75,9 +69,6 @@ class CardFeed:
             if self._on_committed is not None:
                 self._on_committed()
         return len(notices)
-
-    async def run(self) -> None:
-        await self._loop.run()
 
     async def _step(self) -> None:
         await self.step()

@@ -56,6 +56,22 @@ class StepLoop:
         self.wakeup = Wakeup(sleep)
         self._stopping = False
 
+    @classmethod
+    def polling(
+        cls,
+        name: str,
+        step: Callable[[], Awaitable[bool]],
+        *,
+        poll_interval: float,
+        log: logging.Logger,
+        sleep: Sleep = asyncio.sleep,
+    ) -> StepLoop:
+        """A loop whose step says whether it found work: again at once when it did, else (or
+        after a failure) a wait of `poll_interval` or until woken."""
+        return cls(
+            name, busy_or(step, poll_interval), log=log, after_failure=poll_interval, sleep=sleep
+        )
+
     @property
     def stopping(self) -> bool:
         return self._stopping
@@ -84,3 +100,20 @@ class StepLoop:
                 await asyncio.sleep(0)
             else:
                 await self.wakeup.wait(wait)
+
+
+class LoopWorker:
+    """`wake`, `stop` and `run` of a worker whose loop is the `StepLoop` it sets as `_loop`."""
+
+    _loop: StepLoop
+
+    def wake(self) -> None:
+        """Call once work for it is committed: the next step comes now, not after the wait."""
+        self._loop.wake()
+
+    def stop(self) -> None:
+        """`run()` returns after the step under way (if any)."""
+        self._loop.stop()
+
+    async def run(self) -> None:
+        await self._loop.run()

@@ -28,7 +28,7 @@ from bot.domain.outbound import OutboxItem
 from bot.ports.clock import Clock
 from bot.ports.store import UnitOfWorkFactory
 from bot.ports.telegram import BadRequest, RateLimited, TransientError
-from bot.runtime.step_loop import StepLoop, busy_or
+from bot.runtime.step_loop import LoopWorker, StepLoop
 from bot.runtime.wakeup import Sleep
 from handlers.line.client import AlreadyAccepted, LineClient
 from handlers.line.gateway import RETRY_KEY_NAMESPACE
@@ -45,7 +45,7 @@ def batch_retry_key(name: str, created_at: datetime) -> str:
     return str(uuid.uuid5(RETRY_KEY_NAMESPACE, f"kyodo-line-batch:{name}:{created_at.isoformat()}"))
 
 
-class LineMulticaster:
+class LineMulticaster(LoopWorker):
     def __init__(
         self,
         uow_factory: UnitOfWorkFactory,
@@ -71,23 +71,9 @@ class LineMulticaster:
         self._backoff_max = backoff_max
         self._paused_until: datetime | None = None
         self._on_settled = on_settled
-        self._loop = StepLoop(
-            "LINE multicast",
-            busy_or(self.step, poll_interval),
-            log=log,
-            after_failure=poll_interval,
-            sleep=sleep,
+        self._loop = StepLoop.polling(
+            "LINE multicast", self.step, poll_interval=poll_interval, log=log, sleep=sleep
         )
-
-    def wake(self) -> None:
-        """Call once batches are queued: they go now, not at the next poll."""
-        self._loop.wake()
-
-    def stop(self) -> None:
-        self._loop.stop()
-
-    async def run(self) -> None:
-        await self._loop.run()
 
     async def step(self) -> bool:
         """Sends one due batch; False when none was due (or sending is paused for the rate)."""

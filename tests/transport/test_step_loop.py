@@ -158,3 +158,21 @@ async def test_busy_or_maps_found_work_to_again_and_none_to_the_idle_wait() -> N
 
     next_wait = busy_or(step, 4.0)
     assert [await next_wait(), await next_wait()] == [0.0, 4.0]
+
+
+async def test_a_polling_loop_waits_its_interval_after_no_work_or_a_failure_only() -> None:
+    sleep = FakeSleep()
+    answers: list[bool | Exception] = [True, False, RuntimeError("boom"), True]
+
+    async def step() -> bool:
+        answer = answers.pop(0)
+        if not answers:
+            loop.stop()
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    loop = StepLoop.polling("test", step, poll_interval=3.0, log=log, sleep=sleep)
+    await asyncio.wait_for(loop.run(), 5)
+    assert answers == []
+    assert sleep.slept == [3.0, 3.0]  # after the step without work and after the failure
