@@ -226,16 +226,27 @@ async def test_staff_find_a_waiting_message_in_queue_and_answer_it_from_there(ch
     assert "スタッフへの相談" not in after.text  # answered: no longer waiting
 
 
-async def test_staff_get_the_photo_itself_in_their_own_chat_alone(chat, memory_store):
+@pytest.mark.parametrize("language", LANGUAGE_IDS)
+async def test_staff_get_the_photo_itself_in_their_own_chat_alone(
+    chat, memory_store, i18n, language
+):
+    if language != "ja":
+        await chat.press(HANAKO, f"lang:{language}")  # Hanako reads Kyodo in `language`
     await photo(chat, MARIA, kind="voice", file_id="AwACvoice1")
     await chat.tap(MARIA, "Yes, send it")
-    [card] = chat.delivered[HANAKO.id]
+    card = chat.delivered[HANAKO.id][-1]
+    [message] = messages(memory_store)
     labels = [label for row in card.buttons for label, _ in row]
-    assert labels[0].startswith("▶ 見る・聞く #") and labels[1].startswith("↩ 返事を書く #")
+    number = {"id": message.conversation_id}
+    assert labels[:2] == [
+        i18n.text("help.staff.button.media", language, number),
+        i18n.text("help.staff.button.reply", language, number),
+    ]
     await chat.press(HANAKO, card.buttons[0][0][1])
     [sent] = [m for m in chat.delivered[HANAKO.id] if m.media is not None]
     assert sent.media == ("voice", "AwACvoice1") and sent.chat_id == HANAKO.id
-    assert "Maria Santosさんが送った音声メッセージです。" in sent.text
+    voice = {**number, "name": "Maria Santos", "media": msg("help.media.voice")}
+    assert i18n.text("help.staff.media_sent", language, voice) in sent.text
     assert all(m.media is None for m in chat.delivered[MARIA.id])
     [message] = messages(memory_store)
     assert ("conversation.media_handed", f"conversation:{message.conversation_id}") in [
