@@ -288,7 +288,7 @@ async def english_staff(store, clock) -> None:
 
 
 async def test_the_forecast_leaves_out_a_proxy_whose_holder_is_absent_and_says_so(
-    chat, memory_store, clock
+    chat, memory_store, clock, i18n
 ):
     await demo(memory_store, clock)
     await english_staff(memory_store, clock)
@@ -303,6 +303,11 @@ async def test_the_forecast_leaves_out_a_proxy_whose_holder_is_absent_and_says_s
     assert "⚠️ Maria Santos さんの委任は使えません（受任者が欠席）" in counts.text
     english = await chat.press(STAFF_EN, f"asm:t:{aid}")
     assert "⚠️ Maria Santos's proxy cannot be used (the holder is absent)" in english.text
+    await chat.press(HANAKO, "lang:ja-easy")  # the same warning for staff reading Easy Japanese
+    easy = await chat.press(HANAKO, f"asm:t:{aid}")
+    warning = i18n.text("asm.count.unusable.holder_absent", "ja-easy", {"name": "Maria Santos"})
+    assert warning in easy.text
+    await chat.press(HANAKO, "lang:ja")
     await chat.press(TANAKA, f"asm:y:{aid}")
     counts = await chat.press(HANAKO, f"asm:t:{aid}")
     assert "見込み（出席+委任状）：2" in counts.text
