@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -23,6 +24,7 @@ from sqlalchemy import select, update
 from bot.domain.broadcasts import Audience, AudienceKind, BroadcastKind, Draft
 from bot.domain.coop import WorkKind
 from bot.domain.people import Actor, Role
+from bot.domain.people import Person as Someone  # a Person of the store, not a persona
 from bot.domain.requests import (
     DEFAULT_AREAS,
     ForWhom,
@@ -32,6 +34,7 @@ from bot.domain.requests import (
 )
 from bot.domain.undo import HELD_PREFIX
 from bot.ports.clock import SystemClock
+from bot.ports.store import UnitOfWork
 from bot.services import conversations
 from bot.services.broadcasts import create as create_broadcast
 from bot.services.hours import report_hours
@@ -86,6 +89,14 @@ class Desk:
     async def store(self):
         return open_store(self.app.settings)
 
+    @asynccontextmanager
+    async def person_in_store(self, telegram_id: int) -> AsyncIterator[tuple[UnitOfWork, Someone]]:
+        """A unit of work on Kyodo's store and the person of this Telegram user in it."""
+        async with open_store(self.app.settings) as store, store.uow() as uow:
+            person = await uow.people.by_telegram_id(telegram_id)
+            assert person is not None
+            yield uow, person
+
     async def undo_window_over(self) -> None:
         """The notices held while an action may be undone (bot.domain.undo) go now, as they do
         once its few minutes are over (the app runs on the real clock)."""
@@ -100,9 +111,7 @@ class Desk:
         """A member's pending hour report, as the Telegram dialog would store it."""
         now = SystemClock().now()
         today = now.astimezone(self.app.settings.tz).date()
-        async with open_store(self.app.settings) as store, store.uow() as uow:
-            person = await uow.people.by_telegram_id(telegram_id)
-            assert person is not None
+        async with self.person_in_store(telegram_id) as (uow, person):
             centre = (await uow.centres.all())[0]
             actor = Actor(person.id, person.roles, "ja")
             report = await report_hours(
@@ -126,9 +135,7 @@ class Desk:
         """A resident's new request, as the request dialog stores it after their consent, with
         the voice notes and photos of these Telegram file ids."""
         now = SystemClock().now()
-        async with open_store(self.app.settings) as store, store.uow() as uow:
-            person = await uow.people.by_telegram_id(telegram_id)
-            assert person is not None
+        async with self.person_in_store(telegram_id) as (uow, person):
             view = await submit(
                 uow,
                 Actor(person.id, person.roles, "ja"),
@@ -154,9 +161,7 @@ class Desk:
     async def volunteer_application(self, telegram_id: int = RESIDENT) -> int:
         """Someone's application to volunteer, as the sign-up dialog stores it."""
         now = SystemClock().now()
-        async with open_store(self.app.settings) as store, store.uow() as uow:
-            person = await uow.people.by_telegram_id(telegram_id)
-            assert person is not None
+        async with self.person_in_store(telegram_id) as (uow, person):
             application = await apply_to_volunteer(
                 uow,
                 Actor(person.id, person.roles, "ja"),
@@ -178,9 +183,7 @@ class Desk:
     async def scheduled_broadcast(self) -> int:
         """A broadcast to all members, due tomorrow (so nothing is sent during the test)."""
         now = SystemClock().now()
-        async with open_store(self.app.settings) as store, store.uow() as uow:
-            staff = await uow.people.by_telegram_id(HANAKO)
-            assert staff is not None
+        async with self.person_in_store(HANAKO) as (uow, staff):
             broadcast = await create_broadcast(
                 uow,
                 Actor(staff.id, staff.roles, "ja"),
@@ -192,9 +195,7 @@ class Desk:
         return broadcast.id
 
     async def set_roles(self, telegram_id: int, roles: set[Role]) -> None:
-        async with open_store(self.app.settings) as store, store.uow() as uow:
-            person = await uow.people.by_telegram_id(telegram_id)
-            assert person is not None
+        async with self.person_in_store(telegram_id) as (uow, person):
             for role in person.roles - roles:
                 await uow.people.remove_role(person.id, role)
             for role in roles - person.roles:
@@ -349,9 +350,7 @@ async def en_page(new_context: NewContext) -> Page:
 
 async def writes(desk: Desk, telegram_id: int, text: str, **media: object) -> tuple[int, int]:
     """The member's message to the staff, as the dialog stores it after their Yes."""
-    async with await desk.store() as store, store.uow() as uow:
-        person = await uow.people.by_telegram_id(telegram_id)
-        assert person is not None
+    async with desk.person_in_store(telegram_id) as (uow, person):
         actor = Actor(person.id, person.roles, person.locale or "en")
         message = await conversations.write(
             uow, actor, telegram_id, person.display_name, text, SystemClock().now(), **media
