@@ -166,21 +166,27 @@ def summary(broadcast: Broadcast, state: Progress, missed: Sequence[Unreached]) 
 
 async def held(ctx: NoticeContext, uow: UnitOfWork, event: BroadcastHeld) -> None:
     """The coordinator hears that their broadcast, due now, was held for LINE's monthly
-    messages: what it costs, what is left, and Resume (checked again) or Cancel."""
+    messages: what it costs, what is left, and Resume (checked again) or Cancel. One composed
+    on the desk has no coordinator's chat: its author is told in their own chat."""
     broadcast = await uow.broadcasts.get(event.broadcast_id)
-    if broadcast is None or broadcast.coordinator_chat_id is None:
+    if broadcast is None:
         return
     cost = LineCost(event.line_messages, MonthQuota(event.limit, event.used))
     reply = Reply(
         parts=(msg("line.quota.held", id=broadcast.id), *cost_lines(cost)),
         buttons=control_buttons(broadcast),
     )
-    rendered = ctx.renderer.render(
-        reply, broadcast.coordinator_chat_id, broadcast.coordinator_locale
-    )
     # Once per hold: a resumed broadcast held again is told again.
     key = f"bc:{broadcast.id}:held-{int(event.at.timestamp())}"
-    await uow.outbox.add(rendered, event.at, dedupe_key=key)
+    if broadcast.coordinator_chat_id is not None:
+        rendered = ctx.renderer.render(
+            reply, broadcast.coordinator_chat_id, broadcast.coordinator_locale
+        )
+        await uow.outbox.add(rendered, event.at, dedupe_key=key)
+        return
+    author = None if broadcast.created_by is None else await uow.people.get(broadcast.created_by)
+    if author is not None:
+        await ctx.tell(uow, author, reply, at=event.at, dedupe_key=key)
 
 
 HANDLERS: Mapping[type[Event], Handler] = {

@@ -42,7 +42,9 @@ async def quota(chat, memory_store, clock, line: LineStandIn) -> AsyncIterator[L
         await client.close()
 
 
-async def scheduled(memory_store, clock, locale: str, hours: int = 1) -> int:
+async def scheduled(
+    memory_store, clock, locale: str, hours: int = 1, chat: int | None = HANAKO.id
+) -> int:
     staff = Actor(
         person_id(memory_store, HANAKO.id), frozenset({Role.STAFF, Role.COORDINATOR}), locale
     )
@@ -53,7 +55,7 @@ async def scheduled(memory_store, clock, locale: str, hours: int = 1) -> int:
             DRAFT,
             now=clock.now(),
             send_at=clock.now() + timedelta(hours=hours),
-            coordinator_chat_id=HANAKO.id,
+            coordinator_chat_id=chat,
         )
         await uow.commit()
     return broadcast.id
@@ -103,6 +105,17 @@ async def test_a_due_broadcast_past_the_months_line_messages_is_held_and_the_coo
     assert await service.start_due_broadcasts(memory_store.uow, clock.now(), quota) == [
         broadcast_id
     ]
+
+
+async def test_the_author_of_one_composed_on_the_desk_is_told_in_their_chat(
+    chat, memory_store, clock, line, quota
+):
+    broadcast_id = await scheduled(memory_store, clock, "en", chat=None)  # the desk's: no chat
+    line.quota.spend(199)
+    clock.advance(hours=1)
+    assert await service.start_due_broadcasts(memory_store.uow, clock.now(), quota) == []
+    [told] = chat._drain()[HANAKO.id]
+    assert f"⏸ 一斉連絡 #{broadcast_id} は送る時刻になりましたが" in told.text  # Hanako's language
 
 
 async def test_two_due_broadcasts_share_what_is_left(chat, memory_store, clock, line, quota):
