@@ -10,9 +10,16 @@ import copy
 import pytest
 
 from bot.domain.hours import ChangeAction, ReportStatus
-from bot.domain.undo import HELD_PREFIX
 from tests.fakes.chat import User
-from tests.fixtures.cards import JIRO, CardHarness, _data, report_hours, staff_speaking
+from tests.fixtures.cards import (
+    JIRO,
+    CardHarness,
+    _data,
+    _labels,
+    held_notices,
+    report_hours,
+    staff_speaking,
+)
 from tests.fixtures.people import HANAKO, TANAKA
 
 WORDS = {
@@ -99,11 +106,9 @@ async def test_approve_asks_first_and_an_undo_in_the_window_leaves_it_pending_un
     cards_chat.clock.advance(hours=1)
     cards_chat.deliver()
     assert _told(cards_chat) == told_before  # never told
-    assert not any(
-        (r.dedupe_key or "").startswith(HELD_PREFIX) for r in cards_chat.store.state.outbox.values()
-    )
+    assert held_notices(cards_chat.store) == []
     reopened = cards_chat.screens[staff.id][card_id]
-    assert words["approve"] in " ".join(label for row in reopened.buttons for label, _ in row)
+    assert words["approve"] in " ".join(_labels(reopened))
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
