@@ -4,12 +4,15 @@ English, a time range with its break, the exact reason of each refusal, hours sh
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.errors import InvalidInput
 from bot.domain.hours import ReportStatus, duration
+from bot.domain.hours_parser import parse_hours
 from bot.domain.replies import msg
 from tests.fixtures.hours import TODAY, reports, tap_report
 from tests.fixtures.people import (
@@ -121,26 +124,45 @@ async def test_a_range_typed_inside_the_dialog_asks_for_the_break_there(demo_cha
     assert [r.minutes for r in reports(memory_store, TANAKA.id)] == [150]
 
 
-@pytest.mark.parametrize(
-    ("typed", "answer"),
-    [
-        ("明日 8時間", "11月23日（月）はまだ来ていません。その日になってから報告してください。"),
-        ("あした ８じかん", "11月23日（月）はまだ来ていません。"),
-        ("12/8 8", "12月8日（火）はまだ来ていません。"),
-        ("10/1 8", "10月22日（木）より前の勤務は報告できません（31日前まで）"),
-        ("26時間", "1日は24時間までです。26時間は報告できません。"),
-        ("0時間", "0時間は報告できません"),
-        ("8時", "8時は時刻のようです"),
-        ("9時から5時", "「5時」が午後5時（17時）のことか、翌朝のことか分かりませんでした"),
-        ("7〜8時間", "幅ではなく、1つの時間で書いてください"),
-        ("昨日7時間、今日8時間", "1回に報告できるのは1日分です"),
-        ("11月20日(木) 6時間", "日付と曜日が合いません。11月20日（金）です。"),
-        ("7時間75分", "分は59分までで書いてください"),
-    ],
-)
+EVERY_REFUSAL = [
+    ("明日 8時間", "11月23日（月）はまだ来ていません。その日になってから報告してください。"),
+    ("あした ８じかん", "11月23日（月）はまだ来ていません。"),
+    ("12/8 8", "12月8日（火）はまだ来ていません。"),
+    ("10/1 8", "10月22日（木）より前の勤務は報告できません（31日前まで）"),
+    ("26時間", "1日は24時間までです。26時間は報告できません。"),
+    ("0時間", "0時間は報告できません"),
+    ("8時", "8時は時刻のようです"),
+    ("9時から5時", "「5時」が午後5時（17時）のことか、翌朝のことか分かりませんでした"),
+    ("7〜8時間", "幅ではなく、1つの時間で書いてください"),
+    ("昨日7時間、今日8時間", "1回に報告できるのは1日分です"),
+    ("11月20日(木) 6時間", "日付と曜日が合いません。11月20日（金）です。"),
+    ("7時間75分", "分は59分までで書いてください"),
+]
+
+
+@pytest.mark.parametrize(("typed", "answer"), EVERY_REFUSAL)
 async def test_each_refusal_says_exactly_why(demo_chat, memory_store, typed, answer):
     turn = await demo_chat.send(TANAKA, typed)
     assert answer in turn.text, turn.text
+    assert reports(memory_store) == []
+
+
+REFUSED = [typed for typed, _ in EVERY_REFUSAL]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("typed", REFUSED)
+async def test_each_refusal_s_reason_in_each_language(
+    demo_chat, i18n, memory_store, typed, language
+):
+    """The reason the parser gives, as the person's language's catalog words it."""
+    with pytest.raises(InvalidInput) as refused:
+        parse_hours(unicodedata.normalize("NFKC", typed), TODAY, 31)
+    code, details = refused.value.code, refused.value.details
+    if language != "ja":
+        await demo_chat.press(TANAKA, f"lang:{language}")
+    turn = await demo_chat.send(TANAKA, typed)
+    assert i18n.text(f"hours.error.{code}", language, details) in turn.text, turn.text
     assert reports(memory_store) == []
 
 
