@@ -26,7 +26,7 @@ from bot.domain.invites import code_hash, new_code, normalise_code
 from bot.domain.people import Actor, Person, Role
 from bot.ports.links import LinkCode
 from bot.ports.store import UnitOfWork
-from bot.services import access
+from bot.services import access, personal_data
 from bot.services.paging import PAGE, Page
 
 CODE_TTL = timedelta(minutes=10)
@@ -120,8 +120,10 @@ async def unlink(uow: UnitOfWork, actor: Actor, chat_id: int, now: datetime) -> 
     person = None if person_id is None else await uow.people.get(person_id)
     if person_id is None or person is None:
         raise NotFound("link_gone")
-    # The chat's conversation was the person's: a stranger starts afresh there.
-    await uow.dialogs.delete(Channel.of(chat_id).value, chat_id)
+    # What was kept under the chat was the person's, and their /forget would no longer reach
+    # it: it goes now (dialog, copies, what they wrote from it); a stranger starts afresh there.
+    # A LINE user id is kept only to deliver the notice below (bot/ports/line.py: forget).
+    await personal_data.forget_chat(uow, chat_id)
     await uow.audit.add(
         now,
         actor.person_id,

@@ -194,6 +194,13 @@ async def forget_stranger(uow: UnitOfWork, telegram_user_id: int, now: datetime)
     return copies
 
 
+async def forget_chat(uow: UnitOfWork, chat_id: int) -> int:
+    """Everything kept under one chat's id, the person's records aside: for a chat an admin
+    unlinked from its person (bot.services.links), which a later /forget of theirs could no
+    longer reach. Returns how many copies went."""
+    return await _forget_chat(uow, chat_id)
+
+
 async def _forget_chat(uow: UnitOfWork, telegram_user_id: int) -> int:
     """Everything kept under a private chat's id (which is the person's Telegram id, or the
     LINE chat id standing for their LINE user id: bot.domain.channels)."""

@@ -66,6 +66,13 @@ async def test_an_admin_sees_both_people_and_unlinks_one_who_is_told(chat, memor
     assert ("person.unlinked", f"person:{person.id}") in [
         (a.action, a.subject) for a in memory_store.state.audit
     ]
+    # What was kept under the unlinked chat went with it (her /forget could not reach it now):
+    # of the messages to it only the notice below is left.
+    to_there = [
+        r for r in memory_store.state.outbox.values() if r.message.chat_id == MARIA_ON_LINE.id
+    ]
+    assert [r.dedupe_key.rsplit(":", 1)[-1] for r in to_there if r.dedupe_key] == ["there"]
+    assert len(to_there) == 1
     told = chat._drain()
     [kept] = told[MARIA.id]
     assert "An administrator unlinked your LINE from Kyodo" in kept.text  # her language
