@@ -448,7 +448,7 @@ async def test_without_an_english_agenda_english_readers_get_the_japanese_one_wi
 
 
 async def test_the_forecast_warns_of_a_proxy_whose_holder_has_no_vote_or_holds_too_many(
-    chat, memory_store, clock
+    chat, memory_store, clock, i18n
 ):
     await demo(memory_store, clock)
     await english_staff(memory_store, clock)
@@ -487,6 +487,11 @@ async def test_the_forecast_warns_of_a_proxy_whose_holder_has_no_vote_or_holds_t
     assert "⚠️ Maria Santos's proxy cannot be used (the holder already holds 9 proxies)" in (
         english.text
     )
+    await chat.press(HANAKO, "lang:ja-easy")  # the same warning for staff reading Easy Japanese
+    easy = await chat.press(HANAKO, f"asm:t:{aid}")
+    full = {"name": "Maria Santos", "max": 9}
+    assert i18n.text("asm.count.unusable.holder_full", "ja-easy", full) in easy.text
+    await chat.press(HANAKO, "lang:ja")
     # Tanaka leaves the co-op (no member role): none of the ten proxies can be used.
     async with memory_store.uow() as uow:
         await uow.people.remove_role(tanaka, Role.MEMBER)
@@ -494,6 +499,12 @@ async def test_the_forecast_warns_of_a_proxy_whose_holder_has_no_vote_or_holds_t
     counts = await chat.press(HANAKO, f"asm:t:{aid}")
     assert "⚠️ 組合員0 さんの委任は使えません（受任者に議決権がありません）" in counts.text
     assert "⚠️ Maria Santos さんの委任は使えません（受任者に議決権がありません）" in counts.text
+    english = await chat.press(STAFF_EN, f"asm:t:{aid}")
+    no_vote = {"name": "Maria Santos"}
+    assert i18n.text("asm.count.unusable.holder_not_entitled", "en", no_vote) in english.text
+    await chat.press(HANAKO, "lang:ja-easy")
+    easy = await chat.press(HANAKO, f"asm:t:{aid}")
+    assert i18n.text("asm.count.unusable.holder_not_entitled", "ja-easy", no_vote) in easy.text
 
 
 async def test_publishing_asks_for_the_english_title_and_place_or_same_as_japanese(
