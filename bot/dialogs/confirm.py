@@ -44,10 +44,12 @@ Rows = tuple[tuple[Button, ...], ...]
 
 @dataclass(frozen=True)
 class Consent(CallbackData, tag="cf:yes"):
-    """Yes: do the action `kind` on `subject` (a shift, a member at an assembly, a request)."""
+    """Yes: do the action `kind` on `subject` (a shift, a member at an assembly, a request; the
+    first of a batch whose last is `also`)."""
 
     kind: UndoKind
     subject: int
+    also: int = 0
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Decline(CallbackData, tag="cf:no"):
 
     kind: UndoKind
     subject: int
+    also: int = 0
 
 
 @dataclass(frozen=True)
@@ -90,9 +93,9 @@ class Undoable:
     undo: Callable[[Turn, int, int], Awaitable[tuple[Msg, ...]]]
     refused: Callable[[Turn, int, DomainError], Awaitable[None]]
     # None for an action done at once, without asking (it tells nobody): its feature shows
-    # `undo_row` under its own answer.
-    ask: Callable[[Turn, int], Awaitable[tuple[Msg, ...]]] | None = None
-    do: Callable[[Turn, int], Awaitable[Done]] | None = None
+    # `undo_row` under its own answer. Both get the subject and `also` (0, or a batch's last).
+    ask: Callable[[Turn, int, int], Awaitable[tuple[Msg, ...]]] | None = None
+    do: Callable[[Turn, int, int], Awaitable[Done]] | None = None
     back: Rows = ((MENU,),)
 
 
@@ -114,13 +117,13 @@ def _action(kind: UndoKind) -> Undoable:
     return action
 
 
-async def confirm(turn: Turn, kind: UndoKind, subject: int) -> Next:
+async def confirm(turn: Turn, kind: UndoKind, subject: int, also: int = 0) -> Next:
     """Shows what the action would do and who would be told, with Yes and No. Never acts."""
     action = _action(kind)
     if action.ask is None:
         raise ForgedButton  # an action done at once is never confirmed
     try:
-        parts = await action.ask(turn, subject)
+        parts = await action.ask(turn, subject, also)
     except DomainError as error:
         await action.refused(turn, subject, error)
         return None
@@ -129,8 +132,8 @@ async def confirm(turn: Turn, kind: UndoKind, subject: int) -> Next:
         *parts,
         msg("undo.ask_hint", minutes=_minutes()),
         buttons=(
-            (Button(msg(f"undo.yes.{kind.value}"), Consent(kind, subject)),),
-            (Button(msg("undo.no"), Decline(kind, subject)),),
+            (Button(msg(f"undo.yes.{kind.value}"), Consent(kind, subject, also)),),
+            (Button(msg("undo.no"), Decline(kind, subject, also)),),
         ),
     )
     return None
@@ -142,16 +145,18 @@ def _minutes() -> int:
 
 @DIALOG.button(Consent)
 async def _consent(turn: Turn, pressed: Consent, state: DialogState | None) -> Next:
-    return await act(turn, pressed.kind, pressed.subject, state)
+    return await act(turn, pressed.kind, pressed.subject, state, pressed.also)
 
 
-async def act(turn: Turn, kind: UndoKind, subject: int, state: DialogState | None = None) -> Next:
+async def act(
+    turn: Turn, kind: UndoKind, subject: int, state: DialogState | None = None, also: int = 0
+) -> Next:
     """Does the confirmed action and shows its answer with Undo."""
     action = _action(kind)
     if action.do is None:
         raise ForgedButton  # an action done at once is never confirmed
     try:
-        done = await action.do(turn, subject)
+        done = await action.do(turn, subject, also)
     except DomainError as error:
         await action.refused(turn, subject, error)
         return state

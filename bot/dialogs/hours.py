@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
-from bot.dialogs.confirm import confirm, undo_hint, undo_row
+from bot.dialogs.confirm import Done, Undoable, confirm, undo_hint, undo_row, undoable
 from bot.dialogs.engine import Turn
 from bot.dialogs.menus import (
     CANCEL,
@@ -61,9 +61,11 @@ from bot.services.hours import (
     month_summary,
     my_report,
     planned_work,
+    preview_approvals,
     reject_report,
     report_history,
     report_hours,
+    undo_approvals,
     waiting_for_review,
     withdraw_report,
     work_options,
@@ -996,22 +998,65 @@ async def _approve_pressed(turn: Turn, pressed: Approve, state: DialogState | No
     return None
 
 
-async def _approve(turn: Turn, report_ids: list[int]) -> None:
-    approved = await approve_reports(turn.uow, turn.actor, report_ids, turn.now)
-    done = msg("hours.approved_count", count=len(approved))
-    turn.toast = done if approved else msg("hours.approved_none")
-    turn.say(turn.toast)
-    await show_review(turn)
-
-
 @DIALOG.button(ApproveShown)
 async def _approve_range(turn: Turn, pressed: ApproveShown, state: DialogState | None) -> Next:
-    """'Approve all shown': the list shows pending reports by id, so the range is what was shown."""
+    """'Approve all shown': the list shows pending reports by id, so the range is what was shown.
+    Asked first with the count, then undoable as one (bot/dialogs/confirm.py)."""
     first, last = sorted((pressed.first_id, pressed.last_id))
-    page = await waiting_for_review(turn.uow, turn.actor, turn.now, limit=REVIEW_PAGE * 4)
-    ids = [v.report.id for v in page.items if first <= v.report.id <= last]
-    await _approve(turn, ids[:REVIEW_PAGE])
+    await confirm(turn, UndoKind.HOURS_BATCH, first, last)
     return None
+
+
+async def _shown(turn: Turn, first: int, last: int) -> list[int]:
+    page = await waiting_for_review(turn.uow, turn.actor, turn.now, limit=REVIEW_PAGE * 4)
+    return [v.report.id for v in page.items if first <= v.report.id <= last][:REVIEW_PAGE]
+
+
+async def _ask_batch(turn: Turn, first: int, last: int) -> tuple[Msg, ...]:
+    shown = await _shown(turn, first, last)
+    if not shown:
+        raise DomainError("hours_not_pending")
+    people = {v.person.id for v in await preview_approvals(turn.uow, turn.actor, shown, turn.now)}
+    return (msg("undo.hours_batch.who", count=len(shown), people=len(people)),)
+
+
+async def _do_batch(turn: Turn, first: int, last: int) -> Done:
+    approved = await approve_reports(
+        turn.uow, turn.actor, await _shown(turn, first, last), turn.now
+    )
+    if not approved:
+        raise DomainError("hours_not_pending")
+    done = msg("hours.approved_count", count=len(approved))
+    return Done(
+        first,
+        (done, msg("undo.hours.later")),
+        also=last,
+        buttons=((HOURS_REVIEW,), (MENU,)),
+        toast=done,
+    )
+
+
+async def _undo_batch(turn: Turn, first: int, last: int) -> tuple[Msg, ...]:
+    undone = await undo_approvals(turn.uow, turn.actor, range(first, last + 1), turn.now)
+    return (msg("undo.hours_batch.undone", count=len(undone)),)
+
+
+async def _batch_refused(turn: Turn, _: int, error: DomainError) -> None:
+    if isinstance(error, PermissionDenied):
+        raise error
+    _error(turn, error, buttons=((HOURS_REVIEW,), (MENU,)))
+
+
+undoable(
+    Undoable(
+        UndoKind.HOURS_BATCH,
+        ask=_ask_batch,
+        do=_do_batch,
+        undo=_undo_batch,
+        refused=_batch_refused,
+        back=((HOURS_REVIEW,), (MENU,)),
+    )
+)
 
 
 @DIALOG.button(AskReject)

@@ -90,7 +90,7 @@ async def _release(turn: Turn, pressed: CantMakeShift, state: DialogState | None
     return state
 
 
-async def _ask_release(turn: Turn, shift_id: int) -> tuple[Msg, ...]:
+async def _ask_release(turn: Turn, shift_id: int, _: int = 0) -> tuple[Msg, ...]:
     preview = await preview_release(turn.uow, turn.actor, shift_id, turn.now)
     return (
         item(preview.view, turn.locale, turn.settings.tz),
@@ -98,7 +98,7 @@ async def _ask_release(turn: Turn, shift_id: int) -> tuple[Msg, ...]:
     )
 
 
-async def _do_release(turn: Turn, shift_id: int) -> Done:
+async def _do_release(turn: Turn, shift_id: int, _: int = 0) -> Done:
     done = await release_shift(turn.uow, turn.actor, shift_id, turn.now)
     return Done(
         done.release.id,
@@ -157,7 +157,7 @@ async def _take(turn: Turn, pressed: TakeShift, state: DialogState | None) -> Ne
     return None
 
 
-async def _ask_take(turn: Turn, shift_id: int) -> tuple[Msg, ...]:
+async def _ask_take(turn: Turn, shift_id: int, _: int = 0) -> tuple[Msg, ...]:
     preview = await preview_take(turn.uow, turn.actor, shift_id, turn.now)
     return (
         item(preview.view, turn.locale, turn.settings.tz),
@@ -165,7 +165,7 @@ async def _ask_take(turn: Turn, shift_id: int) -> tuple[Msg, ...]:
     )
 
 
-async def _do_take(turn: Turn, shift_id: int) -> Done:
+async def _do_take(turn: Turn, shift_id: int, _: int = 0) -> Done:
     done = await take_shift(turn.uow, turn.actor, shift_id, turn.now)
     return Done(
         shift_id,

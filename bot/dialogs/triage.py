@@ -315,7 +315,7 @@ async def _approve_hours(turn: Turn, pressed: ApproveHours, state: DialogState |
     return await _card_action(turn, CardKind.HOURS, pressed.report_id, ask)
 
 
-async def _ask_approve(turn: Turn, report_id: int) -> tuple[Msg, ...]:
+async def _ask_approve(turn: Turn, report_id: int, _: int = 0) -> tuple[Msg, ...]:
     view = await hours_service.preview_approval(turn.uow, turn.actor, report_id, turn.now)
     report = view.report
     locale = turn.locale
@@ -331,7 +331,7 @@ async def _ask_approve(turn: Turn, report_id: int) -> tuple[Msg, ...]:
     )
 
 
-async def _do_approve(turn: Turn, report_id: int) -> Done:
+async def _do_approve(turn: Turn, report_id: int, _: int = 0) -> Done:
     await hours_service.approve_report(turn.uow, turn.actor, report_id, turn.now)
     return Done(
         report_id,
@@ -527,7 +527,7 @@ async def _done(turn: Turn, pressed: RequestDone, state: DialogState | None) -> 
     return await _on_request(turn, pressed.request_id, ask)
 
 
-async def _ask_done(turn: Turn, request_id: int) -> tuple[Msg, ...]:
+async def _ask_done(turn: Turn, request_id: int, _: int = 0) -> tuple[Msg, ...]:
     view = await requests.preview_done(turn.uow, turn.actor, request_id, turn.now)
     parts = [msg("undo.request_done.who", reference=view.request.reference)]
     when = view.request.scheduled_for
@@ -536,7 +536,7 @@ async def _ask_done(turn: Turn, request_id: int) -> tuple[Msg, ...]:
     return tuple(parts)
 
 
-async def _do_done(turn: Turn, request_id: int) -> Done:
+async def _do_done(turn: Turn, request_id: int, _: int = 0) -> Done:
     view = await requests.done(turn.uow, turn.actor, request_id, turn.now)
     reference = view.request.reference
     return Done(

@@ -535,12 +535,12 @@ async def _approve(turn: Turn, pressed: Approve, state: DialogState | None) -> N
     return state
 
 
-async def _ask_approve(turn: Turn, application_id: int) -> tuple[Msg, ...]:
+async def _ask_approve(turn: Turn, application_id: int, _: int = 0) -> tuple[Msg, ...]:
     view = await service.preview_approval(turn.uow, turn.actor, application_id, turn.now)
     return (msg("undo.volunteer.who", id=application_id, name=view.application.name),)
 
 
-async def _do_approve(turn: Turn, application_id: int) -> Done:
+async def _do_approve(turn: Turn, application_id: int, _: int = 0) -> Done:
     view = await service.approve(turn.uow, turn.actor, application_id, turn.now)
     return Done(
         application_id,

@@ -33,6 +33,7 @@ class UndoKind(StrEnum):
     REQUEST_ACCEPT = "ra"  # done at once after its centre, day and hour were picked
     VOLUNTEER_DECISION = "vd"  # approved (asked first) or declined (after a typed reason)
     BROADCAST_SEND = "bs"  # "send now": it starts once the window is over, unless undone
+    HOURS_BATCH = "hb"  # "approve all shown": the reports from the first id to the last
 
 
 def held_key(kind: UndoKind, subject: int, person_id: int | None = None) -> str:

@@ -8,13 +8,13 @@ their role, or on a report that is not theirs, is audited: a forged id learns no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.coop import BusinessCentre, Shift, WorkKind
-from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.errors import DomainError, InvalidInput, PermissionDenied
 from bot.domain.events import ActionUndone, HoursDecided, HoursReported, HoursWithdrawn
 from bot.domain.hours import (
     REASON_LIMIT,
@@ -483,6 +483,47 @@ async def undo_decision(uow: UnitOfWork, actor: Actor, report_id: int, now: date
         )
     )
     return await _view(uow, back)
+
+
+async def preview_approvals(
+    uow: UnitOfWork, actor: Actor, report_ids: Sequence[int], now: datetime
+) -> list[ReportView]:
+    """The reports among `report_ids` still pending, which "approve all" would approve (asked
+    before it is)."""
+    views: list[ReportView] = []
+    for report_id in dict.fromkeys(report_ids):
+        report = await _decidable(uow, actor, report_id, now)
+        if report.status is ReportStatus.PENDING:
+            views.append(await _view(uow, report))
+    return views
+
+
+async def undo_approvals(
+    uow: UnitOfWork, actor: Actor, report_ids: Iterable[int], now: datetime
+) -> list[ReportView]:
+    """Takes back together the actor's own approvals among `report_ids` (one "approve all"),
+    each as `undo_decision` would; a report another staff member acted on since stays as it is.
+    Reports the actor never approved are passed over. Errors, when none could be undone: the
+    first refusal's (undo_expired, undo_acted, undo_already)."""
+    await access.require_staff(uow, actor, now, refused=REVIEW_REFUSED)
+    undone: list[ReportView] = []
+    refused: DomainError | None = None
+    for report_id in dict.fromkeys(report_ids):
+        if await uow.hours.get(report_id) is None:
+            continue
+        history = await uow.hours.history(report_id)
+        mine = ChangeAction.APPROVED, actor.person_id
+        if not any((c.action, c.actor_person_id) == mine for c in history):
+            continue
+        try:
+            undone.append(await undo_decision(uow, actor, report_id, now))
+        except PermissionDenied:
+            raise
+        except DomainError as error:
+            refused = refused or error
+    if not undone:
+        raise refused or DomainError("undo_acted")
+    return undone
 
 
 async def reject_report(

@@ -416,7 +416,9 @@ async def test_staff_approve_all_shown_at_once(demo_chat, memory_store):
     await tap_report(demo_chat, TANAKA)
     queue = await demo_chat.press(HANAKO, "hrq")
     data = queue.data_for("表示中の3件")
-    done = await demo_chat.press(HANAKO, data)
+    asked = await demo_chat.press(HANAKO, data)  # one confirmation for all (test_undo_hours_batch)
+    assert "勤務時間の報告3件を承認し" in asked.text
+    done = await demo_chat.tap(HANAKO, "はい、まとめて承認します")
     assert done.toast == "✅ 3件を承認しました。"
     assert {r.status for r in reports(memory_store)} == {ReportStatus.APPROVED}
     demo_chat.wait(minutes=5)  # decisions' notices are held for the undo window
