@@ -320,6 +320,16 @@ class BroadcastHeld(Event):
     used: int
 
 
+@dataclass(frozen=True)
+class LineNoticeUndelivered(Event):
+    """A notice to a LINE chat could not be pushed: LINE's messages for this month are spent.
+    Its outbox row is failed with `bot.domain.line_undelivered.QUOTA_SPENT`; staff are told
+    once a month, and the desk lists such notices with whom to call."""
+
+    outbox_id: int
+    chat_id: int
+
+
 # Conversations with the staff ------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from bot.domain import events as ev
 from bot.notices import assemblies as assembly_notices
 from bot.notices import broadcasts as broadcast_notices
 from bot.notices import conversations as conversation_notices
-from bot.notices import hours, links, members, volunteers
+from bot.notices import hours, line_quota, links, members, volunteers
 from bot.notices import reminders as reminder_notices
 from bot.notices import requests as service_requests
 from bot.notices import shifts as shift_notices
@@ -47,6 +47,7 @@ HANDLERS = _merge(
     conversation_notices.HANDLERS,
     members.HANDLERS,
     links.HANDLERS,
+    line_quota.HANDLERS,
 )
 
 

@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.domain.outbound import OutboxItem
-from bot.ports.telegram import SentMessage
+from bot.ports.telegram import BadRequest, SentMessage
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,11 @@ class OutboxGateway(Protocol):
     gives the retry key, its chat a reply token). Raises `bot.ports.telegram`'s errors."""
 
     async def deliver(self, item: OutboxItem) -> SentMessage: ...
+
+
+class QuotaExhausted(BadRequest):
+    """LINE's messages for this month are spent: a push fails until next month or a bigger plan
+    (replies are free and still go). The sender keeps the row as undelivered for staff."""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ waiting for SQLite's writer (`marks_uow`), so they are not held up by long trans
   then);
 - 429 RateLimited: all sending pauses for `retry_after`, then the message is tried again;
 - 403 Unreachable: failed, the person marked unreachable, an audit row tells staff;
-- 400 BadRequest: failed (the same request cannot succeed later);
+- 400 BadRequest: failed (the same request cannot succeed later); LINE's month spent
+  (QuotaExhausted): failed as undelivered, and staff told (bot/domain/line_undelivered.py);
 - TransientError: tried again later with exponential backoff (and the chat's later messages wait
   behind it, so a conversation never arrives out of order), failed after `max_attempts`;
 - AmbiguousTimeout: failed with "ambiguous timeout", never resent. Telegram has no idempotency
@@ -50,9 +51,11 @@ from datetime import datetime, timedelta
 
 from bot.domain.channels import Channel
 from bot.domain.deliveries import AMBIGUOUS_TIMEOUT
+from bot.domain.events import LineNoticeUndelivered
+from bot.domain.line_undelivered import QUOTA_SPENT
 from bot.domain.outbound import OutboxItem
 from bot.ports.clock import Clock
-from bot.ports.line import OutboxGateway
+from bot.ports.line import OutboxGateway, QuotaExhausted
 from bot.ports.store import UnitOfWorkFactory
 from bot.ports.telegram import (
     AmbiguousTimeout,
@@ -402,6 +405,8 @@ class OutboxSender:
             return
         except Unreachable as exc:
             await self._unreachable(item, str(exc))
+        except QuotaExhausted as exc:
+            await self._undelivered(item, str(exc))
         except BadRequest as exc:
             log.error("outbox %s to chat %s refused: %s", item.id, message.chat_id, exc)
             await self._failed(item, f"bad request: {exc}")
@@ -463,6 +468,18 @@ class OutboxSender:
     async def _failed(self, item: OutboxItem, error: str) -> None:
         async with self._uow() as uow:
             await uow.outbox.mark_failed(item.id, self._clock.now(), error[:500])
+            await uow.commit()
+        self._settled()
+
+    async def _undelivered(self, item: OutboxItem, error: str) -> None:
+        """LINE's month is spent: failed, kept for staff to call the person, and staff told
+        (the event's consequence, bot/notices/line_quota.py)."""
+        chat_id = item.message.chat_id
+        log.warning("outbox %s to chat %s: LINE's monthly messages are spent", item.id, chat_id)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            await uow.outbox.mark_failed(item.id, now, f"{QUOTA_SPENT}: {error}"[:500])
+            uow.record(LineNoticeUndelivered(at=now, outbox_id=item.id, chat_id=chat_id))
             await uow.commit()
         self._settled()
 

@@ -26,6 +26,7 @@ from handlers.desk.conversations import setup_conversations
 from handlers.desk.deliveries import setup_deliveries
 from handlers.desk.exports import setup_exports
 from handlers.desk.hours import setup_hours
+from handlers.desk.line_undelivered import setup_line_undelivered
 from handlers.desk.links import setup_links
 from handlers.desk.members import setup_members
 from handlers.desk.people import setup_people
@@ -73,6 +74,7 @@ def make_desk_app(config: DeskConfig) -> web.Application:
     setup_people(app)
     setup_links(app)
     setup_deliveries(app)
+    setup_line_undelivered(app)
     setup_audit(app)
     setup_exports(app)
     return app

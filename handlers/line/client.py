@@ -41,6 +41,7 @@ from linebot.v3.messaging import (
     RichMenuRequest,
 )
 
+from bot.ports.line import QuotaExhausted
 from bot.ports.telegram import BadRequest, GatewayError, RateLimited, TransientError
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class InvalidReplyToken(BadRequest):
     """LINE refused the reply token: used already, or expired. Nothing was sent."""
 
 
-class QuotaSpent(BadRequest):
+class QuotaSpent(QuotaExhausted):
     """The month's push messages are spent (429): pushes fail until next month or a bigger
     plan; replies still go."""
 

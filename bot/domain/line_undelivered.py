@@ -1,0 +1,27 @@
+"""Notices LINE would not carry because the month's messages were spent.
+
+LINE's plans count every push (200, 5,000 or 30,000 a month); replies are free. Once a month's
+pushes are spent, a notice to a LINE chat (hours approved, a shift taken, a staff card) cannot
+go until next month or a bigger plan. The sender fails its outbox row with `QUOTA_SPENT`, never
+silently: staff are told once a month (bot/notices/line_quota.py) and the desk lists these
+notices with each person's name and phone, for a call (bot/services/line_undelivered.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+# The outbox row's error, followed by LINE's own words.
+QUOTA_SPENT = "LINE quota spent"
+# How far back the desk lists them: a month of LINE's, and a few days into the next.
+UNDELIVERED_WINDOW = timedelta(days=35)
+
+
+def is_quota_spent(error: str) -> bool:
+    return error.startswith(QUOTA_SPENT)
+
+
+def line_month(at: datetime) -> str:
+    """The month LINE counts its quota in (Japan's time), as ``YYYY-MM``."""
+    return at.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%Y-%m")
