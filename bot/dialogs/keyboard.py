@@ -12,8 +12,8 @@ The keyboard is set by a message of its own (a message carries inline buttons or
 not both): when the menu is shown after /start, /menu, a language change and a role change
 (joining), and removed when the person is forgotten. A role given or taken away by someone else
 (an admin on the desk, staff approving a volunteer) changes it with the notice that tells the
-person (`with_new_keyboard`, bot/notices/members.py and volunteers.py): nobody has to know to
-type /menu to see what they may now do.
+person (`with_new_keyboard` in bot/notices/members.py; `keyboard_reply` just before the decision
+in bot/notices/volunteers.py): nobody has to know to type /menu to see what they may now do.
 """
 
 from __future__ import annotations
