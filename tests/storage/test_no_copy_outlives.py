@@ -167,6 +167,7 @@ async def volunteer_works(chat: SqlChat) -> None:
     await apply(chat, VOLUNTEER, name=f"{MARKER} 花子", phone=PHONE)
     await chat.press(VOLUNTEER, "va:send")
     await chat.press(HANAKO, chat.data_for(HANAKO.id, "tc:v:ok"))
+    await chat.press(HANAKO, chat.data_for(HANAKO.id, "cf:yes"))  # approving asks first
     volunteer = await actor_of(chat, VOLUNTEER)
     staff = await actor_of(chat, HANAKO)
     now = chat.clock.now()
