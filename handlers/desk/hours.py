@@ -6,6 +6,8 @@ Telegram Undo button)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from aiohttp import web
 
 from bot.domain.errors import DomainError, InvalidInput
@@ -16,7 +18,9 @@ from bot.services.hours import (
     approve_reports,
     count_waiting,
     for_review,
+    preview_approvals,
     reject_report,
+    undo_approvals,
     undo_decision,
     waiting_for_review,
 )
@@ -49,6 +53,7 @@ async def queue(request: web.Request) -> web.Response:
     back = "/desk/hours" + (f"?centre={centre_id}" if centre_id else "")
     # Undo of the decision just made (after approve one or reject); the service decides if it may.
     undone = int_arg(request.query.get("undo") or None)
+    batch = _ids(request.query.get("batch", "").split(","))  # after approving a selection
     return render(
         request,
         "hours.html",
@@ -59,29 +64,49 @@ async def queue(request: web.Request) -> web.Response:
             "centre_id": centre_id,
             "back": back,
             "undo": undone,
+            "undo_batch": batch,
             "undo_minutes": int(UNDO_WINDOW.total_seconds() // 60),
         },
     )
 
 
+def _ids(values: Iterable[object]) -> list[int]:
+    found = (int_arg(str(v) or None) for v in values)
+    return list(dict.fromkeys(i for i in found if i is not None))[:MAX_SELECTION]
+
+
 async def approve(request: web.Request) -> web.StreamResponse:
+    """Approve one (its Undo on the page), or a selection: asked first on a page that says how
+    many reports and members, then approved and undone as one (as Telegram's "approve all")."""
     form = await request.post()
     one = int_arg(str(form.get("one") or "") or None)
-    if one is not None:
-        ids = [one]
-    else:
-        ids = [i for i in (int_arg(str(v)) for v in form.getall("ids", [])) if i is not None]
-    ids = ids[:MAX_SELECTION]
+    ids = [one] if one is not None else _ids(form.getall("ids", []))
     back = str(form.get("back") or "/desk/hours")
     back = back if back.startswith("/desk/hours") else "/desk/hours"
     if not ids:
         raise redirect(back, done="none_selected")
+    actor = user(request).actor
+    if one is None and not form.get("confirmed"):
+        async with unit(request) as uow:
+            views = await preview_approvals(uow, actor, ids, now(request))
+        if not views:
+            raise redirect(back, done="already_decided", n=0)
+        context = {
+            "views": views,
+            "people": len({v.person.id for v in views}),
+            "back": back,
+            "undo_minutes": int(UNDO_WINDOW.total_seconds() // 60),
+        }
+        return render(request, "hours_confirm.html", context)
     async with unit(request) as uow:
-        approved = await approve_reports(uow, user(request).actor, ids, now(request))
+        approved = await approve_reports(uow, actor, ids, now(request))
         await uow.commit()
-    if one is not None and approved:
+    if not approved:
+        raise redirect(back, done="already_decided", n=0)
+    if one is not None:
         raise redirect(back, done="approved", n=1, undo=one)  # one decision: Undo on the page
-    raise redirect(back, done="approved" if approved else "already_decided", n=len(approved))
+    batch = ",".join(str(v.report.id) for v in approved)
+    raise redirect(back, done="approved", n=len(approved), batch=batch)
 
 
 async def reject_form(request: web.Request) -> web.Response:
@@ -143,9 +168,25 @@ async def undo(request: web.Request) -> web.StreamResponse:
     raise redirect("/desk/hours", done="undone", n=1)
 
 
+async def undo_batch(request: web.Request) -> web.StreamResponse:
+    """Undo of a selection approved together: each of the staff member's own approvals in it
+    that nobody acted on since is pending again, and those members are never told."""
+    ids = _ids((await request.post()).getall("ids", []))
+    async with unit(request) as uow:
+        try:
+            undone = await undo_approvals(uow, user(request).actor, ids, now(request))
+        except DomainError as error:
+            if error.code in UNDO_REFUSALS:
+                raise redirect("/desk/hours", done=error.code, n=0) from None
+            raise
+        await uow.commit()
+    raise redirect("/desk/hours", done="undone_batch", n=len(undone))
+
+
 def setup_hours(app: web.Application) -> None:
     app.router.add_get("/hours", queue)
     app.router.add_post("/hours/approve", approve)
     app.router.add_get("/hours/{id}/reject", reject_form)
     app.router.add_post("/hours/{id}/reject", reject)
     app.router.add_post("/hours/{id}/undo", undo)
+    app.router.add_post("/hours/undo", undo_batch)

@@ -36,7 +36,13 @@ async def test_staff_approve_a_selection_of_hours_and_the_members_are_told(desk:
     tanaka_before = len(desk.sandbox.messages_to(TANAKA))
     maria_before = len(desk.sandbox.messages_to(MARIA))
     await page.get_by_role("button", name="選んだ報告を承認する").click()
+    # Asked once for the selection, with the count (bot/dialogs/confirm.py's rule on the desk).
+    await expect(page.locator("main")).to_contain_text(
+        "勤務時間の報告2件を承認し、組合員2人にお知らせします。"
+    )
+    await page.get_by_role("button", name="はい、まとめて承認します").click()
     await expect(page.get_by_role("status")).to_have_text("2件を承認しました。組合員に通知します。")
+    await expect(page.get_by_role("button", name="元に戻す")).to_be_visible()
     await expect(rows).to_have_count(1)
     await expect(page.locator("nav .count").first).to_have_text("1件")
     await desk.undo_window_over()  # the notices are held while the decision may be undone
@@ -251,5 +257,7 @@ async def test_select_all_shown_then_approve_them_in_one_go(desk: Desk, page: Pa
     await page.goto(desk.base + "/hours")
     await page.get_by_role("button", name="表示中をすべて選ぶ・外す").click()
     await page.get_by_role("button", name="選んだ報告を承認する").click()
+    await expect(page.locator("main")).to_contain_text("勤務時間の報告3件を承認し")
+    await page.get_by_role("button", name="はい、まとめて承認します").click()
     await expect(page.get_by_role("status")).to_have_text("3件を承認しました。組合員に通知します。")
     await expect(page.locator("main")).to_contain_text("承認待ちの報告はありません。")

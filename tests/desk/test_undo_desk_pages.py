@@ -23,7 +23,15 @@ from storage.models import (
     ServiceRequestRow,
     VolunteerApplicationRow,
 )
-from tests.desk.conftest import RESIDENT, Desk, DeskClient
+from tests.desk.conftest import (
+    MARIA,
+    RESIDENT,
+    TANAKA,
+    Answer,
+    Desk,
+    DeskClient,
+    statuses,
+)
 from tests.fixtures.browser import needs_chromium, on_the_browser_loop
 
 pytestmark = [pytest.mark.browser, needs_chromium, on_the_browser_loop]
@@ -68,6 +76,15 @@ async def five_minutes_ago(desk: Desk, request_id: int) -> None:
                 .where(ServiceRequestChangeRow.id == row.id)
                 .values(at=row.at - timedelta(minutes=5))
             )
+
+
+async def post_ids(web: DeskClient, path: str, csrf: str, ids: list[int], **more: str) -> Answer:
+    """A form with several ids, as the hours page's checkboxes send it."""
+    pairs = [("csrf", csrf), *(("ids", str(i)) for i in ids), *more.items()]
+    async with web.http.post(web._url(path), data=pairs) as response:
+        return Answer(
+            response.status, str(response.url), await response.text(), response.content_type
+        )
 
 
 async def test_a_declined_request_is_undone_on_its_page_and_the_resident_never_told(
@@ -185,4 +202,26 @@ async def test_send_now_from_the_desk_waits_and_is_undone_before_anyone_receives
     assert await one(desk, BroadcastRow.started_at, broadcast_id) is None
     assert f"broadcast:{broadcast_id}" in await audited(desk, "broadcast.undone")
     again = await web.post(f"/broadcasts/{broadcast_id}/undo", {"csrf": csrf})
+    assert ALREADY in again.main
+
+
+async def test_a_selection_of_hours_is_confirmed_with_its_count_and_undone_as_one(
+    desk: Desk, web: DeskClient
+):
+    first = await desk.report(TANAKA, 1, 480)
+    second = await desk.report(MARIA, 2, 360)
+    await web.sign_in()
+    csrf = await web.csrf("/hours")
+    asked = await post_ids(web, "/hours/approve", csrf, [first, second])
+    assert "勤務時間の報告2件を承認し、組合員2人にお知らせします。" in asked.main
+    assert (await statuses(desk))[first] == ("pending", None)  # asking changes nothing
+    approved = await post_ids(web, "/hours/approve", csrf, [first, second], confirmed="1")
+    assert "2件を承認しました" in approved.main and UNDO in approved.main
+    assert {(await statuses(desk))[i][0] for i in (first, second)} == {"approved"}
+    assert len(await held(desk, f"{HELD_PREFIX}hd:")) == 2
+    undone = await post_ids(web, "/hours/undo", csrf, [first, second])
+    assert "元に戻しました。勤務時間の報告2件は確認待ちに戻りました。" in undone.main
+    assert {(await statuses(desk))[i][0] for i in (first, second)} == {"pending"}
+    assert await held(desk, f"{HELD_PREFIX}hd:") == []
+    again = await post_ids(web, "/hours/undo", csrf, [first, second])
     assert ALREADY in again.main
