@@ -18,6 +18,16 @@ QUOTA_SPENT = "LINE quota spent"
 UNDELIVERED_WINDOW = timedelta(days=35)
 
 
+# When the person next writes, their held notices go with Kyodo's free reply (up to LINE's 5
+# messages a request; handlers/line/gateway.py): while that reply's fate is unknown, the notices'
+# error names the outbox row whose reply carries them, so a retry of that row carries the same.
+RIDING = "riding on the LINE reply of outbox "
+
+
+def riding(leader_id: int) -> str:
+    return f"{RIDING}{leader_id}"
+
+
 def is_quota_spent(error: str) -> bool:
     return error.startswith(QUOTA_SPENT)
 

@@ -257,6 +257,19 @@ class OutboxRepository(Protocol):
         """Rows that failed at or after `since`, unreachable chats left out, by chat then id."""
         ...
 
+    async def undelivered_on_line(self, chat_id: int, limit: int) -> Sequence[OutboxItem]:
+        """The chat's rows LINE would not push (failed with `line_undelivered.QUOTA_SPENT`),
+        oldest first; none redacted (a credential's text is gone once it failed)."""
+        ...
+
+    async def riders_of(self, leader_id: int) -> Sequence[OutboxItem]:
+        """Failed rows going with the reply of row `leader_id` (`line_undelivered.riding`)."""
+        ...
+
+    async def note_failed(self, item_ids: Sequence[int], error: str) -> None:
+        """Sets the error of these failed rows (nothing else of them changes)."""
+        ...
+
     async def send_again(self, item_ids: Sequence[int], at: datetime) -> int:
         """Makes these failed rows pending again, as if new; returns how many were failed."""
         ...

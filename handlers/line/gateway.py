@@ -14,8 +14,14 @@ is delivered at most once, whatever is killed or times out:
   has expired nobody can tell, and the row fails as an ambiguous timeout (staff see it among
   the failed deliveries) rather than risk a second copy. A refused token on a first try (it
   expired) means nothing went out: the row is pushed instead.
+- A reply also carries the chat's notices LINE would not push this month (its quota spent:
+  bot/domain/line_undelivered.py), first, as many as LINE's 5 messages a request leave. They
+  are marked as riding on the row in the claim's commit, and settled with the reply: sent,
+  undelivered again (it certainly did not go), or failed as an ambiguous timeout (nobody can
+  tell), so a retry of the row carries the same ones and nothing arrives twice.
 LINE's errors become the sender's (bot/ports/telegram.py): 429 RateLimited, a spent monthly
-quota a failure (BadRequest), 400 BadRequest, 5xx and broken connections TransientError.
+quota QuotaExhausted (a BadRequest: the sender keeps the row as undelivered), 400 BadRequest,
+5xx and broken connections TransientError.
 
 A forgotten person's LINE user id is kept only for their farewell: once it is delivered, it goes.
 After a delivery the person's rich menu follows their role and language (`RichMenus.follow`).
@@ -27,12 +33,15 @@ from __future__ import annotations
 import logging
 import uuid
 
+from bot.domain.deliveries import AMBIGUOUS_TIMEOUT
+from bot.domain.line_undelivered import QUOTA_SPENT, riding
 from bot.domain.outbound import OutboxItem
 from bot.ports.clock import Clock
 from bot.ports.line import ReplyClaim
-from bot.ports.store import UnitOfWorkFactory
+from bot.ports.store import UnitOfWork, UnitOfWorkFactory
 from bot.ports.telegram import (
     AmbiguousTimeout,
+    BadRequest,
     RateLimited,
     SentMessage,
     TransientError,
@@ -46,7 +55,7 @@ from handlers.line.client import (
     NotSent,
     message_id,
 )
-from handlers.line.render import render
+from handlers.line.render import MESSAGES_LIMIT, render
 from handlers.line.richmenus import RichMenus
 
 log = logging.getLogger(__name__)
@@ -87,11 +96,20 @@ class LineGateway:
             if address is None:
                 raise Unreachable("no LINE user has this chat id")
             claim = await uow.line.claim_reply(chat_id, item.id, self._clock.now())
+            riders: list[tuple[int, list[dict[str, object]]]] = []
+            if claim is not None:
+                riders = await self._riders(uow, item, claim, len(messages))
             person = None
             if self._menus is not None and not address.forgotten:
                 person = await uow.people.by_telegram_id(chat_id)
             await uow.commit()  # the claim is on record before the reply goes out
-        sent = await self._by_reply(item, claim, messages) if claim is not None else None
+        riding_ids = [rider_id for rider_id, _ in riders]
+        if riders:
+            # Held notices first, the answer last: its quick replies show under the last message.
+            messages = [m for _, rendered in riders for m in rendered] + messages
+        sent = None
+        if claim is not None:
+            sent = await self._by_reply(item, claim, messages, riding_ids)
         if sent is None:
             sent = await self._by_push(item, address.user_id, messages)
         if self._menus is not None:
@@ -105,16 +123,48 @@ class LineGateway:
                 await uow.commit()
         return sent
 
+    async def _riders(
+        self, uow: UnitOfWork, item: OutboxItem, claim: ReplyClaim, room: int
+    ) -> list[tuple[int, list[dict[str, object]]]]:
+        """Notices LINE would not push (its month spent) that go with this reply, free, in the
+        room LINE's 5 messages a request leave: this row's own from an earlier try, else the
+        chat's, now marked as riding on this row (bot/domain/line_undelivered.py)."""
+        if claim.again:
+            found = list(await uow.outbox.riders_of(item.id))
+        elif claim.token is None:
+            return []
+        else:
+            found = list(await uow.outbox.undelivered_on_line(item.message.chat_id, MESSAGES_LIMIT))
+        riders: list[tuple[int, list[dict[str, object]]]] = []
+        for rider in found:
+            try:
+                rendered = render(rider.message)
+            except BadRequest:
+                continue  # LINE could never take it: it stays listed for staff
+            if not claim.again and room + len(rendered) > MESSAGES_LIMIT:
+                break
+            room += len(rendered)
+            riders.append((rider.id, rendered))
+        if not claim.again:
+            await uow.outbox.note_failed([rider_id for rider_id, _ in riders], riding(item.id))
+        return riders
+
     async def _by_reply(
-        self, item: OutboxItem, claim: ReplyClaim, messages: list[dict[str, object]]
+        self,
+        item: OutboxItem,
+        claim: ReplyClaim,
+        messages: list[dict[str, object]],
+        riders: list[int],
     ) -> SentMessage | None:
-        """The reply's outcome; None when the row must be pushed instead."""
+        """The reply's outcome; None when the row must be pushed instead. `riders`: the held
+        notices this reply carries too, settled with it: delivered, held again, or (when nobody
+        can tell) failed as an ambiguous timeout, never sent twice."""
         if claim.again and claim.delivered:
             log.info("outbox %s: its reply was delivered before", item.id)
-            return SentMessage(None)
+            return SentMessage(None)  # and what it carried was marked sent with it
         if claim.again and not (claim.fresh and claim.token):
             # Staff may send it again: then it is pushed (their choice, seeing the failure).
-            await self._spend(item.id, delivered=False)
+            await self._spend(item.id, delivered=False, riders=riders, ambiguous=True)
             raise AmbiguousTimeout("a reply that may have arrived; its token has expired")
         if claim.token is None:
             return None
@@ -123,23 +173,24 @@ class LineGateway:
         except InvalidReplyToken:
             if claim.again:
                 # This row's earlier try spent the token: that try arrived.
-                await self._spend(item.id, delivered=True)
+                await self._spend(item.id, delivered=True, riders=riders)
                 log.info("outbox %s: the earlier reply arrived", item.id)
                 return SentMessage(None)
-            await self._spend(item.id, delivered=False)
+            await self._spend(item.id, delivered=False, riders=riders)
             return None  # expired before its time: nothing went out, so a push goes
         except (NotSent, RateLimited):
-            await self._release(item.id)  # certainly not carried out: the retry replies again
+            # Certainly not carried out: the retry replies again.
+            await self._release(item.id, riders)
             raise
         except MaybeArrived:
             raise  # the claim stays: the retry replies again while the token lives
         except TransientError:
-            await self._release(item.id)  # 401/404: LINE turned the request away
+            await self._release(item.id, riders)  # 401/404: LINE turned the request away
             raise
         except Exception:
-            await self._spend(item.id, delivered=False)  # a 400: refused, and final
+            await self._spend(item.id, delivered=False, riders=riders)  # a 400: refused, final
             raise
-        await self._spend(item.id, delivered=True)
+        await self._spend(item.id, delivered=True, riders=riders)
         return SentMessage(message_id(ids))
 
     async def _by_push(
@@ -152,12 +203,34 @@ class LineGateway:
             return SentMessage(message_id(accepted.message_ids))
         return SentMessage(message_id(ids))
 
-    async def _spend(self, outbox_id: int, *, delivered: bool) -> None:
+    async def _spend(
+        self, outbox_id: int, *, delivered: bool, riders: list[int], ambiguous: bool = False
+    ) -> None:
         async with self._uow() as uow:
             await uow.line.spend_reply(outbox_id, delivered=delivered)
+            await self._settle(uow, riders, delivered=delivered, ambiguous=ambiguous)
             await uow.commit()
 
-    async def _release(self, outbox_id: int) -> None:
+    async def _release(self, outbox_id: int, riders: list[int]) -> None:
         async with self._uow() as uow:
             await uow.line.release_reply(outbox_id)
+            await self._settle(uow, riders, delivered=False)
             await uow.commit()
+
+    async def _settle(
+        self, uow: UnitOfWork, riders: list[int], *, delivered: bool, ambiguous: bool = False
+    ) -> None:
+        """What became of the held notices a reply carried: sent with it; or undelivered again
+        (the reply certainly did not go: a later reply may carry them); or, when the reply may
+        have arrived and nobody can tell, failed as an ambiguous timeout (never resent)."""
+        if not riders:
+            return
+        now = self._clock.now()
+        if delivered:
+            await uow.outbox.mark_sent_many([(rider, now, None) for rider in riders])
+            log.info("outbox %s: went with a LINE reply (held: LINE's month spent)", riders)
+        elif ambiguous:
+            for rider in riders:
+                await uow.outbox.mark_failed(rider, now, AMBIGUOUS_TIMEOUT)
+        else:
+            await uow.outbox.note_failed(riders, f"{QUOTA_SPENT}: not carried by a reply")

@@ -18,7 +18,9 @@ from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.deliveries import UNREACHABLE_PREFIX, FailedSend
+from bot.domain.line_undelivered import QUOTA_SPENT, riding
 from bot.domain.outbound import (
+    REDACTED,
     OutboundMessage,
     OutboxDelivery,
     OutboxItem,
@@ -349,6 +351,41 @@ class SqlOutboxRepository:
             )
             for r in rows
         ]
+
+    async def undelivered_on_line(self, chat_id: int, limit: int) -> Sequence[OutboxItem]:
+        rows = await self._session.execute(
+            select(*_ITEM_COLUMNS)
+            .where(
+                OutboxRow.chat_id == chat_id,
+                OutboxRow.status == OutboxStatus.FAILED.value,
+                OutboxRow.last_error.startswith(QUOTA_SPENT, autoescape=True),
+                OutboxRow.text != REDACTED,
+            )
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        return [_item(row) for row in rows]
+
+    async def riders_of(self, leader_id: int) -> Sequence[OutboxItem]:
+        rows = await self._session.execute(
+            select(*_ITEM_COLUMNS)
+            .where(
+                OutboxRow.status == OutboxStatus.FAILED.value,
+                OutboxRow.last_error == riding(leader_id),
+            )
+            .order_by(OutboxRow.id)
+        )
+        return [_item(row) for row in rows]
+
+    async def note_failed(self, item_ids: Sequence[int], error: str) -> None:
+        if not item_ids:
+            return
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(list(item_ids)), OutboxRow.status == OutboxStatus.FAILED.value)
+            .values(last_error=error)
+            .execution_options(synchronize_session=False)
+        )
 
     async def send_again(self, item_ids: Sequence[int], at: datetime) -> int:
         if not item_ids:

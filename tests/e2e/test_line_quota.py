@@ -124,28 +124,36 @@ async def test_answers_still_go_and_an_undelivered_notice_reaches_staff_and_the_
     assert status == "failed" and error.startswith(QUOTA_SPENT)
     assert "Your hours were approved" not in said(ken.received)
 
-    # A second notice spent the same way: staff were told once already.
-    await reports_hours(ken, "Yesterday")
-    await approves_the_oldest(hanako)
-    await undo_window_over(kyodo.settings, UndoKind.HOURS_DECISION)
-    await undelivered_count(kyodo, ken, 2)
-    alerts = [m for m in hanako.messages if "LINE メッセージを使い切りました" in (m.text or "")]
-    assert len(alerts) == 1
-
-    # Ken still gets his answers: replies are free.
-    answer = await ken.says("/help")
-    assert answer and {entry.via for entry in answer} == {"reply"}
-
-    # The desk lists both notices under Ken, with his phone to call him; the look is audited.
+    # The desk lists the notice under Ken, with his phone to call him; the look is audited.
     page = await desk_page(kyodo, sandbox, hanako, "/deliveries/line")
     assert "届かなかった LINE のお知らせ" in page
-    assert "Ken Mori" in page and KEN_PHONE in page
-    assert page.count("Your hours were approved") == 2
+    assert "Ken Mori" in page and KEN_PHONE in page and "Your hours were approved" in page
     async with open_store(kyodo.settings) as store, store.engine.connect() as db:
         looked = (
             await db.scalars(select(AuditRow.action).where(AuditRow.action.startswith("line.")))
         ).all()
     assert looked == ["line.undelivered.viewed"]
+
+    # Ken writes: his answer is a free reply, and the held notice goes with it, before it, once.
+    answer = await ken.says("/help")
+    assert {entry.via for entry in answer} == {"reply"}
+    assert "✅ Your hours were approved" in said(answer[:1])
+    assert "/link" in said(answer[1:])  # the help itself
+    assert [status for status, _ in await notices_to(kyodo, ken)] == ["sent"]
+    again = await ken.says("/help")
+    assert "Your hours were approved" not in said(again)
+    assert sandbox.line.quota.used == PLAN  # nothing more was counted
+    page = await desk_page(kyodo, sandbox, hanako, "/deliveries/line")
+    assert "LINE のお知らせはすべて届いています" in page and "Ken Mori" not in page
+
+    # Another notice spent the same way this month: staff were told once already.
+    await ken.taps("Menu")
+    await reports_hours(ken, "Yesterday")
+    await approves_the_oldest(hanako)
+    await undo_window_over(kyodo.settings, UndoKind.HOURS_DECISION)
+    await undelivered_count(kyodo, ken, 1)
+    alerts = [m for m in hanako.messages if "LINE メッセージを使い切りました" in (m.text or "")]
+    assert len(alerts) == 1
 
 
 async def told(sandbox: SandboxServer, who, text: str):

@@ -32,7 +32,9 @@ from bot.domain.dialogs import DialogState
 from bot.domain.events import Event
 from bot.domain.hours import HourChange, HourReport
 from bot.domain.invites import Invite, InviteFailures
+from bot.domain.line_undelivered import QUOTA_SPENT, riding
 from bot.domain.outbound import (
+    REDACTED,
     InboxItem,
     OutboundMessage,
     OutboxDelivery,
@@ -782,6 +784,34 @@ class MemoryOutboxRepository:
             and not (r.last_error or "").startswith(UNREACHABLE_PREFIX)
         ]
         return sorted(found, key=lambda f: (f.chat_id, f.outbox_id))[:limit]
+
+    async def undelivered_on_line(self, chat_id: int, limit: int) -> Sequence[OutboxItem]:
+        found = [
+            r
+            for r in sorted(self._s.outbox.values(), key=lambda r: r.id)
+            if r.message.chat_id == chat_id
+            and r.status is OutboxStatus.FAILED
+            and (r.last_error or "").startswith(QUOTA_SPENT)
+            and r.message.text != REDACTED
+        ]
+        return [self._as_item(r) for r in found[:limit]]
+
+    async def riders_of(self, leader_id: int) -> Sequence[OutboxItem]:
+        return [
+            self._as_item(r)
+            for r in sorted(self._s.outbox.values(), key=lambda r: r.id)
+            if r.status is OutboxStatus.FAILED and r.last_error == riding(leader_id)
+        ]
+
+    async def note_failed(self, item_ids: Sequence[int], error: str) -> None:
+        for item_id in item_ids:
+            record = self._s.outbox.get(item_id)
+            if record is not None and record.status is OutboxStatus.FAILED:
+                record.last_error = error
+
+    @staticmethod
+    def _as_item(record: OutboxRecord) -> OutboxItem:
+        return OutboxItem(record.id, record.message, record.attempts, record.created_at)
 
     async def send_again(self, item_ids: Sequence[int], at: datetime) -> int:
         count = 0
