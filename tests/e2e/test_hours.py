@@ -38,8 +38,11 @@ async def test_a_member_reports_by_tapping_and_staff_approve(kyodo, person, sand
     queue = await hanako.presses_key("✅ 承認")
     assert "Maria Santos" in queue.text and "⏱ 8時間" in queue.text
     before = len(maria.messages)
-    done = await hanako.taps("表示中の1件", expect=2)
-    assert "承認待ちの報告はありません" in done.text
+    asked = await hanako.taps("表示中の1件")  # one confirmation for all shown, with the count
+    assert "勤務時間の報告1件を承認し、組合員1人にお知らせします。" in asked.text
+    done = await hanako.taps("はい、まとめて承認します")
+    assert "1件を承認しました" in done.text
+    assert any("元に戻す" in b["text"] for b in done.buttons)
     await undo_window_over(kyodo.settings, UndoKind.HOURS_DECISION)  # held while undoable
     notice = (await sandbox.wait_for_messages(maria.id, before + 1, timeout=10))[-1]
     assert "Your hours were approved" in notice.text and "8 h (Chuo Care Centre)" in notice.text
