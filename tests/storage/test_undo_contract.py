@@ -7,7 +7,9 @@ from datetime import timedelta
 
 from bot.domain.coop import NewShift, WorkKind
 from bot.domain.outbound import OutboxStatus
+from bot.domain.people import Role
 from bot.domain.undo import UndoKind, held_key
+from bot.domain.volunteers import ApplicationStatus, NewApplication, make_choices
 from tests.fixtures.contract import LEASE, T0, add_person, message, notice
 
 
@@ -119,3 +121,31 @@ def test_a_take_holds_its_notices_under_the_takers_own_key():
     one, two = held_key(UndoKind.SHIFT_TAKE, 5, 1), held_key(UndoKind.SHIFT_TAKE, 5, 2)
     assert not one.startswith(two) and not two.startswith(one)
     assert held_key(UndoKind.SHIFT_RELEASE, 5, 1) == held_key(UndoKind.SHIFT_RELEASE, 5)
+
+
+async def test_reopen_puts_an_application_back_only_as_its_decider_left_it(uow_factory):
+    applicant = await add_person(uow_factory, 1)
+    staff = await add_person(uow_factory, 2, frozenset({Role.STAFF}))
+    other = await add_person(uow_factory, 3, frozenset({Role.STAFF}))
+    choices = make_choices(["events"], ["mon:am"], ["ja"], [])
+    async with uow_factory() as uow:
+        added = await uow.volunteers.add(
+            NewApplication(applicant.id, "山田", "+819012345678", choices, None, T0), T0
+        )
+        await uow.volunteers.decide(added.id, ApplicationStatus.DECLINED, staff.id, T0, "満員")
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert not await uow.volunteers.reopen(added.id, ApplicationStatus.APPROVED, staff.id)
+        assert not await uow.volunteers.reopen(added.id, ApplicationStatus.DECLINED, other.id)
+        assert await uow.volunteers.reopen(added.id, ApplicationStatus.DECLINED, staff.id)
+        await uow.commit()
+    async with uow_factory() as uow:
+        reopened = await uow.volunteers.get(added.id)
+        assert reopened is not None
+        assert (reopened.status, reopened.decided_by, reopened.decided_at, reopened.reason) == (
+            ApplicationStatus.PENDING,
+            None,
+            None,
+            None,
+        )
+        assert not await uow.volunteers.reopen(added.id, ApplicationStatus.DECLINED, staff.id)
