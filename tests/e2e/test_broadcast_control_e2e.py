@@ -224,7 +224,9 @@ async def test_a_broadcast_at_two_a_second_can_be_followed_paused_resumed_and_ca
         copies_before_the_answer = watch.copies - asked_at
 
         # Pause: the copies stop (what the sender held still arrives).
-        await watch.until_shown("送信済み：3")  # a few progress edits have been seen
+        # A few progress edits have been seen (not a count shown: "sent" goes up by about five
+        # an edit, and waiting for a 3 in it waited for 30-39, some 18 s).
+        await wait_until(lambda: sum("送信済み" in t for t, _ in watch.shown) >= 3, 30, "edits")
         watch.press("bc:p:1")
         paused_at = watch.copies
         await watch.until_shown("一時停止中")
