@@ -503,17 +503,27 @@ async def undo_approvals(
 ) -> list[ReportView]:
     """Takes back together the actor's own approvals among `report_ids` (one "approve all"),
     each as `undo_decision` would; a report another staff member acted on since stays as it is.
-    Reports the actor never approved are passed over. Errors, when none could be undone: the
-    first refusal's (undo_expired, undo_acted, undo_already)."""
+    The batch is the actor's newest approvals among them, all made at one moment (one
+    transaction): `report_ids` may be a range of ids, and a report in it that the actor
+    approved on its own before stays approved. Errors, when none could be undone: the first
+    refusal's (undo_expired, undo_acted, undo_already)."""
     await access.require_staff(uow, actor, now, refused=REVIEW_REFUSED)
-    undone: list[ReportView] = []
-    refused: DomainError | None = None
+    approved_at: dict[int, datetime] = {}
     for report_id in dict.fromkeys(report_ids):
         if await uow.hours.get(report_id) is None:
             continue
-        history = await uow.hours.history(report_id)
-        mine = ChangeAction.APPROVED, actor.person_id
-        if not any((c.action, c.actor_person_id) == mine for c in history):
+        mine = [
+            c.at
+            for c in await uow.hours.history(report_id)
+            if (c.action, c.actor_person_id) == (ChangeAction.APPROVED, actor.person_id)
+        ]
+        if mine:
+            approved_at[report_id] = max(mine)
+    batch_at = max(approved_at.values(), default=None)
+    undone: list[ReportView] = []
+    refused: DomainError | None = None
+    for report_id, at in approved_at.items():
+        if at != batch_at:
             continue
         try:
             undone.append(await undo_decision(uow, actor, report_id, now))

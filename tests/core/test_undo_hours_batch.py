@@ -155,3 +155,25 @@ async def test_a_forged_batch_undo_is_refused(demo_chat, memory_store):
     forged = await demo_chat.press(TANAKA, undo)
     assert forged.toast is not None and "その操作は行えません" in forged.toast
     assert _statuses(memory_store) == {ReportStatus.APPROVED}
+
+
+async def test_undoing_the_batch_leaves_a_report_approved_alone_before(demo_chat, memory_store):
+    # The middle report is approved on its own first; "approve all shown" then takes the other
+    # two. The batch's Undo names the first and last id: the middle one is not the batch's.
+    await _three_reports(demo_chat)
+    first, middle, last = sorted(r.id for r in reports(memory_store))
+    await demo_chat.press(HANAKO, f"hr:a:{middle}")
+    await demo_chat.tap(HANAKO, "はい")
+    demo_chat.clock.advance(seconds=30)
+    queue = await demo_chat.press(HANAKO, "hrq")
+    [all_shown] = [d for label, d in queue.buttons if "hr:aa" in d]
+    await demo_chat.press(HANAKO, all_shown)
+    done = await demo_chat.tap(HANAKO, "まとめて承認")
+    undone = await demo_chat.press(HANAKO, done.buttons[0][1])
+    assert "勤務時間の報告2件を" in undone.text
+    status = {r.id: r.status for r in reports(memory_store)}
+    assert status == {
+        first: ReportStatus.PENDING,
+        middle: ReportStatus.APPROVED,
+        last: ReportStatus.PENDING,
+    }
