@@ -13,7 +13,7 @@ The table is per update (divided by N). `open ms` summed over units of the SQLit
 the share of the wall time during which the single writer was busy.
 
 Usage: python bench/inbound_profile.py [--updates 1000] [--store sqlite|postgres]
-[--transport aiohttp|ptb] [--cpu]
+[--transport aiohttp|ptb] [--rate 50] [--cpu]
 """
 
 from __future__ import annotations
@@ -205,7 +205,12 @@ async def parent(args: argparse.Namespace) -> None:
 
                 before = await snapshot()
                 start = time.perf_counter()
-                rate = await driver.throughput(args.updates)
+                if args.rate:
+                    p50, p99 = await driver.latency(args.rate, args.updates / args.rate)
+                    print(f"latency at {args.rate:g}/s: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+                    rate = args.rate
+                else:
+                    rate = await driver.throughput(args.updates)
                 wall = time.perf_counter() - start
                 await asyncio.sleep(1.5)  # the last sent marks
                 after = await snapshot()
@@ -252,6 +257,9 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=1000)
     parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--transport", choices=("aiohttp", "ptb"), default="aiohttp")
+    parser.add_argument(
+        "--rate", type=float, default=0, help="updates/s at a steady rate (latency), not at once"
+    )
     parser.add_argument(
         "--cpu", action="store_true", help="also cProfile the bot; prints the top functions"
     )

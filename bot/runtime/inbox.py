@@ -68,6 +68,7 @@ class InboxIntake:
         clock: Clock,
         *,
         on_stored: Callable[[], None] | None = None,
+        hand_to: Callable[[Sequence[InboxItem]], None] | None = None,
         keep: timedelta = KEEP_HANDLED,
         max_text_length: int = TELEGRAM_TEXT_LIMIT,
         ids_restart: bool = True,
@@ -75,8 +76,10 @@ class InboxIntake:
         """`max_text_length`: longer texts are refused by the core; they are not stored whole
         (bot.domain.bounds). `ids_restart`: the source may start its ids again (Telegram), so
         ids that go far back are logged; LINE's come from event times (bot.domain.channels) and
-        go back whenever an event is redelivered."""
+        go back whenever an event is redelivered. `hand_to` (the worker's `take`) is given the
+        updates just committed, so that the worker need not read them back from the store."""
         self._uow = uow_factory
+        self._hand_to = hand_to
         self._clock = clock
         self._on_stored = on_stored
         self._keep = keep
@@ -105,6 +108,9 @@ class InboxIntake:
             added = await uow.inbox.add_fresh(batch, now, now - self._keep)
             await uow.commit()
         self._note_order(highest, added)
+        if added and self._hand_to is not None:
+            payloads = dict(batch)
+            self._hand_to([InboxItem(uid, payloads[uid], now) for uid in added])
         if added and self._on_stored is not None:
             self._on_stored()
         return len(added)
@@ -164,15 +170,27 @@ class InboxWorker:
         self._wakeup = Wakeup(sleep)
         self._queued: set[int] = set()
         self._lanes: list[asyncio.Queue[tuple[InboxItem, Incoming | None]]] = []
+        self._caught_up = False  # the dispatcher has read the store since run() began
         self._last_prune: float | None = None
 
     def wake(self) -> None:
         """Called by the intake after it committed new updates."""
         self._wakeup.set()
 
+    def take(self, items: Sequence[InboxItem]) -> None:
+        """Called by the intake with the updates it has just committed: they go to their lanes
+        at once, without the dispatcher's read of them (one unit of work less an update; on
+        SQLite one wait less for the writer). Until the dispatcher has looked at the store once
+        (updates left from before a restart come first), it is only woken."""
+        if not self._caught_up:
+            self._wakeup.set()
+            return
+        self._enqueue(items)
+
     async def run(self) -> None:
         """Runs until cancelled; the update being handled in each lane finishes or rolls back."""
         self._lanes = [asyncio.Queue() for _ in range(self._lane_count)]
+        self._caught_up = False
         async with asyncio.TaskGroup() as group:
             for lane in self._lanes:
                 group.create_task(self._lane(lane))
@@ -206,6 +224,10 @@ class InboxWorker:
     async def _dispatch_pending(self) -> None:
         async with self._uow() as uow:
             items = await uow.inbox.pending(self._batch_size)
+        self._enqueue(items)
+        self._caught_up = True
+
+    def _enqueue(self, items: Sequence[InboxItem]) -> None:
         for item in sorted(items, key=lambda i: i.update_id):
             if item.update_id in self._queued:
                 continue
