@@ -24,8 +24,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from bot.domain.events import LineNoticeUndelivered
+from bot.domain.line_undelivered import QUOTA_SPENT
 from bot.domain.outbound import OutboxItem
 from bot.ports.clock import Clock
+from bot.ports.line import QuotaExhausted
 from bot.ports.store import UnitOfWorkFactory
 from bot.ports.telegram import BadRequest, RateLimited, TransientError
 from bot.runtime.step_loop import LoopWorker, StepLoop
@@ -128,6 +131,12 @@ class LineMulticaster(LoopWorker):
             log.warning("LINE asked to pause %.1fs (batch %s)", error.retry_after, name)
             await self._later(reached, pause, "rate limited")
             return
+        except QuotaExhausted as error:
+            # Kept as undelivered, and staff told (bot/domain/line_undelivered.py): each copy
+            # goes with its person's next free reply, or staff call them.
+            log.error("LINE batch %s: this month's messages are spent", name)
+            await self._fail(reached, f"{QUOTA_SPENT}: {error}", undelivered=True)
+            return
         except BadRequest as error:
             log.error("LINE batch %s refused: %s", name, error)
             await self._fail(reached, f"bad request: {error}")
@@ -157,11 +166,19 @@ class LineMulticaster(LoopWorker):
                 await uow.outbox.retry_later(item.id, not_before, error[:500])
             await uow.commit()
 
-    async def _fail(self, items: Sequence[OutboxItem], error: str) -> None:
+    async def _fail(
+        self, items: Sequence[OutboxItem], error: str, *, undelivered: bool = False
+    ) -> None:
         now = self._clock.now()
         async with self._uow() as uow:
             for item in items:
                 await uow.outbox.mark_failed(item.id, now, error[:500])
+            if undelivered and items:
+                first = items[0]
+                event = LineNoticeUndelivered(
+                    at=now, outbox_id=first.id, chat_id=first.message.chat_id
+                )
+                uow.record(event)
             await uow.commit()
         self._settled()
 

@@ -13,6 +13,7 @@ import pytest
 
 from bot.dialogs.engine import DialogSettings
 from bot.domain.broadcasts import Audience, AudienceKind, BroadcastKind, Draft
+from bot.domain.line_undelivered import QUOTA_SPENT
 from bot.domain.outbound import OutboxStatus
 from bot.domain.people import Actor, NewPerson, Role
 from bot.notices.broadcasts import BroadcastCopies
@@ -161,4 +162,11 @@ async def test_a_batch_beyond_the_months_quota_fails_whole_and_says_why(
     rows = {r.line_batch: r for r in b.line_rows()}
     failed = [r for r in rows.values() if r.status is OutboxStatus.FAILED]
     assert len(failed) == 1 and "monthly limit" in (failed[0].last_error or "")
+    # Kept as undelivered (it goes with the person's next reply), and staff are told once.
+    assert (failed[0].last_error or "").startswith(QUOTA_SPENT)
+    alerts = [
+        r for r in b.store.state.outbox.values() if (r.dedupe_key or "").startswith("line-quota")
+    ]
+    assert [r.message.chat_id for r in alerts] == [HANAKO.id]
+    assert "今月の LINE メッセージを使い切りました" in alerts[0].message.text
     assert b.line.quota.used == 2
