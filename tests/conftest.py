@@ -37,7 +37,6 @@ SLOWEST_FIRST = (
     "tests/e2e/test_replicas.py",
     "tests/core/test_hours_corpus.py::test_every_way_of_writing_hours",
     "tests/storage/test_no_copy_outlives.py",
-    "tests/desk/test_accessibility.py",
     "tests/desk/test_demo.py",
     "tests/transport/test_sender.py::test_without_the_margin_the_strict_server_refuses_some",
     "tests/sandbox/test_line_fixture.py",
