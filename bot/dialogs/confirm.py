@@ -31,7 +31,7 @@ from bot.domain.callbacks import CallbackData
 from bot.domain.dialogs import DialogState
 from bot.domain.errors import DomainError
 from bot.domain.replies import Button, Msg, msg
-from bot.domain.undo import UNDO_WINDOW, UndoKind
+from bot.domain.undo import UNDO_TAG, UNDO_WINDOW, UndoKind
 
 NAME = "confirm"
 DIALOG = Dialog(NAME, prefixes=("cf",), group_ok=True)
@@ -62,7 +62,7 @@ class Decline(CallbackData, tag="cf:no"):
 
 
 @dataclass(frozen=True)
-class UndoPressed(CallbackData, tag="cf:undo"):
+class UndoPressed(CallbackData, tag=UNDO_TAG):
     """Undo the action `kind` that was done as `done` (a release, a request; an assembly whose
     member `also` was checked in)."""
 

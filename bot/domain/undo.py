@@ -19,6 +19,15 @@ from enum import StrEnum
 UNDO_WINDOW = timedelta(minutes=3)
 HELD_UNTIL = UNDO_WINDOW + timedelta(minutes=1)
 HELD_PREFIX = "held:"
+# The Undo button's callback tag. Its button must stay usable for the whole window while other
+# messages arrive after it (a card's new state, a notice): a messenger whose light buttons
+# vanish under a newer message (LINE's quick replies) gives it a lasting one.
+UNDO_TAG = "cf:undo"
+
+
+def is_undo_button(data: str) -> bool:
+    """Whether a button's callback data is an Undo (bot/dialogs/confirm.py's UndoPressed)."""
+    return data == UNDO_TAG or data.startswith(UNDO_TAG + ":")
 
 
 class UndoKind(StrEnum):

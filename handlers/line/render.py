@@ -9,7 +9,8 @@
   or a longer label, go in a Flex bubble after the text, rows kept as rows, each button a box
   that shows the whole label; its postback shows the label in the chat as the person's answer.
   A quick reply disappears once tapped or once another message arrives; a bubble's buttons
-  stay, and a late tap is answered "out of date" by the dialogs, as in Telegram.
+  stay, and a late tap is answered "out of date" by the dialogs, as in Telegram. So an Undo,
+  pressed minutes later after other messages, always goes in a bubble.
 - An edit (``edit_message_id``) becomes a new message: LINE cannot change a sent message.
 At most 5 messages go in one request, as LINE allows.
 """
@@ -22,6 +23,7 @@ from html import unescape
 from typing import Any
 
 from bot.domain.outbound import ButtonRows, OutboundMessage
+from bot.domain.undo import is_undo_button
 from bot.ports.telegram import BadRequest
 
 TEXT_LIMIT = 5000  # UTF-16 code units in one text message
@@ -98,6 +100,12 @@ def _short(label: str) -> bool:
 def quick_reply_fits(buttons: ButtonRows) -> bool:
     flat = [button for row in buttons for button in row]
     return 0 < len(flat) <= QUICK_REPLY_LIMIT and all(_short(label) for label, _ in flat)
+
+
+def _lasting(buttons: ButtonRows) -> bool:
+    """Buttons that must outlast the messages after them: an Undo is pressed minutes later,
+    after the card's new state or a notice has arrived, when a quick reply is gone."""
+    return any(is_undo_button(data) for row in buttons for _, data in row)
 
 
 def quick_reply(buttons: ButtonRows) -> dict[str, Any]:
@@ -189,7 +197,7 @@ def render(message: OutboundMessage) -> list[dict[str, Any]]:
     text = plain(message)
     messages: list[dict[str, Any]] = [{"type": "text", "text": piece} for piece in chunks(text)]
     if message.buttons:
-        if messages and quick_reply_fits(message.buttons):
+        if messages and quick_reply_fits(message.buttons) and not _lasting(message.buttons):
             messages[-1]["quickReply"] = quick_reply(message.buttons)
         else:
             messages.append(flex(message.buttons, text))

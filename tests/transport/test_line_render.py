@@ -72,6 +72,14 @@ def test_more_buttons_or_a_long_label_go_in_a_flex_bubble_rows_kept(buttons):
         assert "label" not in action or len(action["label"]) <= 20
 
 
+def test_an_undo_outlasts_later_messages_in_a_bubble_though_it_would_fit_a_quick_reply():
+    # A quick reply vanishes when the card's new state arrives; an Undo is pressed after it.
+    buttons = ((("↩️ 元に戻す", "cf:undo:hd:7"),), row("🏠 メニュー"))
+    text, bubble = render(message("承認しました。", buttons))
+    assert "quickReply" not in text
+    assert [a["data"] for a in actions_of(bubble)] == ["cf:undo:hd:7", "t:🏠 メニュー"]
+
+
 def test_very_many_buttons_become_a_carousel():
     [_, bubble] = render(message("日付", tuple(row(str(n), str(n + 100)) for n in range(30))))
     assert bubble["contents"]["type"] == "carousel"
