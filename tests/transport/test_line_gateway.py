@@ -102,7 +102,8 @@ async def door(line: LineStandIn) -> AsyncIterator[Door]:
         chat_id = await uow.line.chat_for(person.user_id)
         await uow.commit()
     client = LosingAnswers(line.access_token, line.api_base_url)
-    gateway = LineGateway(store.uow, client, clock, timeout=0.2)
+    # A timeout far below the faults' delay, and far above a loaded machine's answer time.
+    gateway = LineGateway(store.uow, client, clock, timeout=1.0)
     try:
         yield Door(line, store, clock, gateway, client, person.user_id, chat_id)
     finally:
@@ -161,7 +162,7 @@ async def test_a_push_without_an_answer_is_tried_again_and_arrives_once(door: Do
 
 
 async def test_a_push_that_timed_out_before_line_took_it_goes_on_the_retry(door: Door):
-    door.line.inject_fault("timeout", operation="pushMessage", delay=1.0)
+    door.line.inject_fault("timeout", operation="pushMessage", delay=5.0)
     item = door.row()
     with pytest.raises(TransientError):
         await door.gateway.deliver(item)
@@ -183,7 +184,7 @@ async def test_a_reply_without_an_answer_is_tried_again_with_its_token_and_arriv
 
 async def test_a_reply_that_timed_out_before_line_took_it_goes_on_the_retry(door: Door):
     await door.writes()
-    door.line.inject_fault("timeout", operation="replyMessage", delay=1.0)
+    door.line.inject_fault("timeout", operation="replyMessage", delay=5.0)
     item = door.row()
     with pytest.raises(TransientError):
         await door.gateway.deliver(item)
