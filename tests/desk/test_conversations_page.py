@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain.conversations import MediaKind
+from bot.i18n import I18n
 from sandbox.botapi import file_bytes
 from storage.models import AuditRow
 from tests.desk.conftest import MARIA, Desk, DeskClient, writes
@@ -110,14 +111,17 @@ async def test_an_admin_sets_a_centre_s_office_hours(desk: Desk, web: DeskClient
     ]
 
 
+@pytest.mark.parametrize("language", ["ja", "en", "ja-easy"])
 async def test_a_request_s_voice_note_is_played_from_telegram_on_its_page(
-    desk: Desk, web: DeskClient
+    desk: Desk, web: DeskClient, i18n: I18n, language: str
 ):
     voice = "voice-fedcba9876543210"
     request_id = await desk.service_request(voice_file_ids=(voice,))
-    await web.sign_in()
+    home = await web.sign_in()
+    if language != "ja":  # staff who read English or Easy Japanese switch the desk's language
+        await web.post("/language", {"csrf": home.input("csrf"), "locale": language, "back": "/"})
     page = await web.get(f"/requests/{request_id}")
-    assert "送られた音声・写真" in page.main
+    assert i18n.text("help.desk.request_files", language) in page.main
     assert f'href="/desk/requests/{request_id}/files/1"' in page.html
     async with web.http.get(f"{desk.base}/requests/{request_id}/files/1") as response:
         assert response.status == 200 and response.headers["Cache-Control"] == "no-store"
