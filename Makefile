@@ -39,8 +39,11 @@ unit: $(STAMP) catalogs
 # subprocesses, so the suite takes about half the time it takes in one process.
 PYTEST_WORKERS ?= 3
 
+# Bytecode caches on for the run whatever the shell says: with PYTHONDONTWRITEBYTECODE=1 every
+# worker compiled the project and rewrote the test modules' asserts again (some 6 s of CPU
+# each), as did every `kyodo run` and pytest the tests start. __pycache__ is in .gitignore.
 test: system-deps $(STAMP) catalogs lint
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # Installs the system packages the full suite uses (PostgreSQL, Chromium, CJK fonts, gettext).
 # Needs root and apt; without them those tests are skipped with a message saying why.
