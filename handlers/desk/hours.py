@@ -76,8 +76,9 @@ def _ids(values: Iterable[object]) -> list[int]:
 
 
 async def approve(request: web.Request) -> web.StreamResponse:
-    """Approve one (its Undo on the page), or a selection: asked first on a page that says how
-    many reports and members, then approved and undone as one (as Telegram's "approve all")."""
+    """Approve one or a selection: asked first on a page that names the reports and how many
+    members are told (as Telegram asks), then approved with an Undo on the page (a selection
+    approved and undone as one, as Telegram's "approve all")."""
     form = await request.post()
     one = int_arg(str(form.get("one") or "") or None)
     ids = [one] if one is not None else _ids(form.getall("ids", []))
@@ -86,13 +87,14 @@ async def approve(request: web.Request) -> web.StreamResponse:
     if not ids:
         raise redirect(back, done="none_selected")
     actor = user(request).actor
-    if one is None and not form.get("confirmed"):
+    if not form.get("confirmed"):
         async with unit(request) as uow:
             views = await preview_approvals(uow, actor, ids, now(request))
         if not views:
             raise redirect(back, done="already_decided", n=0)
         context = {
             "views": views,
+            "one": one,
             "people": len({v.person.id for v in views}),
             "back": back,
             "undo_minutes": int(UNDO_WINDOW.total_seconds() // 60),

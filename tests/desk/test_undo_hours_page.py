@@ -1,7 +1,8 @@
-"""The desk's Undo of an hours decision (handlers/desk/hours.py), over plain HTTP: after approving
-one report or rejecting one, the page offers Undo; within the few minutes it makes the report
-pending again through the same service call as Telegram's Undo (`undo_decision`), and the held
-notice is withdrawn, so the member is never told; later, the page says it can no longer be undone.
+"""The desk's Undo of an hours decision (handlers/desk/hours.py), over plain HTTP: approving one
+report is asked first on a page of its own; after approving or rejecting one, the page offers
+Undo; within the few minutes it makes the report pending again through the same service call as
+Telegram's Undo (`undo_decision`), and the held notice is withdrawn, so the member is never told;
+later, the page says it can no longer be undone.
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ async def test_approve_one_then_undo_on_the_page_leaves_it_pending_and_untold(
     report = await desk.report(TANAKA, 4, 300)
     await web.sign_in()
     csrf = await web.csrf("/hours")
-    approved = await web.post("/hours/approve", {"csrf": csrf, "one": str(report)})
+    asked = await web.post("/hours/approve", {"csrf": csrf, "one": str(report)})
+    assert asked.h1 == "この勤務時間を承認する" and "組合員1人にお知らせします" in asked.main
+    assert "はい、承認します" in asked.main
+    assert (await statuses(desk))[report] == ("pending", None)  # asking changes nothing
+    approved = await web.post(
+        "/hours/approve", {"csrf": csrf, "one": str(report), "confirmed": "1"}
+    )
     assert "承認しました" in approved.main and "元に戻す" in approved.main
     assert f"undo={report}" in approved.url
     assert (await statuses(desk))[report] == ("approved", None)
