@@ -8,7 +8,7 @@ from tests.fixtures.kyodo import load
 
 
 def ja_day(day: date) -> str:
-    return f"{day.month}月{day.day}日({'月火水木金土日'[day.weekday()]})"
+    return f"{day.month}月{day.day}日（{'月火水木金土日'[day.weekday()]}）"
 
 
 async def test_a_member_taps_my_shifts_and_sees_who_else_works_one(kyodo, person):

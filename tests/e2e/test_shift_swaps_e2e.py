@@ -29,7 +29,7 @@ async def undo_window_over(kyodo, kind: UndoKind) -> None:
 
 
 def ja_day(day: date) -> str:
-    return f"{day.month}月{day.day}日({'月火水木金土日'[day.weekday()]})"
+    return f"{day.month}月{day.day}日（{'月火水木金土日'[day.weekday()]}）"
 
 
 async def evening_shift(kyodo) -> date:
