@@ -15,9 +15,9 @@ from bot.rendering import CREDENTIAL_KEYS, Renderer, carries
 
 # Rendered on a desk page or in the terminal of whoever asked, never queued in the outbox.
 NOT_QUEUED = ("desk.invites.", "cli.")
-# Links that let nobody in: the co-op's public LINE add-friend link, and a desk page (behind
-# the desk's sign-in).
-NOT_SECRET = frozenset({"line.invite.add_friend", "line.media.on_desk"})
+# Links that let nobody in: the co-op's public LINE add-friend link, and desk pages (behind
+# the desk's sign-in: a LINE file's page, the list of notices LINE's quota left undelivered).
+NOT_SECRET = frozenset({"line.invite.add_friend", "line.media.on_desk", "line.quota.spent_alert"})
 
 
 def test_every_message_with_a_link_or_a_code_is_a_credential():
