@@ -61,7 +61,9 @@ async def _start_and_read_the_answer(url: str, user_id: int) -> str:
     async with aiohttp.ClientSession() as http:
         before = await _bot_messages(http, url, user_id)
         await http.post(f"{url}_sandbox/send", json={"user_id": user_id, "text": "/start"})
-        for _ in range(200):
+        # Up to a minute: the sandbox's page comes up before Kyodo has started polling it, and
+        # on a loaded machine that start can take many seconds (a bound, not a timing claim).
+        for _ in range(600):
             messages = await _bot_messages(http, url, user_id)
             # The message that only sets the short menu under the chat comes first; the
             # answer of the same turn follows it (bot/dialogs/keyboard.py).
