@@ -124,7 +124,7 @@ class LineMulticaster(LoopWorker):
         try:
             await self._client.multicast(users, render(items[0].message), key, self._timeout)
         except AlreadyAccepted:
-            log.info("LINE batch %s: accepted before (409), %s rows", name, len(reached))
+            log.info("LINE batch %s: accepted before (409), rows: %s", name, len(reached))
         except RateLimited as error:
             pause = self._clock.now() + timedelta(seconds=error.retry_after)
             self._paused_until = pause
@@ -154,7 +154,7 @@ class LineMulticaster(LoopWorker):
         attempts = max(item.attempts for item in items)
         if attempts >= self._max_attempts:
             log.warning("LINE batch %s failed for good: %s", name, error)
-            await self._fail(items, f"gave up after {attempts} attempts: {error}")
+            await self._fail(items, f"gave up (attempts: {attempts}): {error}")
             return
         delay = min(self._backoff_max, self._backoff_base**attempts)
         log.info("LINE batch %s: %s; retry in %.0fs", name, error, delay)

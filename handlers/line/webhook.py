@@ -234,7 +234,7 @@ class LineWebhook:
         try:
             await self.intake.accept(events)
         except Exception:
-            log.exception("LINE webhook: storing %s events failed", len(events))
+            log.exception("LINE webhook: storing failed (events: %s)", len(events))
             return web.Response(status=500, text="not stored")
         return web.Response(status=200, text="ok")
 

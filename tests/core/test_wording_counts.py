@@ -168,14 +168,7 @@ def test_the_scan_finds_a_number_before_a_plural_noun():
         "bot",
         "handlers",
         "kyodo",
-        pytest.param(
-            "handlers/line",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the LINE door's log lines (%s rows, %s events, {} attempts) are issue "
-                "16's, rewritten with it; this turns red when they are",
-            ),
-        ),
+        "handlers/line",
     ],
 )
 def test_no_number_before_a_plural_noun_outside_ngettext(folder):
