@@ -26,13 +26,13 @@ import aiohttp
 from bot.domain.outbound import OutboundMessage
 from bot.ports.files import FileSource, FileUnavailable
 from bot.ports.telegram import (
-    AmbiguousTimeout,
     BadRequest,
     BotIdentity,
     SentMessage,
     TelegramGateway,
     TransientError,
 )
+from handlers.bot_api_post import post
 from handlers.wire import error_for, send_params
 
 log = logging.getLogger(__name__)
@@ -100,24 +100,8 @@ class UploadingGateway:
         return _sent(method, answer, status, message)
 
     async def _post(self, method: str, form: aiohttp.FormData) -> tuple[Any, int]:
-        try:
-            async with (
-                aiohttp.ClientSession(timeout=TIMEOUT) as session,
-                session.post(self._url + method, data=form) as response,
-            ):
-                status = response.status
-                body = await response.read()
-        except aiohttp.ConnectionTimeoutError:
-            raise TransientError(f"{method}: connect timeout") from None
-        except (aiohttp.SocketTimeoutError, TimeoutError):
-            raise AmbiguousTimeout(f"{method}: no answer in time") from None
-        except aiohttp.ClientError as exc:
-            # The exception's text may contain the URL, and so the token: keep only its type.
-            raise TransientError(f"{method}: {type(exc).__name__}") from None
-        try:
-            return json.loads(body), status
-        except ValueError:
-            return None, status
+        async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+            return await post(session, self._url, method, data=form)
 
     async def get_me(self) -> BotIdentity:
         return await self._gateway.get_me()

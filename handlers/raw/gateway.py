@@ -15,12 +15,12 @@ import aiohttp
 
 from bot.domain.outbound import OutboundMessage
 from bot.ports.telegram import (
-    AmbiguousTimeout,
     BadRequest,
     BotIdentity,
     SentMessage,
     TransientError,
 )
+from handlers.bot_api_post import post
 from handlers.wire import DEFAULT_API_BASE_URL, error_for, is_not_modified, send_params
 
 
@@ -66,23 +66,9 @@ class RawGateway:
             sock_connect=self._connect_timeout,
             sock_read=read_timeout if read_timeout is not None else self._read_timeout,
         )
-        try:
-            async with self._client().post(
-                self._url + method, json=params or {}, timeout=timeout
-            ) as response:
-                status = response.status
-                body = await response.read()
-        except aiohttp.ConnectionTimeoutError:
-            raise TransientError(f"{method}: connect timeout") from None
-        except (aiohttp.SocketTimeoutError, TimeoutError):
-            raise AmbiguousTimeout(f"{method}: no answer in time") from None
-        except aiohttp.ClientError as exc:
-            # The exception's text may contain the URL, and so the token: keep only its type.
-            raise TransientError(f"{method}: {type(exc).__name__}") from None
-        try:
-            answer = json.loads(body)
-        except ValueError:
-            answer = None
+        answer, status = await post(
+            self._client(), self._url, method, json=params or {}, timeout=timeout
+        )
         if not isinstance(answer, dict):
             if status >= 500 or status == 429:
                 raise error_for(status, f"HTTP {status}", None)
