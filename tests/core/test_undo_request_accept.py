@@ -21,14 +21,13 @@ from tests.fixtures.cards import (
     CardHarness,
     _data,
     _first_centre,
-    _setup,
     actor,
     audited,
-    make_harness,
     request_of,
+    staff_speaking,
     submit_request,
 )
-from tests.fixtures.people import HANAKO, person_id
+from tests.fixtures.people import HANAKO
 
 WORDS = {
     "ja": {
@@ -64,23 +63,6 @@ WORDS = {
 }
 
 
-@pytest.fixture
-async def cards_chat(memory_store, i18n, clock) -> CardHarness:
-    await _setup(memory_store, clock)
-    return make_harness(memory_store, i18n, clock, None)
-
-
-async def _staff(harness: CardHarness, language: str) -> User:
-    if language == "en":
-        return JIRO
-    if language == "ja-easy":
-        async with harness.store.uow() as uow:
-            await uow.people.set_locale(person_id(harness.store, HANAKO.id), "ja-easy")
-            await uow.commit()
-        return User(HANAKO.id, HANAKO.name, "ja-easy")
-    return HANAKO
-
-
 def _told(harness: CardHarness) -> list[str]:
     return [m.text for m in harness.delivered.get(ANN.id, [])]
 
@@ -108,7 +90,7 @@ async def _accepted(harness: CardHarness, staff: User, words: dict[str, str]):
 async def test_an_accept_undone_in_the_window_leaves_the_request_as_before_untold(
     cards_chat, language
 ):
-    staff, words = await _staff(cards_chat, language), WORDS[language]
+    staff, words = await staff_speaking(cards_chat, language), WORDS[language]
     request_id, reference, card_id, before, told_before, undo = await _accepted(
         cards_chat, staff, words
     )
@@ -136,7 +118,7 @@ async def test_an_accept_undone_in_the_window_leaves_the_request_as_before_untol
 
 @pytest.mark.parametrize("language", ["ja", "en"])
 async def test_an_accept_is_told_after_the_window_and_a_late_undo_is_refused(cards_chat, language):
-    staff, words = await _staff(cards_chat, language), WORDS[language]
+    staff, words = await staff_speaking(cards_chat, language), WORDS[language]
     request_id, *_, undo = await _accepted(cards_chat, staff, words)
     cards_chat.clock.advance(minutes=5)
     cards_chat.deliver()
@@ -148,7 +130,7 @@ async def test_an_accept_is_told_after_the_window_and_a_late_undo_is_refused(car
 
 @pytest.mark.parametrize("language", ["ja", "en", "ja-easy"])
 async def test_an_undo_after_another_staff_member_acted_is_refused(cards_chat, language):
-    staff, words = await _staff(cards_chat, language), WORDS[language]
+    staff, words = await staff_speaking(cards_chat, language), WORDS[language]
     request_id, *_, undo = await _accepted(cards_chat, staff, words)
     other = JIRO if staff is not JIRO else HANAKO
     async with cards_chat.store.uow() as uow:  # the other one books the service (the desk)

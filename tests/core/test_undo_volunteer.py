@@ -19,10 +19,9 @@ from tests.fixtures.cards import (
     JIRO,
     CardHarness,
     _data,
-    _setup,
     actor,
     audited,
-    make_harness,
+    staff_speaking,
 )
 from tests.fixtures.people import HANAKO, person_id
 
@@ -74,23 +73,6 @@ WORDS = {
     },
 }
 REASON = "今月は定員に達しました"
-
-
-@pytest.fixture
-async def cards_chat(memory_store, i18n, clock) -> CardHarness:
-    await _setup(memory_store, clock)
-    return make_harness(memory_store, i18n, clock, None)
-
-
-async def _staff(harness: CardHarness, language: str) -> User:
-    if language == "en":
-        return JIRO
-    if language == "ja-easy":
-        async with harness.store.uow() as uow:
-            await uow.people.set_locale(person_id(harness.store, HANAKO.id), "ja-easy")
-            await uow.commit()
-        return User(HANAKO.id, HANAKO.name, "ja-easy")
-    return HANAKO
 
 
 async def _applied(harness: CardHarness) -> int:
@@ -162,7 +144,7 @@ async def _approved(harness: CardHarness, staff: User, words: dict[str, str]):
 async def test_an_approval_undone_in_the_window_waits_again_and_the_applicant_is_never_told(
     cards_chat, language
 ):
-    staff, words = await _staff(cards_chat, language), WORDS[language]
+    staff, words = await staff_speaking(cards_chat, language), WORDS[language]
     application_id, card_id, told_before, undo = await _approved(cards_chat, staff, words)
     cards_chat.clock.advance(minutes=2)
     undone = await cards_chat.press(staff, undo)
@@ -202,7 +184,7 @@ async def test_no_on_the_confirmation_changes_nothing(cards_chat):
 async def test_an_approval_is_told_with_the_menu_after_the_window_and_a_late_undo_is_refused(
     cards_chat, language
 ):
-    staff, words = await _staff(cards_chat, language), WORDS[language]
+    staff, words = await staff_speaking(cards_chat, language), WORDS[language]
     application_id, _, told_before, undo = await _approved(cards_chat, staff, words)
     cards_chat.clock.advance(minutes=5)
     cards_chat.deliver()
@@ -218,7 +200,7 @@ async def test_an_approval_is_told_with_the_menu_after_the_window_and_a_late_und
 async def test_a_decline_from_the_review_list_is_undone_before_the_reason_is_read(
     cards_chat, language
 ):
-    staff, words = await _staff(cards_chat, language), WORDS[language]
+    staff, words = await staff_speaking(cards_chat, language), WORDS[language]
     application_id = await _applied(cards_chat)
     told_before = _told(cards_chat)
     await cards_chat.press(staff, f"vol:no:{application_id}")
