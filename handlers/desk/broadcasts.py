@@ -27,7 +27,7 @@ from handlers.desk.context import (
     unit,
     user,
 )
-from handlers.desk.undo import offer, refusal_note
+from handlers.desk.undo import offer, take_back
 
 FIELDS = ("audience", "centre", "assembly", "kind", "text_ja", "text_en", "when", "day", "time")
 TEXT_LIMIT = 4000
@@ -250,16 +250,8 @@ async def undo(request: web.Request) -> web.StreamResponse:
     broadcast_id = int_arg(request.match_info["id"])
     if broadcast_id is None:
         raise web.HTTPNotFound()
-    try:
-        async with unit(request) as uow:
-            await service.undo_send(uow, user(request).actor, broadcast_id, now(request))
-            await uow.commit()
-    except PermissionDenied:
-        raise
-    except DomainError as error:
-        note = refusal_note(error) or "bc_changed"
-        raise redirect(f"/desk/broadcasts/{broadcast_id}", done=note) from None
-    raise redirect(f"/desk/broadcasts/{broadcast_id}", done="bc_undone")
+    page = f"/desk/broadcasts/{broadcast_id}"
+    await take_back(request, service.undo_send, broadcast_id, page, "bc_undone", "bc_changed")
 
 
 def setup_broadcasts(app: web.Application) -> None:

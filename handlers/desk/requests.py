@@ -29,7 +29,7 @@ from handlers.desk.context import (
     user,
 )
 from handlers.desk.conversations import no_file, stream_file
-from handlers.desk.undo import offer, refusal_note
+from handlers.desk.undo import offer, take_back
 
 PAGE = 20
 # The actions whose page offers Undo for a few minutes (the resident is told once they are
@@ -186,17 +186,11 @@ async def undo(request: web.Request) -> web.StreamResponse:
     request_id = _request_id(request)
     call = UNDO[request.match_info["action"]]
     try:
-        async with unit(request) as uow:
-            await call(uow, user(request).actor, request_id, now(request))
-            await uow.commit()
+        await take_back(request, call, request_id, f"/desk/requests/{request_id}", "rq_undone")
     except PermissionDenied:
         raise
-    except DomainError as error:
-        note = refusal_note(error)
-        if note is None:
-            return await _detail(request, _error_text(request, error), status=400)
-        raise redirect(f"/desk/requests/{request_id}", done=note) from None
-    raise redirect(f"/desk/requests/{request_id}", done="rq_undone")
+    except DomainError as error:  # not a refused undo: said on the request's page
+        return await _detail(request, _error_text(request, error), status=400)
 
 
 async def file(request: web.Request) -> web.StreamResponse:

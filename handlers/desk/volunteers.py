@@ -21,7 +21,7 @@ from handlers.desk.context import (
     unit,
     user,
 )
-from handlers.desk.undo import offer, refusal_note
+from handlers.desk.undo import offer, take_back
 
 SHOWN = 30  # the service has no cursor: the oldest waiting applications, a screenful
 
@@ -72,18 +72,9 @@ async def undo(request: web.Request) -> web.StreamResponse:
     application_id = int_arg(request.match_info["id"])
     if application_id is None:
         raise web.HTTPNotFound()
-    try:
-        async with unit(request) as uow:
-            await service.undo_decision(uow, user(request).actor, application_id, now(request))
-            await uow.commit()
-    except PermissionDenied:
-        raise
-    except DomainError as error:
-        note = refusal_note(error)
-        if note is None:
-            raise
-        raise redirect("/desk/volunteers", done=note) from None
-    raise redirect("/desk/volunteers", done="vol_undone")
+    await take_back(
+        request, service.undo_decision, application_id, "/desk/volunteers", "vol_undone"
+    )
 
 
 def setup_volunteers(app: web.Application) -> None:
