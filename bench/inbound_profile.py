@@ -13,7 +13,11 @@ The table is per update (divided by N). `open ms` summed over units of the SQLit
 the share of the wall time during which the single writer was busy.
 
 Usage: python bench/inbound_profile.py [--updates 1000] [--store sqlite|postgres]
-[--transport aiohttp|ptb] [--rate 50] [--cpu]
+[--transport aiohttp|ptb] [--rate 50] [--cpu] [--line]
+
+With `--line` the updates are LINE message events: the sandbox's LINE stand-in posts them,
+signed, to Kyodo's webhook (as bench/inbound.py's LINE rows), and Kyodo replies with the
+event's reply token. `--cpu` profiles Kyodo's process only, not the stand-in's.
 """
 
 from __future__ import annotations
@@ -159,15 +163,18 @@ def _diff(after: dict[str, list[float]], before: dict[str, list[float]]) -> dict
 
 
 async def parent(args: argparse.Namespace) -> None:
-    from inbound import Bot, Driver, maybe_postgres, postgres_database
+    from inbound import Bot, Driver, free_port, maybe_postgres, postgres_database
 
+    from sandbox.line.ratelimit import LineRateLimits
+    from sandbox.line.standin import LineStandIn
     from sandbox.ratelimit import RateLimits
     from sandbox.server import SandboxServer
 
     work = Path(tempfile.mkdtemp(prefix="kyodo-profile-"))
     out = work / "counters.json"
     with maybe_postgres(args.store == "postgres") as pg:
-        sandbox = SandboxServer(rate_limits=RateLimits.disabled(), reference=False)
+        line = LineStandIn(quota=None, rate_limits=LineRateLimits.disabled()) if args.line else None
+        sandbox = SandboxServer(rate_limits=RateLimits.disabled(), reference=False, line=line)
         await sandbox.start()
         try:
             if args.store == "postgres":
@@ -186,9 +193,18 @@ async def parent(args: argparse.Namespace) -> None:
             }
             if args.cpu:
                 env["KYODO_PROFILE_CPU"] = "1"
+            if args.line:
+                port = free_port()
+                env |= {
+                    "KYODO_WEB_PORT": str(port),
+                    "LINE_CHANNEL_SECRET": sandbox.line.channel_secret,
+                    "LINE_CHANNEL_ACCESS_TOKEN": sandbox.line.access_token,
+                    "LINE_API_BASE_URL": sandbox.line.api_base_url,
+                }
+                sandbox.line.webhook_url = f"http://127.0.0.1:{port}/line/webhook"
             command = [sys.executable, __file__, "--child", str(out)]
             bot = Bot("profiled", command, env, work / "bot.log")
-            driver = Driver(sandbox)
+            driver = Driver(sandbox, args.line)
             with bot:
                 pid = bot.process.pid  # type: ignore[union-attr]
                 await driver.ready()
@@ -259,6 +275,9 @@ def main() -> None:
     parser.add_argument("--transport", choices=("aiohttp", "ptb"), default="aiohttp")
     parser.add_argument(
         "--rate", type=float, default=0, help="updates/s at a steady rate (latency), not at once"
+    )
+    parser.add_argument(
+        "--line", action="store_true", help="LINE message events through the webhook"
     )
     parser.add_argument(
         "--cpu", action="store_true", help="also cProfile the bot; prints the top functions"
