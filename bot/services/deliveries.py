@@ -21,6 +21,7 @@ from datetime import datetime
 
 from bot.domain.deliveries import FAILED_SENDS_WINDOW, FailedSend, ParkedUpdate, Problem
 from bot.domain.errors import DomainError
+from bot.domain.line_undelivered import is_quota_spent, line_month
 from bot.domain.people import Actor, Person
 from bot.ports.store import UnitOfWork
 from bot.services import access
@@ -66,11 +67,24 @@ class NeedsAPerson:
         return not self.people and not self.updates
 
 
+async def _may_go_again(uow: UnitOfWork, now: datetime) -> list[FailedSend]:
+    """The failed sends a "send again" may help. A notice LINE refused because this month's
+    messages are spent would be refused again: it is listed on the LINE page instead (with the
+    person's phone; bot/services/line_undelivered.py) and goes with the person's next message,
+    or again here once LINE's month has turned."""
+    month = line_month(now)
+    return [
+        send
+        for send in await uow.outbox.failed_since(now - FAILED_SENDS_WINDOW, LIMIT)
+        if not (is_quota_spent(send.error) and line_month(send.settled_at) == month)
+    ]
+
+
 async def pending(uow: UnitOfWork, now: datetime) -> NeedsAPerson:
     """What needs a person now, without access checks: for the digest and for the functions
     below, which check the actor first."""
     by_chat: dict[int, list[FailedSend]] = {}
-    for send in await uow.outbox.failed_since(now - FAILED_SENDS_WINDOW, LIMIT):
+    for send in await _may_go_again(uow, now):
         by_chat.setdefault(send.chat_id, []).append(send)
     people = [
         PersonDeliveries(chat_id, await _person(uow, chat_id), tuple(sends))
@@ -104,8 +118,7 @@ async def send_again(uow: UnitOfWork, actor: Actor, now: datetime, chat_id: int)
     Errors: nothing_to_send (sent again already, or nothing failed)."""
     subject = f"chat:{chat_id}"
     staff_id = await access.require_staff(uow, actor, now, refused=REFUSED, subject=subject)
-    failed = await uow.outbox.failed_since(now - FAILED_SENDS_WINDOW, LIMIT)
-    ids = [s.outbox_id for s in failed if s.chat_id == chat_id]
+    ids = [s.outbox_id for s in await _may_go_again(uow, now) if s.chat_id == chat_id]
     count = await uow.outbox.send_again(ids, now)
     if not count:
         raise DomainError("nothing_to_send")

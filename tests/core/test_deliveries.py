@@ -13,6 +13,7 @@ import pytest
 
 from bot.domain.deliveries import AMBIGUOUS_TIMEOUT, Problem
 from bot.domain.errors import DomainError, PermissionDenied
+from bot.domain.line_undelivered import QUOTA_SPENT
 from bot.domain.outbound import OutboundMessage, OutboxStatus
 from bot.domain.people import Actor
 from bot.runtime.inbox import InboxWorker
@@ -163,3 +164,25 @@ async def test_the_morning_digest_counts_what_the_desk_lists(staffed, clock):
     async with store.uow() as uow:
         found = await deliveries.needing_a_person(uow, staff_actor(store), clock.now())
     assert (len(found.people), len(found.updates)) == (2, 1)
+
+
+async def test_a_notice_lines_month_refused_is_not_sent_again_until_the_next_month(staffed, clock):
+    # Sending it again this month would only be refused again: it waits on the LINE page (its
+    # own list, with phones) and goes with the person's next message; next month it may go.
+    store = staffed.store
+    clock.advance(days=8, hours=13)  # 2026-11-30 13:00 UTC: 22:00 in Japan, LINE's November
+    spent = await failed(store, clock, MARIA.id, "Your hours", f"{QUOTA_SPENT}: monthly limit")
+    other = await failed(store, clock, TANAKA.id, "お知らせ", "bad request: too long")
+    staff = staff_actor(store)
+    async with store.uow() as uow:
+        found = await deliveries.needing_a_person(uow, staff, clock.now())
+        assert [s.outbox_id for p in found.people for s in p.sends] == [other]
+        with pytest.raises(DomainError, match="nothing_to_send"):
+            await deliveries.send_again(uow, staff, clock.now(), MARIA.id)
+    clock.advance(hours=3)  # 1 December in Japan: LINE counts a new month
+    async with store.uow() as uow:
+        found = await deliveries.needing_a_person(uow, staff, clock.now())
+        assert sorted(s.outbox_id for p in found.people for s in p.sends) == [spent, other]
+        assert await deliveries.send_again(uow, staff, clock.now(), MARIA.id) == 1
+        await uow.commit()
+    assert store.state.outbox[spent].status is OutboxStatus.PENDING
