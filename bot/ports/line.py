@@ -62,6 +62,10 @@ class LineRepository(Protocol):
         writes again keeps it (nothing else of them is left)."""
         ...
 
+    async def chats_for(self, user_ids: Sequence[str]) -> dict[str, int]:
+        """`chat_for` of each of the users (duplicates once), in a few statements for all."""
+        ...
+
     async def address(self, chat_id: int) -> LineAddress | None:
         """Who a LINE chat id reaches (None: nobody, or forgotten and dropped)."""
         ...

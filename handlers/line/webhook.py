@@ -7,7 +7,7 @@ is committed to the same inbox as Telegram's updates before the answer: 200 mean
 other answer makes LINE redeliver (when redelivery is on).
 
 `LineIntake` turns the events into inbox rows:
-- the sender's LINE user id becomes their surrogate chat id (`uow.line.chat_for`;
+- the sender's LINE user id becomes their surrogate chat id (`uow.line.chats_for`;
   bot.domain.channels says why chats are integers);
 - each event keeps the inbox id it was first given, by its ``webhookEventId``, so a
   redelivered event is the same inbox row and is handled once; ids follow the event's
@@ -106,7 +106,7 @@ class LineIntake:
         profiles = await self._profiles_of(users)
         now = self._clock.now()
         async with self._uow() as uow:
-            chats = {user: await uow.line.chat_for(user) for user in users}
+            chats = await uow.line.chats_for(users)
             records = [self._record(event, chats, now) for event in usable]
             update_ids = await uow.line.record_events(records, now)
             if self._next_prune is None or now >= self._next_prune:

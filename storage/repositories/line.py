@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import aliased
 
 from bot.domain.channels import LINE_CHAT_BASE, LINE_UPDATE_SLOTS, line_chat_id, line_update_id
 from bot.domain.outbound import OutboxStatus
@@ -50,6 +52,39 @@ class SqlLineRepository:
                 return line_chat_id(number)
             # Added by another request meanwhile: read it.
 
+    async def chats_for(self, user_ids: Sequence[str]) -> dict[str, int]:
+        # One SELECT for all of them, and one INSERT for those never seen (a webhook brings
+        # events of several people): not two statements a person.
+        wanted = list(dict.fromkeys(user_ids))
+        chats: dict[str, int] = {}
+        while missing := [u for u in wanted if u not in chats]:
+            rows = (
+                await self._session.execute(
+                    select(LineUserRow.id, LineUserRow.user_id, LineUserRow.forgotten).where(
+                        LineUserRow.user_id.in_(missing)
+                    )
+                )
+            ).all()
+            back = [row.id for row in rows if row.forgotten]
+            if back:
+                await self._session.execute(
+                    update(LineUserRow).where(LineUserRow.id.in_(back)).values(forgotten=False)
+                )
+            chats.update((row.user_id, line_chat_id(row.id)) for row in rows)
+            new = [u for u in missing if u not in chats]
+            if not new:
+                break
+            stmt = (
+                upsert_insert(self._session, LineUserRow)
+                .values([{"user_id": u, "forgotten": False} for u in new])
+                .on_conflict_do_nothing()
+                .returning(LineUserRow.id, LineUserRow.user_id)
+            )
+            for row in await self._session.execute(stmt):
+                chats[row.user_id] = line_chat_id(row.id)
+            # Any added by another request meanwhile are read on the next turn.
+        return {user: chats[user] for user in wanted}
+
     async def address(self, chat_id: int) -> LineAddress | None:
         number = chat_id - LINE_CHAT_BASE
         if number < 1:
@@ -62,18 +97,9 @@ class SqlLineRepository:
         return None if row is None else LineAddress(row.user_id, row.forgotten)
 
     async def record_events(self, events: Sequence[LineEvent], at: datetime) -> list[int]:
-        if not events:
-            return []
-        given = list(dict.fromkeys(e.event_id for e in events))
-        known: dict[str, int] = {
-            row.event_id: row.update_id
-            for row in await self._session.execute(
-                select(LineEventRow.event_id, LineEventRow.update_id).where(
-                    LineEventRow.event_id.in_(given)
-                )
-            )
-        }
-        # New events in the order they were sent: events of one millisecond take its ids in turn.
+        # One INSERT for each event, in the order they were sent (events of one millisecond take
+        # its ids in turn); only an event already recorded (a redelivery) is looked up.
+        known: dict[str, int] = {}
         for event in sorted(events, key=lambda e: e.timestamp_ms):
             if event.event_id not in known:
                 known[event.event_id] = await self._insert(event, at)
@@ -82,15 +108,16 @@ class SqlLineRepository:
     async def _insert(self, event: LineEvent, at: datetime) -> int:
         low = line_update_id(event.timestamp_ms, 0)
         high = line_update_id(event.timestamp_ms, LINE_UPDATE_SLOTS - 1)
-        top = (
-            await self._session.execute(
-                select(func.max(LineEventRow.update_id)).where(
-                    LineEventRow.update_id.between(low, high)
-                )
-            )
-        ).scalar_one_or_none()
-        # After the millisecond's last id; past its range if it is full (the next ones follow).
-        candidate = low if top is None else int(top) + 1
+        # After the millisecond's last id, found by the INSERT itself (one statement, not a
+        # SELECT max and an INSERT); past its range if it is full (the next ones follow).
+        taken = aliased(LineEventRow)
+        after_top = func.coalesce(
+            select(func.max(taken.update_id) + 1)
+            .where(taken.update_id.between(low, high))
+            .scalar_subquery(),
+            low,
+        )
+        candidate: Any = after_top
         while True:
             stmt = (
                 upsert_insert(self._session, LineEventRow)
@@ -108,8 +135,9 @@ class SqlLineRepository:
             inserted = (await self._session.execute(stmt)).scalar_one_or_none()
             if inserted is not None:
                 return int(inserted)
-            # Either the same event, recorded by another request meanwhile, or another event
-            # that took this id: the first keeps its id, the second takes the next.
+            # Either the same event, recorded before (a redelivery) or by another request
+            # meanwhile, or another event that took this id: the first keeps its id, the second
+            # takes the next one free.
             same = (
                 await self._session.execute(
                     select(LineEventRow.update_id).where(LineEventRow.event_id == event.event_id)
@@ -117,46 +145,74 @@ class SqlLineRepository:
             ).scalar_one_or_none()
             if same is not None:
                 return int(same)
-            candidate += 1
+            if isinstance(candidate, int):
+                candidate += 1
+            else:  # which id the INSERT tried is not returned: read it, then count on
+                top = (await self._session.execute(select(after_top))).scalar_one()
+                candidate = int(top)
 
     async def claim_reply(self, chat_id: int, outbox_id: int, now: datetime) -> ReplyClaim | None:
-        own = (
-            await self._session.execute(
-                select(
-                    LineEventRow.reply_token, LineEventRow.reply_by, LineEventRow.reply_done
-                ).where(LineEventRow.reply_outbox_id == outbox_id)
+        # The usual case, a first try with a token there, is one UPDATE: the chat's oldest
+        # unclaimed token, taken unless the row holds a claim already. Otherwise one SELECT
+        # tells the row's own claim (listed first) from a token another sender took meanwhile.
+        own_claim = aliased(LineEventRow)
+        oldest = aliased(LineEventRow)
+        unclaimed = (
+            LineEventRow.chat_id == chat_id,
+            LineEventRow.reply_token.is_not(None),
+            LineEventRow.reply_outbox_id.is_(None),
+            LineEventRow.reply_by > now,
+        )
+        first = (
+            select(oldest.event_id)
+            .where(
+                oldest.chat_id == chat_id,
+                oldest.reply_token.is_not(None),
+                oldest.reply_outbox_id.is_(None),
+                oldest.reply_by > now,
             )
-        ).first()
-        if own is not None:
-            fresh = own.reply_token is not None and own.reply_by is not None and own.reply_by > now
-            return ReplyClaim(own.reply_token, again=True, fresh=fresh, delivered=own.reply_done)
+            .order_by(oldest.update_id)
+            .limit(1)
+            .scalar_subquery()
+        )
         while True:
-            candidate = (
+            taken = (
                 await self._session.execute(
-                    select(LineEventRow.event_id, LineEventRow.reply_token)
+                    update(LineEventRow)
                     .where(
-                        LineEventRow.chat_id == chat_id,
-                        LineEventRow.reply_token.is_not(None),
+                        LineEventRow.event_id == first,
                         LineEventRow.reply_outbox_id.is_(None),
-                        LineEventRow.reply_by > now,
+                        ~exists().where(own_claim.reply_outbox_id == outbox_id),
                     )
-                    .order_by(LineEventRow.update_id)
+                    .values(reply_outbox_id=outbox_id)
+                    .returning(LineEventRow.reply_token)
+                )
+            ).first()
+            if taken is not None:
+                return ReplyClaim(taken.reply_token, again=False, fresh=True)
+            row = (
+                await self._session.execute(
+                    select(
+                        LineEventRow.reply_token,
+                        LineEventRow.reply_by,
+                        LineEventRow.reply_done,
+                        LineEventRow.reply_outbox_id,
+                    )
+                    .where(or_(LineEventRow.reply_outbox_id == outbox_id, and_(*unclaimed)))
+                    .order_by(LineEventRow.reply_outbox_id.is_(None), LineEventRow.update_id)
                     .limit(1)
                 )
             ).first()
-            if candidate is None:
+            if row is None:
                 return None
-            taken = await self._session.execute(
-                update(LineEventRow)
-                .where(
-                    LineEventRow.event_id == candidate.event_id,
-                    LineEventRow.reply_outbox_id.is_(None),
+            if row.reply_outbox_id == outbox_id:
+                fresh = (
+                    row.reply_token is not None and row.reply_by is not None and row.reply_by > now
                 )
-                .values(reply_outbox_id=outbox_id)
-            )
-            if rowcount(taken) == 1:
-                return ReplyClaim(candidate.reply_token, again=False, fresh=True)
-            # Another sender took it meanwhile: the next one, if any.
+                return ReplyClaim(
+                    row.reply_token, again=True, fresh=fresh, delivered=row.reply_done
+                )
+            # Another sender took the oldest meanwhile: the next one.
 
     async def release_reply(self, outbox_id: int) -> None:
         await self._session.execute(

@@ -49,6 +49,9 @@ class MemoryLineRepository:
         self._s.line_users[number] = LineUserRecord(user_id)
         return line_chat_id(number)
 
+    async def chats_for(self, user_ids: Sequence[str]) -> dict[str, int]:
+        return {user: await self.chat_for(user) for user in dict.fromkeys(user_ids)}
+
     async def address(self, chat_id: int) -> LineAddress | None:
         record = self._s.line_users.get(chat_id - LINE_CHAT_BASE)
         return None if record is None else LineAddress(record.user_id, record.forgotten)

@@ -37,6 +37,26 @@ async def test_each_line_user_has_one_chat_id_out_of_telegrams_range(uow_factory
         assert await uow.line.address(1001) is None
 
 
+async def test_a_webhooks_users_get_their_chat_ids_at_once_as_one_by_one(uow_factory):
+    async with uow_factory() as uow:
+        known = await uow.line.chat_for(U1)
+        gone = await uow.line.chat_for(U2)
+        await uow.line.forget(gone)
+        await uow.commit()
+    async with uow_factory() as uow:
+        chats = await uow.line.chats_for([U1, "U-new-1", U2, "U-new-2", U1])
+        await uow.commit()
+    assert list(chats) == [U1, "U-new-1", U2, "U-new-2"]
+    assert chats[U1] == known and chats[U2] == gone  # the forgotten one keeps theirs
+    assert len(set(chats.values())) == 4
+    assert all(Channel.of(chat) is Channel.LINE for chat in chats.values())
+    async with uow_factory() as uow:
+        assert await uow.line.address(gone) == LineAddress(U2, forgotten=False)
+        assert await uow.line.address(chats["U-new-2"]) == LineAddress("U-new-2", forgotten=False)
+        assert await uow.line.chat_for("U-new-1") == chats["U-new-1"]
+        assert await uow.line.chats_for([]) == {}
+
+
 async def test_an_event_keeps_its_inbox_id_and_ids_follow_event_times(uow_factory):
     async with uow_factory() as uow:
         later = await uow.line.record_events([event("E-later", MS + 5)], T0)
