@@ -145,6 +145,7 @@ def child(out: Path) -> None:
         out.write_text(
             json.dumps(
                 {
+                    "cpu": time.process_time(),  # this process's CPU s (user + system)
                     "units": {k: list(v) for k, v in list(units.items())},
                     "statements": {k: list(v) for k, v in list(statements.items())},
                 }
@@ -242,7 +243,9 @@ async def parent(args: argparse.Namespace) -> None:
     statements = _diff(after["statements"], before["statements"])
     print(
         f"\n{args.transport} + {args.store}: {n} updates at once, {rate:.0f} updates/s, "
-        f"wall {wall * 1000 / n:.2f} ms per update\n"
+        f"wall {wall * 1000 / n:.2f} ms per update, "
+        f"bot CPU {(after['cpu'] - before['cpu']) * 1000 / n:.2f} ms per update"
+        f"{' (under cProfile)' if args.cpu else ''}\n"
     )
     print(
         "| opened by                         | units/upd | wait ms/upd | open ms/upd "
