@@ -21,6 +21,11 @@ from bot.ports.line import LineAddress, LineEvent, ReplyClaim
 from storage.models import LineEventRow, LineUserRow, OutboxRow
 from storage.repositories._sql import rowcount, upsert_insert
 
+# Built once: an alias is costly to make for each statement.
+_TAKEN = aliased(LineEventRow, name="taken")
+_OWN_CLAIM = aliased(LineEventRow, name="own_claim")
+_OLDEST = aliased(LineEventRow, name="oldest")
+
 
 class SqlLineRepository:
     def __init__(self, session: AsyncConnection) -> None:
@@ -110,7 +115,7 @@ class SqlLineRepository:
         high = line_update_id(event.timestamp_ms, LINE_UPDATE_SLOTS - 1)
         # After the millisecond's last id, found by the INSERT itself (one statement, not a
         # SELECT max and an INSERT); past its range if it is full (the next ones follow).
-        taken = aliased(LineEventRow)
+        taken = _TAKEN
         after_top = func.coalesce(
             select(func.max(taken.update_id) + 1)
             .where(taken.update_id.between(low, high))
@@ -155,8 +160,7 @@ class SqlLineRepository:
         # The usual case, a first try with a token there, is one UPDATE: the chat's oldest
         # unclaimed token, taken unless the row holds a claim already. Otherwise one SELECT
         # tells the row's own claim (listed first) from a token another sender took meanwhile.
-        own_claim = aliased(LineEventRow)
-        oldest = aliased(LineEventRow)
+        own_claim, oldest = _OWN_CLAIM, _OLDEST
         unclaimed = (
             LineEventRow.chat_id == chat_id,
             LineEventRow.reply_token.is_not(None),
