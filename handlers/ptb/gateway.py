@@ -1,4 +1,5 @@
-"""`TelegramGateway` on python-telegram-bot's `telegram.Bot` (its httpx-based `HTTPXRequest`).
+"""`TelegramGateway` on python-telegram-bot's `telegram.Bot`: sends on an aiohttp `BaseRequest`
+(handlers/ptb/aiohttp_request.py), long polling on ptb's own httpx-based `HTTPXRequest`.
 
 ptb's exceptions are translated into the gateway errors exactly as the raw transport translates
 HTTP answers, so the sender's rules are written once.
