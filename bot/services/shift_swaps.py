@@ -170,11 +170,11 @@ async def give_reason(
     uow.record(ShiftReasonGiven(at=now, release_id=release_id))
 
 
-async def take_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime) -> Taken:
-    """A free place on a shift.
-
-    Errors: shift_started, shift_full, shift_overlaps, already_on_shift.
-    """
+async def _takeable(
+    uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime
+) -> tuple[int, Shift]:
+    """The actor's person id and the shift, if they may take a place on it (asked and taken
+    alike). Errors: shift_started, already_on_shift, shift_overlaps; refused, audited."""
     person_id = await access.require(uow, actor, now, _MAY_SWAP, refused="shifts.refused")
     shift = await uow.shifts.get(shift_id)
     if shift is None or not may_take(actor, shift):
@@ -185,6 +185,15 @@ async def take_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime
         raise DomainError("already_on_shift")
     if await uow.shift_swaps.overlapping(person_id, shift.starts_at, shift.ends_at):
         raise DomainError("shift_overlaps")
+    return person_id, shift
+
+
+async def take_shift(uow: UnitOfWork, actor: Actor, shift_id: int, now: datetime) -> Taken:
+    """A free place on a shift.
+
+    Errors: shift_started, shift_full, shift_overlaps, already_on_shift.
+    """
+    person_id, _ = await _takeable(uow, actor, shift_id, now)
     outcome = await uow.shift_swaps.take(shift_id, person_id)
     if outcome is TakeOutcome.ALREADY:
         raise DomainError("already_on_shift")
@@ -212,16 +221,7 @@ async def preview_take(
 ) -> ReleasePreview:
     """The shift the actor would take and who would hear of it (its coordinators), asked before
     it is taken. Errors: as `take_shift`."""
-    person_id = await access.require(uow, actor, now, _MAY_SWAP, refused="shifts.refused")
-    shift = await uow.shifts.get(shift_id)
-    if shift is None or not may_take(actor, shift):
-        await access.refuse(uow, actor, now, "shift.refused", f"shift:{shift_id}")
-    if shift.starts_at <= now:
-        raise DomainError("shift_started")
-    if shift.is_assigned(person_id):
-        raise DomainError("already_on_shift")
-    if await uow.shift_swaps.overlapping(person_id, shift.starts_at, shift.ends_at):
-        raise DomainError("shift_overlaps")
+    person_id, shift = await _takeable(uow, actor, shift_id, now)
     if shift.free_places < 1:
         raise DomainError("shift_full")
     staff = [p for p in await coordinators(uow, shift.centre_id) if p.id != person_id]
