@@ -8,29 +8,19 @@ import re
 
 import pytest
 
-from bot.dialogs.engine import DialogSettings
 from bot.domain.channels import line_chat_id
 from bot.domain.people import NewPerson, Role
-from bot.rendering import Renderer
-from tests.fakes.chat import ChatHarness, User
-from tests.fixtures.core import conversation_on
+from tests.fakes.chat import User
 from tests.fixtures.people import HANAKO, TANAKA, demo
 
 ON_LINE = User(line_chat_id(11), "たなか", "ja")
 
 
 @pytest.fixture
-async def chat(memory_store, i18n, clock):
+async def chat(chat, memory_store, clock):
+    """The shared chat (tests/fixtures/core.py) over the demo co-op."""
     await demo(memory_store, clock)
-    settings = DialogSettings(
-        bot_username="kyodo_test_bot",
-        invite_ttl_hours=72,
-        max_text_length=1000,
-        default_locale="ja",
-    )
-    return ChatHarness(
-        memory_store, conversation_on(memory_store, Renderer(i18n), settings, clock), clock
-    )
+    return chat
 
 
 def person_id(store, telegram_id: int) -> int:

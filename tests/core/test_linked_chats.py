@@ -10,15 +10,12 @@ import re
 
 import pytest
 
-from bot.dialogs.engine import DialogSettings
 from bot.domain.channels import line_chat_id
 from bot.domain.errors import NotFound, PermissionDenied
 from bot.domain.outbound import Carries
 from bot.domain.people import Actor, NewPerson, Role
-from bot.rendering import Renderer
 from bot.services import links
-from tests.fakes.chat import ChatHarness, User
-from tests.fixtures.core import conversation_on
+from tests.fakes.chat import User
 from tests.fixtures.people import HANAKO, MARIA, TANAKA, demo
 
 TANAKA_ON_LINE = User(line_chat_id(11), "たなか", "ja")
@@ -26,17 +23,10 @@ MARIA_ON_LINE = User(line_chat_id(12), "Maria", "en")
 
 
 @pytest.fixture
-async def chat(memory_store, i18n, clock):
+async def chat(chat, memory_store, clock):
+    """The shared chat (tests/fixtures/core.py) over the demo co-op, two people also on LINE."""
     await demo(memory_store, clock)
-    settings = DialogSettings(
-        bot_username="kyodo_test_bot",
-        invite_ttl_hours=72,
-        max_text_length=1000,
-        default_locale="ja",
-    )
-    harness = ChatHarness(
-        memory_store, conversation_on(memory_store, Renderer(i18n), settings, clock), clock
-    )
+    harness = chat
     for user, there in ((TANAKA, TANAKA_ON_LINE), (MARIA, MARIA_ON_LINE)):
         shown = await harness.send(user, "/link")
         [code] = re.findall(r"/link ([A-Z0-9]{4}-[A-Z0-9]{4})", shown.text)
