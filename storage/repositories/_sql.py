@@ -1,8 +1,10 @@
-"""Helpers shared by the SQL repositories: the dialect-specific INSERT and row counts."""
+"""Helpers shared by the SQL repositories: the dialect-specific INSERT, statements built
+once, and row counts."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Result
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,6 +20,36 @@ def upsert_insert(session: AsyncConnection, model: Any) -> Any:
     if dialect_name(session) == "postgresql":
         return postgresql.insert(model)
     return sqlite.insert(model)
+
+
+def insert_into(dialect: str, table: Any) -> Any:
+    """`upsert_insert` for a dialect named, for statements built before any connection."""
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+S = TypeVar("S")
+
+
+class Prepared(Generic[S]):
+    """A statement built once per SQL dialect, then run with bound values only.
+
+    On the inbox worker's path (every update) building a statement and computing its cache key
+    cost about as much CPU as running it on SQLite: 0.42 against 0.20 ms a lookup of a dialog
+    state (bench/inbound_profile.py). SQLAlchemy memoises the cache key of a statement object,
+    so one built once and run with `bindparam` values skips both. Built from tables, not ORM
+    classes, so that running it does not go through the ORM's compile layer either.
+    """
+
+    def __init__(self, build: Callable[[str], S]) -> None:
+        self._build = build
+        self._built: dict[str, S] = {}
+
+    def of(self, session: AsyncConnection) -> S:
+        name = session.dialect.name
+        statement = self._built.get(name)
+        if statement is None:
+            statement = self._built[name] = self._build(name)
+        return statement
 
 
 def dialect_name(session: AsyncConnection) -> str:

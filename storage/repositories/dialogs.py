@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.dialogs import DialogState
 from storage.models import DialogStateRow
-from storage.repositories._sql import rowcount, upsert_insert
+from storage.repositories._sql import Prepared, insert_into, rowcount
+
+_T = DialogStateRow.__table__
+
+# Both run on every update the inbox worker handles: built once (see Prepared).
+_GET = Prepared(
+    lambda _dialect: select(_T.c.dialog, _T.c.step, _T.c.data).where(
+        _T.c.channel == bindparam("channel"), _T.c.chat_id == bindparam("chat_id")
+    )
+)
+
+
+def _put(dialect: str) -> Any:
+    insert = insert_into(dialect, _T)
+    changed = ("dialog", "step", "data", "updated_at")
+    return insert.on_conflict_do_update(
+        index_elements=[_T.c.channel, _T.c.chat_id],
+        set_={name: insert.excluded[name] for name in changed},
+    )
+
+
+_PUT = Prepared(_put)
 
 
 class SqlDialogRepository:
@@ -19,9 +41,7 @@ class SqlDialogRepository:
     async def get(self, channel: str, chat_id: int) -> DialogState | None:
         row = (
             await self._session.execute(
-                select(DialogStateRow.dialog, DialogStateRow.step, DialogStateRow.data).where(
-                    DialogStateRow.channel == channel, DialogStateRow.chat_id == chat_id
-                )
+                _GET.of(self._session), {"channel": channel, "chat_id": chat_id}
             )
         ).one_or_none()
         if row is None:
@@ -29,17 +49,16 @@ class SqlDialogRepository:
         return DialogState(dialog=row.dialog, step=row.step, data=dict(row.data or {}))
 
     async def put(self, channel: str, chat_id: int, state: DialogState, at: datetime) -> None:
-        values = {
-            "dialog": state.dialog,
-            "step": state.step,
-            "data": dict(state.data),
-            "updated_at": at,
-        }
-        stmt = upsert_insert(self._session, DialogStateRow).values(
-            channel=channel, chat_id=chat_id, **values
-        )
         await self._session.execute(
-            stmt.on_conflict_do_update(index_elements=["channel", "chat_id"], set_=values)
+            _PUT.of(self._session),
+            {
+                "channel": channel,
+                "chat_id": chat_id,
+                "dialog": state.dialog,
+                "step": state.step,
+                "data": dict(state.data),
+                "updated_at": at,
+            },
         )
 
     async def delete(self, channel: str, chat_id: int) -> None:

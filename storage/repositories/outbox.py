@@ -30,7 +30,9 @@ from bot.domain.outbound import (
 )
 from storage.models import BroadcastDeliveryRow, BroadcastRow, OutboxRow, StaffCardCopyRow
 from storage.repositories._settled import settled_columns
-from storage.repositories._sql import dialect_name, rowcount, upsert_insert
+from storage.repositories._sql import Prepared, dialect_name, insert_into, rowcount
+
+_T = OutboxRow.__table__
 
 _ITEM_COLUMNS = (
     OutboxRow.id,
@@ -45,6 +47,13 @@ _ITEM_COLUMNS = (
     OutboxRow.created_at,
     OutboxRow.dedupe_key,
     OutboxRow.bulk,
+)
+
+
+# Every reply is one of these: built once (see Prepared). The only unique column a caller
+# controls is dedupe_key, so a conflict means "already queued".
+_ADD = Prepared(
+    lambda dialect: insert_into(dialect, _T).on_conflict_do_nothing().returning(_T.c.id)
 )
 
 
@@ -102,29 +111,24 @@ class SqlOutboxRepository:
         dedupe_key: str | None = None,
         bulk: bool = False,
     ) -> int | None:
-        stmt = (
-            upsert_insert(self._session, OutboxRow)
-            .values(
-                chat_id=message.chat_id,
-                text=message.text,
-                buttons=markup_json(message),
-                edit_message_id=message.edit_message_id,
-                parse_mode=message.parse_mode,
-                is_group=message.is_group,
-                status=OutboxStatus.PENDING.value,
-                not_before=not_before,
-                attempts=0,
-                created_at=at,
-                carries=None if message.carries is None else message.carries.value,
-                media=None if message.media is None else list(message.media),
-                dedupe_key=dedupe_key,
-                bulk=bulk or self._bulk,
-            )
-            # The only unique column a caller controls is dedupe_key: a conflict means "queued".
-            .on_conflict_do_nothing()
-            .returning(OutboxRow.id)
-        )
-        new_id: int | None = (await self._session.execute(stmt)).scalar_one_or_none()
+        values = {
+            "chat_id": message.chat_id,
+            "text": message.text,
+            "buttons": markup_json(message),
+            "edit_message_id": message.edit_message_id,
+            "parse_mode": message.parse_mode,
+            "is_group": message.is_group,
+            "status": OutboxStatus.PENDING.value,
+            "not_before": not_before,
+            "attempts": 0,
+            "created_at": at,
+            "carries": None if message.carries is None else message.carries.value,
+            "media": None if message.media is None else list(message.media),
+            "dedupe_key": dedupe_key,
+            "bulk": bulk or self._bulk,
+        }
+        result = await self._session.execute(_ADD.of(self._session), values)
+        new_id: int | None = result.scalar_one_or_none()
         if new_id is not None and message.edit_message_id is not None:
             await self._supersede(message.chat_id, message.edit_message_id, new_id)
         return new_id

@@ -5,12 +5,52 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.people import NewPerson, Person, Role
 from storage.models import PersonChatRow, PersonRoleRow, PersonRow
-from storage.repositories._sql import rowcount, upsert_insert
+from storage.repositories._sql import Prepared, rowcount, upsert_insert
+
+_P = PersonRow.__table__
+_R = PersonRoleRow.__table__
+_C = PersonChatRow.__table__
+
+
+def _people_where(where: ColumnElement[bool]) -> Select[Any]:
+    """The people matching `where`, a row for each of their roles (or one without)."""
+    return (
+        select(
+            _P.c.id,
+            _P.c.telegram_user_id,
+            _P.c.display_name,
+            _P.c.locale,
+            _P.c.telegram_language,
+            _P.c.unreachable,
+            _P.c.created_at,
+            _R.c.role,
+        )
+        .outerjoin(_R, _R.c.person_id == _P.c.id)
+        .where(where)
+        .order_by(_P.c.id)
+    )
+
+
+# The lookups of every update (who is writing) and of most services: built once (Prepared).
+_BY_ID = Prepared(lambda _dialect: _people_where(_P.c.id == bindparam("id")))
+_BY_TELEGRAM_ID = Prepared(
+    lambda _dialect: _people_where(_P.c.telegram_user_id == bindparam("chat_id"))
+)
+# The person whose first chat it is, else who linked it as a further chat: one statement on
+# the inbox worker's path, where two lookups cost a round trip each.
+_OF_CHAT = Prepared(
+    lambda _dialect: _people_where(
+        or_(
+            _P.c.telegram_user_id == bindparam("chat_id"),
+            _P.c.id.in_(select(_C.c.person_id).where(_C.c.chat_id == bindparam("chat_id"))),
+        )
+    )
+)
 
 
 class SqlPeopleRepository:
@@ -18,10 +58,12 @@ class SqlPeopleRepository:
         self._session = session
 
     async def get(self, person_id: int) -> Person | None:
-        return await self._one(PersonRow.id == person_id)
+        found = await self._run(_BY_ID.of(self._session), {"id": person_id})
+        return found[0] if found else None
 
     async def by_telegram_id(self, telegram_user_id: int) -> Person | None:
-        return await self._one(PersonRow.telegram_user_id == telegram_user_id)
+        found = await self._run(_BY_TELEGRAM_ID.of(self._session), {"chat_id": telegram_user_id})
+        return found[0] if found else None
 
     async def with_role(self, role: Role) -> Sequence[Person]:
         ids = (
@@ -118,36 +160,13 @@ class SqlPeopleRepository:
         await self._session.execute(update(PersonRow).where(where).values(**values))
 
     async def of_chat(self, chat_id: int) -> Person | None:
-        # The person whose first chat it is, else who linked it as a further chat: one
-        # statement on the inbox worker's path, where two lookups cost a round trip each.
-        linked = select(PersonChatRow.person_id).where(PersonChatRow.chat_id == chat_id)
-        found = await self._people(
-            or_(PersonRow.telegram_user_id == chat_id, PersonRow.id.in_(linked))
-        )
+        found = await self._run(_OF_CHAT.of(self._session), {"chat_id": chat_id})
         first = [p for p in found if p.telegram_user_id == chat_id]
         return (first or found)[0] if found else None
 
-    async def _one(self, where: ColumnElement[bool]) -> Person | None:
-        found = await self._people(where)
-        return found[0] if found else None
-
-    async def _people(self, where: ColumnElement[bool]) -> list[Person]:
-        """The people matching `where`, each with their roles, in one statement."""
-        rows = await self._session.execute(
-            select(
-                PersonRow.id,
-                PersonRow.telegram_user_id,
-                PersonRow.display_name,
-                PersonRow.locale,
-                PersonRow.telegram_language,
-                PersonRow.unreachable,
-                PersonRow.created_at,
-                PersonRoleRow.role,
-            )
-            .outerjoin(PersonRoleRow, PersonRoleRow.person_id == PersonRow.id)
-            .where(where)
-            .order_by(PersonRow.id)
-        )
+    async def _run(self, statement: Select[Any], values: dict[str, Any]) -> list[Person]:
+        """The people a prepared statement finds, each with their roles, in one statement."""
+        rows = await self._session.execute(statement, values)
         people: dict[int, tuple[Any, set[Role]]] = {}
         for row in rows:
             _, roles = people.setdefault(row.id, (row, set()))
