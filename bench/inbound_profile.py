@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import json
 import os
 import pstats
@@ -132,6 +133,20 @@ def child(out: Path) -> None:
     unit.__aexit__ = __aexit__  # type: ignore[method-assign]
     unit.commit = do_commit  # type: ignore[method-assign]
 
+    # Time in the garbage collector, by generation: [collections, seconds] each.
+    collected = [[0.0, 0.0] for _ in range(3)]
+    gc_started = [0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+        else:
+            generation = collected[info["generation"]]
+            generation[0] += 1
+            generation[1] += time.perf_counter() - gc_started[0]
+
+    gc.callbacks.append(on_gc)
+
     profiler: list[cProfile.Profile] = []
 
     def dump(*_: object) -> None:
@@ -146,6 +161,8 @@ def child(out: Path) -> None:
             json.dumps(
                 {
                     "cpu": time.process_time(),  # this process's CPU s (user + system)
+                    "thread_cpu": time.thread_time(),  # the event loop's thread alone
+                    "gc": collected,
                     "units": {k: list(v) for k, v in list(units.items())},
                     "statements": {k: list(v) for k, v in list(statements.items())},
                 }
@@ -245,7 +262,18 @@ async def parent(args: argparse.Namespace) -> None:
         f"\n{args.transport} + {args.store}: {n} updates at once, {rate:.0f} updates/s, "
         f"wall {wall * 1000 / n:.2f} ms per update, "
         f"bot CPU {(after['cpu'] - before['cpu']) * 1000 / n:.2f} ms per update"
-        f"{' (under cProfile)' if args.cpu else ''}\n"
+        f"{' (under cProfile)' if args.cpu else ''}; "
+        f"of which the event loop's thread "
+        f"{(after['thread_cpu'] - before['thread_cpu']) * 1000 / n:.2f}"
+    )
+    gcs = [
+        (a[0] - b[0], (a[1] - b[1]) * 1000 / n)
+        for a, b in zip(after["gc"], before["gc"], strict=True)
+    ]
+    print(
+        "garbage collector: "
+        + ", ".join(f"gen {g}: {c:.0f} runs, {ms:.3f} ms/upd" for g, (c, ms) in enumerate(gcs))
+        + "\n"
     )
     print(
         "| opened by                         | units/upd | wait ms/upd | open ms/upd "
