@@ -23,6 +23,11 @@ from sqlalchemy.util.concurrency import await_
 # How long a writer waits for another writer's lock before SQLite reports "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
+# An execution option: on SQLite, run the statement on the calling (event loop's) thread
+# rather than handing it to aiosqlite's. For short statements inside a unit of work only, see
+# _OneTripCursor.
+ON_LOOP_THREAD = "kyodo_on_loop_thread"
+
 
 def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     """An engine for `url`; extra keyword arguments go to SQLAlchemy unchanged."""
@@ -44,7 +49,11 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
     # Every unit of work ends its transaction itself (commit, or rollback on leaving), so the
     # pool's own rollback on check-in would be one more round trip to the driver's thread.
     kwargs.setdefault("pool_reset_on_return", None)
-    engine = create_async_engine(url, **kwargs)
+    # Statements marked ON_LOOP_THREAD use the connection from the event loop's thread; the
+    # connection's own mutex still lets one statement at a time use it.
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    connect_args.setdefault("check_same_thread", False)
+    engine = create_async_engine(url, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -63,6 +72,14 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
             cursor.execute("PRAGMA foreign_keys=ON")
         finally:
             cursor.close()
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _where_to_run(
+        _conn: Connection, cursor: Any, _s: str, _p: Any, context: Any, _many: bool
+    ) -> None:
+        if isinstance(cursor, _OneTripCursor):
+            options = context.execution_options if context is not None else EMPTY_DICT
+            cursor._on_loop = bool(options.get(ON_LOOP_THREAD, False))
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -109,9 +126,17 @@ class _OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     the driver's thread and back through the event loop: on the inbox worker's path that was
     16 hand-overs an update for 4 statements (bench/inbound_profile.py), and under load each
     waits for the GIL. Here the thread does all four at once and hands back the rows.
+
+    A statement marked ON_LOOP_THREAD makes no trip at all: the hand-over cost 0.07-0.17 ms of
+    CPU a statement, three times what SQLite takes for a lookup by key (bench/inbound_profile.py).
+    That is safe for the short statements of a unit of work: every transaction begins with
+    BEGIN IMMEDIATE (on aiosqlite's thread, where waiting for another process's lock does not
+    stall the loop), and holding the write lock, nothing in it waits for a lock again; WAL
+    checkpoints happen at COMMIT, which stays on aiosqlite's thread too. Long statements
+    (exports, purges) are not marked and keep the loop free while they run.
     """
 
-    __slots__ = ("_description", "_lastrowid", "_rowcount")
+    __slots__ = ("_description", "_lastrowid", "_on_loop", "_rowcount")
 
     def __init__(self, adapt_connection: Any) -> None:  # no cursor opened ahead: no trip
         self._adapt_connection = adapt_connection
@@ -122,6 +147,7 @@ class _OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._description: Any = None
         self._rowcount = -1
         self._lastrowid: int | None = None
+        self._on_loop = False
 
     @property
     def description(self) -> Any:
@@ -154,11 +180,14 @@ class _OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             self._adapt_connection._handle_exception(error)
 
     async def _run(self, operation: Any, parameters: Any, many: bool) -> None:
+        connection: Any = self._connection  # aiosqlite's: its thread and sqlite3 connection
         async with self._adapt_connection._execute_mutex:
-            connection: Any = self._connection  # aiosqlite's: its thread and sqlite3 connection
-            found = await connection._execute(
-                _run_statement, connection._conn, operation, parameters, many
-            )
+            if self._on_loop:
+                found = _run_statement(connection._conn, operation, parameters, many)
+            else:
+                found = await connection._execute(
+                    _run_statement, connection._conn, operation, parameters, many
+                )
         self._description, self._rowcount, self._lastrowid, rows = found
         self._rows = collections.deque(rows or ())
 

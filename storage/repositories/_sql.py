@@ -10,6 +10,8 @@ from sqlalchemy import Result
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.database import ON_LOOP_THREAD
+
 
 def upsert_insert(session: AsyncConnection, model: Any) -> Any:
     """An INSERT that has `.on_conflict_do_nothing()` / `.on_conflict_do_update()`.
@@ -37,7 +39,8 @@ class Prepared(Generic[S]):
     cost about as much CPU as running it on SQLite: 0.42 against 0.20 ms a lookup of a dialog
     state (bench/inbound_profile.py). SQLAlchemy memoises the cache key of a statement object,
     so one built once and run with `bindparam` values skips both. Built from tables, not ORM
-    classes, so that running it does not go through the ORM's compile layer either.
+    classes, so that running it does not go through the ORM's compile layer either. Only for
+    statements that touch a few rows by key: they run on the event loop's thread on SQLite.
     """
 
     def __init__(self, build: Callable[[str], S]) -> None:
@@ -48,7 +51,10 @@ class Prepared(Generic[S]):
         name = session.dialect.name
         statement = self._built.get(name)
         if statement is None:
-            statement = self._built[name] = self._build(name)
+            # Each is a lookup or a write of one row by key: on SQLite short enough to run on
+            # the event loop's thread (storage/database.py, ON_LOOP_THREAD).
+            built: Any = self._build(name)
+            statement = self._built[name] = built.execution_options(**{ON_LOOP_THREAD: True})
         return statement
 
 
