@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, insert, or_, select, update
@@ -53,9 +53,52 @@ _OF_CHAT = Prepared(
 )
 
 
+# The people of many chats, for a batch of updates: each row says which asked-for chat it is
+# the first chat of (telegram_user_id) or a linked one (linked_chat).
+_OF_CHATS = Prepared(
+    lambda _dialect: (
+        select(
+            *_people_where(_P.c.id.is_not(None)).selected_columns,
+            _C.c.chat_id.label("linked_chat"),
+        )
+        .select_from(_P)
+        .outerjoin(_R, _R.c.person_id == _P.c.id)
+        .outerjoin(
+            _C,
+            (_C.c.person_id == _P.c.id) & _C.c.chat_id.in_(bindparam("chats", expanding=True)),
+        )
+        .where(
+            or_(
+                _P.c.telegram_user_id.in_(bindparam("chats", expanding=True)),
+                _C.c.chat_id.is_not(None),
+            )
+        )
+        .order_by(_P.c.id)
+    )
+)
+
+
 class SqlPeopleRepository:
     def __init__(self, session: AsyncConnection) -> None:
         self._session = session
+        # Read ahead for a batch of updates (read_ahead): each answer serves one `of_chat`;
+        # any change to people through this repository drops them all.
+        self._ahead: dict[int, Person | None] = {}
+
+    async def read_ahead(self, chat_ids: Sequence[int]) -> None:
+        chats = sorted(set(chat_ids))
+        if not chats:
+            return
+        rows = list(await self._session.execute(_OF_CHATS.of(self._session), {"chats": chats}))
+        people = {person.id: person for person in _people_of(rows)}
+        first: dict[int, Person] = {}
+        linked: dict[int, Person] = {}
+        for row in rows:  # by person id: of two linking one chat, the lower, as of_chat
+            if row.telegram_user_id is not None:
+                first[row.telegram_user_id] = people[row.id]
+            if row.linked_chat is not None:
+                linked.setdefault(row.linked_chat, people[row.id])
+        self._ahead = {chat: first.get(chat) or linked.get(chat) for chat in chats}
 
     async def get(self, person_id: int) -> Person | None:
         found = await self._run(_BY_ID.of(self._session), {"id": person_id})
@@ -97,6 +140,7 @@ class SqlPeopleRepository:
         return {Role(role): int(count) for role, count in rows}
 
     async def add(self, person: NewPerson) -> Person:
+        self._ahead.clear()
         person_id = (
             await self._session.execute(
                 insert(PersonRow)
@@ -124,12 +168,14 @@ class SqlPeopleRepository:
         await self._update(PersonRow.id == person_id, telegram_language=language)
 
     async def add_role(self, person_id: int, role: Role) -> None:
+        self._ahead.clear()
         stmt = upsert_insert(self._session, PersonRoleRow).values(
             person_id=person_id, role=Role(role).value
         )
         await self._session.execute(stmt.on_conflict_do_nothing())
 
     async def remove_role(self, person_id: int, role: Role) -> None:
+        self._ahead.clear()
         await self._session.execute(
             delete(PersonRoleRow).where(
                 PersonRoleRow.person_id == person_id, PersonRoleRow.role == Role(role).value
@@ -142,6 +188,7 @@ class SqlPeopleRepository:
     async def attach(
         self, person_id: int, telegram_user_id: int, telegram_language: str | None
     ) -> bool:
+        self._ahead.clear()
         # Conditional, as an invite's use: of two accounts racing for one person, one wins.
         result = await self._session.execute(
             update(PersonRow)
@@ -154,34 +201,42 @@ class SqlPeopleRepository:
         await self._update(PersonRow.id == person_id, display_name=display_name)
 
     async def remove_placeholder(self, person_id: int) -> None:
+        self._ahead.clear()
         await self._session.execute(delete(PersonRow).where(PersonRow.id == person_id))
 
     async def _update(self, where: ColumnElement[bool], **values: object) -> None:
+        self._ahead.clear()
         await self._session.execute(update(PersonRow).where(where).values(**values))
 
     async def of_chat(self, chat_id: int) -> Person | None:
+        if chat_id in self._ahead:
+            return self._ahead.pop(chat_id)
         found = await self._run(_OF_CHAT.of(self._session), {"chat_id": chat_id})
         first = [p for p in found if p.telegram_user_id == chat_id]
         return (first or found)[0] if found else None
 
     async def _run(self, statement: Select[Any], values: dict[str, Any]) -> list[Person]:
         """The people a prepared statement finds, each with their roles, in one statement."""
-        rows = await self._session.execute(statement, values)
-        people: dict[int, tuple[Any, set[Role]]] = {}
-        for row in rows:
-            _, roles = people.setdefault(row.id, (row, set()))
-            if row.role is not None:
-                roles.add(Role(row.role))
-        return [
-            Person(
-                id=row.id,
-                telegram_user_id=row.telegram_user_id,
-                display_name=row.display_name,
-                locale=row.locale,
-                telegram_language=row.telegram_language,
-                roles=frozenset(roles),
-                created_at=row.created_at,
-                unreachable=row.unreachable,
-            )
-            for row, roles in people.values()
-        ]
+        return _people_of(await self._session.execute(statement, values))
+
+
+def _people_of(rows: Iterable[Any]) -> list[Person]:
+    """People from rows of `_people_where`: a row for each role, in order of person id."""
+    people: dict[int, tuple[Any, set[Role]]] = {}
+    for row in rows:
+        _, roles = people.setdefault(row.id, (row, set()))
+        if row.role is not None:
+            roles.add(Role(row.role))
+    return [
+        Person(
+            id=row.id,
+            telegram_user_id=row.telegram_user_id,
+            display_name=row.display_name,
+            locale=row.locale,
+            telegram_language=row.telegram_language,
+            roles=frozenset(roles),
+            created_at=row.created_at,
+            unreachable=row.unreachable,
+        )
+        for row, roles in people.values()
+    ]

@@ -267,6 +267,9 @@ class MemoryPeopleRepository:
             (p for p in self._s.people.values() if p.telegram_user_id == telegram_user_id), None
         )
 
+    async def read_ahead(self, chat_ids: Sequence[int]) -> None:
+        return None  # no round trips to save: of_chat reads the dicts as they are
+
     async def of_chat(self, chat_id: int) -> Person | None:
         person = await self.by_telegram_id(chat_id)
         linked = self._s.person_chats.get(chat_id)
@@ -434,6 +437,9 @@ class MemoryInviteRepository:
 class MemoryDialogRepository:
     def __init__(self, state: MemoryState) -> None:
         self._s = state
+
+    async def read_ahead(self, keys: Sequence[tuple[str, int]]) -> None:
+        return None  # no round trips to save: get reads the dict as it is
 
     async def get(self, channel: str, chat_id: int) -> DialogState | None:
         state = self._s.dialogs.get((channel, chat_id))

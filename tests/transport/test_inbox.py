@@ -330,3 +330,61 @@ async def test_handled_rows_are_pruned_after_a_few_days(store, handler, gateway,
     await asyncio.gather(task, return_exceptions=True)
 
     assert store.state.inbox == {}
+
+
+class CountingHandler:
+    """A dialog of one step that counts a chat's messages in its state, as the core's
+    conversation does: who writes, their state, the state put back."""
+
+    def __init__(self) -> None:
+        self.counts: list[tuple[int, int, bool]] = []
+
+    async def __call__(self, uow, incoming: Incoming) -> HandleResult:
+        from bot.domain.dialogs import DialogState
+
+        assert incoming.chat_id is not None
+        known = await uow.people.of_chat(incoming.chat_id) is not None
+        state = await uow.dialogs.get("telegram", incoming.chat_id)
+        count = 1 + (state.data["count"] if state is not None else 0)
+        self.counts.append((incoming.chat_id, count, known))
+        await uow.dialogs.put(
+            "telegram", incoming.chat_id, DialogState("count", "on", {"count": count}), uow_now()
+        )
+        return HandleResult()
+
+
+async def test_in_a_batch_each_update_sees_the_dialog_state_the_one_before_left(
+    uow_factory, gateway, vtime, wakes
+):
+    # The worker reads who writes and their dialog states for a whole batch at once: an
+    # update later in the batch must still see what an earlier one of its chat changed.
+    from bot.domain.people import NewPerson
+
+    async with uow_factory() as uow:
+        await uow.people.add(NewPerson(201, "一郎", "ja", uow_now()))
+        await uow.commit()
+    counting = CountingHandler()
+    updates = [text_update(i, 200 + i % 2) for i in range(1, 9)]
+    await InboxIntake(uow_factory, vtime).accept(updates)
+    worker = InboxWorker(
+        uow_factory, parse_update, counting, gateway, vtime, sleep=vtime.sleep, lanes=1
+    )
+
+    task = asyncio.create_task(worker.run())
+    for _ in range(200):
+        if len(counting.counts) == 8:
+            break
+        await vtime.sleep(0.5)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+    assert counting.counts == [
+        (201, 1, True),
+        (200, 1, False),
+        (201, 2, True),
+        (200, 2, False),
+        (201, 3, True),
+        (200, 3, False),
+        (201, 4, True),
+        (200, 4, False),
+    ]
