@@ -30,8 +30,10 @@ Message text is never logged.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+from dataclasses import dataclass
 
 from bot.domain.deliveries import AMBIGUOUS_TIMEOUT
 from bot.domain.line_undelivered import QUOTA_SPENT, riding
@@ -72,6 +74,18 @@ def retry_key(item: OutboxItem) -> str:
     return str(uuid.uuid5(RETRY_KEY_NAMESPACE, name))
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What became of a reply: its token spent (LINE took it: `delivered`; or refused it), or
+    its claim released (it certainly did not go); `riders`: the held notices it carried."""
+
+    outbox_id: int
+    riders: list[int]
+    spent: bool
+    delivered: bool = False
+    ambiguous: bool = False
+
+
 class LineGateway:
     def __init__(
         self,
@@ -87,6 +101,9 @@ class LineGateway:
         self._clock = clock
         self._timeout = timeout
         self._menus = menus
+        # What became of replies, waiting for their batch's commit (`_record`).
+        self._outcomes: list[tuple[_Outcome, asyncio.Future[None]]] = []
+        self._writing: asyncio.Task[None] | None = None
 
     async def deliver(self, item: OutboxItem) -> SentMessage:
         chat_id = item.message.chat_id
@@ -206,16 +223,55 @@ class LineGateway:
     async def _spend(
         self, outbox_id: int, *, delivered: bool, riders: list[int], ambiguous: bool = False
     ) -> None:
-        async with self._uow() as uow:
-            await uow.line.spend_reply(outbox_id, delivered=delivered)
-            await self._settle(uow, riders, delivered=delivered, ambiguous=ambiguous)
-            await uow.commit()
+        await self._record(_Outcome(outbox_id, riders, True, delivered, ambiguous))
 
     async def _release(self, outbox_id: int, riders: list[int]) -> None:
-        async with self._uow() as uow:
-            await uow.line.release_reply(outbox_id)
-            await self._settle(uow, riders, delivered=False)
-            await uow.commit()
+        await self._record(_Outcome(outbox_id, riders, spent=False))
+
+    async def _record(self, outcome: _Outcome) -> None:
+        """Returns once what became of a reply is committed. Outcomes of replies that come back
+        while a batch is being committed (it may wait for SQLite's writer) are committed
+        together in the next batch: one unit of work for them, not one each (a unit's BEGIN and
+        COMMIT cost more CPU than its statements). A failed batch fails each of its replies'
+        deliveries, as a failed unit of their own did."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._outcomes.append((outcome, done))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.create_task(self._write_outcomes())
+        await done
+
+    async def _write_outcomes(self) -> None:
+        while self._outcomes:
+            batch, self._outcomes = self._outcomes, []
+            try:
+                async with self._uow() as uow:
+                    for outcome, _ in batch:
+                        if outcome.spent:
+                            await uow.line.spend_reply(
+                                outcome.outbox_id, delivered=outcome.delivered
+                            )
+                        else:
+                            await uow.line.release_reply(outcome.outbox_id)
+                        await self._settle(
+                            uow,
+                            outcome.riders,
+                            delivered=outcome.delivered,
+                            ambiguous=outcome.ambiguous,
+                        )
+                    await uow.commit()
+            except Exception as error:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+                continue
+            except BaseException:  # cancelled: so are the deliveries waiting (none hangs)
+                for _, done in batch + self._outcomes:
+                    done.cancel()
+                self._outcomes = []
+                raise
+            for _, done in batch:
+                if not done.done():  # its delivery may have been cancelled meanwhile
+                    done.set_result(None)
 
     async def _settle(
         self, uow: UnitOfWork, riders: list[int], *, delivered: bool, ambiguous: bool = False

@@ -1,0 +1,156 @@
+"""What became of LINE replies is committed before their deliveries return, several replies'
+outcomes in one unit of work when they come back together (handlers/line/gateway.py): each
+person still gets one reply, each token is spent, and when such a unit fails, every delivery in
+it fails and its retry sends nothing twice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.domain.outbound import OutboundMessage, OutboxItem
+from bot.ports.line import LineEvent, ReplyClaim
+from handlers.line.client import LineClient
+from handlers.line.gateway import LineGateway
+from sandbox.line.standin import LineStandIn
+from tests.fakes.memory_store import MemoryStore, MemoryUnitOfWork
+from tests.fixtures.core import FakeClock
+
+T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+PEOPLE = 6
+
+
+class _Line:
+    """A unit's `line` repository that notes when the unit spends a reply's token."""
+
+    def __init__(self, inner: Any, unit: _Unit) -> None:
+        self._inner = inner
+        self._unit = unit
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def spend_reply(self, outbox_id: int, *, delivered: bool) -> None:
+        self._unit.spent += 1
+        await self._inner.spend_reply(outbox_id, delivered=delivered)
+
+
+class _Unit:
+    def __init__(self, store: FlakyStore) -> None:
+        self._store = store
+        self._inner: MemoryUnitOfWork = store.memory.uow()
+        self.spent = 0
+
+    async def __aenter__(self) -> _Unit:
+        await self._inner.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self._inner.__aexit__(*exc_info)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    @property
+    def line(self) -> _Line:
+        return _Line(self._inner.line, self)
+
+    async def commit(self) -> None:
+        if self.spent and self._store.failing:
+            self._store.failing -= 1
+            raise ConnectionError("the database went away")
+        await self._inner.commit()
+        self._store.spends_committed.append(self.spent)
+
+
+class FlakyStore:
+    """The memory store, whose next `failing` units that spend reply tokens fail to commit."""
+
+    def __init__(self) -> None:
+        self.memory = MemoryStore()
+        self.failing = 0
+        self.spends_committed: list[int] = []  # each committed unit's spent tokens
+
+    def uow(self) -> _Unit:
+        return _Unit(self)
+
+
+@dataclass
+class Chats:
+    line: LineStandIn
+    store: FlakyStore
+    gateway: LineGateway
+    users: list[str]
+    chats: list[int]
+
+    def row(self, n: int) -> OutboxItem:
+        message = OutboundMessage(chat_id=self.chats[n], text=f"受け付けました {n}")
+        return OutboxItem(id=n + 1, message=message, attempts=1, created_at=T0)
+
+    async def claim_of(self, n: int) -> ReplyClaim | None:
+        async with self.store.memory.uow() as uow:
+            return await uow.line.claim_reply(self.chats[n], n + 1, T0)
+
+    def replies_to(self, n: int) -> list[tuple[str | None, str | None]]:
+        return [(e.via, e.message.get("text")) for e in self.line.received(self.users[n])]
+
+
+@pytest.fixture
+async def chats(line: LineStandIn) -> AsyncIterator[Chats]:
+    line.webhook_url = None  # events wait at the stand-in: this test plays Kyodo's intake
+    store, clock = FlakyStore(), FakeClock(T0)
+    users = [line.add_person(f"会員{n}").user_id for n in range(PEOPLE)]
+    events = []
+    async with store.memory.uow() as uow:
+        chat_ids = [await uow.line.chat_for(user) for user in users]
+        for n, (user, chat) in enumerate(zip(users, chat_ids, strict=True)):
+            record = line.sends_text(user, "こんにちは")
+            token = str(record.event["replyToken"])
+            millis = int(T0.timestamp() * 1000) + n
+            events.append(LineEvent(record.id, millis, chat, token, T0 + timedelta(seconds=50)))
+        await uow.line.record_events(events, T0)
+        await uow.commit()
+    client = LineClient(line.access_token, line.api_base_url)
+    gateway = LineGateway(store.uow, client, clock, timeout=2.0)
+    try:
+        yield Chats(line, store, gateway, users, chat_ids)
+    finally:
+        await client.close()
+
+
+async def test_replies_delivered_together_each_arrive_once_and_spend_their_token(chats: Chats):
+    sent = await asyncio.gather(*(chats.gateway.deliver(chats.row(n)) for n in range(PEOPLE)))
+    for n in range(PEOPLE):
+        assert chats.replies_to(n) == [("reply", f"受け付けました {n}")]
+        assert sent[n].message_id == int(chats.line.received(chats.users[n])[0].id)
+        # Committed before the delivery returned: a retry knows it was delivered.
+        assert await chats.claim_of(n) == ReplyClaim(None, again=True, fresh=False, delivered=True)
+    assert sum(chats.store.spends_committed) == PEOPLE
+    assert chats.line.stats.get("push_messages", 0) == 0
+
+
+async def test_when_the_outcomes_commit_fails_each_delivery_fails_and_its_retry_sends_nothing(
+    chats: Chats,
+):
+    chats.store.failing = 1
+    results = await asyncio.gather(
+        *(chats.gateway.deliver(chats.row(n)) for n in range(PEOPLE)), return_exceptions=True
+    )
+    failed = [n for n, result in enumerate(results) if isinstance(result, ConnectionError)]
+    assert failed  # at least the first unit's replies, however many it took
+    assert all(not isinstance(results[n], BaseException) for n in range(PEOPLE) if n not in failed)
+    for n in failed:
+        # Not recorded: the claim is still this row's, token and all.
+        claim = await chats.claim_of(n)
+        assert claim is not None and claim.again and not claim.delivered and claim.token
+        again = await chats.gateway.deliver(chats.row(n))  # LINE refuses the spent token
+        assert again.message_id is None
+        assert await chats.claim_of(n) == ReplyClaim(None, again=True, fresh=False, delivered=True)
+    for n in range(PEOPLE):
+        assert chats.replies_to(n) == [("reply", f"受け付けました {n}")]
+    assert chats.line.stats.get("push_messages", 0) == 0
