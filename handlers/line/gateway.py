@@ -33,13 +33,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from bot.domain.deliveries import AMBIGUOUS_TIMEOUT
 from bot.domain.line_undelivered import QUOTA_SPENT, riding
 from bot.domain.outbound import OutboxItem
+from bot.domain.people import Person
 from bot.ports.clock import Clock
-from bot.ports.line import ReplyClaim
+from bot.ports.line import LineAddress, ReplyClaim
 from bot.ports.store import UnitOfWork, UnitOfWorkFactory
 from bot.ports.telegram import (
     AmbiguousTimeout,
@@ -74,6 +77,64 @@ def retry_key(item: OutboxItem) -> str:
     return str(uuid.uuid5(RETRY_KEY_NAMESPACE, name))
 
 
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+class _Batches(Generic[R, T]):
+    """Runs `work` for each request in a unit of work and returns once that unit is committed.
+    Requests that come while a unit is being committed (it may wait for SQLite's writer) go
+    together in the next unit: one for them, not one each (a unit's BEGIN and COMMIT cost more
+    CPU than a delivery's few statements). A unit that fails fails each of its requests, as
+    a unit of their own did; nothing of it is committed."""
+
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, work: Callable[[UnitOfWork, R], Awaitable[T]]
+    ) -> None:
+        self._uow = uow_factory
+        self._work = work
+        self._waiting: list[tuple[R, asyncio.Future[T]]] = []
+        self._writing: asyncio.Task[None] | None = None
+
+    async def run(self, request: R) -> T:
+        done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._waiting.append((request, done))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.create_task(self._write())
+        return await done
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                async with self._uow() as uow:
+                    results = [await self._work(uow, request) for request, _ in batch]
+                    await uow.commit()
+            except Exception as error:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+                continue
+            except BaseException:  # cancelled: so are the requests waiting (none hangs)
+                for _, done in batch + self._waiting:
+                    done.cancel()
+                self._waiting = []
+                raise
+            for (_, done), result in zip(batch, results, strict=True):
+                if not done.done():  # its delivery may have been cancelled meanwhile
+                    done.set_result(result)
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """What a delivery committed before its request goes out (see `LineGateway._claim`)."""
+
+    address: LineAddress | None
+    claim: ReplyClaim | None = None
+    riders: list[tuple[int, list[dict[str, object]]]] = field(default_factory=list)
+    person: Person | None = None
+
+
 @dataclass(frozen=True)
 class _Outcome:
     """What became of a reply: its token spent (LINE took it: `delivered`; or refused it), or
@@ -101,25 +162,23 @@ class LineGateway:
         self._clock = clock
         self._timeout = timeout
         self._menus = menus
-        # What became of replies, waiting for their batch's commit (`_record`).
-        self._outcomes: list[tuple[_Outcome, asyncio.Future[None]]] = []
-        self._writing: asyncio.Task[None] | None = None
+        # Each delivery's claim, and what became of its reply, committed in batches.
+        self._claims = _Batches(uow_factory, self._claim)
+        self._outcomes = _Batches(uow_factory, self._write_outcome)
 
     async def deliver(self, item: OutboxItem) -> SentMessage:
         chat_id = item.message.chat_id
         messages = render(item.message)  # a message LINE cannot take fails here, unsent
-        async with self._uow() as uow:
-            address = await uow.line.address(chat_id)
-            if address is None:
-                raise Unreachable("no LINE user has this chat id")
-            claim = await uow.line.claim_reply(chat_id, item.id, self._clock.now())
-            riders: list[tuple[int, list[dict[str, object]]]] = []
-            if claim is not None:
-                riders = await self._riders(uow, item, claim, len(messages))
-            person = None
-            if self._menus is not None and not address.forgotten:
-                person = await uow.people.by_telegram_id(chat_id)
-            await uow.commit()  # the claim is on record before the reply goes out
+        # The claim is on record before the reply goes out.
+        claimed = await self._claims.run((item, len(messages)))
+        address, claim, riders, person = (
+            claimed.address,
+            claimed.claim,
+            claimed.riders,
+            claimed.person,
+        )
+        if address is None:
+            raise Unreachable("no LINE user has this chat id")
         riding_ids = [rider_id for rider_id, _ in riders]
         if riders:
             # Held notices first, the answer last: its quick replies show under the last message.
@@ -139,6 +198,23 @@ class LineGateway:
                 await uow.line.drop_forgotten(chat_id)
                 await uow.commit()
         return sent
+
+    async def _claim(self, uow: UnitOfWork, request: tuple[OutboxItem, int]) -> _Claimed:
+        """Who the row's chat is; the row's reply token (claimed now, or its own from an earlier
+        try) and the held notices riding with it; the person, for their rich menu."""
+        item, count = request
+        chat_id = item.message.chat_id
+        address = await uow.line.address(chat_id)
+        if address is None:
+            return _Claimed(None)
+        claim = await uow.line.claim_reply(chat_id, item.id, self._clock.now())
+        riders: list[tuple[int, list[dict[str, object]]]] = []
+        if claim is not None:
+            riders = await self._riders(uow, item, claim, count)
+        person = None
+        if self._menus is not None and not address.forgotten:
+            person = await uow.people.by_telegram_id(chat_id)
+        return _Claimed(address, claim, riders, person)
 
     async def _riders(
         self, uow: UnitOfWork, item: OutboxItem, claim: ReplyClaim, room: int
@@ -229,49 +305,17 @@ class LineGateway:
         await self._record(_Outcome(outbox_id, riders, spent=False))
 
     async def _record(self, outcome: _Outcome) -> None:
-        """Returns once what became of a reply is committed. Outcomes of replies that come back
-        while a batch is being committed (it may wait for SQLite's writer) are committed
-        together in the next batch: one unit of work for them, not one each (a unit's BEGIN and
-        COMMIT cost more CPU than its statements). A failed batch fails each of its replies'
-        deliveries, as a failed unit of their own did."""
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._outcomes.append((outcome, done))
-        if self._writing is None or self._writing.done():
-            self._writing = asyncio.create_task(self._write_outcomes())
-        await done
+        """Returns once what became of a reply is committed (with others': `_Batches`)."""
+        await self._outcomes.run(outcome)
 
-    async def _write_outcomes(self) -> None:
-        while self._outcomes:
-            batch, self._outcomes = self._outcomes, []
-            try:
-                async with self._uow() as uow:
-                    for outcome, _ in batch:
-                        if outcome.spent:
-                            await uow.line.spend_reply(
-                                outcome.outbox_id, delivered=outcome.delivered
-                            )
-                        else:
-                            await uow.line.release_reply(outcome.outbox_id)
-                        await self._settle(
-                            uow,
-                            outcome.riders,
-                            delivered=outcome.delivered,
-                            ambiguous=outcome.ambiguous,
-                        )
-                    await uow.commit()
-            except Exception as error:
-                for _, done in batch:
-                    if not done.done():
-                        done.set_exception(error)
-                continue
-            except BaseException:  # cancelled: so are the deliveries waiting (none hangs)
-                for _, done in batch + self._outcomes:
-                    done.cancel()
-                self._outcomes = []
-                raise
-            for _, done in batch:
-                if not done.done():  # its delivery may have been cancelled meanwhile
-                    done.set_result(None)
+    async def _write_outcome(self, uow: UnitOfWork, outcome: _Outcome) -> None:
+        if outcome.spent:
+            await uow.line.spend_reply(outcome.outbox_id, delivered=outcome.delivered)
+        else:
+            await uow.line.release_reply(outcome.outbox_id)
+        await self._settle(
+            uow, outcome.riders, delivered=outcome.delivered, ambiguous=outcome.ambiguous
+        )
 
     async def _settle(
         self, uow: UnitOfWork, riders: list[int], *, delivered: bool, ambiguous: bool = False

@@ -1,7 +1,8 @@
-"""What became of LINE replies is committed before their deliveries return, several replies'
-outcomes in one unit of work when they come back together (handlers/line/gateway.py): each
-person still gets one reply, each token is spent, and when such a unit fails, every delivery in
-it fails and its retry sends nothing twice."""
+"""LINE deliveries' claims on reply tokens are committed before their replies go out, and what
+became of the replies before the deliveries return, several deliveries' in one unit of work when
+they come together (handlers/line/gateway.py): each person still gets one reply, each token is
+spent, and when such a unit fails, every delivery in it fails and its retry sends nothing
+twice."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ PEOPLE = 6
 
 
 class _Line:
-    """A unit's `line` repository that notes when the unit spends a reply's token."""
+    """A unit's `line` repository that notes when the unit claims or spends a reply token."""
 
     def __init__(self, inner: Any, unit: _Unit) -> None:
         self._inner = inner
@@ -34,6 +35,10 @@ class _Line:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
+
+    async def claim_reply(self, chat_id: int, outbox_id: int, now: Any) -> Any:
+        self._unit.claimed += 1
+        return await self._inner.claim_reply(chat_id, outbox_id, now)
 
     async def spend_reply(self, outbox_id: int, *, delivered: bool) -> None:
         self._unit.spent += 1
@@ -44,7 +49,7 @@ class _Unit:
     def __init__(self, store: FlakyStore) -> None:
         self._store = store
         self._inner: MemoryUnitOfWork = store.memory.uow()
-        self.spent = 0
+        self.claimed = self.spent = 0
 
     async def __aenter__(self) -> _Unit:
         await self._inner.__aenter__()
@@ -61,6 +66,9 @@ class _Unit:
         return _Line(self._inner.line, self)
 
     async def commit(self) -> None:
+        if self.claimed and self._store.failing_claims:
+            self._store.failing_claims -= 1
+            raise ConnectionError("the database went away")
         if self.spent and self._store.failing:
             self._store.failing -= 1
             raise ConnectionError("the database went away")
@@ -69,11 +77,12 @@ class _Unit:
 
 
 class FlakyStore:
-    """The memory store, whose next `failing` units that spend reply tokens fail to commit."""
+    """The memory store, whose next `failing_claims` units that claim reply tokens, and next
+    `failing` units that spend them, fail to commit."""
 
     def __init__(self) -> None:
         self.memory = MemoryStore()
-        self.failing = 0
+        self.failing_claims = self.failing = 0
         self.spends_committed: list[int] = []  # each committed unit's spent tokens
 
     def uow(self) -> _Unit:
@@ -153,4 +162,25 @@ async def test_when_the_outcomes_commit_fails_each_delivery_fails_and_its_retry_
         assert await chats.claim_of(n) == ReplyClaim(None, again=True, fresh=False, delivered=True)
     for n in range(PEOPLE):
         assert chats.replies_to(n) == [("reply", f"受け付けました {n}")]
+    assert chats.line.stats.get("push_messages", 0) == 0
+
+
+async def test_when_the_claims_commit_fails_each_delivery_fails_unsent_and_its_retry_replies(
+    chats: Chats,
+):
+    chats.store.failing_claims = 1
+    results = await asyncio.gather(
+        *(chats.gateway.deliver(chats.row(n)) for n in range(PEOPLE)), return_exceptions=True
+    )
+    failed = [n for n, result in enumerate(results) if isinstance(result, ConnectionError)]
+    assert failed  # at least the first unit's deliveries, however many it took
+    for n in failed:
+        assert chats.replies_to(n) == []  # nothing goes out before its claim is on record
+        claim = await chats.claim_of(n)  # (not committed)
+        assert claim is not None and not claim.again  # the claim was not kept: the token is free
+    for n in failed:
+        await chats.gateway.deliver(chats.row(n))
+    for n in range(PEOPLE):
+        assert chats.replies_to(n) == [("reply", f"受け付けました {n}")]
+        assert await chats.claim_of(n) == ReplyClaim(None, again=True, fresh=False, delivered=True)
     assert chats.line.stats.get("push_messages", 0) == 0
