@@ -23,6 +23,10 @@ LINE's errors become the sender's (bot/ports/telegram.py): 429 RateLimited, a sp
 quota QuotaExhausted (a BadRequest: the sender keeps the row as undelivered), 400 BadRequest,
 5xx and broken connections TransientError.
 
+The claims of deliveries that start together, and the outcomes of replies that come back
+together, are each committed in one unit of work (`_Batches`): one BEGIN and COMMIT for several
+deliveries, while each still waits for its own to be committed.
+
 A forgotten person's LINE user id is kept only for their farewell: once it is delivered, it goes.
 After a delivery the person's rich menu follows their role and language (`RichMenus.follow`).
 Message text is never logged.
