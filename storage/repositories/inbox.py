@@ -6,7 +6,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.channels import LINE_UPDATE_BASE
@@ -14,7 +25,51 @@ from bot.domain.deliveries import ParkedUpdate
 from bot.domain.outbound import InboxItem
 from storage.json_ids import json_id
 from storage.models import InboxRow
-from storage.repositories._sql import rowcount, upsert_insert
+from storage.repositories._sql import Prepared, insert_into, rowcount, upsert_insert
+
+# The intake's and the worker's statements, run for every update at a steady rate (a batch
+# of one each): built once (see Prepared).
+_ADD_FRESH = Prepared(
+    lambda dialect: (
+        insert_into(dialect, InboxRow.__table__)
+        .on_conflict_do_nothing()
+        .returning(InboxRow.__table__.c.update_id)
+    )
+)
+# An id last seen before the window belongs to an update from before Telegram started its
+# ids again: that row is what the next prune would delete anyway.
+_DROP_STALE = Prepared(
+    lambda _dialect: delete(InboxRow).where(
+        InboxRow.update_id.in_(bindparam("ids", expanding=True)),
+        InboxRow.received_at < bindparam("since"),
+    )
+)
+_PENDING = Prepared(
+    lambda _dialect: (
+        select(InboxRow.update_id, InboxRow.payload, InboxRow.received_at)
+        .where(InboxRow.handled_at.is_(None), InboxRow.parked_at.is_(None))
+        .order_by(InboxRow.update_id)
+        .limit(bindparam("limit"))
+    )
+)
+
+
+def _claim(with_kind: bool) -> Prepared[Any]:
+    def build(_dialect: str) -> Any:
+        # With its kind, the update is kept by it alone (handled_as in the same round trip).
+        values: dict[str, Any] = {"handled_at": bindparam("at")}
+        if with_kind:
+            values["payload"] = bindparam("payload", type_=InboxRow.payload.type)
+        return (
+            update(InboxRow)
+            .where(InboxRow.update_id == bindparam("claimed_id"), InboxRow.handled_at.is_(None))
+            .values(**values)
+        )
+
+    return Prepared(build)
+
+
+_CLAIM = {with_kind: _claim(with_kind) for with_kind in (False, True)}
 
 
 class SqlInboxRepository:
@@ -50,26 +105,17 @@ class SqlInboxRepository:
         return len((await self._session.execute(stmt)).all())
 
     async def pending(self, limit: int) -> Sequence[InboxItem]:
-        rows = await self._session.execute(
-            select(InboxRow.update_id, InboxRow.payload, InboxRow.received_at)
-            .where(InboxRow.handled_at.is_(None), InboxRow.parked_at.is_(None))
-            .order_by(InboxRow.update_id)
-            .limit(limit)
-        )
+        rows = await self._session.execute(_PENDING.of(self._session), {"limit": limit})
         return [
             InboxItem(update_id=r.update_id, payload=dict(r.payload), received_at=r.received_at)
             for r in rows
         ]
 
     async def claim(self, update_id: int, at: datetime, kind: str | None = None) -> bool:
-        values: dict[str, Any] = {"handled_at": at}
+        values: dict[str, Any] = {"claimed_id": update_id, "at": at}
         if kind is not None:
-            values["payload"] = {"kind": kind}  # handled_as in the same round trip
-        result = await self._session.execute(
-            update(InboxRow)
-            .where(InboxRow.update_id == update_id, InboxRow.handled_at.is_(None))
-            .values(**values)
-        )
+            values["payload"] = {"kind": kind}
+        result = await self._session.execute(_CLAIM[kind is not None].of(self._session), values)
         return rowcount(result) == 1
 
     async def claim_many(self, claims: Sequence[tuple[int, str]], at: datetime) -> set[int]:
@@ -149,24 +195,17 @@ class SqlInboxRepository:
         unique = dict(updates)  # the same id twice in one batch is one update
         if not unique:
             return []
-        ids = list(unique)
-        # An id last seen before the window belongs to an update from before Telegram started
-        # its ids again: that row is what the next prune would delete anyway.
         await self._session.execute(
-            delete(InboxRow).where(InboxRow.update_id.in_(ids), InboxRow.received_at < since)
+            _DROP_STALE.of(self._session), {"ids": list(unique), "since": since}
         )
-        stmt = (
-            upsert_insert(self._session, InboxRow)
-            .values(
-                [
-                    {"update_id": uid, "payload": payload, "received_at": at, "handled_at": None}
-                    for uid, payload in unique.items()
-                ]
-            )
-            .on_conflict_do_nothing()
-            .returning(InboxRow.update_id)
+        rows = await self._session.execute(
+            _ADD_FRESH.of(self._session),
+            [
+                {"update_id": uid, "payload": payload, "received_at": at, "handled_at": None}
+                for uid, payload in unique.items()
+            ],
         )
-        return sorted(int(uid) for uid in (await self._session.execute(stmt)).scalars())
+        return sorted(int(uid) for uid in rows.scalars())
 
     async def park(self, update_id: int, at: datetime, reason: str) -> bool:
         result = await self._session.execute(

@@ -14,7 +14,18 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.deliveries import UNREACHABLE_PREFIX, FailedSend
@@ -60,19 +71,21 @@ _ADD = Prepared(
 # The sender's marks of what went, a batch at a time (an executemany): built once, as its
 # redaction of what a sent row carried takes more building than most statements.
 _MARK_SENT = Prepared(
-    lambda _dialect: update(OutboxRow)
-    .where(OutboxRow.id == bindparam("mark_id"))
-    .values(
-        status=OutboxStatus.SENT.value,
-        sent_at=bindparam("mark_at"),
-        telegram_message_id=bindparam("mark_message_id"),
-        lease_until=None,
-        **settled_columns(sent=True),
+    lambda _dialect: (
+        update(OutboxRow)
+        .where(OutboxRow.id == bindparam("mark_id"))
+        .values(
+            status=OutboxStatus.SENT.value,
+            sent_at=bindparam("mark_at"),
+            telegram_message_id=bindparam("mark_message_id"),
+            lease_until=None,
+            **settled_columns(sent=True),
+        )
     )
 )
 
 
-def _due(now: datetime) -> ColumnElement[bool]:
+def _due(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     """Pending and due, or claimed by a sender whose lease ran out (it crashed or hung)."""
     return or_(
         and_(
@@ -81,6 +94,58 @@ def _due(now: datetime) -> ColumnElement[bool]:
         ),
         and_(OutboxRow.status == OutboxStatus.SENDING.value, OutboxRow.lease_until < now),
     )
+
+
+def _candidates_of(bulk: bool | None) -> Prepared[Select[Any]]:
+    """Ids of due rows, people's answers first (`bulk` None: both kinds, answers first)."""
+
+    def build(dialect: str) -> Select[Any]:
+        # A LINE multicast's rows go together (`claim_batch`), never one by one.
+        candidates = select(OutboxRow.id).where(
+            _due(bindparam("now")), OutboxRow.line_batch.is_(None)
+        )
+        if bulk is None:
+            candidates = candidates.order_by(OutboxRow.bulk, OutboxRow.id)
+        else:
+            candidates = candidates.where(OutboxRow.bulk == bulk).order_by(OutboxRow.id)
+        candidates = candidates.limit(bindparam("limit"))
+        if dialect == "postgresql":
+            # Rows another sender has locked are skipped, not waited for: senders never queue
+            # behind each other, and never both take one row.
+            candidates = candidates.with_for_update(skip_locked=True)
+        return candidates
+
+    return Prepared(build)
+
+
+# The sender's statements, run at every wake (at a steady rate, several times an update):
+# built once (see Prepared).
+_CANDIDATES = {bulk: _candidates_of(bulk) for bulk in (None, False, True)}
+# One UPDATE for the batch (a statement per row cost the sender its rate at 1,000/s).
+# SQLAlchemy drops SKIP LOCKED on SQLite without a word; the repeated due-condition in the
+# WHERE, under SQLite's single writer, is what makes the claim safe there.
+_CLAIM = Prepared(
+    lambda _dialect: (
+        update(OutboxRow)
+        .where(OutboxRow.id.in_(bindparam("ids", expanding=True)), _due(bindparam("now")))
+        .values(
+            status=OutboxStatus.SENDING.value,
+            lease_until=bindparam("lease_until"),
+            attempts=OutboxRow.attempts + 1,
+        )
+        .returning(*_ITEM_COLUMNS)
+    )
+)
+_NEXT_PENDING = Prepared(
+    lambda _dialect: select(
+        func.min(func.coalesce(OutboxRow.not_before, OutboxRow.created_at))
+    ).where(OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.line_batch.is_(None))
+)
+_NEXT_LEASE_END = Prepared(
+    lambda _dialect: select(func.min(OutboxRow.lease_until)).where(
+        OutboxRow.status == OutboxStatus.SENDING.value, OutboxRow.line_batch.is_(None)
+    )
+)
 
 
 def _item(row: Any) -> OutboxItem:
@@ -176,19 +241,8 @@ class SqlOutboxRepository:
             ids += await self._candidates(now, True, min(bulk_limit, limit - len(ids)))
         if not ids:
             return []
-        # One UPDATE for the batch (a statement per row cost the sender its rate at 1,000/s).
-        # SQLAlchemy drops SKIP LOCKED on SQLite without a word; the repeated due-condition in
-        # the WHERE, under SQLite's single writer, is what makes the claim safe there.
         rows = await self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id.in_(ids), _due(now))
-            .values(
-                status=OutboxStatus.SENDING.value,
-                lease_until=lease_until,
-                attempts=OutboxRow.attempts + 1,
-            )
-            .returning(*_ITEM_COLUMNS)
-            .execution_options(synchronize_session=False)
+            _CLAIM.of(self._session), {"ids": ids, "now": now, "lease_until": lease_until}
         )
         return sorted((_item(row) for row in rows), key=lambda item: item.id)
 
@@ -196,18 +250,10 @@ class SqlOutboxRepository:
         """Ids of due rows, people's answers first (`bulk` None: both kinds, answers first)."""
         if limit <= 0:
             return []
-        # A LINE multicast's rows go together (`claim_batch`), never one by one.
-        candidates = select(OutboxRow.id).where(_due(now), OutboxRow.line_batch.is_(None))
-        if bulk is None:
-            candidates = candidates.order_by(OutboxRow.bulk, OutboxRow.id)
-        else:
-            candidates = candidates.where(OutboxRow.bulk == bulk).order_by(OutboxRow.id)
-        candidates = candidates.limit(limit)
-        if dialect_name(self._session) == "postgresql":
-            # Rows another sender has locked are skipped, not waited for: senders never queue
-            # behind each other, and never both take one row.
-            candidates = candidates.with_for_update(skip_locked=True)
-        return list((await self._session.execute(candidates)).scalars())
+        candidates = _CANDIDATES[bulk].of(self._session)
+        return list(
+            (await self._session.execute(candidates, {"now": now, "limit": limit})).scalars()
+        )
 
     async def claim_batch(
         self, now: datetime, lease_until: datetime
@@ -283,21 +329,11 @@ class SqlOutboxRepository:
         # The sender's rows: a LINE batch is the multicaster's (`claim_batch`), and a sender
         # woken for one it cannot take would poll for it in a loop.
         pending = (
-            await self._session.execute(
-                select(func.min(func.coalesce(OutboxRow.not_before, OutboxRow.created_at))).where(
-                    OutboxRow.status == OutboxStatus.PENDING.value,
-                    OutboxRow.line_batch.is_(None),
-                )
-            )
+            await self._session.execute(_NEXT_PENDING.of(self._session))
         ).scalar_one_or_none()
         # A claimed row comes due again when its lease runs out (should its sender have died).
         leased = (
-            await self._session.execute(
-                select(func.min(OutboxRow.lease_until)).where(
-                    OutboxRow.status == OutboxStatus.SENDING.value,
-                    OutboxRow.line_batch.is_(None),
-                )
-            )
+            await self._session.execute(_NEXT_LEASE_END.of(self._session))
         ).scalar_one_or_none()
         # MIN() and COALESCE() keep the column's type, so both come back as aware datetimes.
         times: list[datetime] = [t for t in (pending, leased) if t is not None]
