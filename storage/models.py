@@ -190,6 +190,9 @@ class OutboxRow(Base):
     __table_args__ = (
         # The sender's claim filters on status first, then on when a row becomes due.
         Index("ix_outbox_status_not_before", "status", "not_before"),
+        # A chat's rows of one status: the notices a LINE reply carries along, the earlier
+        # edits a newer one replaces (migration 0026).
+        Index("ix_outbox_chat_id_status", "chat_id", "status"),
         CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"),
     )
 

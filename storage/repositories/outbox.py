@@ -169,6 +169,23 @@ def _item(row: Any) -> OutboxItem:
     )
 
 
+# Asked on every LINE reply (what it may carry: bot/domain/line_undelivered.py), and almost
+# always empty: built once (see Prepared).
+_HELD_ON_LINE = Prepared(
+    lambda _dialect: (
+        select(*(_T.c[column.key] for column in _ITEM_COLUMNS))
+        .where(
+            _T.c.chat_id == bindparam("chat_id"),
+            _T.c.status == OutboxStatus.FAILED.value,
+            _T.c.last_error.startswith(QUOTA_SPENT, autoescape=True),
+            _T.c.text != REDACTED,
+        )
+        .order_by(_T.c.id)
+        .limit(bindparam("limit"))
+    )
+)
+
+
 class SqlOutboxRepository:
     def __init__(self, session: AsyncConnection) -> None:
         self._session = session
@@ -400,15 +417,7 @@ class SqlOutboxRepository:
 
     async def undelivered_on_line(self, chat_id: int, limit: int) -> Sequence[OutboxItem]:
         rows = await self._session.execute(
-            select(*_ITEM_COLUMNS)
-            .where(
-                OutboxRow.chat_id == chat_id,
-                OutboxRow.status == OutboxStatus.FAILED.value,
-                OutboxRow.last_error.startswith(QUOTA_SPENT, autoescape=True),
-                OutboxRow.text != REDACTED,
-            )
-            .order_by(OutboxRow.id)
-            .limit(limit)
+            _HELD_ON_LINE.of(self._session), {"chat_id": chat_id, "limit": limit}
         )
         return [_item(row) for row in rows]
 
