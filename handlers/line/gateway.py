@@ -89,15 +89,29 @@ class _Batches(Generic[R, T]):
     """Runs `work` for each request in a unit of work and returns once that unit is committed.
     Requests that come while a unit is being committed (it may wait for SQLite's writer) go
     together in the next unit: one for them, not one each (a unit's BEGIN and COMMIT cost more
-    CPU than a delivery's few statements). A unit that fails fails each of its requests, as
-    a unit of their own did; nothing of it is committed."""
+    CPU than a delivery's few statements). Nothing of a unit that fails is committed, and one
+    request must not fail its neighbours (a row whose statement fails, a deadlock with another
+    replica): each of its requests is tried again in a unit of its own, and fails only if that
+    fails too, as a unit of its own did before.
+
+    `skip_cancelled`: the work of a request whose caller was cancelled before its turn is not
+    done (a claim for a delivery that will not send is not taken). Without it the work is done
+    all the same (what became of a reply that went out is recorded even if its delivery was
+    cancelled meanwhile). When the writing task is cancelled, so are the requests waiting:
+    none waits for a unit that will never be committed."""
 
     def __init__(
-        self, uow_factory: UnitOfWorkFactory, work: Callable[[UnitOfWork, R], Awaitable[T]]
+        self,
+        uow_factory: UnitOfWorkFactory,
+        work: Callable[[UnitOfWork, R], Awaitable[T]],
+        *,
+        skip_cancelled: bool = False,
     ) -> None:
         self._uow = uow_factory
         self._work = work
+        self._skip_cancelled = skip_cancelled
         self._waiting: list[tuple[R, asyncio.Future[T]]] = []
+        self._batch: list[tuple[R, asyncio.Future[T]]] = []  # being written
         self._writing: asyncio.Task[None] | None = None
 
     async def run(self, request: R) -> T:
@@ -105,28 +119,55 @@ class _Batches(Generic[R, T]):
         self._waiting.append((request, done))
         if self._writing is None or self._writing.done():
             self._writing = asyncio.create_task(self._write())
+            self._writing.add_done_callback(self._written)
         return await done
+
+    def _written(self, task: asyncio.Task[None]) -> None:
+        """The writing task ended: cancelled (even before it started, when its own `except`
+        never runs), the requests it left are cancelled rather than left waiting forever."""
+        if task is not self._writing:
+            return  # a new one took over what is waiting
+        left, self._batch, self._waiting = self._batch + self._waiting, [], []
+        for _, done in left:
+            done.cancel()
 
     async def _write(self) -> None:
         while self._waiting:
-            batch, self._waiting = self._waiting, []
-            try:
-                async with self._uow() as uow:
-                    results = [await self._work(uow, request) for request, _ in batch]
-                    await uow.commit()
-            except Exception as error:
-                for _, done in batch:
-                    if not done.done():
-                        done.set_exception(error)
+            self._batch, self._waiting = self._waiting, []
+            if await self._commit(self._batch, alone=len(self._batch) == 1):
                 continue
-            except BaseException:  # cancelled: so are the requests waiting (none hangs)
-                for _, done in batch + self._waiting:
-                    done.cancel()
-                self._waiting = []
-                raise
-            for (_, done), result in zip(batch, results, strict=True):
-                if not done.done():  # its delivery may have been cancelled meanwhile
-                    done.set_result(result)
+            for request in self._batch:  # one of them may be what failed: each on its own
+                await self._commit([request], alone=True)
+        self._batch = []
+
+    async def _commit(self, batch: list[tuple[R, asyncio.Future[T]]], *, alone: bool) -> bool:
+        """One unit for `batch`; False when it failed and its requests are to be tried alone."""
+        results: list[tuple[asyncio.Future[T], T]] = []
+        try:
+            async with self._uow() as uow:
+                for request, done in batch:
+                    if self._skip_cancelled and done.done():
+                        continue  # cancelled before its turn: nothing of it is written
+                    results.append((done, await self._work(uow, request)))
+                if not results:
+                    return True
+                await uow.commit()
+        except Exception as error:
+            if not alone:
+                log.warning(
+                    "a unit of %s LINE deliveries failed (%s): each is tried alone",
+                    len(batch),
+                    type(error).__name__,
+                )
+                return False
+            for _, done in batch:
+                if not done.done():
+                    done.set_exception(error)
+            return True
+        for done, result in results:
+            if not done.done():  # its delivery may have been cancelled meanwhile
+                done.set_result(result)
+        return True
 
 
 @dataclass(frozen=True)
@@ -167,7 +208,7 @@ class LineGateway:
         self._timeout = timeout
         self._menus = menus
         # Each delivery's claim, and what became of its reply, committed in batches.
-        self._claims = _Batches(uow_factory, self._claim)
+        self._claims = _Batches(uow_factory, self._claim, skip_cancelled=True)
         self._outcomes = _Batches(uow_factory, self._write_outcome)
 
     async def deliver(self, item: OutboxItem) -> SentMessage:

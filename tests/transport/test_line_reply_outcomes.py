@@ -38,10 +38,14 @@ class _Line:
 
     async def claim_reply(self, chat_id: int, outbox_id: int, now: Any) -> Any:
         self._unit.claimed += 1
+        if outbox_id in self._unit._store.poisoned_claims:
+            raise ValueError("this row's claim cannot be written")
         return await self._inner.claim_reply(chat_id, outbox_id, now)
 
     async def spend_reply(self, outbox_id: int, *, delivered: bool) -> None:
         self._unit.spent += 1
+        if outbox_id in self._unit._store.poisoned_spends:
+            raise ValueError("this row's outcome cannot be written")
         await self._inner.spend_reply(outbox_id, delivered=delivered)
 
 
@@ -78,11 +82,14 @@ class _Unit:
 
 class FlakyStore:
     """The memory store, whose next `failing_claims` units that claim reply tokens, and next
-    `failing` units that spend them, fail to commit."""
+    `failing` units that spend them, fail to commit; and in which the claim of a row in
+    `poisoned_claims`, or the spending of a row's token in `poisoned_spends`, always fails."""
 
     def __init__(self) -> None:
         self.memory = MemoryStore()
         self.failing_claims = self.failing = 0
+        self.poisoned_claims: set[int] = set()
+        self.poisoned_spends: set[int] = set()
         self.spends_committed: list[int] = []  # each committed unit's spent tokens
 
     def uow(self) -> _Unit:
@@ -146,10 +153,11 @@ async def test_replies_delivered_together_each_arrive_once_and_spend_their_token
 async def test_when_the_outcomes_commit_fails_each_delivery_fails_and_its_retry_sends_nothing(
     chats: Chats,
 ):
-    chats.store.failing = 1
+    chats.store.failing = 1000  # every unit, the retries of a failed one alone too
     results = await asyncio.gather(
         *(chats.gateway.deliver(chats.row(n)) for n in range(PEOPLE)), return_exceptions=True
     )
+    chats.store.failing = 0
     failed = [n for n, result in enumerate(results) if isinstance(result, ConnectionError)]
     assert failed  # at least the first unit's replies, however many it took
     assert all(not isinstance(results[n], BaseException) for n in range(PEOPLE) if n not in failed)
@@ -168,10 +176,11 @@ async def test_when_the_outcomes_commit_fails_each_delivery_fails_and_its_retry_
 async def test_when_the_claims_commit_fails_each_delivery_fails_unsent_and_its_retry_replies(
     chats: Chats,
 ):
-    chats.store.failing_claims = 1
+    chats.store.failing_claims = 1000  # every unit, the retries of a failed one alone too
     results = await asyncio.gather(
         *(chats.gateway.deliver(chats.row(n)) for n in range(PEOPLE)), return_exceptions=True
     )
+    chats.store.failing_claims = 0
     failed = [n for n, result in enumerate(results) if isinstance(result, ConnectionError)]
     assert failed  # at least the first unit's deliveries, however many it took
     for n in failed:
@@ -184,3 +193,72 @@ async def test_when_the_claims_commit_fails_each_delivery_fails_unsent_and_its_r
         assert chats.replies_to(n) == [("reply", f"受け付けました {n}")]
         assert await chats.claim_of(n) == ReplyClaim(None, again=True, fresh=False, delivered=True)
     assert chats.line.stats.get("push_messages", 0) == 0
+
+
+async def test_a_delivery_whose_claim_cannot_be_written_fails_alone(chats: Chats):
+    # Its neighbours in the unit are not failed with it (over and over, at each retry, until
+    # they are given up): they reply once.
+    chats.store.poisoned_claims = {1}  # row 0's
+    results = await asyncio.gather(
+        *(chats.gateway.deliver(chats.row(n)) for n in range(PEOPLE)), return_exceptions=True
+    )
+    assert isinstance(results[0], ValueError)
+    assert chats.replies_to(0) == []
+    for n in range(1, PEOPLE):
+        assert not isinstance(results[n], BaseException), results[n]
+        assert chats.replies_to(n) == [("reply", f"受け付けました {n}")]
+        assert await chats.claim_of(n) == ReplyClaim(None, again=True, fresh=False, delivered=True)
+    assert chats.line.stats.get("push_messages", 0) == 0
+
+
+async def test_a_reply_whose_outcome_cannot_be_written_fails_alone(chats: Chats):
+    chats.store.poisoned_spends = {1}  # row 0's
+    results = await asyncio.gather(
+        *(chats.gateway.deliver(chats.row(n)) for n in range(PEOPLE)), return_exceptions=True
+    )
+    assert isinstance(results[0], ValueError)
+    claim = await chats.claim_of(0)  # not recorded: its retry will find LINE refusing the token
+    assert claim is not None and claim.again and not claim.delivered and claim.token
+    for n in range(1, PEOPLE):
+        assert not isinstance(results[n], BaseException), results[n]
+        assert await chats.claim_of(n) == ReplyClaim(None, again=True, fresh=False, delivered=True)
+    for n in range(PEOPLE):
+        assert chats.replies_to(n) == [("reply", f"受け付けました {n}")]
+
+
+async def test_a_delivery_cancelled_before_its_claim_is_written_leaves_no_claim(chats: Chats):
+    # Cancelled (Kyodo stopping) while it waits for its unit: nothing of it is committed, as
+    # when it had a unit of its own, so its row is not taken later for one whose reply may
+    # have gone (and failed as an ambiguous timeout once the token has expired).
+    first = asyncio.create_task(chats.gateway.deliver(chats.row(0)))
+    await asyncio.sleep(0)  # it waits for its claim's unit
+    first.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    await chats.gateway.deliver(chats.row(1))  # after the unit the cancelled one was in
+    claim = await chats.claim_of(0)
+    assert claim is not None and not claim.again  # the token is free, not held for row 0
+    assert chats.replies_to(0) == []
+    await chats.gateway.deliver(chats.row(0))  # its retry
+    assert chats.replies_to(0) == [("reply", "受け付けました 0")]
+
+
+async def test_deliveries_whose_unit_is_cancelled_before_it_starts_do_not_wait_forever(
+    chats: Chats,
+):
+    # The task that commits the units is cancelled (the loop shutting down) before it ran a
+    # line: the deliveries waiting for it are cancelled too, rather than never returning.
+    waiting = [asyncio.create_task(chats.gateway.deliver(chats.row(n))) for n in range(2)]
+    await asyncio.sleep(0)  # both wait for their claims' unit, not begun
+    writer = chats.gateway._claims._writing
+    assert writer is not None and not writer.done()
+    writer.cancel()
+    for _ in range(10):  # a few turns of the loop, not a time
+        await asyncio.sleep(0)
+    assert all(task.done() for task in waiting)
+    for task in waiting:
+        assert task.cancelled()
+    for n in range(2):  # nothing went out, and the retries reply once
+        assert chats.replies_to(n) == []
+        await chats.gateway.deliver(chats.row(n))
+        assert chats.replies_to(n) == [("reply", f"受け付けました {n}")]
