@@ -325,9 +325,11 @@ class LineGateway:
         except TransientError:
             await self._release(item.id, riders)  # 401/404: LINE turned the request away
             raise
-        except Exception:
+        except BadRequest:
             await self._spend(item.id, delivered=False, riders=riders)  # a 400: refused, final
             raise
+        # Any other error (none the client knows) may have come after LINE took the reply: the
+        # claim stays, as for MaybeArrived; a refusal would free the row to push a second copy.
         await self._spend(item.id, delivered=True, riders=riders)
         return SentMessage(message_id(ids))
 

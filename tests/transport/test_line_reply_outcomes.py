@@ -262,3 +262,32 @@ async def test_deliveries_whose_unit_is_cancelled_before_it_starts_do_not_wait_f
         assert chats.replies_to(n) == []
         await chats.gateway.deliver(chats.row(n))
         assert chats.replies_to(n) == [("reply", f"受け付けました {n}")]
+
+
+class _AnswerLost(LineClient):
+    """LINE takes the reply, and then something nobody expected goes wrong before its answer
+    is read (an error of no kind the client knows)."""
+
+    async def reply(self, token: str, messages: list[dict[str, object]], timeout: float) -> Any:
+        await super().reply(token, messages, timeout)
+        raise RuntimeError("something unexpected after LINE took the reply")
+
+
+async def test_a_reply_that_fails_unexpectedly_keeps_its_claim_and_its_retry_sends_nothing(
+    chats: Chats,
+):
+    # Not a refusal (LINE's 400): it may have arrived, so the claim stays, as for a timeout,
+    # and the retry replies again rather than pushing a second copy.
+    client = _AnswerLost(chats.line.access_token, chats.line.api_base_url)
+    try:
+        gateway = LineGateway(chats.store.uow, client, FakeClock(T0), timeout=2.0)
+        with pytest.raises(RuntimeError):
+            await gateway.deliver(chats.row(0))
+    finally:
+        await client.close()
+    claim = await chats.claim_of(0)
+    assert claim is not None and claim.again and not claim.delivered and claim.token
+    again = await chats.gateway.deliver(chats.row(0))  # LINE refuses the spent token
+    assert again.message_id is None
+    assert chats.replies_to(0) == [("reply", "受け付けました 0")]
+    assert chats.line.stats.get("push_messages", 0) == 0
