@@ -98,7 +98,12 @@ class _Batches(Generic[R, T]):
     done (a claim for a delivery that will not send is not taken). Without it the work is done
     all the same (what became of a reply that went out is recorded even if its delivery was
     cancelled meanwhile). When the writing task is cancelled, so are the requests waiting:
-    none waits for a unit that will never be committed."""
+    none waits for a unit that will never be committed.
+
+    `order`: the unit runs its requests' work in this key's order, the same in every replica,
+    so that two replicas' units lock the same rows in the same order: taken in opposite orders
+    (chat 1's token then chat 2's, and chat 2's then chat 1's), PostgreSQL would break the
+    deadlock by failing one of them after a second."""
 
     def __init__(
         self,
@@ -106,10 +111,12 @@ class _Batches(Generic[R, T]):
         work: Callable[[UnitOfWork, R], Awaitable[T]],
         *,
         skip_cancelled: bool = False,
+        order: Callable[[R], int] | None = None,
     ) -> None:
         self._uow = uow_factory
         self._work = work
         self._skip_cancelled = skip_cancelled
+        self._order = order
         self._waiting: list[tuple[R, asyncio.Future[T]]] = []
         self._batch: list[tuple[R, asyncio.Future[T]]] = []  # being written
         self._writing: asyncio.Task[None] | None = None
@@ -143,9 +150,11 @@ class _Batches(Generic[R, T]):
     async def _commit(self, batch: list[tuple[R, asyncio.Future[T]]], *, alone: bool) -> bool:
         """One unit for `batch`; False when it failed and its requests are to be tried alone."""
         results: list[tuple[asyncio.Future[T], T]] = []
+        order = self._order
+        todo = batch if order is None else sorted(batch, key=lambda waiting: order(waiting[0]))
         try:
             async with self._uow() as uow:
-                for request, done in batch:
+                for request, done in todo:
                     if self._skip_cancelled and done.done():
                         continue  # cancelled before its turn: nothing of it is written
                     results.append((done, await self._work(uow, request)))
@@ -208,7 +217,12 @@ class LineGateway:
         self._timeout = timeout
         self._menus = menus
         # Each delivery's claim, and what became of its reply, committed in batches.
-        self._claims = _Batches(uow_factory, self._claim, skip_cancelled=True)
+        self._claims = _Batches(
+            uow_factory,
+            self._claim,
+            skip_cancelled=True,
+            order=lambda request: request[0].message.chat_id,  # its token's lock, and riders'
+        )
         self._outcomes = _Batches(uow_factory, self._write_outcome)
 
     async def deliver(self, item: OutboxItem) -> SentMessage:
