@@ -118,7 +118,6 @@ class _Batches(Generic[R, T]):
         self._skip_cancelled = skip_cancelled
         self._order = order
         self._waiting: list[tuple[R, asyncio.Future[T]]] = []
-        self._batch: list[tuple[R, asyncio.Future[T]]] = []  # being written
         self._writing: asyncio.Task[None] | None = None
 
     async def run(self, request: R) -> T:
@@ -130,22 +129,28 @@ class _Batches(Generic[R, T]):
         return await done
 
     def _written(self, task: asyncio.Task[None]) -> None:
-        """The writing task ended: cancelled (even before it started, when its own `except`
-        never runs), the requests it left are cancelled rather than left waiting forever."""
+        """The writing task ended. Cancelled (even before it started, when its `except` never
+        runs), the requests left waiting are cancelled too, unless a new task took them over."""
         if task is not self._writing:
-            return  # a new one took over what is waiting
-        left, self._batch, self._waiting = self._batch + self._waiting, [], []
+            return
+        left, self._waiting = self._waiting, []
         for _, done in left:
             done.cancel()
 
     async def _write(self) -> None:
-        while self._waiting:
-            self._batch, self._waiting = self._waiting, []
-            if await self._commit(self._batch, alone=len(self._batch) == 1):
-                continue
-            for request in self._batch:  # one of them may be what failed: each on its own
-                await self._commit([request], alone=True)
-        self._batch = []
+        batch: list[tuple[R, asyncio.Future[T]]] = []
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                if await self._commit(batch, alone=len(batch) == 1):
+                    continue
+                for request in batch:  # one of them may be what failed: each on its own
+                    await self._commit([request], alone=True)
+        except BaseException:
+            # Cancelled in its unit: so is the batch (a new task may take the waiting ones).
+            for _, done in batch:
+                done.cancel()
+            raise
 
     async def _commit(self, batch: list[tuple[R, asyncio.Future[T]]], *, alone: bool) -> bool:
         """One unit for `batch`; False when it failed and its requests are to be tried alone."""

@@ -70,6 +70,9 @@ class _Unit:
         return _Line(self._inner.line, self)
 
     async def commit(self) -> None:
+        if self._store.gate is not None:
+            self._store.at_gate.set()
+            await self._store.gate.wait()
         if self.claimed and self._store.failing_claims:
             self._store.failing_claims -= 1
             raise ConnectionError("the database went away")
@@ -90,6 +93,8 @@ class FlakyStore:
         self.failing_claims = self.failing = 0
         self.poisoned_claims: set[int] = set()
         self.poisoned_spends: set[int] = set()
+        self.gate: asyncio.Event | None = None  # when set, each commit waits for it
+        self.at_gate = asyncio.Event()  # a commit came to the gate
         self.spends_committed: list[int] = []  # each committed unit's spent tokens
 
     def uow(self) -> _Unit:
@@ -291,3 +296,23 @@ async def test_a_reply_that_fails_unexpectedly_keeps_its_claim_and_its_retry_sen
     assert again.message_id is None
     assert chats.replies_to(0) == [("reply", "受け付けました 0")]
     assert chats.line.stats.get("push_messages", 0) == 0
+
+
+async def test_a_delivery_whose_unit_is_cancelled_midway_does_not_wait_forever(chats: Chats):
+    # The committing task is cancelled in its unit, and another delivery comes before the
+    # loop has noted it: the new one gets a task of its own, and the first is cancelled (it
+    # does not wait for a unit that its cancelled task will never commit).
+    chats.store.gate = asyncio.Event()
+    first = asyncio.create_task(chats.gateway.deliver(chats.row(0)))
+    await chats.store.at_gate.wait()
+    writer = chats.gateway._claims._writing
+    assert writer is not None
+    writer.cancel()
+    second = asyncio.create_task(chats.gateway.deliver(chats.row(1)))
+    chats.store.gate.set()
+    await second
+    assert chats.replies_to(1) == [("reply", "受け付けました 1")]
+    for _ in range(10):  # a few turns of the loop, not a time
+        await asyncio.sleep(0)
+    assert first.cancelled()
+    assert chats.replies_to(0) == []
