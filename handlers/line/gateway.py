@@ -25,7 +25,8 @@ quota QuotaExhausted (a BadRequest: the sender keeps the row as undelivered), 40
 
 The claims of deliveries that start together, and the outcomes of replies that come back
 together, are each committed in one unit of work (`_Batches`): one BEGIN and COMMIT for several
-deliveries, while each still waits for its own to be committed.
+deliveries, while each still waits for its own to be committed. When such a unit fails, each of
+its deliveries is tried again in a unit of its own, so that one cannot fail the others.
 
 A forgotten person's LINE user id is kept only for their farewell: once it is delivered, it goes.
 After a delivery the person's rich menu follows their role and language (`RichMenus.follow`).
