@@ -17,19 +17,23 @@ _R = PersonRoleRow.__table__
 _C = PersonChatRow.__table__
 
 
+# A person and one of their roles (or none) a row: what `_people_of` reads.
+_PERSON_COLUMNS = (
+    _P.c.id,
+    _P.c.telegram_user_id,
+    _P.c.display_name,
+    _P.c.locale,
+    _P.c.telegram_language,
+    _P.c.unreachable,
+    _P.c.created_at,
+    _R.c.role,
+)
+
+
 def _people_where(where: ColumnElement[bool]) -> Select[Any]:
     """The people matching `where`, a row for each of their roles (or one without)."""
     return (
-        select(
-            _P.c.id,
-            _P.c.telegram_user_id,
-            _P.c.display_name,
-            _P.c.locale,
-            _P.c.telegram_language,
-            _P.c.unreachable,
-            _P.c.created_at,
-            _R.c.role,
-        )
+        select(*_PERSON_COLUMNS)
         .outerjoin(_R, _R.c.person_id == _P.c.id)
         .where(where)
         .order_by(_P.c.id)
@@ -57,10 +61,7 @@ _OF_CHAT = Prepared(
 # the first chat of (telegram_user_id) or a linked one (linked_chat).
 _OF_CHATS = Prepared(
     lambda _dialect: (
-        select(
-            *_people_where(_P.c.id.is_not(None)).selected_columns,
-            _C.c.chat_id.label("linked_chat"),
-        )
+        select(*_PERSON_COLUMNS, _C.c.chat_id.label("linked_chat"))
         .select_from(_P)
         .outerjoin(_R, _R.c.person_id == _P.c.id)
         .outerjoin(
