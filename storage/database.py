@@ -28,15 +28,38 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # _OneTripCursor.
 ON_LOOP_THREAD = "kyodo_on_loop_thread"
 
+# In a connection's `info`: how many writing statements it has run, by table (None: a write
+# whose table is not known, as raw SQL's). Answers read ahead for a batch are checked against
+# it (storage/repositories/_sql.py: writes_to).
+WRITES = "kyodo_writes"
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
+
 
 def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     """An engine for `url`; extra keyword arguments go to SQLAlchemy unchanged."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, **kwargs)
-    if parsed.get_backend_name() == "postgresql":
-        return _postgres_engine(parsed, **kwargs)
-    raise ValueError(f"unsupported database: {parsed.get_backend_name()!r}")
+        engine = _sqlite_engine(parsed, **kwargs)
+    elif parsed.get_backend_name() == "postgresql":
+        engine = _postgres_engine(parsed, **kwargs)
+    else:
+        raise ValueError(f"unsupported database: {parsed.get_backend_name()!r}")
+    event.listen(engine.sync_engine, "before_cursor_execute", _count_writes)
+    return engine
+
+
+def _count_writes(
+    conn: Connection, _cursor: Any, statement: str, _p: Any, context: Any, _many: bool
+) -> None:
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        table = getattr(getattr(context.compiled, "statement", None), "table", None)
+        name = getattr(table, "name", None)
+    elif statement.lstrip()[:6].upper() in _WRITE_VERBS:
+        name = None
+    else:
+        return
+    writes = conn.info.setdefault(WRITES, {})
+    writes[name] = writes.get(name, 0) + 1
 
 
 def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:

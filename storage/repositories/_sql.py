@@ -10,7 +10,7 @@ from sqlalchemy import Result
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.database import ON_LOOP_THREAD
+from storage.database import ON_LOOP_THREAD, WRITES
 
 
 def upsert_insert(session: AsyncConnection, model: Any) -> Any:
@@ -56,6 +56,14 @@ class Prepared(Generic[S]):
             built: Any = self._build(name)
             statement = self._built[name] = built.execution_options(**{ON_LOOP_THREAD: True})
         return statement
+
+
+def writes_to(session: AsyncConnection, tables: tuple[str, ...]) -> int:
+    """How many writing statements this connection has run on `tables`, or on tables it could
+    not name: a repository that read ahead drops what it read once this moves past its own
+    writes (another repository wrote, e.g. a person forgotten earlier in the same batch)."""
+    counts: dict[str | None, int] = session.info.get(WRITES, {})
+    return counts.get(None, 0) + sum(counts.get(table, 0) for table in tables)
 
 
 def dialect_name(session: AsyncConnection) -> str:

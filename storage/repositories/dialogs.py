@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.dialogs import DialogState
 from storage.models import DialogStateRow
-from storage.repositories._sql import Prepared, insert_into, rowcount
+from storage.repositories._sql import Prepared, insert_into, rowcount, writes_to
 
 _T = DialogStateRow.__table__
+_TABLES = ("dialog_states",)
 
 # Both run on every update the inbox worker handles: built once (see Prepared).
 _GET = Prepared(
@@ -48,8 +49,10 @@ _PUT = Prepared(_put)
 class SqlDialogRepository:
     def __init__(self, session: AsyncConnection) -> None:
         self._session = session
-        # Read ahead for a batch of updates (read_ahead): each answer serves one `get`.
+        # Read ahead for a batch of updates (read_ahead): each answer serves one `get`, while
+        # no one but this repository has written dialog states since (`_written`).
         self._ahead: dict[tuple[str, int], DialogState | None] = {}
+        self._written = 0
 
     async def read_ahead(self, keys: Sequence[tuple[str, int]]) -> None:
         ahead: dict[tuple[str, int], DialogState | None] = dict.fromkeys(keys)
@@ -62,10 +65,11 @@ class SqlDialogRepository:
         for row in await self._session.execute(_OF_CHATS.of(self._session), values):
             if (row.channel, row.chat_id) in ahead:
                 ahead[(row.channel, row.chat_id)] = _state(row)
-        self._ahead = ahead
+        self._ahead, self._written = ahead, writes_to(self._session, _TABLES)
 
     async def get(self, channel: str, chat_id: int) -> DialogState | None:
         key = (channel, chat_id)
+        self._drop_ahead_if_written()
         if key in self._ahead:
             return self._ahead.pop(key)
         row = (
@@ -76,6 +80,7 @@ class SqlDialogRepository:
         return None if row is None else _state(row)
 
     async def put(self, channel: str, chat_id: int, state: DialogState, at: datetime) -> None:
+        self._drop_ahead_if_written()
         self._ahead.pop((channel, chat_id), None)
         await self._session.execute(
             _PUT.of(self._session),
@@ -88,14 +93,21 @@ class SqlDialogRepository:
                 "updated_at": at,
             },
         )
+        self._written = writes_to(self._session, _TABLES)  # this write is known
 
     async def delete(self, channel: str, chat_id: int) -> None:
+        self._drop_ahead_if_written()
         self._ahead.pop((channel, chat_id), None)
         await self._session.execute(
             delete(DialogStateRow).where(
                 DialogStateRow.channel == channel, DialogStateRow.chat_id == chat_id
             )
         )
+        self._written = writes_to(self._session, _TABLES)  # this write is known
+
+    def _drop_ahead_if_written(self) -> None:
+        if self._ahead and writes_to(self._session, _TABLES) != self._written:
+            self._ahead.clear()  # another repository wrote (a person forgotten): read again
 
     async def delete_idle(self, before: datetime) -> int:
         self._ahead.clear()

@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.people import NewPerson, Person, Role
 from storage.models import PersonChatRow, PersonRoleRow, PersonRow
-from storage.repositories._sql import Prepared, rowcount, upsert_insert
+from storage.repositories._sql import Prepared, rowcount, upsert_insert, writes_to
 
 _P = PersonRow.__table__
 _R = PersonRoleRow.__table__
 _C = PersonChatRow.__table__
+_TABLES = ("people", "person_roles", "person_chats")
 
 
 # A person and one of their roles (or none) a row: what `_people_of` reads.
@@ -83,8 +84,9 @@ class SqlPeopleRepository:
     def __init__(self, session: AsyncConnection) -> None:
         self._session = session
         # Read ahead for a batch of updates (read_ahead): each answer serves one `of_chat`;
-        # any change to people through this repository drops them all.
+        # any write to people, their roles or chats (through any repository) drops them all.
         self._ahead: dict[int, Person | None] = {}
+        self._written = 0
 
     async def read_ahead(self, chat_ids: Sequence[int]) -> None:
         chats = sorted(set(chat_ids))
@@ -100,6 +102,7 @@ class SqlPeopleRepository:
             if row.linked_chat is not None:
                 linked.setdefault(row.linked_chat, people[row.id])
         self._ahead = {chat: first.get(chat) or linked.get(chat) for chat in chats}
+        self._written = writes_to(self._session, _TABLES)
 
     async def get(self, person_id: int) -> Person | None:
         found = await self._run(_BY_ID.of(self._session), {"id": person_id})
@@ -210,6 +213,8 @@ class SqlPeopleRepository:
         await self._session.execute(update(PersonRow).where(where).values(**values))
 
     async def of_chat(self, chat_id: int) -> Person | None:
+        if self._ahead and writes_to(self._session, _TABLES) != self._written:
+            self._ahead.clear()  # someone wrote to people since: read again
         if chat_id in self._ahead:
             return self._ahead.pop(chat_id)
         found = await self._run(_OF_CHAT.of(self._session), {"chat_id": chat_id})

@@ -83,3 +83,26 @@ async def test_dialogs_read_ahead_answer_as_get_does_and_see_writes(
         assert state is not None
         state.data["changed"] = True  # a caller's change to what it got stays its own
         assert await uow.dialogs.get(TELEGRAM, 31) == hours
+
+
+async def test_what_another_repository_changes_is_seen_after_reading_ahead(
+    uow_factory: UnitOfWorkFactory,
+):
+    # A person forgotten, or a chat linked, earlier in the same batch: a later update of that
+    # chat must not see what was read ahead (it would put a forgotten dialog's data back).
+    line = line_chat_id(9)
+    draft = DialogState(dialog="request", step="address", data={"address": "北区1-2-3"})
+    async with uow_factory() as uow:
+        forgotten = await uow.people.add(NewPerson(41, "五郎", "ja", NOW))
+        linking = await uow.people.add(NewPerson(42, "六郎", "ja", NOW))
+        await uow.dialogs.put(TELEGRAM, 41, draft, NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.people.read_ahead([41, 42, line])
+        await uow.dialogs.read_ahead([(TELEGRAM, 41), (LINE, line)])
+        await uow.privacy.delete_person(forgotten.id)
+        await uow.links.attach(line, linking.id, NOW)
+        assert await uow.dialogs.get(TELEGRAM, 41) is None
+        assert await uow.people.of_chat(41) is None
+        found = await uow.people.of_chat(line)
+        assert found is not None and found.id == linking.id
