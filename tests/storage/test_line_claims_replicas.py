@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.outbound import OutboundMessage, OutboxItem
@@ -24,38 +22,12 @@ from bot.ports.store import UnitOfWorkFactory
 from handlers.line.client import LineClient
 from handlers.line.gateway import LineGateway
 from sandbox.line.standin import LineStandIn
-from storage.database import create_engine
 from storage.uow import make_uow_factory
 from tests.fixtures.contract import T0
 from tests.fixtures.core import FakeClock
+from tests.fixtures.stores import until_one_waits_for_a_lock
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-async def engine(migrated_postgres_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(migrated_postgres_url)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-
-
-async def _someone_waits_for_a_lock(engine: AsyncEngine) -> None:
-    async with engine.connect() as watcher:
-        while True:
-            waiting = (
-                await watcher.execute(
-                    text(
-                        "SELECT count(*) FROM pg_stat_activity"
-                        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                    )
-                )
-            ).scalar_one()
-            if waiting:
-                return
-            await watcher.rollback()  # a new snapshot of the view on the next turn
-            await asyncio.sleep(0.01)
 
 
 class Race:
@@ -71,7 +43,7 @@ class Race:
         other = self.first_claims["B" if replica == "A" else "A"]
         waits = [
             asyncio.create_task(other.wait()),
-            asyncio.create_task(_someone_waits_for_a_lock(self.engine)),
+            asyncio.create_task(until_one_waits_for_a_lock(self.engine)),
         ]
         _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
@@ -129,10 +101,10 @@ class Replica:
 
 
 async def test_two_replicas_claiming_two_chats_in_opposite_orders_do_not_deadlock(
-    engine: AsyncEngine, line: LineStandIn, caplog: pytest.LogCaptureFixture
+    postgres_engine: AsyncEngine, line: LineStandIn, caplog: pytest.LogCaptureFixture
 ):
     line.webhook_url = None  # events wait at the stand-in: this test plays Kyodo's intake
-    uow_factory = make_uow_factory(engine)
+    uow_factory = make_uow_factory(postgres_engine)
     users = [line.add_person(f"会員{n}").user_id for n in range(2)]
     millis = int(T0.timestamp() * 1000)
     async with uow_factory() as uow:
@@ -158,7 +130,7 @@ async def test_two_replicas_claiming_two_chats_in_opposite_orders_do_not_deadloc
         message = OutboundMessage(chat_id=chat, text=f"受け付けました {outbox_id}")
         return OutboxItem(id=outbox_id, message=message, attempts=1, created_at=T0)
 
-    race = Race(engine)
+    race = Race(postgres_engine)
     client = LineClient(line.access_token, line.api_base_url)
     try:
         a = LineGateway(Replica("A", uow_factory, race).uow, client, FakeClock(T0), timeout=5.0)

@@ -7,18 +7,15 @@ second is seen waiting for its lock, so the race is the same on every run."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.ports.line import LineEvent, ReplyClaim
 from bot.ports.store import UnitOfWorkFactory
-from storage.database import create_engine
 from storage.uow import make_uow_factory
 from tests.fixtures.contract import T0
+from tests.fixtures.stores import until_one_waits_for_a_lock
 
 pytestmark = pytest.mark.postgres
 
@@ -27,34 +24,8 @@ MS = int(T0.timestamp() * 1000)
 GOOD = T0 + timedelta(seconds=50)
 
 
-@pytest.fixture
-async def engine(migrated_postgres_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(migrated_postgres_url)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-
-
-async def _until_one_waits_for_a_lock(engine: AsyncEngine) -> None:
-    async with engine.connect() as watcher:
-        while True:
-            waiting = (
-                await watcher.execute(
-                    text(
-                        "SELECT count(*) FROM pg_stat_activity"
-                        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                    )
-                )
-            ).scalar_one()
-            if waiting:
-                return
-            await watcher.rollback()  # a new snapshot of the view on the next turn
-            await asyncio.sleep(0.01)
-
-
-async def test_an_event_whose_id_another_event_took_meanwhile_takes_the_next(engine):
-    uow_factory: UnitOfWorkFactory = make_uow_factory(engine)
+async def test_an_event_whose_id_another_event_took_meanwhile_takes_the_next(postgres_engine):
+    uow_factory: UnitOfWorkFactory = make_uow_factory(postgres_engine)
     async with uow_factory() as first:
         [taken] = await first.line.record_events([LineEvent("E-first", MS, None)], T0)
         async with uow_factory() as second:
@@ -62,7 +33,7 @@ async def test_an_event_whose_id_another_event_took_meanwhile_takes_the_next(eng
             racing = asyncio.create_task(
                 second.line.record_events([LineEvent("E-second", MS, None)], T0)
             )
-            await _until_one_waits_for_a_lock(engine)
+            await until_one_waits_for_a_lock(postgres_engine)
             await first.commit()
             [next_one] = await racing
             await second.commit()
@@ -75,8 +46,8 @@ async def test_an_event_whose_id_another_event_took_meanwhile_takes_the_next(eng
     assert again == [next_one, taken]
 
 
-async def test_a_sender_whose_token_another_took_meanwhile_takes_the_chats_next(engine):
-    uow_factory: UnitOfWorkFactory = make_uow_factory(engine)
+async def test_a_sender_whose_token_another_took_meanwhile_takes_the_chats_next(postgres_engine):
+    uow_factory: UnitOfWorkFactory = make_uow_factory(postgres_engine)
     async with uow_factory() as uow:
         chat = await uow.line.chat_for(U1)
         await uow.line.record_events(
@@ -92,7 +63,7 @@ async def test_a_sender_whose_token_another_took_meanwhile_takes_the_chats_next(
         async with uow_factory() as second:
             # Its UPDATE picks the same oldest token and waits for the first's row lock.
             racing = asyncio.create_task(second.line.claim_reply(chat, 12, T0))
-            await _until_one_waits_for_a_lock(engine)
+            await until_one_waits_for_a_lock(postgres_engine)
             await first.commit()
             theirs = await racing
             await second.commit()
