@@ -217,9 +217,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def kyodo(
-    name: str, transport: str, url: str, sandbox: SandboxServer, log: Path, line: bool = False
-) -> Bot:
+def kyodo_env(
+    transport: str, url: str, sandbox: SandboxServer, line: bool = False
+) -> dict[str, str]:
+    """The environment Kyodo runs with against the sandbox (bench/inbound_profile.py too); with
+    LINE, the stand-in's webhook is pointed at the web port it gives Kyodo."""
     env = {
         "TELEGRAM_BOT_TOKEN": sandbox.token,
         "TELEGRAM_API_BASE_URL": sandbox.api_base_url,
@@ -238,6 +240,13 @@ def kyodo(
             "LINE_API_BASE_URL": sandbox.line.api_base_url,
         }
         sandbox.line.webhook_url = f"http://127.0.0.1:{port}/line/webhook"
+    return env
+
+
+def kyodo(
+    name: str, transport: str, url: str, sandbox: SandboxServer, log: Path, line: bool = False
+) -> Bot:
+    env = kyodo_env(transport, url, sandbox, line)
     return Bot(name, [sys.executable, "-m", "kyodo.cli", "run"], env, log)
 
 

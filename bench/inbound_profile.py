@@ -181,7 +181,7 @@ def _diff(after: dict[str, list[float]], before: dict[str, list[float]]) -> dict
 
 
 async def parent(args: argparse.Namespace) -> None:
-    from inbound import Bot, Driver, free_port, maybe_postgres, postgres_database
+    from inbound import Bot, Driver, kyodo_env, maybe_postgres, postgres_database
 
     from sandbox.line.ratelimit import LineRateLimits
     from sandbox.line.standin import LineStandIn
@@ -201,25 +201,9 @@ async def parent(args: argparse.Namespace) -> None:
                 url = await postgres_database(pg)
             else:
                 url = f"sqlite+aiosqlite:///{work / 'kyodo.db'}"
-            env = {
-                "TELEGRAM_BOT_TOKEN": sandbox.token,
-                "TELEGRAM_API_BASE_URL": sandbox.api_base_url,
-                "KYODO_TRANSPORT": args.transport,
-                "DATABASE_URL": url,
-                "KYODO_GLOBAL_RATE": "1000",
-                "KYODO_LOG_LEVEL": "WARNING",
-            }
+            env = kyodo_env(args.transport, url, sandbox, args.line)
             if args.cpu:
                 env["KYODO_PROFILE_CPU"] = "1"
-            if args.line:
-                port = free_port()
-                env |= {
-                    "KYODO_WEB_PORT": str(port),
-                    "LINE_CHANNEL_SECRET": sandbox.line.channel_secret,
-                    "LINE_CHANNEL_ACCESS_TOKEN": sandbox.line.access_token,
-                    "LINE_API_BASE_URL": sandbox.line.api_base_url,
-                }
-                sandbox.line.webhook_url = f"http://127.0.0.1:{port}/line/webhook"
             command = [sys.executable, __file__, "--child", str(out)]
             bot = Bot("profiled", command, env, work / "bot.log")
             driver = Driver(sandbox, args.line)
