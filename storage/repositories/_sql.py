@@ -39,22 +39,27 @@ class Prepared(Generic[S]):
     cost about as much CPU as running it on SQLite: 0.42 against 0.20 ms a lookup of a dialog
     state (bench/inbound_profile.py). SQLAlchemy memoises the cache key of a statement object,
     so one built once and run with `bindparam` values skips both. Built from tables, not ORM
-    classes, so that running it does not go through the ORM's compile layer either. Only for
-    statements that touch a few rows by key: they run on the event loop's thread on SQLite.
+    classes, so that running it does not go through the ORM's compile layer either.
+
+    On SQLite it runs on the event loop's thread (storage/database.py, ON_LOOP_THREAD): right
+    for a lookup or a write of a few rows by key. One that may read many rows (a scan of what
+    is due while a broadcast's thousands wait) says `on_loop_thread=False` and is handed to
+    aiosqlite's thread as other statements are, keeping the loop free while it runs.
     """
 
-    def __init__(self, build: Callable[[str], S]) -> None:
+    def __init__(self, build: Callable[[str], S], *, on_loop_thread: bool = True) -> None:
         self._build = build
+        self._on_loop_thread = on_loop_thread
         self._built: dict[str, S] = {}
 
     def of(self, session: AsyncConnection) -> S:
         name = session.dialect.name
         statement = self._built.get(name)
         if statement is None:
-            # Each is a lookup or a write of one row by key: on SQLite short enough to run on
-            # the event loop's thread (storage/database.py, ON_LOOP_THREAD).
             built: Any = self._build(name)
-            statement = self._built[name] = built.execution_options(**{ON_LOOP_THREAD: True})
+            if self._on_loop_thread:
+                built = built.execution_options(**{ON_LOOP_THREAD: True})
+            statement = self._built[name] = built
         return statement
 
 

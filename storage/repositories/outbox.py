@@ -115,7 +115,8 @@ def _candidates_of(bulk: bool | None) -> Prepared[Select[Any]]:
             candidates = candidates.with_for_update(skip_locked=True)
         return candidates
 
-    return Prepared(build)
+    # It may read past many rows not yet due (a broadcast's): on aiosqlite's thread.
+    return Prepared(build, on_loop_thread=False)
 
 
 # The sender's statements, run at every wake (at a steady rate, several times an update):
@@ -136,15 +137,18 @@ _CLAIM = Prepared(
         .returning(*_ITEM_COLUMNS)
     )
 )
+# Both read every row of their status (thousands during a broadcast): on aiosqlite's thread.
 _NEXT_PENDING = Prepared(
     lambda _dialect: select(
         func.min(func.coalesce(OutboxRow.not_before, OutboxRow.created_at))
-    ).where(OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.line_batch.is_(None))
+    ).where(OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.line_batch.is_(None)),
+    on_loop_thread=False,
 )
 _NEXT_LEASE_END = Prepared(
     lambda _dialect: select(func.min(OutboxRow.lease_until)).where(
         OutboxRow.status == OutboxStatus.SENDING.value, OutboxRow.line_batch.is_(None)
-    )
+    ),
+    on_loop_thread=False,
 )
 
 
