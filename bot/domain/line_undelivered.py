@@ -32,6 +32,15 @@ def is_quota_spent(error: str) -> bool:
     return error.startswith(QUOTA_SPENT)
 
 
+# LINE counts its months in Japan's time, whatever the co-op's own time zone.
+LINE_ZONE = ZoneInfo("Asia/Tokyo")
+
+
+def line_month_start(at: datetime) -> datetime:
+    """When the month LINE counts its quota in began, for `at`."""
+    return at.astimezone(LINE_ZONE).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
 def line_month(at: datetime) -> str:
-    """The month LINE counts its quota in (Japan's time), as ``YYYY-MM``."""
-    return at.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%Y-%m")
+    """The month LINE counts its quota in, as ``YYYY-MM``."""
+    return line_month_start(at).strftime("%Y-%m")

@@ -11,10 +11,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from html import unescape
-from zoneinfo import ZoneInfo
 
 from bot.domain.deliveries import FailedSend
-from bot.domain.line_undelivered import UNDELIVERED_WINDOW, is_quota_spent, line_month
+from bot.domain.line_undelivered import (
+    UNDELIVERED_WINDOW,
+    is_quota_spent,
+    line_month,
+    line_month_start,
+)
 from bot.domain.outbound import REDACTED
 from bot.domain.people import Actor, Person
 from bot.ports.store import UnitOfWork
@@ -46,18 +50,13 @@ def _plain(text: str) -> str:
     return unescape(_TAG.sub("", text)) if text != REDACTED else text
 
 
-def _month_start(at: datetime) -> datetime:
-    local = at.astimezone(ZoneInfo("Asia/Tokyo"))
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
 async def _spent(uow: UnitOfWork, since: datetime) -> list[FailedSend]:
     return [s for s in await uow.outbox.failed_since(since, LIMIT) if is_quota_spent(s.error)]
 
 
 async def count_this_month(uow: UnitOfWork, now: datetime) -> int:
     """Notices undelivered since LINE's month began (Japan's time)."""
-    return len(await _spent(uow, _month_start(now)))
+    return len(await _spent(uow, line_month_start(now)))
 
 
 async def undelivered(uow: UnitOfWork, actor: Actor, now: datetime) -> tuple[UndeliveredTo, ...]:
