@@ -44,7 +44,8 @@ class PeopleRepository(Protocol):
     async def read_ahead(self, chat_ids: Sequence[int]) -> None:
         """A hint: `of_chat` will be asked once for each of these chats, soon, in this unit
         of work. A store with round trips reads them all in one; each answer read ahead serves
-        one `of_chat`, and any change to people through this repository drops them all."""
+        one `of_chat`, and any write to people, their roles or chats since (through any
+        repository of the unit) drops them all: `of_chat` answers as if never read ahead."""
         ...
 
     async def add(self, person: NewPerson) -> Person: ...
@@ -115,7 +116,8 @@ class DialogRepository(Protocol):
     async def get(self, channel: str, chat_id: int) -> DialogState | None: ...
     async def read_ahead(self, keys: Sequence[tuple[str, int]]) -> None:
         """A hint, as `PeopleRepository.read_ahead`: `get` will be asked once for each of these
-        (channel, chat) pairs in this unit of work; a write of a pair drops what was read."""
+        (channel, chat) pairs in this unit of work; any write to dialog states since, other than
+        this repository's own `put` and `delete` of a pair (which drop that pair), drops all."""
         ...
 
     async def put(self, channel: str, chat_id: int, state: DialogState, at: datetime) -> None: ...
