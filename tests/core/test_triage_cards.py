@@ -23,7 +23,6 @@ from bot.rendering import Renderer
 from bot.runtime.card_feed import CardFeed
 from bot.services import hours as hours_service
 from bot.services import requests as rq
-from bot.services import volunteers as vol
 from kyodo.demo import load_demo
 from storage.database import create_engine
 from storage.migrate import upgrade
@@ -43,6 +42,7 @@ from tests.fixtures.cards import (
     _labels,
     _setup,
     actor,
+    apply_as_volunteer,
     audited,
     report_hours,
     request_of,
@@ -378,31 +378,8 @@ async def _report_hours_day(harness: CardHarness, day: date) -> int:
     return report.id
 
 
-async def _apply_as_volunteer(harness: CardHarness, telegram_id: int = ANN.id) -> int:
-    store = harness.store
-    async with store.uow() as uow:
-        application = await vol.submit(
-            uow,
-            actor(store, telegram_id),
-            vol.ApplicationForm(
-                name="Ann Smith",
-                phone="090-1111-2222",
-                interests=["childcare"],
-                availability=["mon:am"],
-                languages=["en"],
-                skills=["driving"],
-                skills_note=None,
-                consent=True,
-            ),
-            harness.clock.now(),
-        )
-        await uow.commit()
-    harness.deliver()
-    return application.id
-
-
 async def test_a_volunteer_application_card_approves_or_declines_with_a_reason(cards_chat):
-    application_id = await _apply_as_volunteer(cards_chat)
+    application_id = await apply_as_volunteer(cards_chat)
     card_id, card = cards_chat.card(HANAKO.id, f"ボランティアの申し込み #{application_id}")
     assert "090-1111-2222" not in card.text
     assert _labels(card) == ["✅ 承認", "✖️ お断り"]
@@ -418,7 +395,7 @@ async def test_a_volunteer_application_card_approves_or_declines_with_a_reason(c
 
 
 async def test_an_application_approved_from_the_review_list_edits_each_copy_once(cards_chat):
-    application_id = await _apply_as_volunteer(cards_chat)
+    application_id = await apply_as_volunteer(cards_chat)
     card_id, _ = cards_chat.card(JIRO.id, f"Volunteer application #{application_id}")
     await cards_chat.press(HANAKO, "vol:list")
     listed, _ = cards_chat.card(HANAKO.id, "ボランティアの申し込み #")
@@ -497,7 +474,7 @@ async def test_the_queue_lists_waiting_work_oldest_first_with_counts_and_a_centr
     clock.advance(minutes=1)
     report_id = await report_hours(cards_chat)
     clock.advance(minutes=1)
-    application_id = await _apply_as_volunteer(cards_chat)
+    application_id = await apply_as_volunteer(cards_chat)
     queue = await cards_chat.send(HANAKO, "/queue")
     text = queue.text
     reference = request_of(cards_chat.store, first).reference

@@ -20,6 +20,7 @@ from tests.fixtures.cards import (
     CardHarness,
     _data,
     actor,
+    apply_as_volunteer,
     audited,
     staff_speaking,
 )
@@ -75,30 +76,6 @@ WORDS = {
 REASON = "今月は定員に達しました"
 
 
-async def _applied(harness: CardHarness) -> int:
-    """Ann's application, its staff cards delivered."""
-    store = harness.store
-    async with store.uow() as uow:
-        application = await vol.submit(
-            uow,
-            actor(store, ANN.id),
-            vol.ApplicationForm(
-                name="Ann Smith",
-                phone="090-1111-2222",
-                interests=["childcare"],
-                availability=["mon:am"],
-                languages=["en"],
-                skills=["driving"],
-                skills_note=None,
-                consent=True,
-            ),
-            harness.clock.now(),
-        )
-        await uow.commit()
-    harness.deliver()
-    return application.id
-
-
 def _told(harness: CardHarness) -> list[str]:
     return [m.text for m in harness.delivered.get(ANN.id, [])]
 
@@ -126,7 +103,7 @@ def _held(harness: CardHarness) -> list[str]:
 
 
 async def _approved(harness: CardHarness, staff: User, words: dict[str, str]):
-    application_id = await _applied(harness)
+    application_id = await apply_as_volunteer(harness)
     told_before = _told(harness)
     card_id, card = harness.card(staff.id, f"#{application_id}")
     asked = await harness.press(staff, _data(card, words["approve"]), message_id=card_id)
@@ -170,7 +147,7 @@ async def test_an_approval_undone_in_the_window_waits_again_and_the_applicant_is
 
 async def test_no_on_the_confirmation_changes_nothing(cards_chat):
     words = WORDS["en"]
-    application_id = await _applied(cards_chat)
+    application_id = await apply_as_volunteer(cards_chat)
     card_id, card = cards_chat.card(JIRO.id, f"#{application_id}")
     await cards_chat.press(JIRO, _data(card, words["approve"]), message_id=card_id)
     kept = await cards_chat.tap(JIRO, words["no"])
@@ -201,7 +178,7 @@ async def test_a_decline_from_the_review_list_is_undone_before_the_reason_is_rea
     cards_chat, language
 ):
     staff, words = await staff_speaking(cards_chat, language), WORDS[language]
-    application_id = await _applied(cards_chat)
+    application_id = await apply_as_volunteer(cards_chat)
     told_before = _told(cards_chat)
     await cards_chat.press(staff, f"vol:no:{application_id}")
     declined = await cards_chat.send(staff, REASON)
@@ -220,7 +197,7 @@ async def test_a_decline_from_the_review_list_is_undone_before_the_reason_is_rea
 
 async def test_a_decline_is_read_after_the_window_and_then_cannot_be_undone(cards_chat):
     words = WORDS["ja"]
-    application_id = await _applied(cards_chat)
+    application_id = await apply_as_volunteer(cards_chat)
     card_id, card = cards_chat.card(HANAKO.id, f"#{application_id}")
     await cards_chat.press(HANAKO, _data(card, words["decline"]), message_id=card_id)
     declined = await cards_chat.send(HANAKO, REASON)
@@ -246,7 +223,7 @@ async def test_another_staff_members_or_a_forged_undo_is_refused_and_audited(car
 
 
 async def test_a_late_yes_after_another_decided_says_so(cards_chat):
-    application_id = await _applied(cards_chat)
+    application_id = await apply_as_volunteer(cards_chat)
     card_id, card = cards_chat.card(JIRO.id, f"#{application_id}")
     await cards_chat.press(JIRO, _data(card, "Approve"), message_id=card_id)
     yes = next(d for label, d in cards_chat.shown(JIRO) if "Yes, approve" in label)
