@@ -14,6 +14,7 @@ from bot.domain.people import Actor, Role
 from bot.ports.clock import SystemClock
 from bot.services import memberships
 from kyodo.app import KyodoApp, open_store
+from sandbox.line.state import ChatEntry
 from sandbox.server import SandboxServer
 from storage.models import HourReportRow, PersonRoleRow, PersonRow, VolunteerApplicationRow
 from tests.fixtures.held import undo_window_over
@@ -105,13 +106,15 @@ async def line_people(kyodo: KyodoApp) -> list[tuple[int]]:
         return [tuple(r) for r in rows]
 
 
-async def test_staff_on_line_approve_a_members_hours_from_line(kyodo, sandbox):
+async def staff_and_a_report(
+    kyodo: KyodoApp, sandbox: SandboxServer
+) -> tuple[LinePerson, LinePerson, list[ChatEntry]]:
+    """木村 joins as staff of 中央ケアセンター over LINE, then Ken, a member there, reports
+    8 hours over LINE: the two, and what 木村 was told on joining."""
     await load(kyodo)
-    code = await invite_code(kyodo.settings, Role.STAFF)
     kimura = LinePerson(sandbox, kyodo, sandbox.line.add_person("木村", "ja").user_id)
     await kimura.follows()
-    joined = await kimura.says(code)
-    assert "スタッフとして登録しました" in said(joined)
+    joined = await kimura.says(await invite_code(kyodo.settings, Role.STAFF))
     [(staff_chat,)] = await line_people(kyodo)
     await belongs_to(kyodo, staff_chat, "中央ケアセンター")
     ken = LinePerson(sandbox, kyodo, sandbox.line.add_person("Ken Mori", "en").user_id)
@@ -121,6 +124,12 @@ async def test_staff_on_line_approve_a_members_hours_from_line(kyodo, sandbox):
     await ken.taps("Report hours")
     for step in ("Today", "Another centre", "Chuo Care Centre", "Elderly day care", "8 h", "Send"):
         await ken.taps(step)
+    return kimura, ken, joined
+
+
+async def test_staff_on_line_approve_a_members_hours_from_line(kyodo, sandbox):
+    kimura, ken, joined = await staff_and_a_report(kyodo, sandbox)
+    assert "スタッフとして登録しました" in said(joined)
     assert await hours(kyodo) == ["pending"]
 
     # The staff card reaches the staff member's LINE (a push: nothing of theirs is answered).
@@ -163,19 +172,7 @@ async def belongs_to(kyodo: KyodoApp, chat_id: int, centre_name: str) -> None:
 
 
 async def test_staff_on_line_can_undo_an_approval_from_line(kyodo, sandbox):
-    await load(kyodo)
-    kimura = LinePerson(sandbox, kyodo, sandbox.line.add_person("木村", "ja").user_id)
-    await kimura.follows()
-    await kimura.says(await invite_code(kyodo.settings, Role.STAFF))
-    [(staff_chat,)] = await line_people(kyodo)
-    await belongs_to(kyodo, staff_chat, "中央ケアセンター")
-    ken = LinePerson(sandbox, kyodo, sandbox.line.add_person("Ken Mori", "en").user_id)
-    await ken.says("hello")
-    await ken.taps("I'm a member")
-    await ken.says(await invite_code(kyodo.settings, Role.MEMBER))
-    await ken.taps("Report hours")
-    for step in ("Today", "Another centre", "Chuo Care Centre", "Elderly day care", "8 h", "Send"):
-        await ken.taps(step)
+    kimura, _, _ = await staff_and_a_report(kyodo, sandbox)
     await kimura.says("/queue")
     await kimura.taps("⏱ 勤務 #1")
     await kimura.taps("✅ 承認")
