@@ -142,7 +142,8 @@ class InboxRepository(Protocol):
 
     async def claim(self, update_id: int, at: datetime, kind: str | None = None) -> bool:
         """Marks the update handled if nobody has; False when another worker already did.
-        With `kind`, also keeps of it its id and kind only, as `handled_as` does."""
+        With `kind`, also keeps of it its id and that kind only: the raw update (a person's name
+        and words) goes with the commit."""
         ...
 
     async def claim_many(self, claims: Sequence[tuple[int, str]], at: datetime) -> set[int]:
@@ -157,10 +158,6 @@ class InboxRepository(Protocol):
     async def last_update_id(self) -> int | None:
         """The highest Telegram update id stored (None when there is none); LINE's events
         have ids from `bot.domain.channels.LINE_UPDATE_BASE` up, not counted here."""
-        ...
-
-    async def handled_as(self, update_id: int, kind: str) -> None:
-        """Keeps of a handled update its id and `kind` only: the raw update goes."""
         ...
 
     async def forget_payloads(self, handled_before: datetime) -> int:

@@ -56,7 +56,8 @@ _PENDING = Prepared(
 
 def _claim(with_kind: bool) -> Prepared[Any]:
     def build(_dialect: str) -> Any:
-        # With its kind, the update is kept by it alone (handled_as in the same round trip).
+        # With its kind, the update is kept by its id and kind alone: the raw update (a
+        # person's name and words) goes with this commit, in the claim's own round trip.
         values: dict[str, Any] = {"handled_at": bindparam("at")}
         if with_kind:
             values["payload"] = bindparam("payload", type_=InboxRow.payload.type)
@@ -122,8 +123,8 @@ class SqlInboxRepository:
         kinds = dict(claims)
         if not kinds:
             return set()
-        # One statement for a lane's batch, where a claim and a handled_as per update cost two
-        # round trips each: every update's raw payload becomes its kind, as handled_as does.
+        # One statement for a lane's batch, not a claim per update: every update's raw payload
+        # becomes its kind, as a single claim with a kind does.
         payload = case(
             {uid: literal({"kind": kind}, InboxRow.payload.type) for uid, kind in kinds.items()},
             value=InboxRow.update_id,
@@ -156,13 +157,6 @@ class SqlInboxRepository:
         )
         value = result.scalar_one_or_none()
         return None if value is None else int(value)
-
-    async def handled_as(self, update_id: int, kind: str) -> None:
-        # Once handled an update is kept for its id only (a repeat is recognised), and what
-        # kind it was; the raw update, with the person's name and words, goes in this commit.
-        await self._session.execute(
-            update(InboxRow).where(InboxRow.update_id == update_id).values(payload={"kind": kind})
-        )
 
     async def forget_payloads(self, handled_before: datetime) -> int:
         # Updates handled without the core (malformed, or given up on) still hold their raw

@@ -502,7 +502,7 @@ class MemoryInboxRepository:
             return False
         self._s.inbox[update_id] = (entry[0], utc(at))
         if kind is not None:
-            await self.handled_as(update_id, kind)
+            self._keep_kind(update_id, kind)
         return True
 
     async def claim_many(self, claims: Sequence[tuple[int, str]], at: datetime) -> set[int]:
@@ -511,7 +511,8 @@ class MemoryInboxRepository:
     async def last_update_id(self) -> int | None:
         return max((u for u in self._s.inbox if u < LINE_UPDATE_BASE), default=None)
 
-    async def handled_as(self, update_id: int, kind: str) -> None:
+    def _keep_kind(self, update_id: int, kind: str) -> None:
+        """Of a handled update, its id and kind only: the raw update goes."""
         if entry := self._s.inbox.get(update_id):
             item, handled = entry
             self._s.inbox[update_id] = (replace(item, payload={"kind": kind}), handled)
@@ -523,7 +524,7 @@ class MemoryInboxRepository:
             if handled is not None and handled < handled_before and "kind" not in item.payload
         ]
         for k in raw:
-            await self.handled_as(k, "unread")
+            self._keep_kind(k, "unread")
         return len(raw)
 
     async def forget_chat(self, chat_id: int) -> int:

@@ -41,8 +41,7 @@ async def test_a_handled_update_keeps_its_id_and_kind_and_a_chat_is_forgotten(
         await uow.inbox.add_many(
             [(1, update(1, CHAT)), (2, update(2, CHAT)), (3, update(3, 9))], T0
         )
-        await uow.inbox.claim(1, T0)
-        await uow.inbox.handled_as(1, "text")
+        await uow.inbox.claim(1, T0, kind="text")
         await uow.inbox.claim(2, T0)  # handled without the core (malformed, say): still raw
         await uow.commit()
     async with uow_factory() as uow:
